@@ -1,0 +1,72 @@
+"""Exercise 3 and 4: from a prompt to a probability distribution over the next token.
+
+A causal language model reads ``T`` token ids and, at every position, scores every token of
+the vocabulary as a candidate for the position after it. Those scores are *logits*: any real
+numbers. The softmax turns one row of logits into probabilities, and the *temperature*
+decides how sharp that distribution is before anything is sampled from it.
+
+Run ``decodelab check next_token`` / ``decodelab check temperature`` to test your work.
+"""
+from __future__ import annotations
+
+import torch
+from transformers import PreTrainedModel
+
+
+def next_token_logits(model: PreTrainedModel, input_ids: torch.Tensor) -> torch.Tensor:
+    """Return the model's logits for the token that comes after each sequence.
+
+    Why it matters: everything in decoding — greedy, top-k, top-p, sampling — starts from
+    this one row of scores per sequence. Getting the position wrong gives a distribution
+    that looks fine but predicts the wrong thing.
+
+    Shapes:
+        input_ids: ``(batch, T)`` token ids (int64), already on ``model.device``.
+        returns: ``(batch, vocab)`` logits, the model's dtype, on the model's device.
+
+    Example:
+        With the tiny model, ``ids = tokenizer("The capital of Japan is",
+        return_tensors="pt").input_ids`` has shape ``(1, 6)``; ``model(input_ids=ids).logits``
+        has shape ``(1, 6, 32000)``, and your result is its last position, shape
+        ``(1, 32000)``, whose argmax is the id of ``"▁Tokyo"``.
+
+    Pitfall:
+        ``logits[:, 0]`` is the prediction after the *first* token (after ``<s>``, that is
+        "what starts a text"). The next token after the whole prompt is at index ``-1``.
+        Also run the model without building a graph for gradients (``torch.no_grad()``).
+    """
+    raise NotImplementedError("next_token_logits: see the docstring")
+
+
+def softmax_with_temperature(logits: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Turn logits into probabilities, sharpened or flattened by a temperature.
+
+    ``p_i = exp(z_i / T) / sum_j exp(z_j / T)`` over the last axis. ``T < 1`` makes the most
+    likely tokens even more likely (sharper); ``T > 1`` flattens the distribution, giving
+    unlikely tokens a chance. ``T = 1`` is the model's own distribution.
+
+    Why it matters: temperature is the knob that trades reliability for variety; the seed
+    notebook shows the top-10 next tokens of "The capital of Japan is" at 0.4, 1.0 and 1.6.
+
+    Shapes:
+        logits: ``(..., vocab)`` floating point; any number of leading axes.
+        returns: same shape and dtype; every row (last axis) sums to 1.
+
+    Example:
+        ``softmax_with_temperature(torch.tensor([2.0, 1.0, 0.0]), 1.0)``
+        -> ``tensor([0.6652, 0.2447, 0.0900])``; with ``temperature=0.5`` the logits become
+        ``[4, 2, 0]`` and the first probability grows to about ``0.867``.
+
+    Edge cases:
+        - Logits as large as ``±1e4`` must give no ``nan`` or ``inf``.
+        - A ``-inf`` logit (a token masked out) gets probability exactly 0.
+        - A temperature that is not a finite number greater than 0 raises ``ValueError``
+          with a message that says why. (Temperature 0 means greedy: that is an ``argmax``,
+          not a softmax.)
+
+    Pitfall:
+        ``exp(1e4)`` overflows to ``inf`` and ``inf / inf`` is ``nan``. Subtract each row's
+        maximum before ``exp`` — it cancels out in the division. And divide by ``T``;
+        multiplying does the opposite of what you want.
+    """
+    raise NotImplementedError("softmax_with_temperature: see the docstring")

@@ -1,0 +1,177 @@
+"""Comparisons that explain themselves.
+
+Every check raises :class:`Mismatch` (an ``AssertionError``) whose message a learner can act
+on: the call with a summary of its arguments, what was wrong (type, then shape, then dtype,
+then values — never broadcasting before comparing), a few numbers, and a hint. Never a dump
+of the expected tensor, never the expected implementation.
+"""
+from __future__ import annotations
+
+import inspect
+import math
+from typing import Any, Callable, Sequence
+
+import torch
+
+MAX_REPR = 60
+
+
+class Mismatch(AssertionError):
+    """A learner's result differs from the expected one; ``str()`` is the whole feedback."""
+
+    def __init__(self, call: str, problem: str, hint: str | None = None):
+        lines = [call, f"  {problem}"]
+        if hint:
+            lines.append(f"  hint: {hint}")
+        super().__init__("\n".join(lines))
+        self.call = call
+        self.problem = problem
+        self.hint = hint
+
+
+def describe(value: Any) -> str:
+    """A short summary of one argument or result: ``<float32 tensor (2, 32000)>``, ``0.9``..."""
+    if isinstance(value, torch.Tensor):
+        shape = tuple(value.shape)
+        where = "" if value.device.type == "cpu" else f" on {value.device}"
+        if value.numel() <= 6:
+            return f"tensor({value.tolist()}, dtype={str(value.dtype).replace('torch.', '')}{where})"
+        return f"<{str(value.dtype).replace('torch.', '')} tensor {shape}{where}>"
+    if isinstance(value, torch.nn.Module):
+        return f"<{type(value).__name__}>"
+    if isinstance(value, torch.Generator):
+        return "<torch.Generator>"
+    if hasattr(value, "convert_ids_to_tokens"):
+        return "<tokenizer>"
+    if isinstance(value, (list, tuple)) and len(value) > 6:
+        return f"<{type(value).__name__} of {len(value)} items, first {describe(value[0])}>"
+    text = repr(value)
+    return text if len(text) <= MAX_REPR else text[: MAX_REPR - 3] + "..."
+
+
+def call_text(function: Callable[..., Any] | str, *args: Any, **kwargs: Any) -> str:
+    """``name(arg=summary, ...)``, naming the arguments from the function's signature."""
+    name = function if isinstance(function, str) else getattr(function, "__name__", "function")
+    names: list[str] = []
+    if not isinstance(function, str):
+        try:
+            names = list(inspect.signature(function).parameters)
+        except (TypeError, ValueError):
+            names = []
+    parts = []
+    for index, value in enumerate(args):
+        label = f"{names[index]}=" if index < len(names) else ""
+        parts.append(f"{label}{describe(value)}")
+    parts.extend(f"{key}={describe(value)}" for key, value in kwargs.items())
+    return f"{name}({', '.join(parts)})"
+
+
+def _index_text(flat_index: int, shape: Sequence[int]) -> str:
+    if not shape:
+        return "[]"
+    index = []
+    for size in reversed(shape):
+        index.append(flat_index % size)
+        flat_index //= size
+    return "[" + ", ".join(str(i) for i in reversed(index)) + "]"
+
+
+def check_tensor(
+    actual: Any,
+    expected: torch.Tensor,
+    *,
+    call: str,
+    atol: float = 0.0,
+    rtol: float = 0.0,
+    hint: str | None = None,
+    check_dtype: bool = True,
+    what: str = "the result",
+) -> None:
+    """Raise :class:`Mismatch` unless ``actual`` is a tensor matching ``expected``.
+
+    Type, shape and dtype are checked before values, so a wrongly shaped result is never
+    broadcast into a misleading comparison. Values are close when
+    ``|actual - expected| <= atol + rtol * |expected|``; nan matches nan and inf matches inf
+    of the same sign. Bool and integer tensors must match exactly.
+    """
+    if not isinstance(actual, torch.Tensor):
+        raise Mismatch(call, f"{what} should be a torch.Tensor, got {type(actual).__name__} {describe(actual)}", hint)
+    if tuple(actual.shape) != tuple(expected.shape):
+        raise Mismatch(call, f"{what} has shape {tuple(actual.shape)}, expected {tuple(expected.shape)}", hint)
+    if check_dtype and actual.dtype != expected.dtype:
+        raise Mismatch(call, f"{what} has dtype {actual.dtype}, expected {expected.dtype}", hint)
+    got = actual.detach().to("cpu")
+    want = expected.detach().to("cpu")
+    if want.dtype == torch.bool or not (want.is_floating_point() or got.is_floating_point()):
+        different = got != want
+        count = int(different.sum())
+        if count:
+            first = int(different.flatten().nonzero()[0])
+            raise Mismatch(
+                call,
+                f"{what} differs in {count} of {want.numel()} places; first at {_index_text(first, want.shape)}: "
+                f"got {got.flatten()[first].item()}, expected {want.flatten()[first].item()}",
+                hint,
+            )
+        return
+    got64, want64 = got.double(), want.double()
+    nan_got, inf_got = int(torch.isnan(got64).sum()), int(torch.isinf(got64).sum())
+    same_special = (torch.isnan(got64) & torch.isnan(want64)) | (torch.isinf(want64) & (got64 == want64))
+    error = (got64 - want64).abs()
+    error = torch.where(same_special, torch.zeros_like(error), error)
+    error = torch.where(torch.isnan(error), torch.full_like(error, math.inf), error)
+    allowed = atol + rtol * want64.abs().nan_to_num(posinf=0.0, neginf=0.0)
+    bad = error > allowed
+    count = int(bad.sum())
+    if count == 0:
+        return
+    worst = int(torch.argmax(torch.where(bad, error, torch.zeros_like(error))))
+    problem = (
+        f"{what} differs in {count} of {want.numel()} values (tolerance {atol:g} + {rtol:g}·|expected|); "
+        f"largest error {error.flatten()[worst].item():.4g} at {_index_text(worst, want.shape)}: "
+        f"got {got64.flatten()[worst].item():.6g}, expected {want64.flatten()[worst].item():.6g}"
+    )
+    if nan_got or inf_got:
+        problem += f"; your result holds {nan_got} nan and {inf_got} inf"
+    raise Mismatch(call, problem, hint)
+
+
+def check_equal(actual: Any, expected: Any, *, call: str, hint: str | None = None, what: str = "the result") -> None:
+    """Raise :class:`Mismatch` unless ``actual == expected`` (plain Python values)."""
+    if actual != expected:
+        raise Mismatch(call, f"{what} is {describe(actual)}, expected {describe(expected)}", hint)
+
+
+def check_true(condition: bool, *, call: str, problem: str, hint: str | None = None) -> None:
+    """Raise :class:`Mismatch` with ``problem`` unless ``condition`` holds."""
+    if not condition:
+        raise Mismatch(call, problem, hint)
+
+
+def expect_error(
+    function: Callable[..., Any],
+    error: type[BaseException],
+    *args: Any,
+    hint: str | None = None,
+    must_mention: Sequence[str] = (),
+    **kwargs: Any,
+) -> None:
+    """Call ``function`` and raise :class:`Mismatch` unless it raises ``error``.
+
+    ``must_mention``: words of which at least one must appear in the error's message, so a
+    learner's message says *why* (for example ``("temperature",)``).
+    """
+    call = call_text(function, *args, **kwargs)
+    try:
+        result = function(*args, **kwargs)
+    except error as raised:
+        message = str(raised).lower()
+        if must_mention and not any(word.lower() in message for word in must_mention):
+            raise Mismatch(
+                call,
+                f"raised {error.__name__} as it should, but its message {str(raised)!r} does not say why "
+                f"(mention {' or '.join(repr(w) for w in must_mention)})",
+                hint,
+            ) from None
+        return
+    raise Mismatch(call, f"should raise {error.__name__}, but returned {describe(result)}", hint)

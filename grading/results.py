@@ -1,0 +1,88 @@
+"""A pytest plugin that records every test's outcome as data (``--decodelab-results FILE``).
+
+Each record: ``nodeid``, ``name``, ``exercise``, ``points`` (the test function's ``points``
+mark), ``outcome`` (passed / failed / skipped), ``status`` (passed, wrong, not_started,
+raised, error, skipped) and ``message`` — the feedback text, never the test's source.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from grading.catalogue import EXERCISES
+
+_KEYS = {exercise.key for exercise in EXERCISES}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("decodelab").addoption("--decodelab-results", default=None, help="write test outcomes as JSON here")
+
+
+class _Recorder:
+    def __init__(self, path: Path):
+        self.path = path
+        self.records: dict[str, dict] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        properties = dict(report.user_properties)
+        record = self.records.get(report.nodeid)
+        if record is None:
+            record = {
+                "nodeid": report.nodeid,
+                "name": report.nodeid.split("::", 1)[-1],
+                "exercise": properties.get("exercise", ""),
+                "points": float(properties.get("points", 0)),
+                "outcome": "passed",
+                "status": "passed",
+                "message": "",
+                "duration": 0.0,
+            }
+            self.records[report.nodeid] = record
+        record["duration"] += report.duration
+        if report.skipped and record["outcome"] == "passed":
+            record.update(outcome="skipped", status="skipped", message=_skip_reason(report))
+        elif report.failed:
+            status = properties.get("status", "error" if report.when != "call" else "failed")
+            record.update(outcome="failed", status=status, message=_message(report))
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        # Record each selected item's exercise and points up front, so a test that errors
+        # in set-up still counts towards its exercise's total.
+        for item in session.items:
+            points = item.get_closest_marker("points")
+            keys = [m.name for m in item.iter_markers() if m.name in _KEYS]
+            self.records[item.nodeid] = {
+                "nodeid": item.nodeid,
+                "name": item.nodeid.split("::", 1)[-1],
+                "exercise": keys[0] if keys else "",
+                "points": float(points.args[0]) if points else 0.0,
+                "outcome": "passed",
+                "status": "passed",
+                "message": "",
+                "duration": 0.0,
+            }
+
+    def pytest_sessionfinish(self) -> None:
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(list(self.records.values()), indent=1, ensure_ascii=False))
+        os.replace(temporary, self.path)
+
+
+def _message(report: pytest.TestReport) -> str:
+    text = str(report.longrepr) if report.longrepr is not None else ""
+    return text[-2000:]
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        return str(report.longrepr[2])
+    return str(report.longrepr or "")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    path = config.getoption("--decodelab-results")
+    if path:
+        config.pluginmanager.register(_Recorder(Path(path)), "decodelab-results-recorder")

@@ -1,0 +1,130 @@
+"""Run the public or hidden suites against a target and get the outcome as data.
+
+This is the one way suites are run: ``decodelab check``, ``decodelab grade`` and the
+project's own tests all call :func:`run_suites`. pytest runs in a child process (so a
+learner's crash cannot take the caller down), with :mod:`grading.results` writing a JSON
+record per test; scores are computed here from the ``points`` marks.
+
+Scoring: a test function's points are shared equally between its parametrized cases, so
+passing two of three cases of a 3-point test earns 2 points.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+GRADING = Path(__file__).parent
+SUITES = {"public": GRADING / "public", "hidden": GRADING / "hidden"}
+
+
+@dataclass
+class TestResult:
+    """One test case's outcome."""
+
+    name: str
+    exercise: str
+    max_score: float
+    score: float
+    status: str
+    message: str
+    duration: float
+
+
+@dataclass
+class SuiteRun:
+    """All outcomes of one run, and what happened to the run itself."""
+
+    tests: list[TestResult] = field(default_factory=list)
+    returncode: int = 0
+    log: str = ""
+
+    @property
+    def score(self) -> float:
+        return round(sum(test.score for test in self.tests), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(test.max_score for test in self.tests), 6)
+
+    def by_exercise(self) -> dict[str, list[TestResult]]:
+        grouped: dict[str, list[TestResult]] = defaultdict(list)
+        for test in self.tests:
+            grouped[test.exercise].append(test)
+        return dict(grouped)
+
+
+def score_records(records: list[dict]) -> list[TestResult]:
+    """Turn the plugin's records into scored results, sharing points among parametrizations."""
+    cases: dict[str, int] = defaultdict(int)
+    for record in records:
+        cases[record["nodeid"].split("[", 1)[0]] += 1
+    results = []
+    for record in records:
+        share = record["points"] / cases[record["nodeid"].split("[", 1)[0]]
+        passed = record["outcome"] == "passed"
+        if record["outcome"] == "skipped":  # e.g. a GPU-only case on a CPU machine: not part of the grade
+            share = 0.0
+        results.append(
+            TestResult(
+                name=record["name"],
+                exercise=record["exercise"],
+                max_score=share,
+                score=share if passed else 0.0,
+                status=record["status"],
+                message=record["message"],
+                duration=round(record["duration"], 4),
+            )
+        )
+    return results
+
+
+def pytest_command(
+    target: str,
+    suites: Sequence[str] = ("hidden",),
+    exercises: Sequence[str] = (),
+    backends: str = "tiny",
+    results_file: Path | None = None,
+    extra: Sequence[str] = (),
+) -> list[str]:
+    """The pytest command line that runs ``suites`` against ``target``."""
+    command = [sys.executable, "-m", "pytest", *(str(SUITES[s]) for s in suites)]
+    command += ["-p", "grading.results", "--target", target, "--backend", backends, "-q", "-p", "no:cacheprovider"]
+    command += ["--rootdir", str(GRADING.parent), "-o", "addopts=-p grading.plugin"]
+    if exercises:
+        command += ["-m", " or ".join(exercises)]
+    if results_file is not None:
+        command += ["--decodelab-results", str(results_file)]
+    return command + list(extra)
+
+
+def run_suites(
+    target: str,
+    suites: Sequence[str] = ("hidden",),
+    exercises: Sequence[str] = (),
+    backends: str = "tiny",
+    timeout: float | None = 900,
+    extra: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+) -> SuiteRun:
+    """Run ``suites`` (``public`` and/or ``hidden``) against ``target`` in a child pytest."""
+    with tempfile.TemporaryDirectory(prefix="decodelab-run-") as scratch:
+        results_file = Path(scratch) / "results.json"
+        command = pytest_command(target, suites, exercises, backends, results_file, extra)
+        child_env = dict(os.environ if env is None else env)
+        child_env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, env=child_env, cwd=GRADING.parent
+            )
+            returncode, log = done.returncode, done.stdout + done.stderr
+        except subprocess.TimeoutExpired as expired:
+            returncode, log = -9, f"the test run timed out after {timeout} s\n{expired.stdout or ''}"
+        records = json.loads(results_file.read_text()) if results_file.exists() else []
+    return SuiteRun(score_records(records), returncode, log)

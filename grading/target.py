@@ -1,0 +1,238 @@
+"""The one switch that chooses the code under test.
+
+The same public and hidden suites run against the learner's ``exercises/``, the complete
+``solutions/``, or a submission. The choice is made here and nowhere else: the pytest option
+``--target`` or the environment variable ``DECODELAB_TARGET`` (default ``exercises``).
+
+Target specs:
+    ``exercises`` / ``solutions``     the packages of this project
+    ``PATH``                          a submission folder or ``.zip`` (modules under
+                                      ``exercises/`` or at its top level)
+    ``BASE+pkg.module:func__mistake`` BASE with one function replaced, for the catalogue of
+                                      wrong implementations in ``tests/``
+
+A learner function is fetched with :meth:`Target.function`; a function that still raises
+``NotImplementedError`` surfaces as :class:`NotStarted`, a missing module or function as
+:class:`MissingFunction`, so a grade can say "not started" rather than show a crash.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import importlib.util
+import os
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable
+
+from grading.catalogue import EXERCISES, Exercise
+
+TARGET_ENV = "DECODELAB_TARGET"
+PACKAGES = ("exercises", "solutions")
+
+
+class NotStarted(Exception):
+    """The learner's function still raises ``NotImplementedError``."""
+
+    def __init__(self, exercise: Exercise):
+        super().__init__(
+            f"not started: {exercise.function}() in {exercise.path} still raises NotImplementedError"
+        )
+        self.exercise = exercise
+
+
+class MissingFunction(Exception):
+    """The submission has no such module or function (or the module fails to import)."""
+
+    def __init__(self, exercise: Exercise, why: str):
+        super().__init__(f"not started: {exercise.function}() not found — {why}")
+        self.exercise = exercise
+
+
+class TargetError(ValueError):
+    """A target spec that names nothing usable; the message says what to pass instead."""
+
+
+def exercise_for(function: str) -> Exercise:
+    """The catalogue entry of a learner function name."""
+    for exercise in EXERCISES:
+        if exercise.function == function:
+            return exercise
+    raise KeyError(f"{function} is not an exercise function")
+
+
+def requested_target(spec: str | None = None) -> str:
+    """The target asked for: the argument, else ``$DECODELAB_TARGET``, else ``exercises``."""
+    return (spec or os.environ.get(TARGET_ENV) or "exercises").strip()
+
+
+class Target:
+    """Where learner functions come from. Subclasses implement :meth:`_load_module`."""
+
+    label: str = "?"
+
+    def __init__(self) -> None:
+        self._modules: dict[str, ModuleType | Exception] = {}
+
+    def function(self, name: str) -> Callable[..., Any]:
+        """The learner's function ``name``, wrapped so that NotImplementedError reads as NotStarted."""
+        exercise = exercise_for(name)
+        raw = self._raw_function(exercise)
+
+        @functools.wraps(raw)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return raw(*args, **kwargs)
+            except NotImplementedError as error:
+                raise NotStarted(exercise) from error
+
+        call.__name__ = exercise.function  # feedback names the exercise, not an override
+        return call
+
+    def _raw_function(self, exercise: Exercise) -> Callable[..., Any]:
+        module = self._module(exercise)
+        raw = getattr(module, exercise.function, None)
+        if not callable(raw):
+            raise MissingFunction(exercise, f"{exercise.path} defines no function {exercise.function}")
+        return raw
+
+    def _module(self, exercise: Exercise) -> ModuleType:
+        if exercise.module not in self._modules:
+            try:
+                self._modules[exercise.module] = self._load_module(exercise.module)
+            except MissingFunction as error:
+                self._modules[exercise.module] = error
+            except Exception as error:  # a learner's import-time crash, syntax error...
+                self._modules[exercise.module] = MissingFunction(
+                    exercise, f"{exercise.path} fails to import: {type(error).__name__}: {error}"
+                )
+        loaded = self._modules[exercise.module]
+        if isinstance(loaded, Exception):
+            if isinstance(loaded, MissingFunction):
+                raise MissingFunction(exercise, str(loaded).split(" — ", 1)[-1])
+            raise loaded
+        return loaded
+
+    def _load_module(self, module: str) -> ModuleType:
+        raise NotImplementedError
+
+
+class PackageTarget(Target):
+    """``exercises`` or ``solutions`` of this project, imported in this process."""
+
+    def __init__(self, package: str):
+        super().__init__()
+        self.label = package
+        self.package = package
+
+    def _load_module(self, module: str) -> ModuleType:
+        return importlib.import_module(f"{self.package}.{module}")
+
+
+class FolderTarget(Target):
+    """A submission folder, imported in this process (trusted code only: the grader isolates)."""
+
+    def __init__(self, folder: Path, label: str | None = None):
+        super().__init__()
+        self.folder = folder
+        self.label = label or folder.name
+        self._namespace = "decodelab_submission_" + hashlib.sha1(str(folder).encode()).hexdigest()[:10]
+
+    def module_file(self, module: str) -> Path | None:
+        """The submission's file for ``module``, under ``exercises/`` or at the top level."""
+        return find_module_file(self.folder, module)
+
+    def _load_module(self, module: str) -> ModuleType:
+        path = self.module_file(module)
+        if path is None:
+            exercise = next(e for e in EXERCISES if e.module == module)
+            raise MissingFunction(exercise, f"the submission has no {module}.py")
+        name = f"{self._namespace}_{module}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        loaded = importlib.util.module_from_spec(spec)
+        sys.modules[name] = loaded
+        spec.loader.exec_module(loaded)
+        return loaded
+
+
+class OverrideTarget(Target):
+    """A base target with single functions replaced (the wrong-implementation catalogue)."""
+
+    def __init__(self, base: Target, overrides: dict[str, Callable[..., Any]], label: str):
+        super().__init__()
+        self.base = base
+        self.overrides = overrides
+        self.label = label
+
+    def _raw_function(self, exercise: Exercise) -> Callable[..., Any]:
+        if exercise.function in self.overrides:
+            return self.overrides[exercise.function]
+        return self.base._raw_function(exercise)
+
+
+def find_module_file(folder: Path, module: str) -> Path | None:
+    """``folder/exercises/<module>.py`` or ``folder/<module>.py``, whichever exists first."""
+    for candidate in (folder / "exercises" / f"{module}.py", folder / f"{module}.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def unpack_submission(path: Path, scratch: Path | None = None) -> Path:
+    """A submission as a folder: ``path`` itself, or a ``.zip`` extracted safely into scratch."""
+    if path.is_dir():
+        return path
+    if not path.exists():
+        raise TargetError(f"no such submission: {path}")
+    if not zipfile.is_zipfile(path):
+        raise TargetError(f"{path} is neither a folder nor a .zip file")
+    destination = Path(scratch or tempfile.mkdtemp(prefix="decodelab-")) / path.stem
+    destination.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            # Only the exercise modules matter; never follow paths out of the destination.
+            name = Path(member.filename)
+            if member.is_dir() or name.is_absolute() or ".." in name.parts or name.suffix != ".py":
+                continue
+            if member.file_size > 1_000_000:
+                continue
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(member))
+    return _single_top_folder(destination)
+
+
+def _single_top_folder(folder: Path) -> Path:
+    """Zips often wrap everything in one folder; look inside it when no module is at the top."""
+    entries = [p for p in folder.iterdir() if not p.name.startswith((".", "__MACOSX"))]
+    has_modules = any(find_module_file(folder, m) for m in {e.module for e in EXERCISES})
+    if not has_modules and len(entries) == 1 and entries[0].is_dir():
+        return entries[0]
+    return folder
+
+
+def load_target(spec: str | None = None) -> Target:
+    """Build the target for a spec (see the module docstring)."""
+    spec = requested_target(spec)
+    base_spec, _, override = spec.partition("+")
+    if base_spec in PACKAGES:
+        base: Target = PackageTarget(base_spec)
+    else:
+        path = Path(base_spec)
+        if not path.exists():
+            raise TargetError(
+                f"unknown target '{base_spec}': use 'exercises', 'solutions', or the path of a "
+                "submission folder or .zip"
+            )
+        base = FolderTarget(unpack_submission(path), label=path.stem if path.is_file() else path.name)
+    if not override:
+        return base
+    module_name, _, attribute = override.partition(":")
+    replacement = getattr(importlib.import_module(module_name), attribute)
+    function = attribute.split("__", 1)[0]
+    return OverrideTarget(base, {function: replacement}, label=f"{base.label}+{attribute}")

@@ -1,0 +1,65 @@
+"""Wrong versions of the distributions exercises that learners really write.
+
+Each function is named ``<exercise function>__<mistake>``; the suites must take points from
+every one of them (tests/test_wrong_implementations.py).
+"""
+import torch
+
+
+def next_token_logits__first_position(model, input_ids):
+    with torch.no_grad():
+        return model(input_ids=input_ids).logits[:, 0, :]
+
+
+def next_token_logits__drops_batch_axis(model, input_ids):
+    with torch.no_grad():
+        return model(input_ids=input_ids).logits[0, -1, :]
+
+
+def next_token_logits__returns_probabilities(model, input_ids):
+    with torch.no_grad():
+        return model(input_ids=input_ids).logits[:, -1, :].softmax(-1)
+
+
+def next_token_logits__keeps_gradients(model, input_ids):
+    return model(input_ids=input_ids).logits[:, -1, :]
+
+
+def next_token_logits__all_positions(model, input_ids):
+    with torch.no_grad():
+        return model(input_ids=input_ids).logits
+
+
+def softmax_with_temperature__multiplies(logits, temperature):
+    if temperature <= 0:
+        raise ValueError("temperature must be > 0")
+    return torch.softmax(logits * temperature, dim=-1)
+
+
+def softmax_with_temperature__no_max_subtraction(logits, temperature):
+    if not temperature > 0 or temperature == float("inf"):
+        raise ValueError("temperature must be > 0")
+    exps = torch.exp(logits / temperature)
+    return exps / exps.sum(dim=-1, keepdim=True)
+
+
+def softmax_with_temperature__wrong_axis(logits, temperature):
+    if not temperature > 0 or temperature == float("inf"):
+        raise ValueError("temperature must be > 0")
+    return torch.softmax(logits / temperature, dim=0)
+
+
+def softmax_with_temperature__no_validation(logits, temperature):
+    return torch.softmax(logits / temperature, dim=-1)
+
+
+def softmax_with_temperature__casts_to_float32(logits, temperature):
+    if not temperature > 0 or temperature == float("inf"):
+        raise ValueError("temperature must be > 0")
+    return torch.softmax(logits.float() / temperature, dim=-1)
+
+
+def softmax_with_temperature__ignores_temperature(logits, temperature):
+    if not temperature > 0 or temperature == float("inf"):
+        raise ValueError("temperature must be > 0")
+    return torch.softmax(logits, dim=-1)

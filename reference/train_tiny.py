@@ -163,7 +163,7 @@ def make_optimizer(model: MistralForCausalLM, settings: TrainingSettings) -> tor
         {"params": matrices, "weight_decay": settings.weight_decay},
         {"params": vectors, "weight_decay": 0.0},
     ]
-    return torch.optim.AdamW(groups, lr=settings.learning_rate, betas=settings.betas)
+    return torch.optim.AdamW(groups, lr=settings.learning_rate, betas=settings.betas, fused=True)
 
 
 def next_token_loss(model: MistralForCausalLM, inputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:

@@ -1,0 +1,97 @@
+"""Proof that the suites grade well: solutions earn everything, stubs earn nothing,
+every catalogued wrong implementation loses points, and the points add up."""
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections import Counter
+
+import pytest
+
+import tests.wrong_implementations as wrong_package
+from grading.catalogue import EXERCISES
+from grading.runner import SuiteRun, run_suites
+from grading.target import exercise_for
+
+
+@pytest.fixture(scope="module")
+def solutions_run() -> SuiteRun:
+    return run_suites("solutions", suites=("public", "hidden"))
+
+
+@pytest.fixture(scope="module")
+def stubs_run() -> SuiteRun:
+    return run_suites("exercises", suites=("public", "hidden"))
+
+
+def test_every_test_passes_on_solutions(solutions_run):
+    failed = [f"{t.name}: {t.message[:300]}" for t in solutions_run.tests if t.status not in ("passed", "skipped")]
+    assert solutions_run.tests, f"no tests ran on solutions/:\n{solutions_run.log[-2000:]}"
+    assert not failed, "tests that fail on solutions/:\n" + "\n".join(failed)
+    assert solutions_run.score == solutions_run.max_score, (
+        f"run_suites('solutions') scored {solutions_run.score}, expected the maximum {solutions_run.max_score}"
+    )
+
+
+def test_untouched_stubs_score_zero(stubs_run):
+    assert stubs_run.tests, f"no tests ran on exercises/:\n{stubs_run.log[-2000:]}"
+    assert stubs_run.score == 0, (
+        f"run_suites('exercises') scored {stubs_run.score}, expected 0; passing: "
+        + ", ".join(t.name for t in stubs_run.tests if t.status == "passed")
+    )
+    statuses = Counter(t.status for t in stubs_run.tests if t.status != "skipped")
+    assert set(statuses) == {"not_started"}, (
+        f"every test on the stubs should read 'not started', got statuses {dict(statuses)}"
+    )
+
+
+def test_points_per_exercise_match_the_catalogue(solutions_run):
+    totals = Counter()
+    for test in solutions_run.tests:
+        totals[test.exercise] += test.max_score
+    for exercise in EXERCISES:
+        assert round(totals[exercise.key], 6) == exercise.points, (
+            f"the hidden tests of '{exercise.key}' are worth {totals[exercise.key]:g} points, "
+            f"the catalogue says {exercise.points}"
+        )
+
+
+def test_every_exercise_has_public_tests(solutions_run):
+    # Public tests carry no points marks, so they are the zero-point records of the run.
+    with_public = {t.exercise for t in solutions_run.tests if t.max_score == 0 and t.status == "passed"}
+    missing = [e.key for e in EXERCISES if e.key not in with_public]
+    assert not missing, f"exercises without passing public tests: {missing}"
+
+
+def wrong_implementations() -> list[tuple[str, str]]:
+    """(module, function name) of every catalogued wrong implementation."""
+    found = []
+    for info in pkgutil.iter_modules(wrong_package.__path__):
+        module = importlib.import_module(f"{wrong_package.__name__}.{info.name}")
+        for name, value in inspect.getmembers(module, inspect.isfunction):
+            if "__" in name and value.__module__ == module.__name__:
+                found.append((info.name, name))
+    return sorted(found)
+
+
+WRONG = wrong_implementations()
+
+
+def test_catalogue_has_five_wrong_versions_per_exercise():
+    counts = Counter(exercise_for(name.split("__")[0]).key for _, name in WRONG)
+    short = {e.key: counts[e.key] for e in EXERCISES if counts[e.key] < 5}
+    assert not short, f"exercises with fewer than five catalogued wrong implementations: {short}"
+
+
+@pytest.mark.parametrize("module,name", WRONG, ids=[name for _, name in WRONG])
+def test_wrong_implementation_loses_points(module, name, wrong_report):
+    exercise = exercise_for(name.split("__")[0])
+    run = run_suites(f"solutions+tests.wrong_implementations.{module}:{name}", exercises=[exercise.key])
+    assert run.max_score == exercise.points, (
+        f"the hidden suite of '{exercise.key}' was worth {run.max_score} in this run, expected "
+        f"{exercise.points}:\n{run.log[-1500:]}"
+    )
+    caught = run.score < run.max_score
+    wrong_report.append((exercise.key, name, run.score, run.max_score))
+    assert caught, f"{name} scored full marks ({run.score}/{run.max_score}) on '{exercise.key}': the suite misses this mistake"

@@ -16,8 +16,15 @@ from decodelab.commands import COMMANDS
 from decodelab.errors import UserError
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line: what was wrong and where to look."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="decodelab",
         description="Learn how a language model picks its next token by writing the pieces yourself.",
     )

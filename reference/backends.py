@@ -14,6 +14,7 @@ One switch picks it everywhere: ``--backend`` on the CLI and in pytest, or the
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +87,9 @@ def bitsandbytes_status() -> tuple[bool, str]:
     """Whether bitsandbytes can be imported, and its version or the reason it cannot."""
     if importlib.util.find_spec("bitsandbytes") is None:
         return False, "bitsandbytes is not installed (pip install 'bitsandbytes>=0.50')"
+    # On CPUs with AVX512-BF16, bitsandbytes 0.50 warns at import that the optional `kernels`
+    # package (a hub download) is missing; its built-in CPU kernels work, so keep that quiet.
+    logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
     try:
         import bitsandbytes
     except Exception as error:  # bitsandbytes raises many kinds on broken CUDA set-ups
@@ -103,7 +107,7 @@ def cached_weights_status(model_id: str = MISTRAL_ID) -> tuple[bool, str]:
         return True, f"{model_id} weights in the Hugging Face cache"
     return False, (
         f"{model_id} is not in the local Hugging Face cache; on a machine with internet run "
-        f"`huggingface-cli download {model_id}` (accept its licence on the hub first)"
+        f"`hf download {model_id}` (accept its licence on the hub first)"
     )
 
 
@@ -166,13 +170,50 @@ def load_backend(name: str | None = None) -> Backend:
     if base == MISTRAL_4BIT:
         available, why = mistral_status()
         if not available:
-            raise BackendError(f"Backend '{MISTRAL_4BIT}' is not available: {why}.")
+            raise BackendError(
+                f"Backend '{MISTRAL_4BIT}' is not available: {why}. Use '--backend {TINY}' on this machine."
+            )
         return _load(resolved, MISTRAL_ID, reason, True, load_mistral_tokenizer())
-    if Path(base).is_dir() or "/" in base:
+    if _looks_like_path(base):
+        folder = Path(base).expanduser()
+        if not folder.is_dir():
+            raise BackendError(
+                f"No model folder at '{base}'. Give a folder holding config.json, the weights and the "
+                f"tokenizer files (model.save_pretrained + tokenizer.save_pretrained), or a Hugging Face "
+                f"id such as 'org/name'."
+            )
+        return _load(resolved, str(folder), reason, quantize, None)
+    if "/" in base:
         return _load(resolved, base, reason, quantize, None)
     raise BackendError(
         f"Unknown backend '{resolved}'. Choose '{TINY}', '{MISTRAL_4BIT}', '{AUTO}', a Hugging Face "
         f"model id such as 'org/name', or a local model folder (add '{FOUR_BIT_SUFFIX}' to quantize)."
+    )
+
+
+def _looks_like_path(name: str) -> bool:
+    """Whether a backend name is meant as a local folder rather than a hub id ``org/name``."""
+    return (
+        Path(name).expanduser().is_dir()
+        or name.startswith(("/", ".", "~"))
+        or name.count("/") > 1
+        or (os.sep != "/" and os.sep in name)
+    )
+
+
+def _load_failure(source: str, error: BaseException) -> str:
+    """One sentence for a failed ``from_pretrained``; transformers' own text spans several lines."""
+    lines = str(error).strip().splitlines()
+    details = lines[0] if lines else type(error).__name__
+    if Path(source).is_dir():
+        return (
+            f"Could not load the model folder '{source}' (it needs config.json, the weights and the "
+            f"tokenizer files). Details: {details}"
+        )
+    return (
+        f"Could not load '{source}': its files are not in the local Hugging Face cache and the hub "
+        f"cannot be reached (or the id is wrong). Download it where there is internet "
+        f"(`hf download {source}`) or pass a local folder. Details: {details}"
     )
 
 
@@ -201,12 +242,8 @@ def _load(
         model = AutoModelForCausalLM.from_pretrained(source, **kwargs)
         if tokenizer is None:
             tokenizer = AutoTokenizer.from_pretrained(source)
-    except OSError as error:
-        raise BackendError(
-            f"Could not load '{source}': its files are not on this machine and the hub cannot be "
-            f"reached (or the id is wrong). Download it where there is internet "
-            f"(`huggingface-cli download {source}`) or pass a local folder. Details: {error}"
-        ) from error
+    except (OSError, ValueError) as error:  # huggingface_hub's HFValidationError is a ValueError
+        raise BackendError(_load_failure(source, error)) from error
     if not quantize and on_gpu and source != str(TINY_FOLDER):
         model = model.to("cuda")
     model.eval()

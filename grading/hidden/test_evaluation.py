@@ -1,0 +1,195 @@
+"""Hidden suite: exact_match and distinct_n (the evaluation exercises)."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grading.compare import Mismatch, call_text, check_true, expect_error
+from reference import evaluation as ref
+
+# distinct_n is a ratio of two small integers: any correct float division gives the same value
+# to the last bit or two, so 1e-12 catches every wrong count without flaking.
+RATIO_TOL = 1e-12
+
+
+def _normalised_words(text: str) -> list[str]:
+    return "".join(c if c.isalnum() else " " for c in text.lower()).split()
+
+
+def _exact_match_hint(prediction: str, answer: str, got: object) -> str:
+    """Name the likely mistake from the case that failed."""
+    if not isinstance(got, bool):
+        return f"return a bool (True/False), not {type(got).__name__}"
+    words, wanted = _normalised_words(prediction), _normalised_words(answer)
+    if not wanted:
+        return "an answer with no words never matches ('' in s is always True)"
+    if got:
+        if " ".join(wanted) in " ".join(words):
+            return "compare whole words: pad both normalised strings with spaces, so 'rome' does not match inside 'romeo'"
+        if set(wanted) <= set(words):
+            return "the answer's words must appear together and in order, not just anywhere in the reply"
+        if " ".join(words) in " ".join(wanted):
+            return "check that the ANSWER occurs in the PREDICTION, not the other way round"
+        return "look for the answer's normalised words as one contiguous run in the prediction's"
+    hints = []
+    raw_words = "".join(c if c.isalnum() else " " for c in prediction).split()
+    raw_wanted = "".join(c if c.isalnum() else " " for c in answer).split()
+    if " ".join(raw_wanted) not in " ".join(raw_words):
+        hints.append("lowercase both strings")
+    if any(not c.isalnum() and not c.isspace() for c in prediction + answer):
+        hints.append("every character that is not a letter or digit becomes a SPACE (a word separator), "
+                     "so 'D. C.' and 'D.C.' are both the words ['d', 'c']")
+    if len(words) > len(wanted):
+        hints.append("the reply may say more than the answer: look for the answer's words anywhere in it")
+    return "; ".join(hints) or "look for the answer's normalised words as one contiguous run in the prediction's"
+
+
+def _check_match(learner, prediction: str, answer: str, expected: bool) -> None:
+    got = learner.exact_match(prediction, answer)
+    if got is not expected:
+        raise Mismatch(call_text(learner.exact_match, prediction, answer),
+                       f"returned {got!r}, expected {expected}", _exact_match_hint(prediction, answer, got))
+
+
+# Each case: (prediction, answer, expected); the expected value is worked out by hand from the rule.
+NORMALISATION = [
+    ("Tokyo.", "tokyo", True),
+    ("TOKYO", "Tokyo", True),
+    ("Washington, D.C. is the capital of the United States.", "Washington, D.C.", True),
+    ("Every student knows that it is Washington D. C. So why ask?", "Washington, D.C.", True),  # the seed's reply
+    ("The Mona Lisa was painted by LEONARDO DA VINCI!", "Leonardo da Vinci", True),
+    ("It ended in 1945, in September.", "1945", True),
+    ("  New\tDelhi\n is the capital", "new delhi", True),
+    ("Reykjavík.", "reykjavík", True),
+]
+BOUNDARIES = [
+    ("Romeo and Juliet", "Rome", False),
+    ("The war ended in 19456", "1945", False),
+    ("Parisian cafés are busy", "Paris", False),
+    ("I think it is rome, actually", "Rome", True),
+    ("Canberra!", "Canberra", True),
+]
+CONTAINMENT = [
+    ("The capital is Tokyo", "Tokyo", True),
+    ("Tokyo", "The capital is Tokyo", False),
+    ("Delhi New", "New Delhi", False),
+    ("Buenos Aires is in Argentina", "Buenos Aires", True),
+    ("Buenos days in Aires", "Buenos Aires", False),
+]
+EMPTY = [
+    ("anything at all", "", False),
+    ("", "", False),
+    ("?!", "?!", False),
+    ("Tokyo", "   ", False),
+    ("", "Tokyo", False),
+]
+
+
+@pytest.mark.exact_match
+@pytest.mark.points(1)
+def test_exact_match_ignores_case_punctuation_and_spacing(learner):
+    for prediction, answer, expected in NORMALISATION:
+        _check_match(learner, prediction, answer, expected)
+
+
+@pytest.mark.exact_match
+@pytest.mark.points(1)
+def test_exact_match_respects_word_boundaries(learner):
+    for prediction, answer, expected in BOUNDARIES:
+        _check_match(learner, prediction, answer, expected)
+
+
+@pytest.mark.exact_match
+@pytest.mark.points(1)
+def test_exact_match_finds_the_answer_in_order_inside_the_reply(learner):
+    for prediction, answer, expected in CONTAINMENT:
+        _check_match(learner, prediction, answer, expected)
+
+
+@pytest.mark.exact_match
+@pytest.mark.points(1)
+def test_exact_match_never_matches_an_empty_answer(learner):
+    for prediction, answer, expected in EMPTY:
+        _check_match(learner, prediction, answer, expected)
+
+
+_PIECES = st.sampled_from(["tokyo", "Tokyo", "Rome", "romeo", "D.C.", "d", "c", "new", "Delhi", "1945", "19", "45",
+                           "é", "", " ", "  ", ",", ".", "!", "-", "'", "\n", "café", "über"])
+
+
+@pytest.mark.exact_match
+@pytest.mark.points(1)
+@settings(max_examples=150, deadline=None)
+@given(prediction=st.lists(_PIECES, max_size=10).map("".join), answer=st.lists(_PIECES, max_size=4).map("".join),
+       embed=st.booleans())
+def test_exact_match_agrees_with_the_reference_on_random_text(learner, prediction, answer, embed):
+    if embed:  # half the cases contain the answer in some spelling, so True is exercised too
+        prediction = f"{prediction} {answer.upper()}! {prediction}"
+    _check_match(learner, prediction, answer, ref.exact_match(prediction, answer))
+
+
+def _check_ratio(learner, texts: list[str], n: int, hint: str) -> None:
+    call = call_text(learner.distinct_n, texts, n)
+    got = learner.distinct_n(texts, n)
+    expected = ref.distinct_n(texts, n)
+    check_true(isinstance(got, float), call=call, problem=f"returned {type(got).__name__} {got!r}, expected a float",
+               hint="divide the number of unique n-grams by the number of all n-grams")
+    if not math.isclose(got, expected, rel_tol=0, abs_tol=RATIO_TOL):
+        raise Mismatch(call, f"returned {got:.6g}, expected {expected:.6g}", hint)
+
+
+@pytest.mark.distinct_n
+@pytest.mark.points(1)
+def test_distinct_n_on_worked_examples(learner):
+    _check_ratio(learner, ["the cat sat", "the cat ran"], 2, "4 bigrams, 3 of them different: 0.75")
+    _check_ratio(learner, ["the cat sat", "the cat ran"], 1, "count words (n=1): 6 words, 4 different")
+    _check_ratio(learner, ["there was a little girl who loved to read"] * 3, 2,
+                 "three identical runs repeat every bigram three times: unique / total = 1/3")
+    _check_ratio(learner, ["a b c d e"], 3, "a text of w words has w - n + 1 n-grams: (a b c) (b c d) (c d e)")
+
+
+@pytest.mark.distinct_n
+@pytest.mark.points(1)
+def test_distinct_n_pools_ngrams_but_never_across_texts(learner):
+    _check_ratio(learner, ["x y", "x y"], 2,
+                 "each text has one bigram (x y), the same twice: 1/2. Joining the texts invents (y x); "
+                 "averaging per text gives 1.0. Pool the n-grams of all texts, but cut them within each text")
+    _check_ratio(learner, ["good morning", "good morning", "good night"], 2,
+                 "pool the bigrams of all texts: 3 in all, 2 different")
+
+
+@pytest.mark.distinct_n
+@pytest.mark.points(1)
+def test_distinct_n_splits_words_on_any_whitespace(learner):
+    _check_ratio(learner, ["the  cat\nsat ", " the cat"], 2,
+                 "split words with text.split() (no argument): split(' ') leaves empty words for double spaces")
+    _check_ratio(learner, ["Once upon a time, once upon a time,"], 2,
+                 "words are compared as they are: 'Once' and 'once' differ, 'time,' keeps its comma")
+
+
+@pytest.mark.distinct_n
+@pytest.mark.points(1)
+@pytest.mark.parametrize("texts,n", [([], 2), ([""], 1), (["one two"], 3), (["   "], 1)],
+                         ids=["no texts", "empty text", "too short", "only spaces"])
+def test_distinct_n_without_ngrams_is_zero(learner, texts, n):
+    call = call_text(learner.distinct_n, texts, n)
+    try:
+        got = learner.distinct_n(texts, n)
+    except ZeroDivisionError:
+        raise Mismatch(call, "raised ZeroDivisionError", "with no n-grams at all, return 0.0 instead of dividing") from None
+    check_true(got == 0.0 and isinstance(got, float), call=call, problem=f"returned {got!r}, expected 0.0",
+               hint="a text shorter than n words has no n-grams; with none at all return 0.0")
+
+
+@pytest.mark.distinct_n
+@pytest.mark.points(1)
+@settings(max_examples=100, deadline=None)
+@given(texts=st.lists(st.lists(st.sampled_from(["a", "b", "the", "cat", "A", "cat."]), max_size=8).map(" ".join),
+                      max_size=5),
+       n=st.integers(1, 4))
+def test_distinct_n_agrees_with_the_reference_and_rejects_n_below_one(learner, texts, n):
+    _check_ratio(learner, texts, n, "unique n-grams / all n-grams, n-grams of whitespace words within each text")
+    expect_error(learner.distinct_n, ValueError, texts, 1 - n, hint="n must be at least 1: raise ValueError")

@@ -1,0 +1,344 @@
+"""Hidden suite: completion_logprobs (the logprobs exercise)."""
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import pytest
+import torch
+
+from grading.compare import Mismatch, call_text, check_equal, check_true, expect_error
+from reference import logprobs as ref
+
+KEYS = ["bytes", "logprob", "token", "top_logprobs"]
+# How many extra reference alternatives to fetch, to recognise near-ties at the end of a top-n list.
+TIE_MARGIN = 5
+
+
+def _tolerance(model) -> float:
+    """Absolute tolerance on a logprob.
+
+    float32 on the CPU: the learner's forward pass and ours run the same kernels on the same
+    input; 1e-4 leaves room for a different summation order inside log_softmax.
+    float16/bfloat16/4-bit on a GPU: logits carry ~3 significant digits, so logprobs of
+    size ~20 differ by up to ~2e-2 between two correct computations; 5e-2 allows that.
+    """
+    return 1e-4 if model.dtype == torch.float32 else 5e-2
+
+
+_SEQUENCES: dict[str, list[tuple[str, torch.Tensor, int]]] = {}
+
+
+def _forced(backend, prompt: str, completion: str) -> tuple[torch.Tensor, int]:
+    """``prompt + completion`` as one sequence and the prompt's length (a completion we choose)."""
+    prompt_length = backend.encode(prompt).shape[1]
+    sequence = backend.encode(prompt + completion)
+    assert torch.equal(sequence[:, :prompt_length], backend.encode(prompt)), "prompt tokens changed"
+    return sequence, prompt_length
+
+
+def _sequences(backend) -> list[tuple[str, torch.Tensor, int]]:
+    """(label, sequence, prompt_length): a greedy completion, a sampled one, and forced ones."""
+    if backend.name not in _SEQUENCES:
+        cases = []
+        prompt = backend.encode("The capital of Japan is")
+        greedy, _ = ref.generate_with_logprobs(backend.model, backend.tokenizer, prompt, 8, 0.0, 0)
+        cases.append(("greedy 'The capital of Japan is'", greedy, prompt.shape[1]))
+        prompt = backend.encode("Once upon a time,")
+        generator = torch.Generator(device=backend.device).manual_seed(1234)
+        sampled, _ = ref.generate_with_logprobs(backend.model, backend.tokenizer, prompt, 12, 1.4, 0, generator)
+        cases.append(("sampled at T=1.4 'Once upon a time,'", sampled, prompt.shape[1]))
+        sequence, length = _forced(backend, "ますます蒸し暑くなりそうです。明日の天気は", "曇りのち雨の予報です。")
+        cases.append(("the weather forecast (byte-fallback tokens)", sequence, length))
+        sequence, length = _forced(backend, "The capital of Japan is", " Tokyo.\nThe capital of France is Paris.")
+        cases.append(("'▁' pieces and a newline", sequence, length))
+        _SEQUENCES[backend.name] = cases
+    return _SEQUENCES[backend.name]
+
+
+@torch.no_grad()
+def _all_logprobs(model, sequence: torch.Tensor) -> torch.Tensor:
+    """``(T, vocab)`` float32 log-probabilities of every position (row t predicts token t + 1)."""
+    return torch.log_softmax(model(input_ids=sequence).logits[0].float(), dim=-1).cpu()
+
+
+def _check_records_shape(got: Any, expected_count: int, sequence: torch.Tensor, prompt_length: int,
+                         top_n: int, call: str) -> None:
+    """A list of the right length whose records have the four keys with plain Python values."""
+    if not isinstance(got, list):
+        raise Mismatch(call, f"returned {type(got).__name__}, expected a list of {expected_count} dicts",
+                       "build a Python list with one dict per generated token")
+    if len(got) != expected_count:
+        hint = "one record per token AFTER the prompt: positions prompt_length .. T-1"
+        if len(got) == sequence.shape[1] or len(got) == sequence.shape[1] - 1:
+            hint = "you returned records for the prompt tokens too; start at position prompt_length"
+        raise Mismatch(call, f"returned {len(got)} records, expected {expected_count} "
+                             f"(a sequence of {sequence.shape[1]} tokens with a {prompt_length}-token prompt)", hint)
+    for index, record in enumerate(got):
+        if not isinstance(record, dict) or sorted(record) != KEYS:
+            keys = sorted(record) if isinstance(record, dict) else type(record).__name__
+            raise Mismatch(call, f"record {index} has keys {keys}, expected {KEYS}")
+        entries = [record] + list(record["top_logprobs"]) if isinstance(record["top_logprobs"], list) else None
+        if entries is None:
+            raise Mismatch(call, f"record {index}: top_logprobs is {type(record['top_logprobs']).__name__}, expected a list")
+        for entry in entries:
+            _check_entry_types(entry, index, call)
+        if len(record["top_logprobs"]) != top_n:
+            raise Mismatch(call, f"record {index} has {len(record['top_logprobs'])} top_logprobs, expected top_n={top_n}")
+
+
+def _check_entry_types(entry: Any, index: int, call: str) -> None:
+    if not isinstance(entry, dict) or not {"token", "bytes", "logprob"} <= set(entry):
+        raise Mismatch(call, f"record {index}: an entry {entry!r:.80} lacks token/bytes/logprob")
+    token, raw, logprob = entry["token"], entry["bytes"], entry["logprob"]
+    if not isinstance(token, str):
+        raise Mismatch(call, f"record {index}: token is {type(token).__name__}, expected str")
+    if not isinstance(raw, list) or not all(isinstance(b, int) and not isinstance(b, bool) and 0 <= b < 256 for b in raw):
+        raise Mismatch(call, f"record {index}: bytes is {raw!r:.60}, expected a list of ints 0..255",
+                       hint="list(some_bytes) turns a bytes object into its list of ints")
+    if not isinstance(logprob, float):
+        raise Mismatch(call, f"record {index}: logprob is {type(logprob).__name__}, expected a Python float",
+                       hint="turn a one-element tensor into a float with .item()")
+
+
+def _logprob_hint(got: list[float], expected: list[float], table: torch.Tensor, sequence: torch.Tensor,
+                  prompt_length: int) -> str:
+    """Name the likely mistake by comparing with the classic wrong versions."""
+    def close(values: list[float]) -> bool:
+        return all(abs(a - b) <= 1e-3 * max(1.0, abs(b)) for a, b in zip(got, values))
+
+    ids = sequence[0].tolist()
+    same_position = [table[t, ids[t]].item() for t in range(prompt_length, len(ids))]
+    if close(same_position):
+        return "you read the logits at position t for the token at t; the token at t is predicted at t - 1"
+    if close([math.exp(v) for v in expected]):
+        return "these are probabilities: return the log-probability (log_softmax), not softmax"
+    if any(v == -math.inf for v in got):
+        return "a logprob of -inf: log(softmax(x)) underflows; use torch.log_softmax"
+    rows = table[prompt_length - 1 : len(ids) - 1]
+    chosen = torch.tensor(ids[prompt_length:]).unsqueeze(1)
+    for temperature in (0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.1, 1.2, 1.4, 1.5, 1.6, 2.0):
+        # log_softmax(logprobs / T) equals log_softmax(logits / T): the constant shift cancels.
+        if close(torch.log_softmax(rows / temperature, dim=-1).gather(1, chosen)[:, 0].tolist()):
+            return (f"your logprobs are those of temperature {temperature}: report the model's own "
+                    "distribution (temperature 1), whatever temperature the tokens were sampled at")
+    return "the logprob of the token at t is log_softmax(logits[t - 1])[token], from one forward pass"
+
+
+@pytest.mark.logprobs
+@pytest.mark.points(1)
+def test_one_record_per_generated_token_with_plain_values(learner, backend):
+    for label, sequence, prompt_length in _sequences(backend):
+        call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+        got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+        _check_records_shape(got, sequence.shape[1] - prompt_length, sequence, prompt_length, 3, f"{call}  # {label}")
+
+
+@pytest.mark.logprobs
+@pytest.mark.points(3)
+def test_logprobs_of_the_generated_tokens(learner, backend):
+    tolerance = _tolerance(backend.model)
+    for label, sequence, prompt_length in _sequences(backend):
+        call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=1)
+        call = f"{call}  # {label}"
+        got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=1)
+        expected = ref.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=1)
+        _check_records_shape(got, len(expected), sequence, prompt_length, 1, call)
+        got_values = [record["logprob"] for record in got]
+        want_values = [record["logprob"] for record in expected]
+        errors = [abs(a - b) if math.isfinite(a) else math.inf for a, b in zip(got_values, want_values)]
+        bad = [i for i, error in enumerate(errors) if error > tolerance]
+        if bad:
+            worst = max(bad, key=lambda i: errors[i])
+            table = _all_logprobs(backend.model, sequence)
+            raise Mismatch(
+                call,
+                f"{len(bad)} of {len(expected)} logprobs differ (tolerance {tolerance:g}); largest error at record "
+                f"{worst} (token {expected[worst]['token']!r}): got {got_values[worst]:.6g}, expected {want_values[worst]:.6g}",
+                _logprob_hint(got_values, want_values, table, sequence, prompt_length),
+            )
+
+
+def _bytes_hint(got: dict, want: dict) -> str:
+    if got["bytes"] == [239, 191, 189] or "\ufffd" in got["token"]:
+        return ("'�' (bytes [239, 191, 189]) comes from tokenizer.decode; a byte piece '<0xNN>' is the one "
+                "raw byte NN — convert the id with convert_ids_to_tokens and read the piece")
+    if "\u2581" in got["token"] or got["token"].startswith("<0x"):
+        return "that is the raw piece; '▁' stands for a space and '<0xNN>' for one raw byte"
+    if want["token"].startswith(" ") and got["token"] == want["token"][1:]:
+        return "the leading space is missing: '▁' stands for a space (tokenizer.decode drops it)"
+    if got["bytes"] == want["bytes"]:
+        return "the bytes are right but not the text: a lone byte >= 0x80 is written '\\xNN' (backslashreplace)"
+    return "bytes: '<0xNN>' is one raw byte; other pieces are their text ('▁' = space) in UTF-8"
+
+
+def _check_top(got: list[dict], expected: list[dict], wide: list[dict], tolerance: float, top_n: int, call: str) -> None:
+    for index, (mine, theirs, more) in enumerate(zip(got, expected, wide)):
+        values = [entry["logprob"] for entry in mine["top_logprobs"]]
+        if values != sorted(values, reverse=True):
+            raise Mismatch(call, f"record {index}: top_logprobs are not sorted highest first: "
+                                 f"{[round(v, 3) for v in values[:6]]}",
+                           "sort the alternatives by logprob, highest first (torch.topk returns them so)")
+        for rank, (entry, want) in enumerate(zip(mine["top_logprobs"], theirs["top_logprobs"])):
+            if not abs(entry["logprob"] - want["logprob"]) <= tolerance:
+                hint = ("a logprob of -inf: use torch.log_softmax" if entry["logprob"] == -math.inf else
+                        "these are probabilities; return logprobs" if abs(entry["logprob"] - math.exp(want["logprob"])) < 1e-4
+                        else "the alternatives are the top_n entries of log_softmax(logits[t - 1])")
+                raise Mismatch(call, f"record {index}, alternative {rank}: logprob {entry['logprob']:.6g}, "
+                                     f"expected {want['logprob']:.6g}", hint)
+            # Near-ties may come out in either order: accept any token tied with the expected one.
+            tied = {(alt["token"], tuple(alt["bytes"])) for alt in more["top_logprobs"]
+                    if abs(alt["logprob"] - want["logprob"]) <= tolerance}
+            if (entry["token"], tuple(entry["bytes"])) not in tied:
+                raise Mismatch(call, f"record {index}, alternative {rank}: token {entry['token']!r} "
+                                     f"(bytes {entry['bytes']}), expected {want['token']!r} (bytes {want['bytes']})",
+                               _bytes_hint(entry, want))
+
+
+@pytest.mark.logprobs
+@pytest.mark.points(2)
+@pytest.mark.parametrize("top_n", [5, 12])
+def test_top_logprobs_are_the_most_probable_alternatives(learner, backend, top_n):
+    tolerance = _tolerance(backend.model)
+    for label, sequence, prompt_length in _sequences(backend)[:3]:
+        call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=top_n)
+        call = f"{call}  # {label}"
+        got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=top_n)
+        expected = ref.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=top_n)
+        wide = ref.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=top_n + TIE_MARGIN)
+        _check_records_shape(got, len(expected), sequence, prompt_length, top_n, call)
+        _check_top(got, expected, wide, tolerance, top_n, call)
+
+
+@pytest.mark.logprobs
+@pytest.mark.points(2)
+def test_token_text_and_bytes(learner, backend):
+    for label, sequence, prompt_length in _sequences(backend):
+        call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+        call = f"{call}  # {label}"
+        got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+        expected = ref.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+        _check_records_shape(got, len(expected), sequence, prompt_length, 3, call)
+        for index, (mine, want) in enumerate(zip(got, expected)):
+            if (mine["token"], mine["bytes"]) != (want["token"], want["bytes"]):
+                piece = backend.tokenizer.convert_ids_to_tokens(int(sequence[0, prompt_length + index]))
+                raise Mismatch(call, f"record {index} (piece {piece!r}): token {mine['token']!r} bytes {mine['bytes']}, "
+                                     f"expected token {want['token']!r} bytes {want['bytes']}", _bytes_hint(mine, want))
+        special = set(backend.tokenizer.all_special_ids)
+        completion = sequence[0, prompt_length:].tolist()
+        joined = bytes(b for record, token_id in zip(got, completion) if token_id not in special for b in record["bytes"])
+        text = backend.tokenizer.decode(completion, skip_special_tokens=True)
+        check_true(joined.decode("utf-8", errors="replace").strip() == text.strip(), call=call,
+                   problem=f"the records' bytes join to {joined!r:.80}, which is not the completion {text!r:.60}",
+                   hint="the bytes of all records, joined, must spell the generated text")
+
+
+@contextmanager
+def _confident(model, factor: float) -> Iterator[None]:
+    """The same model with its final norm's weight scaled: logits ``factor`` times larger.
+
+    Mistral's logits are ``lm_head(norm(h))`` with no bias, so scaling the norm's weight scales
+    every logit: the model of a very confident LM, where unlikely tokens get logprobs of
+    several hundred below zero. The weight is restored exactly afterwards.
+    """
+    weight = model.model.norm.weight
+    saved = weight.detach().clone()
+    try:
+        with torch.no_grad():
+            weight.mul_(factor)
+        yield
+    finally:
+        with torch.no_grad():
+            weight.copy_(saved)
+
+
+@pytest.mark.logprobs
+@pytest.mark.points(1)
+def test_a_very_unlikely_token_keeps_a_finite_logprob(learner, backend):
+    """A token the model finds almost impossible (sampled at a high temperature, say) must get a
+    finite logprob: exp(-200) is 0 in float32, so log(softmax(x)) gives -inf; log_softmax does not."""
+    if not hasattr(getattr(backend.model, "model", None), "norm"):
+        pytest.skip("this backend's model has no final norm to scale")
+    prompt = backend.encode("The capital of Japan is")
+    with torch.no_grad():
+        last = backend.model(input_ids=prompt).logits[0, -1].float()
+    factor = 300.0 / float(last.max() - last.min())  # spread the logits over ~300
+    with _confident(backend.model, factor):
+        with torch.no_grad():
+            unlikely = int(backend.model(input_ids=prompt).logits[0, -1].argmin())
+        sequence = torch.cat([prompt, torch.tensor([[unlikely]], device=prompt.device)], dim=1)
+        expected = ref.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt.shape[1], top_n=2)
+        if not (math.isfinite(expected[0]["logprob"]) and expected[0]["logprob"] < -110):
+            pytest.skip(f"could not make a logprob below -110 on this backend (got {expected[0]['logprob']})")
+        call = call_text(learner.completion_logprobs, "<the model, 300x more confident>", backend.tokenizer,
+                         sequence, prompt.shape[1], top_n=2)
+        got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt.shape[1], top_n=2)
+    _check_records_shape(got, 1, sequence, prompt.shape[1], 2, call)
+    value, want = got[0]["logprob"], expected[0]["logprob"]
+    check_true(math.isfinite(value) and abs(value - want) <= max(_tolerance(backend.model), 1e-4 * abs(want)), call=call,
+               problem=f"the logprob of a very unlikely token is {value!r}, expected {want:.6g}",
+               hint=("exp(-200) rounds to 0 in float32, so log(softmax(x)) gives -inf: use torch.log_softmax"
+                     if value == -math.inf else "use torch.log_softmax of the logits at t - 1"))
+
+
+@pytest.mark.logprobs
+@pytest.mark.points(1)
+@pytest.mark.parametrize("case", ["nothing generated", "top_n=0", "prompt_length=0"])
+def test_edge_cases(learner, backend, case):
+    sequence = backend.encode("Hello world, hello moon")
+    length = sequence.shape[1]
+    if case == "nothing generated":
+        call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, length)
+        got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, length)
+        check_equal(got, [], call=call, hint="with prompt_length == T nothing was generated: return []")
+    elif case == "top_n=0":
+        call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, 2, top_n=0)
+        got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, 2, top_n=0)
+        _check_records_shape(got, length - 2, sequence, 2, 0, call)
+    else:
+        expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, sequence, 0,
+                     hint="the first token has no position before it, so prompt_length must be at least 1")
+
+
+class _LogitsOnly(torch.nn.Module):
+    """A stand-in model that returns recorded logits: ``last`` at the prompt's final position."""
+
+    def __init__(self, last: torch.Tensor, length: int):
+        super().__init__()
+        self.last = last.float()
+        self.length = length
+        self.dtype = torch.float32
+
+    def forward(self, input_ids: torch.Tensor, **_: Any):
+        from transformers.modeling_outputs import CausalLMOutput
+
+        logits = torch.zeros(1, input_ids.shape[1], self.last.shape[-1])
+        logits[0, self.length - 1] = self.last
+        return CausalLMOutput(logits=logits)
+
+    @property
+    def device(self) -> torch.device:
+        return torch.device("cpu")
+
+
+@pytest.mark.logprobs
+def test_logprobs_on_recorded_mistral_logits(learner, capture):
+    """Real Mistral-7B numbers (ungraded: only runs with a capture file)."""
+    from reference.tokenizer import load_mistral_tokenizer
+
+    tokenizer = load_mistral_tokenizer()
+    for prompt in capture.prompts[:3]:
+        ids = list(prompt["input_ids"]) + [int(prompt["greedy_ids"][0])]
+        sequence = torch.tensor([ids])
+        model = _LogitsOnly(torch.as_tensor(prompt["last_logits"]), len(prompt["input_ids"]))
+        call = call_text(learner.completion_logprobs, "<Mistral-7B's recorded logits>", tokenizer,
+                         sequence, len(prompt["input_ids"]), top_n=5)
+        got = learner.completion_logprobs(model, tokenizer, sequence, len(prompt["input_ids"]), top_n=5)
+        expected = ref.completion_logprobs(model, tokenizer, sequence, len(prompt["input_ids"]), top_n=5)
+        wide = ref.completion_logprobs(model, tokenizer, sequence, len(prompt["input_ids"]), top_n=5 + TIE_MARGIN)
+        _check_records_shape(got, 1, sequence, len(prompt["input_ids"]), 5, call)
+        check_true(abs(got[0]["logprob"] - expected[0]["logprob"]) <= 1e-4, call=call,
+                   problem=f"logprob {got[0]['logprob']:.6g}, expected {expected[0]['logprob']:.6g}",
+                   hint="log_softmax of the logits at the position before the token")
+        _check_top(got, expected, wide, 1e-4, 5, call)

@@ -1,0 +1,80 @@
+"""Public tests for the logprobs exercise (exercises/logprobs.py). Run: decodelab check logprobs"""
+import pytest
+import torch
+
+from grading.compare import call_text, check_equal, check_true, expect_error
+
+
+# A float32 forward pass repeated gives the same logits to ~1e-6; fp16/bf16 (GPU) to ~1e-2.
+def _tolerance(model) -> float:
+    return 1e-4 if model.dtype == torch.float32 else 5e-2
+
+
+@pytest.mark.logprobs
+def test_one_record_per_generated_token(learner, backend):
+    prompt_length = backend.encode("The capital of Japan is").shape[1]
+    sequence = backend.encode("The capital of Japan is Tokyo.")  # the prompt, then '▁Tokyo' and '.'
+    call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+    got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+    check_true(isinstance(got, list) and len(got) == 2, call=call,
+               problem=f"returned {type(got).__name__} of length {len(got) if hasattr(got, '__len__') else '?'}, "
+                       "expected a list of 2 records (one per token after the prompt)",
+               hint="loop over the positions prompt_length .. T-1 only; the prompt gets no records")
+    check_equal(sorted(got[0]), ["bytes", "logprob", "token", "top_logprobs"], call=call, what="the keys of a record")
+    # '▁Tokyo' is the word Tokyo with a leading space: bytes of " Tokyo" in UTF-8.
+    check_equal(got[0]["token"], " Tokyo", call=call, what='record 0 "token"', hint="'▁' stands for a space")
+    check_equal(got[0]["bytes"], [32, 84, 111, 107, 121, 111], call=call, what='record 0 "bytes"')
+
+
+@pytest.mark.logprobs
+def test_logprob_comes_from_the_position_before(learner, backend):
+    prompt_length = backend.encode("The capital of Japan is").shape[1]
+    sequence = backend.encode("The capital of Japan is Tokyo.")
+    got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+    with torch.no_grad():
+        logits = backend.model(input_ids=sequence).logits[0].float()
+    # By definition: the position before '▁Tokyo' predicts it.
+    tokyo = int(sequence[0, prompt_length])
+    expected = torch.log_softmax(logits[prompt_length - 1], dim=-1)[tokyo].item()
+    call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+    value = got[0]["logprob"]
+    check_true(isinstance(value, float) and abs(value - expected) <= _tolerance(backend.model), call=call,
+               problem=f'record 0 "logprob" is {value!r}, expected {expected:.5f}',
+               hint="use log_softmax of the logits at position t - 1 for the token at position t")
+
+
+@pytest.mark.logprobs
+def test_byte_fallback_tokens_show_their_raw_bytes(learner, backend):
+    prompt_length = backend.encode("明日の天気は").shape[1]
+    sequence = backend.encode("明日の天気は曇り")  # 曇 is spelt <0xE6> <0x9B> <0x87>, then り
+    call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=2)
+    got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=2)
+    # The three UTF-8 bytes of 曇 (E6 9B 87), one per token, then り (E3 82 8A).
+    expected = [("\\xe6", [230]), ("\\x9b", [155]), ("\\x87", [135]), ("り", [227, 130, 138])]
+    check_equal([(r["token"], r["bytes"]) for r in got], expected, call=call, what="(token, bytes) of the records",
+                hint="a byte piece '<0xE6>' is the one byte 0xE6; do not use tokenizer.decode, which gives '�'")
+
+
+@pytest.mark.logprobs
+def test_top_logprobs_are_sorted_highest_first(learner, backend):
+    prompt_length = backend.encode("Once upon a time,").shape[1]
+    sequence = backend.encode("Once upon a time, there was a king.")
+    call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=5)
+    got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=5)
+    for index, record in enumerate(got):
+        values = [entry["logprob"] for entry in record["top_logprobs"]]
+        check_true(len(values) == 5 and values == sorted(values, reverse=True), call=call,
+                   problem=f"record {index}: top_logprobs has logprobs {[round(v, 3) for v in values]}, "
+                           "expected 5 values from highest to lowest",
+                   hint="torch.topk(row, top_n) returns them sorted")
+        check_true(values[0] >= record["logprob"] - 1e-6, call=call,
+                   problem=f"record {index}: the chosen token's logprob {record['logprob']:.4f} is above "
+                           f"the best alternative's {values[0]:.4f}",
+                   hint="the first alternative is the most probable token of the whole vocabulary")
+
+
+@pytest.mark.logprobs
+def test_the_first_token_has_no_logprob(learner, backend):
+    sequence = backend.encode("Hello world")
+    expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, sequence, 0,
+                 hint="prompt_length 0 would ask for a logprob of the first token, which nothing predicts")

@@ -1,0 +1,65 @@
+"""Public tests for the evaluation exercises (exercises/evaluation.py).
+Run: decodelab check exact_match / decodelab check distinct_n"""
+import math
+
+import pytest
+
+from grading.compare import call_text, check_equal, check_true, expect_error
+
+
+@pytest.mark.exact_match
+def test_case_and_punctuation_are_ignored(learner):
+    # "Tokyo." and "tokyo" are both the single word "tokyo" once normalised.
+    check_equal(learner.exact_match("Tokyo.", "tokyo"), True, call=call_text(learner.exact_match, "Tokyo.", "tokyo"),
+                hint="lowercase both strings and turn punctuation into spaces before comparing")
+
+
+@pytest.mark.exact_match
+def test_the_answer_may_sit_inside_a_longer_reply(learner):
+    reply = "Washington, D.C. is the capital of the United States."
+    check_equal(learner.exact_match(reply, "Washington, D.C."), True,
+                call=call_text(learner.exact_match, reply, "Washington, D.C."),
+                hint="the answer's words only need to occur somewhere in the reply, in order")
+
+
+@pytest.mark.exact_match
+def test_whole_words_only(learner):
+    # "romeo" is one word; it is not the word "rome".
+    check_equal(learner.exact_match("Romeo and Juliet", "Rome"), False,
+                call=call_text(learner.exact_match, "Romeo and Juliet", "Rome"),
+                hint="compare whole words: 'Rome' inside 'Romeo' is not a match")
+
+
+@pytest.mark.exact_match
+def test_an_empty_answer_never_matches(learner):
+    check_equal(learner.exact_match("anything at all", ""), False,
+                call=call_text(learner.exact_match, "anything at all", ""),
+                hint="'' in s is always True in Python: return False when the answer has no words")
+
+
+@pytest.mark.distinct_n
+def test_distinct_bigrams_worked_example(learner):
+    texts = ["the cat sat", "the cat ran"]
+    # bigrams: (the cat) (cat sat) (the cat) (cat ran): 3 different out of 4.
+    got = learner.distinct_n(texts, 2)
+    check_true(isinstance(got, float) and math.isclose(got, 0.75), call=call_text(learner.distinct_n, texts, 2),
+               problem=f"returned {got!r}, expected 0.75", hint="unique n-grams divided by all n-grams")
+
+
+@pytest.mark.distinct_n
+def test_identical_runs_repeat_every_bigram(learner):
+    texts = ["once there was a king"] * 3  # 4 bigrams per run, the same 4 each time: 4 / 12
+    got = learner.distinct_n(texts, 2)
+    check_true(isinstance(got, float) and math.isclose(got, 1 / 3), call=call_text(learner.distinct_n, texts, 2),
+               problem=f"returned {got!r}, expected 1/3", hint="pool the n-grams of all texts before counting")
+
+
+@pytest.mark.distinct_n
+def test_no_ngrams_gives_zero(learner):
+    check_equal(learner.distinct_n(["one two"], 3), 0.0, call=call_text(learner.distinct_n, ["one two"], 3),
+                hint="a text shorter than n words has no n-grams; with none at all return 0.0")
+
+
+@pytest.mark.distinct_n
+def test_n_below_one_is_rejected(learner):
+    expect_error(learner.distinct_n, ValueError, ["a b c"], 0, hint="an n-gram needs n >= 1 words: raise ValueError")

@@ -67,7 +67,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         params = []
         for name in configured_backends(metafunc.config):
-            marks = [] if name.startswith("tiny") else [pytest.mark.gpu]
+            marks = [pytest.mark.gpu] if name == "mistral-7b-4bit" else []
             params.append(pytest.param(name, marks=marks, id=name))
         metafunc.parametrize("backend", params, indirect=True, scope="session")
 

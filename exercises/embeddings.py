@@ -1,0 +1,121 @@
+"""Exercise 2: from token ids to vectors, and how close two words are.
+
+The first layer of the model is an *embedding matrix* of shape ``(vocab, d)``: one row of
+``d`` numbers per token id (Mistral-7B: 32000 x 4096; the bundled tiny model is much
+narrower). Looking a token up is just taking its row. Words that mean similar things tend to
+get rows that point in similar directions — which you can measure (cosine similarity) and
+draw (a 2-D PCA projection), as the seed notebook does for 20 words in five groups:
+royalty, sports, people, animals, and four unrelated words.
+
+Run ``decodelab check subword_embedding`` / ``cosine`` / ``pca`` to test your work, then
+``decodelab demo embeddings`` to see the heatmap and the scatter plot of your own functions.
+"""
+from __future__ import annotations
+
+import torch
+from transformers import PreTrainedTokenizerBase
+
+
+def subword_averaged_embedding(
+    word: str, tokenizer: PreTrainedTokenizerBase, embedding_matrix: torch.Tensor
+) -> torch.Tensor:
+    """Return one vector for ``word``: the mean of the embedding rows of its tokens.
+
+    Why it matters: the model has vectors for *tokens*, not words. "king" is one token
+    (``'▁king'``), but "Kyoto" is two (``'▁Ky'``, ``'oto'``) and "unbelievable" four. A common
+    way to get one vector per word is to average the rows of its subword tokens.
+
+    Shapes:
+        word: a string (usually one word; any text works).
+        tokenizer: a Hugging Face tokenizer (Mistral-7B-v0.1's in the tests).
+        embedding_matrix: ``(vocab, d)``, e.g. ``model.get_input_embeddings().weight``; any
+            floating dtype, on any device.
+        returns: ``(d,)``, same dtype and device as ``embedding_matrix``.
+
+    Steps:
+        1. Encode the word WITHOUT special tokens (``add_special_tokens=False``).
+        2. Take those rows of ``embedding_matrix`` (index it with the ids — as a tensor on
+           the matrix's device).
+        3. Average them over the token axis.
+
+    Example:
+        With Mistral-7B-v0.1's tokenizer, ``"Kyoto"`` encodes to ``[15595, 2587]``, so the
+        result is ``(embedding_matrix[15595] + embedding_matrix[2587]) / 2``. For ``"king"``
+        (one token, id 6779) it is simply ``embedding_matrix[6779]``.
+
+    Edge case:
+        A word that encodes to no tokens at all (the empty string ``""``) has no rows to
+        average: raise ``ValueError`` saying so (the mean of nothing would be ``nan``).
+
+    Pitfall:
+        ``tokenizer.encode(word)`` adds the BOS token ``<s>`` (id 1) by default, and its row
+        would be averaged in, pulling every word towards the same vector. Also average over
+        the tokens (``dim=0``), not over the ``d`` numbers of each row, and do not *sum*.
+    """
+    raise NotImplementedError("subword_averaged_embedding: see the docstring")
+
+
+def cosine_similarity_matrix(vectors: torch.Tensor) -> torch.Tensor:
+    """Return the cosine similarity of every pair of rows of ``vectors``.
+
+    ``cos(a, b) = (a · b) / (|a| |b|)``: 1 for vectors pointing the same way, 0 for
+    perpendicular ones, -1 for opposite ones. Only the direction counts, not the length.
+
+    Why it matters: this matrix, drawn as a heatmap, is how the seed notebook shows that
+    "king" and "queen" are closer to each other than to "table".
+
+    Shapes:
+        vectors: ``(n, d)`` floating point, one vector per row.
+        returns: ``(n, n)``, same dtype and device; entry ``[i, j]`` is ``cos(vectors[i],
+        vectors[j])``. The result is symmetric, its diagonal is 1.
+
+    Example:
+        ``cosine_similarity_matrix(torch.tensor([[1.0, 0.0], [1.0, 1.0], [-2.0, 0.0]]))``
+        -> ``[[1.0, 0.7071, -1.0], [0.7071, 1.0, -0.7071], [-1.0, -0.7071, 1.0]]``.
+
+    Edge case:
+        A row of zeros has no direction. Give it similarity 0 with every row, itself
+        included (as scikit-learn's ``cosine_similarity`` does) — never ``nan``.
+
+    Pitfall:
+        Normalise each ROW to length 1 (the norm over ``dim=1``), then one matrix product
+        ``unit @ unit.T`` gives all pairs. Dividing by the norms of the columns, or by only
+        one of the two lengths, gives numbers that look plausible but are not cosines.
+    """
+    raise NotImplementedError("cosine_similarity_matrix: see the docstring")
+
+
+def pca_2d(vectors: torch.Tensor) -> torch.Tensor:
+    """Project the rows of ``vectors`` onto their first two principal components.
+
+    Principal component analysis finds the directions along which the points spread out
+    most. Keeping the first two turns ``d``-dimensional vectors into points you can plot.
+    Write it yourself with torch (no scikit-learn):
+
+        1. Centre: subtract the mean of each column, ``X - X.mean(dim=0)``.
+        2. Decompose: ``U, S, Vh = torch.linalg.svd(centred, full_matrices=False)``; the
+           rows of ``Vh`` are the principal directions, largest spread first.
+        3. Project: ``centred @ Vh[:2].T`` (equivalently ``U[:, :2] * S[:2]``).
+
+    Shapes:
+        vectors: ``(n, d)`` floating point with ``n >= 2`` and ``d >= 2``.
+        returns: ``(n, 2)``, same dtype and device; column 0 is the coordinate along the
+        first component, column 1 along the second.
+
+    Example:
+        Points on a line, ``[[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]``: the mean is ``[1, 1]``,
+        the first direction is ``±[0.7071, 0.7071]`` and the projection is
+        ``±[[-1.4142, 0], [0, 0], [1.4142, 0]]`` — column 1 is 0 because nothing varies
+        across the line.
+
+    Sign:
+        A direction and its opposite are equally good, so each column may come out
+        multiplied by -1 compared with scikit-learn; the tests accept either sign per
+        column. Everything else must match ``sklearn.decomposition.PCA(n_components=2)``.
+
+    Pitfall:
+        Without centring, the first "component" points at the mean of the data instead of
+        along its spread. And ``torch.linalg.eigh`` sorts eigenvalues from SMALLEST to
+        largest — if you go through the covariance matrix, take the last two, largest first.
+    """
+    raise NotImplementedError("pca_2d: see the docstring")

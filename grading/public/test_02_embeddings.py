@@ -1,0 +1,91 @@
+"""Public tests for exercise 2 (exercises/embeddings.py). Run: decodelab check subword_embedding / cosine / pca
+
+Expected values are worked out by hand from the definitions; token ids are facts about
+Mistral-7B-v0.1's tokenizer.
+"""
+import math
+
+import pytest
+import torch
+
+from grading.compare import call_text, check_tensor, expect_error
+from reference.tokenizer import load_mistral_tokenizer
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return load_mistral_tokenizer()
+
+
+@pytest.fixture(scope="module")
+def id_matrix():
+    """A (32000, 3) matrix whose row i is [i, -i, 1]: the mean of rows is easy to work out by hand."""
+    ids = torch.arange(32000, dtype=torch.float64)
+    return torch.stack([ids, -ids, torch.ones_like(ids)], dim=1)
+
+
+@pytest.mark.subword_embedding
+def test_one_token_word_is_its_row(learner, tokenizer, id_matrix):
+    got = learner.subword_averaged_embedding("king", tokenizer, id_matrix)
+    # "king" is one token, '▁king' = 6779, so the result is row 6779 itself.
+    check_tensor(got, torch.tensor([6779.0, -6779.0, 1.0], dtype=torch.float64),
+                 call=call_text(learner.subword_averaged_embedding, "king", tokenizer, id_matrix),
+                 atol=1e-9, hint="encode without special tokens: the BOS token <s> (id 1) is not part of the word")
+
+
+@pytest.mark.subword_embedding
+def test_two_token_word_is_the_mean_of_two_rows(learner, tokenizer, id_matrix):
+    got = learner.subword_averaged_embedding("Kyoto", tokenizer, id_matrix)
+    # "Kyoto" -> '▁Ky' 15595, 'oto' 2587: the mean id is 9091.
+    check_tensor(got, torch.tensor([9091.0, -9091.0, 1.0], dtype=torch.float64),
+                 call=call_text(learner.subword_averaged_embedding, "Kyoto", tokenizer, id_matrix),
+                 atol=1e-9, hint="average the rows over the token axis (dim=0): a mean, not a sum")
+
+
+@pytest.mark.subword_embedding
+def test_empty_word_is_rejected(learner, tokenizer, id_matrix):
+    expect_error(learner.subword_averaged_embedding, ValueError, "", tokenizer, id_matrix,
+                 hint="'' encodes to no tokens: raise ValueError instead of averaging nothing")
+
+
+@pytest.mark.cosine
+def test_cosine_worked_example(learner):
+    vectors = torch.tensor([[1.0, 0.0], [1.0, 1.0], [-2.0, 0.0]])
+    r = 1 / math.sqrt(2)
+    expected = torch.tensor([[1.0, r, -1.0], [r, 1.0, -r], [-1.0, -r, 1.0]])
+    check_tensor(learner.cosine_similarity_matrix(vectors), expected,
+                 call=call_text(learner.cosine_similarity_matrix, vectors), atol=1e-6,
+                 hint="normalise each row to length 1, then multiply the matrix by its transpose")
+
+
+@pytest.mark.cosine
+def test_cosine_of_a_zero_vector_is_zero(learner):
+    vectors = torch.tensor([[3.0, 4.0], [0.0, 0.0]])
+    expected = torch.tensor([[1.0, 0.0], [0.0, 0.0]])
+    check_tensor(learner.cosine_similarity_matrix(vectors), expected,
+                 call=call_text(learner.cosine_similarity_matrix, vectors), atol=1e-6,
+                 hint="a zero row has norm 0: do not divide by it, leave the row at 0")
+
+
+@pytest.mark.pca
+def test_pca_of_points_on_a_line(learner):
+    vectors = torch.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
+    got = learner.pca_2d(vectors)
+    s = math.sqrt(2)
+    expected = torch.tensor([[-s, 0.0], [0.0, 0.0], [s, 0.0]])
+    if isinstance(got, torch.Tensor) and got.shape == expected.shape and got[0, 0] > 0:
+        expected[:, 0] *= -1  # a component's sign is arbitrary
+    check_tensor(got, expected, call=call_text(learner.pca_2d, vectors), atol=1e-5,
+                 hint="centre the columns, take the SVD, project onto the first two rows of Vh")
+
+
+@pytest.mark.pca
+def test_pca_centres_the_data(learner):
+    # Two points far from the origin: after centring they sit at ±5 along the x axis.
+    vectors = torch.tensor([[100.0, 7.0], [110.0, 7.0]])
+    got = learner.pca_2d(vectors)
+    expected = torch.tensor([[-5.0, 0.0], [5.0, 0.0]])
+    if isinstance(got, torch.Tensor) and got.shape == expected.shape and got[0, 0] > 0:
+        expected[:, 0] *= -1
+    check_tensor(got, expected, call=call_text(learner.pca_2d, vectors), atol=1e-4,
+                 hint="subtract the mean of each column before the SVD")

@@ -1,0 +1,27 @@
+"""Solutions to exercise 1: token ids, pieces and the bytes they stand for."""
+from __future__ import annotations
+
+from transformers import PreTrainedTokenizerBase
+
+SPECIAL_PIECES = ("<unk>", "<s>", "</s>")
+
+
+def tokenize_with_pieces(
+    text: str, tokenizer: PreTrainedTokenizerBase, add_bos: bool = True
+) -> list[tuple[int, str]]:
+    """``text`` as ``(id, piece)`` pairs, with ``<s>`` first when ``add_bos``."""
+    ids = tokenizer.encode(text, add_special_tokens=add_bos)
+    pieces = tokenizer.convert_ids_to_tokens(ids)
+    return list(zip(ids, pieces))
+
+
+def piece_bytes(piece: str) -> bytes:
+    """The raw bytes a piece stands for: one byte for ``<0xNN>``, nothing for specials."""
+    if piece in SPECIAL_PIECES:
+        return b""
+    if len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">"):
+        try:
+            return bytes([int(piece[3:5], 16)])
+        except ValueError:  # '<0xZZ>' would be an ordinary text piece
+            pass
+    return piece.replace("\u2581", " ").encode("utf-8")

@@ -1,8 +1,8 @@
 """A pytest plugin that records every test's outcome as data (``--decodelab-results FILE``).
 
 Each record: ``nodeid``, ``name``, ``exercise``, ``points`` (the test function's ``points``
-mark), ``outcome`` (passed / failed / skipped), ``status`` (passed, wrong, not_started,
-raised, error, skipped) and ``message`` — the feedback text, never the test's source.
+mark), ``outcome`` (passed / failed / skipped / not_run), ``status`` (passed, wrong, not_started,
+raised, error, skipped, not_run) and ``message`` — the feedback text, never the test's source.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pytest
 from grading.catalogue import EXERCISES
 
 _KEYS = {exercise.key for exercise in EXERCISES}
+NOT_RUN = "not_run"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -29,41 +30,43 @@ class _Recorder:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         properties = dict(report.user_properties)
         record = self.records.get(report.nodeid)
-        if record is None:
-            record = {
-                "nodeid": report.nodeid,
-                "name": report.nodeid.split("::", 1)[-1],
-                "exercise": properties.get("exercise", ""),
-                "points": float(properties.get("points", 0)),
-                "outcome": "passed",
-                "status": "passed",
-                "message": "",
-                "duration": 0.0,
-            }
+        if record is None:  # not seen at collection (should not happen); record it now
+            record = self._new_record(report.nodeid, properties.get("exercise", ""), float(properties.get("points", 0)))
             self.records[report.nodeid] = record
         record["duration"] += report.duration
-        if report.skipped and record["outcome"] == "passed":
-            record.update(outcome="skipped", status="skipped", message=_skip_reason(report))
-        elif report.failed:
+        if report.failed:
             status = properties.get("status", "error" if report.when != "call" else "failed")
-            record.update(outcome="failed", status=status, message=_message(report))
+            if record["outcome"] != "failed":  # keep the first failure: it is the cause
+                record.update(outcome="failed", status=status, message=_message(report))
+        elif report.skipped and record["outcome"] == NOT_RUN:
+            record.update(outcome="skipped", status="skipped", message=_skip_reason(report))
+        elif report.when == "call" and report.passed and record["outcome"] == NOT_RUN:
+            record.update(outcome="passed", status="passed", message="")
+
+    @staticmethod
+    def _new_record(nodeid: str, exercise: str, points: float) -> dict:
+        # A test starts as "not run": only a passing call makes it pass, so a session that
+        # stops early (a collection error, a crash) never turns unrun tests into points.
+        return {
+            "nodeid": nodeid,
+            "name": nodeid.split("::", 1)[-1],
+            "exercise": exercise,
+            "points": points,
+            "outcome": NOT_RUN,
+            "status": NOT_RUN,
+            "message": "this test did not run: the test session stopped before reaching it",
+            "duration": 0.0,
+        }
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         # Record each selected item's exercise and points up front, so a test that errors
-        # in set-up still counts towards its exercise's total.
+        # in set-up, or never runs, still counts towards its exercise's total.
         for item in session.items:
             points = item.get_closest_marker("points")
             keys = [m.name for m in item.iter_markers() if m.name in _KEYS]
-            self.records[item.nodeid] = {
-                "nodeid": item.nodeid,
-                "name": item.nodeid.split("::", 1)[-1],
-                "exercise": keys[0] if keys else "",
-                "points": float(points.args[0]) if points else 0.0,
-                "outcome": "passed",
-                "status": "passed",
-                "message": "",
-                "duration": 0.0,
-            }
+            self.records[item.nodeid] = self._new_record(
+                item.nodeid, keys[0] if keys else "", float(points.args[0]) if points else 0.0
+            )
 
     def pytest_sessionfinish(self) -> None:
         temporary = self.path.with_suffix(".tmp")

@@ -1,0 +1,415 @@
+"""``decodelab check [EXERCISE] [--watch]``: the learner's progress against the public tests.
+
+Runs the public suites (``grading/public``) against the learner's ``exercises/`` (or
+``--target``) through :func:`grading.runner.run_suites`, and shows, in course order, which
+exercises are done, the first one that is not with its message and a hint, and a progress line.
+
+Two shortcuts keep it quick, neither of which changes a verdict:
+
+- an exercise whose function is still the untouched stub (its body only raises
+  ``NotImplementedError``, read from the source without running it) is "not started" without
+  running its tests;
+- a verdict is remembered under a digest of everything it depends on (the learner's module,
+  the public tests, the grading code, the reference module, the backend), so an exercise whose
+  files did not change since the last check is not run again. The demos read the same record.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from decodelab.errors import UserError
+from grading.catalogue import EXERCISES, Exercise
+
+ROOT = Path(__file__).resolve().parents[2]
+PUBLIC = ROOT / "grading" / "public"
+DONE, FAILING, NOT_STARTED, BROKEN, SKIPPED, NO_TESTS = (
+    "done", "failing", "not started", "broken", "skipped", "no public tests",
+)
+_CACHE_VERSION = 1
+
+SuiteRunner = Callable[..., "object"]
+"""``run_suites``-shaped: ``(target, suites=, exercises=, backends=) -> SuiteRun``."""
+
+
+@dataclass
+class TestLine:
+    """One public test's outcome, as ``check`` shows it."""
+
+    name: str
+    status: str
+    message: str
+
+
+@dataclass
+class ExerciseStatus:
+    """Where one exercise stands against its public tests."""
+
+    key: str
+    state: str
+    tests: list[TestLine] = field(default_factory=list)
+    message: str = ""
+    from_cache: bool = False
+
+    @property
+    def exercise(self) -> Exercise:
+        return lookup(self.key)
+
+    @property
+    def done(self) -> bool:
+        return self.state == DONE
+
+
+def lookup(name: str) -> Exercise:
+    """The exercise with this key or function name; :class:`UserError` naming the valid keys."""
+    for exercise in EXERCISES:
+        if name in (exercise.key, exercise.function):
+            return exercise
+    raise UserError(
+        f"there is no exercise '{name}'; choose one of: {', '.join(e.key for e in EXERCISES)}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the learner's files without running them
+# ---------------------------------------------------------------------------------------------
+
+def target_folder(target: str) -> Path:
+    """The folder holding the target's exercise modules (a ``.zip`` is unpacked once)."""
+    from grading.target import PACKAGES, TargetError, unpack_submission
+
+    base = target.partition("+")[0]  # 'solutions+pkg.mod:func__mistake': read the base's files
+    if base in PACKAGES:
+        return ROOT / base
+    path = Path(base)
+    if not path.exists():
+        raise TargetError(
+            f"unknown target '{target}': use 'exercises', 'solutions', or the path of a folder or .zip"
+        )
+    if path.is_dir():
+        return path
+    key = (str(path.resolve()), path.stat().st_mtime)
+    if key not in _UNPACKED:  # a .zip is unpacked once per version, not at every look
+        _UNPACKED[key] = unpack_submission(path)
+    return _UNPACKED[key]
+
+
+_UNPACKED: dict[tuple[str, float], Path] = {}
+
+
+def module_file(folder: Path, module: str) -> Path | None:
+    """The target's file for ``module`` (``folder/exercises/m.py`` or ``folder/m.py``)."""
+    from grading.target import find_module_file
+
+    direct = folder / f"{module}.py"
+    return direct if direct.is_file() else find_module_file(folder, module)
+
+
+def is_untouched_stub(source: str, function: str) -> bool:
+    """Whether ``function`` in ``source`` is still a stub: a docstring, then only ``raise NotImplementedError``."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False  # the tests will report the syntax error
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function:
+            body = list(node.body)
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]
+            if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+                return False
+            raised = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+            return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
+    return False
+
+
+def docstring_summary(source: str, function: str) -> str:
+    """The first line of ``function``'s docstring in ``source`` ('' when there is none)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function:
+            doc = ast.get_docstring(node) or ""
+            return doc.strip().splitlines()[0] if doc.strip() else ""
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Verdicts, remembered by digest
+# ---------------------------------------------------------------------------------------------
+
+def _digest(exercise: Exercise, source: bytes, target: str, backend: str) -> str:
+    hasher = hashlib.sha256(f"{_CACHE_VERSION}|{exercise.key}|{target}|{backend}|".encode())
+    hasher.update(source)
+    depends_on = sorted(PUBLIC.glob("*.py")) + [
+        ROOT / "grading" / name for name in ("plugin.py", "compare.py", "target.py", "results.py", "catalogue.py")
+    ] + [ROOT / "reference" / f"{exercise.module}.py"]
+    for path in depends_on:
+        if path.is_file():
+            hasher.update(path.name.encode())
+            hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+def _cache_file() -> Path:
+    # The folder of reference.tokenizer.cache_root(), not imported from there because that
+    # module pulls in transformers, which would cost a check of unchanged files seconds.
+    override = os.environ.get("DECODELAB_CACHE")
+    if override:
+        return Path(override) / "public-status.json"
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(xdg) / "decodelab" / "public-status.json"
+
+
+def _read_cache() -> dict[str, dict]:
+    try:
+        return json.loads(_cache_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_cache(entries: dict[str, dict]) -> None:
+    path = _cache_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        known = _read_cache()
+        known.update(entries)
+        if len(known) > 500:  # old digests of files long since edited
+            known = dict(list(known.items())[-500:])
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as handle:
+            json.dump(known, handle, ensure_ascii=False)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a read-only home only costs a re-run next time
+
+
+def _verdict(key: str, tests: list[TestLine]) -> ExerciseStatus:
+    if not tests:
+        return ExerciseStatus(key, NO_TESTS, message="this exercise has no public tests yet")
+    statuses = {test.status for test in tests}
+    first = lambda wanted: next(t for t in tests if t.status in wanted)  # noqa: E731
+    if statuses & {"wrong", "raised", "error", "failed"}:
+        return ExerciseStatus(key, FAILING, tests, first({"wrong", "raised", "error", "failed"}).message)
+    if "not_started" in statuses:
+        message = first({"not_started"}).message
+        # A module that fails to import, or learner code that could not be started at all, is
+        # not a stub waiting to be written: show it as broken, with the reason.
+        broken = ("fails to import" in message or "could not start" in message)
+        state = BROKEN if broken else NOT_STARTED
+        return ExerciseStatus(key, state, tests, message)
+    if statuses == {"skipped"}:
+        return ExerciseStatus(key, SKIPPED, tests, first({"skipped"}).message)
+    return ExerciseStatus(key, DONE, tests)
+
+
+def public_status(
+    target: str = "exercises",
+    keys: Sequence[str] | None = None,
+    backend: str = "tiny",
+    runner: SuiteRunner | None = None,
+    use_cache: bool = True,
+) -> dict[str, ExerciseStatus]:
+    """Where each exercise of ``target`` stands against its public tests, in course order.
+
+    ``keys`` limits it to some exercises. Untouched stubs and unchanged files skip the run
+    (see the module docstring); the others run in ONE call of ``runner`` (default
+    :func:`grading.runner.run_suites`). Raises :class:`UserError` when the run itself broke.
+    """
+    exercises = [lookup(key) for key in keys] if keys else list(EXERCISES)
+    folder = target_folder(target)
+    overridden = "+" in target  # 'BASE+module:function': the function is not the one in BASE's file
+    use_cache = use_cache and not overridden
+    cache = _read_cache() if use_cache else {}
+    statuses: dict[str, ExerciseStatus] = {}
+    to_run: dict[str, str] = {}  # key -> digest
+    for exercise in exercises:
+        path = module_file(folder, exercise.module)
+        if path is None:
+            statuses[exercise.key] = ExerciseStatus(
+                exercise.key, NOT_STARTED, message=f"not started: there is no {exercise.module}.py in {folder}"
+            )
+            continue
+        source = path.read_bytes()
+        if not overridden and is_untouched_stub(source.decode("utf-8", "replace"), exercise.function):
+            statuses[exercise.key] = ExerciseStatus(
+                exercise.key, NOT_STARTED,
+                message=f"not started: {exercise.function}() in {exercise.path} still raises NotImplementedError",
+            )
+            continue
+        digest = _digest(exercise, source, target, backend)
+        if digest in cache:
+            remembered = cache[digest]
+            tests = [TestLine(**test) for test in remembered["tests"]]
+            statuses[exercise.key] = ExerciseStatus(
+                exercise.key, remembered["state"], tests, remembered["message"], from_cache=True
+            )
+        else:
+            to_run[exercise.key] = digest
+    if to_run:
+        if runner is None:
+            from grading.runner import run_suites as runner
+        run = runner(target, suites=("public",), exercises=list(to_run), backends=backend)
+        grouped: dict[str, list[TestLine]] = {key: [] for key in to_run}
+        for test in run.tests:
+            if test.exercise in grouped:
+                grouped[test.exercise].append(TestLine(test.name, test.status, test.message))
+        if run.returncode not in (0, 1, 5):
+            # 2-4: pytest was interrupted or could not collect; the records of tests that never
+            # ran would read as passed, so none of them is trusted.
+            raise UserError(f"the public tests could not run (pytest exit {run.returncode}):\n" + run.log[-2500:])
+        fresh = {}
+        for key, digest in to_run.items():
+            statuses[key] = _verdict(key, grouped[key])
+            # Not remembered: no tests, and learner code that could not even be started (a
+            # machine problem that may pass, not a verdict on the code).
+            if statuses[key].state != NO_TESTS and "could not start" not in statuses[key].message:
+                fresh[digest] = {"state": statuses[key].state, "message": statuses[key].message,
+                                 "tests": [asdict(test) for test in grouped[key]]}
+        if use_cache and fresh:
+            _write_cache(fresh)
+    return {exercise.key: statuses[exercise.key] for exercise in exercises}
+
+
+# ---------------------------------------------------------------------------------------------
+# What the learner sees
+# ---------------------------------------------------------------------------------------------
+
+_MARKS = {DONE: "done", FAILING: "FAILING", NOT_STARTED: "-", BROKEN: "BROKEN", SKIPPED: "skipped",
+          NO_TESTS: "no tests"}
+
+
+def _indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line for line in text.strip().splitlines())
+
+
+def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = False) -> str:
+    """The report: one line per exercise, then what to do next, then the progress line."""
+    folder = target_folder(target)
+    lines = []
+    width = max(len(key) for key in statuses)
+    function_width = max(len(status.exercise.function) for status in statuses.values()) + 2
+    for status in statuses.values():
+        exercise = status.exercise
+        number = EXERCISES.index(exercise) + 1
+        state = _MARKS[status.state] if status.state != NOT_STARTED else "not started"
+        lines.append(f"  {number:2}. {exercise.key:{width}}  {state:11}  {exercise.function + '()':{function_width}}  {exercise.path}")
+        if detailed:
+            for test in status.tests:
+                lines.append(f"        {'ok  ' if test.status == 'passed' else test.status.replace('_', ' '):12} {test.name}")
+    first = next((s for s in statuses.values() if s.state not in (DONE, NO_TESTS)), None)
+    if first is not None:
+        exercise = first.exercise
+        lines.append("")
+        path = module_file(folder, exercise.module)
+        summary = docstring_summary(path.read_text(encoding="utf-8", errors="replace"), exercise.function) if path else ""
+        if first.state == NOT_STARTED:
+            lines.append(f"next: {exercise.key} — write {exercise.function}() in {exercise.path}")
+            if summary:
+                lines.append(f"  {summary}")
+            if first.message and "NotImplementedError" not in first.message:
+                lines.append(_indent(first.message))  # why it counts as not started: a file or function missing
+        elif first.state == SKIPPED:
+            lines.append(f"{exercise.key}: its public tests were skipped:")
+            lines.append(_indent(first.message))
+        else:
+            failed = [t for t in first.tests if t.status not in ("passed", "skipped")]
+            where = f"{len(failed)} of {len(first.tests)} public tests fail" if failed else "it fails"
+            lines.append(f"{exercise.key} ({exercise.function}() in {exercise.path}): {where}; the first:")
+            if failed:
+                lines.append(f"  {failed[0].name}")
+            lines.append(_indent(first.message))
+        if "hint:" not in first.message:
+            lines.append(f"  hint: {exercise.hints[0]}")
+        lines.append(f"  more hints: decodelab hint {exercise.key}")
+    done = sum(status.done for status in statuses.values())
+    lines.append("")
+    lines.append(f"{done}/{len(statuses)} done")
+    return "\n".join(lines)
+
+
+def check_once(arguments: argparse.Namespace, runner: SuiteRunner | None = None) -> int:
+    """One check: print the report, return 0 when every selected exercise is done, else 1."""
+    keys = [lookup(name).key for name in arguments.exercises] if arguments.exercises else None
+    started = time.perf_counter()
+    statuses = public_status(arguments.target, keys, arguments.backend, runner=runner,
+                             use_cache=not arguments.no_cache)
+    took = time.perf_counter() - started
+    label = f"{arguments.target}/" if arguments.target in ("exercises", "solutions") else arguments.target
+    print(f"decodelab check: {label} against the public tests ({took:.1f} s)")
+    print(render(statuses, arguments.target, detailed=bool(keys)))
+    return 0 if all(status.done for status in statuses.values()) else 1
+
+
+def _watched_files(target: str) -> dict[Path, float]:
+    folder = target_folder(target)
+    files = {}
+    for module in {exercise.module for exercise in EXERCISES}:
+        path = module_file(folder, module)
+        if path is not None:
+            try:
+                files[path] = path.stat().st_mtime
+            except OSError:
+                pass
+    return files
+
+
+def watch(arguments: argparse.Namespace, interval: float = 0.5, rounds: int | None = None) -> int:
+    """Check, then check again each time an exercise file is saved, until Ctrl-C."""
+    from decodelab.watch import WarmRunner
+
+    runner = WarmRunner()
+    code = 0
+    done_rounds = 0
+    try:
+        while True:
+            seen = _watched_files(arguments.target)
+            try:
+                code = check_once(arguments, runner=runner.run)
+            except UserError as error:
+                print(f"decodelab check: {error}", file=sys.stderr)
+                code = 2
+            done_rounds += 1
+            if rounds is not None and done_rounds >= rounds:
+                return code
+            print("\nwatching for saved changes (Ctrl-C to stop)...", flush=True)
+            while _watched_files(arguments.target) == seen:
+                time.sleep(interval)
+            print("\n" + "=" * 72)
+    except KeyboardInterrupt:
+        print()
+        return code
+
+
+def run(arguments: argparse.Namespace) -> int:
+    if arguments.watch:
+        return watch(arguments)
+    return check_once(arguments)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="run the public tests on your exercises and show what to do next",
+        description="Run the public tests against your exercises/ and show, in course order, which "
+        "exercises pass, the first one that does not (with its message and a hint), and your progress.",
+    )
+    parser.add_argument("exercises", nargs="*", metavar="EXERCISE",
+                        help="only these exercises (keys from `decodelab list`, or function names)")
+    parser.add_argument("--watch", action="store_true", help="check again every time a file in exercises/ is saved")
+    parser.add_argument("--target", default="exercises",
+                        help="whose code: exercises (default), solutions, or a folder or .zip with your modules")
+    parser.add_argument("--backend", default="tiny", help="model for the tests that need one (default tiny)")
+    parser.add_argument("--no-cache", action="store_true", help="run every test again, even for unchanged files")
+    parser.set_defaults(func=run)
+

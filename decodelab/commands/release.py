@@ -1,0 +1,296 @@
+"""``decodelab release --out DIR``: the student bundle for a workshop.
+
+The bundle is a project of its own: the exercise stubs, the public tests with the grading
+modules they need (catalogue, compare, plugin, results, runner, target), the reference backends
+with the bundled tiny model, the command line a learner uses (check, hint, list, doctor, demo),
+the learner's guide, and a README, pyproject and Makefile written for it.
+
+What it never holds: anything of ``solutions/``, the hidden suites, the grader and exporters,
+the project's tests. The files are copied from an explicit list (:data:`MANIFEST`), never by
+excluding; then every file is checked again before the command reports success:
+no path under ``solutions``/``hidden``, no Python file importing ``solutions``, and every
+exercise function still an untouched stub.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import shutil
+from pathlib import Path
+
+from decodelab import __version__
+from decodelab.commands.check import ROOT, is_untouched_stub
+from decodelab.errors import UserError
+from grading.catalogue import EXERCISES
+
+MANIFEST: tuple[str, ...] = (
+    "exercises/*.py",
+    "grading/__init__.py",
+    "grading/catalogue.py",
+    "grading/compare.py",
+    "grading/plugin.py",
+    "grading/results.py",
+    "grading/runner.py",
+    "grading/target.py",
+    "grading/public/*.py",
+    "reference/*.py",
+    "reference/tiny_model/*",
+    "decodelab/__init__.py",
+    "decodelab/cli.py",
+    "decodelab/errors.py",
+    "decodelab/watch.py",
+    "decodelab/commands/__init__.py",
+    "decodelab/commands/check.py",
+    "decodelab/commands/hint.py",
+    "decodelab/commands/demo.py",
+    "decodelab/commands/doctor.py",
+    "decodelab/commands/list_exercises.py",
+    "decodelab/demos/*.py",
+    "docs/learner-guide.md",
+)
+"""Glob patterns, relative to the project root, of everything copied into a bundle."""
+
+FORBIDDEN_PARTS = ("solutions", "hidden", "wrong_implementations", "tests")
+
+
+BUNDLED_PACKAGES = ("decodelab", "grading", "reference", "exercises")
+
+
+def bundle_files(root: Path = ROOT) -> list[Path]:
+    """The project files a bundle copies, relative to ``root``, sorted.
+
+    :data:`MANIFEST`, plus every project module those files import (at any depth, also inside
+    functions), plus the files the grader's sandbox copies for itself when a learner checks a
+    folder (``grading.isolation.SANDBOX_FILES``) — so the bundle runs without the project.
+    """
+    files = set()
+    for pattern in MANIFEST:
+        for path in root.glob(pattern):
+            if path.is_file() and "__pycache__" not in path.parts:
+                files.add(path.relative_to(root))
+    pending = [path for path in files if path.suffix == ".py"]
+    while pending:
+        for module in _project_imports(root / pending.pop()):
+            for candidate in _module_files(root, module):
+                if candidate not in files:
+                    files.add(candidate)
+                    pending.append(candidate)
+                    if candidate == Path("grading/isolation.py"):
+                        from grading.isolation import SANDBOX_FILES
+
+                        extra = [Path(name) for name in SANDBOX_FILES if (root / name).is_file()]
+                        pending += [path for path in extra if path not in files]
+                        files.update(extra)
+    return sorted(files)
+
+
+def _project_imports(path: Path) -> set[str]:
+    """Dotted names of project modules ``path`` imports (``from grading import wire`` -> ``grading.wire``)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (SyntaxError, UnicodeDecodeError):
+        return set()  # leaks() reports a file that does not parse
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in names if name.split(".")[0] in BUNDLED_PACKAGES}
+
+
+def _module_files(root: Path, module: str) -> list[Path]:
+    """The files that make up ``module``: its own file and every package ``__init__`` above it."""
+    parts = module.split(".")
+    found = []
+    for depth in range(1, len(parts) + 1):
+        package = Path(*parts[:depth]) / "__init__.py"
+        if (root / package).is_file():
+            found.append(package)
+    own = Path(*parts).with_suffix(".py")
+    if (root / own).is_file():
+        found.append(own)
+    return found
+
+
+def _dependencies(root: Path) -> list[str]:
+    """The main project's runtime dependencies (the bundle needs the same libraries)."""
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    try:
+        import tomllib
+
+        return list(tomllib.loads(text)["project"]["dependencies"])
+    except ImportError:  # Python 3.10: read the list by hand
+        block = re.search(r"^dependencies\s*=\s*\[(.*?)\]", text, re.S | re.M)
+        return re.findall(r'"([^"]+)"', block.group(1)) if block else []
+
+
+def _pyproject(root: Path) -> str:
+    dependencies = "".join(f'    "{dependency}",\n' for dependency in _dependencies(root))
+    return f'''[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "decodelab-student"
+version = "{__version__}"
+description = "decodelab for learners: write the pieces of a language model's decoding yourself and check them."
+readme = "README.md"
+requires-python = ">=3.10"
+license = {{ text = "Apache-2.0" }}
+dependencies = [
+{dependencies}]
+
+[project.scripts]
+decodelab = "decodelab.cli:main"
+
+[tool.setuptools.packages.find]
+include = ["decodelab*", "reference*", "exercises*", "grading*"]
+
+[tool.setuptools.package-data]
+reference = ["tiny_model/*"]
+
+[tool.pytest.ini_options]
+testpaths = ["grading/public"]
+addopts = "-p grading.plugin"
+'''
+
+
+_MAKEFILE = """# `make setup` builds .venv (CPU torch, so pip never pulls CUDA wheels); see README.md.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+TORCH_CPU ?= torch==2.13.0
+
+.PHONY: setup check
+$(BIN)/decodelab: pyproject.toml
+\t$(PYTHON) -m venv $(VENV)
+\t$(BIN)/python -m pip install --quiet --upgrade pip
+\t$(BIN)/python -m pip install --quiet "$(TORCH_CPU)"
+\t$(BIN)/python -m pip install --quiet -e .
+\ttouch $(BIN)/decodelab
+
+setup: $(BIN)/decodelab
+
+check: setup
+\t$(BIN)/decodelab check
+"""
+
+_README = """# decodelab — the learner's bundle
+
+Write, one function at a time, how a language model turns text into tokens, tokens into
+vectors, and a probability distribution into the next token — and check each piece against a
+real model (a small one bundled here, or Mistral-7B on a GPU).
+
+## Set up (once)
+
+You need Python 3.10 or newer. On Linux or macOS:
+
+```sh
+make setup                # creates .venv and installs everything (CPU build of torch)
+source .venv/bin/activate
+```
+
+Without `make`: `python3 -m venv .venv`, activate it, `pip install torch`, then `pip install -e .`.
+On a GPU machine keep the CUDA torch you have and run only `pip install -e .`.
+
+## Work through the exercises
+
+```sh
+decodelab list            # the exercises in course order, with their points
+decodelab check           # which exercises pass, the next one to do, and why a test fails
+decodelab hint pieces     # hints for one exercise, from gentle to specific
+decodelab demo complete   # the bundled model completes a few prompts
+decodelab demo tokens     # your tokenizer functions on English and Japanese text (writes out/tokens.html)
+```
+
+Open `exercises/tokens.py`, read the docstring of the first function, write it, save, and run
+`decodelab check` again (or leave `decodelab check --watch` running: it checks again every time
+you save). `docs/learner-guide.md` explains the order, how to read a failure, and every demo.
+"""
+
+_GITIGNORE = ".venv/\n__pycache__/\n*.egg-info/\n.pytest_cache/\n.hypothesis/\n/out/\n"
+
+
+def leaks(bundle: Path) -> list[str]:
+    """Everything in ``bundle`` that must not be handed to learners (empty when it is clean)."""
+    problems = []
+    for path in sorted(bundle.rglob("*")):
+        relative = path.relative_to(bundle)
+        if any(part in FORBIDDEN_PARTS for part in relative.parts):
+            problems.append(f"{relative}: a path of the answers or the hidden tests")
+        if path.suffix == ".py" and path.is_file():
+            try:
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+            except SyntaxError as error:
+                problems.append(f"{relative}: does not parse ({error})")
+                continue
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                if any(name == "solutions" or name.startswith(("solutions.", "grading.hidden")) for name in names):
+                    problems.append(f"{relative}: imports {names[0]}")
+    for exercise in EXERCISES:
+        path = bundle / exercise.path
+        if path.is_file() and not is_untouched_stub(path.read_text(encoding="utf-8"), exercise.function):
+            problems.append(f"{exercise.path}: {exercise.function}() is not an untouched stub")
+    return problems
+
+
+def build_bundle(out: Path, force: bool = False, root: Path = ROOT) -> list[Path]:
+    """Write the bundle into ``out``; returns the files written (relative). Raises UserError."""
+    if out.exists() and any(out.iterdir()):
+        if not force:
+            raise UserError(f"{out} is not empty; choose a new folder or pass --force to replace it")
+        shutil.rmtree(out)
+    missing_model = not (root / "reference" / "tiny_model" / "model.safetensors").is_file()
+    if missing_model:
+        raise UserError("the tiny model is missing from reference/tiny_model; build it first "
+                        "(python -m reference.train_tiny) so the bundle works offline")
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for relative in bundle_files(root):
+        destination = out / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / relative, destination)
+        written.append(relative)
+    generated = {
+        Path("pyproject.toml"): _pyproject(root),
+        Path("README.md"): _README,
+        Path("Makefile"): _MAKEFILE,
+        Path(".gitignore"): _GITIGNORE,
+    }
+    for relative, text in generated.items():
+        (out / relative).write_text(text, encoding="utf-8")
+        written.append(relative)
+    problems = leaks(out)
+    if problems:
+        shutil.rmtree(out)
+        raise UserError("refusing to release, the bundle would leak: " + "; ".join(problems[:5]))
+    return sorted(written)
+
+
+def run(arguments: argparse.Namespace) -> int:
+    written = build_bundle(arguments.out, force=arguments.force)
+    size = sum((arguments.out / path).stat().st_size for path in written)
+    print(f"wrote the student bundle to {arguments.out}: {len(written)} files, {size / 1e6:.1f} MB")
+    print("  no solutions, no hidden tests; every exercise is an untouched stub")
+    print(f"  try it: cd {arguments.out} && make setup && .venv/bin/decodelab check")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "release",
+        help="write the student bundle: stubs, public tests, tiny model, CLI — no solutions",
+        description="Write the learners' bundle for a workshop: exercise stubs, public tests, the reference "
+        "backends and tiny model, the learner's guide and the CLI; nothing of solutions/ or the hidden suites.",
+    )
+    parser.add_argument("--out", type=Path, required=True, help="folder to write the bundle into (new or empty)")
+    parser.add_argument("--force", action="store_true", help="replace the folder if it is not empty")
+    parser.set_defaults(func=run)

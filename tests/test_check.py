@@ -1,0 +1,167 @@
+"""``decodelab check`` and ``decodelab hint``: what a learner sees on stubs, on finished work and on a mistake."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from decodelab.cli import main
+from decodelab.commands.check import docstring_summary, is_untouched_stub, public_status
+from grading.catalogue import EXERCISES
+from reference.backends import tiny_status
+
+ROOT = Path(__file__).resolve().parents[1]
+needs_tiny = pytest.mark.skipif(not tiny_status()[0], reason="the bundled tiny model is not built yet")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    """Each test remembers verdicts in its own folder, so no test reads another's."""
+    monkeypatch.setenv("DECODELAB_CACHE", str(tmp_path / "cache"))
+
+
+def run_cli(capsys, *arguments: str) -> tuple[int, str]:
+    code = main(list(arguments))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+LEARNER_SOFTMAX = """import torch
+
+
+def softmax_with_temperature(logits, temperature):
+    if not temperature > 0:
+        raise ValueError("temperature must be > 0")
+    shifted = logits - logits.max(dim=-1, keepdim=True).values
+    return torch.softmax(shifted {operation} temperature, dim=-1)
+"""
+
+
+def wrong_softmax_folder(tmp_path: Path) -> Path:
+    """A learner's folder whose softmax multiplies by the temperature instead of dividing."""
+    folder = tmp_path / "learner"
+    folder.mkdir()
+    (folder / "distributions.py").write_text(LEARNER_SOFTMAX.format(operation="*"), encoding="utf-8")
+    return folder
+
+
+def test_stub_detection_reads_the_source():
+    stub = 'def f(x):\n    """Doc."""\n    raise NotImplementedError("f: see the docstring")\n'
+    assert is_untouched_stub(stub, "f"), "a docstring and `raise NotImplementedError(...)` is an untouched stub"
+    assert is_untouched_stub("def f(x):\n    raise NotImplementedError\n", "f")
+    started = 'def f(x):\n    """Doc."""\n    y = x + 1\n    raise NotImplementedError\n'
+    assert not is_untouched_stub(started, "f"), "a stub with code before the raise is started"
+    assert not is_untouched_stub("def f(x):\n    return x\n", "f")
+    assert not is_untouched_stub("def f(x):\n    return (\n", "f"), "a syntax error is left to the tests to report"
+    assert docstring_summary('def f():\n    """First line.\n\n    More."""\n', "f") == "First line."
+
+
+def test_every_exercise_stub_reads_as_not_started_without_a_run(monkeypatch):
+    def no_run(*args, **kwargs):
+        raise AssertionError("public_status ran the suites although every exercise is an untouched stub")
+
+    statuses = public_status("exercises", runner=no_run)
+    assert [s.key for s in statuses.values()] == [e.key for e in EXERCISES], "statuses come in course order"
+    not_started = {key: status.state for key, status in statuses.items() if status.state != "not started"}
+    assert not not_started, f"exercises/ holds stubs only, but these do not read 'not started': {not_started}"
+
+
+def test_check_on_the_stubs_points_at_the_first_exercise(capsys):
+    code, out = run_cli(capsys, "check")
+    first = EXERCISES[0]
+    assert code == 1, f"decodelab check on stubs exited {code}, expected 1 (not everything passes)\n{out}"
+    assert f"0/{len(EXERCISES)} done" in out, f"expected the progress line '0/{len(EXERCISES)} done' in:\n{out}"
+    assert f"next: {first.key}" in out and first.path in out, f"expected the first exercise and its file in:\n{out}"
+    assert f"decodelab hint {first.key}" in out, f"expected a pointer to the hints in:\n{out}"
+
+
+@needs_tiny
+def test_check_on_the_solutions_passes_everything(capsys):
+    code, out = run_cli(capsys, "check", "--target", "solutions")
+    assert code == 0, f"decodelab check --target solutions exited {code}, expected 0\n{out}"
+    assert f"{len(EXERCISES)}/{len(EXERCISES)} done" in out, f"expected every exercise done in:\n{out}"
+
+
+def test_check_shows_the_first_failing_test_with_its_message_and_hint(tmp_path, capsys):
+    folder = wrong_softmax_folder(tmp_path)
+    code, out = run_cli(capsys, "check", "temperature", "--target", str(folder))
+    assert code == 1, f"a wrong softmax should make check exit 1, got {code}\n{out}"
+    assert "FAILING" in out, f"expected the exercise marked FAILING in:\n{out}"
+    assert "public tests fail; the first:" in out, f"expected how many tests fail in:\n{out}"
+    assert "softmax_with_temperature(" in out, f"expected the failing call in the message:\n{out}"
+    assert "hint:" in out and "decodelab hint temperature" in out, f"expected a hint and the hint command in:\n{out}"
+    assert "0/1 done" in out, f"expected '0/1 done' for one selected exercise in:\n{out}"
+
+
+def test_a_second_check_of_unchanged_files_reuses_the_verdict(tmp_path):
+    folder = wrong_softmax_folder(tmp_path)
+    first = public_status(str(folder), ["temperature"])
+    assert not first["temperature"].from_cache, "the first check must run the tests"
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("the suites ran again although nothing changed")
+
+    again = public_status(str(folder), ["temperature"], runner=no_run)
+    assert again["temperature"].from_cache and again["temperature"].state == first["temperature"].state
+
+
+def test_unknown_exercise_is_one_sentence(capsys):
+    code, out = run_cli(capsys, "check", "no_such_exercise")
+    assert code == 2, f"an unknown exercise should exit 2, got {code}"
+    assert "there is no exercise 'no_such_exercise'" in out and EXERCISES[0].key in out, out
+    assert "Traceback" not in out
+
+
+def test_hint_goes_from_gentle_to_specific(capsys):
+    exercise = EXERCISES[0]
+    code, out = run_cli(capsys, "hint", exercise.key)
+    assert code == 0, out
+    positions = [out.find(hint) for hint in exercise.hints]
+    assert -1 not in positions and positions == sorted(positions), f"expected every hint, in order, in:\n{out}"
+    assert exercise.path in out, f"expected the file to open, {exercise.path}, in:\n{out}"
+    code, out = run_cli(capsys, "hint", exercise.function, "--level", "1")
+    assert code == 0 and exercise.hints[0] in out and exercise.hints[1] not in out, out
+
+
+def test_hint_for_an_unknown_exercise_lists_the_keys(capsys):
+    code, out = run_cli(capsys, "hint", "topp")
+    assert code == 2, f"an unknown exercise should exit 2, got {code}"
+    assert out.count("\n") == 1, f"expected one sentence, got:\n{out}"
+    assert all(exercise.key in out for exercise in EXERCISES), out
+
+
+def test_watch_checks_again_when_a_file_is_saved(tmp_path):
+    folder = wrong_softmax_folder(tmp_path)
+    env = dict(os.environ, DECODELAB_CACHE=str(tmp_path / "cache"), PYTHONUNBUFFERED="1")
+    command = [sys.executable, "-m", "decodelab.cli", "check", "temperature", "--watch", "--target", str(folder)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output: list[str] = []
+
+    def read_until(marker: str, limit: float) -> None:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            output.append(line)
+            if marker in line:
+                return
+        raise AssertionError(f"no {marker!r} within {limit} s; output so far:\n{''.join(output)}")
+
+    try:
+        read_until("watching for saved changes", 300)
+        assert "FAILING" in "".join(output), "".join(output)
+        (folder / "distributions.py").write_text(LEARNER_SOFTMAX.format(operation="/"), encoding="utf-8")
+        saved = time.monotonic()
+        read_until("watching for saved changes", 120)
+        recheck = time.monotonic() - saved
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    second = "".join(output).split("=" * 72)[-1]
+    assert "1/1 done" in second, f"after the fix was saved, expected '1/1 done' in:\n{second}"
+    print(f"re-check after a save took {recheck:.1f} s")

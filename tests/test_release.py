@@ -1,0 +1,145 @@
+"""``decodelab release``: the student bundle leaks no answer and no hidden test, and its own README
+commands work from a fresh copy."""
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from decodelab.cli import main
+from decodelab.commands.release import build_bundle, bundle_files, leaks
+from grading.catalogue import EXERCISES
+from reference.backends import tiny_status
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(not tiny_status()[0], reason="the bundled tiny model is not built yet")
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("release") / "decodelab-student"
+    build_bundle(out)  # what `decodelab release --out DIR` runs; a refusal raises with its reason
+    assert (out / "README.md").is_file(), "decodelab release did not write a bundle"
+    return out
+
+
+def solution_bodies() -> list[tuple[str, str]]:
+    """(function, its body without the docstring, whitespace-normalised) for every solutions/ function."""
+    bodies = []
+    for path in sorted((ROOT / "solutions").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                statements = node.body[1:] if ast.get_docstring(node) is not None else node.body
+                text = "\n".join(ast.get_source_segment(source, statement) or "" for statement in statements)
+                normalised = " ".join(text.split())
+                if len(normalised) >= 40:  # a body this long is the answer, not a coincidence
+                    bodies.append((f"{path.name}:{node.name}", normalised))
+    return bodies
+
+
+def bundle_text(bundle: Path) -> dict[str, str]:
+    texts = {}
+    for path in bundle.rglob("*"):
+        if path.is_file() and path.suffix in (".py", ".md", ".toml", ".txt", ".cfg", ""):
+            texts[str(path.relative_to(bundle))] = " ".join(path.read_text(encoding="utf-8", errors="replace").split())
+    return texts
+
+
+def test_no_solution_body_appears_in_the_bundle(bundle):
+    texts = bundle_text(bundle)
+    bodies = solution_bodies()
+    assert len(bodies) >= len(EXERCISES), f"found only {len(bodies)} solution bodies to look for"
+    found = [(name, where) for name, body in bodies for where, text in texts.items() if body in text]
+    assert not found, f"solution bodies found in the bundle: {found[:5]}"
+
+
+def test_no_hidden_test_and_no_solutions_import(bundle):
+    names = {path.name for path in bundle.rglob("*") if path.is_file()}
+    hidden = {path.name for path in (ROOT / "grading" / "hidden").glob("test_*.py")}
+    public = {path.name for path in (ROOT / "grading" / "public").glob("test_*.py")}
+    assert not (names & (hidden - public)), f"hidden test files in the bundle: {sorted(names & hidden)}"
+    for path in (ROOT / "grading" / "hidden").glob("test_*.py"):
+        signature = " ".join(path.read_text(encoding="utf-8").split())[-400:]
+        assert all(signature not in text for text in bundle_text(bundle).values()), f"{path.name} content leaked"
+    assert not leaks(bundle), leaks(bundle)
+    for path in bundle.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(from|import)\s+solutions\b", source, re.M), f"{path} imports solutions"
+    assert not any("solutions" in part or part == "hidden" for p in bundle.rglob("*") for part in p.relative_to(bundle).parts)
+
+
+def test_the_bundle_holds_what_a_learner_needs(bundle):
+    for relative in ("exercises/tokens.py", "grading/public/test_03_distributions.py", "grading/plugin.py",
+                     "reference/backends.py", "reference/tiny_model/model.safetensors", "docs/learner-guide.md",
+                     "decodelab/cli.py", "pyproject.toml", "README.md", "Makefile"):
+        assert (bundle / relative).is_file(), f"the bundle lacks {relative}"
+    assert {p for p in bundle_files()} >= {Path(e.path) for e in EXERCISES}, "every exercise module is copied"
+
+
+def test_the_learner_guide_names_every_exercise():
+    guide = (ROOT / "docs" / "learner-guide.md").read_text(encoding="utf-8")
+    missing = [e.key for e in EXERCISES if f"`{e.key}`" not in guide or e.function not in guide]
+    assert not missing, f"docs/learner-guide.md does not name these exercises: {missing}"
+
+
+def readme_commands(bundle: Path) -> list[str]:
+    """The ``decodelab ...`` lines of the bundle README's code blocks (--watch never ends: left out)."""
+    readme = (bundle / "README.md").read_text(encoding="utf-8")
+    commands = []
+    for block in re.findall(r"```(?:sh|console)?\n(.*?)```", readme, re.S):
+        for line in block.splitlines():
+            command = line.split("#", 1)[0].strip()
+            if command.startswith("decodelab ") and "--watch" not in command:
+                commands.append(command)
+    return commands
+
+
+def test_readme_commands_work_from_a_fresh_copy(bundle, tmp_path):
+    fresh = tmp_path / "fresh"
+    shutil.copytree(bundle, fresh)
+    commands = readme_commands(fresh)
+    assert any(c.startswith("decodelab check") for c in commands) and "decodelab list" in commands, commands
+    env = dict(os.environ, DECODELAB_CACHE=str(tmp_path / "cache"), PYTHONPATH=str(fresh), DECODELAB_BACKEND="tiny")
+    env.pop("DECODELAB_TARGET", None)
+    where = subprocess.run([sys.executable, "-c", "import decodelab, grading, reference; print(decodelab.__file__, "
+                            "grading.__file__, reference.__file__)"], cwd=fresh, env=env, capture_output=True, text=True)
+    assert all(str(fresh) in path for path in where.stdout.split()), f"the copy did not import itself: {where.stdout}"
+    outputs = {}
+    for command in commands:
+        done = subprocess.run([sys.executable, "-m", "decodelab.cli", *command.split()[1:]], cwd=fresh, env=env,
+                              capture_output=True, text=True, timeout=600)
+        outputs[command] = done.stdout + done.stderr
+        expected = 1 if command.startswith("decodelab check") else 0  # check exits 1 until everything passes
+        assert done.returncode == expected, f"`{command}` exited {done.returncode} in the bundle:\n{outputs[command][-3000:]}"
+        assert "Traceback" not in outputs[command], outputs[command][-3000:]
+    check = next(out for command, out in outputs.items() if command == "decodelab check")
+    assert f"0/{len(EXERCISES)} done" in check and check.count("not started") >= len(EXERCISES), check
+
+
+def test_public_tests_collect_and_pass_in_the_bundle(bundle, tmp_path):
+    """The public suites import only what the bundle holds: they collect, and pass on finished work."""
+    fresh = tmp_path / "fresh"
+    shutil.copytree(bundle, fresh)
+    # A learner who finished distributions.py (this scratch copy only; the bundle itself is untouched).
+    shutil.copy(ROOT / "solutions" / "distributions.py", fresh / "exercises" / "distributions.py")
+    env = dict(os.environ, DECODELAB_CACHE=str(tmp_path / "cache"), PYTHONPATH=str(fresh))
+    collected = subprocess.run([sys.executable, "-m", "pytest", "grading/public", "--collect-only", "-q",
+                                "-p", "no:cacheprovider"], cwd=fresh, env=env, capture_output=True, text=True, timeout=600)
+    assert collected.returncode == 0, f"the bundle's public tests do not collect:\n{collected.stdout[-3000:]}{collected.stderr[-2000:]}"
+    done = subprocess.run([sys.executable, "-m", "decodelab.cli", "check", "next_token", "temperature"],
+                          cwd=fresh, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "2/2 done" in done.stdout, f"{done.stdout[-3000:]}{done.stderr[-2000:]}"
+
+
+def test_release_refuses_a_folder_in_use(tmp_path, capsys):
+    (tmp_path / "keep.txt").write_text("mine")
+    code = main(["release", "--out", str(tmp_path)])
+    assert code == 2 and (tmp_path / "keep.txt").is_file()
+    assert "not empty" in capsys.readouterr().err

@@ -12,7 +12,7 @@ import argparse
 
 HELP = "greedy (with and without BOS) against top-p x temperature sampling, several runs each"
 DEFAULT_PROMPT = "The capital of Japan is"
-DEFAULT_SETTINGS = ((0.2, 0.2), (0.2, 1.4), (0.9, 1.4))
+DEFAULT_SETTINGS = ((0.2, 0.2), (0.2, 1.4), (0.9, 1.4), (1.0, 1.6))  # the seed's, plus no nucleus at all
 
 
 def _setting(text: str) -> tuple[float, float]:

@@ -67,13 +67,13 @@ EXERCISES: tuple[Exercise, ...] = (
     )),
     Exercise("top_k", "topk", "top_k_mask", "top-k", 5, (
         "Top-k keeps the k most probable tokens of each row and drops the rest.",
-        "torch.topk tells you WHICH indices are the k largest; the mask must be in vocabulary order.",
-        "Each row of a batch is decided on its own; k larger than the vocabulary keeps everything.",
+        "torch.topk(probs, k, dim=-1).values[..., -1:] is each row's k-th largest score; keep every score >= it.",
+        "The mask stays in vocabulary order and keeps ties with the k-th score; k >= vocab keeps all, k < 1 raises ValueError.",
     )),
     Exercise("top_k_table", "topk", "top_k_table", "top-k", 5, (
         "The table is what the seed's bar chart shows: the k most probable next tokens.",
         "Sort by probability, highest first; give each row its id, its readable text and its probability.",
-        "Use tokenizer.decode([id]) for the text, and plain Python numbers, not tensors.",
+        "Use tokenizer.decode([id]) for the text, plain Python numbers (not tensors), and list ties lower id first.",
     )),
     Exercise("greedy", "decoding", "greedy_generate", "greedy", 10, (
         "Greedy decoding appends the most probable next token, one step at a time.",

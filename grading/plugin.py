@@ -36,6 +36,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Grades must not depend on luck: hypothesis draws the same examples on every run, keeps
+    # no example database (nothing is written next to a submission) and has no deadline
+    # (a loaded grading machine is slow, not wrong).
+    from hypothesis import settings
+
+    settings.register_profile("decodelab", derandomize=True, database=None, deadline=None)
+    settings.load_profile("decodelab")
     for exercise in EXERCISES:
         config.addinivalue_line("markers", f"{exercise.key}: tests of {exercise.function}() ({exercise.path})")
     config.addinivalue_line("markers", "points(n): how many points the test is worth in a grade")

@@ -21,7 +21,9 @@ def softmax_with_temperature(logits: torch.Tensor, temperature: float) -> torch.
     ``torch.softmax`` then normalises stably. Same shape and dtype as ``logits``.
     Raises ``ValueError`` for a temperature that is not a finite number > 0.
     """
-    if not isinstance(temperature, (int, float)) or not math.isfinite(temperature) or temperature <= 0:
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
+        raise ValueError(f"temperature must be a number, got {type(temperature).__name__}")
+    if not math.isfinite(temperature) or temperature <= 0:
         raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
     warper = TemperatureLogitsWarper(float(temperature))
     flat = logits.reshape(-1, logits.shape[-1])

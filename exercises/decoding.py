@@ -1,0 +1,66 @@
+"""Exercise 6: greedy decoding — write the loop that ``generate(do_sample=False)`` runs.
+
+A language model only ever predicts ONE next token. Text comes from a loop: predict, append
+the chosen token to the input, predict again. Greedy decoding always chooses the most
+probable token, so it is deterministic: the seed notebook runs "The capital of Japan is"
+five times and gets " Tokyo. It is the largest city in the world..." every time — and a
+different continuation once the ``<s>`` (BOS) token is left off the prompt, because the
+model then reads the prompt as the middle of a text rather than its start.
+
+Run ``decodelab check greedy`` to test your work.
+"""
+from __future__ import annotations
+
+import torch
+from transformers import PreTrainedModel
+
+
+def greedy_generate(
+    model: PreTrainedModel,
+    input_ids: torch.Tensor,
+    max_new_tokens: int,
+    eos_token_id: int | None = None,
+) -> torch.Tensor:
+    """Extend a prompt one most-probable token at a time.
+
+    Why it matters: this loop is the engine under every decoding method. Sampling (a later
+    exercise) changes one line of it: draw the next token instead of taking the argmax.
+
+    Shapes:
+        model: a causal LM; ``model(input_ids=ids).logits`` has shape ``(1, T, vocab)``.
+        input_ids: ``(1, T)`` int64 token ids of the prompt, already on ``model.device``.
+        returns: ``(1, T + n)`` int64 on the same device: the prompt, unchanged, followed by
+            the ``n`` new tokens (``n <= max_new_tokens``).
+
+    The loop, at each step:
+        1. run the model on the ids so far and take the logits of the LAST position,
+           ``logits[:, -1, :]`` — the prediction for the token after everything so far;
+        2. the next token is their ``argmax`` over the vocabulary (the last axis);
+        3. append it; stop if it is ``eos_token_id`` (it stays in the output), or once
+           ``max_new_tokens`` tokens have been added.
+
+    Example:
+        With the tiny model, the prompt "The capital of Japan is" encodes to
+        ``[[1, 415, 5565, 302, 4720, 349]]``; ``greedy_generate(model, ids, 1)`` returns
+        those six ids followed by the id of ``▁Tokyo``, shape ``(1, 7)``. Your output must
+        equal ``model.generate(ids, do_sample=False, max_new_tokens=..., eos_token_id=...)``.
+
+    Edge cases:
+        - ``max_new_tokens = 0`` returns the prompt as it is.
+        - ``eos_token_id = None`` means: never stop early.
+        - If the very first new token is ``eos_token_id``, the result is the prompt plus
+          that one token.
+
+    Pitfalls:
+        - ``logits[:, 0]`` is the prediction after the first token, not after the prompt.
+        - Forgetting the prompt in the output, or stopping BEFORE appending the eos token.
+        - Building a gradient graph for nothing: wrap the loop in ``torch.no_grad()``.
+
+    Bonus (the last point): running the model on the whole sequence at every step repeats
+    all the earlier work. Call ``model(input_ids=..., use_cache=True)`` once on the prompt;
+    the output's ``past_key_values`` holds what the model computed for every position. From
+    then on feed ONLY the newest token, ``model(input_ids=next_token, past_key_values=past,
+    use_cache=True)``, and take the new ``past_key_values`` each time. Same tokens, far
+    less work.
+    """
+    raise NotImplementedError("greedy_generate: see the docstring")

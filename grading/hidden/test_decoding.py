@@ -1,0 +1,241 @@
+"""Hidden suite: greedy_generate (exercise 6).
+
+Ground truth: :func:`reference.decoding.greedy_with_logits`, which is ``model.generate(
+do_sample=False)`` with the library's default generation settings (no repetition penalty or
+other processor taken from the checkpoint) and the logits of every step.
+
+Token ids are compared exactly, with one exception. Where the reference's two best logits at
+some step are closer than a tolerance, a correct loop can pick the other one — the learner's
+forward passes (with or without the KV cache, other kernel shapes) round differently from
+``generate``'s — and everything after that step may differ. :func:`first_near_tie` finds the
+first such step; the comparison covers the prompt and the new tokens before it. The
+tolerance depends on the logits' dtype (:data:`NEAR_TIE_TOLERANCE`): float32 on the CPU
+differs between cached and uncached passes by ~1e-6, so 1e-4 almost never cuts a comparison
+short on the tiny model; float16 / bfloat16 logits of Mistral-7B are ~10-30 in size with
+rounding steps of ~0.01 / ~0.1, and 4-bit weights add their own kernel differences.
+
+The last point is the bonus of the issue: a loop that reuses the KV cache (feeds one new
+token per step). It is one of the exercise's 10 points, so a correct loop without the cache
+scores 9/10.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+import pytest
+import torch
+
+from grading.compare import Mismatch, call_text, check_tensor, check_true, describe
+from reference import decoding as ref
+
+PROMPTS = ["The capital of Japan is", "Once upon a time,", "日本の首都は", "Hello world"]
+MAX_NEW = 12
+
+# Largest gap between the two best logits of a step that still counts as a near-tie.
+NEAR_TIE_TOLERANCE = {torch.float64: 1e-8, torch.float32: 1e-4, torch.float16: 0.1, torch.bfloat16: 0.25}
+QUANTIZED_TOLERANCE = 0.15  # 4-bit weights: at least this, whatever the compute dtype
+
+
+def near_tie_tolerance(backend, step_logits: torch.Tensor) -> float:
+    tolerance = NEAR_TIE_TOLERANCE.get(step_logits.dtype, 0.25)
+    return max(tolerance, QUANTIZED_TOLERANCE) if backend.quantized else tolerance
+
+
+def first_near_tie(step_logits: torch.Tensor, tolerance: float) -> int | None:
+    """The first step whose top-2 logit gap is below ``tolerance`` (``None`` if there is none)."""
+    if step_logits.shape[0] == 0:
+        return None
+    close = (ref.top2_margins(step_logits) < tolerance).nonzero()
+    return int(close[0]) if close.numel() else None
+
+
+def _length_hint(n_got: int, n_expected: int, max_new_tokens: int, eos_token_id, expected: torch.Tensor) -> str:
+    ends_with_eos = eos_token_id is not None and n_expected > 0 and int(expected[0, -1]) == eos_token_id
+    if ends_with_eos and n_got == n_expected - 1:
+        return "you stop BEFORE the eos token: append it to the output, then stop"
+    if ends_with_eos and n_got > n_expected:
+        return (f"the output should end at the eos token (id {eos_token_id}): after appending each new token, "
+                "stop if it equals eos_token_id")
+    if n_got == n_expected + 1 and n_expected == max_new_tokens:
+        return "one token too many: add exactly max_new_tokens new tokens (range(max_new_tokens))"
+    if n_got == n_expected - 1 and n_expected == max_new_tokens:
+        return "one token short: add exactly max_new_tokens new tokens"
+    if n_got < n_expected and eos_token_id is not None:
+        return "you stop too early: stop only when the NEW token equals eos_token_id (not any token of the prompt)"
+    return "add one token per step, at most max_new_tokens, and stop right after an eos token"
+
+
+def _token_hint(step: int) -> str:
+    if step == 0:
+        return ("the first new token is wrong: it is the argmax over the vocabulary (last axis) of the logits "
+                "at the LAST position of the prompt, logits[:, -1, :]")
+    return ("the first tokens are right but a later one is not: feed the growing sequence back in (or the new "
+            "token with past_key_values) and take the argmax of the last position again")
+
+
+def check_greedy(
+    learner, backend, input_ids: torch.Tensor, max_new_tokens: int, eos_token_id: int | None = None
+) -> torch.Tensor:
+    """Run the learner's greedy_generate and compare it with the reference; returns its output."""
+    expected, step_logits = ref.greedy_with_logits(backend.model, input_ids, max_new_tokens, eos_token_id)
+    prompt = input_ids.clone()
+    got = learner.greedy_generate(backend.model, input_ids, max_new_tokens, eos_token_id)
+    call = call_text(learner.greedy_generate, backend.model, input_ids, max_new_tokens, eos_token_id)
+    T = prompt.shape[1]
+    if not isinstance(got, torch.Tensor):
+        raise Mismatch(call, f"the result should be a torch.Tensor, got {type(got).__name__} {describe(got)}",
+                       "return torch.cat([input_ids, new_tokens], dim=-1), a (1, T + n) tensor")
+    if got.dim() != 2 or got.shape[0] != 1:
+        raise Mismatch(call, f"the result has shape {tuple(got.shape)}, expected (1, T + n) with T = {T}",
+                       "keep the batch axis: concatenate along dim=-1, not dim=0")
+    if got.dtype != torch.long:
+        raise Mismatch(call, f"the result has dtype {got.dtype}, expected torch.int64 token ids",
+                       "argmax gives int64 ids: concatenate them to input_ids without converting")
+    if got.device != prompt.device:
+        raise Mismatch(call, f"the result is on {got.device}, expected {prompt.device} (where input_ids is)",
+                       "keep the ids on the model's device; do not call .cpu()")
+    if not torch.equal(input_ids, prompt):
+        raise Mismatch(call, "input_ids was changed in place", "build a new tensor with torch.cat; leave input_ids as it is")
+    if got.shape[1] < T or not torch.equal(got[:, :T], prompt):
+        raise Mismatch(call, f"the result {describe(got)} does not start with the {T} prompt tokens",
+                       "return the prompt followed by the new tokens, not the new tokens alone")
+    tie = first_near_tie(step_logits, near_tie_tolerance(backend, step_logits))
+    n_got, n_expected = got.shape[1] - T, expected.shape[1] - T
+    if tie is not None:
+        # Backends may legitimately diverge from this step on: compare only what comes before.
+        check_true(tie <= n_got <= max_new_tokens, call=call,
+                   problem=f"added {n_got} tokens, expected between {tie} and {max_new_tokens}",
+                   hint=_length_hint(n_got, n_expected, max_new_tokens, eos_token_id, expected))
+        got, expected = got[:, : T + tie], expected[:, : T + tie]
+        n_got = n_expected = tie
+    common = min(n_got, n_expected)
+    differ = (got[0, T : T + common] != expected[0, T : T + common]).nonzero()
+    if differ.numel():
+        step = int(differ[0])
+        raise Mismatch(call, f"new token {step} is {int(got[0, T + step])}, expected {int(expected[0, T + step])} "
+                             f"({int(differ.numel())} of {common} new tokens differ)", _token_hint(step))
+    if n_got != n_expected:
+        raise Mismatch(call, f"added {n_got} new tokens, expected {n_expected} (shape {tuple(got.shape)}, "
+                             f"expected {tuple(expected.shape)})",
+                       _length_hint(n_got, n_expected, max_new_tokens, eos_token_id, expected))
+    check_tensor(got, expected, call=call)
+    return got
+
+
+@contextmanager
+def forward_calls(model) -> Iterator[list[dict]]:
+    """Record every forward pass of ``model``'s decoder: positions fed, cache length, grad mode.
+
+    A hook on the inner decoder sees the call however the learner makes it (``model(ids)``,
+    ``model.forward(...)``, positional or keyword), and the model object stays the real one.
+    """
+    decoder = model.get_decoder() if hasattr(model, "get_decoder") else model
+    calls: list[dict] = []
+
+    def record(_module, args, kwargs):
+        ids = kwargs.get("input_ids", args[0] if args else None)
+        embeds = kwargs.get("inputs_embeds")
+        fed = ids if ids is not None else embeds
+        past = kwargs.get("past_key_values")
+        calls.append({
+            "positions": None if fed is None else int(fed.shape[1]),
+            "cached": 0 if past is None else int(past.get_seq_length()),
+            "grad": torch.is_grad_enabled(),
+        })
+
+    handle = decoder.register_forward_pre_hook(record, with_kwargs=True)
+    try:
+        yield calls
+    finally:
+        handle.remove()
+
+
+@pytest.mark.greedy
+@pytest.mark.points(3)
+def test_greedy_matches_generate(learner, backend):
+    eos = backend.tokenizer.eos_token_id
+    for prompt in PROMPTS:
+        check_greedy(learner, backend, backend.encode(prompt), MAX_NEW, eos)
+
+
+@pytest.mark.greedy
+@pytest.mark.points(1)
+def test_greedy_matches_generate_without_bos(learner, backend):
+    # Without <s> the model reads the prompt as the middle of a text: another continuation.
+    for prompt in PROMPTS[:2]:
+        check_greedy(learner, backend, backend.encode(prompt, add_bos=False), MAX_NEW)
+
+
+@pytest.mark.greedy
+@pytest.mark.points(1)
+def test_greedy_with_zero_and_one_new_tokens(learner, backend):
+    ids = backend.encode(PROMPTS[0])
+    check_greedy(learner, backend, ids, 0)
+    check_greedy(learner, backend, ids, 1)
+    check_greedy(learner, backend, ids, 1, backend.tokenizer.eos_token_id)
+
+
+@pytest.mark.greedy
+@pytest.mark.points(2)
+def test_greedy_stops_after_eos(learner, backend):
+    for prompt in PROMPTS[:3]:
+        ids = backend.encode(prompt)
+        path = ref.greedy_generate(backend.model, ids, MAX_NEW)[0, ids.shape[1]:].tolist()
+        # Use as "eos" a token the greedy path produces, so the stop is exercised on any model:
+        # the first token that is new at step >= 2 (stop in the middle), and the very first token.
+        middle = next((t for i, t in enumerate(path) if i >= 2 and t not in path[:i]), None)
+        for eos in (middle, path[0]):
+            if eos is not None:
+                check_greedy(learner, backend, ids, MAX_NEW, eos)
+        # A prompt token the path never produces: only NEW tokens may stop the loop.
+        in_prompt = next((t for t in ids[0].tolist() if t not in path), None)
+        if in_prompt is not None:
+            check_greedy(learner, backend, ids, MAX_NEW, in_prompt)
+
+
+@pytest.mark.greedy
+@pytest.mark.points(1)
+def test_greedy_output_is_the_prompt_then_new_ids(learner, backend):
+    # Type, shape (1, T + n), int64, on the input's device, the prompt unchanged in front.
+    ids = backend.encode("The capital of France is")
+    check_greedy(learner, backend, ids, 5)
+    check_greedy(learner, backend, backend.encode("日本の首都は", add_bos=False), 3)
+
+
+@pytest.mark.greedy
+@pytest.mark.points(1)
+def test_greedy_builds_no_gradient_graph(learner, backend):
+    ids = backend.encode("Hello world")
+    with forward_calls(backend.model) as calls:
+        learner.greedy_generate(backend.model, ids, 4)
+    call = call_text(learner.greedy_generate, backend.model, ids, 4)
+    with_grad = sum(c["grad"] for c in calls)
+    check_true(with_grad == 0, call=call,
+               problem=f"{with_grad} of {len(calls)} forward passes ran with gradients enabled",
+               hint="wrap the loop in `with torch.no_grad():` — decoding never needs a backward pass")
+
+
+@pytest.mark.greedy
+@pytest.mark.points(1)
+def test_bonus_greedy_reuses_the_kv_cache(learner, backend):
+    ids = backend.encode("Once upon a time,")
+    T, steps = ids.shape[1], 6
+    call = call_text(learner.greedy_generate, backend.model, ids, steps)
+    try:
+        check_greedy(learner, backend, ids, steps)
+    except Mismatch as wrong:
+        raise Mismatch(call, "the tokens are not right yet, so the cache is not checked",
+                       "get the other greedy tests passing first") from wrong
+    with forward_calls(backend.model) as calls:
+        learner.greedy_generate(backend.model, ids, steps)
+    fed = [c["positions"] for c in calls]
+    check_true(len(calls) > 0 and fed[0] == T and calls[0]["cached"] == 0, call=call,
+               problem=f"the first forward pass fed {fed[:1]} positions, expected the whole prompt ({T})")
+    for index, c in enumerate(calls[1:], start=1):
+        check_true(
+            c["positions"] == 1 and c["cached"] == T + index - 1, call=call,
+            problem=f"forward pass {index + 1} fed {c['positions']} positions with {c['cached']} cached; with the "
+                    f"KV cache it feeds 1 new token on top of {T + index - 1} cached (passes fed: {fed[:8]})",
+            hint="pass past_key_values=out.past_key_values and use_cache=True, and feed only the newest token",
+        )

@@ -1,0 +1,76 @@
+"""Public tests for exercise 5 (exercises/topk.py). Run: decodelab check top_k / top_k_table"""
+import pytest
+import torch
+
+from grading.compare import call_text, check_equal, check_tensor, check_true, expect_error
+from reference.tokenizer import load_mistral_tokenizer
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return load_mistral_tokenizer()
+
+
+@pytest.mark.top_k
+def test_top_k_mask_worked_example(learner):
+    probs = torch.tensor([0.1, 0.5, 0.15, 0.25])
+    got = learner.top_k_mask(probs, 2)
+    # The two largest are 0.5 (token 1) and 0.25 (token 3); the mask is in vocabulary order.
+    check_tensor(got, torch.tensor([False, True, False, True]), call=call_text(learner.top_k_mask, probs, 2),
+                 hint="True marks a token to keep; entry i is about token i")
+
+
+@pytest.mark.top_k
+def test_top_k_mask_each_row_on_its_own(learner):
+    probs = torch.tensor([[0.7, 0.1, 0.2], [0.1, 0.1, 0.8]])
+    got = learner.top_k_mask(probs, 1)
+    check_tensor(got, torch.tensor([[True, False, False], [False, False, True]]),
+                 call=call_text(learner.top_k_mask, probs, 1), hint="take the top k along the last axis (dim=-1)")
+
+
+@pytest.mark.top_k
+def test_top_k_mask_keeps_ties_and_handles_large_k(learner):
+    probs = torch.tensor([0.4, 0.2, 0.2, 0.2])
+    # Three tokens tie for second place, so all of them are kept.
+    check_tensor(learner.top_k_mask(probs, 2), torch.ones(4, dtype=torch.bool),
+                 call=call_text(learner.top_k_mask, probs, 2),
+                 hint="keep every token whose score is >= the k-th largest score")
+    check_tensor(learner.top_k_mask(probs, 10), torch.ones(4, dtype=torch.bool),
+                 call=call_text(learner.top_k_mask, probs, 10), hint="k larger than the vocabulary keeps everything")
+
+
+@pytest.mark.top_k
+def test_top_k_mask_rejects_k_zero(learner):
+    expect_error(learner.top_k_mask, ValueError, torch.tensor([0.5, 0.5]), 0,
+                 hint="keeping 0 tokens leaves nothing to sample: raise ValueError")
+
+
+@pytest.mark.top_k_table
+def test_top_k_table_worked_example(learner, tokenizer):
+    probs = torch.tensor([0.1, 0.6, 0.3])
+    got = learner.top_k_table(probs, tokenizer, 2)
+    expected = [(1, tokenizer.decode([1]), 0.6), (2, tokenizer.decode([2]), 0.3)]
+    call = call_text(learner.top_k_table, probs, tokenizer, 2)
+    check_true(isinstance(got, list) and len(got) == 2, call=call,
+               problem=f"expected a list of 2 rows, got {got!r}", hint="one (id, text, probability) tuple per token")
+    check_equal([row[:2] for row in got], [row[:2] for row in expected], call=call, what="the (id, text) pairs",
+                hint="highest probability first; text is tokenizer.decode([id])")
+    check_true(all(type(row[2]) is float and abs(row[2] - want[2]) < 1e-6 for row, want in zip(got, expected)),
+               call=call, problem=f"the probabilities are {[row[2] for row in got]}, expected about [0.6, 0.3] as floats",
+               hint="use float(value) or .item() so the table holds plain numbers")
+
+
+@pytest.mark.top_k_table
+def test_top_k_table_for_the_capital_of_japan(learner, backend):
+    if backend.name not in ("tiny", "mistral-7b-4bit"):
+        pytest.skip("the ' Tokyo' fact holds for the bundled tiny model and Mistral-7B")
+    ids = backend.encode("The capital of Japan is")
+    with torch.no_grad():
+        probs = backend.model(input_ids=ids).logits[0, -1].float().softmax(-1)
+    got = learner.top_k_table(probs, backend.tokenizer)
+    call = call_text(learner.top_k_table, probs, backend.tokenizer)
+    check_true(isinstance(got, list) and len(got) == 10, call=call,
+               problem=f"expected 10 rows by default, got {len(got) if isinstance(got, list) else got!r}")
+    tokyo = backend.tokenizer.convert_tokens_to_ids("▁Tokyo")
+    check_equal(got[0][:2], (tokyo, "Tokyo"), call=call, what="the first row's (id, text)",
+                hint="the most probable token comes first, shown with tokenizer.decode([id])")

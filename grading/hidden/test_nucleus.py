@@ -1,0 +1,365 @@
+"""Hidden suite: top_p_mask and sample_top_p (exercises 7-8).
+
+Ground truth: :mod:`reference.nucleus` — transformers' ``TopPLogitsWarper`` in float64 for the
+mask, and ``torch.multinomial`` on the nucleus in vocabulary order for the draw.
+
+Tolerances. Masks are bool and must match exactly, but only where the rule is unambiguous:
+every threshold used here is moved (by :func:`reference.nucleus.away_from_boundaries`) until
+each cumulative sum of every row is at least 1e-4 from it, far more than the ~1e-6 rounding of
+a float32 cumulative sum over 32000 tokens; and the rows have no exact ties. Sampled ids must
+match the reference exactly under the same seeded generator (same draw, same tokens); a
+sampler that draws correctly in another way still earns the statistical check, whose
+false-failure rate is stated in :mod:`grading.statistics` (below 1e-6 per run, all checks
+together).
+"""
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grading.compare import Mismatch, call_text, check_tensor, check_true, describe, expect_error
+from grading.statistics import check_sampler_fit
+from reference import distributions as ref_distributions
+from reference import nucleus as ref
+
+PROMPTS = ["The capital of Japan is", "Once upon a time,", "日本の首都は"]
+
+
+def _random_probs(*shape: int, scale: float = 3.0, seed: int = 0) -> torch.Tensor:
+    generator = torch.Generator().manual_seed(seed)
+    return torch.softmax(torch.randn(*shape, generator=generator) * scale, dim=-1)
+
+
+def _model_probs(backend, prompts: list[str] = PROMPTS) -> torch.Tensor:
+    """``(len(prompts), vocab)`` next-token probabilities of the backend's model, float32 on the CPU."""
+    rows = []
+    for prompt in prompts:
+        logits = ref_distributions.next_token_logits(backend.model, backend.encode(prompt))[0].float().cpu()
+        rows.append(ref_distributions.softmax_with_temperature(logits, 1.0))
+    return torch.stack(rows)
+
+
+def _safe(probs: torch.Tensor, p: float) -> float:
+    """``p`` moved away from every float-rounding boundary of the rule (see the module docstring)."""
+    return ref.away_from_boundaries(probs, p)
+
+
+# ---------------------------------------------------------------- top_p_mask
+
+def _sorted_order_mask(expected: torch.Tensor, probs: torch.Tensor) -> torch.Tensor:
+    """The right decisions left in sorted order (position i = the i-th most probable token)."""
+    order = probs.argsort(dim=-1, descending=True)
+    return expected.gather(-1, order)
+
+
+def _without_crossing_token(probs: torch.Tensor, p: float) -> torch.Tensor:
+    """What ``cumsum <= p`` keeps: the nucleus minus the token that crosses p (the top one stays)."""
+    sorted_probs, order = probs.double().sort(dim=-1, descending=True)
+    keep = sorted_probs.cumsum(-1) <= p
+    keep[..., 0] = True
+    return torch.zeros_like(keep).scatter(-1, order, keep)
+
+
+def _mask_hint(probs: torch.Tensor, p: float, got) -> str:
+    """Name the likely mistake by comparing with the classic wrong masks."""
+    if not isinstance(got, torch.Tensor) or got.shape != probs.shape:
+        return "return a bool tensor with the same shape as probs: one True/False per token, in vocabulary order"
+    if got.dtype != torch.bool:
+        return "return a bool mask (a comparison such as `mass_above < p` gives one)"
+    expected = ref.top_p_mask(probs, p)
+    if torch.equal(got, ~expected):
+        return "your mask is inverted: True must mean KEEP"
+    if bool((got.sum(-1) == 0).any()):
+        return "a row keeps no token at all: the most probable token is always kept, even when p = 0"
+    if torch.equal(got, _without_crossing_token(probs, p)) and not torch.equal(got, expected):
+        return "the token that crosses p must be kept: compare the mass ranked ABOVE each token with p"
+    if torch.equal(got, _sorted_order_mask(expected, probs)):
+        return ("your mask is in sorted order (the first positions are True): put each decision back "
+                "at its token's position (scatter with the sort order)")
+    if torch.equal(got, ref.top_p_mask(torch.softmax(probs, dim=-1), p)):
+        return "probs are already probabilities: do not apply softmax to them again"
+    if probs.dim() > 1 and probs.shape[0] > 1:
+        return "decide each row on its own: sort and add up along the last axis (dim=-1) only"
+    if bool((got & ~expected).any()):
+        return "you keep too many tokens: stop once the tokens ranked above already hold p"
+    return "rank the tokens highest first; keep a token while the mass ranked above it is below p"
+
+
+def _check_mask(learner, probs: torch.Tensor, p: float) -> None:
+    expected = ref.top_p_mask(probs, p)
+    got = learner.top_p_mask(probs.clone(), p)
+    check_tensor(got, expected, call=call_text(learner.top_p_mask, probs, p), hint=_mask_hint(probs, p, got))
+
+
+@pytest.mark.top_p
+@pytest.mark.points(1)
+def test_top_p_mask_keeps_shape_device_and_gives_bool(learner):
+    # Shape and dtype only: values of float16 rows are tested nowhere (their cumulative sums
+    # are too coarse to stay 1e-4 from a threshold).
+    for probs in (_random_probs(11), _random_probs(2, 3, 17), _random_probs(4, 50).double(), _random_probs(3, 9).half()):
+        got = learner.top_p_mask(probs, 0.5)
+        call = call_text(learner.top_p_mask, probs, 0.5)
+        if not isinstance(got, torch.Tensor):
+            raise Mismatch(call, f"the result should be a torch.Tensor, got {type(got).__name__} {describe(got)}",
+                           "return a bool tensor, one True/False per token")
+        check_true(tuple(got.shape) == tuple(probs.shape), call=call,
+                   problem=f"the result has shape {tuple(got.shape)}, expected {tuple(probs.shape)}",
+                   hint="one decision per token: the mask has exactly the shape of probs")
+        check_true(got.dtype == torch.bool, call=call, problem=f"the result has dtype {got.dtype}, expected torch.bool",
+                   hint="return the comparison itself (a bool tensor), not 0/1 numbers")
+        check_true(got.device == probs.device, call=call, problem=f"the result is on {got.device}, probs on {probs.device}",
+                   hint="build the mask from probs (zeros_like / scatter) so it stays on probs' device")
+
+
+@pytest.mark.top_p
+@pytest.mark.points(2)
+@pytest.mark.parametrize("p", [0.1, 0.5, 0.9, 0.97])
+def test_top_p_mask_matches_the_warper_on_random_rows(learner, p):
+    for seed, scale in ((1, 1.0), (2, 3.0), (3, 6.0)):
+        probs = _random_probs(3, 500, scale=scale, seed=seed)
+        _check_mask(learner, probs, _safe(probs, p))
+
+
+@pytest.mark.top_p
+@pytest.mark.points(2)
+def test_top_p_mask_on_the_models_next_token_distribution(learner, backend):
+    probs = _model_probs(backend)
+    for p in (0.2, 0.5, 0.8, 0.9, 0.95):
+        safe = _safe(probs, p)
+        _check_mask(learner, probs, safe)
+        _check_mask(learner, probs[0], safe)
+
+
+# Real Mistral-7B numbers when a capture file is given. Worth 0 points: a grade's maximum
+# must not depend on whether the grader has a capture file; the result is still reported.
+@pytest.mark.top_p
+@pytest.mark.points(0)
+def test_top_p_mask_on_mistral_7b_captured_logits(learner, capture):
+    probs = torch.stack([torch.softmax(prompt["last_logits"].float(), dim=-1) for prompt in capture.prompts])
+    for p in (0.5, 0.9):
+        _check_mask(learner, probs, _safe(probs, p))
+
+
+@pytest.mark.top_p
+@pytest.mark.points(1)
+def test_top_p_mask_at_p_zero_and_p_one(learner):
+    probs = _random_probs(4, 30, seed=4)
+    expected_top = torch.zeros_like(probs, dtype=torch.bool).scatter(-1, probs.argmax(-1, keepdim=True), True)
+    got = learner.top_p_mask(probs, 0.0)
+    check_tensor(got, expected_top, call=call_text(learner.top_p_mask, probs, 0.0),
+                 hint="with p = 0 only the most probable token is kept: nothing is ranked above it, and it is always kept")
+    # Probabilities that are exact binary fractions: every cumulative sum is exact, so p = 1
+    # keeps exactly the tokens of non-zero probability, in any correct implementation.
+    dyadic = torch.tensor([[0.25, 0.0, 0.5, 0.125, 0.0, 0.125], [0.0, 0.0, 0.0, 1.0, 0.0, 0.0]])
+    got = learner.top_p_mask(dyadic, 1.0)
+    check_tensor(got, dyadic > 0, call=call_text(learner.top_p_mask, dyadic, 1.0),
+                 hint="with p = 1 every token of non-zero probability is kept; a token of probability 0 has all the mass above it")
+    moderate = torch.tensor([[0.3, 0.05, 0.2, 0.45], [0.1, 0.2, 0.3, 0.4]])
+    got = learner.top_p_mask(moderate, 1.0)
+    check_tensor(got, torch.ones_like(moderate, dtype=torch.bool), call=call_text(learner.top_p_mask, moderate, 1.0),
+                 hint="with p = 1 every token of non-zero probability is kept")
+
+
+@pytest.mark.top_p
+@pytest.mark.points(1)
+def test_top_p_mask_decides_each_row_on_its_own(learner):
+    # A (2, 3, 40) batch whose rows range from one confident token to nearly uniform: a
+    # cumulative sum over the batch, or over the wrong axis, cuts most rows in the wrong place.
+    generator = torch.Generator().manual_seed(5)
+    scales = torch.tensor([[[0.2], [2.0], [8.0]], [[12.0], [1.0], [4.0]]])
+    probs = torch.softmax(torch.randn(2, 3, 40, generator=generator) * scales, dim=-1)
+    for p in (0.6, 0.9):
+        _check_mask(learner, probs, _safe(probs, p))
+
+
+@pytest.mark.top_p
+@pytest.mark.points(1)
+@pytest.mark.parametrize("p", [-0.1, 1.5])
+def test_top_p_mask_rejects_p_outside_zero_one(learner, p):
+    expect_error(learner.top_p_mask, ValueError, _random_probs(5), p,
+                 must_mention=("p", "[0, 1]", "between", "range"),
+                 hint="check that 0 <= p <= 1 before anything else, and raise ValueError saying so")
+
+
+# Rows of 2..30 distinct integer weights, normalised: no exact ties, even in float32.
+weights = st.lists(st.integers(1, 1000), min_size=2, max_size=30, unique=True)
+
+
+def _row(values: list[int]) -> torch.Tensor:
+    row = torch.tensor(values, dtype=torch.float64)
+    return row / row.sum()
+
+
+@pytest.mark.top_p
+@pytest.mark.points(1)
+@settings(max_examples=50, deadline=None)
+@given(values=weights, p=st.floats(0.0, 1.0))
+def test_top_p_nucleus_holds_p_and_is_the_smallest_such_set(learner, values, p):
+    probs = _row(values)
+    got = learner.top_p_mask(probs, p)
+    call = call_text(learner.top_p_mask, probs, p)
+    if not (isinstance(got, torch.Tensor) and got.shape == probs.shape and got.dtype == torch.bool):
+        raise Mismatch(call, f"the result is {describe(got)}, expected a bool tensor of shape {tuple(probs.shape)}",
+                       "return a bool mask with the shape of probs")
+    kept = probs[got]
+    mass = float(kept.sum())
+    # 1e-6 of slack: far more than the rounding of a sum of 30 float64 (or float32) terms, far
+    # less than the smallest probability here (1 / 30000).
+    check_true(mass >= p - 1e-6, call=call,
+               problem=f"the kept tokens hold {mass:.6f} of the probability, less than p = {p:.6f}",
+               hint="the token that crosses p must be kept")
+    smallest = float(kept.min()) if kept.numel() else 0.0
+    check_true(kept.numel() <= 1 or mass - smallest < p + 1e-6, call=call,
+               problem=f"the kept tokens hold {mass:.6f}; without the least probable of them ({smallest:.6f}) "
+                       f"they would still hold {mass - smallest:.6f} >= p = {p:.6f}: the nucleus is not the smallest",
+               hint="stop at the token that crosses p: a token whose mass ranked above is already >= p is dropped")
+
+
+@pytest.mark.top_p
+@pytest.mark.points(1)
+@settings(max_examples=50, deadline=None)
+@given(values=weights, p=st.floats(0.0, 1.0), q=st.floats(0.0, 1.0))
+def test_top_p_keeps_the_argmax_and_grows_with_p(learner, values, p, q):
+    probs = _row(values).float()
+    low, high = min(p, q), max(p, q)
+    small = learner.top_p_mask(probs, low)
+    large = learner.top_p_mask(probs, high)
+    for threshold, got in ((low, small), (high, large)):
+        if not (isinstance(got, torch.Tensor) and got.shape == probs.shape and got.dtype == torch.bool):
+            raise Mismatch(call_text(learner.top_p_mask, probs, threshold),
+                           f"the result is {describe(got)}, expected a bool tensor of shape {tuple(probs.shape)}",
+                           "return a bool mask with the shape of probs")
+        check_true(bool(got[probs.argmax()]), call=call_text(learner.top_p_mask, probs, threshold),
+                   problem=f"the most probable token (id {int(probs.argmax())}, probability {float(probs.max()):.4f}) is dropped",
+                   hint="the most probable token is always kept (nothing is ranked above it)")
+    extra = small & ~large
+    check_true(not bool(extra.any()), call=call_text(learner.top_p_mask, probs, high),
+               problem=f"token {int(extra.nonzero()[0]) if extra.any() else -1} is kept at p = {low:.4f} but dropped at the "
+                       f"larger p = {high:.4f}: a larger p must keep at least the same tokens",
+               hint="the decision 'mass ranked above < p' can only turn from False to True as p grows")
+
+
+# ---------------------------------------------------------------- sample_top_p
+
+def _generator(seed: int, device: torch.device | str = "cpu") -> torch.Generator:
+    return torch.Generator(device=device).manual_seed(seed)
+
+
+def _sample_hint(probs: torch.Tensor, p: float, seed: int, got) -> str:
+    """Name the likely mistake by replaying the classic wrong draws with the same seed."""
+    if not isinstance(got, torch.Tensor) or got.shape != probs.shape[:1]:
+        return "return one token id per row: shape (batch,) — squeeze the num_samples axis"
+    keep = ref.top_p_mask(probs, p)
+    if got.dtype == torch.int64 and bool((got >= 0).all() and (got < probs.shape[-1]).all()):
+        if not bool(keep.gather(-1, got[:, None]).all()):
+            return "a drawn token lies outside the nucleus: zero the probabilities of the dropped tokens first"
+    sorted_probs, order = probs.sort(dim=-1, descending=True)
+    sorted_kept = sorted_probs.masked_fill(~keep.gather(-1, order), 0.0)
+    ranks = torch.multinomial(sorted_kept, 1, generator=_generator(seed, probs.device)).squeeze(1)
+    if torch.equal(got.cpu(), ranks.cpu()):
+        return ("these are positions in the sorted order, not token ids: but better than mapping them back, "
+                "draw from the probabilities in vocabulary order")
+    if torch.equal(got.cpu(), order.gather(-1, ranks[:, None]).squeeze(1).cpu()):
+        return ("you drew from the sorted probabilities: the right distribution, but not the same draw — "
+                "draw in vocabulary order so a seeded generator gives the reference's tokens")
+    return ("zero the probabilities outside top_p_mask (keep vocabulary order and dtype), then call "
+            "torch.multinomial(kept, num_samples=1, generator=generator) once for the whole batch")
+
+
+def _check_sample(learner, probs: torch.Tensor, p: float, seed: int) -> None:
+    expected = ref.sample_top_p(probs, p, _generator(seed, probs.device))
+    got = learner.sample_top_p(probs.clone(), p, _generator(seed, probs.device))
+    check_tensor(got, expected, call=call_text(learner.sample_top_p, probs, p, _generator(seed)),
+                 hint=_sample_hint(probs, p, seed, got))
+
+
+@pytest.mark.sample_top_p
+@pytest.mark.points(1)
+def test_sample_top_p_returns_one_id_per_row_and_leaves_probs_alone(learner):
+    probs = _random_probs(6, 40, seed=6)
+    before = probs.clone()
+    got = learner.sample_top_p(probs, 0.8, _generator(0))
+    call = call_text(learner.sample_top_p, probs, 0.8, _generator(0))
+    if not isinstance(got, torch.Tensor):
+        raise Mismatch(call, f"the result should be a torch.Tensor, got {type(got).__name__} {describe(got)}",
+                       "return the ids torch.multinomial gives you, as a tensor")
+    check_true(tuple(got.shape) == (6,), call=call, problem=f"the result has shape {tuple(got.shape)}, expected (6,)",
+               hint="torch.multinomial(..., num_samples=1) gives (batch, 1): squeeze the last axis")
+    check_true(got.dtype == torch.int64, call=call, problem=f"the result has dtype {got.dtype}, expected torch.int64",
+               hint="token ids are int64, as torch.multinomial returns them")
+    check_true(torch.equal(probs, before), call=call,
+               problem="probs was changed by the call (some of its values were set to 0)",
+               hint="zero the dropped tokens in a copy (torch.where(keep, probs, 0)), not in the caller's tensor")
+
+
+@pytest.mark.sample_top_p
+@pytest.mark.points(1)
+@pytest.mark.parametrize("p", [0.5, 0.9])
+def test_sample_top_p_draws_the_references_tokens_with_the_same_seed(learner, p):
+    probs = _random_probs(16, 300, scale=2.0, seed=7)
+    _check_sample(learner, probs, _safe(probs, p), seed=11)
+    probs = _random_probs(5, 60, scale=4.0, seed=8).double()
+    _check_sample(learner, probs, _safe(probs, p), seed=12)
+
+
+@pytest.mark.sample_top_p
+@pytest.mark.points(1)
+def test_sample_top_p_on_the_models_next_token_distribution(learner, backend):
+    probs = _model_probs(backend).to(backend.device)
+    for p, seed in ((0.3, 21), (0.9, 22)):
+        _check_sample(learner, probs, _safe(probs, p), seed)
+
+
+@pytest.mark.sample_top_p
+@pytest.mark.points(0)
+def test_sample_top_p_on_mistral_7b_captured_logits(learner, capture):
+    # Worth 0 points, like every capture test (see above).
+    probs = torch.stack([torch.softmax(prompt["last_logits"].float(), dim=-1) for prompt in capture.prompts])
+    _check_sample(learner, probs, _safe(probs, 0.9), seed=41)
+
+
+@pytest.mark.sample_top_p
+@pytest.mark.points(1)
+@pytest.mark.parametrize("vocab,p", [(12, 0.8), (40, 0.6)])
+def test_sample_top_p_follows_the_nucleus_distribution(learner, vocab, p):
+    # Statistical check: 4000 rows of the same distribution in one call. A sampler that draws
+    # correctly but not the reference's way (sorted, then mapped back) passes this test.
+    # False-failure rate at most 1e-7 for this check, 1e-6 for the whole run (grading/statistics.py).
+    generator = torch.Generator().manual_seed(vocab)
+    row = torch.softmax(torch.randn(vocab, generator=generator) * 1.5, dim=-1)
+    p = _safe(row, p)
+    probs = row.expand(4000, vocab).contiguous()
+    call = call_text(learner.sample_top_p, probs, p, _generator(31))
+    got = learner.sample_top_p(probs, p, _generator(31))
+    if not (isinstance(got, torch.Tensor) and got.shape == (4000,) and not got.is_floating_point()):
+        raise Mismatch(call, f"the result is {describe(got)}, expected 4000 integer token ids, shape (4000,)",
+                       "return one token id per row, shape (batch,)")
+    check_sampler_fit(got, ref.nucleus_distribution(row, p), call=call,
+                      hint="draw each row from its nucleus, with the nucleus probabilities in proportion "
+                           "(and map sorted positions back to token ids if you sort)")
+
+
+@pytest.mark.sample_top_p
+@pytest.mark.points(1)
+@settings(max_examples=40, deadline=None)
+@given(values=weights, p=st.floats(0.0, 1.0), seed=st.integers(0, 2**31 - 1))
+def test_sample_top_p_stays_in_the_nucleus_and_repeats_with_the_seed(learner, values, p, seed):
+    row = _row(values).float()
+    p = _safe(row, p)
+    probs = row.expand(8, -1).contiguous()
+    call = call_text(learner.sample_top_p, probs, p, _generator(seed))
+    first = learner.sample_top_p(probs, p, _generator(seed))
+    again = learner.sample_top_p(probs, p, _generator(seed))
+    if not (isinstance(first, torch.Tensor) and first.shape == (8,) and first.dtype == torch.int64):
+        raise Mismatch(call, f"the result is {describe(first)}, expected int64 token ids of shape (8,)",
+                       "return one int64 token id per row, shape (batch,)")
+    keep = ref.top_p_mask(row, p)
+    outside = [int(i) for i in first if not (0 <= int(i) < len(values)) or not bool(keep[int(i)])]
+    check_true(not outside, call=call,
+               problem=f"drew token(s) {outside[:3]} outside the nucleus (which holds ids {keep.nonzero().flatten().tolist()[:8]})",
+               hint=_sample_hint(probs, p, seed, first))
+    check_true(torch.equal(first, again), call=call,
+               problem=f"two calls with generators seeded alike gave {first.tolist()} and {again.tolist()}",
+               hint="pass generator=generator to torch.multinomial, so a seeded generator decides the draw")

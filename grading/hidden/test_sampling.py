@@ -1,0 +1,299 @@
+"""Hidden suite: sample_generate (exercise 9, the sampling loop).
+
+Ground truth: :func:`reference.sampling.sample_generate`, the loop ``generate(do_sample=True)``
+runs (float32 logits, transformers' temperature -> top-k -> top-p warpers, softmax,
+``torch.multinomial``), which ``tests/test_reference_sampling.py`` proves draws the very tokens
+``model.generate`` draws under the same seed.
+
+Three kinds of checks:
+- exact: the learner's loop and the reference, each with a generator seeded alike, must give
+  the same ids. On the CPU (float32) the learner's logits equal ours to ~1e-6 whether or not
+  they use the KV cache, which changes a draw with negligible probability. On a GPU backend
+  (half precision, 4-bit) cached and uncached logits differ in the last bits, so only the
+  first new token — computed from the same prompt either way — is compared there.
+- deterministic behaviour on a toy model (:class:`reference.sampling.BigramModel`): an end
+  of sequence that comes for sure, the generator deciding the draw.
+- statistical: thousands of one-token draws on the toy model against the exact distribution;
+  a loop that samples correctly in its own way earns these points. False-failure rate at most
+  1e-7 per check and 1e-6 per run (:mod:`grading.statistics`).
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from grading.compare import Mismatch, call_text, check_equal, check_true, describe, expect_error
+from grading.statistics import check_sampler_fit
+from reference import nucleus as ref_nucleus
+from reference import sampling as ref
+
+PROMPT = "Once upon a time,"
+SETTINGS = [
+    pytest.param(dict(temperature=1.0, top_k=None, top_p=1.0), id="plain"),
+    pytest.param(dict(temperature=0.7, top_k=20, top_p=0.9), id="T0.7-k20-p0.9"),
+    pytest.param(dict(temperature=1.4, top_k=None, top_p=0.9), id="T1.4-p0.9"),
+]
+EOS = 2
+DRAWS = 500  # one-token generations per statistical check
+
+
+def _generator(seed: int, device: torch.device | str = "cpu") -> torch.Generator:
+    return torch.Generator(device=device).manual_seed(seed)
+
+
+def _settings_text(settings: dict) -> str:
+    return ", ".join(f"{key}={value}" for key, value in settings.items())
+
+
+# ---------------------------------------------------------------- diagnosing a wrong sequence
+
+def _variant(model, ids: torch.Tensor, n: int, seed: int, step) -> torch.Tensor:
+    """A loop like the reference's whose per-step distribution is ``step(float32 logits)``; None = argmax."""
+    generator = _generator(seed, ids.device)
+    with torch.no_grad():
+        for _ in range(n):
+            logits = model(input_ids=ids).logits[:, -1, :].float()
+            probs = step(logits)
+            if probs is None:
+                token = logits.argmax(-1, keepdim=True)
+            else:
+                token = torch.multinomial(probs, 1, generator=generator)
+            ids = torch.cat([ids, token], dim=-1)
+    return ids
+
+
+def _without(logits: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
+    return logits.masked_fill(~keep, -math.inf)
+
+
+def _wrong_orders(settings: dict) -> list[tuple[str, object]]:
+    """(hint, per-step distribution) of the classic mistakes that differ for these settings."""
+    T, k, p = settings["temperature"], settings["top_k"], settings["top_p"]
+    variants = []
+    if T != 1.0:
+        variants.append(("your tokens match a loop that MULTIPLIES the logits by the temperature: divide instead",
+                         lambda z: ref.next_token_probs(z * T, 1.0, k, p)))
+        if p < 1.0:
+            # the nucleus decided at temperature 1, the temperature applied afterwards
+            variants.append(("your tokens match a loop that applies top-p before the temperature: "
+                             "divide by the temperature first, then top-k, then top-p",
+                             lambda z: ref.next_token_probs(
+                                 _without(z, ref_nucleus.top_p_mask(ref.next_token_probs(z, 1.0, k, 1.0), p)), T, k, 1.0)))
+    if k is not None and p < 1.0:
+        # the nucleus decided on the whole tempered distribution, top-k applied afterwards
+        variants.append(("your tokens match a loop that decides top-p on the distribution before top-k: "
+                         "apply top-k first, take the softmax of what is left, then top-p",
+                         lambda z: ref.next_token_probs(
+                             _without(z, ref_nucleus.top_p_mask(ref.next_token_probs(z, T, None, 1.0), p)), T, k, 1.0)))
+    return variants
+
+
+def _loop_hint(model, ids: torch.Tensor, n: int, seed: int, settings: dict, got: torch.Tensor, expected: torch.Tensor) -> str:
+    T = ids.shape[1]
+    if not torch.equal(got[:, :T].cpu(), ids.cpu()):
+        return "the output must start with the prompt: append each new token to input_ids and return the whole sequence"
+    shared = min(got.shape[1], expected.shape[1])
+    same = (got[0, T:shared].cpu() == expected[0, T:shared].cpu()).tolist()
+    first_wrong = same.index(False) if False in same else len(same)
+    greedy = _variant(model, ids, n, seed, lambda z: None)
+    if torch.equal(got.cpu(), greedy.cpu()):
+        return "these are the greedy tokens: draw with torch.multinomial instead of taking the argmax"
+    for hint, step in _wrong_orders(settings):
+        if torch.equal(got.cpu(), _variant(model, ids, n, seed, step).cpu()):
+            return hint
+    if first_wrong > 0:
+        return (f"the first {first_wrong} new token(s) match, then yours differ: every step must take the LAST "
+                "position's logits of the whole sequence so far (or of the new token with the KV cache)")
+    return ("cast the last logits to float32; divide by the temperature; set logits below the k-th largest to -inf; "
+            "softmax; drop the tokens outside the nucleus; draw with torch.multinomial(probs, 1, generator=generator)")
+
+
+def _check_sequence(learner, model, ids, n, seed, settings, *, compare_steps: int | None = None, what="the result"):
+    call = call_text(learner.sample_generate, model, ids, n, **settings, generator=_generator(seed))
+    got = learner.sample_generate(model, ids, n, **settings, generator=_generator(seed, ids.device))
+    expected = ref.sample_generate(model, ids, n, **settings, generator=_generator(seed, ids.device))
+    if not isinstance(got, torch.Tensor):
+        raise Mismatch(call, f"{what} should be a torch.Tensor of ids, got {type(got).__name__} {describe(got)}",
+                       "return the (1, T + n) tensor of ids: the prompt followed by the new tokens")
+    if got.dtype != torch.int64 or got.dim() != 2 or got.shape[0] != 1:
+        raise Mismatch(call, f"{what} is {describe(got)}, expected int64 ids of shape {tuple(expected.shape)}",
+                       "keep the (1, T) shape: torch.cat([ids, next_token], dim=-1) with next_token of shape (1, 1)")
+    if compare_steps is not None:
+        length = ids.shape[1] + compare_steps
+        got, expected = got[:, :length], expected[:, :length]
+    if not torch.equal(got.cpu(), expected.cpu()):
+        T = ids.shape[1]
+        raise Mismatch(
+            call,
+            f"{what} has new tokens {got[0, T:].tolist()[:10]}, the reference drew {expected[0, T:].tolist()[:10]} "
+            f"(same seed, {_settings_text(settings)})",
+            _loop_hint(model, ids, n, seed, settings, got, expected),
+        )
+
+
+# ---------------------------------------------------------------- on the backend's model
+
+@pytest.mark.sampling_loop
+@pytest.mark.points(1)
+def test_sample_generate_returns_the_prompt_and_new_tokens(learner, backend):
+    ids = backend.encode(PROMPT)
+    T = ids.shape[1]
+    for n in (5, 0):
+        got = learner.sample_generate(backend.model, ids, n, generator=_generator(0, backend.device))
+        call = call_text(learner.sample_generate, backend.model, ids, n, generator=_generator(0))
+        check_true(isinstance(got, torch.Tensor) and got.dtype == torch.int64 and tuple(got.shape) == (1, T + n),
+                   call=call, problem=f"the result is {describe(got)}, expected int64 ids of shape {(1, T + n)}",
+                   hint="return the prompt followed by max_new_tokens new tokens, shape (1, T + n) (no eos_token_id given)")
+        check_true(torch.equal(got[:, :T].cpu(), ids.cpu()), call=call,
+                   problem=f"the result starts with {got[0, :T].tolist()}, not with the prompt {ids[0].tolist()}",
+                   hint="append each new token to the prompt and return the whole sequence")
+        check_true(got.device == ids.device, call=call, problem=f"the result is on {got.device}, the prompt on {ids.device}",
+                   hint="keep the ids on the model's device")
+
+
+@pytest.mark.sampling_loop
+@pytest.mark.points(3)
+@pytest.mark.parametrize("settings", SETTINGS)
+def test_sample_generate_draws_the_references_tokens(learner, backend, settings):
+    on_cpu = backend.device.type == "cpu"
+    # A story opener, and a prompt after which the tiny model hesitates for many tokens (where
+    # a wrong temperature or filter order changes the draws in nearly every seed).
+    for prompt in (PROMPT, "The weather today is"):
+        _check_sequence(learner, backend.model, backend.encode(prompt), 8, 1234, settings,
+                        compare_steps=None if on_cpu else 1)
+
+
+@pytest.mark.sampling_loop
+@pytest.mark.points(1)
+def test_sample_generate_casts_half_precision_logits_to_float32(learner):
+    # A toy model whose logits come back in bfloat16, as a GPU model's come in float16. They lie
+    # near 1000, where bfloat16 values are 4 apart: dividing by 0.7 in bfloat16 rounds each
+    # logit by up to 4 more (a factor e^4 in probability), while in float32 the division is
+    # exact to 1e-7. Without the cast to float32 the draws differ in nearly every sequence.
+    table = 1000.0 + torch.randn(16, 16, generator=torch.Generator().manual_seed(5)) * 2.0
+    model = ref.BigramModel(table, logits_dtype=torch.bfloat16)
+    ids = torch.tensor([[1, 3]])
+    settings = dict(temperature=0.7, top_k=None, top_p=1.0)  # bfloat16 logits tie often: no cut here
+    for seed in (0, 1):
+        try:
+            _check_sequence(learner, model, ids, 8, seed, settings)
+        except Mismatch as mismatch:
+            raise Mismatch(mismatch.call, mismatch.problem + " — this model returns bfloat16 logits",
+                           "cast the last position's logits to float32 before the temperature: "
+                           "logits.to(torch.float32)") from None
+
+
+# ---------------------------------------------------------------- on a toy model
+
+def _toy_with_sure_eos() -> ref.BigramModel:
+    """After token 5 come tokens 6-9 at random; after any of those, end of sequence for sure."""
+    vocab = 16
+    table = torch.full((vocab, vocab), -math.inf)
+    table[:, 10] = 0.0  # a default continuation for every other token
+    table[5] = -math.inf
+    table[5, 6:10] = torch.tensor([0.5, 0.0, -0.5, 1.0])
+    for token in range(6, 10):
+        table[token] = -math.inf
+        table[token, EOS] = 0.0
+    table[EOS] = torch.linspace(0.0, 1.0, vocab)  # after eos the toy would go on, if asked to
+    return ref.BigramModel(table)
+
+
+@pytest.mark.sampling_loop
+@pytest.mark.points(1)
+def test_sample_generate_stops_after_eos_and_keeps_it(learner):
+    model = _toy_with_sure_eos()
+    ids = torch.tensor([[1, 5]])
+    cases = [  # (max_new_tokens, eos_token_id, expected length, what must be last)
+        (10, EOS, 4, EOS),
+        (1, EOS, 3, None),
+        (5, None, 7, None),
+    ]
+    for n, eos, length, last in cases:
+        got = learner.sample_generate(model, ids, n, generator=_generator(3), eos_token_id=eos)
+        call = call_text(learner.sample_generate, model, ids, n, generator=_generator(3), eos_token_id=eos)
+        hint = ("stop right after appending eos_token_id, and keep it in the output"
+                if eos is not None and n > 2 else "generate exactly max_new_tokens tokens when no eos comes (or none is given)")
+        check_true(isinstance(got, torch.Tensor) and tuple(got.shape) == (1, length), call=call,
+                   problem=f"the result is {describe(got)}, expected shape {(1, length)} (this toy model's step after "
+                           f"the first new token is eos = {EOS} for sure)", hint=hint)
+        check_true(int(got[0, 2]) in range(6, 10), call=call,
+                   problem=f"the first new token is {int(got[0, 2])}, but after token 5 this model only allows 6, 7, 8 or 9",
+                   hint="draw from the LAST position's distribution")
+        if last is not None:
+            check_equal(int(got[0, -1]), last, call=call, what="the last token", hint=hint)
+
+
+def _toy_for_statistics(vocab: int = 16) -> ref.BigramModel:
+    generator = torch.Generator().manual_seed(2024)
+    return ref.BigramModel(torch.randn(vocab, vocab, generator=generator) * 2.0)
+
+
+@pytest.mark.sampling_loop
+@pytest.mark.points(2)
+@pytest.mark.parametrize("temperature,top_k,top_p", [(0.7, 6, 0.8), (1.5, None, 0.6)])
+def test_sample_generate_draws_from_the_filtered_distribution(learner, temperature, top_k, top_p):
+    # Statistical check: 500 one-token generations against the exact distribution of the first
+    # step. False-failure rate at most 1e-7 for this check, 1e-6 for the whole run. 500 keeps
+    # the grading time down (in a sandbox every model call of the learner's loop is a round
+    # trip) and still catches a shifted nucleus: a token of probability 0.1 that a wrong loop
+    # never draws shows up ~50 times in correct draws (absent by chance: 0.9**500 ~ 1e-23).
+    model = _toy_for_statistics()
+    ids = torch.tensor([[1, 3]])
+    logits = model(input_ids=ids).logits[:, -1, :]
+    # Move top_p away from the float-rounding boundaries of the distribution it cuts.
+    top_p = ref_nucleus.away_from_boundaries(ref.next_token_probs(logits, temperature, top_k, 1.0), top_p)
+    expected = ref.next_token_probs(logits, temperature, top_k, top_p)[0]
+    settings = dict(temperature=temperature, top_k=top_k, top_p=top_p)
+    generator = _generator(77)
+    call = call_text(learner.sample_generate, model, ids, 1, **settings, generator=generator)
+    draws = []
+    for _ in range(DRAWS):
+        got = learner.sample_generate(model, ids, 1, **settings, generator=generator)
+        if not (isinstance(got, torch.Tensor) and tuple(got.shape) == (1, 3) and not got.is_floating_point()):
+            raise Mismatch(call, f"the result is {describe(got)}, expected integer ids of shape (1, 3)",
+                           "return the prompt followed by the one new token")
+        draws.append(int(got[0, -1]))
+    check_sampler_fit(torch.tensor(draws), expected, call=call,
+                      hint="divide by the temperature, keep the top_k largest logits, softmax, keep the nucleus "
+                           "(decided on that distribution), then draw")
+
+
+@pytest.mark.sampling_loop
+@pytest.mark.points(1)
+def test_sample_generate_is_decided_by_the_generator(learner):
+    # Nearly uniform rows over 16 tokens: two different 10-token draws coincide with
+    # probability about 16**-10.
+    model = ref.BigramModel(torch.linspace(0.0, 0.5, 16).expand(16, 16).contiguous())
+    ids = torch.tensor([[1]])
+    call = call_text(learner.sample_generate, model, ids, 10, generator=_generator(7))
+    runs = []
+    for global_seed in (1, 2):
+        torch.manual_seed(global_seed)
+        runs.append(learner.sample_generate(model, ids, 10, generator=_generator(7)))
+    other = learner.sample_generate(model, ids, 10, generator=_generator(8))
+    if not all(isinstance(run, torch.Tensor) and tuple(run.shape) == (1, 11) for run in (*runs, other)):
+        raise Mismatch(call, f"the result is {describe(runs[0])}, expected ids of shape (1, 11)",
+                       "return the prompt followed by max_new_tokens new tokens")
+    check_true(torch.equal(runs[0], runs[1]), call=call,
+               problem=f"the same seeded generator gave {runs[0][0, 1:].tolist()} after torch.manual_seed(1) "
+                       f"but {runs[1][0, 1:].tolist()} after torch.manual_seed(2)",
+               hint="pass generator=generator to torch.multinomial: the global random state must not matter")
+    check_true(not torch.equal(runs[0], other), call=call,
+               problem=f"generators seeded 7 and 8 gave the same tokens {other[0, 1:].tolist()}",
+               hint="draw with the generator you are given (do not seed one of your own)")
+
+
+@pytest.mark.sampling_loop
+@pytest.mark.points(1)
+def test_sample_generate_rejects_bad_settings(learner):
+    model = _toy_for_statistics()
+    ids = torch.tensor([[1, 3]])
+    for temperature in (0.0, -1.0, float("nan")):
+        expect_error(learner.sample_generate, ValueError, model, ids, 3, temperature=temperature,
+                     must_mention=("temperature",),
+                     hint="temperature must be a finite number > 0 (0 would be greedy): raise ValueError saying so")
+    expect_error(learner.sample_generate, ValueError, model, ids, 3, top_p=1.5,
+                 hint="top_p must lie in [0, 1]: raise ValueError otherwise")

@@ -1,0 +1,96 @@
+"""Public tests for exercises 7-8 (exercises/nucleus.py). Run: decodelab check top_p / sample_top_p"""
+import pytest
+import torch
+
+from grading.compare import call_text, check_tensor, check_true, describe, expect_error
+
+
+def _check_ids(got, batch: int, call: str) -> None:
+    """``got`` must be int64 token ids of shape ``(batch,)``."""
+    check_true(isinstance(got, torch.Tensor) and tuple(got.shape) == (batch,) and got.dtype == torch.int64,
+               call=call, problem=f"the result is {describe(got)}, expected int64 token ids of shape ({batch},)",
+               hint="return (batch,) int64 ids: squeeze the axis torch.multinomial adds")
+
+
+@pytest.mark.top_p
+def test_top_p_worked_example(learner):
+    probs = torch.tensor([0.1, 0.5, 0.15, 0.25])
+    # Ranked: 0.5 (id 1), 0.25 (id 3), 0.15 (id 2), 0.1 (id 0); mass above each: 0, 0.5, 0.75, 0.9.
+    # p = 0.7 keeps ids 1 and 3 (0.25 crosses 0.7 and is kept); p = 0.8 also keeps id 2.
+    for p, expected in ((0.7, [False, True, False, True]), (0.8, [False, True, True, True])):
+        got = learner.top_p_mask(probs, p)
+        check_tensor(got, torch.tensor(expected), call=call_text(learner.top_p_mask, probs, p),
+                     hint="keep a token when the mass ranked above it is below p; the mask is in vocabulary order")
+
+
+@pytest.mark.top_p
+def test_top_p_keeps_the_token_that_crosses_p(learner):
+    probs = torch.tensor([0.3, 0.6, 0.1])
+    # 0.6 alone is short of 0.65; 0.3 crosses it and must be kept; 0.1 has 0.9 above it.
+    got = learner.top_p_mask(probs, 0.65)
+    check_tensor(got, torch.tensor([True, True, False]), call=call_text(learner.top_p_mask, probs, 0.65),
+                 hint="the token that crosses p must be kept")
+
+
+@pytest.mark.top_p
+def test_top_p_zero_keeps_only_the_most_probable_token(learner):
+    probs = torch.tensor([0.2, 0.1, 0.4, 0.3])
+    got = learner.top_p_mask(probs, 0.0)
+    check_tensor(got, torch.tensor([False, False, True, False]), call=call_text(learner.top_p_mask, probs, 0.0),
+                 hint="the most probable token is always kept, even when p = 0")
+
+
+@pytest.mark.top_p
+def test_top_p_decides_each_row_on_its_own(learner):
+    probs = torch.tensor([[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]])
+    # p = 0.6: row 0 keeps only id 0 (0.7 >= 0.6); row 1 keeps ids 1 and 2 (0.5 + 0.4).
+    got = learner.top_p_mask(probs, 0.6)
+    check_tensor(got, torch.tensor([[True, False, False], [False, True, True]]),
+                 call=call_text(learner.top_p_mask, probs, 0.6),
+                 hint="sort and add up along the last axis only: each row is its own distribution")
+
+
+@pytest.mark.top_p
+def test_top_p_rejects_p_above_one(learner):
+    expect_error(learner.top_p_mask, ValueError, torch.tensor([0.5, 0.5]), 1.5,
+                 hint="p must lie in [0, 1]: raise ValueError otherwise")
+
+
+@pytest.mark.sample_top_p
+def test_sample_top_p_gives_one_id_per_row(learner):
+    probs = torch.tensor([[0.1, 0.5, 0.15, 0.25], [0.25, 0.25, 0.25, 0.25]])
+    got = learner.sample_top_p(probs, 0.9, torch.Generator().manual_seed(0))
+    call = call_text(learner.sample_top_p, probs, 0.9, torch.Generator())
+    _check_ids(got, 2, call)
+
+
+@pytest.mark.sample_top_p
+def test_sample_top_p_never_leaves_the_nucleus(learner):
+    probs = torch.tensor([[0.1, 0.5, 0.15, 0.25]]).repeat(500, 1)
+    # With p = 0.7 the nucleus is ids 1 and 3: a correct sampler never returns 0 or 2.
+    got = learner.sample_top_p(probs, 0.7, torch.Generator().manual_seed(1))
+    call = call_text(learner.sample_top_p, probs, 0.7, torch.Generator())
+    _check_ids(got, 500, call)
+    outside = sorted({int(i) for i in got} - {1, 3})
+    check_true(not outside, call=call, problem=f"drew token ids {outside}, which are outside the nucleus {{1, 3}}",
+               hint="zero the probabilities outside top_p_mask, and return token ids (not sorted positions)")
+    check_true({int(i) for i in got} == {1, 3}, call=call,
+               problem=f"in 500 draws only ids {sorted({int(i) for i in got})} came up; both 1 and 3 should",
+               hint="draw at random with torch.multinomial, rather than taking the argmax")
+
+
+@pytest.mark.sample_top_p
+def test_sample_top_p_at_p_zero_is_the_argmax(learner):
+    probs = torch.tensor([[0.2, 0.1, 0.4, 0.3], [0.5, 0.3, 0.1, 0.1]])
+    got = learner.sample_top_p(probs, 0.0, torch.Generator().manual_seed(2))
+    check_tensor(got, torch.tensor([2, 0]), call=call_text(learner.sample_top_p, probs, 0.0, torch.Generator()),
+                 hint="with p = 0 the nucleus is the most probable token alone, so the draw is certain")
+
+
+@pytest.mark.sample_top_p
+def test_sample_top_p_repeats_with_the_same_seed(learner):
+    probs = torch.softmax(torch.arange(20, dtype=torch.float32) / 4, dim=-1).repeat(8, 1)
+    first = learner.sample_top_p(probs, 0.9, torch.Generator().manual_seed(3))
+    again = learner.sample_top_p(probs, 0.9, torch.Generator().manual_seed(3))
+    check_tensor(again, first, call=call_text(learner.sample_top_p, probs, 0.9, torch.Generator()),
+                 hint="pass generator=generator to torch.multinomial")

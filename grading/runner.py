@@ -95,7 +95,9 @@ def pytest_command(
 ) -> list[str]:
     """The pytest command line that runs ``suites`` against ``target``."""
     command = [sys.executable, "-m", "pytest", *(str(SUITES[s]) for s in suites)]
-    command += ["-p", "grading.results", "--target", target, "--backend", backends, "-q", "-p", "no:cacheprovider"]
+    # grading.isolation: feedback for a sandboxed learner's crashes and time-outs (PATH targets)
+    command += ["-p", "grading.results", "-p", "grading.isolation", "--target", target, "--backend", backends,
+                "-q", "-p", "no:cacheprovider"]
     command += ["--rootdir", str(GRADING.parent), "-o", "addopts=-p grading.plugin"]
     if exercises:
         command += ["-m", " or ".join(exercises)]

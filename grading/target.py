@@ -6,8 +6,10 @@ The same public and hidden suites run against the learner's ``exercises/``, the 
 
 Target specs:
     ``exercises`` / ``solutions``     the packages of this project
-    ``PATH``                          a submission folder or ``.zip`` (modules under
-                                      ``exercises/`` or at its top level)
+    ``PATH`` / ``isolated:PATH``      a submission folder or ``.zip`` (modules under
+                                      ``exercises/`` or at its top level), run in a sandboxed
+                                      process of its own (:mod:`grading.isolation`)
+    ``trusted:PATH``                  the same, imported into this process (trusted code only)
     ``BASE+pkg.module:func__mistake`` BASE with one function replaced, for the catalogue of
                                       wrong implementations in ``tests/``
 
@@ -22,6 +24,7 @@ import hashlib
 import importlib
 import importlib.util
 import os
+import re
 import sys
 import tempfile
 import zipfile
@@ -33,6 +36,9 @@ from grading.catalogue import EXERCISES, Exercise
 
 TARGET_ENV = "DECODELAB_TARGET"
 PACKAGES = ("exercises", "solutions")
+ISOLATED_PREFIX = "isolated:"
+TRUSTED_PREFIX = "trusted:"
+_OVERRIDE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
 
 class NotStarted(Exception):
@@ -219,17 +225,27 @@ def _single_top_folder(folder: Path) -> Path:
 def load_target(spec: str | None = None) -> Target:
     """Build the target for a spec (see the module docstring)."""
     spec = requested_target(spec)
-    base_spec, _, override = spec.partition("+")
+    base_spec, plus, override = spec.rpartition("+")
+    if not plus or not _OVERRIDE.match(override):
+        base_spec, override = spec, ""
     if base_spec in PACKAGES:
         base: Target = PackageTarget(base_spec)
     else:
-        path = Path(base_spec)
+        trusted = base_spec.startswith(TRUSTED_PREFIX)
+        raw = base_spec.removeprefix(TRUSTED_PREFIX).removeprefix(ISOLATED_PREFIX)
+        path = Path(raw)
         if not path.exists():
             raise TargetError(
                 f"unknown target '{base_spec}': use 'exercises', 'solutions', or the path of a "
                 "submission folder or .zip"
             )
-        base = FolderTarget(unpack_submission(path), label=path.stem if path.is_file() else path.name)
+        label = path.stem if path.is_file() else path.name
+        if trusted:
+            base = FolderTarget(unpack_submission(path), label=label)
+        else:  # a learner's code never shares a process with the hidden tests
+            from grading.isolation import IsolatedTarget
+
+            base = IsolatedTarget(path, label=label)
     if not override:
         return base
     module_name, _, attribute = override.partition(":")

@@ -12,6 +12,7 @@ pieces <0x00>..<0xFF> at ids 3..258.
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -79,6 +80,10 @@ def _build_tokenizer_folder(folder: Path) -> None:
                 raise
 
 
+@functools.lru_cache(maxsize=1)
 def load_mistral_tokenizer() -> PreTrainedTokenizerBase:
-    """Mistral-7B-v0.1's tokenizer: BOS added by default, ``▁`` word marker, byte fallback."""
+    """Mistral-7B-v0.1's tokenizer: BOS added by default, ``▁`` word marker, byte fallback.
+
+    Loaded once per process (a load costs about a second); callers must not modify it.
+    """
     return AutoTokenizer.from_pretrained(str(tokenizer_folder()))

@@ -1,0 +1,147 @@
+"""``decodelab grade SUBMISSION... --out DIR``: grade a class against the hidden suites.
+
+Each submission (a folder or ``.zip``; a class folder stands for all of its entries) gets
+``DIR/<name>/results.json`` (Gradescope's format, recording the backend) and
+``DIR/<name>/feedback.html``; ``DIR/grades.csv`` has a row per submission graded into DIR.
+The learner's code runs sandboxed (see :mod:`grading.isolation`), on ``--workers`` pre-loaded
+workers at once. Exit 0 when every submission was graded, whatever the scores; 1 when the
+grader itself broke on some (their results.json says so; ``--resume`` grades them again);
+2 with one sentence for bad arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from decodelab.errors import UserError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "grade",
+        help="grade submissions (folders or .zip files) against the hidden tests",
+        description="Grade submissions against the hidden suites, each in a sandbox, and write per "
+        "submission DIR/<name>/results.json (Gradescope format) and feedback.html, and DIR/grades.csv.",
+    )
+    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+                        help="a submission folder or .zip, or a class folder holding them")
+    parser.add_argument("--out", required=True, metavar="DIR", help="where results, feedback and grades.csv go")
+    parser.add_argument("--workers", type=int, default=None,
+                        help=f"submissions graded at once (default: the number of cores, {os.cpu_count()})")
+    parser.add_argument("--resume", action="store_true",
+                        help="skip submissions DIR already holds results for, graded on the same backend")
+    parser.add_argument("--backend", default=None,
+                        help="model for the tests that need one (default: $DECODELAB_BACKEND, else auto)")
+    parser.add_argument("--mistral-capture", default=None, metavar="FILE",
+                        help="a capture file of real Mistral-7B numbers for the tests that use one")
+    parser.add_argument("--exercises", nargs="+", default=(), metavar="KEY",
+                        help="grade only these exercises (keys from `decodelab list`), e.g. one week's assignment")
+    parser.add_argument("--summary", action="store_true",
+                        help="print, per exercise, how many finished it and the most common failing test")
+    limits = parser.add_argument_group("limits per submission (defaults in docs/grading.md)")
+    limits.add_argument("--call-time-limit", type=float, default=None, metavar="S", help="seconds per call")
+    limits.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds for all its calls")
+    limits.add_argument("--memory-limit", type=int, default=None, metavar="MB",
+                        help="MiB of memory above the pre-loaded model's")
+    parser.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default=None,
+                        help="auto (default): bubblewrap where it works; bwrap: require it; none: processes only")
+    parser.set_defaults(func=run)
+
+
+def run(arguments: argparse.Namespace) -> int:
+    from grading.grader import GradeOptions, GraderError, grade_class
+    from grading.limits import Limits
+
+    if arguments.workers is not None and arguments.workers < 1:
+        raise UserError("--workers must be at least 1")
+    if arguments.mistral_capture and not Path(arguments.mistral_capture).is_file():
+        raise UserError(f"no such capture file: {arguments.mistral_capture}")
+    limits = Limits.from_env(call_seconds=arguments.call_time_limit, submission_seconds=arguments.time_limit,
+                             memory_mb=arguments.memory_limit)
+    from grading.catalogue import by_key
+
+    for key in arguments.exercises:
+        try:
+            by_key(key)
+        except KeyError as error:
+            raise UserError(str(error).strip("'\"")) from None
+    options = GradeOptions(backend=arguments.backend, capture=arguments.mistral_capture,
+                           sandbox=arguments.sandbox, limits=limits, exercises=tuple(arguments.exercises))
+    from grading.submission import expand
+
+    expand(arguments.submissions)  # bad paths: one sentence before anything starts
+    with _Progress() as progress:
+        try:
+            outcome = grade_class(arguments.submissions, Path(arguments.out), options, workers=arguments.workers,
+                                  resume=arguments.resume, progress=progress.update)
+        except GraderError as error:
+            raise UserError(str(error)) from None
+    out = Path(arguments.out)
+    graded = len(outcome.graded) + len(outcome.failed)
+    print(f"Graded {graded} submission(s) into {out} in {outcome.seconds:.1f} s on backend {outcome.backend}"
+          + (f"; skipped {len(outcome.skipped)} already graded" if outcome.skipped else "") + ".")
+    print(f"Gradebook: {out / 'grades.csv'}")
+    if not outcome.sandbox.startswith("bubblewrap"):
+        print(f"Warning: {outcome.sandbox}.", file=sys.stderr)
+    if arguments.summary:
+        _print_summary(outcome)
+    if outcome.failed:
+        print(f"The grader itself failed on {len(outcome.failed)} submission(s): {', '.join(outcome.failed)}; "
+              "their results.json say why. Run again with --resume to grade them again.", file=sys.stderr)
+        return 1
+    return 0
+
+
+class _Progress:
+    """A rich progress bar on stderr (plain lines when stderr is not a terminal)."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.console = Console(stderr=True)
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), TextColumn("{task.fields[current]}"),
+                                 console=self.console, transient=False)
+        self.task = self.progress.add_task("starting the graders", total=None, current="")
+        self.running: list[str] = []
+
+    def __enter__(self) -> "_Progress":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def update(self, event: str, detail: str) -> None:
+        if event == "total":
+            self.progress.update(self.task, total=int(detail), description="loading the model and the suites")
+        elif event == "ready":
+            self.progress.update(self.task, description=f"grading on {detail}")
+        elif event == "start":
+            self.running.append(detail)
+        elif event in ("done", "skip"):
+            if detail in self.running:
+                self.running.remove(detail)
+            self.progress.advance(self.task)
+        self.progress.update(self.task, current=", ".join(self.running[-3:]))
+
+
+def _print_summary(outcome) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from grading.reports import class_summary
+
+    rows = class_summary(outcome.results.values())
+    table = Table(title=f"{len(outcome.results)} submission(s)")
+    table.add_column("exercise")
+    table.add_column("finished", justify="right")
+    table.add_column("not started", justify="right")
+    table.add_column("most common failing test (count)")
+    for row in rows:
+        table.add_row(f"{row['exercise']} ({row['function']})", f"{row['finished']}/{row['submissions']}",
+                      str(row["not_started"]), row["most_failed"] or "—")
+    Console().print(table)

@@ -1,0 +1,214 @@
+"""``decodelab gradescope build --out autograder.zip``: a Gradescope autograder bundle.
+
+The zip holds, at its top, Gradescope's two scripts and the project's source (no solutions,
+no project tests):
+
+- ``setup.sh`` (run once when Gradescope builds the image): a virtual environment in
+  ``/autograder/venv`` with the CPU build of torch at the project's pin, the project itself,
+  bubblewrap when apt can install it, and the Mistral tokenizer built ahead of time;
+- ``run_autograder`` (run per submission): ``decodelab gradescope run``, which grades
+  ``/autograder/submission`` with the same hidden suites as ``decodelab grade`` and writes
+  ``/autograder/results/results.json`` — always, even when grading itself breaks;
+- ``decodelab-gradescope.json``: the backend, exercises and limits chosen at build time.
+
+The root (``/autograder``) can be moved with ``$DECODELAB_GRADESCOPE_ROOT`` and the Python
+with ``$DECODELAB_PYTHON``, which is how the project's tests run a bundle without Gradescope.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+import zipfile
+from pathlib import Path
+
+from decodelab.errors import UserError
+
+ROOT = Path(__file__).resolve().parents[2]
+ROOT_ENV = "DECODELAB_GRADESCOPE_ROOT"
+CONFIG = "decodelab-gradescope.json"
+# What the bundle carries of the project: everything grading needs, nothing a learner must not see
+# (solutions/ is left out; the hidden suites go, since Gradescope never shows the source folder).
+INCLUDE = ("pyproject.toml", "README.md", "Makefile", "decodelab", "exercises", "grading", "reference")
+SKIP = ("__pycache__", ".pyc", ".pytest_cache", ".egg-info")
+
+SETUP_SH = r"""#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image.
+set -euo pipefail
+SOURCE=/autograder/source
+cd "$SOURCE"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends python3 python3-venv python3-pip
+# The sandbox for learner code; where the container cannot run it, grading still isolates
+# learner code in separate processes and results.json says so.
+apt-get install -y -q --no-install-recommends bubblewrap || true
+python3 -m venv /autograder/venv
+/autograder/venv/bin/python -m pip install --quiet --upgrade pip
+# The CPU build of torch (no CUDA wheels), at the project's pin.
+/autograder/venv/bin/python -m pip install --quiet "__TORCH__" --index-url https://download.pytorch.org/whl/cpu
+/autograder/venv/bin/python -m pip install --quiet -e "$SOURCE"
+# Build the Mistral tokenizer once, now, rather than in every grading run.
+/autograder/venv/bin/python -c "from reference.tokenizer import tokenizer_folder; tokenizer_folder()"
+chmod +x "$SOURCE/run_autograder"
+"""
+
+RUN_AUTOGRADER = r"""#!/usr/bin/env bash
+# Gradescope runs this for every submission: grade /autograder/submission into
+# /autograder/results/results.json ($DECODELAB_GRADESCOPE_ROOT moves /autograder).
+ROOT="${DECODELAB_GRADESCOPE_ROOT:-/autograder}"
+PYTHON="${DECODELAB_PYTHON:-$ROOT/venv/bin/python}"
+# Gradescope copies this script to /autograder/run_autograder; the bundle is in source/.
+if [ -d "$ROOT/source/grading" ]; then cd "$ROOT/source"; else cd "$(dirname "${BASH_SOURCE[0]}")"; fi
+"$PYTHON" -m decodelab.cli gradescope run --root "$ROOT"
+status=$?
+if [ ! -s "$ROOT/results/results.json" ]; then
+  mkdir -p "$ROOT/results"
+  cat > "$ROOT/results/results.json" <<EOF
+{"score": 0, "output": "The autograder could not start (exit status $status). This is not a judgement of your code: please tell your instructor.", "tests": [], "extra_data": {"grader_error": "run_autograder exit status $status"}}
+EOF
+fi
+exit 0
+"""
+
+
+def torch_pin() -> str:
+    """The torch requirement the project's CPU set-up uses (the Makefile's ``TORCH_CPU``)."""
+    makefile = ROOT / "Makefile"
+    if makefile.is_file():
+        found = re.search(r"^TORCH_CPU\s*\?=\s*(\S+)", makefile.read_text(), re.MULTILINE)
+        if found:
+            return found.group(1)
+    import torch
+
+    return f"torch=={torch.__version__.split('+')[0]}"
+
+
+def _add_tree(archive: zipfile.ZipFile, path: Path, name: str) -> None:
+    if any(part in SKIP or part.endswith(SKIP) for part in Path(name).parts):
+        return
+    if path.is_dir():
+        for child in sorted(path.iterdir()):
+            _add_tree(archive, child, f"{name}/{child.name}")
+    elif path.is_file():
+        archive.write(path, name)
+
+
+def _executable(archive: zipfile.ZipFile, name: str, text: str) -> None:
+    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info.external_attr = 0o100755 << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, text)
+
+
+def build_bundle(out: Path, backend: str = "tiny", exercises: tuple[str, ...] = (),
+                 limits: dict | None = None) -> Path:
+    """Write the autograder zip to ``out`` (see the module docstring)."""
+    if not any((ROOT / "grading" / "hidden").glob("test_*.py")):
+        raise UserError("grading/hidden holds no suites: a bundle without the hidden tests would grade nothing")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    config = {"backend": backend, "exercises": list(exercises), "limits": limits or {}}
+    temporary = out.with_name(f".{out.name}.tmp")
+    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        _executable(archive, "setup.sh", SETUP_SH.replace("__TORCH__", torch_pin()))
+        _executable(archive, "run_autograder", RUN_AUTOGRADER)
+        archive.writestr(CONFIG, json.dumps(config, indent=1) + "\n")
+        for name in INCLUDE:
+            if name == "README.md" and not (ROOT / name).exists():
+                archive.writestr(name, "decodelab autograder\n")  # pyproject names a readme
+                continue
+            _add_tree(archive, ROOT / name, name)
+    os.replace(temporary, out)
+    return out
+
+
+def _error_results(message: str, seconds: float) -> dict:
+    return {
+        "score": 0.0, "execution_time": round(seconds, 3),
+        "output": f"The autograder failed while grading this submission: {message}\n"
+                  "This is not a judgement of your code: please tell your instructor.",
+        "visibility": "visible", "tests": [],
+        "extra_data": {"grader_error": message},
+    }
+
+
+def run_autograder(root: Path) -> int:
+    """Grade ``root/submission`` into ``root/results/results.json``; always write that file."""
+    from grading.grader import GradeOptions, grade_submission
+    from grading.limits import Limits
+    from grading.reports import atomic_write_text
+
+    started = time.monotonic()
+    results_path = root / "results" / "results.json"
+    here = Path(__file__).resolve().parents[2]
+    config_path = here / CONFIG
+    config = json.loads(config_path.read_text()) if config_path.is_file() else {}
+    try:
+        limits = Limits.from_env(**config.get("limits", {}))
+        options = GradeOptions(backend=config.get("backend") or None, exercises=tuple(config.get("exercises", ())),
+                               limits=limits)
+        with tempfile.TemporaryDirectory(prefix="decodelab-gradescope-") as scratch:
+            submission = Path(scratch) / "submission"
+            source = root / "submission"
+            if source.is_dir():
+                shutil.copytree(source, submission, symlinks=True)
+            else:
+                submission.mkdir()
+            results = grade_submission(submission, Path(scratch) / "out", options)
+    except BaseException as error:  # results.json must exist whatever happened
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        traceback.print_exc()
+        results = _error_results(f"{type(error).__name__}: {error}", time.monotonic() - started)
+    atomic_write_text(results_path, json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    print(f"decodelab: wrote {results_path} (score {results.get('score')} / {results.get('max_score', '?')})")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "gradescope", help="build a Gradescope autograder bundle (and run it, on Gradescope)",
+        description="Build Gradescope's autograder zip (setup.sh, run_autograder, the hidden suites), "
+        "or, inside Gradescope, grade /autograder/submission.",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    build = actions.add_parser("build", help="write the autograder zip")
+    build.add_argument("--out", default="autograder.zip", help="the zip to write (default autograder.zip)")
+    build.add_argument("--backend", default="tiny", help="the model the bundle grades with (default tiny)")
+    build.add_argument("--exercises", nargs="+", default=(), metavar="KEY",
+                       help="grade only these exercises (one assignment); default all")
+    build.set_defaults(func=_build)
+    run = actions.add_parser("run", help="grade a Gradescope submission (what run_autograder calls)")
+    run.add_argument("--root", default=os.environ.get(ROOT_ENV, "/autograder"),
+                     help=f"Gradescope's root folder (default ${ROOT_ENV} or /autograder)")
+    run.set_defaults(func=_run)
+    parser.set_defaults(func=lambda arguments: (parser.print_help(), 2)[1])
+
+
+def _build(arguments: argparse.Namespace) -> int:
+    from grading.catalogue import by_key
+
+    for key in arguments.exercises:
+        try:
+            by_key(key)
+        except KeyError as error:
+            raise UserError(str(error).strip("'\"")) from None
+    out = build_bundle(Path(arguments.out), arguments.backend, tuple(arguments.exercises))
+    size = out.stat().st_size / 2**20
+    print(f"Wrote {out} ({size:.1f} MiB). Upload it as the autograder of a Gradescope programming assignment; "
+          "give it at least 2 GB of memory and 1 CPU (docs/grading.md).")
+    return 0
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    return run_autograder(Path(arguments.root))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_autograder(Path(os.environ.get(ROOT_ENV, "/autograder"))))

@@ -1,0 +1,676 @@
+"""Grade submissions: safely (see :mod:`grading.isolation`) and fast.
+
+Processes, for ``--workers N``::
+
+    driver (decodelab grade: arguments, progress bar, writes DIR)
+     └─ N judge servers  (python -m grading.grader serve)      torch, pytest, the hidden suites
+         │                                                    and the backend, loaded once
+         ├─ learner worker (python -m grading.sandbox, inside   torch, transformers and its own
+         │  bubblewrap; without it, forked before the suites    copy of the backend, loaded once
+         │  are imported)
+         │   └─ per submission: a forked process running ONLY the learner's code, confined
+         └─ per submission: a forked judge running pytest on the hidden suites, whose
+            ``learner`` calls go to that process
+
+A judge server imports and collects the suites once (the collection is also the *plan*: every
+test and its points, so that a submission whose grading breaks still gets a results.json with
+every test in it); grading a submission then costs two forks, a pytest session over already
+imported modules, and the calls themselves.
+
+:func:`grade_class` is the entry point for ``decodelab grade``, :func:`grade_submission` for
+one submission (the Gradescope bundle, and later exporters and benchmarks).
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from grading import reports
+from grading.limits import Limits
+from grading.submission import expand, read_submission, submission_name
+from grading.target import TargetError
+
+GRADING = Path(__file__).resolve().parent
+PROJECT_ROOT = GRADING.parent
+GRADE_PROFILE = "decodelab-grade"
+
+
+@dataclass
+class GradeOptions:
+    """How to grade: the same switches as everywhere (``backend``, ``capture``) plus limits."""
+
+    backend: str | None = None          # None: $DECODELAB_BACKEND, else auto
+    capture: str | None = None          # a Mistral capture file for the capture tests
+    sandbox: str | None = None          # auto | bwrap | none ($DECODELAB_SANDBOX)
+    limits: Limits = field(default_factory=Limits.from_env)
+    exercises: tuple[str, ...] = ()     # only these exercise keys (default: all)
+    judge_slack: float = 180.0          # extra seconds a judge may take beyond the learner's budget
+
+    def as_json(self) -> str:
+        data = asdict(self)
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> "GradeOptions":
+        data = json.loads(text)
+        data["limits"] = Limits(**data.get("limits", {}))
+        data["exercises"] = tuple(data.get("exercises", ()))
+        return cls(**data)
+
+
+class GraderError(RuntimeError):
+    """The grader cannot start (a bad backend, no sandbox when one was required...)."""
+
+
+def available_suites() -> list[str]:
+    """``hidden`` when the hidden suites are installed, else ``public`` (then it is no grade)."""
+    hidden = GRADING / "hidden"
+    if any(hidden.glob("test_*.py")):
+        return ["hidden"]
+    return ["public"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The judge server (one per worker)
+
+
+def grade_plugin(not_started: dict[str, Callable[[], BaseException]] | None = None) -> Any:
+    """pytest plugin of a grading session: a failure's feedback never shows a test's code, and
+    the tests of an exercise known not to be started (``not_started``: exercise key -> the
+    error to raise) fail at once without running."""
+    import pytest
+
+    from grading.catalogue import EXERCISES
+
+    keys = {exercise.key for exercise in EXERCISES}
+    not_started = not_started or {}
+
+    feedback = {"wrong", "not_started", "raised", "timeout", "crashed", "memory", "output"}
+
+    def crash_line(longrepr: Any) -> str:
+        crash = getattr(longrepr, "reprcrash", None)
+        if crash is not None and getattr(crash, "message", None):
+            return str(crash.message)
+        text = str(longrepr or "").strip().splitlines()
+        return next((line[2:].strip() for line in reversed(text) if line.startswith("E ")), text[-1] if text else "")
+
+    class GradePlugin:
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_runtest_setup(self, item: Any) -> None:
+            # before the fixtures: a not-started exercise's tests cost nothing
+            for marker in item.iter_markers():
+                if marker.name in keys and marker.name in not_started:
+                    raise not_started[marker.name]()
+
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_runtest_logreport(self, report: Any) -> None:
+            if not report.failed:
+                return
+            status = dict(report.user_properties).get("status")
+            if status in feedback and isinstance(report.longrepr, str):
+                return
+            line = crash_line(report.longrepr)[:1500]
+            if report.when == "call":
+                report.longrepr = f"the test failed: {line}"
+            else:
+                report.longrepr = f"the test could not run ({report.when}): {line}"
+
+    return GradePlugin()
+
+
+class Judge:
+    """The state of one judge server: the backend, the learner worker, the plan."""
+
+    def __init__(self, options: GradeOptions):
+        self.options = options
+        self.limits = options.limits
+        self.backend_name = ""
+        self.ready: dict = {}
+        self.plan: list[dict] = []
+        self.suites = available_suites()
+        self.learner = None
+
+    def warm_up(self) -> dict:
+        for key in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+            os.environ.setdefault(key, "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        import torch
+
+        torch.set_num_threads(1)
+        from grading.isolation import LearnerServer
+        from reference.backends import load_backend, resolve_backend
+
+        self.backend_name, reason = resolve_backend(self.options.backend)
+        learner = LearnerServer([self.backend_name], sandbox=self.options.sandbox, limits=self.limits)
+        plan = learner.plan
+        if plan.kind == "bwrap":
+            learner.start()  # loads in parallel with us
+        backend = load_backend(self.backend_name)
+        if plan.kind != "bwrap":
+            # Fork the worker now: it shares torch and the model with us, and has not seen the
+            # hidden suites or the reference, which are imported only after this point.
+            learner.start_forked({self.backend_name: backend})
+        self.learner = learner
+        import grading.plugin
+        from grading.isolation import _indexes, register_backend
+
+        grading.plugin._BACKENDS[self.backend_name] = backend
+        register_backend(self.backend_name, backend)
+        _indexes()  # the weights as loaded: what every learner process starts from
+        self._hypothesis_profile()
+        self.plan = self._collect()
+        worker = learner.wait_ready()
+        self.ready = {
+            "ready": True, "backend": self.backend_name, "backend_reason": reason, "model_id": backend.model_id,
+            "sandbox": learner.description, "suites": self.suites, "tests": len(self.plan), "plan": self.plan,
+            "worker_rss": worker.get("rss"), "judge_rss": _rss(),
+        }
+        return self.ready
+
+    @staticmethod
+    def _hypothesis_profile() -> None:
+        try:
+            from hypothesis import HealthCheck, settings
+        except ImportError:
+            return
+        settings.register_profile(GRADE_PROFILE, derandomize=True, database=None, deadline=None,
+                                  suppress_health_check=list(HealthCheck), print_blob=False)
+        settings.load_profile(GRADE_PROFILE)
+
+    def pytest_args(self, target: str, results_file: Path) -> list[str]:
+        from grading.runner import pytest_command
+
+        # --tb=native: pytest's own traceback format parses each test file's source for every
+        # failure (a second per ten failures); the feedback never shows a traceback anyway.
+        extra = ["-p", "no:warnings", "-W", "ignore", "--tb=native", "-p", "no:randomly"]
+        if self.options.capture:
+            extra += ["--mistral-capture", str(self.options.capture)]
+        command = pytest_command(target, self.suites, self.options.exercises, self.backend_name, results_file, extra)
+        return command[3:]  # without "python -m pytest"
+
+    def _collect(self) -> list[dict]:
+        import pytest
+
+        with tempfile.TemporaryDirectory(prefix="decodelab-plan-") as scratch:
+            results = Path(scratch) / "plan.json"
+            args = self.pytest_args(f"isolated:{scratch}", results) + ["--collect-only"]
+            code = pytest.main(args, plugins=[grade_plugin()])
+            if not results.exists():
+                raise GraderError(f"collecting the suites failed (pytest exit code {int(code)})")
+            return json.loads(results.read_text())
+
+    def grade(self, request: dict) -> dict:
+        """Grade one submission in a forked judge; the scored tests and what happened."""
+        started = time.monotonic()
+        path = Path(request["path"])
+        try:
+            submission = read_submission(path)
+        except TargetError as error:
+            return {"ok": True, "tests": self._fill([], f"the submission cannot be read: {error}"),
+                    "notes": [str(error)], "seconds": 0.0}
+        with tempfile.TemporaryDirectory(prefix="decodelab-judge-") as scratch:
+            records_file = Path(scratch) / "records.json"
+            extra_file = Path(scratch) / "extra.json"
+            log_file = Path(scratch) / "log.txt"
+            pid = self._fork_judge(path, submission, records_file, extra_file, log_file)
+            limit = self.limits.submission_seconds + self.options.judge_slack
+            status = _wait(pid, limit)
+            problem = None
+            if status is None:
+                problem = f"the hidden tests did not finish within {limit:g} s"
+            elif status != 0:
+                problem = f"the test session ended abnormally (status {status})"
+            if problem is not None:
+                self._reset_learner()
+            elif self.learner is not None and not self.learner.alive():
+                self._reset_learner()
+            records = []
+            if records_file.exists():
+                try:
+                    records = json.loads(records_file.read_text())
+                except ValueError:
+                    problem = problem or "the test results could not be read"
+            elif problem is None:
+                problem = "the test session wrote no results"
+            extra = {}
+            if extra_file.exists():
+                try:
+                    extra = json.loads(extra_file.read_text())
+                except ValueError:
+                    pass
+            log_tail = log_file.read_text(errors="replace")[-4000:] if log_file.exists() else ""
+        tests = self._fill(records, problem)
+        return {
+            "ok": True, "tests": tests, "notes": submission.notes, "output": "\n".join(extra.get("output", [])),
+            "events": extra.get("events", []), "seconds": time.monotonic() - started,
+            "grader_error": problem, "log": log_tail if problem else "",
+        }
+
+    def _fork_judge(self, path: Path, submission: Any, records_file: Path, extra_file: Path, log_file: Path) -> int:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid:
+            return pid
+        code = 1
+        try:
+            log = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(log, 1)
+            os.dup2(log, 2)
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            code = self._judge_child(path, submission, records_file, extra_file)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+
+    def _judge_child(self, path: Path, submission: Any, records_file: Path, extra_file: Path) -> int:
+        import pytest
+
+        from grading.isolation import Session, prepare
+
+        assert self.learner is not None
+        session = Session(self.learner, submission.sources, self.limits, label=submission.name)
+        prepare(path, session)
+        try:
+            not_started = self._not_started(submission, session)
+            pytest.main(self.pytest_args(f"isolated:{path}", records_file), plugins=[grade_plugin(not_started)])
+        finally:
+            session.close()
+            extra_file.write_text(json.dumps({"output": session.output, "events": session.events,
+                                              "spent": session.spent}))
+        return 0
+
+    def _not_started(self, submission: Any, session: Any) -> dict[str, Callable[[], BaseException]]:
+        """Exercises whose tests need not run: no module, no function, or the untouched stub."""
+        from functools import partial
+
+        from grading.catalogue import EXERCISES
+        from grading.submission import untouched_stub
+        from grading.target import MissingFunction, NotStarted
+
+        planned = {record["exercise"] for record in self.plan}
+        found: dict[str, Callable[[], BaseException]] = {}
+        for exercise in EXERCISES:
+            if exercise.key not in planned:
+                continue
+            source = submission.sources.get(exercise.module)
+            if source is None:
+                found[exercise.key] = partial(MissingFunction, exercise, f"the submission has no {exercise.module}.py")
+            elif untouched_stub(source, exercise.function):
+                found[exercise.key] = partial(NotStarted, exercise)
+            else:
+                lookup = session.lookup(exercise.module, exercise.function)
+                if not lookup.found:
+                    found[exercise.key] = partial(MissingFunction, exercise, lookup.why)
+        return found
+
+    def _reset_learner(self) -> None:
+        """After a judge died mid-conversation the worker's channel may be out of step: restart it."""
+        if self.learner is not None:
+            self.learner.restart()
+            self.learner.wait_ready()
+
+    def _fill(self, records: list[dict], problem: str | None) -> list[dict]:
+        """Scored tests: each planned test, with its outcome when there is one."""
+        from grading.runner import score_records
+
+        done = {record["nodeid"]: record for record in records}
+        merged = []
+        for planned in self.plan:
+            record = done.get(planned["nodeid"])
+            if record is None:
+                why = problem or "the test did not run"
+                record = dict(planned, outcome="failed", status="error",
+                              message=f"not graded: {why} (a grader problem, not yours)")
+            merged.append(record)
+        return [asdict(test) for test in score_records(merged)]
+
+    def close(self) -> None:
+        if self.learner is not None:
+            self.learner.close()
+
+
+def _rss() -> int:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _wait(pid: int, limit: float) -> int | None:
+    """Wait for a child at most ``limit`` s: its exit code, or None after killing it."""
+    deadline = time.monotonic() + limit
+    try:
+        handle = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        handle = None
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return None
+            if handle is not None:
+                select.select([handle], [], [], left)
+            else:
+                time.sleep(min(left, 0.01))
+    finally:
+        if handle is not None:
+            os.close(handle)
+
+
+def serve(options: GradeOptions) -> int:
+    """The judge server's loop: JSON requests on stdin, one JSON reply per line."""
+    replies = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # whatever libraries print goes to the log, never into the replies
+
+    def reply(message: dict) -> None:
+        replies.write(json.dumps(message) + "\n")
+        replies.flush()
+
+    try:  # no other process of this user may read this one's memory (the expected values)
+        import ctypes
+
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
+    except Exception:
+        pass
+    judge = Judge(options)
+    try:
+        reply(judge.warm_up())
+    except BaseException as error:
+        from reference.backends import BackendError
+
+        from grading.isolation import SandboxError
+
+        user = isinstance(error, (BackendError, SandboxError, TargetError, GraderError))
+        reply({"ready": False, "error": str(error) if user else f"{type(error).__name__}: {error}",
+               "user_error": user, "trace": traceback.format_exc()[-3000:]})
+        judge.close()
+        return 1
+    for line in sys.stdin:
+        request = json.loads(line)
+        if request.get("op") == "stop":
+            break
+        try:
+            reply(judge.grade(request))
+        except BaseException as error:
+            reply({"ok": False, "error": f"{type(error).__name__}: {error}", "trace": traceback.format_exc()[-3000:]})
+    judge.close()
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The driver
+
+
+class Slot:
+    """One judge server, driven over a pipe."""
+
+    def __init__(self, options: GradeOptions, log_dir: Path, index: int):
+        self.options = options
+        self.log_path = log_dir / f"judge-{index}.log"
+        self.process: subprocess.Popen | None = None
+        self.ready: dict = {}
+
+    def start(self) -> "Slot":
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "grading.grader", "serve", self.options.as_json()],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1,
+            cwd=os.getcwd(), env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+            preexec_fn=_die_with_parent,
+        )
+        log.close()
+        return self
+
+    def _read(self, timeout: float | None) -> dict | None:
+        assert self.process is not None and self.process.stdout is not None
+        stream = self.process.stdout
+        if timeout is not None:
+            ready, _, _ = select.select([stream], [], [], timeout)
+            if not ready:
+                return None
+        line = stream.readline()
+        if not line:
+            return None
+        return json.loads(line)
+
+    def wait_ready(self, timeout: float = 3600) -> dict:
+        message = self._read(timeout)
+        if message is None:
+            raise GraderError(f"a grading worker did not start; its log ends:\n{self.log_tail()}")
+        if not message.get("ready"):
+            self.close()
+            if message.get("user_error"):
+                raise GraderError(str(message.get("error")))
+            raise GraderError(f"a grading worker failed to start: {message.get('error')}\n{message.get('trace', '')}")
+        self.ready = message
+        return message
+
+    def grade(self, path: Path) -> dict:
+        assert self.process is not None and self.process.stdin is not None
+        limit = self.options.limits.submission_seconds + 2 * self.options.judge_slack + 120
+        try:
+            self.process.stdin.write(json.dumps({"op": "grade", "path": str(path)}) + "\n")
+            self.process.stdin.flush()
+            message = self._read(limit)
+        except (OSError, ValueError) as error:
+            message = None
+            why = f"{type(error).__name__}: {error}"
+        else:
+            why = "it stopped answering"
+        if message is None:
+            self.close()
+            return {"ok": False, "error": f"the grading worker failed ({why}); its log ends: {self.log_tail(600)}"}
+        return message
+
+    def log_tail(self, size: int = 3000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-size:]
+        except OSError:
+            return ""
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def close(self) -> None:
+        if self.process is None:
+            return
+        try:
+            if self.process.poll() is None and self.process.stdin is not None:
+                self.process.stdin.write(json.dumps({"op": "stop"}) + "\n")
+                self.process.stdin.flush()
+                self.process.wait(timeout=30)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            pass
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.process.wait()
+        self.process = None
+
+
+def _die_with_parent() -> None:
+    os.setsid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)
+    except Exception:
+        pass
+
+
+@dataclass
+class ClassOutcome:
+    """What :func:`grade_class` did."""
+
+    graded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)      # results.json says the grader broke
+    results: dict[str, dict] = field(default_factory=dict)
+    backend: str = ""
+    sandbox: str = ""
+    seconds: float = 0.0
+    startup_seconds: float = 0.0
+
+
+Progress = Callable[[str, str], None]
+"""(event, detail): ``total`` (detail: how many submissions), ``ready`` (the graders started),
+``start`` / ``done`` / ``skip`` (detail: a submission's name)."""
+
+
+def _already_graded(out_dir: Path, name: str, backend: str) -> bool:
+    data = reports.read_results(out_dir / name / reports.RESULTS)
+    return bool(data and data["extra_data"].get("backend") == backend and not data["extra_data"].get("grader_error"))
+
+
+def grade_class(
+    paths: Sequence[str | Path],
+    out_dir: Path | str,
+    options: GradeOptions | None = None,
+    workers: int | None = None,
+    resume: bool = False,
+    progress: Progress | None = None,
+) -> ClassOutcome:
+    """Grade every submission in ``paths`` (submissions or class folders) into ``out_dir``.
+
+    Raises :class:`TargetError` for bad paths and :class:`GraderError` when grading cannot
+    start; otherwise every submission gets ``out_dir/<name>/results.json`` and feedback, and
+    ``out_dir/grades.csv`` lists every submission graded into ``out_dir``.
+    """
+    options = options or GradeOptions()
+    out_dir = Path(out_dir)
+    submissions = expand(list(paths))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise TargetError(f"--out {out_dir} exists and is not a folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    outcome = ClassOutcome()
+    notify = progress or (lambda event, name: None)
+    notify("total", str(len(submissions)))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(submissions)))
+    log_dir = Path(tempfile.mkdtemp(prefix="decodelab-grade-"))
+    slots = [Slot(options, log_dir, index).start() for index in range(workers)]
+    try:
+        first = slots[0].wait_ready()
+        outcome.backend, outcome.sandbox = first["backend"], first["sandbox"]
+        todo = []
+        for path in submissions:
+            name = submission_name(path)
+            if resume and _already_graded(out_dir, name, outcome.backend):
+                outcome.skipped.append(name)
+                notify("skip", name)
+            else:
+                todo.append(path)
+        while len(slots) > max(1, len(todo)):
+            slots.pop().close()
+        for slot in slots[1:]:
+            slot.wait_ready()
+        notify("ready", outcome.backend)
+        outcome.startup_seconds = time.monotonic() - started
+        queue = list(todo)
+        lock = threading.Lock()
+
+        def work(slot: Slot) -> None:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    path = queue.pop(0)
+                name = submission_name(path)
+                notify("start", name)
+                if not slot.alive():
+                    try:
+                        slot.start().wait_ready()
+                    except GraderError as error:
+                        reply = {"ok": False, "error": str(error)}
+                    else:
+                        reply = slot.grade(path)
+                else:
+                    reply = slot.grade(path)
+                results = _results_for(name, reply, slot.ready or first)
+                reports.write_submission(out_dir, results)
+                with lock:
+                    outcome.results[name] = results
+                    (outcome.failed if results["extra_data"].get("grader_error") else outcome.graded).append(name)
+                notify("done", name)
+
+        with ThreadPoolExecutor(max_workers=len(slots)) as pool:
+            for future in [pool.submit(work, slot) for slot in slots]:
+                future.result()
+    finally:
+        for slot in slots:
+            slot.close()
+    reports.write_gradebook(out_dir)
+    outcome.seconds = time.monotonic() - started
+    for name in outcome.skipped:
+        data = reports.read_results(out_dir / name / reports.RESULTS)
+        if data is not None:
+            outcome.results[name] = data
+    return outcome
+
+
+def _results_for(name: str, reply: dict, ready: dict) -> dict:
+    context = {"backend": ready.get("backend"), "model_id": ready.get("model_id"), "sandbox": ready.get("sandbox"),
+               "suites": ready.get("suites", ["hidden"])}
+    if not reply.get("ok"):
+        context["grader_error"] = reply.get("error", "unknown failure")
+        return reports.results_document(name, reply.get("tests") or _unrun(ready.get("plan", [])), context)
+    context.update(seconds=reply.get("seconds", 0.0), notes=reply.get("notes", []), output=reply.get("output", ""),
+                   events=reply.get("events", []), grader_error=reply.get("grader_error"))
+    return reports.results_document(name, reply["tests"], context)
+
+
+def _unrun(plan: list[dict]) -> list[dict]:
+    """Every planned test, scored 0 as not graded (the grader broke before it ran)."""
+    from grading.runner import score_records
+
+    records = [dict(record, outcome="failed", status="error",
+                    message="not graded: the grader failed on this submission (a grader problem, not yours)")
+               for record in plan]
+    return [asdict(test) for test in score_records(records)]
+
+
+def grade_submission(path: Path | str, out_dir: Path | str, options: GradeOptions | None = None) -> dict:
+    """Grade one submission into ``out_dir/<name>/`` and return its results (Gradescope format)."""
+    outcome = grade_class([path], out_dir, options, workers=1)
+    return next(iter(outcome.results.values()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) == 2 and argv[0] == "serve":
+        return serve(GradeOptions.from_json(argv[1]))
+    print("usage: python -m grading.grader serve OPTIONS_JSON (started by decodelab grade)", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1238 @@
+"""The grader's side of isolation: a target whose functions run in a sandboxed process.
+
+The principle: a learner's code never shares a process with the expected answers or the
+hidden tests. :class:`IsolatedTarget` (``--target isolated:PATH``, and the default for a
+submission ``PATH``) hands out proxies: ``learner.softmax_with_temperature(logits, 0.5)``
+encodes the arguments (:mod:`grading.wire`), sends them to the submission's own process
+(:mod:`grading.sandbox`), waits at most the time limit, and decodes what came back with the
+weights-only unpickler. The model, tokenizer, embedding matrix (any parameter) and submodules
+of a loaded backend are sent as handles: the learner's process uses its own copies. A
+``torch.Generator`` travels as its state and comes back advanced; a tensor argument the learner
+changed in place is changed here too. Any other object (a spy wrapped around the model, a
+``DynamicCache``) stays here and the learner gets a remote reference it can call.
+
+Processes: one :class:`LearnerServer` (torch, transformers and the model loaded once, inside
+bubblewrap when available) forks a process per submission (:class:`Session`). On a time-out,
+a crash, or garbage on the channel, that process and everything it started are killed; only
+the calls affected fail, with a message saying what happened, and the next call gets a fresh
+process. Limits come from :class:`Limits` (environment variables ``DECODELAB_*``, see there).
+
+The pytest hooks at the bottom (loaded with ``-p grading.isolation``) turn such failures into
+feedback and tell sessions when a new test starts.
+"""
+from __future__ import annotations
+
+import inspect
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import types
+import weakref
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from grading import wire
+from grading.catalogue import Exercise
+from grading.limits import Limits
+from grading.target import MissingFunction, Target
+
+SANDBOX_ENV = "DECODELAB_SANDBOX"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SANDBOX_SCRATCH = "/tmp/decodelab-sandbox"
+# The only project files the sandbox contains: what loads a backend, and the worker itself.
+SANDBOX_FILES = (
+    "grading/__init__.py", "grading/wire.py", "grading/sandbox.py",
+    "reference/__init__.py", "reference/backends.py", "reference/tokenizer.py",
+)
+PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
+SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
+                signal.SIGSEGV: "SIGSEGV", signal.SIGABRT: "SIGABRT", signal.SIGBUS: "SIGBUS"}
+
+
+class SandboxError(RuntimeError):
+    """The learner's worker could not be started; the message says why."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The sandbox
+
+
+@dataclass
+class SandboxPlan:
+    """How the learner's worker is started here."""
+
+    kind: str                 # "bwrap" or "none"
+    description: str          # one sentence for results.json and the docs
+    uid: int | None = None    # user id of submission processes (when we may switch)
+
+
+@lru_cache(maxsize=None)
+def _bwrap_works() -> tuple[bool, str]:
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return False, "bubblewrap is not installed (Debian/Ubuntu: apt-get install -y bubblewrap)"
+    command = [bwrap, "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-pid",
+               "--unshare-net", "--die-with-parent"]
+    if os.geteuid() != 0:
+        command.append("--unshare-user")
+    try:
+        done = subprocess.run(command + ["true"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return False, f"bubblewrap does not run here ({error})"
+    if done.returncode != 0:
+        why = (done.stderr or done.stdout).strip().splitlines()
+        return False, (f"bubblewrap cannot create namespaces here ({why[-1] if why else done.returncode}); "
+                       "on Ubuntu 24.04 allow it with: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0")
+    return True, bwrap
+
+
+def sandbox_plan(mode: str | None = None) -> SandboxPlan:
+    """``auto`` (default, ``$DECODELAB_SANDBOX``): bubblewrap when it works, else processes only."""
+    mode = (mode or os.environ.get(SANDBOX_ENV) or "auto").strip().lower()
+    if mode not in ("auto", "bwrap", "none"):
+        raise SandboxError(f"unknown sandbox '{mode}': use auto, bwrap or none")
+    uid = random.randrange(200_000, 260_000) if os.geteuid() == 0 else None
+    who = f"as the unprivileged user id {uid}" if uid is not None else "as the grader's own user"
+    if mode != "none":
+        works, detail = _bwrap_works()
+        if works:
+            return SandboxPlan("bwrap", (
+                f"bubblewrap sandbox: no network, a private process tree, read-only access to the Python "
+                f"installation and the model only (not solutions/, grading/ or other submissions), "
+                f"writes only to its own scratch folder; learner code runs {who}"), uid)
+        if mode == "bwrap":
+            raise SandboxError(f"--sandbox bwrap was asked for, but {detail}")
+        return SandboxPlan("none", (
+            f"NO SANDBOX: {detail}. The learner's code still ran in separate processes with OS limits "
+            f"(time, memory, processes, output), {who}, but it could read files the grader can read"), uid)
+    return SandboxPlan("none", (
+        f"NO SANDBOX (--sandbox none): the learner's code ran in separate processes with OS limits, "
+        f"{who}, but it could read files the grader can read"), uid)
+
+
+def _package_roots() -> dict[str, Path]:
+    import importlib.util
+
+    roots = {}
+    for package in PROJECT_PACKAGES:
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.submodule_search_locations:
+            roots[package] = Path(list(spec.submodule_search_locations)[0]).resolve()
+    return roots
+
+
+def _python_roots() -> list[Path]:
+    candidates = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix),
+                  Path(os.path.realpath(sys.executable)).parent.parent}
+    for entry in sys.path:
+        if entry and ("site-packages" in entry or "dist-packages" in entry or entry.endswith(".zip")):
+            candidates.add(Path(entry))
+    existing = sorted({Path(os.path.realpath(c)) for c in candidates if c.exists()} | {c for c in candidates if c.exists()})
+    roots: list[Path] = []
+    for path in existing:
+        if path == Path("/") or any(_under(path, root) for root in roots):
+            continue
+        if str(path).startswith(("/usr/", "/lib", "/bin", "/etc")) or str(path) == "/usr":
+            continue  # bound anyway
+        roots.append(path)
+    return roots
+
+
+def _under(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def sandbox_backend_names(backends: list[str]) -> list[str]:
+    """Backend names as the sandbox must load them: a folder becomes ``name=/absolute/path``."""
+    return [f"{name}={Path(name).resolve()}" if os.path.isdir(name) else name for name in backends]
+
+
+def _backend_paths(backends: list[str]) -> tuple[list[Path], bool]:
+    """Folders holding backend weights, and whether the Hugging Face cache is needed."""
+    paths, hub = [], False
+    for name in backends:
+        base = name.split(":", 1)[0] if not os.path.isdir(name) else name
+        if base.endswith(":4bit"):
+            base = base[:-5]
+        if base in ("tiny",):
+            continue
+        if os.path.isdir(base):
+            paths.append(Path(base).resolve())
+        else:
+            hub = True
+    return paths, hub
+
+
+class _Binds:
+    """bubblewrap arguments, creating parent folders world-readable (bwrap makes them 0700)."""
+
+    def __init__(self) -> None:
+        self.args: list[str] = []
+        self.present: set[Path] = {Path("/")}
+        self.mounted: list[Path] = []
+
+    def _parents(self, destination: Path) -> None:
+        for parent in reversed(destination.parents):
+            if parent in self.present or any(_under(parent, m) for m in self.mounted):
+                continue
+            self.args += ["--perms", "0755", "--dir", str(parent)]
+            self.present.add(parent)
+
+    def bind(self, source: Path, destination: Path | None = None, device: bool = False) -> None:
+        destination = destination or source
+        if not source.exists():
+            return
+        self._parents(destination)
+        self.args += ["--dev-bind" if device else "--ro-bind", str(source), str(destination)]
+        self.present.add(destination)
+        if source.is_dir():
+            self.mounted.append(destination)
+
+    def system(self, path: str) -> None:
+        if os.path.islink(path):
+            self.args += ["--symlink", os.readlink(path), path]
+        elif os.path.exists(path):
+            self.bind(Path(path))
+
+    def tmpfs(self, destination: Path, size: int | None = None, perms: str = "0755") -> None:
+        self._parents(destination)
+        if size:
+            self.args += ["--size", str(size)]
+        self.args += ["--perms", perms, "--tmpfs", str(destination)]
+        self.present.add(destination)
+        self.mounted.append(destination)
+
+
+def bwrap_command(bwrap: str, backends: list[str], limits: Limits, root: bool) -> list[str]:
+    """The bubblewrap command line around the learner's worker (see the module docstring)."""
+    from reference.tokenizer import cache_root
+
+    binds = _Binds()
+    command = [bwrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
+               "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    if root:  # no user namespace: submission processes switch to an unprivileged uid instead
+        command += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        command += ["--unshare-user"]
+    for path in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"):
+        binds.system(path)
+    binds.args += ["--proc", "/proc", "--dev", "/dev"]
+    binds.present |= {Path("/proc"), Path("/dev")}
+    binds.tmpfs(Path("/tmp"), size=(limits.scratch_mb + 64) * 2**20, perms="1777")
+    for path in _python_roots():
+        binds.bind(path)
+    packages = _package_roots()
+    for name, folder in packages.items():  # an installed (not editable) project sits in site-packages
+        if any(_under(folder, m) for m in binds.mounted):
+            binds.tmpfs(folder)
+    for relative in SANDBOX_FILES:
+        package, _, rest = relative.partition("/")
+        folder = packages.get(package, PROJECT_ROOT / package)
+        binds.bind(folder / rest)
+    reference = packages.get("reference", PROJECT_ROOT / "reference")
+    binds.bind(reference / "tiny_model")
+    tokenizers = cache_root() / "tokenizers"
+    binds.bind(tokenizers)
+    folders, hub = _backend_paths(backends)
+    for folder in folders:
+        binds.bind(folder)
+    if hub:
+        try:
+            from huggingface_hub import constants
+
+            binds.bind(Path(constants.HF_HUB_CACHE))
+        except ImportError:
+            pass
+    gpus = sorted(Path("/dev").glob("nvidia*"))
+    for device in gpus:
+        binds.bind(device, device=True)
+    if gpus:
+        binds.bind(Path("/sys"))
+    environment = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
+        "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+        "TOKENIZERS_PARALLELISM": "false", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+        "HF_HOME": "/tmp/hf", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
+        "DECODELAB_CACHE": str(cache_root()), "TRANSFORMERS_VERBOSITY": "error",
+        # the folder holding the bound grading/ and reference/ files, whether or not it is installed
+        "PYTHONPATH": str(packages.get("grading", PROJECT_ROOT / "grading").parent),
+    }
+    if hub:
+        from huggingface_hub import constants
+
+        environment["HF_HUB_CACHE"] = str(constants.HF_HUB_CACHE)
+    for passed in ("CUDA_VISIBLE_DEVICES", "DECODELAB_BACKEND"):
+        if passed in os.environ:
+            environment[passed] = os.environ[passed]
+    command += binds.args + ["--chdir", "/tmp", "--clearenv"]
+    for key, value in environment.items():
+        command += ["--setenv", key, value]
+    return command + ["--"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The worker process
+
+
+class LearnerServer:
+    """A pre-loaded learner worker: start once, then fork a process per submission."""
+
+    def __init__(self, backends: list[str] | None = None, sandbox: str | None = None,
+                 limits: Limits | None = None, startup_timeout: float = 1800):
+        self.backends = list(dict.fromkeys(backends or []))
+        self.mode = sandbox
+        self.limits = limits or Limits.from_env()
+        self.startup_timeout = startup_timeout
+        self.plan = sandbox_plan(sandbox)
+        self.process: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
+        self.info: dict = {}
+        self._log_dir = tempfile.mkdtemp(prefix="decodelab-worker-")
+        self._scratch: str | None = None
+        self._lock = threading.Lock()
+        self._owner = os.getpid()  # only the process that started the worker may restart it
+
+    @property
+    def description(self) -> str:
+        return self.plan.description
+
+    def start(self) -> "LearnerServer":
+        """Launch the worker (returns at once; :meth:`wait_ready` waits for its imports)."""
+        if self.process is not None:
+            return self
+        ours, theirs = socket.socketpair()
+        if self.plan.kind == "bwrap":
+            scratch = f"{SANDBOX_SCRATCH}/work"
+            prefix = bwrap_command(_bwrap_works()[1], self.backends, self.limits, root=os.geteuid() == 0)
+            environment = None
+        else:
+            self._scratch = tempfile.mkdtemp(prefix="decodelab-scratch-")
+            os.chmod(self._scratch, 0o1777 if self.plan.uid is not None else 0o700)
+            scratch, prefix = self._scratch, []
+            environment = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false",
+                               PYTHONDONTWRITEBYTECODE="1", TRANSFORMERS_VERBOSITY="error")
+        command = prefix + [sys.executable, "-m", "grading.sandbox", "--control-fd", str(theirs.fileno()),
+                            "--scratch", scratch, "--backends", ",".join(sandbox_backend_names(self.backends))]
+        if self.plan.uid is not None:
+            command += ["--uid", str(self.plan.uid)]
+        log = open(os.path.join(self._log_dir, "worker.log"), "ab")
+        self.process = subprocess.Popen(
+            command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            cwd=str(PROJECT_ROOT) if self.plan.kind == "none" else None, env=environment,
+            preexec_fn=_die_with_parent,
+        )
+        log.close()
+        theirs.close()
+        self.control = ours
+        return self
+
+    def start_forked(self, preloaded: dict[str, Any]) -> "LearnerServer":
+        """Without a sandbox: fork the worker from this process, sharing its loaded torch and model.
+
+        Call it before this process imports the hidden suites or the reference: the worker's
+        memory is a copy of this process's at the moment of the fork.
+        """
+        if self.process is not None:
+            return self
+        if self.plan.kind != "none":
+            return self.start()
+        from grading.sandbox import _close_other_fds
+
+        ours, theirs = socket.socketpair()
+        self._scratch = tempfile.mkdtemp(prefix="decodelab-scratch-")
+        os.chmod(self._scratch, 0o1777 if self.plan.uid is not None else 0o700)
+        log = os.open(os.path.join(self._log_dir, "worker.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                os.setsid()
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                null = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(null, 0)
+                _close_other_fds(keep={theirs.fileno()})
+                from grading.sandbox import run_server
+
+                code = run_server(theirs, Path(self._scratch), self.plan.uid, [], preloaded)
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        os.close(log)
+        theirs.close()
+        self.process = _ForkedProcess(pid)  # type: ignore[assignment]
+        self.control = ours
+        self.backends = list(dict.fromkeys(self.backends + list(preloaded)))
+        return self
+
+    def wait_ready(self) -> dict:
+        self.start()
+        if self.info:
+            return self.info
+        assert self.control is not None
+        try:
+            ready = wire.receive(self.control, deadline=time.monotonic() + self.startup_timeout)
+        except (EOFError, TimeoutError, OSError, wire.WireError) as error:
+            self.close()
+            raise SandboxError(f"the learner's worker did not start ({type(error).__name__}); its log ends:\n{self.log_tail()}") from None
+        if not ready.get("ready"):
+            self.close()
+            raise SandboxError(f"the learner's worker failed to start: {ready.get('error')}\n{ready.get('trace', '')}")
+        self.info = ready
+        return ready
+
+    def log_tail(self, size: int = 3000) -> str:
+        try:
+            return Path(self._log_dir, "worker.log").read_text(errors="replace")[-size:]
+        except OSError:
+            return ""
+
+    def alive(self) -> bool:
+        if self.process is None:
+            return False
+        if os.getpid() == self._owner:
+            return self.process.poll() is None
+        # A forked judge is not the worker's parent and cannot wait for it: ask /proc instead.
+        try:
+            with open(f"/proc/{self.process.pid}/stat") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+        except OSError:
+            return False
+
+    def request(self, message: dict, fds: list[int] | None = None, timeout: float = 600) -> dict:
+        with self._lock:
+            self.wait_ready()
+            assert self.control is not None
+            try:
+                wire.send(self.control, message, fds=fds)
+                return wire.receive(self.control, deadline=time.monotonic() + timeout, limit=1 << 24)
+            except (EOFError, TimeoutError, OSError, wire.WireError) as error:
+                self.close()
+                raise SandboxError(f"the learner's worker stopped answering ({type(error).__name__})") from None
+
+    def spawn(self, sources: dict[str, bytes], backends: list[str], limits: Limits) -> tuple[int, socket.socket]:
+        """A fresh submission process and our end of its channel."""
+        ours, theirs = socket.socketpair()
+        try:
+            reply = self.request({"op": "spawn", "sources": sources, "limits": limits.as_dict(),
+                                  "backends": sandbox_backend_names(backends)}, fds=[theirs.fileno()], timeout=1800)
+        finally:
+            theirs.close()
+        if not reply.get("ok"):
+            ours.close()
+            raise SandboxError(str(reply.get("error")))
+        return int(reply["pid"]), ours
+
+    def end(self, pid: int) -> dict:
+        try:
+            return self.request({"op": "end", "pid": pid}, timeout=120)
+        except SandboxError:
+            return {"ok": False, "killed": True, "output": ""}
+
+    def close(self) -> None:
+        if self.control is not None and self.info and self.alive() and os.getpid() == self._owner:
+            try:  # let it end its submission processes and exit; then make sure
+                wire.send(self.control, {"op": "shutdown"})
+                wire.receive(self.control, deadline=time.monotonic() + 10)
+                self.process.wait(timeout=10)
+            except (EOFError, TimeoutError, OSError, wire.WireError, subprocess.TimeoutExpired):
+                pass
+        if self.control is not None:
+            try:
+                self.control.close()
+            except OSError:
+                pass
+            self.control = None
+        if self.process is not None:
+            if self.process.poll() is None:
+                try:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    self.process.kill()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                pass
+            self.process = None
+        self.info = {}
+        if self._scratch:
+            subprocess.run(["rm", "-rf", self._scratch], check=False)
+            self._scratch = None
+
+    def restart(self) -> None:
+        self.close()
+        self.plan = SandboxPlan(self.plan.kind, self.plan.description, self.plan.uid)
+        self.start()
+
+
+class _ForkedProcess:
+    """The little of ``subprocess.Popen`` that :class:`LearnerServer` uses, for a forked child."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                done, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                self.returncode = -1
+            else:
+                if done:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired("worker", timeout or 0)
+            time.sleep(0.01)
+        return self.returncode
+
+
+def _die_with_parent() -> None:
+    os.setsid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)
+    except Exception:
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# What the learner's failures look like here
+
+
+class LearnerFailure(Exception):
+    """The learner's process did not answer a call normally (time-out, crash, bad reply)."""
+
+    status = "crashed"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.decodelab_feedback = message
+        self.decodelab_status = self.status
+
+
+class LearnerTimeout(LearnerFailure):
+    status = "timeout"
+
+
+class LearnerCrash(LearnerFailure):
+    status = "crashed"
+
+
+def _describe_end(end: dict, limits: Limits) -> str:
+    if "signal" in end:
+        number = int(end["signal"])
+        if number == signal.SIGXFSZ:
+            return f"it printed or wrote more than {limits.output_bytes:,} bytes (the output limit) and was stopped"
+        if number == signal.SIGXCPU:
+            return f"it used more than {limits.cpu_seconds} s of CPU time and was stopped"
+        if number == signal.SIGKILL:
+            return "it was killed (signal SIGKILL) — most likely it ran out of memory"
+        if number == signal.SIGSEGV:
+            return "it crashed (segmentation fault)"
+        return f"it was killed by signal {SIGNAL_NAMES.get(number, number)}"
+    if "code" in end:
+        return f"it exited with code {end['code']} (sys.exit or os._exit in your code?)"
+    return "its process ended without answering"
+
+
+def _feedback_for_error(info: dict, limits: Limits) -> tuple[str, str]:
+    """(feedback, status) for an exception raised in the learner's process."""
+    types_ = [str(t) for t in info.get("types", [])]
+    name = types_[0].rsplit(".", 1)[-1] if types_ else "Exception"
+    message = str(info.get("message", ""))
+    if "[Errno 27]" in message or "File too large" in message:  # RLIMIT_FSIZE (Python ignores SIGXFSZ)
+        text = (f"your code printed or wrote more than {limits.output_bytes:,} bytes (the output limit) "
+                f"and its next write failed: {name}: {message}")
+        status = "output"
+    elif "builtins.MemoryError" in types_ or "DefaultCPUAllocator" in message or "out of memory" in message.lower():
+        text = f"your code ran out of memory (the limit is {limits.memory_mb} MiB above the model's own): {name}: {message}"
+        status = "memory"
+    elif "builtins.SystemExit" in types_:
+        text = f"your code called {message} instead of returning a value"
+        status = "raised"
+    else:
+        text = f"your code raised {name}: {message}"
+        status = "raised"
+    frames = info.get("frames") or []
+    if frames:
+        text += "\n  " + "\n  ".join(f"{f[0]}:{f[1]} in {f[2]}: {f[3]}" for f in frames[-3:])
+    return text, status
+
+
+def rebuild_error(info: dict, limits: Limits) -> BaseException:
+    """The learner's exception as an instance of its first built-in class (ValueError...)."""
+    import builtins
+
+    feedback, status = _feedback_for_error(info, limits)
+    error: BaseException | None = None
+    for name in info.get("types", []):
+        module, _, qualname = str(name).rpartition(".")
+        if module != "builtins":
+            continue
+        cls = getattr(builtins, qualname, None)
+        if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, (StopIteration, StopAsyncIteration)):
+            try:
+                error = cls(str(info.get("message", "")))
+                break
+            except Exception:
+                continue
+    if error is None:
+        error = LearnerCrash(feedback)
+    error.decodelab_feedback = feedback  # type: ignore[attr-defined]
+    error.decodelab_status = status  # type: ignore[attr-defined]
+    return error
+
+
+# ---------------------------------------------------------------------------------------------
+# Objects that stay on the grader's side
+
+
+SAFE_METHODS = frozenset({
+    "forward", "generate", "get_input_embeddings", "get_output_embeddings", "parameters", "named_parameters",
+    "get_seq_length", "get_max_cache_shape", "to_legacy_cache", "keys", "values", "items", "get", "size",
+    "dim", "numel", "tolist", "item", "encode", "decode", "convert_ids_to_tokens", "convert_tokens_to_ids",
+    "batch_decode", "tokenize", "get_vocab", "eval", "get_decoder", "can_generate", "num_parameters",
+    "get_mask_sizes", "crop", "get_usable_length",
+})
+FORBIDDEN_TYPES = (types.ModuleType, type, types.FunctionType, types.FrameType, types.CodeType,
+                   types.TracebackType, types.CoroutineType, types.AsyncGeneratorType)
+
+
+def _test_method(value: Any) -> bool:
+    """A bound method whose code lives in a test module (a spy's own ``__call__``...)."""
+    function = getattr(value, "__func__", None)
+    module = getattr(function, "__module__", "") or ""
+    return isinstance(value, types.MethodType) and ("hidden" in module or "test_" in module)
+
+
+def _has_hooks(model: Any) -> bool:
+    """Whether a test put forward hooks on ``model`` (or a submodule) to watch its passes."""
+    from torch.nn.modules import module as torch_module
+
+    if getattr(torch_module, "_global_forward_hooks", None) or getattr(torch_module, "_global_forward_pre_hooks", None):
+        return True
+    modules = _MODULES.get(id(model))
+    if modules is None or modules[0] is not model:
+        modules = _MODULES[id(model)] = (model, list(model.modules()))
+    return any(m._forward_pre_hooks or m._forward_hooks for m in modules[1])
+
+
+_MODULES: dict[int, tuple[Any, list]] = {}
+
+
+def _forbidden(value: Any) -> bool:
+    if isinstance(value, FORBIDDEN_TYPES):
+        return True
+    if isinstance(value, types.BuiltinFunctionType):  # open, eval, os.system... (module-level builtins)
+        owner = getattr(value, "__self__", None)
+        return owner is None or isinstance(owner, types.ModuleType)
+    return False
+
+
+class _BackendIndex:
+    """Where each object of a loaded backend is, so that arguments can go as handles."""
+
+    def __init__(self, name: str, backend: Any):
+        self.name = name
+        self.backend = backend
+        self.objects: dict[int, dict] = {
+            id(backend): {"what": "backend"}, id(backend.model): {"what": "model"},
+            id(backend.tokenizer): {"what": "tokenizer"},
+        }
+        for path, module in backend.model.named_modules():
+            if path:
+                self.objects.setdefault(id(module), {"what": "module", "path": path})
+        self.tokenizers: dict[int, tuple[Any, bool]] = {}
+        self.tensors: dict[tuple, str] = {}
+        for path, parameter in backend.model.named_parameters(remove_duplicate=False):
+            key = (parameter.data_ptr(), tuple(parameter.shape), tuple(parameter.stride()), parameter.storage_offset())
+            self.tensors.setdefault(key, path)
+        # In-place changes bump a tensor's version: a test that edits the weights (and the
+        # learner's copy must follow) is seen by comparing with the versions as loaded.
+        self.state = dict(backend.model.named_parameters()) | dict(backend.model.named_buffers())
+        self.baseline = {path: tensor._version for path, tensor in self.state.items()}
+
+    def changed(self, synced: dict[tuple, int]) -> list[tuple[str, Any, int]]:
+        """(path, tensor, version) of each tensor edited here since the learner's copy last matched."""
+        found = []
+        for path, tensor in self.state.items():
+            version = tensor._version
+            if version != synced.get((self.name, path), self.baseline[path]):
+                found.append((path, tensor, version))
+        return found
+
+    def handle(self, value: Any) -> dict | None:
+        import torch
+
+        if isinstance(value, torch.Tensor):
+            if value.layout != torch.strided or value.is_quantized or value.device.type == "meta":
+                return None
+            key = (value.data_ptr(), tuple(value.shape), tuple(value.stride()), value.storage_offset())
+            path = self.tensors.get(key)
+            if path is None:
+                return None
+            return {wire.TAG: "handle", "kind": "backend", "backend": self.name, "what": "param",
+                    "path": path, "requires_grad": bool(value.requires_grad)}
+        found = self.objects.get(id(value))
+        if found is None:
+            if not self.same_tokenizer(value):
+                return None
+            found = {"what": "tokenizer"}
+        return {wire.TAG: "handle", "kind": "backend", "backend": self.name, **found}
+
+    def same_tokenizer(self, value: Any) -> bool:
+        """A tokenizer loaded separately from the same files (a test's own fixture) is as good as
+        the backend's: the learner's process uses its copy rather than calling back here."""
+        if not hasattr(value, "convert_ids_to_tokens") or not hasattr(value, "name_or_path"):
+            return False
+        known = self.tokenizers.get(id(value))
+        if known is None or known[0] is not value:
+            mine = self.backend.tokenizer
+            try:
+                same = (type(value) is type(mine) and value.name_or_path == mine.name_or_path
+                        and len(value) == len(mine) and value.init_kwargs == mine.init_kwargs
+                        and value.all_special_ids == mine.all_special_ids
+                        and value.get_added_vocab() == mine.get_added_vocab())
+            except Exception:
+                same = False
+            known = self.tokenizers[id(value)] = (value, same)
+        return known[1]
+
+
+_EXTRA_BACKENDS: dict[str, Any] = {}
+_INDEXES: dict[int, _BackendIndex] = {}
+
+
+def register_backend(name: str, backend: Any) -> None:
+    """Make ``backend``'s objects travel as handles (the pytest plugin's backends always do)."""
+    _EXTRA_BACKENDS[name] = backend
+
+
+def judge_backends() -> dict[str, Any]:
+    """The backends loaded in this process, by name."""
+    found = dict(_EXTRA_BACKENDS)
+    plugin = sys.modules.get("grading.plugin")
+    loaded = getattr(plugin, "_BACKENDS", {}) if plugin else {}
+    for name, backend in loaded.items():
+        if hasattr(backend, "model") and hasattr(backend, "tokenizer"):
+            found[name] = backend
+    return found
+
+
+def _indexes() -> list[_BackendIndex]:
+    result = []
+    for name, backend in judge_backends().items():
+        index = _INDEXES.get(id(backend))
+        if index is None or index.backend is not backend:
+            index = _INDEXES[id(backend)] = _BackendIndex(name, backend)
+        result.append(index)
+    return result
+
+
+_PLAIN_TYPES: tuple[type, ...] = (list, tuple, set, frozenset, dict, slice, range)
+
+
+def _is_plain(value: Any) -> bool:
+    import torch
+
+    if isinstance(value, (torch.Tensor, torch.Generator) + _PLAIN_TYPES) or value is Ellipsis:
+        return True
+    module = type(value).__module__
+    if module.startswith("numpy"):
+        return True
+    if module.startswith("transformers") and hasattr(value, "keys") and hasattr(value, "__getitem__"):
+        return True  # BatchEncoding, ModelOutput: sent by value
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# One submission
+
+
+@dataclass
+class _Lookup:
+    found: bool
+    why: str = ""
+    signature: list = field(default_factory=list)
+
+
+LIVE_SESSIONS: "weakref.WeakSet[Session]" = weakref.WeakSet()
+
+
+class Session:
+    """One submission's process (forked on demand, replaced after a crash) and its budget."""
+
+    def __init__(self, server: LearnerServer, sources: dict[str, bytes], limits: Limits | None = None,
+                 label: str = "submission", owns_server: bool = False):
+        self.server = server
+        self.sources = sources
+        self.limits = limits or server.limits
+        self.label = label
+        self.owns_server = owns_server
+        self.pid: int | None = None
+        self.channel: socket.socket | None = None
+        self.spent = 0.0
+        self.spent_by: dict[str, float] = {}
+        self.lookups: dict[tuple[str, str], _Lookup] = {}
+        self.strikes: dict[str, int] = {}
+        self.test_failures: dict[str, tuple[str, str]] = {}
+        self.output: list[str] = []
+        self.events: list[str] = []
+        self.remote: dict[int, Any] = {}
+        self.explicit: set[int] = set()
+        self.touched: set[Any] = set()
+        self._test = ""
+        self._call_indexes: list | None = None
+        self.synced: dict[tuple, int] = {}
+        self.restarted = False
+        LIVE_SESSIONS.add(self)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def begin_test(self) -> None:
+        """A new test starts: failures remembered for the last test are forgotten."""
+        self.test_failures.clear()
+        self.remote.clear()
+        self.explicit.clear()
+
+    def _notice_test(self) -> None:
+        """A new test started (pytest names it in $PYTEST_CURRENT_TEST): forget the last one's
+        failures — also when the hooks of ``-p grading.isolation`` are not loaded."""
+        current = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+        if current != self._test:
+            self._test = current
+            self.begin_test()
+
+    def _ensure_process(self) -> socket.socket:
+        if self.channel is not None:
+            return self.channel
+        if not self.server.alive() and self.server.process is not None:
+            if self.restarted or os.getpid() != self.server._owner:
+                raise LearnerCrash("the grader's worker for learner code stopped; this call could not run")
+            self.restarted = True
+            self.events.append("the learner's worker was restarted")
+            self.server.restart()
+        backends = sorted(set(self.server.backends) | set(judge_backends()))
+        self.synced = {}  # a new process holds the weights as loaded
+        try:
+            self.pid, self.channel = self.server.spawn(self.sources, backends, self.limits)
+        except SandboxError as error:
+            raise LearnerCrash(f"the grader could not start a process for your code: {error}") from None
+        return self.channel
+
+    def _end_process(self) -> dict:
+        ended: dict = {}
+        if self.channel is not None:
+            try:
+                self.channel.close()
+            except OSError:
+                pass
+            self.channel = None
+        if self.pid is not None:
+            ended = self.server.end(self.pid)
+            self.pid = None
+            if ended.get("output"):
+                self.output.append(str(ended["output"]))
+        return ended
+
+    def close(self) -> None:
+        self._end_process()
+        LIVE_SESSIONS.discard(self)
+        if self.owns_server:
+            self.server.close()
+
+    # -- encoding ---------------------------------------------------------------------------
+    def _backend_handle(self, value: Any) -> dict | None:
+        """A backend object as a handle — unless a test watches that model through hooks: then the
+        model and its submodules stay here, so that the hooks see the learner's forward passes."""
+        for index in self._call_indexes or _indexes():
+            found = index.handle(value)
+            if found is not None:
+                self.touched.add(index)
+                if found["what"] in ("model", "module", "backend") and _has_hooks(index.backend.model):
+                    return self._remote_handle(value, explicit=True) if found["what"] != "backend" else None
+                return found
+        return None
+
+    def _handles(self, value: Any) -> dict | None:
+        found = self._backend_handle(value)
+        if found is not None:
+            return found
+        if _is_plain(value):
+            return None
+        return self._remote_handle(value, explicit=True)
+
+    def _remote_handle(self, value: Any, explicit: bool) -> dict | None:
+        if _forbidden(value) and not (explicit and isinstance(value, types.FunctionType)):
+            return None  # sent as an opaque description
+        key = id(value)
+        self.remote[key] = value
+        if explicit:
+            self.explicit.add(key)
+        return {wire.TAG: "handle", "kind": "remote", "id": key, "repr": wire.short_repr(value),
+                "explicit": explicit}
+
+    def _result_handles(self, value: Any) -> dict | None:
+        found = self._backend_handle(value)
+        if found is not None:
+            return found
+        if _is_plain(value):
+            return None
+        return self._remote_handle(value, explicit=False)
+
+    def _resolve(self, handle: dict) -> Any:
+        if handle.get("kind") == "remote":
+            key = handle.get("id")
+            if key in self.remote:
+                return self.remote[key]
+            return wire.opaque("stale.RemoteObject", str(handle.get("repr", "")))
+        backends = judge_backends()
+        backend = backends.get(str(handle.get("backend")))
+        if backend is None:
+            return wire.opaque("unknown.Handle", "<an object of a backend the grader did not load>")
+        what = handle.get("what")
+        try:
+            if what == "backend":
+                return backend
+            if what == "model":
+                return backend.model
+            if what == "tokenizer":
+                return backend.tokenizer
+            if what == "module":
+                return backend.model.get_submodule(str(handle.get("path")))
+            if what == "param":
+                parameter = backend.model.get_parameter(str(handle.get("path")))
+                return parameter if handle.get("requires_grad") else parameter.detach()
+        except AttributeError:
+            pass
+        return wire.opaque("unknown.Handle", "<unknown handle>")
+
+    # -- talking ----------------------------------------------------------------------------
+    def _exchange(self, message: dict, what: str, budget: str | None = None, plain: bool = False) -> dict:
+        """Send a request and serve the learner's callbacks until its reply, within the limits:
+        the call's own, the function's share (``budget``) and the submission's."""
+        from grading.sandbox import rebuild_mapping
+
+        left = self.limits.submission_seconds - self.spent
+        if left <= 0:
+            raise LearnerTimeout(f"your submission used up its {self.limits.submission_seconds:g} s of grading "
+                                 f"time; {what} was not run")
+        if budget is not None:
+            function_left = self.limits.function_seconds - self.spent_by.get(budget, 0.0)
+            if function_left <= 0:
+                raise LearnerTimeout(f"{what} used up its {self.limits.function_seconds:g} s of grading time "
+                                     "(all its calls together); it was not run again")
+            left = min(left, function_left)
+        limit = min(self.limits.call_seconds, left)
+        channel = self._ensure_process()
+        start = time.monotonic()
+        deadline = start + limit
+        try:
+            wire.send(channel, message, handles=self._handles, plain=plain)
+            while True:
+                reply = wire.receive(channel, deadline=deadline, limit=1 << 30, resolve=self._resolve,
+                                     mapping=rebuild_mapping)
+                if not isinstance(reply, dict):
+                    raise wire.WireError("a reply that is not a message")
+                if reply.get("op") == "remote":
+                    wire.send(channel, self._serve_remote(reply), handles=self._result_handles)
+                    continue
+                return reply
+        except TimeoutError:
+            self._end_process()
+            if limit < self.limits.call_seconds:
+                raise LearnerTimeout(f"{what} was stopped when it used up its share of grading time "
+                                     f"({self.limits.function_seconds:g} s per function, "
+                                     f"{self.limits.submission_seconds:g} s per submission)") from None
+            raise LearnerTimeout(f"{what} ran for more than {limit:g} s (the time limit) and was stopped — "
+                                 "an endless loop?") from None
+        except (EOFError, ConnectionError, BrokenPipeError) as error:
+            ended = self._end_process()
+            raise LearnerCrash(f"{what} ended your code's process: {_describe_end(ended, self.limits)}") from None
+        except wire.WireError as error:
+            self._end_process()
+            raise LearnerCrash(f"{what} sent back something the grader cannot read ({error}); "
+                               "return tensors, numbers, strings, lists or dicts") from None
+        finally:
+            elapsed = time.monotonic() - start
+            self.spent += elapsed
+            if budget is not None:
+                self.spent_by[budget] = self.spent_by.get(budget, 0.0) + elapsed
+
+    def _serve_remote(self, request: dict) -> dict:
+        target = self.remote.get(request.get("id"))
+        action = request.get("action")
+        try:
+            if target is None:
+                raise LookupError("this object is no longer available")
+            if action == "call":
+                if isinstance(target, types.MethodType) and request.get("id") not in self.explicit and not (
+                        target.__name__ in SAFE_METHODS or _test_method(target)):
+                    raise PermissionError(f"calling {target.__name__}() of a grader-side object is not allowed")
+                import torch
+
+                # the learner's `with torch.no_grad():` holds in its own process: carry it over
+                with torch.set_grad_enabled(bool(request.get("grad", True))):
+                    value = target(*request.get("args", []), **request.get("kwargs", {}))
+            elif action == "getattr":
+                name = str(request.get("name", ""))
+                if name.startswith("_"):
+                    raise AttributeError(name)
+                value = getattr(target, name)
+            elif action == "getitem":
+                value = target[request.get("key")]
+            elif action == "len":
+                value = len(target)
+            elif action == "iter":
+                value = iter(target)
+            elif action == "next":
+                value = next(target)
+            else:
+                raise ValueError(f"unknown action {action!r}")
+        except StopIteration:
+            return {"op": "remote_error", "error": {"types": ["builtins.StopIteration"], "message": ""}}
+        except Exception as error:
+            return {"op": "remote_error", "error": {
+                "types": [f"{c.__module__}.{c.__qualname__}" for c in type(error).__mro__], "message": str(error)[:500]}}
+        return {"op": "remote_result", "value": value}
+
+    # -- the two requests -------------------------------------------------------------------
+    def lookup(self, module: str, function: str) -> _Lookup:
+        key = (module, function)
+        if key in self.lookups:
+            return self.lookups[key]
+        if module not in self.sources:
+            found = _Lookup(False, f"the submission has no {module}.py")
+        else:
+            try:
+                reply = self._exchange({"op": "lookup", "module": module, "function": function},
+                                       f"importing exercises/{module}.py")
+            except LearnerFailure as failure:
+                found = _Lookup(False, str(failure))
+            else:
+                op = reply.get("op")
+                if op == "found":
+                    found = _Lookup(True, signature=list(reply.get("signature", [])))
+                elif op == "import_error":
+                    feedback, _ = _feedback_for_error(reply.get("error", {}), self.limits)
+                    found = _Lookup(False, f"exercises/{module}.py fails to import: " + feedback.replace("your code raised ", "", 1))
+                else:
+                    found = _Lookup(False, str(reply.get("why", "not found")))
+        self.lookups[key] = found
+        return found
+
+    def call(self, module: str, function: str, args: tuple, kwargs: dict) -> Any:
+        import torch
+
+        self._notice_test()
+        if function in self.test_failures:
+            message, status = self.test_failures[function]
+            failure = LearnerFailure(message + " (not run again in this test)")
+            failure.decodelab_status = status
+            raise failure
+        if self.strikes.get(function, 0) >= 2:
+            raise LearnerTimeout(f"{function}() timed out twice already; it is not run again for this submission")
+        what = f"{function}()"
+        try:
+            self._ensure_process()
+            # Encode the arguments first: that tells which backends they use, and so which weights
+            # a test has edited must be copied to the learner's process with them.
+            self._call_indexes, self.touched = _indexes(), set()
+            try:
+                arguments = wire.to_plain([list(args), dict(kwargs)], self._handles)
+            finally:
+                self._call_indexes = None
+            edits = [(index.name, path, tensor, version) for index in self.touched
+                     for path, tensor, version in index.changed(self.synced)]
+            message = {"op": "call", "module": module, "function": function, "args": arguments[0],
+                       "kwargs": arguments[1],
+                       "sync": wire.to_plain([[name, path, tensor.detach().clone()] for name, path, tensor, _ in edits])}
+            reply = self._exchange(message, what, budget=function, plain=True)
+            for name, path, _, version in edits:
+                self.synced[(name, path)] = version
+        except LearnerFailure as failure:
+            self.test_failures[function] = (str(failure), failure.decodelab_status)
+            if isinstance(failure, LearnerTimeout):
+                self.strikes[function] = self.strikes.get(function, 0) + 1
+            raise
+        op = reply.get("op")
+        if op == "return":
+            places = {"args": list(args), "kwargs": dict(kwargs)}
+            for place, key, value in reply.get("mutated", []):
+                original = places.get(place, {})
+                try:
+                    target = original[key]
+                except (KeyError, IndexError, TypeError):
+                    continue
+                if isinstance(target, torch.Tensor) and isinstance(value, torch.Tensor) and \
+                        target.shape == value.shape and target.dtype == value.dtype:
+                    with torch.no_grad():
+                        target.copy_(value)
+            for place, key, state in reply.get("generators", []):
+                original = places.get(place, {})
+                try:
+                    generator = original[key]
+                    if isinstance(generator, torch.Generator):
+                        generator.set_state(state)
+                except Exception:
+                    continue
+            return reply.get("value")
+        if op == "raise":
+            error = rebuild_error(reply.get("error", {}), self.limits)
+            if getattr(error, "decodelab_status", "") == "memory":  # it would run out again: not in this test
+                self.test_failures[function] = (str(getattr(error, "decodelab_feedback", error)), "memory")
+            raise error
+        if op in ("missing", "import_error"):
+            raise LearnerCrash(str(reply.get("why") or _feedback_for_error(reply.get("error", {}), self.limits)[0]))
+        raise LearnerCrash(f"{what} got an unexpected reply from your code's process")
+
+
+# ---------------------------------------------------------------------------------------------
+# The target
+
+
+PREPARED: dict[str, Session] = {}
+
+
+def prepare(path: str | Path, session: Session) -> None:
+    """Bind ``isolated:PATH`` to an already running session (the grader's fast path)."""
+    PREPARED[str(Path(path).resolve())] = session
+
+
+def _signature_of(parameters: list) -> inspect.Signature | None:
+    try:
+        return inspect.Signature([
+            inspect.Parameter(str(name), inspect._ParameterKind(int(kind)),
+                              default=Ellipsis if has_default else inspect.Parameter.empty)
+            for name, kind, has_default in parameters
+        ])
+    except (ValueError, TypeError):
+        return None
+
+
+class IsolatedTarget(Target):
+    """A submission whose functions run in a sandboxed process (see the module docstring)."""
+
+    def __init__(self, path: Path, label: str | None = None, session: Session | None = None):
+        super().__init__()
+        self.path = path
+        self.label = label or (path.stem if path.is_file() else path.name)
+        self._session = session
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            prepared = PREPARED.get(str(self.path.resolve()))
+            if prepared is not None:
+                self._session = prepared
+            else:
+                from grading.submission import read_submission
+
+                submission = read_submission(self.path)
+                server = LearnerServer(sorted(judge_backends()))
+                self._session = Session(server, submission.sources, label=self.label, owns_server=True)
+        return self._session
+
+    def _raw_function(self, exercise: Exercise) -> Callable[..., Any]:
+        session = self.session
+        found = session.lookup(exercise.module, exercise.function)
+        if not found.found:
+            raise MissingFunction(exercise, found.why)
+
+        def remote(*args: Any, **kwargs: Any) -> Any:
+            return session.call(exercise.module, exercise.function, args, kwargs)
+
+        remote.__name__ = remote.__qualname__ = exercise.function
+        signature = _signature_of(found.signature)
+        if signature is not None:
+            remote.__signature__ = signature  # type: ignore[attr-defined]
+        return remote
+
+    def close(self) -> None:
+        if self._session is not None and self._session.owns_server:
+            self._session.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# pytest hooks (``-p grading.isolation``)
+
+
+def _learner_error(error: BaseException | None) -> BaseException | None:
+    seen = 0
+    while error is not None and seen < 10:
+        if getattr(error, "decodelab_feedback", None):
+            return error
+        inner = getattr(error, "exceptions", None)  # hypothesis may group several failures
+        if inner:
+            for candidate in inner:
+                found = _learner_error(candidate)
+                if found is not None:
+                    return found
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None
+
+
+try:
+    import pytest
+except ImportError:  # the sandbox imports this module's siblings only, never pytest
+    pytest = None  # type: ignore[assignment]
+
+if pytest is not None:
+
+    def pytest_runtest_setup(item: Any) -> None:
+        for session in list(LIVE_SESSIONS):
+            session.begin_test()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_call(item: Any) -> None:
+        _indexes()  # note the weights of every backend loaded so far, before a test may edit them
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_runtest_makereport(item: Any, call: Any):
+        outcome = yield
+        report = outcome.get_result()
+        if call.excinfo is None or report.passed:
+            return
+        statuses = dict(report.user_properties).get("status")
+        if statuses in ("wrong", "not_started"):
+            return  # a Mismatch or a missing function: the plugin's message says it all
+        error = _learner_error(call.excinfo.value)
+        if error is None:
+            return
+        report.longrepr = str(getattr(error, "decodelab_feedback"))
+        report.user_properties.append(("status", getattr(error, "decodelab_status", "raised")))
+
+    def pytest_sessionfinish(session: Any) -> None:
+        for live in list(LIVE_SESSIONS):
+            if live.owns_server:
+                live.close()

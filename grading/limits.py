@@ -1,0 +1,33 @@
+"""What one submission may use while it is graded (see :mod:`grading.isolation`)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+@dataclass
+class Limits:
+    """What one submission may use. Environment: ``DECODELAB_<FIELD>`` (upper case)."""
+
+    call_seconds: float = 20.0        # wall time of one call (or one module import)
+    function_seconds: float = 60.0    # wall time of all the calls of one of its functions
+    submission_seconds: float = 600.0  # wall time of all its calls together
+    memory_mb: int = 2048              # address space above the pre-loaded worker's own
+    processes: int = 64                # processes and threads it may have at once
+    output_bytes: int = 2**20          # its printed output, and any file it writes
+    cpu_seconds: int = 600             # CPU time of one submission process
+    scratch_mb: int = 64               # its scratch folder (a tmpfs in the sandbox)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> "Limits":
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            raw = os.environ.get(f"DECODELAB_{spec.name.upper()}")
+            if raw:
+                values[spec.name] = type(getattr(cls, spec.name))(float(raw))
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {spec.name: getattr(self, spec.name) for spec in fields(self)}

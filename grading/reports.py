@@ -1,0 +1,338 @@
+"""What the grader writes: ``results.json``, ``feedback.html`` and the class's ``grades.csv``.
+
+``results.json`` follows Gradescope's results format: ``score``, ``max_score``,
+``execution_time``, ``output``, ``tests[]`` (``name``, ``number``, ``score``, ``max_score``,
+``status`` — ``passed`` or ``failed`` —, ``output``, ``visibility``), with decodelab's own data
+under ``extra_data``: the backend that graded it, the sandbox, the suites that ran, each
+exercise's score and state, and ``grader_error`` when grading broke inside the grader.
+
+``feedback.html`` is one self-contained page per submission: per exercise what passed, what
+failed and why, the hints; only messages, never a test's code; every text escaped.
+
+``grades.csv``: one row per submission graded into the folder, one column per exercise (course
+order), the total. Every file is written atomically (a temporary file, then a rename).
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable
+
+from grading.catalogue import EXERCISES, Exercise
+
+RESULTS = "results.json"
+FEEDBACK = "feedback.html"
+GRADEBOOK = "grades.csv"
+FORMAT = "decodelab-results-1"
+NOT_STARTED = "not_started"
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def _exercise_order() -> dict[str, int]:
+    return {exercise.key: position for position, exercise in enumerate(EXERCISES, start=1)}
+
+
+def _by_key() -> dict[str, Exercise]:
+    return {exercise.key: exercise for exercise in EXERCISES}
+
+
+def exercise_state(tests: list[dict]) -> str:
+    """``passed`` (every test passed), ``not started`` (none passed, all say so), else ``failed``."""
+    if tests and all(t["status"] == "passed" for t in tests):
+        return "passed"
+    if tests and all(t["status"] == NOT_STARTED for t in tests):
+        return "not started"
+    return "failed"
+
+
+def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> dict:
+    """Gradescope's results for one submission.
+
+    ``tests``: scored test records (``name``, ``exercise``, ``score``, ``max_score``, ``status``,
+    ``message``, ``duration``) in the order the suites ran them. ``context``: ``backend``,
+    ``model_id``, ``sandbox``, ``suites``, ``seconds``, optional ``notes``, ``output`` (what the
+    learner's code printed), ``events`` and ``grader_error``.
+    """
+    order = _exercise_order()
+    exercises = _by_key()
+    grouped: dict[str, list[dict]] = {}
+    for test in tests:
+        grouped.setdefault(test["exercise"], []).append(test)
+    keys = sorted(grouped, key=lambda key: order.get(key, 999))
+    entries = []
+    summary: dict[str, dict] = {}
+    for key in keys:
+        exercise = exercises.get(key)
+        label = exercise.function if exercise else (key or "other")
+        position = order.get(key, 0)
+        for number, test in enumerate(grouped[key], start=1):
+            if test["status"] == "skipped":
+                continue
+            passed = test["status"] == "passed"
+            entries.append({
+                "name": f"{label}: {test['name']}",
+                "number": f"{position}.{number}",
+                "score": round(float(test["score"]), 4),
+                "max_score": round(float(test["max_score"]), 4),
+                "status": "passed" if passed else "failed",
+                "output": "" if passed else str(test.get("message", "")),
+                "visibility": "visible",
+                "extra_data": {"exercise": key, "outcome": test["status"], "seconds": round(float(test.get("duration", 0.0)), 3)},
+            })
+        scored = [t for t in grouped[key] if t["status"] != "skipped"]
+        summary[key] = {
+            "function": label,
+            "path": exercise.path if exercise else "",
+            "score": round(sum(float(t["score"]) for t in scored), 4),
+            "max_score": round(sum(float(t["max_score"]) for t in scored), 4),
+            "state": exercise_state(scored) if scored else "skipped",
+            "tests": len(scored),
+            "passed": sum(t["status"] == "passed" for t in scored),
+        }
+    counted = [t for t in tests if t["status"] != "skipped"]
+    score = round(sum(float(t["score"]) for t in counted), 4)
+    max_score = round(sum(float(t["max_score"]) for t in counted), 4)
+    suites = list(context.get("suites", ["hidden"]))
+    document = {
+        "score": score,
+        "max_score": max_score,
+        "execution_time": round(float(context.get("seconds", 0.0)), 3),
+        "output": _overall_text(name, score, max_score, summary, entries, tests, suites, context),
+        "output_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": entries,
+        "extra_data": {
+            "format": FORMAT,
+            "submission": name,
+            "backend": context.get("backend"),
+            "model_id": context.get("model_id"),
+            "sandbox": context.get("sandbox"),
+            "suites": suites,
+            "exercises": summary,
+            "notes": list(context.get("notes", [])),
+            "grader_error": context.get("grader_error"),
+            "skipped": [t["name"] for t in tests if t["status"] == "skipped"],
+        },
+    }
+    return document
+
+
+def _overall_text(name: str, score: float, max_score: float, summary: dict, entries: list, tests: list,
+                  suites: list, context: dict) -> str:
+    lines = []
+    error = context.get("grader_error")
+    if error:
+        lines.append(f"The grader itself failed while grading {name}: {error}")
+        lines.append("This is not a judgement of your code: the instructor will grade it again.")
+    which = "hidden and public" if set(suites) >= {"hidden", "public"} else ("hidden" if "hidden" in suites else "public")
+    lines.append(f"Score: {score:g} / {max_score:g} ({which} tests; backend {context.get('backend')}).")
+    if "hidden" not in suites:
+        lines.append("Only the public tests ran (the hidden suite is not installed here): this is not a grade.")
+    elif entries and not error and all(e["status"] == "passed" for e in entries):
+        lines.append(f"All {len(entries)} hidden tests passed.")
+    for key, item in summary.items():
+        lines.append(f"  {item['function']:<28} {item['score']:g}/{item['max_score']:g}  {item['state']}")
+    for note in context.get("notes", []):
+        lines.append(f"Note: {note}")
+    for event in context.get("events", []):
+        lines.append(f"Note: {event}")
+    skipped = [t for t in tests if t["status"] == "skipped"]
+    if skipped:
+        lines.append(f"{len(skipped)} test(s) did not run here and count for nothing: {skipped[0].get('message', '')}")
+    if context.get("sandbox"):
+        lines.append(f"Sandbox: {context['sandbox']}.")
+    printed = str(context.get("output") or "").strip()
+    if printed:
+        lines.append("Your code printed (last lines):")
+        lines.extend("  " + line for line in printed.splitlines()[-15:])
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# feedback.html
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin:0}
+.summary{font-size:1.1rem;margin:.5rem 0 1.5rem}
+section{border:1px solid #d0d0d0;border-radius:.5rem;padding:1rem;margin:1rem 0}
+.head{display:flex;justify-content:space-between;align-items:baseline;gap:1rem}
+.state{font-weight:600;padding:.1rem .5rem;border-radius:.3rem}
+.passed{background:#e3f4e3;color:#1d5e1d}.failed{background:#fbe5e1;color:#8a1f11}.not-started{background:#eee;color:#555}
+ul{list-style:none;padding-left:0}li{margin:.4rem 0}
+.ok::before{content:"\\2713  ";color:#1d5e1d}.ko::before{content:"\\2717  ";color:#8a1f11}
+pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem;border-radius:.3rem;margin:.3rem 0 0 1.2rem;font-size:.9rem}
+.hints{background:#fff8e1;padding:.5rem 1rem;border-radius:.3rem}
+.note{color:#555;font-size:.9rem}
+"""
+
+
+def feedback_page(results: dict) -> str:
+    """The learner's page for one submission (see the module docstring)."""
+    data = results.get("extra_data", {})
+    exercises = _by_key()
+    escape = html.escape
+    name = str(data.get("submission", "submission"))
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Feedback — {escape(name)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>Feedback for {escape(name)}</h1>",
+        f'<p class="summary">Score: <strong>{results.get("score", 0):g} / {results.get("max_score", 0):g}</strong></p>',
+    ]
+    if data.get("grader_error"):
+        parts.append(f'<p class="state failed">The grader itself failed: {escape(str(data["grader_error"]))} — '
+                     "this is not a judgement of your code.</p>")
+    if "hidden" not in data.get("suites", ["hidden"]):
+        parts.append('<p class="state not-started">Only the public tests ran: this is not a grade.</p>')
+    for note in data.get("notes", []):
+        parts.append(f'<p class="note">Note: {escape(str(note))}</p>')
+    tests_by_exercise: dict[str, list[dict]] = {}
+    for test in results.get("tests", []):
+        tests_by_exercise.setdefault(test.get("extra_data", {}).get("exercise", ""), []).append(test)
+    for key, item in data.get("exercises", {}).items():
+        exercise = exercises.get(key)
+        state = item.get("state", "failed")
+        css = state.replace(" ", "-")
+        parts.append("<section>")
+        parts.append(
+            f'<div class="head"><h2>{escape(item.get("function", key))}() <span class="note">'
+            f'{escape(item.get("path", ""))}</span></h2><span class="state {escape(css)}">{escape(state)} · '
+            f'{item.get("score", 0):g}/{item.get("max_score", 0):g}</span></div>'
+        )
+        if state == "not started":
+            reasons = {t.get("output", "") for t in tests_by_exercise.get(key, []) if t.get("output")}
+            if reasons:
+                parts.append(f"<pre>{escape(sorted(reasons)[0])}</pre>")
+        else:
+            parts.append("<ul>")
+            for test in tests_by_exercise.get(key, []):
+                passed = test.get("status") == "passed"
+                title = str(test.get("name", "")).split(": ", 1)[-1]
+                parts.append(f'<li class="{"ok" if passed else "ko"}">{escape(title)} '
+                             f'<span class="note">({test.get("score", 0):g}/{test.get("max_score", 0):g})</span>')
+                if not passed and test.get("output"):
+                    parts.append(f"<pre>{escape(str(test['output']))}</pre>")
+                parts.append("</li>")
+            parts.append("</ul>")
+        if state != "passed" and exercise is not None and exercise.hints:
+            parts.append('<div class="hints"><strong>Hints</strong><ol>')
+            parts.extend(f"<li>{escape(hint)}</li>" for hint in exercise.hints)
+            parts.append("</ol></div>")
+        parts.append("</section>")
+    details = [f"Graded on backend {data.get('backend')}", f"in {results.get('execution_time', 0):g} s"]
+    if data.get("sandbox"):
+        details.append(f"sandbox: {data['sandbox']}")
+    parts.append(f'<p class="note">{escape("; ".join(details))}.</p>')
+    output = str(results.get("output", ""))
+    if "Your code printed" in output:
+        parts.append(f"<details><summary>What your code printed</summary><pre>"
+                     f"{escape(output.split('Your code printed (last lines):', 1)[-1])}</pre></details>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Files in the output folder
+
+
+def write_submission(out_dir: Path, results: dict) -> Path:
+    """``out_dir/<name>/feedback.html`` then ``results.json`` (its presence means: graded)."""
+    folder = Path(out_dir) / str(results["extra_data"]["submission"])
+    atomic_write_text(folder / FEEDBACK, feedback_page(results))
+    atomic_write_text(folder / RESULTS, json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    return folder
+
+
+def read_results(path: Path) -> dict | None:
+    """A results.json written by decodelab, or None (missing, unreadable, someone else's)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("extra_data", {}).get("format") != FORMAT:
+        return None
+    return data
+
+
+def graded_results(out_dir: Path) -> dict[str, dict]:
+    """Every submission graded into ``out_dir``, by name."""
+    found = {}
+    for path in sorted(Path(out_dir).glob(f"*/{RESULTS}")):
+        data = read_results(path)
+        if data is not None:
+            found[str(data["extra_data"].get("submission", path.parent.name))] = data
+    return found
+
+
+def gradebook_text(results: dict[str, dict]) -> str:
+    order = _exercise_order()
+    keys = sorted({key for data in results.values() for key in data["extra_data"].get("exercises", {})},
+                  key=lambda key: order.get(key, 999))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["submission", *keys, "total", "max_score", "backend", "status"])
+    for name in sorted(results):
+        data = results[name]
+        exercises = data["extra_data"].get("exercises", {})
+        row = [name]
+        row += [f"{exercises[key]['score']:g}" if key in exercises else "" for key in keys]
+        row += [f"{data.get('score', 0):g}", f"{data.get('max_score', 0):g}", data["extra_data"].get("backend", ""),
+                "grader error" if data["extra_data"].get("grader_error") else "graded"]
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def write_gradebook(out_dir: Path) -> Path:
+    """``out_dir/grades.csv`` for every submission graded into ``out_dir``."""
+    path = Path(out_dir) / GRADEBOOK
+    atomic_write_text(path, gradebook_text(graded_results(out_dir)))
+    return path
+
+
+def class_summary(results: Iterable[dict]) -> list[dict]:
+    """Per exercise: how many finished it, and the most common failing test."""
+    results = list(results)
+    order = _exercise_order()
+    rows: dict[str, dict] = {}
+    failures: dict[str, Counter] = {}
+    for data in results:
+        for key, item in data["extra_data"].get("exercises", {}).items():
+            row = rows.setdefault(key, {"exercise": key, "function": item.get("function", key), "finished": 0,
+                                        "not_started": 0, "submissions": 0})
+            row["submissions"] += 1
+            row["finished"] += item.get("state") == "passed"
+            row["not_started"] += item.get("state") == "not started"
+        for test in data.get("tests", []):
+            outcome = test.get("extra_data", {}).get("outcome")
+            if test.get("status") == "failed" and outcome != NOT_STARTED:
+                key = test.get("extra_data", {}).get("exercise", "")
+                failures.setdefault(key, Counter())[str(test["name"]).split(": ", 1)[-1].split("[", 1)[0]] += 1
+    for key, row in rows.items():
+        common = failures.get(key, Counter()).most_common(1)
+        row["most_failed"] = f"{common[0][0]} ({common[0][1]})" if common else ""
+    return sorted(rows.values(), key=lambda row: order.get(row["exercise"], 999))

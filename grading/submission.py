@@ -1,0 +1,196 @@
+"""Submissions as the grader sees them: a name and the source of each exercise module.
+
+A submission is a folder or a ``.zip`` holding the learner's copies of the exercise modules,
+under ``exercises/`` or at its top level (a zip that wraps everything in one folder is fine).
+Only the catalogue's module files are read, at most :data:`MAX_MODULE_BYTES` each; a symbolic
+link is never followed (it could point at ``solutions/``). The grader reads the files and sends
+their text to the sandbox: the sandbox itself never sees the submission's folder.
+
+A *class* is a folder whose entries are submissions (``decodelab grade submissions/``), or the
+shell's expansion of one (``decodelab grade submissions/*``).
+"""
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from grading.catalogue import modules
+from grading.target import TargetError
+
+MAX_MODULE_BYTES = 1_000_000
+
+
+@dataclass
+class Submission:
+    """What the grader needs of one submission."""
+
+    name: str
+    path: Path
+    sources: dict[str, bytes] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def submission_name(path: Path) -> str:
+    """The folder name, or the zip's name without ``.zip``; safe as a folder name."""
+    raw = path.stem if path.is_file() else path.resolve().name
+    name = re.sub(r"[^\w.\-@+]", "_", raw).lstrip(".") or "submission"
+    if name[0] in "+-@" or name.lower() == "grades.csv":  # a spreadsheet formula; the gradebook's name
+        name = "_" + name
+    return name[:120]
+
+
+def _module_files(folder: Path) -> dict[str, Path]:
+    found = {}
+    for module in modules():
+        for candidate in (folder / "exercises" / f"{module}.py", folder / f"{module}.py"):
+            if candidate.exists() or candidate.is_symlink():
+                found[module] = candidate
+                break
+    return found
+
+
+def _read_folder(path: Path, submission: Submission) -> None:
+    folder = path
+    files = _module_files(folder)
+    if not files:  # one wrapping folder, as unzipped archives often have
+        entries = [p for p in folder.iterdir() if not p.name.startswith((".", "__MACOSX"))]
+        if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink():
+            folder = entries[0]
+            files = _module_files(folder)
+    root = path.resolve()
+    for module, file in files.items():
+        relative = file.relative_to(folder)
+        if file.is_symlink() or (file.parent != folder and file.parent.is_symlink()):
+            submission.notes.append(f"{relative} is a symbolic link: ignored (submit the file itself)")
+            continue
+        real = file.resolve()
+        if root not in real.parents:
+            submission.notes.append(f"{relative} lies outside the submission: ignored")
+            continue
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            submission.notes.append(f"{relative} is not a regular file: ignored")
+            continue
+        if info.st_size > MAX_MODULE_BYTES:
+            submission.notes.append(f"{relative} is larger than {MAX_MODULE_BYTES:,} bytes: ignored")
+            continue
+        submission.sources[module] = file.read_bytes()
+
+
+def _read_zip(path: Path, submission: Submission) -> None:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise TargetError(f"{path} is not a readable .zip file ({error})") from None
+    with archive:
+        members: dict[str, zipfile.ZipInfo] = {}
+        for info in archive.infolist():
+            name = PurePosixPath(info.filename)
+            if info.is_dir() or name.is_absolute() or ".." in name.parts or "__MACOSX" in name.parts:
+                continue
+            members[str(name)] = info
+        tops = {PurePosixPath(n).parts[0] for n in members if len(PurePosixPath(n).parts) > 1}
+        for module in modules():
+            candidates = [f"exercises/{module}.py", f"{module}.py"]
+            candidates += [f"{top}/exercises/{module}.py" for top in sorted(tops)] + [f"{top}/{module}.py" for top in sorted(tops)]
+            for candidate in candidates:
+                info = members.get(candidate)
+                if info is None:
+                    continue
+                if stat.S_ISLNK(info.external_attr >> 16):
+                    submission.notes.append(f"{candidate} is a symbolic link: ignored")
+                    break
+                if info.file_size > MAX_MODULE_BYTES:
+                    submission.notes.append(f"{candidate} is larger than {MAX_MODULE_BYTES:,} bytes: ignored")
+                    break
+                with archive.open(info) as handle:
+                    submission.sources[module] = handle.read(MAX_MODULE_BYTES + 1)[:MAX_MODULE_BYTES]
+                break
+
+
+def read_submission(path: Path | str) -> Submission:
+    """The submission at ``path``; raises :class:`TargetError` for a path that is not one."""
+    path = Path(path)
+    if not path.exists():
+        raise TargetError(f"no such submission: {path}")
+    submission = Submission(submission_name(path), path)
+    if path.is_dir():
+        _read_folder(path, submission)
+    elif zipfile.is_zipfile(path):
+        _read_zip(path, submission)
+    else:
+        raise TargetError(f"{path} is neither a folder nor a .zip file")
+    if not submission.sources:
+        submission.notes.append("no exercise modules found (expected exercises/<module>.py or <module>.py)")
+    return submission
+
+
+def _holds_modules(folder: Path) -> bool:
+    if _module_files(folder):
+        return True
+    return any(folder.glob("*.py")) or any((folder / "exercises").glob("*.py"))
+
+
+def expand(paths: list[str | Path]) -> list[Path]:
+    """The submissions named on a command line: each path, or each entry of a class folder.
+
+    Raises :class:`TargetError` for a path that does not exist, a file that is not a zip, an
+    empty class, or two submissions with the same name.
+    """
+    if not paths:
+        raise TargetError("name at least one submission (a folder or a .zip), or a class folder")
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise TargetError(f"no such submission: {path}")
+        if path.is_file():
+            if not zipfile.is_zipfile(path):
+                raise TargetError(f"{path} is neither a folder nor a .zip file")
+            found.append(path)
+            continue
+        if _holds_modules(path):
+            found.append(path)
+            continue
+        entries = sorted(p for p in path.iterdir() if not p.name.startswith((".", "__"))
+                         and (p.is_dir() or (p.is_file() and zipfile.is_zipfile(p))))
+        if entries:
+            found.extend(entries)  # a class folder
+        elif len(paths) > 1:
+            found.append(path)  # an empty submission among others: it scores 0
+        else:
+            raise TargetError(f"{path} is an empty class: it holds no submissions (folders or .zip files) "
+                              "and no exercise modules")
+    names: dict[str, Path] = {}
+    for path in found:
+        name = submission_name(path)
+        if name in names and names[name].resolve() != path.resolve():
+            raise TargetError(f"two submissions are both named '{name}': {names[name]} and {path}")
+        names[name] = path
+    unique = {submission_name(p): p for p in found}
+    return [unique[name] for name in sorted(unique)]
+
+
+def untouched_stub(source: bytes, function: str) -> bool:
+    """Whether ``function`` is still the stub handed out (only ``raise NotImplementedError``) and
+    nothing else at the top of the module rebinds its name — read, never run."""
+    import ast
+
+    from decodelab.commands.check import is_untouched_stub
+
+    text = source.decode("utf-8", "replace")
+    if not is_untouched_stub(text, function):
+        return False
+    bindings = 0
+    for node in ast.parse(text).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == function:
+            bindings += 1
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bindings += any((alias.asname or alias.name).split(".")[0] == function or alias.name == "*" for alias in node.names)
+        elif not isinstance(node, (ast.Expr, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bindings += any(isinstance(n, ast.Name) and n.id == function for n in ast.walk(node))
+    return bindings == 1
+

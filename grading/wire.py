@@ -1,0 +1,418 @@
+"""The wire between the grader and the sandboxed learner process: a safe codec and framing.
+
+Everything that crosses the process boundary is encoded here, in both directions, into a
+structure of plain values — ``None``, ``bool``, ``int``, ``float``, ``complex``, ``str``,
+``bytes``, lists, tuples, dicts — and pickled. It is read back by :class:`SafeUnpickler`, whose
+``find_class`` allows nothing but ``complex``: no object of any other class can be built, and no
+function called, whatever the bytes say. Nothing from the learner's side is ever unpickled as
+an arbitrary object.
+
+Everything else travels as a *tag*, a dict with the key :data:`TAG`:
+
+- ``tensor``: dtype name, shape, strides, offset, ``requires_grad``, device and the raw bytes
+  (a dense tensor keeps its strides; a view of a larger storage is copied first);
+- ``size`` / ``dtype`` / ``device``: ``torch.Size``, ``torch.dtype``, ``torch.device``;
+- ``generator``: a ``torch.Generator`` as its device and state (the receiver builds its own);
+- ``ndarray`` / ``npscalar``: numpy values, rebuilt as numpy values;
+- ``namedtuple``: e.g. the result of ``torch.topk``, rebuilt with the same field names;
+- ``mapping``: ``BatchEncoding`` and ``ModelOutput`` of transformers, rebuilt as that class
+  when the receiver allows it, else as a dict;
+- ``handle``: something the receiver must resolve itself (the backend's model, tokenizer or
+  a parameter; a grader-side object the learner may only use remotely) — see ``handles`` and
+  ``resolve`` of :func:`dumps` / :func:`loads`;
+- ``opaque``: anything else, as its type name and a short ``repr`` — the receiver gets an
+  :class:`Opaque` stand-in that can be described in feedback but does nothing;
+- ``dict`` / ``set`` / ``sequence``: containers that plain pickling would not keep apart.
+
+Frames on a socket: an 8-byte big-endian length, then the payload; a reader gives up past a
+deadline or a size limit (:class:`WireError`).
+"""
+from __future__ import annotations
+
+import io
+import keyword
+import pickle
+import re
+import select
+import socket
+import struct
+import time
+from typing import Any, Callable
+
+import torch
+
+TAG = "__decodelab__"
+HEADER = struct.Struct(">Q")
+MAX_REPR = 200
+
+Handles = Callable[[Any], "dict | None"]
+Resolve = Callable[[dict], Any]
+
+
+class WireError(RuntimeError):
+    """The other side sent nothing in time, too much, or something undecodable."""
+
+
+class Opaque:
+    """Stand-in for a value of a type that cannot cross the wire (its repr only)."""
+
+    type_name = "object"
+
+    def __init__(self, text: str):
+        self._text = text
+
+    def __repr__(self) -> str:
+        return self._text
+
+
+def _identifier(text: str, default: str = "Value") -> str:
+    name = re.sub(r"\W", "_", str(text))[:60] or default
+    if name[0].isdigit() or keyword.iskeyword(name):
+        name = "_" + name
+    return name
+
+
+def opaque(type_name: str, text: str) -> Opaque:
+    """An :class:`Opaque` whose class is named like the original type, for readable feedback."""
+    cls = type(_identifier(type_name.rsplit(".", 1)[-1]), (Opaque,), {"type_name": type_name})
+    return cls(text)
+
+
+def short_repr(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception as error:  # a learner's __repr__ may raise
+        text = f"<{type(value).__name__} whose repr raised {type(error).__name__}>"
+    return text if len(text) <= MAX_REPR else text[: MAX_REPR - 3] + "..."
+
+
+def tensor_to_plain(tensor: torch.Tensor) -> dict:
+    """A tensor as raw bytes plus what it takes to rebuild it (strides kept when dense)."""
+    if tensor.layout != torch.strided or tensor.is_quantized or tensor.device.type == "meta":
+        return {TAG: "opaque", "type": "torch.Tensor", "repr": f"<{tensor.layout} tensor {tuple(tensor.shape)}>"}
+    data = tensor.detach()
+    if data.device.type != "cpu":
+        data = data.cpu()
+    storage_bytes = data.untyped_storage().nbytes()
+    dense = data.numel() * data.element_size() == storage_bytes and data.storage_offset() == 0
+    if not data.is_contiguous() and not dense:
+        data = data.contiguous()
+    if data.is_contiguous():
+        raw, stride, offset = data.reshape(-1), None, 0
+    else:  # a dense permutation (a transpose...): send its storage, keep its strides
+        raw = torch.empty(0, dtype=data.dtype).set_(data.untyped_storage(), 0, (data.untyped_storage().nbytes() // data.element_size(),))
+        stride, offset = list(data.stride()), data.storage_offset()
+    payload = raw.view(torch.uint8).numpy().tobytes() if raw.numel() else b""
+    return {TAG: "tensor", "dtype": str(data.dtype).replace("torch.", ""), "shape": list(data.shape),
+            "stride": stride, "offset": offset, "data": payload,
+            "requires_grad": bool(tensor.requires_grad), "device": str(tensor.device)}
+
+
+def _dtype(name: Any) -> torch.dtype:
+    value = getattr(torch, str(name), None)
+    if not isinstance(value, torch.dtype):
+        raise WireError(f"unknown dtype {name!r}")
+    return value
+
+
+def tensor_from_plain(value: dict) -> torch.Tensor:
+    dtype = _dtype(value.get("dtype"))
+    shape = [int(v) for v in value.get("shape", [])]
+    data = value.get("data", b"")
+    if not isinstance(data, (bytes, bytearray)):
+        raise WireError("tensor data must be bytes")
+    try:
+        if len(data):
+            flat = torch.frombuffer(bytearray(data), dtype=torch.uint8).view(dtype)
+        else:
+            flat = torch.empty(0, dtype=dtype)
+        if value.get("stride") is None:
+            tensor = flat.reshape(shape)
+        else:
+            tensor = torch.as_strided(flat, shape, [int(v) for v in value["stride"]], int(value.get("offset", 0)))
+        if value.get("requires_grad") and (tensor.is_floating_point() or tensor.is_complex()):
+            tensor.requires_grad_(True)
+        device = str(value.get("device", "cpu"))
+        if device != "cpu":
+            try:
+                tensor = tensor.to(torch.device(device))
+            except (RuntimeError, ValueError):
+                pass
+        return tensor
+    except (RuntimeError, ValueError, TypeError) as error:
+        raise WireError(f"a tensor that cannot be rebuilt ({error})") from None
+
+
+def _type_name(value: Any) -> str:
+    cls = type(value)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def to_plain(value: Any, handles: Handles | None = None, depth: int = 0) -> Any:
+    """``value`` as a structure of plain values and tags (see the module docstring)."""
+    if depth > 40:
+        return {TAG: "opaque", "type": "nesting", "repr": "<nested too deeply>"}
+    if value is None or isinstance(value, (bool, str, bytes)):
+        return value
+    if type(value) in (int, float, complex):
+        return value
+    if isinstance(value, torch.dtype):
+        return {TAG: "dtype", "name": str(value).replace("torch.", "")}
+    if isinstance(value, torch.device):
+        return {TAG: "device", "name": str(value)}
+    if isinstance(value, torch.Size):
+        return {TAG: "size", "items": [int(v) for v in value]}
+    if handles is not None:
+        handle = handles(value)
+        if handle is not None:
+            return handle
+    if isinstance(value, torch.Tensor):
+        return tensor_to_plain(value)
+    if isinstance(value, torch.Generator):
+        return {TAG: "generator", "device": str(value.device), "state": tensor_to_plain(value.get_state())}
+    fields = getattr(value, "_fields", None) or getattr(type(value), "__match_args__", None)
+    if isinstance(value, tuple) and fields and type(value) is not tuple:  # namedtuple, torch.return_types
+        return {
+            TAG: "namedtuple", "type": _type_name(value), "fields": [str(f) for f in fields],
+            "items": [to_plain(item, handles, depth + 1) for item in value],
+        }
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [to_plain(item, handles, depth + 1) for item in value]
+        if type(value) in (list, tuple, set, frozenset):
+            return type(value)(items) if not isinstance(value, (set, frozenset)) else {TAG: "set", "frozen": isinstance(value, frozenset), "items": items}
+        return {TAG: "sequence", "type": _type_name(value), "kind": "list" if isinstance(value, list) else "tuple", "items": items}
+    if isinstance(value, dict):
+        items = [(to_plain(k, handles, depth + 1), to_plain(v, handles, depth + 1)) for k, v in value.items()]
+        if type(value) is dict and TAG not in value and all(isinstance(k, (str, int)) for k, _ in items):
+            return dict(items)
+        kind = "mapping" if type(value) is not dict else "dict"
+        return {TAG: kind, "type": _type_name(value), "items": items}
+    if hasattr(value, "keys") and hasattr(value, "__getitem__") and type(value).__module__.startswith("transformers"):
+        try:  # BatchEncoding is a UserDict, not a dict
+            items = [(k, to_plain(value[k], handles, depth + 1)) for k in value.keys()]
+            return {TAG: "mapping", "type": _type_name(value), "items": items}
+        except Exception:
+            pass
+    if isinstance(value, int):  # bool/int subclasses (IntEnum...)
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    numpy_value = _numpy_to_plain(value)
+    if numpy_value is not None:
+        return numpy_value
+    if isinstance(value, slice):
+        return {TAG: "slice", "items": [to_plain(value.start), to_plain(value.stop), to_plain(value.step)]}
+    if isinstance(value, range):
+        return {TAG: "range", "items": [value.start, value.stop, value.step]}
+    if value is Ellipsis:
+        return {TAG: "ellipsis"}
+    return {TAG: "opaque", "type": _type_name(value), "repr": short_repr(value)}
+
+
+def _numpy_to_plain(value: Any) -> dict | None:
+    module = type(value).__module__
+    if not module.startswith("numpy"):
+        return None
+    import numpy
+
+    if isinstance(value, numpy.ndarray):
+        try:
+            return {TAG: "ndarray", "dtype": str(value.dtype), "tensor": tensor_to_plain(torch.from_numpy(numpy.ascontiguousarray(value)))}
+        except TypeError:
+            return {TAG: "opaque", "type": _type_name(value), "repr": short_repr(value)}
+    if isinstance(value, numpy.generic) and value.dtype.kind in "biufc":
+        return {TAG: "npscalar", "dtype": str(value.dtype), "value": value.item()}
+    return None
+
+
+MappingFactory = Callable[[str, dict], Any]
+
+
+def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFactory | None = None) -> Any:
+    """Rebuild what :func:`to_plain` wrote. ``resolve`` turns ``handle`` tags into objects."""
+    if isinstance(value, list):
+        return [from_plain(v, resolve, mapping) for v in value]
+    if isinstance(value, tuple):
+        return tuple(from_plain(v, resolve, mapping) for v in value)
+    if not isinstance(value, dict):
+        return value
+    tag = value.get(TAG)
+    if tag is None:
+        return {k: from_plain(v, resolve, mapping) for k, v in value.items()}
+    items = value.get("items")
+    if tag == "dict":
+        return {from_plain(k, resolve, mapping): from_plain(v, resolve, mapping) for k, v in items}
+    if tag == "mapping":
+        data = {from_plain(k, resolve, mapping): from_plain(v, resolve, mapping) for k, v in items}
+        return mapping(str(value.get("type")), data) if mapping else data
+    if tag == "set":
+        rebuilt = {from_plain(v, resolve, mapping) for v in items}
+        return frozenset(rebuilt) if value.get("frozen") else rebuilt
+    if tag == "sequence":
+        rebuilt = [from_plain(v, resolve, mapping) for v in items]
+        return rebuilt if value.get("kind") == "list" else tuple(rebuilt)
+    if tag == "namedtuple":
+        return _namedtuple(str(value.get("type")), value.get("fields") or [], [from_plain(v, resolve, mapping) for v in items])
+    if tag == "tensor":
+        return tensor_from_plain(value)
+    if tag == "dtype":
+        return _dtype(value.get("name"))
+    if tag == "device":
+        try:
+            return torch.device(str(value.get("name")))
+        except (RuntimeError, ValueError):
+            return torch.device("cpu")
+    if tag == "size":
+        return torch.Size([int(v) for v in items])
+    if tag == "generator":
+        generator = torch.Generator(device=torch.device(str(value["device"])))
+        try:
+            generator.set_state(from_plain(value["state"]))
+        except (RuntimeError, TypeError, ValueError):
+            raise WireError("a generator state that cannot be restored") from None
+        return generator
+    if tag == "ndarray":
+        import numpy
+
+        return from_plain(value["tensor"]).detach().numpy().astype(numpy.dtype(_numeric_dtype(value["dtype"])), copy=False)
+    if tag == "npscalar":
+        import numpy
+
+        return numpy.dtype(_numeric_dtype(value["dtype"])).type(value["value"])
+    if tag == "slice":
+        return slice(*[from_plain(v) for v in items])
+    if tag == "range":
+        return range(*[int(v) for v in items])
+    if tag == "ellipsis":
+        return Ellipsis
+    if tag == "opaque":
+        return opaque(str(value.get("type", "object")), str(value.get("repr", "")))
+    if tag == "handle" and resolve is not None:
+        return resolve(value)
+    return opaque(f"unknown.{_identifier(str(tag))}", f"<{tag}>")
+
+
+_NUMERIC = re.compile(r"^(bool|u?int(8|16|32|64)|float(16|32|64)|complex(64|128))$")
+
+
+def _numeric_dtype(name: str) -> str:
+    if not _NUMERIC.match(str(name)):
+        raise WireError(f"refusing numpy dtype {name!r}")
+    return str(name)
+
+
+def _namedtuple(type_name: str, fields: list, items: list) -> Any:
+    module, _, name = type_name.rpartition(".")
+    if module == "torch.return_types":
+        cls = getattr(torch.return_types, name, None)
+        if cls is not None:
+            try:
+                return cls(items)
+            except Exception:
+                pass
+    from collections import namedtuple
+
+    names = [_identifier(f, f"field{i}") for i, f in enumerate(fields)]
+    if len(set(names)) != len(names) or len(names) != len(items):
+        return tuple(items)
+    return namedtuple(_identifier(name, "Result"), names, rename=True)(*items)
+
+
+class SafeUnpickler(pickle.Unpickler):
+    """Builds plain values only: every class lookup but ``complex`` is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("builtins", "complex"):
+            return complex
+        raise pickle.UnpicklingError(f"refusing to build {module}.{name}")
+
+    def persistent_load(self, pid: Any) -> Any:
+        raise pickle.UnpicklingError("refusing a persistent id")
+
+
+def dumps(value: Any, handles: Handles | None = None) -> bytes:
+    return pickle.dumps(to_plain(value, handles), protocol=5)
+
+
+def loads(data: bytes, resolve: Resolve | None = None, mapping: MappingFactory | None = None) -> Any:
+    """Decode bytes from :func:`dumps` with :class:`SafeUnpickler`."""
+    try:
+        plain = SafeUnpickler(io.BytesIO(data)).load()
+    except Exception as error:
+        raise WireError(f"undecodable message ({type(error).__name__}: {str(error)[:200]})") from None
+    try:
+        return from_plain(plain, resolve, mapping)
+    except WireError:
+        raise
+    except Exception as error:
+        raise WireError(f"a message that cannot be rebuilt ({type(error).__name__}: {str(error)[:200]})") from None
+
+
+def send(sock: socket.socket, value: Any, handles: Handles | None = None, fds: list[int] | None = None,
+         plain: bool = False) -> None:
+    """Encode ``value`` and write it as one frame (with file descriptors attached, if any).
+    ``plain``: ``value`` is already made of plain values and tags (:func:`to_plain`)."""
+    payload = pickle.dumps(value, protocol=5) if plain else dumps(value, handles)
+    frame = HEADER.pack(len(payload)) + payload
+    if fds:
+        socket.send_fds(sock, [frame[: HEADER.size]], fds)
+        sock.sendall(frame[HEADER.size:])
+    else:
+        sock.sendall(frame)
+
+
+def _read_exactly(sock: socket.socket, size: int, deadline: float | None, fds: list[int] | None = None) -> bytes:
+    chunks = []
+    remaining = size
+    while remaining:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([sock], [], [], left)
+            if not ready:
+                raise TimeoutError
+        if fds is not None:
+            data, received, _, _ = socket.recv_fds(sock, remaining, 4)
+            fds.extend(received)
+            fds = None
+        else:
+            data = sock.recv(min(remaining, 1 << 20))
+        if not data:
+            raise EOFError
+        chunks.append(data)
+        remaining -= len(data)
+    return b"".join(chunks)
+
+
+def receive_bytes(sock: socket.socket, deadline: float | None = None, limit: int = 1 << 30, fds: list[int] | None = None) -> bytes:
+    """One frame's payload. Raises ``TimeoutError``, ``EOFError`` or :class:`WireError`.
+
+    The peers take turns (a request, then its answer), so a frame never shares a read with the
+    next one: the first read takes up to 64 KiB, which is most often the whole frame.
+    """
+    if fds is not None:
+        (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size, deadline, fds))
+        head = b""
+    else:
+        head = _read_exactly(sock, 1, deadline)
+        try:
+            head += sock.recv(1 << 16, socket.MSG_DONTWAIT)
+        except (BlockingIOError, InterruptedError):
+            pass
+        if len(head) < HEADER.size:
+            head += _read_exactly(sock, HEADER.size - len(head), deadline)
+        (size,) = HEADER.unpack(head[: HEADER.size])
+        head = head[HEADER.size:]
+    if size > limit:
+        raise WireError(f"a message of {size} bytes is over the limit of {limit} bytes")
+    if len(head) > size:
+        raise WireError("the other side sent a second message without waiting for an answer")
+    if len(head) == size:
+        return head
+    return head + _read_exactly(sock, size - len(head), deadline)
+
+
+def receive(sock: socket.socket, deadline: float | None = None, limit: int = 1 << 30,
+            resolve: Resolve | None = None, mapping: MappingFactory | None = None, fds: list[int] | None = None) -> Any:
+    return loads(receive_bytes(sock, deadline, limit, fds), resolve, mapping)

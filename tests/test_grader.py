@@ -1,0 +1,477 @@
+"""The grader: wire format, submissions, reports, the isolated target, and ``decodelab grade``.
+
+The hostile submissions have their own file (test_hostile.py); this one checks that honest
+code is graded exactly as it would be in-process — generator states, in-place changes, a test
+that edits the model's weights or watches its forward passes — and the command's contract.
+"""
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+import torch
+
+from grading import reports, wire
+from grading.catalogue import EXERCISES
+from grading.submission import expand, read_submission, untouched_stub
+from grading.target import FolderTarget, TargetError, load_target
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tiny_available() -> bool:
+    from reference.backends import tiny_status
+
+    return tiny_status()[0]
+
+
+needs_tiny = pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
+
+
+# --------------------------------------------------------------------------------------------
+# The wire
+
+
+@pytest.mark.parametrize("value", [
+    torch.randn(3, 4), torch.randn(4, 3).T, torch.randn(10)[2:5], torch.arange(6).view(2, 3),
+    torch.tensor([True, False]), torch.zeros(0, 5), torch.randn(2, 2).to(torch.bfloat16),
+])
+def test_tensors_cross_the_wire_with_dtype_shape_and_strides(value):
+    back = wire.loads(wire.dumps(value))
+    assert isinstance(back, torch.Tensor) and back.dtype == value.dtype and back.shape == value.shape, \
+        f"loads(dumps({wire.short_repr(value)})) gave {wire.short_repr(back)}"
+    assert torch.equal(back, value), f"values changed: {back} vs {value}"
+    assert back.stride() in (value.stride(), value.contiguous().stride()), f"strides {back.stride()} vs {value.stride()}"
+
+
+def test_plain_values_and_torch_objects_cross_the_wire():
+    value = {"a": [1, 2.5, "x", b"y", None, (1, 2), {3, 4}], 7: complex(1, 2), "size": torch.Size([2, 3]),
+             "dtype": torch.float16, "device": torch.device("cpu"), "slice": slice(1, None, 2),
+             "__decodelab__": "a learner's own key", "topk": torch.topk(torch.tensor([3.0, 1.0, 2.0]), 2)}
+    back = wire.loads(wire.dumps(value))
+    assert back["a"] == value["a"] and back[7] == value[7] and back["size"] == value["size"]
+    assert back["dtype"] is torch.float16 and back["slice"] == value["slice"]
+    assert back["__decodelab__"] == "a learner's own key"
+    assert type(back["topk"]).__name__ == "topk" and torch.equal(back["topk"].indices, torch.tensor([0, 2]))
+
+
+def test_a_generator_crosses_the_wire_as_its_state():
+    generator = torch.Generator().manual_seed(7)
+    generator.manual_seed(7)
+    back = wire.loads(wire.dumps(generator))
+    assert torch.equal(torch.randn(5, generator=back), torch.randn(5, generator=generator)), \
+        "the rebuilt generator draws other numbers than the original"
+
+
+def test_the_decoder_refuses_to_build_any_object():
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("echo pwned",))
+
+    for payload in (pickle.dumps(Evil()), pickle.dumps(io.BytesIO(b"x")), b"not a pickle"):
+        with pytest.raises(wire.WireError):
+            wire.loads(payload)
+
+
+def test_an_unknown_object_becomes_an_opaque_description():
+    class Odd:
+        def __repr__(self):
+            return "<an odd result>"
+
+    back = wire.loads(wire.dumps(Odd()))
+    assert isinstance(back, wire.Opaque) and repr(back) == "<an odd result>" and type(back).__name__ == "Odd"
+
+
+# --------------------------------------------------------------------------------------------
+# Submissions
+
+
+def _solution(module: str = "distributions") -> str:
+    return (ROOT / "solutions" / f"{module}.py").read_text()
+
+
+def test_a_folder_submission_is_read_at_top_level_or_under_exercises(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "distributions.py").write_text(_solution())
+    (tmp_path / "b" / "exercises").mkdir(parents=True)
+    (tmp_path / "b" / "exercises" / "distributions.py").write_text(_solution())
+    (tmp_path / "c" / "wrapped" / "exercises").mkdir(parents=True)
+    (tmp_path / "c" / "wrapped" / "exercises" / "distributions.py").write_text(_solution())
+    for name in "abc":
+        submission = read_submission(tmp_path / name)
+        assert submission.name == name and set(submission.sources) == {"distributions"}, \
+            f"{name}: found {sorted(submission.sources)}"
+
+
+def test_a_zip_submission_is_read_without_extracting_anything_else(tmp_path):
+    path = tmp_path / "alice.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("alice/exercises/distributions.py", _solution())
+        archive.writestr("alice/notes.txt", "ignored")
+        archive.writestr("../escape.py", "ignored")
+    submission = read_submission(path)
+    assert submission.name == "alice" and submission.sources["distributions"] == _solution().encode()
+    assert not (tmp_path / "escape.py").exists()
+
+
+def test_a_symbolic_link_is_never_followed(tmp_path):
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "distributions.py").symlink_to(ROOT / "solutions" / "distributions.py")
+    submission = read_submission(tmp_path / "s")
+    assert "distributions" not in submission.sources
+    assert any("symbolic link" in note for note in submission.notes), submission.notes
+
+
+def test_a_class_folder_expands_and_bad_arguments_say_why(tmp_path):
+    for name in ("bob", "alice"):
+        (tmp_path / "class" / name).mkdir(parents=True)
+        (tmp_path / "class" / name / "distributions.py").write_text(_solution())
+    (tmp_path / "class" / "README.txt").write_text("not a submission")
+    assert [p.name for p in expand([tmp_path / "class"])] == ["alice", "bob"]
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "text.zip").write_text("not a zip")
+    cases = {str(tmp_path / "missing"): "no such submission", str(tmp_path / "empty"): "empty class",
+             str(tmp_path / "text.zip"): "neither a folder nor a .zip"}
+    for argument, says in cases.items():
+        with pytest.raises(TargetError, match=says):
+            expand([argument])
+    (tmp_path / "other" / "alice").mkdir(parents=True)
+    with pytest.raises(TargetError, match="both named 'alice'"):
+        expand([tmp_path / "class" / "alice", tmp_path / "other" / "alice"])
+
+
+def test_untouched_stubs_are_recognised_without_running_them():
+    stub = (ROOT / "exercises" / "distributions.py").read_bytes()
+    assert untouched_stub(stub, "softmax_with_temperature")
+    assert not untouched_stub(_solution().encode(), "softmax_with_temperature")
+    rebound = stub + b"\nsoftmax_with_temperature = lambda logits, temperature: logits\n"
+    assert not untouched_stub(rebound, "softmax_with_temperature"), "a later rebinding was missed"
+
+
+def test_a_path_target_is_isolated_unless_marked_trusted(tmp_path):
+    from grading.isolation import IsolatedTarget
+
+    (tmp_path / "distributions.py").write_text(_solution())
+    assert isinstance(load_target(str(tmp_path)), IsolatedTarget)
+    assert isinstance(load_target(f"isolated:{tmp_path}"), IsolatedTarget)
+    assert isinstance(load_target(f"trusted:{tmp_path}"), FolderTarget)
+
+
+# --------------------------------------------------------------------------------------------
+# Reports
+
+
+def _tests(statuses: list[str], exercise: str = "temperature") -> list[dict]:
+    return [{"name": f"test_{i}", "exercise": exercise, "score": 1.0 if s == "passed" else 0.0, "max_score": 1.0,
+             "status": s, "message": "" if s == "passed" else "<script>alert(1)</script> wrong", "duration": 0.1}
+            for i, s in enumerate(statuses)]
+
+
+def test_results_follow_gradescopes_format_and_record_the_backend():
+    results = reports.results_document("alice", _tests(["passed", "wrong"]), {"backend": "tiny", "suites": ["hidden"]})
+    assert results["score"] == 1 and results["max_score"] == 2
+    assert {"score", "max_score", "execution_time", "output", "tests"} <= set(results)
+    assert results["extra_data"]["backend"] == "tiny"
+    assert [t["status"] for t in results["tests"]] == ["passed", "failed"]
+    for test in results["tests"]:
+        assert {"name", "score", "max_score", "status", "output", "visibility"} <= set(test)
+
+
+def test_a_summary_never_claims_all_tests_passed_after_public_tests_only():
+    public = reports.results_document("a", _tests(["passed", "passed"]), {"backend": "tiny", "suites": ["public"]})
+    hidden = reports.results_document("a", _tests(["passed", "passed"]), {"backend": "tiny", "suites": ["hidden"]})
+    assert "All" not in public["output"] and "not a grade" in public["output"], public["output"]
+    assert "All 2 hidden tests passed" in hidden["output"], hidden["output"]
+
+
+def test_feedback_is_escaped_and_names_each_exercise_state():
+    tests = _tests(["passed", "wrong"]) + _tests(["not_started"], "top_p") + _tests(["passed"], "greedy")
+    page = reports.feedback_page(reports.results_document("a", tests, {"backend": "tiny", "suites": ["hidden"]}))
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    for state in ("failed", "not started", "passed"):
+        assert f">{state} ·" in page, f"no exercise shown as {state}"
+    assert EXERCISES[[e.key for e in EXERCISES].index("temperature")].hints[0] in page, "the hints are missing"
+
+
+def test_gradebook_has_a_column_per_exercise_in_course_order(tmp_path):
+    for name, statuses in (("b", ["passed"]), ("a", ["wrong"])):
+        tests = _tests(statuses, "top_p") + _tests(statuses, "temperature")
+        reports.write_submission(tmp_path, reports.results_document(name, tests, {"backend": "tiny"}))
+    rows = reports.write_gradebook(tmp_path).read_text().splitlines()
+    assert rows[0].startswith("submission,temperature,top_p,total"), rows[0]
+    assert [row.split(",")[0] for row in rows[1:]] == ["a", "b"]
+
+
+# --------------------------------------------------------------------------------------------
+# One submission's process, against in-process results
+
+
+LEARNER = b'''
+import torch
+
+def draw(probs, generator):
+    return torch.multinomial(probs, 3, replacement=True, generator=generator)
+
+def scale_in_place(values):
+    values.mul_(2)
+    return None
+
+def norm_weight(model):
+    return model.model.norm.weight.detach().clone()
+
+def forward_twice(model, ids):
+    with torch.no_grad():
+        first = model(input_ids=ids, use_cache=True)
+        second = model(input_ids=ids[:, -1:], past_key_values=first.past_key_values, use_cache=True)
+    return second.logits[:, -1, :]
+
+def picky(x):
+    class TemperatureError(ValueError):
+        pass
+    raise TemperatureError("temperature must be > 0")
+
+def leave():
+    import sys
+    sys.exit(3)
+
+def spin():
+    while True:
+        pass
+
+def call_back(spy, x):
+    return spy(x) + 1
+'''
+
+
+@pytest.fixture(scope="module")
+def session():
+    from grading.isolation import LearnerServer, Session, register_backend
+    from grading.limits import Limits
+    from reference.backends import load_backend
+
+    backend = load_backend("tiny")
+    register_backend("tiny", backend)
+    server = LearnerServer(["tiny"], limits=Limits(call_seconds=2)).start()
+    server.wait_ready()
+    session = Session(server, {"distributions": LEARNER}, label="test")
+    yield session, backend
+    session.close()
+    server.close()
+
+
+@needs_tiny
+def test_the_judges_generator_advances_as_if_the_learner_had_used_it(session):
+    learner, _ = session
+    probs = torch.tensor([[0.2, 0.3, 0.5]])
+    mine, theirs = torch.Generator().manual_seed(3), torch.Generator().manual_seed(3)
+    expected = torch.multinomial(probs, 3, replacement=True, generator=mine)
+    got = learner.call("distributions", "draw", (probs, theirs), {})
+    assert torch.equal(got, expected), f"draw gave {got}, expected {expected}"
+    assert torch.equal(theirs.get_state(), mine.get_state()), "the grader's generator did not advance"
+
+
+@needs_tiny
+def test_an_in_place_change_to_an_argument_is_seen_here(session):
+    learner, _ = session
+    values = torch.ones(3)
+    learner.call("distributions", "scale_in_place", (values,), {})
+    assert torch.equal(values, torch.full((3,), 2.0)), f"values are {values} after the learner doubled them"
+
+
+@needs_tiny
+def test_weights_a_test_edits_are_the_weights_the_learner_sees(session):
+    learner, backend = session
+    weight = backend.model.model.norm.weight
+    saved = weight.detach().clone()
+    try:
+        with torch.no_grad():
+            weight.mul_(3)
+        got = learner.call("distributions", "norm_weight", (backend.model,), {})
+        assert torch.equal(got, weight.detach()), "the learner's model did not follow the edited weight"
+    finally:
+        with torch.no_grad():
+            weight.copy_(saved)
+    got = learner.call("distributions", "norm_weight", (backend.model,), {})
+    assert torch.equal(got, saved), "the learner's model did not follow the restored weight"
+
+
+@needs_tiny
+def test_a_watched_model_runs_here_so_hooks_see_the_learners_passes(session):
+    learner, backend = session
+    seen = []
+    decoder = backend.model.get_decoder()
+    handle = decoder.register_forward_pre_hook(
+        lambda module, args, kwargs: seen.append((kwargs["input_ids"].shape[1], torch.is_grad_enabled())),
+        with_kwargs=True)
+    ids = backend.encode("The capital of Japan is")
+    try:
+        got = learner.call("distributions", "forward_twice", (backend.model, ids), {})
+    finally:
+        handle.remove()
+    assert seen == [(ids.shape[1], False), (1, False)], f"the hook saw {seen}"
+    with torch.no_grad():
+        first = backend.model(input_ids=ids, use_cache=True)
+        expected = backend.model(input_ids=ids[:, -1:], past_key_values=first.past_key_values, use_cache=True).logits[:, -1]
+    torch.testing.assert_close(got, expected)
+
+
+@needs_tiny
+def test_a_spy_object_is_called_back_here(session):
+    learner, _ = session
+
+    class Spy:
+        def __init__(self):
+            self.calls = 0
+
+        def __call__(self, x):
+            self.calls += 1
+            return x * 10
+
+    spy = Spy()
+    assert learner.call("distributions", "call_back", (spy, 4), {}) == 41 and spy.calls == 1
+
+
+@needs_tiny
+def test_learner_errors_arrive_as_their_builtin_class_with_feedback(session):
+    learner, _ = session
+    with pytest.raises(ValueError, match="temperature must be > 0") as raised:
+        learner.call("distributions", "picky", (1,), {})
+    assert "exercises/distributions.py" in raised.value.decodelab_feedback
+    from grading.isolation import LearnerFailure
+
+    with pytest.raises(Exception, match=r"sys.exit\(3\)"):
+        learner.call("distributions", "leave", (), {})
+    learner.begin_test()
+    with pytest.raises(LearnerFailure, match="time limit"):
+        learner.call("distributions", "spin", (), {})
+    learner.begin_test()
+    assert learner.call("distributions", "scale_in_place", (torch.ones(1),), {}) is None, \
+        "a fresh process should serve calls after a time-out"
+
+
+# --------------------------------------------------------------------------------------------
+# decodelab grade
+
+
+def _class(base: Path) -> list[Path]:
+    (base / "honest").mkdir(parents=True)
+    (base / "honest" / "distributions.py").write_text(_solution())
+    (base / "stub" / "exercises").mkdir(parents=True)
+    shutil.copy(ROOT / "exercises" / "distributions.py", base / "stub" / "exercises" / "distributions.py")
+    noisy = _solution() + '''
+
+import sys as _sys
+import warnings as _warnings
+_quiet_softmax = softmax_with_temperature
+
+
+def softmax_with_temperature(logits, temperature):
+    _warnings.warn("a harmless warning", DeprecationWarning)
+    _warnings.warn("another one", UserWarning)
+    print("debug output", file=_sys.stderr)
+    return _quiet_softmax(logits, temperature)
+'''
+    with zipfile.ZipFile(base / "noisy.zip", "w") as archive:
+        archive.writestr("noisy/distributions.py", noisy)
+    return [base / "honest", base / "stub", base / "noisy.zip"]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    from grading.grader import GradeOptions, grade_class
+
+    base = tmp_path_factory.mktemp("grade")
+    submissions = _class(base / "class")
+    options = GradeOptions(backend="tiny", exercises=("temperature",))
+    first = grade_class(submissions, base / "out", options, workers=2)
+    stamp = {p: p.stat().st_mtime_ns for p in (base / "out").glob("*/results.json")}
+    resumed = grade_class(submissions, base / "out", options, workers=2, resume=True)
+    again = grade_class(submissions, base / "again", options, workers=1)
+    return {"first": first, "resumed": resumed, "again": again, "out": base / "out", "stamp": stamp}
+
+
+@needs_tiny
+def test_grade_scores_a_class_and_writes_the_gradebook(graded):
+    scores = {name: results["score"] for name, results in graded["first"].results.items()}
+    assert scores == {"honest": 10, "stub": 0, "noisy": 10}, scores
+    stub = graded["first"].results["stub"]
+    assert all("not started" in t["output"] for t in stub["tests"]), stub["tests"][0]["output"]
+    rows = (graded["out"] / "grades.csv").read_text().splitlines()
+    assert rows[0].startswith("submission,temperature,total") and len(rows) == 4, rows
+
+
+@needs_tiny
+def test_warnings_and_printed_output_of_correct_code_cost_nothing(graded):
+    noisy = graded["first"].results["noisy"]
+    assert noisy["score"] == noisy["max_score"], [t["output"] for t in noisy["tests"] if t["output"]][:2]
+
+
+@needs_tiny
+def test_resume_skips_what_was_graded_and_keeps_it(graded):
+    assert sorted(graded["resumed"].skipped) == ["honest", "noisy", "stub"] and not graded["resumed"].graded
+    for path, stamp in graded["stamp"].items():
+        assert path.stat().st_mtime_ns == stamp, f"{path} was rewritten by --resume"
+
+
+@needs_tiny
+def test_grading_twice_gives_the_same_tests_in_the_same_order(graded):
+    for name in ("honest", "stub", "noisy"):
+        first = [(t["name"], t["score"]) for t in graded["first"].results[name]["tests"]]
+        again = [(t["name"], t["score"]) for t in graded["again"].results[name]["tests"]]
+        assert first == again, f"{name}: the second run differs"
+
+
+def test_grade_rejects_bad_arguments_with_one_sentence(tmp_path, capsys):
+    from decodelab.cli import main
+
+    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / "empty").mkdir()
+    for argument in (tmp_path / "missing", tmp_path / "notes.txt", tmp_path / "empty"):
+        assert main(["grade", str(argument), "--out", str(tmp_path / "out")]) == 2
+        error = capsys.readouterr().err.strip().splitlines()
+        assert len(error) == 1 and error[0].startswith("decodelab grade: "), error
+    assert main(["grade", str(tmp_path / "empty"), "--out", str(tmp_path / "o"), "--exercises", "nope"]) == 2
+
+
+@needs_tiny
+def test_results_are_written_even_when_a_grading_worker_dies(tmp_path):
+    """Kill the judge server while it grades: that submission's results.json says the grader
+    broke (every test there, scored 0 as not graded), and the next submission is graded."""
+    import signal
+    import threading
+
+    from grading.grader import GradeOptions, grade_class
+
+    for name in ("a_first", "b_second"):
+        (tmp_path / "class" / name).mkdir(parents=True)
+        (tmp_path / "class" / name / "distributions.py").write_text(_solution())
+    killed = []
+
+    def kill_the_judge(event: str, name: str) -> None:
+        if event == "start" and name == "a_first":
+            def later() -> None:
+                for entry in os.listdir("/proc"):
+                    try:
+                        command = Path(f"/proc/{entry}/cmdline").read_bytes()
+                    except OSError:
+                        continue
+                    if b"grading.grader\x00serve" in command:
+                        status = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                        if int(status[1]) == os.getpid():
+                            os.kill(int(entry), signal.SIGKILL)
+                            killed.append(int(entry))
+            threading.Timer(0.2, later).start()
+
+    outcome = grade_class([tmp_path / "class"], tmp_path / "out", GradeOptions(backend="tiny", exercises=("temperature",)),
+                          workers=1, progress=kill_the_judge)
+    assert killed, "the test could not find the judge server to kill"
+    broken = reports.read_results(tmp_path / "out" / "a_first" / "results.json")
+    assert broken is not None and broken["extra_data"]["grader_error"], "no results.json saying the grader broke"
+    assert broken["tests"] and all(t["score"] == 0 for t in broken["tests"]), "the planned tests are missing"
+    assert outcome.failed == ["a_first"] and outcome.results["b_second"]["score"] == 10, \
+        f"failed {outcome.failed}; b_second scored {outcome.results['b_second']['score']}"

@@ -1,0 +1,110 @@
+"""The Gradescope bundle: built by ``decodelab gradescope build``, run like Gradescope runs it.
+
+A temporary root stands in for ``/autograder`` (``$DECODELAB_GRADESCOPE_ROOT``): the zip is
+unpacked into ``source/``, ``run_autograder`` copied next to it, the learner's files put in
+``submission/``; ``run_autograder`` must leave ``results/results.json`` in Gradescope's format.
+The bundle grades two exercises only (``--exercises``) to keep this quick.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from decodelab.cli import main
+from decodelab.commands.gradescope import CONFIG
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ["next_token", "temperature"]
+
+
+def _tiny_available() -> bool:
+    from reference.backends import tiny_status
+
+    return tiny_status()[0]
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bundle") / "autograder.zip"
+    assert main(["gradescope", "build", "--out", str(out), "--exercises", *EXERCISES]) == 0
+    return out
+
+
+def _gradescope_root(base: Path, bundle: Path, files: dict[str, str]) -> Path:
+    root = base / "autograder"
+    (root / "source").mkdir(parents=True)
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(root / "source")
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "run_autograder").chmod(0o755)
+    (root / "results").mkdir()
+    (root / "submission").mkdir()
+    for name, text in files.items():
+        path = root / "submission" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def _run(root: Path) -> dict:
+    environment = dict(os.environ, DECODELAB_GRADESCOPE_ROOT=str(root), DECODELAB_PYTHON=sys.executable)
+    done = subprocess.run(["bash", str(root / "run_autograder")], capture_output=True, text=True,
+                          env=environment, timeout=900)
+    assert done.returncode == 0, f"run_autograder exited {done.returncode}: {done.stderr[-2000:]}"
+    path = root / "results" / "results.json"
+    assert path.is_file(), f"run_autograder wrote no results.json; its output ends: {done.stdout[-1000:]}{done.stderr[-2000:]}"
+    return json.loads(path.read_text())
+
+
+def test_bundle_holds_the_scripts_and_the_hidden_suites_but_not_the_solutions(bundle):
+    with zipfile.ZipFile(bundle) as archive:
+        names = set(archive.namelist())
+        modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
+        config = json.loads(archive.read(CONFIG))
+        setup = archive.read("setup.sh").decode()
+    for required in ("setup.sh", "run_autograder", "pyproject.toml", "grading/grader.py", "grading/hidden/test_distributions.py"):
+        assert required in names, f"the bundle lacks {required}"
+    assert not any(name.startswith(("solutions/", "tests/")) for name in names), "the bundle carries solutions/ or tests/"
+    for script in ("setup.sh", "run_autograder"):
+        assert modes[script] & stat.S_IXUSR, f"{script} is not executable in the zip"
+    assert config["exercises"] == EXERCISES, f"the bundle grades {config['exercises']}, expected {EXERCISES}"
+    assert "download.pytorch.org/whl/cpu" in setup and "torch==" in setup, "setup.sh does not pin the CPU torch"
+
+
+@pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
+def test_run_autograder_grades_a_submission_into_results_json(bundle, tmp_path):
+    solution = (ROOT / "solutions" / "distributions.py").read_text()
+    root = _gradescope_root(tmp_path, bundle, {"exercises/distributions.py": solution})
+    results = _run(root)
+    assert results["score"] == results["max_score"] == 15, f"score {results['score']} / {results.get('max_score')}"
+    assert results["extra_data"]["backend"] == "tiny"
+    assert {"score", "max_score", "execution_time", "output", "tests"} <= set(results)
+    for test in results["tests"]:
+        assert {"name", "score", "max_score", "status", "output", "visibility"} <= set(test), f"test fields: {sorted(test)}"
+        assert test["status"] == "passed", f"{test['name']}: {test['output']}"
+
+
+@pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
+def test_run_autograder_scores_a_broken_submission_and_still_writes_results(bundle, tmp_path):
+    root = _gradescope_root(tmp_path, bundle, {"distributions.py": "def next_token_logits(:\n"})
+    results = _run(root)
+    assert results["score"] == 0 and results["max_score"] == 15, f"score {results['score']} / {results.get('max_score')}"
+    assert all(t["status"] == "failed" for t in results["tests"])
+    assert any("SyntaxError" in t["output"] for t in results["tests"]), "the feedback does not name the syntax error"
+
+
+def test_results_json_is_written_even_when_the_grader_cannot_start(bundle, tmp_path):
+    root = _gradescope_root(tmp_path, bundle, {})
+    config = root / "source" / CONFIG
+    config.write_text(json.dumps({"backend": "no-such-backend-anywhere", "exercises": EXERCISES}))
+    results = _run(root)
+    assert results["score"] == 0 and results["extra_data"]["grader_error"], results
+    assert "not a judgement of your code" in results["output"]

@@ -1,0 +1,225 @@
+"""Hostile submissions (tests/hostile/) are graded as they deserve, and harm nothing else.
+
+Every hostile submission is a copy of solutions/ with one threat appended to
+``distributions.py`` (see tests/hostile/README.md). All of them, with an honest and a partly
+wrong submission, are graded in ONE ``grade`` run on two workers, restricted to three
+exercises (the two of ``distributions.py`` and one elsewhere) to keep this file quick. Checks:
+
+- each loses exactly the exercises its threat affects, with a message saying what happened,
+  and keeps the others at the honest submission's score;
+- the honest and the partly wrong submissions get the same per-test scores as when graded
+  alone;
+- nothing in the output folder is lost or altered (a canary file, an earlier submission's
+  results), nothing is written outside the sandbox, no process is left behind.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from grading.grader import GradeOptions, grade_class
+from grading.isolation import sandbox_plan
+from grading.limits import Limits
+from grading.reports import RESULTS, read_results
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = ROOT / "tests" / "hostile"
+EXERCISES = ("next_token", "temperature", "distinct_n")
+BOTH = {"next_token", "temperature"}
+
+# threat -> (exercises it must lose, words one of their failing tests' feedback must contain)
+EXPECTED: dict[str, tuple[set[str], str]] = {
+    "syntax_error": (BOTH, "SyntaxError"),
+    "import_crash": (BOTH, "fails to import"),
+    "sys_exit": ({"temperature"}, "sys.exit(3)"),
+    "os_exit": ({"temperature"}, "exited with code 0"),
+    "endless_loop": ({"temperature"}, "time limit"),
+    "memory_bomb": ({"temperature"}, "out of memory"),
+    "fork_bomb": ({"temperature"}, "time limit"),
+    "stray_process": (set(), ""),
+    "output_flood": ({"temperature"}, "output limit"),
+    "global_rng": (set(), ""),
+    "monkeypatch": ({"temperature"}, "differs"),
+    "read_solutions": ({"temperature"}, "differs"),
+    "write_outside": (set(), ""),
+    "symlink_to_solutions": (BOTH, "symbolic link"),
+}
+SANDBOX_ONLY = {"read_solutions", "write_outside", "stray_process"}
+WRONG_SOFTMAX = '''
+
+def softmax_with_temperature(logits, temperature):
+    return torch.softmax(logits * temperature, dim=-1)  # multiplies: a classic mistake
+'''
+MARKERS = [Path("/tmp/decodelab-hostile-stray"), Path("/tmp/decodelab-hostile-was-here")]
+
+
+def _tiny_available() -> bool:
+    from reference.backends import tiny_status
+
+    return tiny_status()[0]
+
+
+pytestmark = pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
+
+PLAN = sandbox_plan()
+THREATS = [t for t in EXPECTED if PLAN.kind == "bwrap" or t not in SANDBOX_ONLY]
+
+
+def _copy_solutions(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    for source in sorted((ROOT / "solutions").glob("*.py")):
+        if source.name != "__init__.py":
+            shutil.copy(source, folder / source.name)
+
+
+def build_hostile(threat: str, folder: Path) -> Path:
+    """A copy of solutions/ with the threat's code appended (or its module made a symlink)."""
+    _copy_solutions(folder)
+    for part in sorted((HOSTILE / threat).iterdir()):
+        if part.name.endswith(".py.in"):
+            module = folder / part.name[: -len(".in")]
+            module.write_text(module.read_text() + "\n" + part.read_text())
+        elif part.name.endswith(".py.symlink"):
+            module = folder / part.name[: -len(".symlink")]
+            module.unlink()
+            module.symlink_to(ROOT / part.read_text().strip())
+    return folder
+
+
+def _sandbox_processes(uids: set[int] | None = None) -> set[int]:
+    """Processes of learner code: those of the given user ids (graded as root), else those
+    whose command line is the sandboxed worker's."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            uid = os.stat(f"/proc/{entry}").st_uid
+            command = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if (uid in uids) if uids else (b"grading.sandbox" in command):
+            found.add(int(entry))
+    return found
+
+
+def _learner_uids(*outcomes) -> set[int]:
+    """The user ids our runs gave learner code (said in each results' sandbox description)."""
+    uids = set()
+    for outcome in outcomes:
+        for results in outcome.results.values():
+            found = re.search(r"user id (\d+)", str(results["extra_data"].get("sandbox", "")))
+            if found:
+                uids.add(int(found.group(1)))
+    return uids
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    base = tmp_path_factory.mktemp("hostile")
+    for marker in MARKERS:
+        marker.unlink(missing_ok=True)
+    before = _sandbox_processes()
+    honest = base / "class" / "honest"
+    _copy_solutions(honest)
+    partial = base / "class" / "partial"
+    _copy_solutions(partial)
+    (partial / "distributions.py").write_text((partial / "distributions.py").read_text() + WRONG_SOFTMAX)
+    hostile = [build_hostile(threat, base / "class" / threat) for threat in THREATS]
+    options = GradeOptions(backend="tiny", exercises=EXERCISES,
+                           limits=Limits(call_seconds=3, submission_seconds=60, memory_mb=512))
+    alone = grade_class([honest, partial], base / "alone", options, workers=2)
+
+    out = base / "out"
+    (out / "previous").mkdir(parents=True)
+    (out / "keep.txt").write_text("an instructor's file: must survive\n")
+    earlier = json.loads((base / "alone" / "honest" / RESULTS).read_text())
+    earlier["extra_data"]["submission"] = "previous"
+    (out / "previous" / RESULTS).write_text(json.dumps(earlier))
+    kept = {path: path.read_bytes() for path in (out / "keep.txt", out / "previous" / RESULTS)}
+    started = time.monotonic()
+    mixed = grade_class([honest, partial, *hostile], out, options, workers=2)
+    seconds = time.monotonic() - started
+    uids = _learner_uids(alone, mixed)
+    deadline = time.monotonic() + 15  # the workers' processes take a moment to be reaped
+    while (strays := _sandbox_processes(uids) - (set() if uids else before)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return {"alone": alone, "mixed": mixed, "out": out, "kept": kept, "seconds": seconds, "strays": strays}
+
+
+def _exercise_scores(results: dict) -> dict[str, float]:
+    return {key: item["score"] for key, item in results["extra_data"]["exercises"].items()}
+
+
+def test_every_submission_gets_results_and_feedback(run):
+    names = {"honest", "partial", *THREATS}
+    assert set(run["mixed"].results) == names, f"graded {sorted(run['mixed'].results)}, expected {sorted(names)}"
+    assert not run["mixed"].failed, f"the grader broke on {run['mixed'].failed}"
+    for name in names:
+        results = read_results(run["out"] / name / RESULTS)
+        assert results is not None, f"{name}/results.json is missing or not decodelab's"
+        assert (run["out"] / name / "feedback.html").is_file(), f"{name}/feedback.html is missing"
+        assert results["extra_data"]["backend"] == "tiny", f"{name} graded on {results['extra_data']['backend']}"
+
+
+@pytest.mark.parametrize("threat", THREATS)
+def test_hostile_submission_loses_only_what_it_breaks(run, threat):
+    honest = _exercise_scores(run["alone"].results["honest"])
+    results = run["mixed"].results[threat]
+    scores = _exercise_scores(results)
+    affected, says = EXPECTED[threat]
+    for key in EXERCISES:
+        if key in affected:
+            assert scores[key] == 0, f"{threat}: {key} scored {scores[key]}, expected 0 (its code is broken)"
+        else:
+            assert scores[key] == honest[key], (
+                f"{threat}: {key} scored {scores[key]}, expected {honest[key]} like the honest submission")
+    if says:
+        feedback = [t["output"] for t in results["tests"] if t["extra_data"]["exercise"] in affected and t["output"]]
+        feedback += results["extra_data"]["notes"]
+        assert any(says in text for text in feedback), (
+            f"{threat}: no feedback mentions {says!r}; first messages: {feedback[:2]}")
+
+
+def test_honest_submissions_score_as_when_graded_alone(run):
+    for name in ("honest", "partial"):
+        alone = {t["name"]: t["score"] for t in run["alone"].results[name]["tests"]}
+        mixed = {t["name"]: t["score"] for t in run["mixed"].results[name]["tests"]}
+        assert mixed == alone, f"{name}: scores differ between the mixed run and alone: " + str(
+            {k: (alone.get(k), mixed.get(k)) for k in set(alone) | set(mixed) if alone.get(k) != mixed.get(k)})
+    assert run["alone"].results["partial"]["score"] < run["alone"].results["honest"]["score"], \
+        "the partly wrong submission should score below the honest one"
+
+
+def test_output_folder_keeps_everything_it_held(run):
+    for path, content in run["kept"].items():
+        assert path.read_bytes() == content, f"{path} was altered during grading"
+    rows = (run["out"] / "grades.csv").read_text().splitlines()
+    names = {row.split(",", 1)[0] for row in rows[1:]}
+    assert {"previous", "honest", *THREATS} <= names, f"grades.csv lists {sorted(names)}"
+    vandalised = [p for p in run["out"].rglob("*") if p.name == "decodelab-hostile-was-here"]
+    assert not vandalised, f"a submission wrote into the output folder: {vandalised}"
+
+
+def test_no_learner_process_is_left_behind(run):
+    assert not run["strays"], f"processes left behind after grading: {sorted(run['strays'])}"
+
+
+@pytest.mark.skipif(PLAN.kind != "bwrap", reason="without bubblewrap the learner's code may write to /tmp")
+def test_nothing_is_written_outside_the_sandbox(run):
+    for marker in MARKERS:
+        assert not marker.exists(), f"a submission wrote {marker} outside its scratch folder"
+
+
+def test_feedback_never_shows_the_hidden_tests_code(run):
+    for name in run["mixed"].results:
+        page = (run["out"] / name / "feedback.html").read_text()
+        results = (run["out"] / name / RESULTS).read_text()
+        for text in (page, results):
+            assert "def test_" not in text and "check_tensor(" not in text, f"{name}: test code in the feedback"

@@ -22,6 +22,7 @@ one submission (the Gradescope bundle, and later exporters and benchmarks).
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -33,7 +34,7 @@ import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -57,6 +58,8 @@ class GradeOptions:
     limits: Limits = field(default_factory=Limits.from_env)
     exercises: tuple[str, ...] = ()     # only these exercise keys (default: all)
     judge_slack: float = 180.0          # extra seconds a judge may take beyond the learner's budget
+    prime: bool | None = None           # compute expected values once per worker (None: when
+                                        # a worker grades more than one submission)
 
     def as_json(self) -> str:
         data = asdict(self)
@@ -172,11 +175,16 @@ class Judge:
         _indexes()  # the weights as loaded: what every learner process starts from
         self._hypothesis_profile()
         self.plan = self._collect()
+        primed = self._prime() if self.options.prime else 0
         worker = learner.wait_ready()
+        # Everything loaded so far lives as long as this server: keep the collector from
+        # walking it again in every judge (pytest and hypothesis call gc.collect() per session).
+        gc.collect()
+        gc.freeze()
         self.ready = {
             "ready": True, "backend": self.backend_name, "backend_reason": reason, "model_id": backend.model_id,
             "sandbox": learner.description, "suites": self.suites, "tests": len(self.plan), "plan": self.plan,
-            "worker_rss": worker.get("rss"), "judge_rss": _rss(),
+            "worker_rss": worker.get("rss"), "judge_rss": _rss(), "expected_values": primed,
         }
         return self.ready
 
@@ -195,7 +203,10 @@ class Judge:
 
         # --tb=native: pytest's own traceback format parses each test file's source for every
         # failure (a second per ten failures); the feedback never shows a traceback anyway.
-        extra = ["-p", "no:warnings", "-W", "ignore", "--tb=native", "-p", "no:randomly"]
+        # no:unraisableexception: it only turns unraisable exceptions into warnings, which a
+        # grade ignores, and costs two full garbage collections per session.
+        extra = ["-p", "no:warnings", "-W", "ignore", "--tb=native", "-p", "no:randomly",
+                 "-p", "no:unraisableexception"]
         if self.options.capture:
             extra += ["--mistral-capture", str(self.options.capture)]
         command = pytest_command(target, self.suites, self.options.exercises, self.backend_name, results_file, extra)
@@ -211,6 +222,28 @@ class Judge:
             if not results.exists():
                 raise GraderError(f"collecting the suites failed (pytest exit code {int(code)})")
             return json.loads(results.read_text())
+
+    def _prime(self) -> int:
+        """Run the suites once on ``solutions`` in this process, so that every expected value a
+        submission's tests need is computed before the judges are forked (:mod:`grading.expected`).
+        Returns how many values are remembered; 0 where the solutions are not installed."""
+        import importlib.util
+
+        import pytest
+
+        from grading.expected import remembered_calls
+
+        if importlib.util.find_spec("solutions") is None:
+            return 0
+        with tempfile.TemporaryDirectory(prefix="decodelab-prime-") as scratch:
+            pytest.main(self.pytest_args("solutions", Path(scratch) / "prime.json"), plugins=[grade_plugin()])
+        # A test that scales a weight and restores it bumped its version counter: take the
+        # weights as they are now (the same values) as what every learner process starts from.
+        from grading.isolation import _INDEXES, _indexes
+
+        _INDEXES.clear()
+        _indexes()
+        return remembered_calls()
 
     def grade(self, request: dict) -> dict:
         """Grade one submission in a forked judge; the scored tests and what happened."""
@@ -576,6 +609,8 @@ def grade_class(
     notify = progress or (lambda event, name: None)
     notify("total", str(len(submissions)))
     workers = max(1, min(workers or os.cpu_count() or 1, len(submissions)))
+    if options.prime is None:  # priming costs one run of the suites per worker: worth it from two
+        options = replace(options, prime=len(submissions) > workers)
     log_dir = Path(tempfile.mkdtemp(prefix="decodelab-grade-"))
     slots = [Slot(options, log_dir, index).start() for index in range(workers)]
     try:

@@ -51,7 +51,7 @@ SANDBOX_SCRATCH = "/tmp/decodelab-sandbox"
 # The only project files the sandbox contains: what loads a backend, and the worker itself.
 SANDBOX_FILES = (
     "grading/__init__.py", "grading/wire.py", "grading/sandbox.py",
-    "reference/__init__.py", "reference/backends.py", "reference/tokenizer.py",
+    "reference/__init__.py", "reference/backends.py", "reference/tokenizer.py", "reference/bigram.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
@@ -1050,7 +1050,9 @@ class Session:
         self.lookups[key] = found
         return found
 
-    def call(self, module: str, function: str, args: tuple, kwargs: dict) -> Any:
+    def call(self, module: str, function: str, args: tuple, kwargs: dict, times: int | None = None) -> Any:
+        """``function(*args, **kwargs)`` in the submission's process; with ``times``, that call
+        ``times`` times over the same arguments (a generator advancing), a list of the results."""
         import torch
 
         self._notice_test()
@@ -1061,7 +1063,7 @@ class Session:
             raise failure
         if self.strikes.get(function, 0) >= 2:
             raise LearnerTimeout(f"{function}() timed out twice already; it is not run again for this submission")
-        what = f"{function}()"
+        what = f"{function}()" if times is None else f"{function}() ({times} calls in a row)"
         try:
             self._ensure_process()
             # Encode the arguments first: that tells which backends they use, and so which weights
@@ -1074,7 +1076,7 @@ class Session:
             edits = [(index.name, path, tensor, version) for index in self.touched
                      for path, tensor, version in index.changed(self.synced)]
             message = {"op": "call", "module": module, "function": function, "args": arguments[0],
-                       "kwargs": arguments[1],
+                       "kwargs": arguments[1], "times": times,
                        "sync": wire.to_plain([[name, path, tensor.detach().clone()] for name, path, tensor, _ in edits])}
             reply = self._exchange(message, what, budget=function, plain=True)
             for name, path, _, version in edits:
@@ -1105,11 +1107,58 @@ class Session:
                         generator.set_state(state)
                 except Exception:
                     continue
-            return reply.get("value")
+            value = reply.get("value")
+            if times is not None and not (isinstance(value, list) and len(value) == times):
+                raise LearnerCrash(f"{what} sent back something other than {times} results")
+            return value
         if op == "raise":
             error = rebuild_error(reply.get("error", {}), self.limits)
             if getattr(error, "decodelab_status", "") == "memory":  # it would run out again: not in this test
                 self.test_failures[function] = (str(getattr(error, "decodelab_feedback", error)), "memory")
+            raise error
+        if op in ("missing", "import_error"):
+            raise LearnerCrash(str(reply.get("why") or _feedback_for_error(reply.get("error", {}), self.limits)[0]))
+        raise LearnerCrash(f"{what} got an unexpected reply from your code's process")
+
+    def call_each(self, module: str, function: str, calls: list[tuple]) -> list[Any]:
+        """``function(*args)`` for every ``args`` in ``calls``, in one request (plain arguments;
+        no in-place changes or generator states come back). The first error ends the batch."""
+        self._notice_test()
+        if function in self.test_failures:
+            message, status = self.test_failures[function]
+            failure = LearnerFailure(message + " (not run again in this test)")
+            failure.decodelab_status = status
+            raise failure
+        if self.strikes.get(function, 0) >= 2:
+            raise LearnerTimeout(f"{function}() timed out twice already; it is not run again for this submission")
+        what = f"{function}() (on {len(calls)} inputs in a row)"
+        try:
+            self._ensure_process()
+            self._call_indexes, self.touched = _indexes(), set()
+            try:
+                plain_calls = wire.to_plain([list(args) for args in calls], self._handles)
+            finally:
+                self._call_indexes = None
+            message = {"op": "call_each", "module": module, "function": function, "calls": plain_calls}
+            reply = self._exchange(message, what, budget=function, plain=True)
+        except LearnerFailure as failure:
+            self.test_failures[function] = (str(failure), failure.decodelab_status)
+            if isinstance(failure, LearnerTimeout):
+                self.strikes[function] = self.strikes.get(function, 0) + 1
+            raise
+        op = reply.get("op")
+        if op == "return_each":
+            values = reply.get("values")
+            if isinstance(values, list) and len(values) == len(calls):
+                return values
+            count = len(values) if isinstance(values, list) else "no list of"
+            raise LearnerCrash(f"{what} sent back {count} results for {len(calls)} inputs")
+        if op == "raise":
+            error = rebuild_error(reply.get("error", {}), self.limits)
+            index = reply.get("index")
+            if isinstance(index, int) and 0 <= index < len(calls):
+                shown = ", ".join(wire.short_repr(arg) for arg in calls[index])
+                error.decodelab_feedback = f"{function}({shown}): {error.decodelab_feedback}"  # type: ignore[attr-defined]
             raise error
         if op in ("missing", "import_error"):
             raise LearnerCrash(str(reply.get("why") or _feedback_for_error(reply.get("error", {}), self.limits)[0]))
@@ -1176,6 +1225,20 @@ class IsolatedTarget(Target):
         if signature is not None:
             remote.__signature__ = signature  # type: ignore[attr-defined]
         return remote
+
+    def _raw_repeatedly(self, exercise: Exercise) -> Callable[..., list[Any]]:
+        session = self.session
+        found = session.lookup(exercise.module, exercise.function)
+        if not found.found:
+            raise MissingFunction(exercise, found.why)
+        return lambda times, *args, **kwargs: session.call(exercise.module, exercise.function, args, kwargs, times)
+
+    def _raw_each(self, exercise: Exercise) -> Callable[[list[tuple]], list[Any]]:
+        session = self.session
+        found = session.lookup(exercise.module, exercise.function)
+        if not found.found:
+            raise MissingFunction(exercise, found.why)
+        return lambda calls: session.call_each(exercise.module, exercise.function, calls)
 
     def close(self) -> None:
         if self._session is not None and self._session.owns_server:

@@ -108,6 +108,14 @@ class Learner:
     def __init__(self, target: Target):
         self._target = target
 
+    def call_each(self, name: str, calls: list[tuple]) -> list[Any]:
+        """``[learner.<name>(*args) for args in calls]`` in one go (see :meth:`Target.call_each`)."""
+        return self._target.call_each(name, calls)
+
+    def call_repeatedly(self, name: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
+        """``learner.<name>(*args, **kwargs)`` ``times`` times, same objects (see :meth:`Target.call_repeatedly`)."""
+        return self._target.call_repeatedly(name, times, *args, **kwargs)
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)

@@ -504,6 +504,8 @@ class Learner:
                 self.send(self.lookup(request["module"], request["function"]))
             elif op == "call":
                 self.send(self.call(request))
+            elif op == "call_each":
+                self.send(self.call_each(request))
             elif op == "exit":
                 os._exit(0)
             else:
@@ -574,15 +576,34 @@ class Learner:
             return {"op": "missing", "why": f"exercises/{module}.py defines no function {function}"}
         return {"op": "found", "signature": _signature(raw)}
 
+    def _function(self, request: dict) -> Any:
+        """The learner's function, or the reply that says why there is none."""
+        function = getattr(self.modules.get(request["module"]), request["function"], None)
+        if callable(function):
+            return function
+        found = self.lookup(request["module"], request["function"])
+        if found["op"] != "found":
+            return found
+        return getattr(self.modules[request["module"]], request["function"])
+
+    def call_each(self, request: dict) -> dict:
+        function = self._function(request)
+        if isinstance(function, dict):
+            return function
+        values = []
+        for args in request.get("calls", []):
+            try:
+                values.append(function(*args))
+            except BaseException as error:
+                return {"op": "raise", "error": _error_info(error, self.folder), "index": len(values)}
+        return {"op": "return_each", "values": values}
+
     def call(self, request: dict) -> dict:
         import torch
 
-        function = getattr(self.modules.get(request["module"]), request["function"], None)
-        if not callable(function):
-            found = self.lookup(request["module"], request["function"])
-            if found["op"] != "found":
-                return found
-            function = getattr(self.modules[request["module"]], request["function"])
+        function = self._function(request)
+        if isinstance(function, dict):
+            return function
         for name, path, value in request.get("sync", []):  # weights the grader's test has edited
             backend = self.server.backends.get(name)
             if backend is not None:
@@ -595,8 +616,14 @@ class Learner:
         slots = [("args", i, v) for i, v in enumerate(args)] + [("kwargs", k, v) for k, v in kwargs.items()]
         before = {(place, key): value.detach().clone() for place, key, value in slots
                   if isinstance(value, torch.Tensor) and not _is_backend_tensor(value, self.server)}
+        times = request.get("times")  # call_repeatedly: the same arguments (one generator) N times
         try:
-            result = function(*args, **kwargs)
+            if times is None:
+                result = function(*args, **kwargs)
+            else:
+                result = []
+                for _ in range(int(times)):
+                    result.append(function(*args, **kwargs))
         except BaseException as error:
             return {"op": "raise", "error": _error_info(error, self.folder)}
         mutated, generators = [], []
@@ -610,11 +637,17 @@ class Learner:
         return {"op": "return", "value": result, "mutated": mutated, "generators": generators}
 
 
+_WEIGHT_POINTERS: dict[int, frozenset[int]] = {}
+
+
 def _is_backend_tensor(value: Any, server: Server) -> bool:
+    pointer = value.data_ptr()
     for backend in server.backends.values():
-        for parameter in backend.model.parameters():
-            if value.data_ptr() == parameter.data_ptr():
-                return True
+        pointers = _WEIGHT_POINTERS.get(id(backend.model))
+        if pointers is None:  # once per model: a 7B model has hundreds of weights
+            pointers = _WEIGHT_POINTERS[id(backend.model)] = frozenset(p.data_ptr() for p in backend.model.parameters())
+        if pointer in pointers:
+            return True
     return False
 
 

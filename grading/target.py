@@ -99,6 +99,43 @@ class Target:
         call.__name__ = exercise.function  # feedback names the exercise, not an override
         return call
 
+    def call_each(self, name: str, calls: list[tuple]) -> list[Any]:
+        """``name(*args)`` for each ``args`` in ``calls``, the results in order.
+
+        The same as a loop over :meth:`function`, but a sandboxed target makes it ONE round
+        trip, not ``len(calls)``: for a test that checks thousands of plain inputs (every piece
+        of the vocabulary). The first call that raises ends the batch with its error.
+        Arguments are not watched for in-place changes; use :meth:`function` for tensors the
+        learner may edit or for a ``torch.Generator`` whose state must come back.
+        """
+        exercise = exercise_for(name)
+        each = self._raw_each(exercise)
+        try:
+            return each([tuple(args) for args in calls])
+        except NotImplementedError as error:
+            raise NotStarted(exercise) from error
+
+    def _raw_each(self, exercise: Exercise) -> Callable[[list[tuple]], list[Any]]:
+        raw = self._raw_function(exercise)
+        return lambda calls: [raw(*args) for args in calls]
+
+    def call_repeatedly(self, name: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
+        """``[name(*args, **kwargs) for _ in range(times)]`` with the SAME argument objects.
+
+        For samplers: one ``torch.Generator`` advances from call to call, as in a loop here,
+        and its final state comes back. A sandboxed target makes it one round trip.
+        """
+        exercise = exercise_for(name)
+        repeated = self._raw_repeatedly(exercise)
+        try:
+            return repeated(times, *args, **kwargs)
+        except NotImplementedError as error:
+            raise NotStarted(exercise) from error
+
+    def _raw_repeatedly(self, exercise: Exercise) -> Callable[..., list[Any]]:
+        raw = self._raw_function(exercise)
+        return lambda times, *args, **kwargs: [raw(*args, **kwargs) for _ in range(times)]
+
     def _raw_function(self, exercise: Exercise) -> Callable[..., Any]:
         module = self._module(exercise)
         raw = getattr(module, exercise.function, None)
@@ -179,6 +216,16 @@ class OverrideTarget(Target):
         if exercise.function in self.overrides:
             return self.overrides[exercise.function]
         return self.base._raw_function(exercise)
+
+    def _raw_each(self, exercise: Exercise) -> Callable[[list[tuple]], list[Any]]:
+        if exercise.function in self.overrides:
+            return super()._raw_each(exercise)
+        return self.base._raw_each(exercise)
+
+    def _raw_repeatedly(self, exercise: Exercise) -> Callable[..., list[Any]]:
+        if exercise.function in self.overrides:
+            return super()._raw_repeatedly(exercise)
+        return self.base._raw_repeatedly(exercise)
 
 
 def find_module_file(folder: Path, module: str) -> Path | None:

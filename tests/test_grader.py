@@ -245,6 +245,16 @@ def spin():
 
 def call_back(spy, x):
     return spy(x) + 1
+
+def first_byte(text):
+    if text == "bad":
+        raise ValueError("cannot take that one")
+    return text.encode()[:1]
+
+def one_step(model, ids, generator):
+    with torch.no_grad():
+        probs = torch.softmax(model(input_ids=ids).logits[:, -1, :].float(), dim=-1)
+    return torch.multinomial(probs, 1, generator=generator)
 '''
 
 
@@ -334,6 +344,51 @@ def test_a_spy_object_is_called_back_here(session):
 
     spy = Spy()
     assert learner.call("distributions", "call_back", (spy, 4), {}) == 41 and spy.calls == 1
+
+
+@needs_tiny
+def test_a_batch_of_calls_is_one_request_with_the_results_in_order(session):
+    learner, _ = session
+    texts = [f"word {i}" for i in range(500)] + ["日本"]
+    got = learner.call_each("distributions", "first_byte", [(text,) for text in texts])
+    expected = [text.encode()[:1] for text in texts]
+    assert got == expected, f"call_each gave {got[:3]}... expected {expected[:3]}..."
+    learner.begin_test()
+    with pytest.raises(ValueError) as raised:
+        learner.call_each("distributions", "first_byte", [("ok",), ("bad",), ("never",)])
+    assert raised.value.decodelab_feedback.startswith("first_byte('bad'): your code raised ValueError"), \
+        f"the feedback should name the input that failed, got {raised.value.decodelab_feedback!r}"
+
+
+@needs_tiny
+def test_repeated_calls_share_one_generator_and_a_toy_model_by_value(session):
+    from reference.bigram import BigramModel
+
+    learner, _ = session
+    table = torch.randn(6, 6, generator=torch.Generator().manual_seed(1))
+    model, ids = BigramModel(table), torch.tensor([[2, 4]])
+    mine, theirs = torch.Generator().manual_seed(9), torch.Generator().manual_seed(9)
+    probs = torch.softmax(table[4], dim=-1).unsqueeze(0)
+    expected = [torch.multinomial(probs, 1, generator=mine) for _ in range(50)]
+    got = learner.call("distributions", "one_step", (model, ids, theirs), {}, times=50)
+    assert [int(t) for t in got] == [int(t) for t in expected], \
+        f"50 draws with one generator gave {[int(t) for t in got][:8]}..., expected {[int(t) for t in expected][:8]}..."
+    assert torch.equal(theirs.get_state(), mine.get_state()), "the generator did not come back advanced by 50 draws"
+
+
+def test_the_toy_model_travels_as_its_table_unless_a_hook_watches_it():
+    from reference.bigram import BigramModel
+
+    model = BigramModel(torch.arange(16.0).view(4, 4), logits_dtype=torch.bfloat16)
+    back = wire.loads(wire.dumps(model))
+    assert isinstance(back, BigramModel) and back.dtype == torch.bfloat16 and torch.equal(back.table, model.table), \
+        f"loads(dumps(BigramModel)) gave {back!r}"
+    handle = model.register_forward_hook(lambda *args: None)
+    try:
+        sent = wire.to_plain(model, handles=lambda value: {wire.TAG: "handle", "kind": "remote", "id": 1})
+    finally:
+        handle.remove()
+    assert sent.get(wire.TAG) == "handle", f"a watched toy model must stay with its owner, it was sent as {sent}"
 
 
 @needs_tiny

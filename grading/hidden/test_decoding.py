@@ -27,7 +27,10 @@ import pytest
 import torch
 
 from grading.compare import Mismatch, call_text, check_tensor, check_true, describe
-from reference import decoding as ref
+from grading.expected import remembered
+from reference import decoding as _ref
+
+ref = remembered(_ref)
 
 PROMPTS = ["The capital of Japan is", "Once upon a time,", "日本の首都は", "Hello world"]
 MAX_NEW = 12

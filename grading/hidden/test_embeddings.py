@@ -14,8 +14,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from grading.compare import call_text, check_tensor, check_true, expect_error
-from reference import embeddings as ref
+from grading.expected import remembered
+from reference import embeddings as _ref
 from reference.tokenizer import load_mistral_tokenizer
+
+ref = remembered(_ref)
 
 VOCAB = 32000
 # The seed notebook's 20 words (royalty, sports, people, animals, unrelated), in its order.

@@ -8,7 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grading.compare import Mismatch, call_text, check_true, expect_error
-from reference import evaluation as ref
+from grading.expected import remembered
+from reference import evaluation as _ref
+
+ref = remembered(_ref)
 
 # distinct_n is a ratio of two small integers: any correct float division gives the same value
 # to the last bit or two, so 1e-12 catches every wrong count without flaking.

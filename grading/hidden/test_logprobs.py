@@ -9,7 +9,10 @@ import pytest
 import torch
 
 from grading.compare import Mismatch, call_text, check_equal, check_true, expect_error
-from reference import logprobs as ref
+from grading.expected import remembered
+from reference import logprobs as _ref
+
+ref = remembered(_ref)
 
 KEYS = ["bytes", "logprob", "token", "top_logprobs"]
 # How many extra reference alternatives to fetch, to recognise near-ties at the end of a top-n list.

@@ -20,9 +20,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grading.compare import Mismatch, call_text, check_tensor, check_true, describe, expect_error
+from grading.expected import remembered
 from grading.statistics import check_sampler_fit
-from reference import distributions as ref_distributions
-from reference import nucleus as ref
+from reference import distributions as _ref_distributions
+from reference import nucleus as _ref
+
+ref_distributions = remembered(_ref_distributions)
+ref = remembered(_ref)
 
 PROMPTS = ["The capital of Japan is", "Once upon a time,", "日本の首都は"]
 

@@ -25,9 +25,13 @@ import pytest
 import torch
 
 from grading.compare import Mismatch, call_text, check_equal, check_true, describe, expect_error
+from grading.expected import remembered
 from grading.statistics import check_sampler_fit
-from reference import nucleus as ref_nucleus
-from reference import sampling as ref
+from reference import nucleus as _ref_nucleus
+from reference import sampling as _ref
+
+ref_nucleus = remembered(_ref_nucleus)
+ref = remembered(_ref)
 
 PROMPT = "Once upon a time,"
 SETTINGS = [
@@ -237,9 +241,10 @@ def _toy_for_statistics(vocab: int = 16) -> ref.BigramModel:
 def test_sample_generate_draws_from_the_filtered_distribution(learner, temperature, top_k, top_p):
     # Statistical check: 500 one-token generations against the exact distribution of the first
     # step. False-failure rate at most 1e-7 for this check, 1e-6 for the whole run. 500 keeps
-    # the grading time down (in a sandbox every model call of the learner's loop is a round
-    # trip) and still catches a shifted nucleus: a token of probability 0.1 that a wrong loop
-    # never draws shows up ~50 times in correct draws (absent by chance: 0.9**500 ~ 1e-23).
+    # the grading time down and still catches a shifted nucleus: a token of probability 0.1
+    # that a wrong loop never draws shows up ~50 times in correct draws (absent by chance:
+    # 0.9**500 ~ 1e-23). The draws are one batch (call_repeatedly): the same generator
+    # advances from call to call, and a sandboxed submission answers in one round trip.
     model = _toy_for_statistics()
     ids = torch.tensor([[1, 3]])
     logits = model(input_ids=ids).logits[:, -1, :]
@@ -250,8 +255,7 @@ def test_sample_generate_draws_from_the_filtered_distribution(learner, temperatu
     generator = _generator(77)
     call = call_text(learner.sample_generate, model, ids, 1, **settings, generator=generator)
     draws = []
-    for _ in range(DRAWS):
-        got = learner.sample_generate(model, ids, 1, **settings, generator=generator)
+    for got in learner.call_repeatedly("sample_generate", DRAWS, model, ids, 1, **settings, generator=generator):
         if not (isinstance(got, torch.Tensor) and tuple(got.shape) == (1, 3) and not got.is_floating_point()):
             raise Mismatch(call, f"the result is {describe(got)}, expected integer ids of shape (1, 3)",
                            "return the prompt followed by the one new token")

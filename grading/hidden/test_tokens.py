@@ -12,8 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grading.compare import Mismatch, call_text, check_equal, check_true, describe
-from reference import tokens as ref
+from grading.expected import remembered
+from reference import tokens as _ref
 from reference.tokenizer import load_mistral_tokenizer
+
+ref = remembered(_ref)
 
 TEXTS = [
     "The capital of Japan is",  # [1, 415, 5565, 302, 4720, 349] (seed 001)
@@ -200,8 +203,7 @@ def test_special_pieces_are_empty(learner):
 def test_every_piece_of_the_vocabulary(learner, tokenizer):
     pieces = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
     wrong = []
-    for piece in pieces:
-        got = learner.piece_bytes(piece)
+    for piece, got in zip(pieces, learner.call_each("piece_bytes", [(piece,) for piece in pieces])):
         if type(got) is not bytes or got != ref.piece_bytes(piece):
             wrong.append((piece, got))
     if wrong:

@@ -1,0 +1,209 @@
+"""Expected values computed once per judge, not once per submission.
+
+Every submission a judge grades gets the same inputs: the fixed cases, and hypothesis's
+examples, which are derandomized. So the reference's answers are the same every time, and the
+costly ones (model forward passes, generate loops) need not be recomputed for each of 50
+learners. The hidden suites import the reference through :func:`remembered`::
+
+    ref = remembered(reference.decoding)
+    ref.greedy_with_logits(backend.model, ids, 12)   # computed once, then a copy
+
+A call is remembered under a *fingerprint* of everything it depends on: the function, its
+arguments (tensors by dtype, shape and bytes; a loaded backend's model, or one of its
+weights, by identity and version counters, so a test that edits a weight gets a fresh answer;
+a ``torch.Generator`` by its state), and, for a sampler (a function with a ``generator``
+parameter) called without a generator, torch's global random state. A call whose arguments
+cannot be fingerprinted (any other object), or are all plain strings and numbers (cheap to
+recompute), is simply run. A hit hands back a deep copy, sets
+each generator argument and the global random state to where the real call left them.
+
+The judge server fills the memory before it forks a judge per submission
+(:meth:`grading.grader.Judge.warm_up` runs the suites once on ``solutions``); a judge's own
+additions die with it, so nothing one submission triggers reaches another.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import inspect
+import types
+from typing import Any, Callable
+
+import torch
+
+_MEMORY: dict[bytes, tuple[Any, list[tuple[int, torch.Tensor]], torch.Tensor]] = {}
+LARGE = 1 << 16  # elements: a tensor this large may be a model's weight, named instead of hashed
+_PLAIN = frozenset({str, int, float, bool, bytes, type(None)})
+
+
+class _Fingerprint:
+    """A digest of a call's inputs; :attr:`generators` are the generator arguments in order."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.blake2b(digest_size=20)
+        self.generators: list[torch.Generator] = []
+        self.costly = False  # a tensor, a generator or a model among the inputs
+
+    def add(self, value: Any, depth: int = 0) -> bool:
+        """Feed ``value``; False when it cannot be fingerprinted (then nothing is remembered)."""
+        update = self.digest.update
+        if depth > 8:
+            return False
+        if value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
+            update(f"{type(value).__name__}:{value!r};".encode())
+            return True
+        if isinstance(value, (torch.dtype, torch.device)):
+            update(f"{value!r};".encode())
+            return True
+        if isinstance(value, torch.Tensor):
+            self.costly = True
+            if value.numel() > LARGE and self._add_backend_weight(value):
+                return True
+            tensor = value.detach()
+            if tensor.device.type != "cpu":
+                tensor = tensor.cpu()
+            update(f"tensor:{tensor.dtype}:{tuple(tensor.shape)}:{value.requires_grad}:".encode())
+            update(tensor.contiguous().view(-1).view(torch.uint8).numpy().tobytes() if tensor.numel() else b"")
+            return True
+        if isinstance(value, torch.Generator):
+            self.generators.append(value)
+            self.costly = True
+            update(b"generator:" + value.get_state().numpy().tobytes())
+            return True
+        if isinstance(value, (list, tuple)):
+            update(f"{type(value).__name__}[{len(value)}:".encode())
+            if not all(self.add(item, depth + 1) for item in value):
+                return False
+            update(b"]")
+            return True
+        if isinstance(value, dict):
+            update(f"dict[{len(value)}:".encode())
+            for key in sorted(value, key=repr):
+                if not (self.add(key, depth + 1) and self.add(value[key], depth + 1)):
+                    return False
+            update(b"]")
+            return True
+        return self._add_backend_object(value)
+
+    def _add_backend_weight(self, tensor: torch.Tensor) -> bool:
+        """A large tensor that IS a loaded model's weight (or a view of all of it): named, not hashed."""
+        from grading.isolation import judge_backends
+
+        for name, backend in judge_backends().items():
+            for path, weight in backend.model.named_parameters():
+                if (weight.data_ptr() == tensor.data_ptr() and weight.shape == tensor.shape
+                        and weight.stride() == tensor.stride() and weight.dtype == tensor.dtype):
+                    self.digest.update(f"weight:{name}:{path}:{tensor.requires_grad}:".encode())
+                    self.digest.update(_weight_digest(weight))
+                    return True
+        return False
+
+    def _add_backend_object(self, value: Any) -> bool:
+        from grading.isolation import judge_backends
+
+        for name, backend in judge_backends().items():
+            if value is backend.model:
+                self.costly = True
+                self.digest.update(f"model:{name}:".encode())
+                for weight in backend.model.parameters():
+                    self.digest.update(_weight_digest(weight))
+                return True
+            if value is backend.tokenizer:
+                self.digest.update(f"tokenizer:{name};".encode())
+                return True
+            if value is backend:
+                self.digest.update(f"backend:{name};".encode())
+                return True
+        cls = type(value)
+        if cls.__name__ == "BigramModel" and cls.__module__ == "reference.bigram":
+            self.costly = True
+            self.digest.update(f"bigram:{value.logits_dtype}:".encode())
+            return self.add(value.table)
+        return False
+
+
+_WEIGHT_DIGESTS: dict[tuple[int, int], bytes] = {}
+
+
+def _weight_digest(weight: torch.Tensor) -> bytes:
+    """What a model weight holds now. On the CPU its bytes (hashed once per version: a test that
+    scales a weight and restores it gets the remembered answers back); elsewhere (a GPU model
+    of gigabytes) its version counter, so an edited weight only ever costs a recomputation."""
+    key = (id(weight), weight._version)
+    found = _WEIGHT_DIGESTS.get(key)
+    if found is None:
+        if weight.device.type == "cpu":
+            data = weight.detach().contiguous().view(-1).view(torch.uint8).numpy()
+            found = hashlib.blake2b(data, digest_size=16).digest()
+        else:
+            found = f"{id(weight)}@{weight._version}".encode()
+        _WEIGHT_DIGESTS[key] = found
+    return found
+
+
+def _call_key(function: Callable[..., Any], args: tuple, kwargs: dict, samples: bool) -> _Fingerprint | None:
+    fingerprint = _Fingerprint()
+    fingerprint.digest.update(f"{function.__module__}.{function.__qualname__}|".encode())
+    if not (fingerprint.add(args) and fingerprint.add(kwargs)) or not fingerprint.costly:
+        return None  # unknown inputs, or plain ones (strings, numbers): cheaper to just call
+    if samples and not fingerprint.generators:  # without a generator a sampler draws from the global one
+        fingerprint.digest.update(b"rng:" + torch.random.get_rng_state().numpy().tobytes())
+    return fingerprint
+
+
+def remember(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` answering from memory for inputs it has seen (see the module docstring)."""
+
+    samples = "generator" in inspect.signature(function).parameters
+
+    @functools.wraps(function)
+    def remembered_call(*args: Any, **kwargs: Any) -> Any:
+        if all(type(value) in _PLAIN for value in args) and all(type(value) in _PLAIN for value in kwargs.values()):
+            return function(*args, **kwargs)  # strings and numbers only: cheap to recompute
+        fingerprint = _call_key(function, args, kwargs, samples)
+        if fingerprint is None:
+            return function(*args, **kwargs)
+        key = fingerprint.digest.digest()
+        stored = _MEMORY.get(key)
+        if stored is None:
+            value = function(*args, **kwargs)
+            states = [(index, generator.get_state()) for index, generator in enumerate(fingerprint.generators)]
+            try:
+                _MEMORY[key] = (copy.deepcopy(value), states, torch.random.get_rng_state())
+            except Exception:  # a value that cannot be copied is not remembered
+                pass
+            return value
+        value, states, rng_state = stored
+        for index, state in states:
+            fingerprint.generators[index].set_state(state)
+        torch.random.set_rng_state(rng_state)
+        return copy.deepcopy(value)
+
+    return remembered_call
+
+
+class _RememberedModule(types.ModuleType):
+    def __init__(self, module: types.ModuleType):
+        super().__init__(module.__name__, module.__doc__)
+        self._module = module
+        self._wrapped: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name not in self._wrapped:
+            value = getattr(self._module, name)
+            # Only plain functions: classes (BigramModel) and constants pass through untouched.
+            self._wrapped[name] = remember(value) if isinstance(value, types.FunctionType) else value
+        return self._wrapped[name]
+
+
+def remembered(module: types.ModuleType) -> types.ModuleType:
+    """A view of a reference module whose functions answer from memory (see :func:`remember`)."""
+    return _RememberedModule(module)
+
+
+def remembered_calls() -> int:
+    """How many answers are in memory (for the judge's warm-up report)."""
+    return len(_MEMORY)

@@ -1,0 +1,49 @@
+"""A toy causal language model whose next-token distribution is known exactly.
+
+Its own module, with nothing but torch and transformers' output class, because the grader's
+sandbox (:mod:`grading.isolation`) holds a copy of it: a submission gets the toy model by value.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import torch
+from transformers.modeling_outputs import CausalLMOutputWithPast
+
+
+class BigramModel(torch.nn.Module):
+    """A toy causal LM whose next-token distribution is known exactly: ``logits[t] = table[id_t]``.
+
+    The suites use it where a real model is too slow or too uncertain: hundreds of draws for
+    a goodness-of-fit test, an end-of-sequence token that comes for sure. The grader sends it
+    to a sandboxed submission by value (:mod:`grading.wire`): it is only a table, so the
+    learner's loop calls it in its own process instead of once per step across processes. It answers the calls
+    a sampling loop makes on a transformers model: ``model(ids)``, ``model(input_ids=ids,
+    past_key_values=..., use_cache=...)`` (the cache is not needed, each position depends on
+    its own token only, so ``past_key_values`` comes back as None), ``.device``, ``.dtype``,
+    ``.config.vocab_size``.
+
+    Args:
+        table: ``(vocab, vocab)`` logits; row ``i`` scores the token after token ``i``.
+        logits_dtype: dtype of the returned logits (bfloat16 imitates a half-precision model).
+    """
+
+    def __init__(self, table: torch.Tensor, logits_dtype: torch.dtype = torch.float32):
+        super().__init__()
+        if table.dim() != 2 or table.shape[0] != table.shape[1]:
+            raise ValueError(f"table must be (vocab, vocab), got {tuple(table.shape)}")
+        self.register_buffer("table", table.to(torch.float32))
+        self.logits_dtype = logits_dtype
+        self.config = SimpleNamespace(vocab_size=table.shape[0], eos_token_id=None, is_encoder_decoder=False)
+
+    @property
+    def device(self) -> torch.device:
+        return self.table.device
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return self.logits_dtype
+
+    def forward(self, input_ids: torch.Tensor | None = None, **_ignored) -> CausalLMOutputWithPast:
+        logits = self.table[input_ids].to(self.logits_dtype)
+        return CausalLMOutputWithPast(logits=logits, past_key_values=None)

@@ -51,7 +51,8 @@ SANDBOX_SCRATCH = "/tmp/decodelab-sandbox"
 # The only project files the sandbox contains: what loads a backend, and the worker itself.
 SANDBOX_FILES = (
     "grading/__init__.py", "grading/wire.py", "grading/sandbox.py",
-    "reference/__init__.py", "reference/backends.py", "reference/tokenizer.py", "reference/bigram.py",
+    "reference/__init__.py", "reference/backends.py", "reference/tokenizer.py", "reference/cache.py",
+    "reference/bigram.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
@@ -217,7 +218,7 @@ class _Binds:
 
 def bwrap_command(bwrap: str, backends: list[str], limits: Limits, root: bool) -> list[str]:
     """The bubblewrap command line around the learner's worker (see the module docstring)."""
-    from reference.tokenizer import cache_root
+    from reference.cache import cache_root
 
     binds = _Binds()
     command = [bwrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",

@@ -20,17 +20,10 @@ from pathlib import Path
 
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
+from reference.cache import cache_root
+
 MISTRAL_V1_FILE = "tokenizer.model.v1"
 TOKENIZER_NAME = "mistral-7b-v0.1"
-
-
-def cache_root() -> Path:
-    """Where decodelab keeps files it builds on first use (``$DECODELAB_CACHE`` overrides)."""
-    override = os.environ.get("DECODELAB_CACHE")
-    if override:
-        return Path(override)
-    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(xdg) / "decodelab"
 
 
 def sentencepiece_file() -> Path:

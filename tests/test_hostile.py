@@ -223,3 +223,34 @@ def test_feedback_never_shows_the_hidden_tests_code(run):
         results = (run["out"] / name / RESULTS).read_text()
         for text in (page, results):
             assert "def test_" not in text and "check_tensor(" not in text, f"{name}: test code in the feedback"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("runuser") is None or PLAN.kind != "bwrap",
+                    reason="needs root with runuser (to become an unprivileged user) and bubblewrap")
+def test_an_instructor_who_is_not_root_gets_the_sandbox_too():
+    # Instructors grade as themselves, not as root: bubblewrap then has to build its sandbox in
+    # a user namespace, and learner code runs as the instructor's own user, confined.
+    import subprocess
+    import sys
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="decodelab-unprivileged-"))
+    try:
+        _copy_solutions(base / "honest")
+        build_hostile("read_solutions", base / "read_solutions")
+        for path in [base, *base.rglob("*")]:
+            path.chmod(0o777 if path.is_dir() else 0o666)
+        command = ["runuser", "-u", "nobody", "--", "env", f"HOME={base}", f"DECODELAB_CACHE={base / 'cache'}",
+                   sys.executable, "-m", "decodelab.cli", "grade", "honest", "read_solutions", "--out", "out",
+                   "--sandbox", "bwrap", "--workers", "1", "--backend", "tiny", "--exercises", "temperature"]
+        done = subprocess.run(command, cwd=base, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, f"grading as an unprivileged user exited {done.returncode}:\n{done.stderr[-2000:]}"
+        honest = json.loads((base / "out" / "honest" / RESULTS).read_text())
+        hostile = json.loads((base / "out" / "read_solutions" / RESULTS).read_text())
+        assert "bubblewrap sandbox" in honest["extra_data"]["sandbox"] and "grader's own user" in honest["extra_data"]["sandbox"], \
+            f"the sandbox was {honest['extra_data']['sandbox']!r}"
+        assert honest["score"] == honest["max_score"] > 0, f"the honest submission scored {honest['score']}/{honest['max_score']}"
+        assert hostile["score"] == 0, (
+            f"a submission that copies the solutions it finds scored {hostile['score']}: the sandbox let it read them")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)

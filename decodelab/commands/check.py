@@ -29,6 +29,7 @@ from typing import Callable, Sequence
 
 from decodelab.errors import UserError
 from grading.catalogue import EXERCISES, Exercise
+from reference.cache import cache_root
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = ROOT / "grading" / "public"
@@ -163,13 +164,7 @@ def _digest(exercise: Exercise, source: bytes, target: str, backend: str) -> str
 
 
 def _cache_file() -> Path:
-    # The folder of reference.tokenizer.cache_root(), not imported from there because that
-    # module pulls in transformers, which would cost a check of unchanged files seconds.
-    override = os.environ.get("DECODELAB_CACHE")
-    if override:
-        return Path(override) / "public-status.json"
-    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(xdg) / "decodelab" / "public-status.json"
+    return cache_root() / "public-status.json"
 
 
 def _read_cache() -> dict[str, dict]:

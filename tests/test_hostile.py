@@ -225,8 +225,29 @@ def test_feedback_never_shows_the_hidden_tests_code(run):
             assert "def test_" not in text and "check_tensor(" not in text, f"{name}: test code in the feedback"
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("runuser") is None or PLAN.kind != "bwrap",
-                    reason="needs root with runuser (to become an unprivileged user) and bubblewrap")
+def _why_no_unprivileged_run() -> str | None:
+    """Why grading as the user ``nobody`` cannot be tried here (None: it can)."""
+    import subprocess
+    import sys
+
+    if os.geteuid() != 0 or shutil.which("runuser") is None:
+        return "needs root with runuser, to become an unprivileged user"
+    if PLAN.kind != "bwrap":
+        return "bubblewrap does not work here"
+    try:
+        done = subprocess.run(["runuser", "-u", "nobody", "--", sys.executable, "-c", "import decodelab"],
+                              capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"runuser failed: {error}"
+    if done.returncode != 0:
+        return f"the user nobody cannot run {sys.executable} with decodelab (a private folder on its path?)"
+    return None
+
+
+WHY_NOT_UNPRIVILEGED = _why_no_unprivileged_run()
+
+
+@pytest.mark.skipif(WHY_NOT_UNPRIVILEGED is not None, reason=str(WHY_NOT_UNPRIVILEGED))
 def test_an_instructor_who_is_not_root_gets_the_sandbox_too():
     # Instructors grade as themselves, not as root: bubblewrap then has to build its sandbox in
     # a user namespace, and learner code runs as the instructor's own user, confined.

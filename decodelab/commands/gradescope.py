@@ -202,7 +202,8 @@ def _build(arguments: argparse.Namespace) -> int:
     out = build_bundle(Path(arguments.out), arguments.backend, tuple(arguments.exercises))
     size = out.stat().st_size / 2**20
     print(f"Wrote {out} ({size:.1f} MiB). Upload it as the autograder of a Gradescope programming assignment; "
-          "give it at least 2 GB of memory and 1 CPU (docs/grading.md).")
+          "give it at least 1.5 GB of memory (2 GB if bubblewrap works in the image; the default "
+          "768 MB is not enough), see docs/grading.md.")
     return 0
 
 

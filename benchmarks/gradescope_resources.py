@@ -15,18 +15,18 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
+
+from decodelab.commands.gradescope import lay_out_root  # noqa: E402
 
 
 def descendants(pid: int) -> set[int]:
@@ -76,21 +76,6 @@ class PeakSampler(threading.Thread):
             self.done.wait(self.interval)
 
 
-def gradescope_root(base: Path, bundle: Path) -> Path:
-    root = base / "autograder"
-    (root / "source").mkdir(parents=True)
-    with zipfile.ZipFile(bundle) as archive:
-        archive.extractall(root / "source")
-    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
-    (root / "run_autograder").chmod(0o755)
-    (root / "results").mkdir()
-    (root / "submission").mkdir()
-    for source in sorted((ROOT / "solutions").glob("*.py")):
-        if source.name != "__init__.py":
-            shutil.copy(source, root / "submission" / source.name)
-    return root
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto")
@@ -101,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         bundle = base / "autograder.zip"
         subprocess.run([sys.executable, "-m", "decodelab.cli", "gradescope", "build", "--out", str(bundle)],
                        check=True, capture_output=True, cwd=ROOT)
-        root = gradescope_root(base, bundle)
+        solutions = {path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "solutions").glob("*.py"))
+                     if path.name != "__init__.py"}
+        root = lay_out_root(bundle, base / "autograder", solutions)
         environment = dict(os.environ, DECODELAB_GRADESCOPE_ROOT=str(root), DECODELAB_PYTHON=sys.executable,
                            DECODELAB_SANDBOX=args.sandbox)
         started = time.monotonic()

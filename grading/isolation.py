@@ -1051,11 +1051,9 @@ class Session:
         self.lookups[key] = found
         return found
 
-    def call(self, module: str, function: str, args: tuple, kwargs: dict, times: int | None = None) -> Any:
-        """``function(*args, **kwargs)`` in the submission's process; with ``times``, that call
-        ``times`` times over the same arguments (a generator advancing), a list of the results."""
-        import torch
-
+    def _refuse_after_failures(self, function: str) -> None:
+        """A function that crashed or timed out in this test is not run again in it; one that
+        timed out twice is not run again for this submission."""
         self._notice_test()
         if function in self.test_failures:
             message, status = self.test_failures[function]
@@ -1064,6 +1062,18 @@ class Session:
             raise failure
         if self.strikes.get(function, 0) >= 2:
             raise LearnerTimeout(f"{function}() timed out twice already; it is not run again for this submission")
+
+    def _remember_failure(self, function: str, failure: LearnerFailure) -> None:
+        self.test_failures[function] = (str(failure), failure.decodelab_status)
+        if isinstance(failure, LearnerTimeout):
+            self.strikes[function] = self.strikes.get(function, 0) + 1
+
+    def call(self, module: str, function: str, args: tuple, kwargs: dict, times: int | None = None) -> Any:
+        """``function(*args, **kwargs)`` in the submission's process; with ``times``, that call
+        ``times`` times over the same arguments (a generator advancing), a list of the results."""
+        import torch
+
+        self._refuse_after_failures(function)
         what = f"{function}()" if times is None else f"{function}() ({times} calls in a row)"
         try:
             self._ensure_process()
@@ -1083,9 +1093,7 @@ class Session:
             for name, path, _, version in edits:
                 self.synced[(name, path)] = version
         except LearnerFailure as failure:
-            self.test_failures[function] = (str(failure), failure.decodelab_status)
-            if isinstance(failure, LearnerTimeout):
-                self.strikes[function] = self.strikes.get(function, 0) + 1
+            self._remember_failure(function, failure)
             raise
         op = reply.get("op")
         if op == "return":
@@ -1124,14 +1132,7 @@ class Session:
     def call_each(self, module: str, function: str, calls: list[tuple]) -> list[Any]:
         """``function(*args)`` for every ``args`` in ``calls``, in one request (plain arguments;
         no in-place changes or generator states come back). The first error ends the batch."""
-        self._notice_test()
-        if function in self.test_failures:
-            message, status = self.test_failures[function]
-            failure = LearnerFailure(message + " (not run again in this test)")
-            failure.decodelab_status = status
-            raise failure
-        if self.strikes.get(function, 0) >= 2:
-            raise LearnerTimeout(f"{function}() timed out twice already; it is not run again for this submission")
+        self._refuse_after_failures(function)
         what = f"{function}() (on {len(calls)} inputs in a row)"
         try:
             self._ensure_process()
@@ -1143,9 +1144,7 @@ class Session:
             message = {"op": "call_each", "module": module, "function": function, "calls": plain_calls}
             reply = self._exchange(message, what, budget=function, plain=True)
         except LearnerFailure as failure:
-            self.test_failures[function] = (str(failure), failure.decodelab_status)
-            if isinstance(failure, LearnerTimeout):
-                self.strikes[function] = self.strikes.get(function, 0) + 1
+            self._remember_failure(function, failure)
             raise
         op = reply.get("op")
         if op == "return_each":

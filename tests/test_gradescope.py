@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from decodelab.cli import main
-from decodelab.commands.gradescope import CONFIG
+from decodelab.commands.gradescope import CONFIG, lay_out_root
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ["next_token", "temperature"]
@@ -39,19 +38,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _gradescope_root(base: Path, bundle: Path, files: dict[str, str]) -> Path:
-    root = base / "autograder"
-    (root / "source").mkdir(parents=True)
-    with zipfile.ZipFile(bundle) as archive:
-        archive.extractall(root / "source")
-    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
-    (root / "run_autograder").chmod(0o755)
-    (root / "results").mkdir()
-    (root / "submission").mkdir()
-    for name, text in files.items():
-        path = root / "submission" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+    return lay_out_root(bundle, base / "autograder", files)
 
 
 def _run(root: Path) -> dict:

@@ -128,6 +128,27 @@ def build_bundle(out: Path, backend: str = "tiny", exercises: tuple[str, ...] = 
     return out
 
 
+def lay_out_root(bundle: Path, root: Path, submission: dict[str, str]) -> Path:
+    """``root`` laid out as Gradescope lays out ``/autograder``, to try a bundle before upload.
+
+    The bundle unpacked into ``source/``, ``run_autograder`` copied next to it (as Gradescope
+    does), the learner's files (relative path -> text) in ``submission/``, an empty
+    ``results/``. Run it with ``DECODELAB_GRADESCOPE_ROOT=root bash root/run_autograder``.
+    """
+    (root / "source").mkdir(parents=True)
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(root / "source")
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "run_autograder").chmod(0o755)
+    (root / "results").mkdir()
+    (root / "submission").mkdir()
+    for name, text in submission.items():
+        path = root / "submission" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
 def _error_results(message: str, seconds: float) -> dict:
     return {
         "score": 0.0, "execution_time": round(seconds, 3),

@@ -499,6 +499,12 @@ class Learner:
                 request = self.receive()
             except (EOFError, ConnectionError, OSError):
                 os._exit(0)
+            except Exception as error:  # a request this process cannot rebuild: say so, go on
+                self.send({"op": "raise", "error": {
+                    "types": ["builtins.RuntimeError"], "frames": [],
+                    "message": f"the grader's request could not be read in your code's process ({error}); "
+                               "this is a grader problem, not yours"}})
+                continue
             op = request.get("op")
             if op == "lookup":
                 self.send(self.lookup(request["module"], request["function"]))
@@ -717,6 +723,11 @@ def run_server(control: socket.socket, scratch: Path, uid: int | None, backends:
 
         torch.set_num_threads(1)
         import transformers  # noqa: F401  (paid once, here, before any fork)
+
+        # What a submission's process may need to rebuild an argument, imported now: after
+        # it drops privileges it may not read the sandbox's copy of the project (its folders
+        # are the sandbox root's when the project lives under the sandbox's private /tmp).
+        import reference.bigram  # noqa: F401
 
         server = Server(control, scratch, uid)
         server.backends.update(preloaded or {})

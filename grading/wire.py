@@ -293,8 +293,10 @@ def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFacto
             raise WireError("a generator state that cannot be restored") from None
         return generator
     if tag == "bigram":
-        from reference.bigram import BigramModel
-
+        try:
+            from reference.bigram import BigramModel
+        except ImportError as error:
+            raise WireError(f"a toy model this process cannot rebuild ({error})") from None
         try:
             return BigramModel(tensor_from_plain(value["table"]), logits_dtype=_dtype(value.get("logits_dtype")))
         except (KeyError, TypeError, ValueError) as error:

@@ -530,3 +530,43 @@ def test_results_are_written_even_when_a_grading_worker_dies(tmp_path):
     assert broken["tests"] and all(t["score"] == 0 for t in broken["tests"]), "the planned tests are missing"
     assert outcome.failed == ["a_first"] and outcome.results["b_second"]["score"] == 10, \
         f"failed {outcome.failed}; b_second scored {outcome.results['b_second']['score']}"
+
+
+PRIMING_BREAKS = '''
+import pytest
+from grading.grader import GradeOptions, Judge
+
+real_main = pytest.main
+
+
+def main_that_breaks_on_solutions(args, plugins=None):
+    if "solutions" in args:  # the priming run: it must not stop the grader
+        raise RuntimeError("priming broke")
+    return real_main(args, plugins=plugins)
+
+
+pytest.main = main_that_breaks_on_solutions
+judge = Judge(GradeOptions(backend="tiny", prime=True, exercises=("temperature",)))
+ready = judge.warm_up()
+graded = judge.grade({"path": "solutions"})
+print("RESULT", ready["ready"], ready["expected_values"], sum(t["score"] for t in graded["tests"]),
+      sum(t["max_score"] for t in graded["tests"]))
+judge.close()
+'''
+
+
+@needs_tiny
+def test_a_priming_run_that_breaks_only_costs_time():
+    # Priming (the suites run once on solutions/ so that expected values are computed once per
+    # worker) is an optimisation: if it breaks, the judge still starts and grades in full.
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", PRIMING_BREAKS], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    result = next((line.split()[1:] for line in done.stdout.splitlines() if line.startswith("RESULT")), None)
+    assert result is not None, f"the judge did not get through:\n{done.stdout[-1500:]}\n{done.stderr[-2500:]}"
+    ready, remembered, score, max_score = result
+    assert ready == "True" and remembered == "0", f"ready={ready}, remembered values={remembered}"
+    assert float(score) == float(max_score) > 0, f"solutions scored {score}/{max_score} after a broken priming"
+    assert "priming the expected values stopped (RuntimeError: priming broke)" in done.stderr, \
+        f"the judge's log should say priming stopped; it ends: {done.stderr[-800:]}"

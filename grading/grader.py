@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from grading import reports
-from grading.limits import Limits
+from grading.limits import Limits, die_with_parent
 from grading.submission import expand, read_submission, submission_name
 from grading.target import TargetError
 
@@ -480,7 +480,7 @@ class Slot:
             [sys.executable, "-m", "grading.grader", "serve", self.options.as_json()],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1,
             cwd=os.getcwd(), env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         log.close()
         return self
@@ -552,16 +552,6 @@ class Slot:
                 pass
             self.process.wait()
         self.process = None
-
-
-def _die_with_parent() -> None:
-    os.setsid()
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)
-    except Exception:
-        pass
 
 
 @dataclass

@@ -42,7 +42,7 @@ from typing import Any, Callable
 
 from grading import wire
 from grading.catalogue import Exercise
-from grading.limits import Limits
+from grading.limits import Limits, die_with_parent
 from grading.target import MissingFunction, Target
 
 SANDBOX_ENV = "DECODELAB_SANDBOX"
@@ -332,7 +332,7 @@ class LearnerServer:
         self.process = subprocess.Popen(
             command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
             cwd=str(PROJECT_ROOT) if self.plan.kind == "none" else None, env=environment,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         log.close()
         theirs.close()
@@ -514,16 +514,6 @@ class _ForkedProcess:
                 raise subprocess.TimeoutExpired("worker", timeout or 0)
             time.sleep(0.01)
         return self.returncode
-
-
-def _die_with_parent() -> None:
-    os.setsid()
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)
-    except Exception:
-        pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -920,22 +910,10 @@ class Session:
         backend = backends.get(str(handle.get("backend")))
         if backend is None:
             return wire.opaque("unknown.Handle", "<an object of a backend the grader did not load>")
-        what = handle.get("what")
         try:
-            if what == "backend":
-                return backend
-            if what == "model":
-                return backend.model
-            if what == "tokenizer":
-                return backend.tokenizer
-            if what == "module":
-                return backend.model.get_submodule(str(handle.get("path")))
-            if what == "param":
-                parameter = backend.model.get_parameter(str(handle.get("path")))
-                return parameter if handle.get("requires_grad") else parameter.detach()
-        except AttributeError:
-            pass
-        return wire.opaque("unknown.Handle", "<unknown handle>")
+            return wire.backend_object(backend, handle)
+        except (AttributeError, LookupError):
+            return wire.opaque("unknown.Handle", "<unknown handle>")
 
     # -- talking ----------------------------------------------------------------------------
     def _exchange(self, message: dict, what: str, budget: str | None = None, plain: bool = False) -> dict:

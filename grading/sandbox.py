@@ -538,20 +538,9 @@ class Learner:
         name = str(handle.get("backend"))
         if name not in self.server.backends:
             self.server.load([name])  # a backend the server did not preload
-        backend = self.server.backends[name]
-        what = handle.get("what")
-        if what == "backend":
-            return backend
-        if what == "model":
-            return backend.model
-        if what == "tokenizer":
-            return backend.tokenizer
-        if what == "module":
-            return backend.model.get_submodule(str(handle["path"]))
-        if what == "param":
-            parameter = backend.model.get_parameter(str(handle["path"]))
-            return parameter if handle.get("requires_grad") else parameter.detach()
-        raise ValueError(f"unknown handle {handle!r}")
+        from grading import wire
+
+        return wire.backend_object(self.server.backends[name], handle)
 
     def remote(self, handle: dict, action: str, details: dict) -> Any:
         message = {"op": "remote", "id": handle.get("id"), "action": action}

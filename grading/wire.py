@@ -217,6 +217,25 @@ def to_plain(value: Any, handles: Handles | None = None, depth: int = 0) -> Any:
     return {TAG: "opaque", "type": _type_name(value), "repr": short_repr(value)}
 
 
+def backend_object(backend: Any, handle: dict) -> Any:
+    """The object of a loaded backend that a ``handle`` tag names; the grader and the learner's
+    process resolve handles the same way, each on its own copy of the backend. Raises
+    ``LookupError`` (or ``AttributeError`` for a path the model lacks) for anything else."""
+    what = handle.get("what")
+    if what == "backend":
+        return backend
+    if what == "model":
+        return backend.model
+    if what == "tokenizer":
+        return backend.tokenizer
+    if what == "module":
+        return backend.model.get_submodule(str(handle.get("path")))
+    if what == "param":
+        parameter = backend.model.get_parameter(str(handle.get("path")))
+        return parameter if handle.get("requires_grad") else parameter.detach()
+    raise LookupError(f"unknown handle {handle!r}")
+
+
 def _bigram_to_plain(value: Any) -> dict | None:
     """The suites' toy model (:class:`reference.bigram.BigramModel`) travels as its table —
     unless something watches its calls (hooks), then it stays with its owner as a handle."""

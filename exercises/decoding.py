@@ -57,10 +57,15 @@ def greedy_generate(
         - Building a gradient graph for nothing: wrap the loop in ``torch.no_grad()``.
 
     Bonus (the last point): running the model on the whole sequence at every step repeats
-    all the earlier work. Call ``model(input_ids=..., use_cache=True)`` once on the prompt;
-    the output's ``past_key_values`` holds what the model computed for every position. From
-    then on feed ONLY the newest token, ``model(input_ids=next_token, past_key_values=past,
-    use_cache=True)``, and take the new ``past_key_values`` each time. Same tokens, far
-    less work.
+    all the earlier work. Call ``out = model(input_ids=..., use_cache=True)`` once on the
+    prompt; ``out.cache`` holds the keys and values the model computed for every position
+    (the KV cache). From then on feed ONLY the newest token,
+    ``model(input_ids=next_token, cache=out.cache, use_cache=True)``, and take the new
+    ``out.cache`` each time. Same tokens, far less work.
+
+    Which name: transformers 5.24 renamed the argument and the output field from
+    ``past_key_values`` to ``cache``. The old name still works until 5.40 (with a
+    deprecation warning) and is what older tutorials show; this course installs 5.24 or
+    newer, so write ``cache``.
     """
     raise NotImplementedError("greedy_generate: see the docstring")

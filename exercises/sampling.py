@@ -76,6 +76,7 @@ def sample_generate(
         - Forgetting ``generator=generator`` in ``torch.multinomial``: the result is random but
           not repeatable.
         - Run the model under ``torch.no_grad()``; the KV cache (``use_cache=True`` and
-          ``past_key_values``, feeding one new token per step) is optional here.
+          ``cache=out.cache``, feeding one new token per step, as in the greedy exercise)
+          is optional here.
     """
     raise NotImplementedError("sample_generate: see the docstring")

@@ -17,11 +17,11 @@ class BigramModel(torch.nn.Module):
     The suites use it where a real model is too slow or too uncertain: hundreds of draws for
     a goodness-of-fit test, an end-of-sequence token that comes for sure. The grader sends it
     to a sandboxed submission by value (:mod:`grading.wire`): it is only a table, so the
-    learner's loop calls it in its own process instead of once per step across processes. It answers the calls
-    a sampling loop makes on a transformers model: ``model(ids)``, ``model(input_ids=ids,
-    past_key_values=..., use_cache=...)`` (the cache is not needed, each position depends on
-    its own token only, so ``past_key_values`` comes back as None), ``.device``, ``.dtype``,
-    ``.config.vocab_size``.
+    learner's loop calls it in its own process instead of once per step across processes. It
+    answers the calls a sampling loop makes on a transformers model: ``model(ids)``,
+    ``model(input_ids=ids, cache=..., use_cache=...)`` (or the pre-5.24 name
+    ``past_key_values=``; the cache is not needed, each position depends on its own token
+    only, so ``out.cache`` comes back as None), ``.device``, ``.dtype``, ``.config.vocab_size``.
 
     Args:
         table: ``(vocab, vocab)`` logits; row ``i`` scores the token after token ``i``.
@@ -46,4 +46,4 @@ class BigramModel(torch.nn.Module):
 
     def forward(self, input_ids: torch.Tensor | None = None, **_ignored) -> CausalLMOutputWithPast:
         logits = self.table[input_ids].to(self.logits_dtype)
-        return CausalLMOutputWithPast(logits=logits, past_key_values=None)
+        return CausalLMOutputWithPast(logits=logits, cache=None)

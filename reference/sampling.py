@@ -109,9 +109,9 @@ def sample_generate(
         if eos_token_id is not None and int(next_token) == eos_token_id:
             break
         if step + 1 < max_new_tokens:
-            past = getattr(outputs, "past_key_values", None)
+            past = getattr(outputs, "cache", None)
             if past is None:  # a model without a cache: run it on the whole sequence again
                 outputs = model(input_ids=ids)
             else:
-                outputs = model(input_ids=next_token.to(ids.device), past_key_values=past, use_cache=True)
+                outputs = model(input_ids=next_token.to(ids.device), cache=past, use_cache=True)
     return ids

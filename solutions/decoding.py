@@ -17,8 +17,8 @@ def greedy_generate(
     past = None
     with torch.no_grad():
         for _ in range(max_new_tokens):
-            out = model(input_ids=step_input, past_key_values=past, use_cache=True)
-            past = out.past_key_values
+            out = model(input_ids=step_input, cache=past, use_cache=True)
+            past = out.cache
             next_token = out.logits[:, -1, :].argmax(dim=-1, keepdim=True)
             sequence = torch.cat([sequence, next_token], dim=-1)
             if eos_token_id is not None and int(next_token) == eos_token_id:

@@ -227,7 +227,7 @@ def norm_weight(model):
 def forward_twice(model, ids):
     with torch.no_grad():
         first = model(input_ids=ids, use_cache=True)
-        second = model(input_ids=ids[:, -1:], past_key_values=first.past_key_values, use_cache=True)
+        second = model(input_ids=ids[:, -1:], cache=first.cache, use_cache=True)
     return second.logits[:, -1, :]
 
 def picky(x):
@@ -326,7 +326,7 @@ def test_a_watched_model_runs_here_so_hooks_see_the_learners_passes(session):
     assert seen == [(ids.shape[1], False), (1, False)], f"the hook saw {seen}"
     with torch.no_grad():
         first = backend.model(input_ids=ids, use_cache=True)
-        expected = backend.model(input_ids=ids[:, -1:], past_key_values=first.past_key_values, use_cache=True).logits[:, -1]
+        expected = backend.model(input_ids=ids[:, -1:], cache=first.cache, use_cache=True).logits[:, -1]
     torch.testing.assert_close(got, expected)
 
 

@@ -138,7 +138,7 @@ def test_bigram_model_answers_like_a_causal_lm():
     model = ref.BigramModel(table)
     ids = torch.tensor([[1, 4, 2]])
     assert torch.equal(model(ids).logits, table[ids]), "BigramModel logits must be table[ids]"
-    assert model(input_ids=ids, use_cache=True, past_key_values=None).past_key_values is None
+    assert model(input_ids=ids, use_cache=True, cache=None).cache is None
     half = ref.BigramModel(table, logits_dtype=torch.bfloat16)
     assert half(input_ids=ids).logits.dtype == torch.bfloat16 and half.config.vocab_size == 5
 

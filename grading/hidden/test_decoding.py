@@ -74,7 +74,7 @@ def _token_hint(step: int) -> str:
         return ("the first new token is wrong: it is the argmax over the vocabulary (last axis) of the logits "
                 "at the LAST position of the prompt, logits[:, -1, :]")
     return ("the first tokens are right but a later one is not: feed the growing sequence back in (or the new "
-            "token with past_key_values) and take the argmax of the last position again")
+            "token with cache=out.cache) and take the argmax of the last position again")
 
 
 def check_greedy(
@@ -140,7 +140,9 @@ def forward_calls(model) -> Iterator[list[dict]]:
         ids = kwargs.get("input_ids", args[0] if args else None)
         embeds = kwargs.get("inputs_embeds")
         fed = ids if ids is not None else embeds
-        past = kwargs.get("past_key_values")
+        # transformers >= 5.24 passes the cache down as ``cache``; older releases (and a model
+        # called directly with the deprecated name) as ``past_key_values``.
+        past = kwargs.get("cache", kwargs.get("past_key_values"))
         calls.append({
             "positions": None if fed is None else int(fed.shape[1]),
             "cached": 0 if past is None else int(past.get_seq_length()),
@@ -240,5 +242,5 @@ def test_bonus_greedy_reuses_the_kv_cache(learner, backend):
             c["positions"] == 1 and c["cached"] == T + index - 1, call=call,
             problem=f"forward pass {index + 1} fed {c['positions']} positions with {c['cached']} cached; with the "
                     f"KV cache it feeds 1 new token on top of {T + index - 1} cached (passes fed: {fed[:8]})",
-            hint="pass past_key_values=out.past_key_values and use_cache=True, and feed only the newest token",
+            hint="pass cache=out.cache and use_cache=True, and feed only the newest token",
         )

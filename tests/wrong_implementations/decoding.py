@@ -141,7 +141,7 @@ def greedy_generate__drops_batch_axis(model, input_ids, max_new_tokens, eos_toke
 
 
 def greedy_generate__cache_without_past(model, input_ids, max_new_tokens, eos_token_id=None):
-    # Feeds only the new token but forgets past_key_values: the model sees one token alone.
+    # Feeds only the new token but forgets cache=out.cache: the model sees one token alone.
     step_input, ids = input_ids, input_ids
     with torch.no_grad():
         for _ in range(max_new_tokens):

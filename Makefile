@@ -1,23 +1,30 @@
-# Two entry points (see README): `make demo` and `make test`. Both build the virtual
-# environment from nothing first. torch is pinned to the CPU build so that pip never
+# Entry points (see README): `make demo`, `make test`; for maintainers `make lock`,
+# `make test-latest`, `make mutation`. Every environment is built from requirements.lock (exact
+# versions with hashes) after torch, which is pinned to the CPU build here so that pip never
 # pulls several GB of CUDA wheels on a machine without a GPU.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 TORCH_CPU ?= torch==2.13.0
+LOCK := requirements.lock
+PIP := python -m pip install --quiet --disable-pip-version-check
+# pytest workers for the project's own tests (pytest-xdist); 0 runs them in one process.
+WORKERS ?= 2
 
 # Debian packages some tests use: Chromium (the logprobs page in a real browser), a Japanese
 # font (tokens in screenshots and plots) and bubblewrap (the grader's sandbox). Installed
 # only where we are root with apt (CI, containers); elsewhere those tests say what is missing.
 SYSTEM_PACKAGES := chromium fonts-ipafont-gothic bubblewrap
 
-.PHONY: setup system-deps demo test clean
+.PHONY: setup system-deps demo test test-latest lock mutation clean
 
-$(BIN)/decodelab: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet "$(TORCH_CPU)"
-	$(BIN)/python -m pip install --quiet -e ".[nbgrader]"
+# A fresh environment whenever the project or the lock changes: nothing left from an older set-up.
+$(BIN)/decodelab: pyproject.toml $(LOCK)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/$(PIP) "$(TORCH_CPU)"
+	$(BIN)/$(PIP) --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/$(PIP) --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(BIN)/decodelab
 
 setup: $(BIN)/decodelab
@@ -34,7 +41,28 @@ demo: setup
 	$(BIN)/decodelab demo complete
 
 test: setup system-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile
+
+# The newest versions pyproject.toml's ranges allow, in .venv-latest: upstream drift (a renamed
+# argument, a changed default) shows up here before a class meets it. Runs the proofs that
+# grades are right: the suites against solutions/, stubs and wrong versions, and `decodelab grade`.
+LATEST := .venv-latest
+test-latest: system-deps
+	$(PYTHON) -m venv --clear $(LATEST)
+	$(LATEST)/bin/$(PIP) "$(TORCH_CPU)"
+	$(LATEST)/bin/$(PIP) --upgrade --upgrade-strategy eager -e ".[nbgrader,dev]"
+	$(LATEST)/bin/python -m decodelab.cli doctor
+	$(LATEST)/bin/python -m pytest -q -n $(WORKERS) --dist loadfile tests/test_suites.py tests/test_grade_cli.py tests/test_stack.py \
+	  tests/test_reference_decoding.py tests/test_reference_sampling.py tests/test_reference_distributions.py
+
+# Rewrite requirements.lock from pyproject.toml: the newest versions its ranges allow, today.
+lock:
+	$(PYTHON) -m venv --clear .venv-lock
+	.venv-lock/bin/$(PIP) "pip-tools==7.6.2"
+	echo "$(TORCH_CPU)" > .venv-lock/torch.txt
+	cd .venv-lock && bin/pip-compile ../pyproject.toml --extra nbgrader --extra dev --generate-hashes \
+	  --strip-extras --no-emit-index-url --no-emit-find-links --unsafe-package torch --constraint torch.txt --output-file ../$(LOCK) --quiet
+	echo "# pinned outside the hashes (installed first, TORCH_CPU in the Makefile; a GPU machine keeps its CUDA build): $(TORCH_CPU)" >> $(LOCK)
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(LATEST) .venv-lock

@@ -35,6 +35,7 @@ import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -666,9 +667,17 @@ def grade_class(
     return outcome
 
 
+@lru_cache(maxsize=1)
+def _stack() -> dict:
+    """The versions that graded this class, against the lock (judges run in this environment)."""
+    from grading.stack import stack_report
+
+    return stack_report().as_dict()
+
+
 def _results_for(name: str, reply: dict, ready: dict) -> dict:
     context = {"backend": ready.get("backend"), "model_id": ready.get("model_id"), "sandbox": ready.get("sandbox"),
-               "suites": ready.get("suites", ["hidden"])}
+               "suites": ready.get("suites", ["hidden"]), "stack": _stack()}
     if not reply.get("ok"):
         context["grader_error"] = reply.get("error", "unknown failure")
         return reports.results_document(name, reply.get("tests") or _unrun(ready.get("plan", [])), context)

@@ -74,7 +74,8 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
     ``tests``: scored test records (``name``, ``exercise``, ``score``, ``max_score``, ``status``,
     ``message``, ``duration``) in the order the suites ran them. ``context``: ``backend``,
     ``model_id``, ``sandbox``, ``suites``, ``seconds``, optional ``notes``, ``output`` (what the
-    learner's code printed), ``events`` and ``grader_error``.
+    learner's code printed), ``events``, ``grader_error`` and ``stack`` (:func:`grading.stack.stack_report`
+    as a dict: the versions that graded it and any drift from the lock).
     """
     order = _exercise_order()
     exercises = _by_key()
@@ -136,6 +137,7 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
             "notes": list(context.get("notes", [])),
             "grader_error": context.get("grader_error"),
             "skipped": [t["name"] for t in tests if t["status"] == "skipped"],
+            "stack": context.get("stack"),
         },
     }
     return document
@@ -165,6 +167,9 @@ def _overall_text(name: str, score: float, max_score: float, summary: dict, entr
         lines.append(f"{len(skipped)} test(s) did not run here and count for nothing: {skipped[0].get('message', '')}")
     if context.get("sandbox"):
         lines.append(f"Sandbox: {context['sandbox']}.")
+    stack = context.get("stack") or {}
+    if stack and not stack.get("matches_lock"):
+        lines.append(f"Versions: {stack.get('summary')} — verdicts may differ from a grader on the locked stack.")
     printed = str(context.get("output") or "").strip()
     if printed:
         lines.append("Your code printed (last lines):")

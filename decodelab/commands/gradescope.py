@@ -4,7 +4,8 @@ The zip holds, at its top, Gradescope's two scripts and the project's source (no
 no project tests):
 
 - ``setup.sh`` (run once when Gradescope builds the image): a virtual environment in
-  ``/autograder/venv`` with the CPU build of torch at the project's pin, the project itself,
+  ``/autograder/venv`` with the CPU build of torch at the project's pin, every other
+  distribution from ``requirements.lock`` (exact versions, hashes), the project itself,
   bubblewrap when apt can install it, and the Mistral tokenizer built ahead of time;
 - ``run_autograder`` (run per submission): ``decodelab gradescope run``, which grades
   ``/autograder/submission`` with the same hidden suites as ``decodelab grade`` and writes
@@ -35,7 +36,8 @@ ROOT_ENV = "DECODELAB_GRADESCOPE_ROOT"
 CONFIG = "decodelab-gradescope.json"
 # What the bundle carries of the project: everything grading needs, nothing a learner must not see
 # (solutions/ is left out; the hidden suites go, since Gradescope never shows the source folder).
-INCLUDE = ("pyproject.toml", "README.md", "Makefile", "decodelab", "exercises", "grading", "reference")
+INCLUDE = ("pyproject.toml", "requirements.lock", "README.md", "Makefile", "decodelab", "exercises", "grading",
+           "reference")
 SKIP = ("__pycache__", ".pyc", ".pytest_cache", ".egg-info")
 
 SETUP_SH = r"""#!/usr/bin/env bash
@@ -50,10 +52,12 @@ apt-get install -y -q --no-install-recommends python3 python3-venv python3-pip
 # learner code in separate processes and results.json says so.
 apt-get install -y -q --no-install-recommends bubblewrap || true
 python3 -m venv /autograder/venv
-/autograder/venv/bin/python -m pip install --quiet --upgrade pip
-# The CPU build of torch (no CUDA wheels), at the project's pin.
+# The CPU build of torch (no CUDA wheels), at the project's pin; then every other distribution
+# at the exact version and hash of requirements.lock (the stack the project's CI graded with;
+# made on Linux x86-64 with Python 3.11 — pick a Gradescope base image with Python >= 3.11).
 /autograder/venv/bin/python -m pip install --quiet "__TORCH__" --index-url https://download.pytorch.org/whl/cpu
-/autograder/venv/bin/python -m pip install --quiet -e "$SOURCE"
+/autograder/venv/bin/python -m pip install --quiet --require-hashes --no-deps -r "$SOURCE/requirements.lock"
+/autograder/venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e "$SOURCE"
 # Build the Mistral tokenizer once, now, rather than in every grading run.
 /autograder/venv/bin/python -c "from reference.tokenizer import tokenizer_folder; tokenizer_folder()"
 chmod +x "$SOURCE/run_autograder"

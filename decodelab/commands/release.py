@@ -32,6 +32,7 @@ MANIFEST: tuple[str, ...] = (
     "grading/plugin.py",
     "grading/results.py",
     "grading/runner.py",
+    "grading/stack.py",
     "grading/target.py",
     "grading/public/*.py",
     "reference/*.py",
@@ -48,6 +49,7 @@ MANIFEST: tuple[str, ...] = (
     "decodelab/commands/list_exercises.py",
     "decodelab/demos/*.py",
     "docs/learner-guide.md",
+    "requirements.lock",
 )
 """Glob patterns, relative to the project root, of everything copied into a bundle."""
 
@@ -158,18 +160,20 @@ addopts = "-p grading.plugin"
 '''
 
 
-_MAKEFILE = """# `make setup` builds .venv (CPU torch, so pip never pulls CUDA wheels); see README.md.
+_MAKEFILE = """# `make setup` builds .venv (CPU torch, so pip never pulls CUDA wheels, then the exact
+# versions of requirements.lock: the stack your instructor's grader uses); see README.md.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 TORCH_CPU ?= torch==2.13.0
+PIP := python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: setup check
-$(BIN)/decodelab: pyproject.toml
-\t$(PYTHON) -m venv $(VENV)
-\t$(BIN)/python -m pip install --quiet --upgrade pip
-\t$(BIN)/python -m pip install --quiet "$(TORCH_CPU)"
-\t$(BIN)/python -m pip install --quiet -e .
+$(BIN)/decodelab: pyproject.toml requirements.lock
+\t$(PYTHON) -m venv --clear $(VENV)
+\t$(BIN)/$(PIP) "$(TORCH_CPU)"
+\t$(BIN)/$(PIP) --require-hashes --no-deps -r requirements.lock
+\t$(BIN)/$(PIP) --no-deps --no-build-isolation -e .
 \ttouch $(BIN)/decodelab
 
 setup: $(BIN)/decodelab

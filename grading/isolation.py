@@ -35,10 +35,11 @@ import threading
 import time
 import types
 import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from grading import wire
 from grading.catalogue import Exercise
@@ -52,7 +53,7 @@ SANDBOX_SCRATCH = "/tmp/decodelab-sandbox"
 SANDBOX_FILES = (
     "grading/__init__.py", "grading/wire.py", "grading/sandbox.py",
     "reference/__init__.py", "reference/backends.py", "reference/tokenizer.py", "reference/cache.py",
-    "reference/bigram.py",
+    "reference/bigram.py", "reference/backend_names.py", "grading/observe.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
@@ -797,6 +798,8 @@ class Session:
         self.lookups: dict[tuple[str, str], _Lookup] = {}
         self.strikes: dict[str, int] = {}
         self.test_failures: dict[str, tuple[str, str]] = {}
+        # (model, records) while a test watches the model's forward passes (IsolatedTarget.observing_forward_passes)
+        self.observing: tuple[Any, list[dict]] | None = None
         self.output: list[str] = []
         self.events: list[str] = []
         self.remote: dict[int, Any] = {}
@@ -1058,14 +1061,15 @@ class Session:
             # Encode the arguments first: that tells which backends they use, and so which weights
             # a test has edited must be copied to the learner's process with them.
             self._call_indexes, self.touched = _indexes(), set()
+            observed_model, records = self.observing or (None, None)
             try:
-                arguments = wire.to_plain([list(args), dict(kwargs)], self._handles)
+                arguments = wire.to_plain([list(args), dict(kwargs), observed_model], self._handles)
             finally:
                 self._call_indexes = None
             edits = [(index.name, path, tensor, version) for index in self.touched
                      for path, tensor, version in index.changed(self.synced)]
             message = {"op": "call", "module": module, "function": function, "args": arguments[0],
-                       "kwargs": arguments[1], "times": times,
+                       "kwargs": arguments[1], "times": times, "observe": arguments[2],
                        "sync": wire.to_plain([[name, path, tensor.detach().clone()] for name, path, tensor, _ in edits])}
             reply = self._exchange(message, what, budget=function, plain=True)
             for name, path, _, version in edits:
@@ -1094,6 +1098,9 @@ class Session:
                         generator.set_state(state)
                 except Exception:
                     continue
+            if records is not None:
+                observed = reply.get("observed")
+                records.extend(item for item in (observed if isinstance(observed, list) else []) if isinstance(item, dict))
             value = reply.get("value")
             if times is not None and not (isinstance(value, list) and len(value) == times):
                 raise LearnerCrash(f"{what} sent back something other than {times} results")
@@ -1210,6 +1217,18 @@ class IsolatedTarget(Target):
         if not found.found:
             raise MissingFunction(exercise, found.why)
         return lambda times, *args, **kwargs: session.call(exercise.module, exercise.function, args, kwargs, times)
+
+    @contextmanager
+    def observing_forward_passes(self, model: Any) -> Iterator[list[dict]]:
+        """The passes are recorded in the learner's process, on its copy of ``model``, and come
+        back with each call's reply: the model itself never leaves the sandbox."""
+        session = self.session
+        records: list[dict] = []
+        session.observing = (model, records)
+        try:
+            yield records
+        finally:
+            session.observing = None
 
     def _raw_each(self, exercise: Exercise) -> Callable[[list[tuple]], list[Any]]:
         session = self.session

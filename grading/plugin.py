@@ -116,6 +116,10 @@ class Learner:
         """``learner.<name>(*args, **kwargs)`` ``times`` times, same objects (see :meth:`Target.call_repeatedly`)."""
         return self._target.call_repeatedly(name, times, *args, **kwargs)
 
+    def observing_forward_passes(self, model: Any):
+        """``with learner.observing_forward_passes(model) as calls:`` (see :meth:`Target.observing_forward_passes`)."""
+        return self._target.observing_forward_passes(model)
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)

@@ -25,6 +25,7 @@ the sandbox does not even contain them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import os
 import signal
@@ -612,13 +613,18 @@ class Learner:
         before = {(place, key): value.detach().clone() for place, key, value in slots
                   if isinstance(value, torch.Tensor) and not _is_backend_tensor(value, self.server)}
         times = request.get("times")  # call_repeatedly: the same arguments (one generator) N times
+        from grading.observe import forward_passes
+
+        observe = request.get("observe")  # a model whose forward passes the test watches
+        watching = forward_passes(observe) if observe is not None else contextlib.nullcontext([])
         try:
-            if times is None:
-                result = function(*args, **kwargs)
-            else:
-                result = []
-                for _ in range(int(times)):
-                    result.append(function(*args, **kwargs))
+            with watching as observed:
+                if times is None:
+                    result = function(*args, **kwargs)
+                else:
+                    result = []
+                    for _ in range(int(times)):
+                        result.append(function(*args, **kwargs))
         except BaseException as error:
             return {"op": "raise", "error": _error_info(error, self.folder)}
         mutated, generators = [], []
@@ -629,7 +635,8 @@ class Learner:
                     mutated.append([place, key, value.detach()])
             elif isinstance(value, torch.Generator):
                 generators.append([place, key, value.get_state()])
-        return {"op": "return", "value": result, "mutated": mutated, "generators": generators}
+        return {"op": "return", "value": result, "mutated": mutated, "generators": generators,
+                "observed": [dict(item) for item in observed]}
 
 
 _WEIGHT_POINTERS: dict[int, frozenset[int]] = {}
@@ -717,6 +724,7 @@ def run_server(control: socket.socket, scratch: Path, uid: int | None, backends:
         # it drops privileges it may not read the sandbox's copy of the project (its folders
         # are the sandbox root's when the project lives under the sandbox's private /tmp).
         import reference.bigram  # noqa: F401
+        import grading.observe  # noqa: F401
 
         server = Server(control, scratch, uid)
         server.backends.update(preloaded or {})

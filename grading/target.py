@@ -30,7 +30,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any, Callable, ContextManager
 
 from grading.catalogue import EXERCISES, Exercise
 
@@ -135,6 +135,13 @@ class Target:
     def _raw_repeatedly(self, exercise: Exercise) -> Callable[..., list[Any]]:
         raw = self._raw_function(exercise)
         return lambda times, *args, **kwargs: [raw(*args, **kwargs) for _ in range(times)]
+
+    def observing_forward_passes(self, model: Any) -> ContextManager[list[dict]]:
+        """Within the block, every forward pass the learner's calls make on ``model`` is recorded
+        (:func:`grading.observe.forward_passes`), where the model runs: here, or in the sandbox."""
+        from grading.observe import forward_passes
+
+        return forward_passes(model)
 
     def _raw_function(self, exercise: Exercise) -> Callable[..., Any]:
         module = self._module(exercise)

@@ -20,9 +20,6 @@ scores 9/10.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Iterator
-
 import pytest
 import torch
 
@@ -126,36 +123,6 @@ def check_greedy(
     return got
 
 
-@contextmanager
-def forward_calls(model) -> Iterator[list[dict]]:
-    """Record every forward pass of ``model``'s decoder: positions fed, cache length, grad mode.
-
-    A hook on the inner decoder sees the call however the learner makes it (``model(ids)``,
-    ``model.forward(...)``, positional or keyword), and the model object stays the real one.
-    """
-    decoder = model.get_decoder() if hasattr(model, "get_decoder") else model
-    calls: list[dict] = []
-
-    def record(_module, args, kwargs):
-        ids = kwargs.get("input_ids", args[0] if args else None)
-        embeds = kwargs.get("inputs_embeds")
-        fed = ids if ids is not None else embeds
-        # transformers >= 5.24 passes the cache down as ``cache``; older releases (and a model
-        # called directly with the deprecated name) as ``past_key_values``.
-        past = kwargs.get("cache", kwargs.get("past_key_values"))
-        calls.append({
-            "positions": None if fed is None else int(fed.shape[1]),
-            "cached": 0 if past is None else int(past.get_seq_length()),
-            "grad": torch.is_grad_enabled(),
-        })
-
-    handle = decoder.register_forward_pre_hook(record, with_kwargs=True)
-    try:
-        yield calls
-    finally:
-        handle.remove()
-
-
 @pytest.mark.greedy
 @pytest.mark.points(3)
 def test_greedy_matches_generate(learner, backend):
@@ -212,7 +179,7 @@ def test_greedy_output_is_the_prompt_then_new_ids(learner, backend):
 @pytest.mark.points(1)
 def test_greedy_builds_no_gradient_graph(learner, backend):
     ids = backend.encode("Hello world")
-    with forward_calls(backend.model) as calls:
+    with learner.observing_forward_passes(backend.model) as calls:
         learner.greedy_generate(backend.model, ids, 4)
     call = call_text(learner.greedy_generate, backend.model, ids, 4)
     with_grad = sum(c["grad"] for c in calls)
@@ -232,7 +199,7 @@ def test_bonus_greedy_reuses_the_kv_cache(learner, backend):
     except Mismatch as wrong:
         raise Mismatch(call, "the tokens are not right yet, so the cache is not checked",
                        "get the other greedy tests passing first") from wrong
-    with forward_calls(backend.model) as calls:
+    with learner.observing_forward_passes(backend.model) as calls:
         learner.greedy_generate(backend.model, ids, steps)
     fed = [c["positions"] for c in calls]
     check_true(len(calls) > 0 and fed[0] == T and calls[0]["cached"] == 0, call=call,

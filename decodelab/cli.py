@@ -3,24 +3,120 @@
 Every subcommand lives in :mod:`decodelab.commands` and calls the same functions as the
 suites and the grader. Errors a user can fix (a bad path, an unknown backend, a model that
 is not there) print one sentence and exit 2, never a traceback.
+
+Names are checked here, once for every command, before the command runs and before anything
+heavy (torch, transformers) is imported, so a typo costs a fraction of a second and comes back
+with the closest valid names (:func:`check_arguments`):
+
+- an exercise (``EXERCISE`` of ``check`` and ``hint``, ``--exercises`` of ``grade`` and
+  ``gradescope build``): a key from the catalogue or its function name, see :func:`find_exercise`;
+- a backend (``--backend`` of every command that has one, else ``$DECODELAB_BACKEND`` where the
+  command reads it): see :func:`backend_problem`;
+- a choice such as a command or a demo name: argparse's own check, with suggestions added.
 """
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
+import os
 import sys
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from decodelab import __version__
 from decodelab.commands import COMMANDS
 from decodelab.errors import UserError
+from grading.catalogue import EXERCISES, Exercise
+from reference.backend_names import BACKEND_ENV, backend_problem
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a bad argument is one line: what was wrong and where to look."""
+    """argparse, but a bad argument is one line: what was wrong, the closest valid names, where to look."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        # argparse's own check of ``choices`` (commands, demo names, --sandbox...), plus the
+        # closest names; argparse checks every value through this one method.
+        if action.choices is None or value in action.choices:
+            return
+        names = [str(choice) for choice in action.choices]
+        raise argparse.ArgumentError(
+            action, f"invalid choice: '{value}'{did_you_mean(closest(str(value), names))}; choose from {', '.join(names)}"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Names: exercises and backends, checked without importing anything heavy
+# ---------------------------------------------------------------------------------------------
+
+def closest(word: str, names: Iterable[str], n: int = 3) -> list[str]:
+    """The valid ``names`` closest to ``word`` (a typo's likely meaning), best first, case ignored."""
+    by_lower = {}
+    for name in names:
+        by_lower.setdefault(name.lower(), name)
+    return [by_lower[match] for match in difflib.get_close_matches(word.lower(), list(by_lower), n=n, cutoff=0.6)]
+
+
+def did_you_mean(matches: Sequence[str]) -> str:
+    """`` (did you mean 'a' or 'b'?)`` for these closest names; '' when there are none."""
+    if not matches:
+        return ""
+    quoted = [f"'{match}'" for match in matches]
+    either = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    return f" (did you mean {either}?)"
+
+
+def find_exercise(name: str) -> Exercise:
+    """The exercise with this key or function name; :class:`UserError` with the closest ones and all keys.
+
+    The one lookup of an exercise by name: ``check``, ``hint``, ``grade --exercises`` and
+    ``gradescope build --exercises`` all come through here (see :func:`check_arguments`).
+    """
+    for candidate in EXERCISES:
+        if name in (candidate.key, candidate.function):
+            return candidate
+    keys = [candidate.key for candidate in EXERCISES]
+    key_of = {**{candidate.function: candidate.key for candidate in EXERCISES}, **{key: key for key in keys}}
+    suggested = list(dict.fromkeys(key_of[match] for match in closest(name, key_of)))
+    raise UserError(f"there is no exercise '{name}'{did_you_mean(suggested)}; choose one of: {', '.join(keys)}")
+
+
+def check_backend(name: str) -> str:
+    """``name``, stripped, when it may load (see :func:`backend_problem`); else :class:`UserError`."""
+    problem = backend_problem(name)
+    if problem is not None:
+        raise UserError(problem)
+    return name.strip()
+
+
+def backend_from_environment() -> tuple[str | None, str | None]:
+    """``$DECODELAB_BACKEND`` (None when unset or blank) and why it cannot load (None when it may)."""
+    value = os.environ.get(BACKEND_ENV, "").strip()
+    if not value:
+        return None, None
+    problem = backend_problem(value)
+    return value, (None if problem is None else f"${BACKEND_ENV}={value}: {problem}")
+
+
+def check_arguments(arguments: argparse.Namespace) -> None:
+    """Refuse unknown exercises and backends before the command runs (:class:`UserError`).
+
+    Exercise names are replaced by their keys, so every command gets keys. A ``--backend`` left
+    at None means ``$DECODELAB_BACKEND`` (else ``auto``), so then the variable is checked.
+    """
+    if getattr(arguments, "exercise", None):
+        arguments.exercise = find_exercise(arguments.exercise).key
+    if getattr(arguments, "exercises", None):
+        arguments.exercises = [find_exercise(name).key for name in arguments.exercises]
+    if hasattr(arguments, "backend"):
+        if arguments.backend is None or not arguments.backend.strip():
+            _, problem = backend_from_environment()
+            if problem is not None:
+                raise UserError(problem)
+        else:
+            arguments.backend = check_backend(arguments.backend)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,9 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     from grading.target import TargetError
-    from reference.backends import BackendError
 
-    return (UserError, BackendError, TargetError, FileNotFoundError)
+    errors: tuple[type[BaseException], ...] = (UserError, TargetError, FileNotFoundError)
+    # A BackendError can only have been raised once reference.backends is loaded; importing it
+    # just to name the class would load torch (seconds) to print a one-line error.
+    backends = sys.modules.get("reference.backends")
+    return errors + ((backends.BackendError,) if backends is not None else ())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,6 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        check_arguments(arguments)
         return int(arguments.func(arguments) or 0)
     except _user_errors() as error:
         print(f"decodelab {arguments.command}: {error}", file=sys.stderr)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,13 +23,11 @@ from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from reference.tokenizer import load_mistral_tokenizer
 
-BACKEND_ENV = "DECODELAB_BACKEND"
-TINY = "tiny"
-MISTRAL_4BIT = "mistral-7b-4bit"
-AUTO = "auto"
-MISTRAL_ID = "mistralai/Mistral-7B-v0.1"
+from reference.backend_names import (  # noqa: F401  (re-exported: the names belong to the backends)
+    AUTO, BACKEND_ENV, FOUR_BIT_SUFFIX, MISTRAL_4BIT, MISTRAL_ID, TINY, looks_like_path, requested_backend,
+)
+
 TINY_FOLDER = Path(__file__).parent / "tiny_model"
-FOUR_BIT_SUFFIX = ":4bit"
 
 
 class BackendError(RuntimeError):
@@ -68,11 +65,6 @@ class Backend:
     def embedding_matrix(self) -> torch.Tensor:
         """The input embedding matrix ``(vocab, d)``, detached."""
         return self.model.get_input_embeddings().weight.detach()
-
-
-def requested_backend(name: str | None = None) -> str:
-    """The backend asked for: the argument, else ``$DECODELAB_BACKEND``, else ``auto``."""
-    return (name or os.environ.get(BACKEND_ENV) or AUTO).strip()
 
 
 def cuda_status() -> tuple[bool, str]:
@@ -174,7 +166,7 @@ def load_backend(name: str | None = None) -> Backend:
                 f"Backend '{MISTRAL_4BIT}' is not available: {why}. Use '--backend {TINY}' on this machine."
             )
         return _load(resolved, MISTRAL_ID, reason, True, load_mistral_tokenizer())
-    if _looks_like_path(base):
+    if looks_like_path(base):
         folder = Path(base).expanduser()
         if not folder.is_dir():
             raise BackendError(
@@ -188,16 +180,6 @@ def load_backend(name: str | None = None) -> Backend:
     raise BackendError(
         f"Unknown backend '{resolved}'. Choose '{TINY}', '{MISTRAL_4BIT}', '{AUTO}', a Hugging Face "
         f"model id such as 'org/name', or a local model folder (add '{FOUR_BIT_SUFFIX}' to quantize)."
-    )
-
-
-def _looks_like_path(name: str) -> bool:
-    """Whether a backend name is meant as a local folder rather than a hub id ``org/name``."""
-    return (
-        Path(name).expanduser().is_dir()
-        or name.startswith(("/", ".", "~"))
-        or name.count("/") > 1
-        or (os.sep != "/" and os.sep in name)
     )
 
 

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from decodelab.cli import find_exercise
 from decodelab.errors import UserError
 from grading.catalogue import EXERCISES, Exercise
 from reference.cache import cache_root
@@ -71,13 +72,12 @@ class ExerciseStatus:
 
 
 def lookup(name: str) -> Exercise:
-    """The exercise with this key or function name; :class:`UserError` naming the valid keys."""
-    for exercise in EXERCISES:
-        if name in (exercise.key, exercise.function):
-            return exercise
-    raise UserError(
-        f"there is no exercise '{name}'; choose one of: {', '.join(e.key for e in EXERCISES)}"
-    )
+    """The exercise with this key or function name; :class:`UserError` with the closest names.
+
+    The command line's one lookup (:func:`decodelab.cli.find_exercise`), for callers that do not
+    come through the command line (``public_status(keys=...)``, :mod:`decodelab.commands.hint`).
+    """
+    return find_exercise(name)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,8 +1,13 @@
 """``decodelab doctor``: what this machine has, which backends load here and which ``auto`` picks.
 
-It reports and never fails: a machine without a GPU is a normal place to run decodelab. Every
-fact comes from the same functions the loaders use (:mod:`reference.backends`), so what
-doctor says is what ``--backend`` will do.
+It reports and does not fail on what a machine lacks: a machine without a GPU is a normal place
+to run decodelab. Every fact comes from the same functions the loaders use
+(:mod:`reference.backends`), and the backend name is checked as the command line checks it
+(:func:`decodelab.cli.backend_from_environment`), so what doctor says is what ``--backend`` will do.
+
+Exit status: 0 when the set-up is usable (whatever backends are missing); 1 when it is
+misconfigured in a way every command would trip on, which the report lists under "problems"
+(today: a ``$DECODELAB_BACKEND`` that names no backend, e.g. a typo); 2 for bad arguments.
 """
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ import platform
 import sys
 from typing import Any
 
+from decodelab.cli import backend_from_environment
+
 PACKAGES = ("torch", "transformers", "bitsandbytes", "accelerate", "mistral-common", "huggingface-hub", "safetensors")
 
 
@@ -21,7 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "doctor",
         help="show versions, the GPU, which backends can load here and which one 'auto' picks",
-        description="Report the Python set-up, the CUDA device, each backend's availability and the tokenizer cache.",
+        description="Report the Python set-up, the CUDA device, each backend's availability and the tokenizer cache. "
+        "Exit status: 0 when the set-up is usable, even without a GPU or with some backends missing; 1 when "
+        "it is misconfigured (the report's problems, such as a $DECODELAB_BACKEND that names no backend); "
+        "2 for bad arguments.",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(func=run)
@@ -37,7 +47,7 @@ def run(arguments: argparse.Namespace) -> int:
         render_rich(report, Console())
     else:
         print(render_text(report))
-    return 0
+    return 1 if report.get("problems") else 0
 
 
 def _version(distribution: str) -> str | None:
@@ -60,6 +70,7 @@ def collect() -> dict[str, Any]:
     import torch
 
     from decodelab import __version__
+    from grading.stack import stack_report
     from reference import backends, tokenizer
 
     cuda_ok, cuda_why = _status(backends.cuda_status)
@@ -89,6 +100,10 @@ def collect() -> dict[str, Any]:
     requested = backends.requested_backend(None)
     from_env = bool(os.environ.get(backends.BACKEND_ENV, "").strip())
     default_name, default_why = backends.resolve_backend(requested)
+    problems = []
+    _, backend_problem = backend_from_environment()  # the command line's own check of the name
+    if backend_problem is not None:
+        problems.append(backend_problem)
 
     cache_folder = tokenizer.cache_root() / "tokenizers" / tokenizer.TOKENIZER_NAME
     try:
@@ -130,6 +145,8 @@ def collect() -> dict[str, Any]:
             "offline": bool(huggingface_hub.constants.HF_HUB_OFFLINE),
         },
         "capture": {"path": capture, "exists": bool(capture) and os.path.isfile(capture)},
+        "stack": stack_report().as_dict(),
+        "problems": problems,
     }
 
 
@@ -180,6 +197,10 @@ def _footer(report: dict[str, Any]) -> list[str]:
     if report["capture"]["path"]:
         state = "found" if report["capture"]["exists"] else "MISSING"
         lines.append(f"capture file ($DECODELAB_CAPTURE): {report['capture']['path']} ({state})")
+    stack = report["stack"]
+    lines.append(f"versions: {stack['summary']}"
+                 + ("" if stack["matches_lock"] else " (make setup installs the locked ones; grades may differ until then)"))
+    lines += [f"PROBLEM: {problem}" for problem in report.get("problems", ())]
     return lines
 
 

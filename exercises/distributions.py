@@ -50,7 +50,10 @@ def softmax_with_temperature(logits: torch.Tensor, temperature: float) -> torch.
 
     Shapes:
         logits: ``(..., vocab)`` floating point; any number of leading axes.
-        returns: same shape and dtype; every row (last axis) sums to 1.
+        returns: same shape and dtype; every row (last axis) sums to 1, up to rounding. How
+            you compute it is yours: subtracting the max, ``logsumexp``, float64 or float32
+            arithmetic all pass. Rounding here means a few units in the last place of the
+            largest ``|logit / T|`` (float32 cannot hold ``1e4`` more finely than ``1e-3``).
 
     Example:
         ``softmax_with_temperature(torch.tensor([2.0, 1.0, 0.0]), 1.0)``

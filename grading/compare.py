@@ -15,6 +15,68 @@ import torch
 
 MAX_REPR = 60
 
+# ---------------------------------------------------------------------------------------------
+# Tolerances: the one rule for "close enough", derived from the numerics (docs/grading.md).
+#
+# A floating result is graded only on what its docstring fixes, never on rounding. Start from
+# torch.testing.assert_close's defaults for the result's dtype; a docstring never asks for
+# float64 arithmetic, so a float64 result may carry float32 rounding. Softmax-like results
+# (probabilities, log-probabilities) are computed from exponents ``z - c`` whose rounding is a
+# few units in the last place (ulps) of the largest |z|, whichever stable formulation is used
+# (subtract the max, log-sum-exp, another summation order): their tolerance grows with it.
+
+# torch.testing.assert_close's defaults: dtype -> (atol, rtol).
+ASSERT_CLOSE_DEFAULTS = {
+    torch.float16: (1e-5, 1e-3),
+    torch.bfloat16: (1e-5, 1.6e-2),
+    torch.float32: (1e-5, 1.3e-6),
+    torch.float64: (1e-7, 1e-7),
+}
+# Units in the last place of the largest input that a stable softmax may lose: the division by
+# T, the subtraction of the max or the log-sum-exp, the exp, the sum and the division each round.
+SOFTMAX_ULPS = 8
+
+
+def arithmetic_eps(dtype: torch.dtype) -> float:
+    """Machine epsilon of the least precise arithmetic a docstring allows for a ``dtype`` result.
+
+    float64 results may be computed in float32 and cast back; lower precisions are their own.
+    """
+    return max(torch.finfo(dtype).eps, torch.finfo(torch.float32).eps)
+
+
+def float_tolerance(dtype: torch.dtype) -> tuple[float, float]:
+    """``(atol, rtol)`` for any floating result of ``dtype``: assert_close's defaults, widened for float64
+    to the float32 rounding a docstring allows."""
+    atol, rtol = ASSERT_CLOSE_DEFAULTS.get(dtype, ASSERT_CLOSE_DEFAULTS[torch.float32])
+    return atol, max(rtol, 4 * arithmetic_eps(dtype))
+
+
+def softmax_tolerance(dtype: torch.dtype, scale: float) -> tuple[float, float]:
+    """``(atol, rtol)`` for probabilities of ``dtype`` computed from logits/T whose largest finite
+    magnitude is ``scale``.
+
+    Relative: a few ulps of ``scale`` (the rounding of ``z - c`` moves ``exp`` by that factor).
+    Absolute: only the smallest normal number, for probabilities that underflow differently.
+    """
+    eps = arithmetic_eps(dtype)
+    rtol = max(float_tolerance(dtype)[1], SOFTMAX_ULPS * eps * max(1.0, scale))
+    atol = max(torch.finfo(dtype).tiny, torch.finfo(torch.float32).tiny)
+    return atol, rtol
+
+
+def log_softmax_tolerance(dtype: torch.dtype, scale: float) -> float:
+    """Absolute tolerance for log-probabilities computed from logits of largest magnitude ``scale``."""
+    return SOFTMAX_ULPS * arithmetic_eps(dtype) * max(1.0, scale)
+
+
+def largest_magnitude(values: torch.Tensor) -> float:
+    """The largest finite |value| of a tensor (0 when there is none): the scale of its rounding."""
+    finite = values.detach().to(torch.float64)
+    finite = finite[torch.isfinite(finite)]
+    return float(finite.abs().max()) if finite.numel() else 0.0
+
+
 
 class Mismatch(AssertionError):
     """A learner's result differs from the expected one; ``str()`` is the whole feedback."""

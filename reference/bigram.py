@@ -5,9 +5,8 @@ sandbox (:mod:`grading.isolation`) holds a copy of it: a submission gets the toy
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import torch
+from transformers import PretrainedConfig
 from transformers.modeling_outputs import CausalLMOutputWithPast
 
 
@@ -21,7 +20,8 @@ class BigramModel(torch.nn.Module):
     answers the calls a sampling loop makes on a transformers model: ``model(ids)``,
     ``model(input_ids=ids, cache=..., use_cache=...)`` (or the pre-5.24 name
     ``past_key_values=``; the cache is not needed, each position depends on its own token
-    only, so ``out.cache`` comes back as None), ``.device``, ``.dtype``, ``.config.vocab_size``.
+    only, so ``out.cache`` comes back as None), ``.device``, ``.dtype``, ``.config`` (a real
+    ``PretrainedConfig``: ``DynamicCache(config=model.config)`` works).
 
     Args:
         table: ``(vocab, vocab)`` logits; row ``i`` scores the token after token ``i``.
@@ -34,7 +34,9 @@ class BigramModel(torch.nn.Module):
             raise ValueError(f"table must be (vocab, vocab), got {tuple(table.shape)}")
         self.register_buffer("table", table.to(torch.float32))
         self.logits_dtype = logits_dtype
-        self.config = SimpleNamespace(vocab_size=table.shape[0], eos_token_id=None, is_encoder_decoder=False)
+        # A real config, so a learner's own DynamicCache(config=model.config) works as on a real model.
+        self.config = PretrainedConfig(vocab_size=table.shape[0], num_hidden_layers=1, eos_token_id=None,
+                                       is_encoder_decoder=False)
 
     @property
     def device(self) -> torch.device:

@@ -67,6 +67,12 @@ NORMALISATION = [
     ("It ended in 1945, in September.", "1945", True),
     ("  New\tDelhi\n is the capital", "new delhi", True),
     ("Reykjavík.", "reykjavík", True),
+    # The rule is `not ch.isalnum()`, not ASCII punctuation or a regex word: non-ASCII punctuation and
+    # the underscore separate words too, and str.lower() (not casefold) decides what is equal.
+    ("首都は東京。", "首都は東京", True),
+    ("«Paris» is lovely", "paris", True),
+    ("Tokyo_Station", "tokyo", True),
+    ("STRASSE", "Straße", False),
 ]
 BOUNDARIES = [
     ("Romeo and Juliet", "Rome", False),
@@ -120,7 +126,8 @@ def test_exact_match_never_matches_an_empty_answer(learner):
 
 
 _PIECES = st.sampled_from(["tokyo", "Tokyo", "Rome", "romeo", "D.C.", "d", "c", "new", "Delhi", "1945", "19", "45",
-                           "é", "", " ", "  ", ",", ".", "!", "-", "'", "\n", "café", "über"])
+                           "é", "", " ", "  ", ",", ".", "!", "-", "'", "\n", "café", "über",
+                           "東京", "。", "、", "«", "»", "_", "ß", "SS", "Straße", "\u00a0", "²", "\t"])
 
 
 @pytest.mark.exact_match

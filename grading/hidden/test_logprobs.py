@@ -287,7 +287,7 @@ def test_a_very_unlikely_token_keeps_a_finite_logprob(learner, backend):
 
 @pytest.mark.logprobs
 @pytest.mark.points(1)
-@pytest.mark.parametrize("case", ["nothing generated", "top_n=0", "prompt_length=0"])
+@pytest.mark.parametrize("case", ["nothing generated", "top_n=0", "prompt_length=0", "prompt_length>T", "top_n<0"])
 def test_edge_cases(learner, backend, case):
     sequence = backend.encode("Hello world, hello moon")
     length = sequence.shape[1]
@@ -299,9 +299,15 @@ def test_edge_cases(learner, backend, case):
         call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, 2, top_n=0)
         got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, 2, top_n=0)
         _check_records_shape(got, length - 2, sequence, 2, 0, call)
-    else:
+    elif case == "prompt_length=0":
         expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, sequence, 0,
                      hint="the first token has no position before it, so prompt_length must be at least 1")
+    elif case == "prompt_length>T":
+        expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, sequence, length + 1,
+                     hint="a prompt longer than the sequence is a caller's mistake: check 1 <= prompt_length <= T")
+    else:
+        expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, sequence, 2, top_n=-1,
+                     hint="check top_n >= 0 before anything else: a negative slice silently keeps almost everything")
 
 
 class _LogitsOnly(torch.nn.Module):

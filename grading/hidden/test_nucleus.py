@@ -180,10 +180,12 @@ def test_top_p_mask_decides_each_row_on_its_own(learner):
 
 @pytest.mark.top_p
 @pytest.mark.points(1)
-@pytest.mark.parametrize("p", [-0.1, 1.5])
+@pytest.mark.parametrize("p", [-0.1, 1.5, float("nan"), "0.9", None],
+                         ids=["-0.1", "1.5", "nan", "the string '0.9'", "None"])
 def test_top_p_mask_rejects_p_outside_zero_one(learner, p):
+    # "p outside [0, 1] (or not a number) raises ValueError saying so": the message names p or its range.
     expect_error(learner.top_p_mask, ValueError, _random_probs(5), p,
-                 must_mention=("p", "[0, 1]", "between", "range"),
+                 must_mention=("p ", "p=", "p must", "top_p", "[0, 1]", "between", "range", "number"),
                  hint="check that 0 <= p <= 1 before anything else, and raise ValueError saying so")
 
 
@@ -282,20 +284,23 @@ def _check_sample(learner, probs: torch.Tensor, p: float, seed: int) -> None:
 @pytest.mark.sample_top_p
 @pytest.mark.points(1)
 def test_sample_top_p_returns_one_id_per_row_and_leaves_probs_alone(learner):
-    probs = _random_probs(6, 40, seed=6)
-    before = probs.clone()
-    got = learner.sample_top_p(probs, 0.8, _generator(0))
-    call = call_text(learner.sample_top_p, probs, 0.8, _generator(0))
-    if not isinstance(got, torch.Tensor):
-        raise Mismatch(call, f"the result should be a torch.Tensor, got {type(got).__name__} {describe(got)}",
-                       "return the ids torch.multinomial gives you, as a tensor")
-    check_true(tuple(got.shape) == (6,), call=call, problem=f"the result has shape {tuple(got.shape)}, expected (6,)",
-               hint="torch.multinomial(..., num_samples=1) gives (batch, 1): squeeze the last axis")
-    check_true(got.dtype == torch.int64, call=call, problem=f"the result has dtype {got.dtype}, expected torch.int64",
-               hint="token ids are int64, as torch.multinomial returns them")
-    check_true(torch.equal(probs, before), call=call,
-               problem="probs was changed by the call (some of its values were set to 0)",
-               hint="zero the dropped tokens in a copy (torch.where(keep, probs, 0)), not in the caller's tensor")
+    for batch in (6, 1):  # a batch of one still gives shape (1,), not a 0-d tensor
+        probs = _random_probs(batch, 40, seed=6)
+        before = probs.clone()
+        got = learner.sample_top_p(probs, 0.8, _generator(0))
+        call = call_text(learner.sample_top_p, probs, 0.8, _generator(0))
+        if not isinstance(got, torch.Tensor):
+            raise Mismatch(call, f"the result should be a torch.Tensor, got {type(got).__name__} {describe(got)}",
+                           "return the ids torch.multinomial gives you, as a tensor")
+        check_true(tuple(got.shape) == (batch,), call=call,
+                   problem=f"the result has shape {tuple(got.shape)}, expected ({batch},)",
+                   hint="torch.multinomial(..., num_samples=1) gives (batch, 1): drop only that last axis "
+                        "(squeeze(-1)); a bare squeeze() also drops the batch axis when batch is 1")
+        check_true(got.dtype == torch.int64, call=call, problem=f"the result has dtype {got.dtype}, expected torch.int64",
+                   hint="token ids are int64, as torch.multinomial returns them")
+        check_true(torch.equal(probs, before), call=call,
+                   problem="probs was changed by the call (some of its values were set to 0)",
+                   hint="zero the dropped tokens in a copy (torch.where(keep, probs, 0)), not in the caller's tensor")
 
 
 @pytest.mark.sample_top_p

@@ -34,7 +34,6 @@ gradebook API). Run: ``python benchmarks/grade_class.py [--workers 2] [--nbgrade
 from __future__ import annotations
 
 import argparse
-import ast
 import datetime
 import json
 import os
@@ -55,8 +54,8 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from grading.catalogue import EXERCISES, modules  # noqa: E402
+from tests.catalogue import with_wrong, wrong_versions  # noqa: E402
 
-WRONG = ROOT / "tests" / "wrong_implementations"
 HOSTILE = ROOT / "tests" / "hostile"
 ASSIGNMENT = "decodelab"
 KINDS = ("correct", "partly", "progress", "notstarted", "hostile")
@@ -65,79 +64,6 @@ SHARES = {"correct": 0.3, "partly": 0.4, "progress": 0.2, "notstarted": 0.1}
 
 # ---------------------------------------------------------------------------------------------
 # Submissions
-
-
-def wrong_versions() -> dict[str, list[str]]:
-    """``module -> [func__mistake, ...]``: the catalogue of wrong implementations."""
-    found: dict[str, list[str]] = {}
-    functions = {exercise.function for exercise in EXERCISES}
-    for module in modules():
-        path = WRONG / f"{module}.py"
-        if not path.exists():
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        found[module] = [
-            node.name for node in tree.body
-            if isinstance(node, ast.FunctionDef) and node.name.split("__", 1)[0] in functions and "__" in node.name
-        ]
-    return found
-
-
-class _Rename(ast.NodeTransformer):
-    def __init__(self, names: dict[str, str]):
-        self.names = names
-
-    def visit_Name(self, node: ast.Name) -> ast.Name:
-        if node.id in self.names:
-            node.id = self.names[node.id]
-        return node
-
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
-        node.name = self.names.get(node.name, node.name)
-        self.generic_visit(node)
-        return node
-
-
-def wrong_function_source(module: str, mistake: str) -> str:
-    """Self-contained source defining ``<function>`` as ``tests.wrong_implementations.<module>:<mistake>``.
-
-    The wrong version's imports and the module helpers it uses come along, the helpers renamed
-    (``_wrong_<name>``) so they cannot replace a solution's helper of the same name.
-    """
-    function = mistake.split("__", 1)[0]
-    tree = ast.parse((WRONG / f"{module}.py").read_text(encoding="utf-8"))
-    top: dict[str, ast.stmt] = {}
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            top[node.name] = node
-        elif isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    top[target.id] = node
-    if mistake not in top:
-        raise KeyError(f"tests/wrong_implementations/{module}.py has no {mistake}")
-    needed: list[ast.stmt] = []
-    todo = [mistake]
-    while todo:
-        node = top.get(todo.pop())
-        if node is not None and node not in needed:
-            needed.append(node)
-            todo += [child.id for child in ast.walk(node) if isinstance(child, ast.Name)]
-    names = {name: f"_wrong_{name}" for name, node in top.items() if node in needed}
-    names[mistake] = function
-    order = {id(node): position for position, node in enumerate(tree.body)}
-    imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom)) and
-               not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
-    body = [_Rename(names).visit(node) for node in sorted(needed, key=lambda n: order[id(n)])]
-    return ast.unparse(ast.Module(body=imports + body, type_ignores=[])) + "\n"
-
-
-def with_wrong(module: str, mistakes: Sequence[str]) -> str:
-    """``solutions/<module>.py`` with the named functions replaced by their wrong versions."""
-    source = (ROOT / "solutions" / f"{module}.py").read_text(encoding="utf-8")
-    for mistake in mistakes:
-        source += f"\n\n# --- {mistake} ---\n" + wrong_function_source(module, mistake)
-    return source
 
 
 @dataclass

@@ -1,16 +1,33 @@
-"""Project-test fixtures: a summary of how many catalogued wrong implementations are caught."""
+"""Project-test fixtures: a summary of how many catalogued wrong implementations are caught.
+
+A test records each graded wrong version with :func:`wrong_report`; the record travels in the
+test report's ``user_properties`` (pytest-xdist carries those from its workers to the main
+process), and the terminal summary counts them per catalogue and exercise.
+"""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Callable
 
 import pytest
 
 _WRONG_RESULTS: list[tuple[str, str, float, float]] = []
+_PROPERTY = "wrong_version"
 
 
 @pytest.fixture
-def wrong_report() -> list[tuple[str, str, float, float]]:
-    return _WRONG_RESULTS
+def wrong_report(record_property) -> Callable[[str, str, float, float], None]:
+    """``record(exercise, name, score, max_score)`` for the end-of-run summary."""
+
+    def record(exercise: str, name: str, score: float, max_score: float) -> None:
+        record_property(_PROPERTY, (exercise, name, score, max_score))
+
+    return record
+
+
+def pytest_runtest_logreport(report) -> None:
+    if report.when == "call":
+        _WRONG_RESULTS.extend(tuple(value) for key, value in report.user_properties if key == _PROPERTY)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -19,6 +36,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
     per_exercise: dict[str, list[bool]] = defaultdict(list)
     for key, _name, score, max_score in _WRONG_RESULTS:
         per_exercise[key].append(score < max_score)
-    terminalreporter.section("wrong implementations caught by the hidden suites")
-    for key, caught in per_exercise.items():
-        terminalreporter.write_line(f"{key:18} {sum(caught)}/{len(caught)} caught")
+    terminalreporter.section("wrong implementations caught by the hidden suites (through decodelab grade)")
+    for key, caught in sorted(per_exercise.items()):
+        terminalreporter.write_line(f"{key:40} {sum(caught)}/{len(caught)} caught")
+    total = [c for caught in per_exercise.values() for c in caught]
+    terminalreporter.write_line(f"{'all':40} {sum(total)}/{len(total)} caught")

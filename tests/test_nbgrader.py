@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from benchmarks.grade_class import notebook_with_functions, with_wrong, wrong_function_source
+from benchmarks.grade_class import notebook_with_functions
+from tests.catalogue import with_wrong, wrong_function_source
 from decodelab.cli import main as decodelab
 from grading.catalogue import EXERCISES, by_key, modules
 from grading.nbgrader.bridge import Check, ModuleGrade, exercise_score, feedback, module_from_cells

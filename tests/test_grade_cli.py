@@ -1,0 +1,121 @@
+"""Proof through the path an instructor runs: ``decodelab grade``, sandboxed, on a whole class.
+
+One class is graded once (a module fixture) and every test below reads its results: a copy of
+``solutions/`` (must score the maximum), a copy of the untouched stubs (zero, every test
+"not started"), and one submission per entry of both catalogues (``tests/catalogue.py``): the
+project's wrong versions and the independent catalogue's wrong and correct versions, each a
+complete submission with that one function replaced. A wrong version must lose points on its
+exercise; a correct one must earn all of them. The in-process runner must give the
+correct alternatives the same verdicts as the sandbox.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grading.catalogue import EXERCISES
+from grading.runner import run_suites
+from tests.catalogue import INDEPENDENT, ROOT, WRONG, entries, write_submission
+
+ENTRIES = entries(WRONG) + entries(INDEPENDENT)
+# Correct alternatives are where a sandbox that behaves unlike a plain process costs a learner
+# points (a learner's own DynamicCache arriving as a stand-in, say), so they are also run in-process.
+CORRECT_ENTRIES = [entry for entry in ENTRIES if entry.correct]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> dict[str, dict]:
+    """``{submission name: results.json}`` for the whole class, graded by one ``decodelab grade``."""
+    base = tmp_path_factory.mktemp("class")
+    class_folder, out = base / "class", base / "grades"
+    class_folder.mkdir()
+    shutil.copytree(ROOT / "solutions", class_folder / "solutions_copy", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "exercises", class_folder / "stubs_copy", ignore=shutil.ignore_patterns("__pycache__"))
+    for entry in ENTRIES:
+        write_submission(entry, class_folder)
+    done = subprocess.run(
+        [sys.executable, "-m", "decodelab.cli", "grade", str(class_folder), "--out", str(out), "--workers", "2",
+         "--backend", "tiny"],
+        capture_output=True, text=True, cwd=ROOT, timeout=3600,
+    )
+    assert done.returncode == 0, f"decodelab grade exited {done.returncode}, expected 0:\n{done.stderr[-3000:]}"
+    results = {path.parent.name: json.loads(path.read_text()) for path in out.glob("*/results.json")}
+    expected = len(ENTRIES) + 2
+    assert len(results) == expected, f"decodelab grade wrote {len(results)} results.json, expected {expected}"
+    return results
+
+
+def test_solutions_score_the_maximum(graded):
+    results = graded["solutions_copy"]
+    maximum = sum(exercise.points for exercise in EXERCISES)
+    lost = [f"{t['name']}: {t['output'][:300]}" for t in results["tests"] if t["score"] < t["max_score"]]
+    assert results["score"] == results["max_score"] == maximum, (
+        f"decodelab grade gave a copy of solutions/ {results['score']}/{results['max_score']}, expected "
+        f"{maximum}/{maximum}; lost on:\n" + "\n".join(lost))
+
+
+def test_stubs_score_zero_and_read_not_started(graded):
+    results = graded["stubs_copy"]
+    states = {key: item["state"] for key, item in results["extra_data"]["exercises"].items()}
+    assert results["score"] == 0, f"decodelab grade gave the untouched stubs {results['score']}, expected 0"
+    assert set(states.values()) == {"not started"}, f"exercise states of the stubs were {states}, expected all 'not started'"
+
+
+def test_the_sandbox_is_recorded(graded):
+    data = graded["solutions_copy"]["extra_data"]
+    if shutil.which("bwrap"):
+        assert str(data["sandbox"]).startswith("bubblewrap"), (
+            f"bubblewrap is installed but the class was graded with sandbox {data['sandbox']!r}")
+
+
+def test_the_grading_stack_is_the_locked_one(graded):
+    # make test-latest deselects this one: there, differing from the lock is the point.
+    stack = graded["solutions_copy"]["extra_data"].get("stack") or {}
+    assert stack.get("matches_lock"), f"results.json says the grading stack drifted from the lock: {stack.get('summary')}"
+
+
+def _exercise_result(graded: dict, entry) -> dict:
+    results = graded[entry.label]
+    assert not results["extra_data"].get("grader_error"), (
+        f"the grader failed on {entry.label}: {results['extra_data']['grader_error']}")
+    return results["extra_data"]["exercises"][entry.exercise.key]
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if not e.correct], ids=lambda e: e.label)
+def test_every_wrong_version_loses_points(graded, entry, wrong_report):
+    item = _exercise_result(graded, entry)
+    assert item["max_score"] == entry.exercise.points, (
+        f"{entry.exercise.key} was worth {item['max_score']} in this run, the catalogue says {entry.exercise.points}")
+    wrong_report(f"{entry.folder.name}:{entry.exercise.key}", entry.name, item["score"], item["max_score"])
+    assert item["score"] < item["max_score"], (
+        f"{entry.label} scored full marks ({item['score']}/{item['max_score']}) on '{entry.exercise.key}' through "
+        f"decodelab grade: the hidden suite misses this mistake")
+
+
+@pytest.mark.parametrize("entry", CORRECT_ENTRIES, ids=lambda e: e.label)
+def test_every_correct_alternative_scores_the_maximum(graded, entry):
+    # A bonus test asks for more than the contract (greedy's KV cache): a correct loop without
+    # it may lose that point, and nothing else.
+    tests = [t for t in graded[entry.label]["tests"] if t["extra_data"]["exercise"] == entry.exercise.key]
+    failing = [f"{t['name']}: {t['output'][:400]}" for t in tests
+               if t["score"] < t["max_score"] and ": test_bonus_" not in t["name"]]
+    item = _exercise_result(graded, entry)
+    assert item["max_score"] == entry.exercise.points and not failing, (
+        f"{entry.label}, a correct version, scored {item['score']}/{item['max_score']} on '{entry.exercise.key}' "
+        f"through decodelab grade, expected {entry.exercise.points} (bonus tests aside); lost on:\n" + "\n".join(failing))
+
+
+@pytest.mark.parametrize("entry", CORRECT_ENTRIES, ids=lambda e: e.label)
+def test_same_verdict_in_process_and_sandboxed(graded, entry):
+    sandboxed = _exercise_result(graded, entry)["score"]
+    run = run_suites(f"solutions+tests.independent.{entry.module}:{entry.name}", exercises=[entry.exercise.key])
+    assert run.tests, f"the in-process run of {entry.label} ran no test:\n{run.log[-1500:]}"
+    assert abs(run.score - sandboxed) < 1e-6, (
+        f"{entry.label} scored {run.score} in-process and {sandboxed} through decodelab grade on "
+        f"'{entry.exercise.key}'; the verdict must not depend on the sandbox:\n"
+        + "\n".join(f"{t.name}: {t.message[:300]}" for t in run.tests if t.score < t.max_score))

@@ -176,7 +176,7 @@ class Judge:
         _indexes()  # the weights as loaded: what every learner process starts from
         self._hypothesis_profile()
         self.plan = self._collect()
-        primed = self._prime() if self.options.prime else 0
+        priming = self._prime() if self.options.prime else {"requested": False, "expected_values": 0, "error": None}
         worker = learner.wait_ready()
         # Everything loaded so far lives as long as this server: keep the collector from
         # walking it again in every judge (pytest and hypothesis call gc.collect() per session).
@@ -185,7 +185,7 @@ class Judge:
         self.ready = {
             "ready": True, "backend": self.backend_name, "backend_reason": reason, "model_id": backend.model_id,
             "sandbox": learner.description, "suites": self.suites, "tests": len(self.plan), "plan": self.plan,
-            "worker_rss": worker.get("rss"), "judge_rss": _rss(), "expected_values": primed,
+            "worker_rss": worker.get("rss"), "judge_rss": _rss(), "priming": priming,
         }
         return self.ready
 
@@ -224,10 +224,11 @@ class Judge:
                 raise GraderError(f"collecting the suites failed (pytest exit code {int(code)})")
             return json.loads(results.read_text())
 
-    def _prime(self) -> int:
+    def _prime(self) -> dict:
         """Run the suites once on ``solutions`` in this process, so that every expected value a
         submission's tests need is computed before the judges are forked (:mod:`grading.expected`).
-        Returns how many values are remembered; 0 where the solutions are not installed."""
+        Returns ``requested``, how many ``expected_values`` are remembered, and the ``error`` that
+        made it fall short (solutions/ not installed, a suite failing on it, a crash) or None."""
         import importlib.util
 
         import pytest
@@ -235,12 +236,16 @@ class Judge:
         from grading.expected import remembered_calls
 
         if importlib.util.find_spec("solutions") is None:
-            return 0
+            return {"requested": True, "expected_values": 0, "error": "solutions/ is not installed here"}
+        problem = None
         try:
             with tempfile.TemporaryDirectory(prefix="decodelab-prime-") as scratch:
-                pytest.main(self.pytest_args("solutions", Path(scratch) / "prime.json"), plugins=[grade_plugin()])
+                code = pytest.main(self.pytest_args("solutions", Path(scratch) / "prime.json"), plugins=[grade_plugin()])
+            if int(code) != 0:  # a suite failing on solutions/: its expected values were not all computed
+                problem = f"the suites did not all pass on solutions/ (pytest exit code {int(code)})"
         except Exception as error:  # priming only saves time: grade without what it did not compute
-            print(f"priming the expected values stopped ({type(error).__name__}: {error}); "
+            problem = f"{type(error).__name__}: {error}"
+            print(f"priming the expected values stopped ({problem}); "
                   "grading goes on, computing them per submission", file=sys.stderr)
         # A test that scales a weight and restores it bumped its version counter: take the
         # weights as they are now (the same values) as what every learner process starts from.
@@ -248,7 +253,7 @@ class Judge:
 
         _INDEXES.clear()
         _indexes()
-        return remembered_calls()
+        return {"requested": True, "expected_values": remembered_calls(), "error": problem}
 
     def grade(self, request: dict) -> dict:
         """Grade one submission in a forked judge; the scored tests and what happened."""
@@ -567,6 +572,7 @@ class ClassOutcome:
     sandbox: str = ""
     seconds: float = 0.0
     startup_seconds: float = 0.0
+    priming: dict = field(default_factory=dict)  # the first worker's: requested, expected_values, error
 
 
 Progress = Callable[[str, str], None]
@@ -611,6 +617,7 @@ def grade_class(
     try:
         first = slots[0].wait_ready()
         outcome.backend, outcome.sandbox = first["backend"], first["sandbox"]
+        outcome.priming = dict(first.get("priming") or {})
         todo = []
         for path in submissions:
             name = submission_name(path)
@@ -677,7 +684,7 @@ def _stack() -> dict:
 
 def _results_for(name: str, reply: dict, ready: dict) -> dict:
     context = {"backend": ready.get("backend"), "model_id": ready.get("model_id"), "sandbox": ready.get("sandbox"),
-               "suites": ready.get("suites", ["hidden"]), "stack": _stack()}
+               "suites": ready.get("suites", ["hidden"]), "stack": _stack(), "priming": ready.get("priming")}
     if not reply.get("ok"):
         context["grader_error"] = reply.get("error", "unknown failure")
         return reports.results_document(name, reply.get("tests") or _unrun(ready.get("plan", [])), context)

@@ -138,6 +138,7 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
             "grader_error": context.get("grader_error"),
             "skipped": [t["name"] for t in tests if t["status"] == "skipped"],
             "stack": context.get("stack"),
+            "priming": context.get("priming"),
         },
     }
     return document

@@ -14,7 +14,6 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -119,3 +118,12 @@ def test_same_verdict_in_process_and_sandboxed(graded, entry):
         f"{entry.label} scored {run.score} in-process and {sandboxed} through decodelab grade on "
         f"'{entry.exercise.key}'; the verdict must not depend on the sandbox:\n"
         + "\n".join(f"{t.name}: {t.message[:300]}" for t in run.tests if t.score < t.max_score))
+
+
+def test_priming_took_effect_and_is_reported(graded):
+    # A class of more submissions than workers is primed: the suites run once on solutions/ per
+    # worker and the expected values are reused. When that falls short, grading is much slower
+    # (the 2026-12 fresh-install slowdown); results.json says so, and so must this test.
+    priming = graded["solutions_copy"]["extra_data"].get("priming") or {}
+    assert priming.get("requested") and not priming.get("error") and priming.get("expected_values", 0) > 0, (
+        f"results.json extra_data.priming was {priming}, expected requested, no error and values remembered")

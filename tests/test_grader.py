@@ -549,8 +549,9 @@ pytest.main = main_that_breaks_on_solutions
 judge = Judge(GradeOptions(backend="tiny", prime=True, exercises=("temperature",)))
 ready = judge.warm_up()
 graded = judge.grade({"path": "solutions"})
-print("RESULT", ready["ready"], ready["expected_values"], sum(t["score"] for t in graded["tests"]),
+print("RESULT", ready["ready"], ready["priming"]["expected_values"], sum(t["score"] for t in graded["tests"]),
       sum(t["max_score"] for t in graded["tests"]))
+print("PRIMING_ERROR", ready["priming"]["error"])
 judge.close()
 '''
 
@@ -570,3 +571,5 @@ def test_a_priming_run_that_breaks_only_costs_time():
     assert float(score) == float(max_score) > 0, f"solutions scored {score}/{max_score} after a broken priming"
     assert "priming the expected values stopped (RuntimeError: priming broke)" in done.stderr, \
         f"the judge's log should say priming stopped; it ends: {done.stderr[-800:]}"
+    assert "PRIMING_ERROR RuntimeError: priming broke" in done.stdout, (
+        f"the judge's ready message should carry why priming fell short; it printed: {done.stdout[-800:]}")

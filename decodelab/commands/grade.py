@@ -83,6 +83,13 @@ def run(arguments: argparse.Namespace) -> int:
     print(f"Graded {graded} submission(s) into {out} in {outcome.seconds:.1f} s on backend {outcome.backend}"
           + (f"; skipped {len(outcome.skipped)} already graded" if outcome.skipped else "") + ".")
     print(f"Gradebook: {out / 'grades.csv'}")
+    priming = outcome.priming
+    if priming.get("requested"):
+        if priming.get("error") or not priming.get("expected_values"):
+            print(f"Warning: priming did not take effect ({priming.get('error') or 'no expected value remembered'}): "
+                  "each submission computed its expected values itself, which is slower.", file=sys.stderr)
+        else:
+            print(f"Priming: {priming['expected_values']} expected values computed once per worker and reused.")
     if not outcome.sandbox.startswith("bubblewrap"):
         print(f"Warning: {outcome.sandbox}.", file=sys.stderr)
     if arguments.summary:

@@ -97,7 +97,7 @@ def describe(value: Any) -> str:
         shape = tuple(value.shape)
         where = "" if value.device.type == "cpu" else f" on {value.device}"
         if value.numel() <= 6:
-            return f"tensor({value.tolist()}, dtype={str(value.dtype).replace('torch.', '')}{where})"
+            return f"tensor({_values_text(value)}, dtype={str(value.dtype).replace('torch.', '')}{where})"
         return f"<{str(value.dtype).replace('torch.', '')} tensor {shape}{where}>"
     if isinstance(value, torch.nn.Module):
         return f"<{type(value).__name__}>"
@@ -109,6 +109,23 @@ def describe(value: Any) -> str:
         return f"<{type(value).__name__} of {len(value)} items, first {describe(value[0])}>"
     text = repr(value)
     return text if len(text) <= MAX_REPR else text[: MAX_REPR - 3] + "..."
+
+
+def _values_text(value: torch.Tensor) -> str:
+    """A small tensor's values as its own dtype would print them: float32 0.1 reads ``0.1``, not
+    ``0.10000000149011612`` (its exact value as a Python float)."""
+    if not value.is_floating_point():
+        return str(value.tolist())
+    import numpy
+
+    shortest = {torch.float64: float, torch.float16: numpy.float16}.get(value.dtype, numpy.float32)
+
+    def text(item: Any) -> str:
+        if isinstance(item, list):
+            return "[" + ", ".join(text(inner) for inner in item) + "]"
+        return repr(item) if shortest is float else str(shortest(item))
+
+    return text(value.detach().cpu().tolist())
 
 
 def call_text(function: Callable[..., Any] | str, *args: Any, **kwargs: Any) -> str:

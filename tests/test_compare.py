@@ -1,0 +1,61 @@
+"""grading/compare.py: the one tolerance rule and the feedback's call text."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from grading.compare import (
+    ASSERT_CLOSE_DEFAULTS, Mismatch, check_tensor, describe, float_tolerance, largest_magnitude, softmax_tolerance,
+)
+
+
+def test_small_float_tensors_read_as_their_dtype_prints_them():
+    cases = {
+        describe(torch.tensor([0.1, 0.25])): "tensor([0.1, 0.25], dtype=float32)",
+        describe(torch.tensor([0.1], dtype=torch.float64)): "tensor([0.1], dtype=float64)",
+        describe(torch.tensor([[1, 2]])): "tensor([[1, 2]], dtype=int64)",
+    }
+    for got, expected in cases.items():
+        assert got == expected, f"describe(...) returned {got!r}, expected {expected!r}"
+    assert "0.10000000149011612" not in describe(torch.tensor([0.1])), "float32 noise shown in the call text"
+
+
+def test_float_tolerance_starts_from_assert_close_and_allows_float32_arithmetic_for_float64():
+    for dtype, (atol, rtol) in ASSERT_CLOSE_DEFAULTS.items():
+        got_atol, got_rtol = float_tolerance(dtype)
+        assert got_atol == atol and got_rtol >= rtol, (
+            f"float_tolerance({dtype}) = ({got_atol}, {got_rtol}), expected atol {atol} and rtol >= {rtol}")
+    _, rtol64 = float_tolerance(torch.float64)
+    assert rtol64 >= 4 * torch.finfo(torch.float32).eps, f"float64 rtol {rtol64} does not admit float32 rounding"
+
+
+def test_softmax_tolerance_admits_every_stable_formulation_and_nothing_wrong():
+    logits = torch.tensor([[1e4, 0.0, -1e4, 9999.0], [-1e4, -1e4, -1e4, -1e4 + 1]])
+    temperature = 0.5
+    expected = torch.softmax(logits / temperature, dim=-1)
+    z = logits / temperature
+    atol, rtol = softmax_tolerance(expected.dtype, largest_magnitude(logits) / temperature)
+    stable = {
+        "log-sum-exp in float32": torch.exp(z - torch.logsumexp(z, dim=-1, keepdim=True)),
+        "float64 and back": torch.softmax(z.double(), dim=-1).float(),
+    }
+    for name, got in stable.items():
+        check_tensor(got, expected, call=name, atol=atol, rtol=rtol)  # raises Mismatch if refused
+    wrong = {
+        "softmax over the batch axis": torch.softmax(z, dim=0),
+        "temperature multiplied": torch.softmax(logits * temperature, dim=-1),
+        "a uniform row": torch.full_like(expected, 0.25),
+    }
+    for name, got in wrong.items():
+        with pytest.raises(Mismatch):
+            check_tensor(got, expected, call=name, atol=atol, rtol=rtol)
+
+
+def test_softmax_tolerance_grows_with_the_scale_only():
+    small = softmax_tolerance(torch.float32, 3.0)[1]
+    large = softmax_tolerance(torch.float32, 2e4)[1]
+    assert large > 1000 * small / 2, f"rtol at scale 2e4 is {large}, at scale 3 {small}: it should grow with the scale"
+    assert softmax_tolerance(torch.float32, 2e4)[0] < 1e-30, "the absolute part must stay at underflow level"
+    assert math.isclose(largest_magnitude(torch.tensor([float("-inf"), -3.0, 2.0])), 3.0), "inf must not set the scale"

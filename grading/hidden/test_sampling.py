@@ -301,3 +301,5 @@ def test_sample_generate_rejects_bad_settings(learner):
                      hint="temperature must be a finite number > 0 (0 would be greedy): raise ValueError saying so")
     expect_error(learner.sample_generate, ValueError, model, ids, 3, top_p=1.5,
                  hint="top_p must lie in [0, 1]: raise ValueError otherwise")
+    expect_error(learner.sample_generate, ValueError, model, ids, 3, top_k=0,
+                 hint="top_k must be None or at least 1 (top-0 keeps no token at all): raise ValueError otherwise")

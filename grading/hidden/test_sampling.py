@@ -145,8 +145,13 @@ def test_sample_generate_returns_the_prompt_and_new_tokens(learner, backend):
     ids = backend.encode(PROMPT)
     T = ids.shape[1]
     for n in (5, 0):
-        got = learner.sample_generate(backend.model, ids, n, generator=_generator(0, backend.device))
+        with learner.observing_forward_passes(backend.model) as passes:
+            got = learner.sample_generate(backend.model, ids, n, generator=_generator(0, backend.device))
         call = call_text(learner.sample_generate, backend.model, ids, n, generator=_generator(0))
+        with_grad = sum(p["grad"] for p in passes)
+        check_true(with_grad == 0, call=call,
+                   problem=f"{with_grad} of {len(passes)} forward passes ran with gradients enabled",
+                   hint="run the loop under `with torch.no_grad():` — sampling never needs a backward pass")
         check_true(isinstance(got, torch.Tensor) and got.dtype == torch.int64 and tuple(got.shape) == (1, T + n),
                    call=call, problem=f"the result is {describe(got)}, expected int64 ids of shape {(1, T + n)}",
                    hint="return the prompt followed by max_new_tokens new tokens, shape (1, T + n) (no eos_token_id given)")

@@ -130,3 +130,61 @@ def run_suites(
             returncode, log = -9, f"the test run timed out after {timeout} s\n{expired.stdout or ''}"
         records = json.loads(results_file.read_text()) if results_file.exists() else []
     return SuiteRun(score_records(records), returncode, log)
+
+
+# The child of run_suites_in_turn: argv[1] is a JSON list of [pytest arguments, log file, exit-code file].
+_IN_TURN_CHILD = """
+import json, os, sys
+import pytest
+import grading.plugin
+for arguments, log_path, code_path in json.loads(sys.argv[1]):
+    grading.plugin._BACKENDS.clear()  # every target gets freshly loaded backends, as in its own process
+    sys.stdout.flush(); sys.stderr.flush()
+    with open(log_path, "w") as log:
+        os.dup2(log.fileno(), 1); os.dup2(log.fileno(), 2)
+        code = pytest.main(arguments)
+        sys.stdout.flush(); sys.stderr.flush()
+    with open(code_path, "w") as out:
+        out.write(str(int(code)))
+"""
+
+
+def run_suites_in_turn(
+    targets: Sequence[str],
+    suites: Sequence[str] = ("public",),
+    exercises: Sequence[str] = (),
+    backends: str = "tiny",
+    timeout: float | None = 900,
+) -> list[SuiteRun]:
+    """:func:`run_suites` for each of ``targets``, one after another in ONE child process.
+
+    Most of a short run's time is the child's start-up (importing torch and transformers);
+    this pays it once. Each target still gets its own pytest session and freshly loaded
+    backends. Meant for the project's own tests of many small variants of one exercise
+    (``tests/test_pitfalls.py``), never for grading learners: one learner's code must not
+    share a process with the next. ``timeout`` bounds the whole batch; a target the child
+    never reached (it crashed or timed out) gets a run with return code -9 and no tests.
+    """
+    with tempfile.TemporaryDirectory(prefix="decodelab-run-") as scratch:
+        jobs, files = [], []
+        for index, target in enumerate(targets):
+            results, log, code = (Path(scratch) / f"{index}.{kind}" for kind in ("json", "log", "code"))
+            arguments = pytest_command(target, suites, exercises, backends, results)[3:]
+            jobs.append([arguments, str(log), str(code)])
+            files.append((results, log, code))
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        try:
+            done = subprocess.run([sys.executable, "-c", _IN_TURN_CHILD, json.dumps(jobs)], capture_output=True,
+                                  text=True, timeout=timeout, env=env, cwd=GRADING.parent)
+            trouble = done.stdout + done.stderr
+        except subprocess.TimeoutExpired:
+            trouble = f"the batch of {len(targets)} runs timed out after {timeout} s"
+        runs = []
+        for results, log, code in files:
+            records = json.loads(results.read_text()) if results.exists() else []
+            text = log.read_text(errors="replace") if log.exists() else ""
+            if code.exists():
+                runs.append(SuiteRun(score_records(records), int(code.read_text()), text))
+            else:
+                runs.append(SuiteRun(score_records(records), -9, text + "\nthis run never finished:\n" + trouble))
+    return runs

@@ -30,11 +30,13 @@ def run_cli(capsys, *arguments: str) -> tuple[int, str]:
     return code, captured.out + captured.err
 
 
-LEARNER_SOFTMAX = """import torch
+LEARNER_SOFTMAX = """import math
+
+import torch
 
 
 def softmax_with_temperature(logits, temperature):
-    if not temperature > 0:
+    if not (math.isfinite(temperature) and temperature > 0):
         raise ValueError("temperature must be > 0")
     shifted = logits - logits.max(dim=-1, keepdim=True).values
     return torch.softmax(shifted {operation} temperature, dim=-1)

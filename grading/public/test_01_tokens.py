@@ -60,9 +60,19 @@ def test_a_kanji_outside_the_vocabulary_becomes_byte_pieces(learner, tokenizer):
                 hint="a piece like '<0xE6>' is what convert_ids_to_tokens returns; decode() would show '�'")
 
 
+@pytest.mark.pieces
+def test_an_empty_text_is_the_bos_alone(learner, tokenizer):
+    # The docstring's edge case: "" gives [(1, '<s>')] with add_bos=True and [] without.
+    for add_bos, expected in ((True, [(1, "<s>")]), (False, [])):
+        got = learner.tokenize_with_pieces("", tokenizer, add_bos=add_bos)
+        check_pairs(got, expected, call_text(learner.tokenize_with_pieces, "", tokenizer, add_bos=add_bos),
+                    hint="an empty text has no tokens of its own, but add_bos=True still puts <s> first")
+
+
 BYTE_HINT = "'<0xNN>' is ONE byte whose value is the hexadecimal number NN (0xE6 = 230), not a character"
 TEXT_HINT = "a text piece is its UTF-8, with every '▁' replaced by a space (keep that space)"
 SPECIAL_HINT = "<s>, </s> and <unk> stand for no text: b''"
+TAG_HINT = "only <s>, </s>, <unk> and '<0xNN>' are special spellings; any other piece is text, even in angle brackets"
 
 
 @pytest.mark.piece_bytes
@@ -74,6 +84,9 @@ SPECIAL_HINT = "<s>, </s> and <unk> stand for no text: b''"
     ("▁▁", b"  ", TEXT_HINT),
     ("<s>", b"", SPECIAL_HINT),            # special pieces stand for no text
     ("</s>", b"", SPECIAL_HINT),
+    ("<unk>", b"", SPECIAL_HINT),
+    ("<?>", b"<?>", TAG_HINT),             # looks like a tag, but is an ordinary text piece
+    ("<>", b"<>", TAG_HINT),
 ])
 def test_piece_bytes_examples(learner, piece, expected, hint):
     got = learner.piece_bytes(piece)

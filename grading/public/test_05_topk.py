@@ -74,3 +74,52 @@ def test_top_k_table_for_the_capital_of_japan(learner, backend):
     tokyo = backend.tokenizer.convert_tokens_to_ids("▁Tokyo")
     check_equal(got[0][:2], (tokyo, "Tokyo"), call=call, what="the first row's (id, text)",
                 hint="the most probable token comes first, shown with tokenizer.decode([id])")
+
+
+def _check_rows(got, expected, call, hint):
+    """Compare a table row by row: ids and texts exactly, probabilities as plain floats within 1e-6."""
+    check_true(isinstance(got, list), call=call, problem=f"the result is a {type(got).__name__}, expected a list",
+               hint="return a list of (id, text, probability) tuples")
+    check_equal(len(got), len(expected), call=call, what="the number of rows", hint=hint)
+    for index, (row, want) in enumerate(zip(got, expected)):
+        check_true(isinstance(row, tuple) and len(row) == 3, call=call,
+                   problem=f"row {index} is {row!r}, expected an (id, text, probability) tuple")
+        check_true(type(row[0]) is int and type(row[2]) is float, call=call,
+                   problem=f"row {index} holds a {type(row[0]).__name__} id and a {type(row[2]).__name__} probability, "
+                           "expected a plain int and a plain float",
+                   hint="use int(...) / float(...) or .item(): a tensor in the table is not a number")
+        check_equal(row[:2], want[:2], call=call, what=f"row {index}'s (id, text)", hint=hint)
+        check_true(abs(row[2] - want[2]) < 1e-6, call=call,
+                   problem=f"row {index}'s probability is {row[2]!r}, expected {want[2]}", hint=hint)
+
+
+@pytest.mark.top_k_table
+def test_top_k_table_shows_readable_text(learner, tokenizer):
+    tokyo, paris = tokenizer.convert_tokens_to_ids("▁Tokyo"), tokenizer.convert_tokens_to_ids("▁Paris")
+    probs = torch.zeros(len(tokenizer))
+    probs[tokyo], probs[paris] = 0.6, 0.4
+    got = learner.top_k_table(probs, tokenizer, 2)
+    # The text is what a reader sees, tokenizer.decode([id]): "Tokyo", not the piece "▁Tokyo".
+    expected = [(tokyo, tokenizer.decode([tokyo]), 0.6), (paris, tokenizer.decode([paris]), 0.4)]
+    _check_rows(got, expected, call_text(learner.top_k_table, probs, tokenizer, 2),
+                hint="the text column is tokenizer.decode([id]), not the vocabulary piece with its '▁'")
+
+
+@pytest.mark.top_k_table
+def test_top_k_table_k_larger_than_the_vocabulary(learner, tokenizer):
+    probs = torch.tensor([0.5, 0.2, 0.3])
+    got = learner.top_k_table(probs, tokenizer, 5)
+    # Only three tokens exist: all of them, highest first.
+    expected = [(0, tokenizer.decode([0]), 0.5), (2, tokenizer.decode([2]), 0.3), (1, tokenizer.decode([1]), 0.2)]
+    _check_rows(got, expected, call_text(learner.top_k_table, probs, tokenizer, 5),
+                hint="k larger than the vocabulary lists every token: never ask for more rows than there are")
+
+
+@pytest.mark.top_k_table
+def test_top_k_table_lists_ties_lower_id_first(learner, tokenizer):
+    probs = torch.tensor([0.25, 0.25, 0.1, 0.25, 0.15])
+    got = learner.top_k_table(probs, tokenizer, 3)
+    # Ids 0, 1 and 3 tie at 0.25: listed by id. (torch.topk promises no order among ties.)
+    expected = [(i, tokenizer.decode([i]), 0.25) for i in (0, 1, 3)]
+    _check_rows(got, expected, call_text(learner.top_k_table, probs, tokenizer, 3),
+                hint="equal probabilities are listed lower id first: a stable descending sort keeps id order")

@@ -1,4 +1,6 @@
 """Public tests for exercise 6 (exercises/decoding.py). Run: decodelab check greedy"""
+from contextlib import contextmanager
+
 import pytest
 import torch
 
@@ -75,3 +77,27 @@ def test_greedy_answers_tokyo(learner, backend):
     check_true(text.strip().startswith("Tokyo"), call=call_text(learner.greedy_generate, backend.model, ids, 3),
                problem=f"the continuation is {text!r}, expected it to start with 'Tokyo'",
                hint="take the argmax of the last position's logits at every step")
+
+
+@contextmanager
+def grad_modes(model):
+    """Record, for every forward pass of ``model``'s decoder, whether gradients were enabled."""
+    watched = model.get_decoder() if hasattr(model, "get_decoder") else model
+    modes = []
+    handle = watched.register_forward_pre_hook(lambda module, args: modes.append(torch.is_grad_enabled()))
+    try:
+        yield modes
+    finally:
+        handle.remove()
+
+
+@pytest.mark.greedy
+def test_greedy_builds_no_gradient_graph(learner, backend):
+    ids = backend.encode("Hello world")
+    with grad_modes(backend.model) as modes:
+        learner.greedy_generate(backend.model, ids, 3)
+    call = call_text(learner.greedy_generate, backend.model, ids, 3)
+    check_true(len(modes) > 0, call=call, problem="the model was never run",
+               hint="call model(input_ids=...) at every step (or once, then with the cache)")
+    check_true(not any(modes), call=call, problem=f"{sum(modes)} of {len(modes)} forward passes ran with gradients enabled",
+               hint="wrap the loop in `with torch.no_grad():` — decoding never needs a backward pass")

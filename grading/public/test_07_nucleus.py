@@ -1,4 +1,6 @@
 """Public tests for exercises 7-8 (exercises/nucleus.py). Run: decodelab check top_p / sample_top_p"""
+import math
+
 import pytest
 import torch
 
@@ -50,10 +52,22 @@ def test_top_p_decides_each_row_on_its_own(learner):
                  hint="sort and add up along the last axis only: each row is its own distribution")
 
 
+# Words of which a ValueError about p must contain one: it says why.
+P_WORDS = ("p", "[0, 1]", "between", "range")
+
+
 @pytest.mark.top_p
 def test_top_p_rejects_p_above_one(learner):
-    expect_error(learner.top_p_mask, ValueError, torch.tensor([0.5, 0.5]), 1.5,
-                 hint="p must lie in [0, 1]: raise ValueError otherwise")
+    expect_error(learner.top_p_mask, ValueError, torch.tensor([0.5, 0.5]), 1.5, must_mention=P_WORDS,
+                 hint="p must lie in [0, 1]: raise ValueError saying so")
+
+
+@pytest.mark.top_p
+@pytest.mark.parametrize("p", [-0.1, math.nan, "0.9"])
+def test_top_p_rejects_p_below_zero_or_not_a_number(learner, p):
+    expect_error(learner.top_p_mask, ValueError, torch.tensor([0.5, 0.5]), p, must_mention=P_WORDS,
+                 hint="p must be a number in [0, 1]: nan fails every comparison, and a string is no number "
+                      "(comparing it raises TypeError, not ValueError)")
 
 
 @pytest.mark.sample_top_p
@@ -94,3 +108,28 @@ def test_sample_top_p_repeats_with_the_same_seed(learner):
     again = learner.sample_top_p(probs, 0.9, torch.Generator().manual_seed(3))
     check_tensor(again, first, call=call_text(learner.sample_top_p, probs, 0.9, torch.Generator()),
                  hint="pass generator=generator to torch.multinomial")
+
+
+@pytest.mark.sample_top_p
+def test_sample_top_p_draws_in_vocabulary_order(learner):
+    probs = torch.tensor([[0.25, 0.1, 0.5, 0.15]]).repeat(50, 1)
+    # p = 0.7: ranked 0.5 (id 2), 0.25 (id 0), ... so the nucleus is ids 2 and 0. Zeroing the
+    # others IN VOCABULARY ORDER gives these rows; the same seed must then draw the same ids.
+    kept = torch.tensor([[0.25, 0.0, 0.5, 0.0]]).repeat(50, 1)
+    expected = torch.multinomial(kept, 1, generator=torch.Generator().manual_seed(4)).squeeze(1)
+    got = learner.sample_top_p(probs, 0.7, torch.Generator().manual_seed(4))
+    call = call_text(learner.sample_top_p, probs, 0.7, torch.Generator())
+    _check_ids(got, 50, call)
+    check_tensor(got, expected, call=call,
+                 hint="zero the tokens outside the nucleus without sorting (torch.where(keep, probs, 0)), then ONE "
+                      "torch.multinomial(kept, 1, generator=generator): sorted rows draw other ids from the same seed")
+
+
+@pytest.mark.sample_top_p
+def test_sample_top_p_leaves_probs_alone(learner):
+    probs = torch.tensor([[0.1, 0.5, 0.15, 0.25], [0.25, 0.25, 0.25, 0.25]])
+    call = call_text(learner.sample_top_p, probs, 0.7, torch.Generator())
+    learner.sample_top_p(probs, 0.7, torch.Generator().manual_seed(5))
+    changed = learner.arguments_changed_by_last_call()
+    check_true(not changed, call=call, problem=f"the call changed {', '.join(changed)} in place",
+               hint="zero the dropped tokens in a copy (torch.where), not in probs itself")

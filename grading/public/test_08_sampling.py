@@ -67,3 +67,93 @@ def test_sampling_rejects_temperature_zero(learner):
     model = BigramModel(torch.zeros(4, 4))
     expect_error(learner.sample_generate, ValueError, model, torch.tensor([[1]]), 3, temperature=0.0,
                  hint="temperature 0 is greedy decoding (argmax), not sampling: raise ValueError")
+
+
+# Words of which a ValueError about the temperature must contain one: it says why.
+TEMPERATURE_WORDS = ("temperature", "positive", "> 0", "greater")
+
+
+def _same_row_model(probabilities: list[float]) -> BigramModel:
+    """A toy model whose next-token distribution is ``probabilities`` after every token."""
+    row = torch.tensor(probabilities).log()
+    return BigramModel(row.expand(len(probabilities), -1).contiguous())
+
+
+def _check_only_token_zero(got, ids, n, call, hint):
+    check_true(isinstance(got, torch.Tensor) and tuple(got.shape) == (1, ids.shape[1] + n), call=call,
+               problem=f"the result is {describe(got)}, expected shape {(1, ids.shape[1] + n)}",
+               hint="return the prompt followed by max_new_tokens new tokens")
+    new = got[0, ids.shape[1]:].tolist()
+    others = [(step, token) for step, token in enumerate(new) if token != 0]
+    check_true(not others, call=call,
+               problem=f"drew token {others[0][1] if others else None} at step {others[0][0] if others else None} "
+                       f"({len(others)} of {n} draws were not token 0), but with these settings the nucleus is "
+                       "token 0 alone",
+               hint=hint)
+
+
+@pytest.mark.sampling_loop
+def test_top_p_comes_after_temperature(learner):
+    # Every step: probabilities [0.6, 0.3, 0.1]. Temperature 0.5 squares and renormalises them:
+    # [0.36, 0.09, 0.01] / 0.46 = [0.78, 0.20, 0.02]. Top-p 0.7 on THAT keeps token 0 alone
+    # (nothing ranks above it; 0.78 >= 0.7 is above token 1). Top-p on the untempered
+    # [0.6, 0.3, 0.1] would keep tokens 0 and 1.
+    model = _same_row_model([0.6, 0.3, 0.1])
+    ids = torch.tensor([[0]])
+    got = learner.sample_generate(model, ids, 40, temperature=0.5, top_p=0.7, generator=torch.Generator().manual_seed(0))
+    _check_only_token_zero(got, ids, 40, call_text(learner.sample_generate, model, ids, 40, temperature=0.5, top_p=0.7),
+                           hint="divide by the temperature FIRST, then decide the nucleus on the softmax of those logits")
+
+
+@pytest.mark.sampling_loop
+def test_top_p_comes_after_top_k(learner):
+    # Every step: probabilities [0.4, 0.3, 0.2, 0.1]. Top-k 2 keeps tokens 0 and 1, whose
+    # probabilities become [0.57, 0.43]. Top-p 0.5 on THAT keeps token 0 alone (0.57 >= 0.5).
+    # Top-p on the whole distribution would keep tokens 0 and 1 (0.4 < 0.5).
+    model = _same_row_model([0.4, 0.3, 0.2, 0.1])
+    ids = torch.tensor([[0]])
+    got = learner.sample_generate(model, ids, 40, top_k=2, top_p=0.5, generator=torch.Generator().manual_seed(0))
+    _check_only_token_zero(got, ids, 40, call_text(learner.sample_generate, model, ids, 40, top_k=2, top_p=0.5),
+                           hint="apply top-k before top-p, and take the softmax of the logits left after top-k "
+                                "to decide the nucleus")
+
+
+@pytest.mark.sampling_loop
+@pytest.mark.parametrize("temperature", [-1.0, math.nan, math.inf])
+def test_sampling_rejects_a_temperature_that_is_not_finite_and_positive(learner, temperature):
+    model = BigramModel(torch.zeros(4, 4))
+    expect_error(learner.sample_generate, ValueError, model, torch.tensor([[1]]), 3, temperature=temperature,
+                 must_mention=TEMPERATURE_WORDS,
+                 hint="accept only a finite number > 0 (nan and inf are neither): raise ValueError saying why")
+
+
+@pytest.mark.sampling_loop
+def test_sampling_rejects_top_k_below_one(learner):
+    model = BigramModel(torch.zeros(4, 4))
+    expect_error(learner.sample_generate, ValueError, model, torch.tensor([[1]]), 3, top_k=0,
+                 hint="top_k must be None (no top-k) or at least 1: check it before the loop and raise ValueError")
+
+
+@pytest.mark.sampling_loop
+@pytest.mark.parametrize("top_p", [-0.1, 1.5])
+def test_sampling_rejects_top_p_outside_zero_one(learner, top_p):
+    model = BigramModel(torch.zeros(4, 4))
+    expect_error(learner.sample_generate, ValueError, model, torch.tensor([[1]]), 3, top_p=top_p,
+                 hint="top_p must lie in [0, 1]: check it before the loop and raise ValueError")
+
+
+@pytest.mark.sampling_loop
+def test_sampling_builds_no_gradient_graph(learner):
+    model = BigramModel(torch.zeros(4, 4))
+    ids = torch.tensor([[1]])
+    modes = []
+    handle = model.register_forward_pre_hook(lambda module, args: modes.append(torch.is_grad_enabled()))
+    try:
+        learner.sample_generate(model, ids, 3, generator=torch.Generator().manual_seed(0))
+    finally:
+        handle.remove()
+    call = call_text(learner.sample_generate, model, ids, 3)
+    check_true(len(modes) > 0, call=call, problem="the model was never run",
+               hint="call model(input_ids=...) at every step")
+    check_true(not any(modes), call=call, problem=f"{sum(modes)} of {len(modes)} forward passes ran with gradients enabled",
+               hint="run the loop inside `with torch.no_grad():` — sampling never needs a backward pass")

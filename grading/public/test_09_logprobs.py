@@ -1,8 +1,10 @@
 """Public tests for the logprobs exercise (exercises/logprobs.py). Run: decodelab check logprobs"""
+import math
+
 import pytest
 import torch
 
-from grading.compare import call_text, check_equal, check_true, expect_error
+from grading.compare import call_text, check_equal, check_true, describe, expect_error
 
 
 # A float32 forward pass repeated gives the same logits to ~1e-6; fp16/bf16 (GPU) to ~1e-2.
@@ -78,3 +80,84 @@ def test_the_first_token_has_no_logprob(learner, backend):
     sequence = backend.encode("Hello world")
     expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, sequence, 0,
                  hint="prompt_length 0 would ask for a logprob of the first token, which nothing predicts")
+
+
+class _TableModel(torch.nn.Module):
+    """A stand-in causal LM: the logits at each position are ``table[token at that position]``.
+
+    It answers ``model(input_ids=ids)`` (and ``logits_to_keep=n``: only the last ``n``
+    positions, as transformers models do), ``.device`` and ``.dtype``.
+    """
+
+    def __init__(self, table: torch.Tensor):
+        super().__init__()
+        self.table = table.float()
+        self.dtype = torch.float32
+
+    @property
+    def device(self) -> torch.device:
+        return torch.device("cpu")
+
+    def forward(self, input_ids=None, logits_to_keep=0, **_ignored):
+        from transformers.modeling_outputs import CausalLMOutput
+
+        logits = self.table[input_ids]
+        if isinstance(logits_to_keep, int) and logits_to_keep > 0:
+            logits = logits[:, -logits_to_keep:, :]
+        return CausalLMOutput(logits=logits)
+
+
+@pytest.mark.logprobs
+def test_a_very_unlikely_token_keeps_a_finite_logprob(learner, backend):
+    # Six tokens; after token 4 every token scores 0 except token 5, which scores -200.
+    # So log P(5 | 4) = -200 - log(5 + exp(-200)) = -200 - log(5), worked out by hand.
+    table = torch.zeros(6, 6)
+    table[4, 5] = -200.0
+    model = _TableModel(table)
+    sequence = torch.tensor([[1, 4, 5]])
+    got = learner.completion_logprobs(model, backend.tokenizer, sequence, 2, top_n=2)
+    call = call_text(learner.completion_logprobs, model, backend.tokenizer, sequence, 2, top_n=2)
+    check_true(isinstance(got, list) and len(got) == 1 and isinstance(got[0], dict), call=call,
+               problem=f"returned {describe(got)}, expected a list of 1 record (one per token after the prompt)")
+    value, expected = got[0].get("logprob"), -200.0 - math.log(5.0)
+    check_true(isinstance(value, float) and math.isfinite(value) and abs(value - expected) <= 1e-3, call=call,
+               problem=f'record 0 "logprob" is {value!r}, expected {expected:.4f}',
+               hint="exp(-200) rounds to 0 in float32, so log(softmax(x)) gives -inf: use torch.log_softmax"
+                    if value == -math.inf else "use log_softmax of the logits at position t - 1")
+
+
+@pytest.mark.logprobs
+def test_nothing_generated_gives_no_records(learner, backend):
+    sequence = backend.encode("Hello world")
+    T = sequence.shape[1]
+    got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, T)
+    check_equal(got, [], call=call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, T),
+                hint="prompt_length == T is allowed: nothing was generated, so there is nothing to report")
+
+
+@pytest.mark.logprobs
+def test_a_prompt_longer_than_the_sequence_is_rejected(learner, backend):
+    sequence = backend.encode("Hello world")
+    T = sequence.shape[1]
+    expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, sequence, T + 1,
+                 hint="prompt_length must lie between 1 and T: the prompt cannot be longer than the whole sequence")
+
+
+@pytest.mark.logprobs
+def test_a_negative_top_n_is_rejected(learner, backend):
+    sequence = backend.encode("Hello world")
+    expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, sequence, 1, top_n=-1,
+                 hint="a negative number of alternatives makes no sense: raise ValueError before torch.topk does")
+
+
+@pytest.mark.logprobs
+def test_top_n_zero_gives_no_alternatives(learner, backend):
+    sequence = backend.encode("Hello world")
+    T = sequence.shape[1]
+    got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, 1, top_n=0)
+    call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, 1, top_n=0)
+    check_true(isinstance(got, list) and len(got) == T - 1, call=call,
+               problem=f"returned {describe(got)}, expected a list of {T - 1} records")
+    check_equal([record.get("top_logprobs") if isinstance(record, dict) else record for record in got],
+                [[]] * (T - 1), call=call, what='the "top_logprobs" of the records',
+                hint="top_n = 0 is allowed: every record gets an empty top_logprobs list")

@@ -37,6 +37,30 @@ def test_an_empty_answer_never_matches(learner):
                 hint="'' in s is always True in Python: return False when the answer has no words")
 
 
+@pytest.mark.exact_match
+def test_an_answer_of_punctuation_only_never_matches(learner):
+    # "?!" normalises to no words at all, just like "".
+    check_equal(learner.exact_match("Really?! Yes.", "?!"), False,
+                call=call_text(learner.exact_match, "Really?! Yes.", "?!"),
+                hint="decide on the normalised words: an answer with no words never matches")
+
+
+@pytest.mark.exact_match
+def test_punctuation_inside_the_answer_becomes_a_space(learner):
+    # The docstring's example: both sides normalise to the words washington, d, c.
+    reply = "It is Washington D. C. of course"
+    check_equal(learner.exact_match(reply, "Washington, D.C."), True,
+                call=call_text(learner.exact_match, reply, "Washington, D.C."),
+                hint="turn every character that is not a letter or digit into a space; do not delete it")
+
+
+@pytest.mark.exact_match
+def test_the_words_must_come_in_order(learner):
+    check_equal(learner.exact_match("Paris, France", "France Paris"), False,
+                call=call_text(learner.exact_match, "Paris, France", "France Paris"),
+                hint="the answer's words must appear as one contiguous run, in the same order")
+
+
 @pytest.mark.distinct_n
 def test_distinct_bigrams_worked_example(learner):
     texts = ["the cat sat", "the cat ran"]
@@ -55,9 +79,20 @@ def test_identical_runs_repeat_every_bigram(learner):
 
 
 @pytest.mark.distinct_n
-def test_no_ngrams_gives_zero(learner):
-    check_equal(learner.distinct_n(["one two"], 3), 0.0, call=call_text(learner.distinct_n, ["one two"], 3),
-                hint="a text shorter than n words has no n-grams; with none at all return 0.0")
+def test_double_spaces_make_no_extra_words(learner):
+    texts = ["the cat  sat", "the cat sat"]  # two spaces in the first text
+    # str.split() gives the same words for both: bigrams (the cat) (cat sat) twice, 2 of 4 different.
+    got = learner.distinct_n(texts, 2)
+    check_true(isinstance(got, float) and math.isclose(got, 0.5), call=call_text(learner.distinct_n, texts, 2),
+               problem=f"returned {got!r}, expected 0.5",
+               hint="split words with text.split() (any run of whitespace); text.split(' ') makes empty words")
+
+
+@pytest.mark.distinct_n
+@pytest.mark.parametrize("texts,n", [(["one two"], 3), ([], 1), ([""], 1)])
+def test_no_ngrams_gives_zero(learner, texts, n):
+    check_equal(learner.distinct_n(texts, n), 0.0, call=call_text(learner.distinct_n, texts, n),
+                hint="no text long enough for an n-gram means no n-grams; with none at all return 0.0")
 
 
 @pytest.mark.distinct_n

@@ -151,3 +151,33 @@ def greedy_generate__cache_without_past(model, input_ids, max_new_tokens, eos_to
                 break
             step_input = token
     return ids
+
+
+def greedy_generate__at_least_one_token(model, input_ids, max_new_tokens, eos_token_id=None):
+    """Edge case missed: a do-while loop that tests the count only after appending, so
+    max_new_tokens = 0 still adds one token instead of returning the prompt as it is."""
+    ids = input_ids
+    with torch.no_grad():
+        while True:
+            token = _last_logits(model, ids).argmax(-1, keepdim=True)
+            ids = torch.cat([ids, token], dim=-1)
+            if eos_token_id is not None and int(token) == eos_token_id:
+                break
+            if ids.shape[1] - input_ids.shape[1] >= max_new_tokens:
+                break
+    return ids
+
+
+def greedy_generate__none_means_model_eos(model, input_ids, max_new_tokens, eos_token_id=None):
+    """Edge case missed: eos_token_id=None falls back to the model's own eos (as generate() does)
+    instead of meaning "never stop early"."""
+    if eos_token_id is None:
+        eos_token_id = model.config.eos_token_id
+    ids = input_ids
+    with torch.no_grad():
+        for _ in range(max_new_tokens):
+            token = _last_logits(model, ids).argmax(-1, keepdim=True)
+            ids = torch.cat([ids, token], dim=-1)
+            if eos_token_id is not None and int(token) == eos_token_id:
+                break
+    return ids

@@ -3,6 +3,8 @@
 Each function is named ``<exercise function>__<mistake>``; the suites must take points from
 every one of them (tests/test_wrong_implementations.py).
 """
+import math
+
 import torch
 
 
@@ -63,3 +65,25 @@ def softmax_with_temperature__ignores_temperature(logits, temperature):
     if not temperature > 0 or temperature == float("inf"):
         raise ValueError("temperature must be > 0")
     return torch.softmax(logits, dim=-1)
+
+
+def softmax_with_temperature__clamps_logits(logits, temperature):
+    """Edge case missed: clamps logits/T to [-50, 50] "against overflow", so a -inf logit gets
+    probability exp(-50 - max) > 0 instead of exactly 0 (huge logits still come out right)."""
+    if not (math.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be a finite number > 0, got {temperature}")
+    return torch.softmax((logits / temperature).clamp(-50.0, 50.0), dim=-1)
+
+
+def softmax_with_temperature__only_rejects_nonpositive(logits, temperature):
+    """Edge case missed: `temperature <= 0` lets nan and inf through (not a finite number > 0)."""
+    if temperature <= 0:
+        raise ValueError(f"temperature must be > 0, got {temperature}")
+    return torch.softmax(logits / temperature, dim=-1)
+
+
+def softmax_with_temperature__error_without_reason(logits, temperature):
+    """Edge case missed: raises ValueError, but with no message saying why."""
+    if not (math.isfinite(temperature) and temperature > 0):
+        raise ValueError
+    return torch.softmax(logits / temperature, dim=-1)

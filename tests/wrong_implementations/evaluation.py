@@ -141,3 +141,16 @@ def distinct_n__no_validation(texts, n):
         words = text.split()
         grams += [tuple(words[i : i + n]) for i in range(max(len(words) - n + 1, 0))]
     return len(set(grams)) / len(grams) if grams else 0.0
+
+
+def exact_match__raw_substring(prediction, answer):
+    """The pitfall itself: `answer in prediction` on the raw strings."""
+    return answer in prediction
+
+
+def exact_match__punctuation_answer_matches(prediction, answer):
+    """Edge case missed: only a blank answer is rejected; "?!" normalises to no words and matches anything."""
+    if not answer.strip():
+        return False
+    needle, haystack = _normalise(answer).split(), _normalise(prediction).split()
+    return any(haystack[i : i + len(needle)] == needle for i in range(len(haystack) - len(needle) + 1))

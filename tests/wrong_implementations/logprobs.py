@@ -122,3 +122,44 @@ def completion_logprobs__no_validation(model, tokenizer, sequence, prompt_length
     logprobs = torch.log_softmax(_logits(model, sequence), dim=-1)
     positions = range(prompt_length, sequence.shape[1])
     return _records(tokenizer, logprobs, sequence, positions, [t - 1 for t in positions], top_n)
+
+
+def _check_top_n(top_n):
+    if top_n < 0:
+        raise ValueError("top_n must be >= 0")
+
+
+def _right_records(model, tokenizer, sequence, prompt_length, top_n):
+    logprobs = torch.log_softmax(_logits(model, sequence), dim=-1)
+    positions = range(prompt_length, sequence.shape[1])
+    return _records(tokenizer, logprobs, sequence, positions, [t - 1 for t in positions], top_n)
+
+
+def completion_logprobs__rejects_empty_completion(model, tokenizer, sequence, prompt_length, top_n=5):
+    """Edge case missed: prompt_length == T (nothing generated) raises instead of returning []."""
+    if not 1 <= prompt_length < sequence.shape[1]:
+        raise ValueError("prompt_length out of range")
+    _check_top_n(top_n)
+    return _right_records(model, tokenizer, sequence, prompt_length, top_n)
+
+
+def completion_logprobs__accepts_prompt_longer_than_sequence(model, tokenizer, sequence, prompt_length, top_n=5):
+    """Error missed: only prompt_length < 1 is rejected; prompt_length > T quietly returns []."""
+    if prompt_length < 1:
+        raise ValueError("prompt_length must be >= 1")
+    _check_top_n(top_n)
+    return _right_records(model, tokenizer, sequence, prompt_length, top_n)
+
+
+def completion_logprobs__negative_top_n_not_rejected(model, tokenizer, sequence, prompt_length, top_n=5):
+    """Error missed: a negative top_n is not rejected with ValueError (torch.topk fails with RuntimeError)."""
+    _check(sequence, prompt_length)
+    return _right_records(model, tokenizer, sequence, prompt_length, top_n)
+
+
+def completion_logprobs__rejects_top_n_zero(model, tokenizer, sequence, prompt_length, top_n=5):
+    """Edge case missed: top_n = 0 raises instead of giving empty top_logprobs lists."""
+    _check(sequence, prompt_length)
+    if top_n < 1:
+        raise ValueError("top_n must be >= 1")
+    return _right_records(model, tokenizer, sequence, prompt_length, top_n)

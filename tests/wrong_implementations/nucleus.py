@@ -150,3 +150,29 @@ def sample_top_p__only_first_row(probs, p, generator=None):
     kept = torch.where(_nucleus(probs, p), probs, torch.zeros_like(probs))
     token = torch.multinomial(kept[0], 1, generator=generator)
     return token.expand(probs.shape[0])
+
+
+def top_p_mask__accepts_nan(probs, p):
+    """Edge case missed: `p < 0 or p > 1` is False for nan, so p = nan (not a number) is not rejected."""
+    if p < 0 or p > 1:
+        raise ValueError(f"p must be in [0, 1], got {p}")
+    sorted_probs, order = probs.sort(dim=-1, descending=True)
+    above = sorted_probs.cumsum(-1) - sorted_probs
+    keep = above < p
+    keep[..., 0] = True
+    return _scatter_back(keep, order)
+
+
+def top_p_mask__error_without_reason(probs, p):
+    """Edge case missed: raises ValueError for p outside [0, 1], but its message does not say so."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError
+    return _nucleus(probs, p)
+
+
+def top_p_mask__string_p_raises_type_error(probs, p):
+    """Error missed: `not 0 <= p <= 1` rejects nan, but a p that is not a number at all (the
+    string "0.9") raises TypeError from the comparison instead of ValueError."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must be in [0, 1], got {p}")
+    return _nucleus(probs, p)

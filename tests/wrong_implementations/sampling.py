@@ -165,3 +165,51 @@ def sample_generate__top_p_crossing_token_dropped(model, input_ids, max_new_toke
             probs = probs.masked_fill(~torch.zeros_like(keep).scatter(-1, order, keep), 0.0)
         return probs
     return _loop(model, input_ids, max_new_tokens, eos_token_id, generator, step)
+
+
+def _validate_settings(temperature, top_k, top_p, check_temperature=True, check_top_k=True, check_top_p=True):
+    """Every check the docstring asks for; a wrong version turns one of them off."""
+    if check_temperature and not (math.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be a finite number > 0, got {temperature}")
+    if check_top_k and top_k is not None and top_k < 1:
+        raise ValueError(f"top_k must be None or >= 1, got {top_k}")
+    if check_top_p and not 0.0 <= top_p <= 1.0:
+        raise ValueError(f"top_p must be in [0, 1], got {top_p}")
+
+
+def sample_generate__temperature_only_checked_positive(model, input_ids, max_new_tokens, temperature=1.0, top_k=None,
+                                                       top_p=1.0, generator=None, eos_token_id=None):
+    """Error missed: `temperature <= 0` lets nan and inf through (not a finite number > 0)."""
+    _validate_settings(temperature, top_k, top_p, check_temperature=False)
+    if temperature <= 0:
+        raise ValueError(f"temperature must be > 0, got {temperature}")
+    return _loop(model, input_ids, max_new_tokens, eos_token_id, generator, _right_step(temperature, top_k, top_p))
+
+
+def sample_generate__accepts_top_k_zero(model, input_ids, max_new_tokens, temperature=1.0, top_k=None,
+                                        top_p=1.0, generator=None, eos_token_id=None):
+    """Error missed: top_k < 1 is not rejected with ValueError (torch.topk fails later, or not at all)."""
+    _validate_settings(temperature, top_k, top_p, check_top_k=False)
+    return _loop(model, input_ids, max_new_tokens, eos_token_id, generator, _right_step(temperature, top_k, top_p))
+
+
+def sample_generate__accepts_top_p_above_one(model, input_ids, max_new_tokens, temperature=1.0, top_k=None,
+                                             top_p=1.0, generator=None, eos_token_id=None):
+    """Error missed: top_p outside [0, 1] is not rejected (top_p = 1.5 quietly means no top-p)."""
+    _validate_settings(temperature, top_k, top_p, check_top_p=False)
+    return _loop(model, input_ids, max_new_tokens, eos_token_id, generator, _right_step(temperature, top_k, top_p))
+
+
+def sample_generate__keeps_gradients(model, input_ids, max_new_tokens, temperature=1.0, top_k=None,
+                                     top_p=1.0, generator=None, eos_token_id=None):
+    """Pitfall: runs the model with gradients enabled (no torch.no_grad()); the tokens are right."""
+    _validate_settings(temperature, top_k, top_p)
+    step = _right_step(temperature, top_k, top_p)
+    ids = input_ids
+    for _ in range(max_new_tokens):
+        logits = model(input_ids=ids).logits[:, -1, :].to(torch.float32)
+        token = torch.multinomial(step(logits.detach()), 1, generator=generator)
+        ids = torch.cat([ids, token], dim=-1)
+        if eos_token_id is not None and token.item() == eos_token_id:
+            break
+    return ids

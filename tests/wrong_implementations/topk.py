@@ -103,3 +103,11 @@ def top_k_table__percent(probs, tokenizer, k=10):
 def top_k_table__first_k_ids(probs, tokenizer, k=10):
     ids = list(range(min(k, probs.numel())))
     return [(i, tokenizer.decode([i]), float(probs[i])) for i in ids]
+
+
+def top_k_table__topk_k_too_large(probs, tokenizer, k=10):
+    """Edge case missed: torch.topk(probs, k) without min(k, vocab) raises for k larger than the
+    vocabulary (ties are put in id order, so only that edge case is wrong)."""
+    values, ids = torch.topk(probs, k)
+    rows = sorted(zip(values.tolist(), ids.tolist()), key=lambda row: (-row[0], row[1]))
+    return [(i, tokenizer.decode([i]), v) for v, i in rows]

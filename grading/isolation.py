@@ -8,7 +8,8 @@ encodes the arguments (:mod:`grading.wire`), sends them to the submission's own 
 weights-only unpickler. The model, tokenizer, embedding matrix (any parameter) and submodules
 of a loaded backend are sent as handles: the learner's process uses its own copies. A
 ``torch.Generator`` travels as its state and comes back advanced; a tensor argument the learner
-changed in place is changed here too. Any other object (a spy wrapped around the model, a
+changed in place is changed here in the private copy the call was given (:mod:`grading.arguments`),
+so the change is reported, never written into the test's own tensor. Any other object (a spy wrapped around the model, a
 ``DynamicCache``) stays here and the learner gets a remote reference it can call.
 
 Processes: one :class:`LearnerServer` (torch, transformers and the model loaded once, inside
@@ -1210,6 +1211,11 @@ class IsolatedTarget(Target):
         if signature is not None:
             remote.__signature__ = signature  # type: ignore[attr-defined]
         return remote
+
+    def _passes_as_is(self, tensor: Any) -> bool:
+        """Parameters, and views of a loaded backend's weights: those travel as handles (the
+        learner's process uses its own copy), so a private copy here would only cost time."""
+        return super()._passes_as_is(tensor) or any(index.handle(tensor) is not None for index in _indexes())
 
     def _raw_repeatedly(self, exercise: Exercise) -> Callable[..., list[Any]]:
         session = self.session

@@ -116,6 +116,14 @@ class Learner:
         """``learner.<name>(*args, **kwargs)`` ``times`` times, same objects (see :meth:`Target.call_repeatedly`)."""
         return self._target.call_repeatedly(name, times, *args, **kwargs)
 
+    def arguments_changed_by_last_call(self) -> list[str]:
+        """The tensor arguments the learner's last call changed in place, e.g. ``["probs (argument 1)"]``.
+
+        The learner always works on private copies (:mod:`grading.arguments`): a test's own
+        tensors never change, so a test that must hold "do not change X" asks here.
+        """
+        return list(self._target.changed_by_last_call)
+
     def observing_forward_passes(self, model: Any):
         """``with learner.observing_forward_passes(model) as calls:`` (see :meth:`Target.observing_forward_passes`)."""
         return self._target.observing_forward_passes(model)

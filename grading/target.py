@@ -83,18 +83,31 @@ class Target:
 
     def __init__(self) -> None:
         self._modules: dict[str, ModuleType | Exception] = {}
+        # Labels of the tensor arguments the last call of function() or call_repeatedly() changed
+        # in place, e.g. ["probs (argument 1)"]; the caller's own tensors are never changed.
+        self.changed_by_last_call: list[str] = []
 
     def function(self, name: str) -> Callable[..., Any]:
-        """The learner's function ``name``, wrapped so that NotImplementedError reads as NotStarted."""
+        """The learner's function ``name``, wrapped so that NotImplementedError reads as NotStarted.
+
+        The learner gets private copies of the tensor arguments (:mod:`grading.arguments`):
+        the caller's tensors stay as they were, and :attr:`changed_by_last_call` names the
+        arguments the call changed in place.
+        """
         exercise = exercise_for(name)
         raw = self._raw_function(exercise)
 
+        from grading.arguments import PrivateCall  # torch: not at import time (the CLI must start fast)
+
         @functools.wraps(raw)
         def call(*args: Any, **kwargs: Any) -> Any:
+            private = PrivateCall(raw, args, kwargs, self._passes_as_is)
             try:
-                return raw(*args, **kwargs)
+                return raw(*private.args, **private.kwargs)
             except NotImplementedError as error:
                 raise NotStarted(exercise) from error
+            finally:
+                self.changed_by_last_call = private.changed()
 
         call.__name__ = exercise.function  # feedback names the exercise, not an override
         return call
@@ -108,10 +121,12 @@ class Target:
         Arguments are not watched for in-place changes; use :meth:`function` for tensors the
         learner may edit or for a ``torch.Generator`` whose state must come back.
         """
+        from grading.arguments import private_copy
+
         exercise = exercise_for(name)
         each = self._raw_each(exercise)
         try:
-            return each([tuple(args) for args in calls])
+            return each([tuple(private_copy(value, self._passes_as_is) for value in args) for args in calls])
         except NotImplementedError as error:
             raise NotStarted(exercise) from error
 
@@ -125,12 +140,23 @@ class Target:
         For samplers: one ``torch.Generator`` advances from call to call, as in a loop here,
         and its final state comes back. A sandboxed target makes it one round trip.
         """
+        from grading.arguments import PrivateCall
+
         exercise = exercise_for(name)
         repeated = self._raw_repeatedly(exercise)
+        private = PrivateCall(self._raw_function(exercise), args, kwargs, self._passes_as_is)
         try:
-            return repeated(times, *args, **kwargs)
+            return repeated(times, *private.args, **private.kwargs)
         except NotImplementedError as error:
             raise NotStarted(exercise) from error
+        finally:
+            self.changed_by_last_call = private.changed()
+
+    def _passes_as_is(self, tensor: Any) -> bool:
+        """Whether a tensor argument reaches the learner itself rather than as a private copy."""
+        from grading.arguments import is_parameter
+
+        return is_parameter(tensor)
 
     def _raw_repeatedly(self, exercise: Exercise) -> Callable[..., list[Any]]:
         raw = self._raw_function(exercise)

@@ -1,0 +1,129 @@
+"""A learner's function that writes into its arguments gains nothing (issue 10's first attack).
+
+The learner works on private copies of a call's tensors and lists (``grading/arguments.py``);
+the test's own data never changes, and a change is reported to the test. Proved three ways:
+
+- the mechanism itself, on :class:`grading.arguments.PrivateCall` and a target;
+- every pair of ``tests/in_place/`` (a version that writes into the caller's data so that the
+  expected value would agree with it, and its twin that gives the same answer untouched),
+  graded with :func:`grading.grader.grade_class` — the sandboxed path ``decodelab grade`` runs —
+  and in-process: the writer never scores more than its twin, on any exercise;
+- a test that must hold "do not change X" still catches the change.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from grading.arguments import PrivateCall, private_copy
+from grading.grader import GradeOptions, grade_class
+from grading.limits import Limits
+from grading.runner import run_suites_in_turn
+from grading.target import load_target
+from tests.catalogue import entries, write_submission
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_PLACE = ROOT / "tests" / "in_place"
+PAIRS = [(writer, next(e for e in entries(IN_PLACE) if e.name == writer.name.split("__")[0] + "__same_answer_untouched"))
+         for writer in entries(IN_PLACE) if "__writes_into_" in writer.name]
+KEYS = tuple(dict.fromkeys(writer.exercise.key for writer, _ in PAIRS))
+
+
+def _probs_changer(probs, p):
+    probs.zero_()
+    return probs
+
+
+def test_the_learner_works_on_a_private_copy_and_the_change_is_named():
+    probs = torch.tensor([[0.1, 0.9]])
+    call = PrivateCall(_probs_changer, (probs,), {"p": 0.5})
+    returned = _probs_changer(*call.args, **call.kwargs)
+    assert torch.equal(probs, torch.tensor([[0.1, 0.9]])), f"the caller's probs became {probs}, expected it unchanged"
+    assert returned is call.args[0] and returned is not probs, "expected the learner to get a copy, not probs itself"
+    assert call.changed() == ["probs (argument 1)"], f"PrivateCall.changed() gave {call.changed()}, expected ['probs (argument 1)']"
+
+
+def test_a_call_that_changes_nothing_reports_nothing():
+    values = torch.tensor([float("nan"), 1.0])
+    call = PrivateCall(lambda x, *, scale: x * scale, (values,), {"scale": torch.tensor(2.0)})
+    call.args[0].mul_(1.0)  # in place, but the values (nan included) stay as they were
+    assert call.changed() == [], f"PrivateCall.changed() gave {call.changed()} for an unchanged tensor, expected []"
+    call.kwargs["scale"].add_(1)
+    assert call.changed() == ["scale"], f"PrivateCall.changed() gave {call.changed()}, expected ['scale']"
+
+
+def test_lists_and_tuples_are_copied_and_parameters_are_passed_as_they_are():
+    weight = torch.nn.Parameter(torch.ones(2))
+    texts = ["a b", "c"]
+    copied = private_copy([texts, (torch.zeros(1),), weight])
+    assert copied[0] == texts and copied[0] is not texts, "expected a list argument to reach the learner as a copy"
+    assert copied[2] is weight, "expected an nn.Parameter to reach the learner as it is (it is the model's weight)"
+    call = PrivateCall(lambda w: w, (weight,), {})
+    with torch.no_grad():
+        call.args[0].add_(1)
+    assert call.changed() == ["w (argument 1)"], f"a parameter changed in place gave {call.changed()}, expected ['w (argument 1)']"
+
+
+def test_a_target_never_changes_the_tests_tensor():
+    target = load_target("solutions+tests.in_place.distributions:softmax_with_temperature__writes_into_logits")
+    logits = torch.tensor([[1.0, 2.0, 3.0]])
+    target.function("softmax_with_temperature")(logits, 1.0)
+    assert torch.equal(logits, torch.tensor([[1.0, 2.0, 3.0]])), f"the test's logits became {logits}, expected them unchanged"
+    assert target.changed_by_last_call == ["logits (argument 1)"], (
+        f"changed_by_last_call is {target.changed_by_last_call}, expected ['logits (argument 1)']")
+
+
+def _scores(per_exercise: dict[str, float], key: str) -> float:
+    return round(per_exercise.get(key, 0.0), 6)
+
+
+def _assert_no_gain(path: str, writer: str, twin: str, key: str, got: float, twin_got: float, most: float) -> None:
+    assert twin_got < most, (
+        f"{path}: {twin} scored {twin_got}/{most} on '{key}'; expected less than full marks, or the pair proves nothing")
+    assert got <= twin_got, (
+        f"{path}: {writer} scored {got}/{most} on '{key}', its twin {twin} (same answers, arguments untouched) "
+        f"{twin_got}; expected no more than the twin: writing into the test's data must not earn points")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory):
+    base = tmp_path_factory.mktemp("in-place")
+    folders = [write_submission(entry, base / "class") for pair in PAIRS for entry in pair]
+    options = GradeOptions(backend="tiny", exercises=KEYS, limits=Limits(call_seconds=10, submission_seconds=300))
+    return grade_class(folders, base / "out", options, workers=2)
+
+
+@pytest.mark.parametrize("writer,twin", PAIRS, ids=[writer.name for writer, _ in PAIRS])
+def test_writing_into_arguments_earns_nothing_through_the_grader(graded, writer, twin):
+    assert not graded.failed, f"grade_class broke on {graded.failed}"
+    key = writer.exercise.key
+    results = {label: {k: v["score"] for k, v in graded.results[label]["extra_data"]["exercises"].items()}
+               for label in (writer.label, twin.label)}
+    most = graded.results[writer.label]["extra_data"]["exercises"][key]["max_score"]
+    _assert_no_gain("decodelab grade (sandboxed)", writer.name, twin.name, key,
+                    _scores(results[writer.label], key), _scores(results[twin.label], key), most)
+
+
+@pytest.fixture(scope="module")
+def in_process():
+    specs = [f"solutions+tests.in_place.{entry.module}:{entry.name}" for pair in PAIRS for entry in pair]
+    runs = run_suites_in_turn(specs, suites=("hidden",), exercises=KEYS)
+    return dict(zip(specs, runs))
+
+
+@pytest.mark.parametrize("writer,twin", PAIRS, ids=[writer.name for writer, _ in PAIRS])
+def test_writing_into_arguments_earns_nothing_in_process(in_process, writer, twin):
+    key = writer.exercise.key
+    runs = [in_process[f"solutions+tests.in_place.{entry.module}:{entry.name}"] for entry in (writer, twin)]
+    got, twin_got = (round(sum(t.score for t in run.tests if t.exercise == key), 6) for run in runs)
+    most = round(sum(t.max_score for t in runs[1].tests if t.exercise == key), 6)
+    assert most > 0, f"the hidden suite ran no test of '{key}' in-process:\n{runs[1].log[-2000:]}"
+    _assert_no_gain("in-process", writer.name, twin.name, key, got, twin_got, most)
+
+
+def test_every_pair_is_of_one_exercise():
+    for writer, twin in PAIRS:
+        assert writer.exercise.key == twin.exercise.key, f"{writer.name} and {twin.name} differ"
+    assert len(PAIRS) >= 7, f"tests/in_place/ has {len(PAIRS)} pairs, expected at least 7"

@@ -26,6 +26,7 @@ import gc
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,6 +48,7 @@ from grading.target import TargetError
 GRADING = Path(__file__).resolve().parent
 PROJECT_ROOT = GRADING.parent
 GRADE_PROFILE = "decodelab-grade"
+SANDBOX_FAULT = 3  # the judge's exit status when the sandbox failed the submission (grade it again)
 
 
 @dataclass
@@ -256,6 +258,25 @@ class Judge:
         return {"requested": True, "expected_values": remembered_calls(), "error": problem}
 
     def grade(self, request: dict) -> dict:
+        """Grade one submission; graded again once when the grader (not the learner) failed.
+
+        A grader failure that persists is reported as such (``grader_error``), never as the
+        learner's score.
+        """
+        first = self._grade_once(request)
+        if not first.get("grader_error"):
+            return first
+        self._reset_learner()
+        second = self._grade_once(request)
+        if second.get("grader_error"):
+            second["grader_error"] = f"{second['grader_error']} (graded twice; the first time: {first['grader_error']})"
+        else:
+            second["notes"] = [*second.get("notes", []),
+                               f"graded a second time: the first attempt failed on the grader's side ({first['grader_error']})"]
+        second["seconds"] = first.get("seconds", 0.0) + second.get("seconds", 0.0)
+        return second
+
+    def _grade_once(self, request: dict) -> dict:
         """Grade one submission in a forked judge; the scored tests and what happened."""
         started = time.monotonic()
         path = Path(request["path"])
@@ -274,6 +295,8 @@ class Judge:
             problem = None
             if status is None:
                 problem = f"the hidden tests did not finish within {limit:g} s"
+            elif status == SANDBOX_FAULT:
+                problem = "the sandbox failed to start the process for the submission's code"
             elif status != 0:
                 problem = f"the test session ended abnormally (status {status})"
             if problem is not None:
@@ -337,8 +360,8 @@ class Judge:
         finally:
             session.close()
             extra_file.write_text(json.dumps({"output": session.output, "events": session.events,
-                                              "spent": session.spent}))
-        return 0
+                                              "spent": session.spent, "faults": session.faults}))
+        return SANDBOX_FAULT if session.faults else 0
 
     def _not_started(self, submission: Any, session: Any) -> dict[str, Callable[[], BaseException]]:
         """Exercises whose tests need not run: no module, no function, or the untouched stub."""
@@ -665,6 +688,7 @@ def grade_class(
     finally:
         for slot in slots:
             slot.close()
+        shutil.rmtree(log_dir, ignore_errors=True)  # what a judge logged is in its results.json already
     reports.write_gradebook(out_dir)
     outcome.seconds = time.monotonic() - started
     for name in outcome.skipped:

@@ -302,7 +302,7 @@ class LearnerServer:
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.info: dict = {}
-        self._log_dir = tempfile.mkdtemp(prefix="decodelab-worker-")
+        self._log_folder: str | None = None  # made at start, removed at close
         self._scratch: str | None = None
         self._lock = threading.Lock()
         self._owner = os.getpid()  # only the process that started the worker may restart it
@@ -310,6 +310,12 @@ class LearnerServer:
     @property
     def description(self) -> str:
         return self.plan.description
+
+    @property
+    def _log_dir(self) -> str:
+        if self._log_folder is None or not os.path.isdir(self._log_folder):
+            self._log_folder = tempfile.mkdtemp(prefix="decodelab-worker-")
+        return self._log_folder
 
     def start(self) -> "LearnerServer":
         """Launch the worker (returns at once; :meth:`wait_ready` waits for its imports)."""
@@ -478,6 +484,9 @@ class LearnerServer:
         if self._scratch:
             subprocess.run(["rm", "-rf", self._scratch], check=False)
             self._scratch = None
+        if self._log_folder is not None and os.getpid() == self._owner:
+            shutil.rmtree(self._log_folder, ignore_errors=True)
+            self._log_folder = None
 
     def restart(self) -> None:
         self.close()
@@ -539,6 +548,11 @@ class LearnerTimeout(LearnerFailure):
 
 class LearnerCrash(LearnerFailure):
     status = "crashed"
+
+
+class SandboxFault(RuntimeError):
+    """The grader could not set up the process for the learner's code: the grader's fault, never
+    the learner's. The judge reports it as a grader error, and the submission is graded again."""
 
 
 def _describe_end(end: dict, limits: Limits) -> str:
@@ -802,6 +816,7 @@ class Session:
         # (model, records) while a test watches the model's forward passes (IsolatedTarget.observing_forward_passes)
         self.observing: tuple[Any, list[dict]] | None = None
         self.output: list[str] = []
+        self.faults: list[str] = []  # SandboxFault messages: this session's grade cannot be trusted
         self.events: list[str] = []
         self.remote: dict[int, Any] = {}
         self.explicit: set[int] = set()
@@ -960,6 +975,13 @@ class Session:
                                  "an endless loop?") from None
         except (EOFError, ConnectionError, BrokenPipeError) as error:
             ended = self._end_process()
+            from grading.sandbox import SETUP_FAILED
+
+            if ended.get("code") == SETUP_FAILED:
+                fault = (f"the grader could not set up the process for your code before {what} ran "
+                         "(the grader's fault, not your code's)")
+                self.faults.append(fault)
+                raise SandboxFault(fault) from None
             raise LearnerCrash(f"{what} ended your code's process: {_describe_end(ended, self.limits)}") from None
         except wire.WireError as error:
             self._end_process()

@@ -28,9 +28,12 @@ import argparse
 import contextlib
 import ctypes
 import os
+import secrets
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -41,6 +44,8 @@ PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 OUTPUT_FILE = "output.txt"
 SOURCE_FOLDER = "exercises"
+SETUP_FAILED = 71  # exit status of a submission process whose set-up failed before the learner's code ran
+LEARNER_FAILED = 70  # ... and of one that ended by an exception the serving loop did not catch
 
 
 def _prctl(option: int, value: int) -> None:
@@ -139,15 +144,19 @@ class Server:
         sys.stdout.flush()
         sys.stderr.flush()
         channel_fd = fds[0]
+        # A name no earlier submission can guess: one that made folders in advance for the
+        # next process ids (s<pid>) would otherwise make the next submission fail to start.
+        folder = self.scratch / f"s-{secrets.token_hex(12)}"
+        if not self.children:
+            self._before = self._snapshot()
         pid = os.fork()
         if pid == 0:
-            code = 70
             try:
-                child_main(channel_fd, request, self)
+                child_main(channel_fd, request, self, folder)
             except BaseException:
                 traceback.print_exc()
-            os._exit(code)
-        self.children[pid] = self.scratch / f"s{pid}"
+            os._exit(SETUP_FAILED)
+        self.children[pid] = folder
         return {"ok": True, "pid": pid}
 
     def end(self, pid: int) -> dict:
@@ -170,9 +179,12 @@ class Server:
                 _, status = os.waitpid(pid, 0)
             except ChildProcessError:
                 status = None
-        folder = self.children.pop(pid, self.scratch / f"s{pid}")
-        output = _tail(folder / OUTPUT_FILE)
-        self._remove(folder)
+        folder = self.children.pop(pid, None)
+        output = _tail(folder / OUTPUT_FILE) if folder is not None else ""
+        if folder is not None:
+            self._remove(folder)
+        if not self.children:
+            self._remove_leftovers()
         self._reap()
         reply: dict[str, Any] = {"ok": True, "killed": killed, "output": output}
         if status is not None and not killed:
@@ -252,8 +264,6 @@ class Server:
         os.waitpid(helper, 0)
 
     def _remove(self, folder: Path) -> None:
-        import shutil
-
         def remove() -> None:
             for root, dirs, _ in os.walk(folder):
                 for name in dirs:
@@ -268,6 +278,47 @@ class Server:
         else:
             remove()
 
+    def _shared_places(self) -> list[Path]:
+        """Where a submission process can write besides its own folder, as far as we may clean:
+        with a uid of its own, the scratch root, ``/dev/shm`` and ``/tmp`` (only its entries go);
+        without one, only the scratch root (``/tmp`` may be the machine's, shared with others)."""
+        if self.uid is None:
+            return [self.scratch]
+        return [self.scratch, Path("/dev/shm"), Path(tempfile.gettempdir())]
+
+    def _snapshot(self) -> dict[Path, set[Path]]:
+        return {place: set(_entries(place)) for place in self._shared_places()}
+
+    def _remove_leftovers(self) -> None:
+        """Remove what submission processes left in the shared places (:meth:`_shared_places`):
+        the next submission must find nothing of this one. Run when no submission is alive.
+
+        With a uid of their own, everything that uid owns goes. Without one, they share ours:
+        every entry of the scratch root that was not there when the first of them started goes.
+        """
+        before = getattr(self, "_before", None) or {}
+        uid = self.uid
+
+        def remove() -> None:
+            for place in self._shared_places():
+                for entry in _entries(place):
+                    try:
+                        if uid is not None and entry.lstat().st_uid != uid:
+                            continue
+                        if uid is None and entry in before.get(place, set()):
+                            continue
+                        if entry.is_dir() and not entry.is_symlink():
+                            shutil.rmtree(entry, ignore_errors=True)
+                        else:
+                            entry.unlink()
+                    except OSError:
+                        pass
+
+        if uid is not None:
+            self._as_uid(remove)
+        elif before:
+            remove()
+
     def _reap(self) -> None:
         while True:
             try:
@@ -276,6 +327,13 @@ class Server:
                 return
             if not done:
                 return
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
 
 
 def _alive(pid: int) -> bool:
@@ -314,13 +372,16 @@ def _limit(resource_id: int, value: int) -> None:
         pass
 
 
-def child_main(channel_fd: int, request: dict, server: Server) -> None:
-    """Become the submission's process: drop privileges, confine, then serve calls."""
+def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> None:
+    """Become the submission's process: drop privileges, confine, then serve calls in ``folder``.
+
+    Until the learner's code is imported, a failure exits with :data:`SETUP_FAILED`: the
+    grader's fault, never blamed on the submission.
+    """
     import resource
 
     os.setsid()
     limits: dict = request.get("limits", {})
-    folder = server.scratch / f"s{os.getpid()}"
     _close_other_fds(keep={channel_fd})
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -329,9 +390,14 @@ def child_main(channel_fd: int, request: dict, server: Server) -> None:
         os.setgid(server.uid)
         os.setuid(server.uid)
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    folder.mkdir(mode=0o700)
+    # 0o711 and 0o644: the server reads the printed output even where it runs as a root without
+    # CAP_DAC_OVERRIDE (bubblewrap as root); nothing else shares this uid while we live.
+    folder.mkdir(mode=0o711)
+    os.chmod(folder, 0o711)
     os.chdir(folder)
-    output = os.open(folder / OUTPUT_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.environ["TMPDIR"] = os.environ["HOME"] = str(folder)  # temporary files stay in the folder
+    tempfile.tempdir = str(folder)
+    output = os.open(folder / OUTPUT_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(output, 1)
     os.dup2(output, 2)
     for fd in (null, output):
@@ -374,7 +440,11 @@ def child_main(channel_fd: int, request: dict, server: Server) -> None:
     warnings.resetwarnings()
     warnings.simplefilter("default")
     channel = socket.socket(fileno=channel_fd)
-    Learner(channel, server, folder).serve()
+    try:
+        Learner(channel, server, folder).serve()
+    except BaseException:
+        traceback.print_exc()
+        os._exit(LEARNER_FAILED)
     os._exit(0)
 
 

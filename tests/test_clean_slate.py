@@ -1,0 +1,74 @@
+"""Every submission starts clean: nothing one submission leaves behind reaches the next.
+
+Issue 10's second attack class. One worker grades, in this order: a submission that leaves
+traps (a note in every shared folder it can write, scratch folders made in advance for the
+next process ids, the shared space filled), an honest copy of ``solutions/``, and a submission
+that loses its marks when it sees anything an earlier one left. Both later ones must score
+exactly what they score alone, and the grade run must leave no folder of its own in the
+machine's temporary folder.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from grading.grader import GradeOptions, grade_class
+from grading.isolation import sandbox_plan
+from grading.limits import Limits
+from tests.test_hostile import _copy_solutions, build_hostile
+
+EXERCISES = ("temperature",)
+PLAN = sandbox_plan()
+
+
+@pytest.fixture(scope="module")
+def private_tmp(tmp_path_factory: pytest.TempPathFactory):
+    """A temporary folder of the grade runs' own (``$TMPDIR``, inherited by every process they
+    start): what they leave in it is theirs, whatever else runs on the machine."""
+    folder = tmp_path_factory.mktemp("tmpdir")
+    saved_env, saved_module = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"], tempfile.tempdir = str(folder), str(folder)
+    yield folder
+    tempfile.tempdir = saved_module
+    if saved_env is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = saved_env
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory, private_tmp: Path) -> dict:
+    base = tmp_path_factory.mktemp("clean-slate")
+    traps = build_hostile("leave_traps", base / "class" / "a_traps")
+    honest = base / "class" / "b_honest"
+    _copy_solutions(honest)
+    reader = build_hostile("look_for_notes", base / "class" / "c_reader")
+    options = GradeOptions(backend="tiny", exercises=EXERCISES,
+                           limits=Limits(call_seconds=20, submission_seconds=120, memory_mb=1024, scratch_mb=256))
+    alone = {folder.name: grade_class([folder], base / f"alone-{folder.name}", options, workers=1)
+             for folder in (honest, reader)}
+    together = grade_class([traps, honest, reader], base / "together", options, workers=1)
+    return {"alone": alone, "together": together, "left": sorted(map(str, private_tmp.iterdir()))}
+
+
+@pytest.mark.skipif(PLAN.kind != "bwrap", reason="without bubblewrap the submissions share the machine's /tmp")
+@pytest.mark.parametrize("name", ["b_honest", "c_reader"])
+def test_a_submission_after_one_that_leaves_traps_scores_as_alone(runs, name):
+    alone = runs["alone"][name].results[name]
+    together = runs["together"].results[name]
+    assert alone["score"] == alone["max_score"] > 0, (
+        f"{name} graded alone scored {alone['score']}/{alone['max_score']}, expected full marks (it is a correct copy)")
+    scores = {t["name"]: t["score"] for t in together["tests"]}
+    expected = {t["name"]: t["score"] for t in alone["tests"]}
+    assert scores == expected, (
+        f"{name} graded after a_traps on the same worker scored {together['score']}/{together['max_score']}, alone "
+        f"{alone['score']}; differing tests: "
+        + str({k: (expected.get(k), scores.get(k)) for k in set(scores) | set(expected) if scores.get(k) != expected.get(k)})
+        + f"; first feedback: {[t['output'][:300] for t in together['tests'] if t['score'] < t['max_score']][:2]}")
+
+
+def test_the_grader_leaves_no_temporary_folder_behind(runs):
+    assert not runs["left"], f"three grade_class runs left these behind in their $TMPDIR: {runs['left']}; expected nothing"

@@ -1,0 +1,77 @@
+"""A failure of the grader's own making is never the learner's: it is named as the grader's,
+and the submission is graded again once (issue 10, item 2)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from grading.grader import GradeOptions, Judge
+from grading.sandbox import LEARNER_FAILED, SETUP_FAILED
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Runs in its own process: the server kills every process below the one it runs in.
+SPAWN_INTO_A_TAKEN_FOLDER = """
+import json, secrets, socket, sys, time
+from pathlib import Path
+from grading.sandbox import Server
+
+scratch = Path(sys.argv[1])
+scratch.mkdir()
+(scratch / "s-taken").write_text("in the way")  # the folder the submission process must create
+secrets.token_hex = lambda n: "taken"
+ours, theirs = socket.socketpair()
+server = Server(ours, scratch, None)
+pid = server.spawn({"sources": {}, "limits": {}, "backends": []}, [theirs.fileno()])["pid"]
+time.sleep(1.0)
+print(json.dumps(server.end(pid)))
+"""
+
+
+def test_a_submission_process_that_cannot_be_set_up_exits_with_the_setup_status(tmp_path):
+    done = subprocess.run([sys.executable, "-c", SPAWN_INTO_A_TAKEN_FOLDER, str(tmp_path / "scratch")],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, f"the spawning script failed:\n{done.stderr[-2000:]}"
+    ended = json.loads(done.stdout.strip().splitlines()[-1])
+    assert ended.get("code") == SETUP_FAILED != LEARNER_FAILED, (
+        f"Server.end() of a process whose folder could not be made gave {ended}, expected code {SETUP_FAILED} "
+        f"(set-up failed: the grader's fault), not {LEARNER_FAILED} (the learner's code ended it)")
+
+
+class _FlakyJudge(Judge):
+    """A judge whose first attempts fail on the grader's side."""
+
+    def __init__(self, failures: int):
+        super().__init__(GradeOptions(backend="tiny"))
+        self.failures, self.attempts, self.resets = failures, 0, 0
+
+    def _grade_once(self, request: dict) -> dict:
+        self.attempts += 1
+        if self.attempts <= self.failures:
+            return {"ok": True, "tests": [], "notes": [], "seconds": 1.0,
+                    "grader_error": f"the sandbox failed (attempt {self.attempts})"}
+        return {"ok": True, "tests": [{"score": 1}], "notes": [], "seconds": 1.0, "grader_error": None}
+
+    def _reset_learner(self) -> None:
+        self.resets += 1
+
+
+def test_a_grader_failure_is_graded_again_once():
+    judge = _FlakyJudge(failures=1)
+    reply = judge.grade({"path": "x"})
+    assert (judge.attempts, judge.resets) == (2, 1), (
+        f"Judge.grade after one grader failure made {judge.attempts} attempts and {judge.resets} resets, expected 2 and 1")
+    assert reply["grader_error"] is None, f"the second attempt succeeded, but grader_error is {reply['grader_error']!r}"
+    assert any("graded a second time" in note for note in reply["notes"]), f"notes {reply['notes']} do not say it was graded again"
+    assert reply["seconds"] == 2.0, f"seconds is {reply['seconds']}, expected both attempts counted (2.0)"
+
+
+def test_a_persistent_grader_failure_stays_the_graders():
+    judge = _FlakyJudge(failures=5)
+    reply = judge.grade({"path": "x"})
+    assert judge.attempts == 2, f"Judge.grade made {judge.attempts} attempts, expected 2 (graded again once, not more)"
+    error = reply["grader_error"] or ""
+    assert "attempt 2" in error and "attempt 1" in error, (
+        f"grader_error is {error!r}; expected it to report both failed attempts")

@@ -400,6 +400,9 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
     output = os.open(folder / OUTPUT_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(output, 1)
     os.dup2(output, 2)
+    # Written at once: the process is killed when its submission ends, and a buffer dies with it.
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(line_buffering=True, write_through=True)
     for fd in (null, output):
         os.close(fd)
     package = folder / SOURCE_FOLDER

@@ -72,3 +72,10 @@ def test_a_submission_after_one_that_leaves_traps_scores_as_alone(runs, name):
 
 def test_the_grader_leaves_no_temporary_folder_behind(runs):
     assert not runs["left"], f"three grade_class runs left these behind in their $TMPDIR: {runs['left']}; expected nothing"
+
+
+def test_what_a_submission_prints_reaches_its_feedback(runs):
+    text = runs["together"].results["c_reader"]["output"]
+    assert "look_for_notes: softmax_with_temperature was called" in text, (
+        "c_reader prints a line in softmax_with_temperature; its results.json output does not show it "
+        f"(sandbox: {runs['together'].sandbox}); the output ends:\n{text[-1500:]}")

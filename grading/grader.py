@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from grading import reports
-from grading.limits import Limits, die_with_parent
+from grading.limits import Limits, cap_address_space, die_with_parent
 from grading.submission import expand, read_submission, submission_name
 from grading.target import TargetError
 
@@ -352,6 +352,13 @@ class Judge:
         from grading.isolation import Session, prepare
 
         assert self.learner is not None
+        # The judge works for one submission here (decoding its answers, describing them, serving
+        # its calls into the model): that work has a memory budget of its own. Not with CUDA in
+        # use: its mappings count as address space and are no measure of memory.
+        import torch
+
+        if not torch.cuda.is_initialized():
+            cap_address_space(self.limits.judge_memory_mb)
         session = Session(self.learner, submission.sources, self.limits, label=submission.name)
         prepare(path, session)
         try:

@@ -957,8 +957,9 @@ class Session:
         try:
             wire.send(channel, message, handles=self._handles, plain=plain)
             while True:
-                reply = wire.receive(channel, deadline=deadline, limit=1 << 30, resolve=self._resolve,
-                                     mapping=rebuild_mapping)
+                reply_bytes = self.limits.reply_mb * 2**20
+                reply = wire.receive(channel, deadline=deadline, limit=reply_bytes, resolve=self._resolve,
+                                     mapping=rebuild_mapping, budget=wire.Budget(size=reply_bytes))
                 if not isinstance(reply, dict):
                     raise wire.WireError("a reply that is not a message")
                 if reply.get("op") == "remote":

@@ -19,6 +19,8 @@ class Limits:
     output_bytes: int = 2**20          # its printed output, and any file it writes
     cpu_seconds: int = 600             # CPU time of one submission process
     scratch_mb: int = 64               # its scratch folder (a tmpfs in the sandbox)
+    reply_mb: int = 64                 # one answer it sends back, on the wire and once rebuilt
+    judge_memory_mb: int = 1536        # the judge's own memory for its tests (beyond what it had loaded)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "Limits":
@@ -43,4 +45,22 @@ def die_with_parent() -> None:
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     except Exception:
+        pass
+
+
+def cap_address_space(extra_mb: int) -> None:
+    """Let this process grow by at most ``extra_mb`` MB of address space from now on (Linux; a
+    no-op where the limit cannot be read or set). Past it, allocations fail with MemoryError in
+    the code that made them, instead of the machine running out of memory."""
+    try:
+        import resource
+
+        with open("/proc/self/status") as status:
+            size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        value = size + extra_mb * 2**20
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (value, hard))
+    except (OSError, ValueError, StopIteration, ImportError):
         pass

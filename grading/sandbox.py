@@ -100,7 +100,7 @@ class Server:
         while True:
             fds: list[int] = []
             try:
-                request = wire.receive(self.control, fds=fds)
+                request = wire.receive(self.control, fds=fds, budget=wire.Budget.unlimited())
             except (EOFError, ConnectionError, OSError):
                 self.end_all()
                 return
@@ -565,7 +565,8 @@ class Learner:
     def receive(self) -> Any:
         from grading import wire
 
-        return wire.receive(self.channel, resolve=self.resolve, mapping=rebuild_mapping)
+        return wire.receive(self.channel, resolve=self.resolve, mapping=rebuild_mapping,
+                            budget=wire.Budget.unlimited())  # from the grader: trusted
 
     def serve(self) -> None:
         while True:

@@ -115,12 +115,24 @@ def _dtype(name: Any) -> torch.dtype:
     return value
 
 
-def tensor_from_plain(value: dict) -> torch.Tensor:
+def tensor_from_plain(value: dict, budget: "Budget | None" = None) -> torch.Tensor:
+    """The tensor a ``tensor`` tag describes. Its elements must all be in its bytes: a view that
+    repeats them (stride 0: a 2^36-element tensor from 4 bytes) would hang whoever reads it."""
     dtype = _dtype(value.get("dtype"))
     shape = [int(v) for v in value.get("shape", [])]
     data = value.get("data", b"")
     if not isinstance(data, (bytes, bytearray)):
         raise WireError("tensor data must be bytes")
+    if any(size < 0 for size in shape):
+        raise WireError(f"a tensor of shape {shape}")
+    elements = 1
+    for size in shape:
+        elements *= size
+    item = torch.empty(0, dtype=dtype).element_size()
+    if elements * item > len(data):
+        raise WireError(f"a tensor of shape {shape} ({elements:,} elements) built from {len(data):,} bytes")
+    if budget is not None:
+        budget.spend(1, len(data))
     try:
         if len(data):
             flat = torch.frombuffer(bytearray(data), dtype=torch.uint8).view(dtype)
@@ -266,35 +278,73 @@ def _numpy_to_plain(value: Any) -> dict | None:
 MappingFactory = Callable[[str, dict], Any]
 
 
-def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFactory | None = None) -> Any:
-    """Rebuild what :func:`to_plain` wrote. ``resolve`` turns ``handle`` tags into objects."""
+class Budget:
+    """What one decoded message may expand to: ``items`` values visited and ``size`` bytes of
+    strings, bytes and tensor data built. A pickle can refer to one object many times (a list
+    of a million references to one 100 MB string is a few MB on the wire); rebuilding, and
+    later describing, what it says would exhaust the judge. Every visit counts, shared or not.
+    """
+
+    def __init__(self, items: int = 2_000_000, size: int = 64 * 2**20):
+        self.items, self.size = items, size
+        self.limits = (items, size)
+
+    @classmethod
+    def unlimited(cls) -> "Budget":
+        """For messages from the grader to the learner's process: the grader is trusted."""
+        return cls(items=1 << 62, size=1 << 62)
+
+    def spend(self, items: int = 1, size: int = 0) -> None:
+        self.items -= items
+        self.size -= size
+        if self.items < 0:
+            raise WireError(f"a message that expands to more than {self.limits[0]:,} values")
+        if self.size < 0:
+            raise WireError(f"a message that expands to more than {self.limits[1]:,} bytes of data")
+
+
+def _scalar_size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, bytes, bytearray)) else 0
+
+
+def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFactory | None = None,
+               budget: Budget | None = None) -> Any:
+    """Rebuild what :func:`to_plain` wrote. ``resolve`` turns ``handle`` tags into objects;
+    ``budget`` (:class:`Budget`) bounds what the message may expand to."""
+    if budget is None:
+        budget = Budget.unlimited()
     if isinstance(value, list):
         if all(type(item) in _SCALARS for item in value):
+            budget.spend(len(value) + 1, sum(_scalar_size(item) for item in value))
             return value
-        return [from_plain(v, resolve, mapping) for v in value]
+        budget.spend()
+        return [from_plain(v, resolve, mapping, budget) for v in value]
     if isinstance(value, tuple):
-        return tuple(from_plain(v, resolve, mapping) for v in value)
+        budget.spend()
+        return tuple(from_plain(v, resolve, mapping, budget) for v in value)
     if not isinstance(value, dict):
+        budget.spend(1, _scalar_size(value))
         return value
+    budget.spend()
     tag = value.get(TAG)
     if tag is None:
-        return {k: from_plain(v, resolve, mapping) for k, v in value.items()}
+        return {k: from_plain(v, resolve, mapping, budget) for k, v in value.items()}
     items = value.get("items")
     if tag == "dict":
-        return {from_plain(k, resolve, mapping): from_plain(v, resolve, mapping) for k, v in items}
+        return {from_plain(k, resolve, mapping, budget): from_plain(v, resolve, mapping, budget) for k, v in items}
     if tag == "mapping":
-        data = {from_plain(k, resolve, mapping): from_plain(v, resolve, mapping) for k, v in items}
+        data = {from_plain(k, resolve, mapping, budget): from_plain(v, resolve, mapping, budget) for k, v in items}
         return mapping(str(value.get("type")), data) if mapping else data
     if tag == "set":
-        rebuilt = {from_plain(v, resolve, mapping) for v in items}
+        rebuilt = {from_plain(v, resolve, mapping, budget) for v in items}
         return frozenset(rebuilt) if value.get("frozen") else rebuilt
     if tag == "sequence":
-        rebuilt = [from_plain(v, resolve, mapping) for v in items]
+        rebuilt = [from_plain(v, resolve, mapping, budget) for v in items]
         return rebuilt if value.get("kind") == "list" else tuple(rebuilt)
     if tag == "namedtuple":
-        return _namedtuple(str(value.get("type")), value.get("fields") or [], [from_plain(v, resolve, mapping) for v in items])
+        return _namedtuple(str(value.get("type")), value.get("fields") or [], [from_plain(v, resolve, mapping, budget) for v in items])
     if tag == "tensor":
-        return tensor_from_plain(value)
+        return tensor_from_plain(value, budget)
     if tag == "dtype":
         return _dtype(value.get("name"))
     if tag == "device":
@@ -307,7 +357,7 @@ def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFacto
     if tag == "generator":
         generator = torch.Generator(device=torch.device(str(value["device"])))
         try:
-            generator.set_state(from_plain(value["state"]))
+            generator.set_state(from_plain(value["state"], budget=budget))
         except (RuntimeError, TypeError, ValueError):
             raise WireError("a generator state that cannot be restored") from None
         return generator
@@ -317,19 +367,19 @@ def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFacto
         except ImportError as error:
             raise WireError(f"a toy model this process cannot rebuild ({error})") from None
         try:
-            return BigramModel(tensor_from_plain(value["table"]), logits_dtype=_dtype(value.get("logits_dtype")))
+            return BigramModel(tensor_from_plain(value["table"], budget), logits_dtype=_dtype(value.get("logits_dtype")))
         except (KeyError, TypeError, ValueError) as error:
             raise WireError(f"a toy model that cannot be rebuilt ({error})") from None
     if tag == "ndarray":
         import numpy
 
-        return from_plain(value["tensor"]).detach().numpy().astype(numpy.dtype(_numeric_dtype(value["dtype"])), copy=False)
+        return from_plain(value["tensor"], budget=budget).detach().numpy().astype(numpy.dtype(_numeric_dtype(value["dtype"])), copy=False)
     if tag == "npscalar":
         import numpy
 
         return numpy.dtype(_numeric_dtype(value["dtype"])).type(value["value"])
     if tag == "slice":
-        return slice(*[from_plain(v) for v in items])
+        return slice(*[from_plain(v, budget=budget) for v in items])
     if tag == "range":
         return range(*[int(v) for v in items])
     if tag == "ellipsis":
@@ -383,14 +433,16 @@ def dumps(value: Any, handles: Handles | None = None) -> bytes:
     return pickle.dumps(to_plain(value, handles), protocol=5)
 
 
-def loads(data: bytes, resolve: Resolve | None = None, mapping: MappingFactory | None = None) -> Any:
-    """Decode bytes from :func:`dumps` with :class:`SafeUnpickler`."""
+def loads(data: bytes, resolve: Resolve | None = None, mapping: MappingFactory | None = None,
+          budget: Budget | None = None) -> Any:
+    """Decode bytes from :func:`dumps` with :class:`SafeUnpickler`, within ``budget`` (by default
+    :class:`Budget`'s: 2 million values, 64 MB of data)."""
     try:
         plain = SafeUnpickler(io.BytesIO(data)).load()
     except Exception as error:
         raise WireError(f"undecodable message ({type(error).__name__}: {str(error)[:200]})") from None
     try:
-        return from_plain(plain, resolve, mapping)
+        return from_plain(plain, resolve, mapping, budget or Budget())
     except WireError:
         raise
     except Exception as error:
@@ -463,5 +515,7 @@ def receive_bytes(sock: socket.socket, deadline: float | None = None, limit: int
 
 
 def receive(sock: socket.socket, deadline: float | None = None, limit: int = 1 << 30,
-            resolve: Resolve | None = None, mapping: MappingFactory | None = None, fds: list[int] | None = None) -> Any:
-    return loads(receive_bytes(sock, deadline, limit, fds), resolve, mapping)
+            resolve: Resolve | None = None, mapping: MappingFactory | None = None, fds: list[int] | None = None,
+            budget: Budget | None = None) -> Any:
+    """The next message: at most ``limit`` bytes on the wire, rebuilt within ``budget``."""
+    return loads(receive_bytes(sock, deadline, limit, fds), resolve, mapping, budget)

@@ -41,7 +41,7 @@ demo: setup
 	$(BIN)/decodelab demo complete
 
 test: setup system-deps
-	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile tests
 
 # The newest versions pyproject.toml's ranges allow, in .venv-latest: upstream drift (a renamed
 # argument, a changed default) shows up here before a class meets it. Runs the proofs that

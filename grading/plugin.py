@@ -10,14 +10,20 @@ Loaded for every pytest run of this project (``-p grading.plugin`` in pyproject)
 - a marker per exercise (its catalogue key), ``points(n)`` and ``gpu``;
 - the ``learner`` fixture: ``learner.top_p_mask(...)`` calls the target's function;
 - reports that read as feedback: "not started" for stubs, the mismatch message alone for
-  wrong results, and the learner's own frames for exceptions raised in learner code.
+  wrong results, and the learner's own frames for exceptions raised in learner code;
+- ``--check-seconds S`` (or ``$DECODELAB_CHECK_SECONDS``, which ``decodelab check`` sets): a time
+  budget for each PUBLIC test, kept by pytest-timeout's signal method, so that an endless loop
+  in a learner's function fails its test with a message instead of hanging the check. After
+  one time-out, that function is not run again in the session (see :class:`Learner`).
 """
 from __future__ import annotations
 
+import functools
 import os
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -26,6 +32,9 @@ from grading.compare import Mismatch
 from grading.target import MissingFunction, NotStarted, Target, load_target, requested_target
 
 CAPTURE_ENV = "DECODELAB_CAPTURE"
+BUDGET_ENV = "DECODELAB_CHECK_SECONDS"
+PUBLIC_SUITE = Path(__file__).resolve().parent / "public"
+_BUDGETED = pytest.StashKey[float]()  # the budget, when some collected test runs under it
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -33,6 +42,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--target", default=None, help="code under test: exercises, solutions, or a submission path")
     group.addoption("--backend", default=None, help="comma-separated backends (default tiny; 'auto' adds a GPU model)")
     group.addoption("--mistral-capture", default=None, help="capture file of real Mistral-7B numbers")
+    group.addoption("--check-seconds", default=None, metavar="S",
+                    help=f"time budget of each public test, 0 for none (default ${BUDGET_ENV}, else none)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -47,6 +58,24 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{exercise.key}: tests of {exercise.function}() ({exercise.path})")
     config.addinivalue_line("markers", "points(n): how many points the test is worth in a grade")
     config.addinivalue_line("markers", "gpu: needs a CUDA GPU")
+    if check_budget(config) is not None and not config.pluginmanager.has_plugin("timeout"):
+        # Without it the budget would silently not hold, and an endless loop would hang the run.
+        raise pytest.UsageError("a time budget for the public tests needs pytest-timeout: pip install pytest-timeout")
+
+
+def check_budget(config: pytest.Config) -> float | None:
+    """Seconds each public test may run (``--check-seconds``, else ``$DECODELAB_CHECK_SECONDS``);
+    ``None`` when no budget was asked for (0 also means none)."""
+    raw = config.getoption("--check-seconds") or os.environ.get(BUDGET_ENV) or ""
+    if not raw.strip():
+        return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds >= 0 or seconds == float("inf"):
+        raise pytest.UsageError(f"{BUDGET_ENV} / --check-seconds must be a number of seconds >= 0, got {raw!r}")
+    return seconds or None
 
 
 def configured_backends(config: pytest.Config) -> list[str]:
@@ -80,12 +109,25 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if capture_path(config) is not None:
+    if capture_path(config) is None:
+        kept = [item for item in items if "capture" not in getattr(item, "fixturenames", ())]
+        if len(kept) != len(items):
+            config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+            items[:] = kept
+    budget = check_budget(config)
+    if budget is None:
         return
-    kept = [item for item in items if "capture" not in getattr(item, "fixturenames", ())]
-    if len(kept) != len(items):
-        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
-        items[:] = kept
+    for item in items:
+        # Public tests only: the hidden suites keep the grader's own limits (grading.isolation).
+        # func_only: set-up (loading a model) is not the learner's time.
+        if _in_public_suite(item) and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(budget, method="signal", func_only=True))
+            config.stash[_BUDGETED] = budget
+
+
+def _in_public_suite(item: pytest.Item) -> bool:
+    path = getattr(item, "path", None)
+    return path is not None and Path(path).resolve().is_relative_to(PUBLIC_SUITE)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -102,19 +144,54 @@ def target(pytestconfig: pytest.Config) -> Target:
     return load_target(requested_target(pytestconfig.getoption("--target")))
 
 
-class Learner:
-    """Attribute access to the learner's functions: ``learner.top_p_mask(probs, 0.9)``."""
+@dataclass
+class Overrun:
+    """A learner function that the public tests' time budget stopped."""
 
-    def __init__(self, target: Target):
+    function: str
+    seconds: float
+    where: str | None  # the learner's line it was running, e.g. "decoding.py:57 in greedy_generate: while True:"
+    test: str
+
+    def feedback(self) -> str:
+        """What the learner reads: which function, the likely cause, and where it was."""
+        text = f"{self.function}() ran for more than {self.seconds:g} s: is the loop's stop condition ever true?"
+        if self.where and " in <module>: " in self.where:  # stopped while its file was being imported
+            text = (f"importing {self.where.split(':', 1)[0]} (for {self.function}()) ran for more than "
+                    f"{self.seconds:g} s: does a loop at the top level of the file ever end?")
+        if self.where:
+            text += f"\n  stopped at {self.where}"
+        return text + f"\n  (each public test may run {self.seconds:g} s; {BUDGET_ENV} changes that)"
+
+
+class NotRunAgain(BaseException):
+    """A call refused because the function already ran past the budget: each further test would
+    only wait out the budget again. A BaseException, like pytest's own outcomes, so that no
+    ``except Exception`` or ``pytest.raises(Exception)`` in a test mistakes it for the learner's error."""
+
+
+class Learner:
+    """Attribute access to the learner's functions: ``learner.top_p_mask(probs, 0.9)``.
+
+    With a time budget (``budget``, the public tests under ``decodelab check``), a function
+    that pytest-timeout stops is remembered as an :class:`Overrun`, and later calls of it in
+    the same session raise :class:`NotRunAgain` at once.
+    """
+
+    def __init__(self, target: Target, budget: float | None = None):
         self._target = target
+        self._budget = budget
+        self._overruns: dict[str, Overrun] = {}
+        self._new_overruns: list[Overrun] = []
+        self._test = ""
 
     def call_each(self, name: str, calls: list[tuple]) -> list[Any]:
         """``[learner.<name>(*args) for args in calls]`` in one go (see :meth:`Target.call_each`)."""
-        return self._target.call_each(name, calls)
+        return self._within_budget(name, self._target.call_each, name, calls)
 
     def call_repeatedly(self, name: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
         """``learner.<name>(*args, **kwargs)`` ``times`` times, same objects (see :meth:`Target.call_repeatedly`)."""
-        return self._target.call_repeatedly(name, times, *args, **kwargs)
+        return self._within_budget(name, self._target.call_repeatedly, name, times, *args, **kwargs)
 
     def arguments_changed_by_last_call(self) -> list[str]:
         """The tensor arguments the learner's last call changed in place, e.g. ``["probs (argument 1)"]``.
@@ -132,14 +209,109 @@ class Learner:
         if name.startswith("_"):
             raise AttributeError(name)
         try:
-            return self._target.function(name)
+            # Under a budget, finding the function counts too: importing the module runs its code.
+            function = self._within_budget(name, self._target.function, name)
         except KeyError as error:  # not an exercise: plain AttributeError for hasattr() probes
             raise AttributeError(name) from error
+        if self._budget is None:
+            return function
+
+        @functools.wraps(function)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self._within_budget(name, function, *args, **kwargs)
+
+        return call
+
+    # -- the time budget --------------------------------------------------------------------
+    def begin_test(self, test: str, functions: list[str]) -> None:
+        """Called before a budgeted test's timer starts. A sandboxed target's worker starts up
+        (imports, model) and finds ``functions`` here, so that start-up is not charged to the
+        learner's code; an in-process target's modules are imported under the budget instead,
+        since their import runs the learner's code."""
+        self._test = test
+        self._new_overruns.clear()
+        if self._budget is None or not _is_isolated(self._target):
+            return
+        for name in functions:
+            if name in self._overruns:
+                continue
+            try:
+                self._target.function(name)
+            except Exception:
+                pass  # a missing or broken function: the test's own call reports it
+
+    def take_overrun(self) -> Overrun | None:
+        """The time-out of the test that just ran, if it stopped a learner function."""
+        found = self._new_overruns[0] if self._new_overruns else None
+        self._new_overruns.clear()
+        return found
+
+    def _within_budget(self, name: str, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self._budget is None:
+            return action(*args, **kwargs)
+        earlier = self._overruns.get(name)
+        if earlier is not None:
+            raise NotRunAgain(
+                f"{name}() not run again: it ran past the time budget in an earlier test "
+                f"({earlier.test}: more than {earlier.seconds:g} s)"
+            )
+        try:
+            return action(*args, **kwargs)
+        except BaseException as error:
+            if _stopped_by_budget(error):
+                self._note_overrun(name, error)
+            raise
+
+    def _note_overrun(self, name: str, error: BaseException) -> None:
+        frames = _learner_frames(traceback.extract_tb(error.__traceback__))
+        overrun = Overrun(name, self._budget or 0.0, frames[-1] if frames else None, self._test)
+        self._overruns[name] = overrun
+        self._new_overruns.append(overrun)
+        _end_stopped_call(self._target)
+
+
+def _stopped_by_budget(error: BaseException) -> bool:
+    """Whether ``error`` is pytest-timeout failing the test (its signal method raises this in
+    whatever code was running when the budget ran out)."""
+    try:
+        from pytest_timeout import PYTEST_FAILURE_MESSAGE
+    except ImportError:  # no pytest-timeout: nothing was stopped by it
+        return False
+    return isinstance(error, pytest.fail.Exception) and str(error).startswith(PYTEST_FAILURE_MESSAGE.split("%")[0])
+
+
+def _is_isolated(target: Target) -> bool:
+    """Whether the learner's code runs in a sandboxed process of its own (``PATH`` targets)."""
+    from grading.isolation import IsolatedTarget
+
+    while target is not None:
+        if isinstance(target, IsolatedTarget):
+            return True
+        target = getattr(target, "base", None)
+    return False
+
+
+def _end_stopped_call(target: Target) -> None:
+    """For a sandboxed target, the budget only interrupted our wait for the reply: the learner's
+    process is still in the call, and its channel holds a half-read message. End that process
+    and start the next one now, while no budget is running, as the session itself does after a
+    call of its own runs out of time."""
+    while target is not None:
+        session = getattr(target, "_session", None)
+        if session is not None and hasattr(session, "_end_process"):
+            session._end_process()
+            try:
+                session._ensure_process()
+            except Exception:
+                pass  # the next call tries again and reports why it cannot
+            return
+        target = getattr(target, "base", None)
 
 
 @pytest.fixture(scope="session")
-def learner(target: Target) -> Learner:
-    return Learner(target)
+def learner(target: Target, pytestconfig: pytest.Config) -> Learner:
+    # A budget only where some collected test has one: the hidden suites never do.
+    return Learner(target, budget=pytestconfig.stash.get(_BUDGETED, None))
 
 
 _BACKENDS: dict[str, Any] = {}
@@ -172,14 +344,68 @@ def capture(pytestconfig: pytest.Config):
     return load_capture(path)
 
 
-def _learner_frames(excinfo: pytest.ExceptionInfo[BaseException]) -> list[str]:
-    """Frames of the traceback that are in learner code (exercises/ or a submission)."""
+def _learner_frames(entries: list[traceback.FrameSummary]) -> list[str]:
+    """Frames of a traceback (``traceback.extract_tb``) that are in learner code (exercises/ or a submission)."""
     frames = []
-    for entry in traceback.extract_tb(excinfo.tb):
+    for entry in entries:
         path = Path(entry.filename)
         if "exercises" in path.parts or "solutions" in path.parts or "decodelab_submission" in entry.filename or "submission" in path.parts:
             frames.append(f"{path.name}:{entry.lineno} in {entry.name}: {entry.line}")
     return frames
+
+
+def _budgeted_learner(item: pytest.Item) -> Learner | None:
+    """The test's ``learner`` when the test runs under the public tests' time budget."""
+    learner = (getattr(item, "funcargs", None) or {}).get("learner")
+    if isinstance(learner, Learner) and learner._budget is not None and item.get_closest_marker("timeout"):
+        return learner
+    return None
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_call(item: pytest.Item):
+    # tryfirst: this runs before pytest-timeout's own wrapper starts the test's timer.
+    learner = _budgeted_learner(item)
+    if learner is not None:
+        functions = [e.function for e in EXERCISES if item.get_closest_marker(e.key)]
+        learner.begin_test(item.name, functions)
+    yield
+
+
+def _exception_in(error: BaseException | None, kind: type[BaseException]) -> BaseException | None:
+    """``error`` or the first exception of type ``kind`` it was raised from or groups (hypothesis)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, kind):
+            return error
+        for inner in getattr(error, "exceptions", None) or ():
+            found = _exception_in(inner, kind)
+            if found is not None:
+                return found
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None
+
+
+def _budget_feedback(item: pytest.Item, call: pytest.CallInfo[None]) -> str | None:
+    """The report of a test stopped by the time budget (None for any other failure)."""
+    learner = _budgeted_learner(item)
+    overrun = learner.take_overrun() if learner is not None and call.when == "call" else None
+    if call.excinfo is None:
+        return None
+    if overrun is not None:
+        return overrun.feedback()
+    refused = _exception_in(call.excinfo.value, NotRunAgain)
+    if refused is not None:
+        return str(refused)
+    budget = item.config.stash.get(_BUDGETED, None)
+    if budget is None or not _stopped_by_budget(call.excinfo.value):
+        return None
+    frames = _learner_frames(traceback.extract_tb(call.excinfo.tb))
+    if frames:
+        return f"your code ran for more than {budget:g} s: is the loop's stop condition ever true?\n  stopped at {frames[-1]}"
+    return (f"this test ran for more than {budget:g} s (the time budget of each public test) and was stopped "
+            f"while the test's own code ran, not yours: a busy machine? {BUDGET_ENV}=60 allows more")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -191,17 +417,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         report.user_properties.append(("points", points.args[0]))
         keys = [e.key for e in EXERCISES if item.get_closest_marker(e.key)]
         report.user_properties.append(("exercise", keys[0] if keys else ""))
+    stopped = _budget_feedback(item, call)
     if call.excinfo is None or report.passed:
         return
     error = call.excinfo.value
-    if isinstance(error, (NotStarted, MissingFunction)):
+    if stopped is not None:
+        report.longrepr = stopped
+        report.user_properties.append(("status", "timeout"))
+    elif isinstance(error, (NotStarted, MissingFunction)):
         report.longrepr = str(error)
         report.user_properties.append(("status", "not_started"))
     elif isinstance(error, Mismatch):
         report.longrepr = str(error)
         report.user_properties.append(("status", "wrong"))
     else:
-        frames = _learner_frames(call.excinfo)
+        frames = _learner_frames(traceback.extract_tb(call.excinfo.tb))
         if frames:
             report.longrepr = (
                 f"your code raised {type(error).__name__}: {error}\n  " + "\n  ".join(frames[-3:])

@@ -10,13 +10,19 @@ Two shortcuts keep it quick, neither of which changes a verdict:
   ``NotImplementedError``, read from the source without running it) is "not started" without
   running its tests;
 - a verdict is remembered under a digest of everything it depends on (the learner's module,
-  the public tests, the grading code, the reference module, the backend), so an exercise whose
-  files did not change since the last check is not run again. The demos read the same record.
+  the public tests, the grading code, the reference module, the backend, the time budget), so an
+  exercise whose files did not change since the last check is not run again. The demos read the
+  same record.
+
+Every public test runs under a time budget (``$DECODELAB_CHECK_SECONDS``, default 20 s; 0 for
+none), kept by pytest-timeout in :mod:`grading.plugin`: an endless loop in a learner's function
+fails its exercise with a message naming the function, instead of hanging the check.
 """
 from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import hashlib
 import json
 import os
@@ -25,7 +31,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from decodelab.cli import find_exercise
 from decodelab.errors import UserError
@@ -38,6 +44,11 @@ DONE, FAILING, NOT_STARTED, BROKEN, SKIPPED, NO_TESTS = (
     "done", "failing", "not started", "broken", "skipped", "no public tests",
 )
 _CACHE_VERSION = 1
+# Seconds each public test may run; grading.plugin reads the same variable in the test run.
+BUDGET_ENV = "DECODELAB_CHECK_SECONDS"
+DEFAULT_BUDGET = 20.0
+# Statuses of a test that neither passed nor is waiting to be written: timeout, crashed... too.
+_NOT_FAILED = {"passed", "skipped", "not_started"}
 
 SuiteRunner = Callable[..., "object"]
 """``run_suites``-shaped: ``(target, suites=, exercises=, backends=) -> SuiteRun``."""
@@ -150,8 +161,40 @@ def docstring_summary(source: str, function: str) -> str:
 # Verdicts, remembered by digest
 # ---------------------------------------------------------------------------------------------
 
-def _digest(exercise: Exercise, source: bytes, target: str, backend: str) -> str:
-    hasher = hashlib.sha256(f"{_CACHE_VERSION}|{exercise.key}|{target}|{backend}|".encode())
+def check_budget() -> float:
+    """Seconds each public test may run: ``$DECODELAB_CHECK_SECONDS``, else 20 (0: no budget).
+
+    A bounded check always answers: an endless loop costs one budget, not the whole run.
+    """
+    raw = os.environ.get(BUDGET_ENV, "").strip()
+    if not raw:
+        return DEFAULT_BUDGET
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = float("nan")
+    if not (0 <= seconds < float("inf")):
+        raise UserError(f"{BUDGET_ENV} must be a number of seconds (0 for no time budget), not {raw!r}")
+    return seconds
+
+
+@contextlib.contextmanager
+def _budget_for_the_run(seconds: float) -> Iterator[None]:
+    """``$DECODELAB_CHECK_SECONDS`` set for the test run (a child or a fork inherits it), then as before."""
+    before = os.environ.get(BUDGET_ENV)
+    os.environ[BUDGET_ENV] = f"{seconds:g}"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(BUDGET_ENV, None)
+        else:
+            os.environ[BUDGET_ENV] = before
+
+
+def _digest(exercise: Exercise, source: bytes, target: str, backend: str, budget: float) -> str:
+    # The budget is part of it: a verdict of "ran out of time" holds for that budget only.
+    hasher = hashlib.sha256(f"{_CACHE_VERSION}|{exercise.key}|{target}|{backend}|{budget:g}|".encode())
     hasher.update(source)
     depends_on = sorted(PUBLIC.glob("*.py")) + [
         ROOT / "grading" / name for name in ("plugin.py", "compare.py", "target.py", "results.py", "catalogue.py")
@@ -194,8 +237,9 @@ def _verdict(key: str, tests: list[TestLine]) -> ExerciseStatus:
         return ExerciseStatus(key, NO_TESTS, message="this exercise has no public tests yet")
     statuses = {test.status for test in tests}
     first = lambda wanted: next(t for t in tests if t.status in wanted)  # noqa: E731
-    if statuses & {"wrong", "raised", "error", "failed"}:
-        return ExerciseStatus(key, FAILING, tests, first({"wrong", "raised", "error", "failed"}).message)
+    failed = statuses - _NOT_FAILED  # wrong, raised, error, failed, timeout (the budget), crashed...
+    if failed:
+        return ExerciseStatus(key, FAILING, tests, first(failed).message)
     if "not_started" in statuses:
         message = first({"not_started"}).message
         # A module that fails to import, or learner code that could not be started at all, is
@@ -222,6 +266,7 @@ def public_status(
     :func:`grading.runner.run_suites`). Raises :class:`UserError` when the run itself broke.
     """
     exercises = [lookup(key) for key in keys] if keys else list(EXERCISES)
+    budget = check_budget()
     folder = target_folder(target)
     overridden = "+" in target  # 'BASE+module:function': the function is not the one in BASE's file
     use_cache = use_cache and not overridden
@@ -242,7 +287,7 @@ def public_status(
                 message=f"not started: {exercise.function}() in {exercise.path} still raises NotImplementedError",
             )
             continue
-        digest = _digest(exercise, source, target, backend)
+        digest = _digest(exercise, source, target, backend, budget)
         if digest in cache:
             remembered = cache[digest]
             tests = [TestLine(**test) for test in remembered["tests"]]
@@ -254,7 +299,8 @@ def public_status(
     if to_run:
         if runner is None:
             from grading.runner import run_suites as runner
-        run = runner(target, suites=("public",), exercises=list(to_run), backends=backend)
+        with _budget_for_the_run(budget):
+            run = runner(target, suites=("public",), exercises=list(to_run), backends=backend)
         grouped: dict[str, list[TestLine]] = {key: [] for key in to_run}
         for test in run.tests:
             if test.exercise in grouped:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from grading.catalogue import modules
-from grading.target import TargetError
+from grading.target import TargetError, find_module_file
 
 MAX_MODULE_BYTES = 1_000_000
 
@@ -46,10 +46,9 @@ def submission_name(path: Path) -> str:
 def _module_files(folder: Path) -> dict[str, Path]:
     found = {}
     for module in modules():
-        for candidate in (folder / "exercises" / f"{module}.py", folder / f"{module}.py"):
-            if candidate.exists() or candidate.is_symlink():
-                found[module] = candidate
-                break
+        path = find_module_file(folder, module)
+        if path is not None:
+            found[module] = path
     return found
 
 

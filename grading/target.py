@@ -262,9 +262,15 @@ class OverrideTarget(Target):
 
 
 def find_module_file(folder: Path, module: str) -> Path | None:
-    """``folder/exercises/<module>.py`` or ``folder/<module>.py``, whichever exists first."""
+    """The file of ``module`` in a submission ``folder``: ``folder/exercises/<module>.py`` if it is
+    there, else ``folder/<module>.py``, else None.
+
+    The one precedence every reader uses (``decodelab check``, ``grade``, ``release``, the trusted
+    target), so that no two of them read different files of one submission. A symbolic link
+    counts as there (the grader then refuses it with a note rather than read the other file).
+    """
     for candidate in (folder / "exercises" / f"{module}.py", folder / f"{module}.py"):
-        if candidate.is_file():
+        if candidate.exists() or candidate.is_symlink():
             return candidate
     return None
 

@@ -36,6 +36,7 @@ from typing import Callable, Iterator, Sequence
 from decodelab.cli import find_exercise
 from decodelab.errors import UserError
 from grading.catalogue import EXERCISES, Exercise
+from grading.submission import is_untouched_stub  # the one "not started" rule, shared with the grader
 from reference.cache import cache_root
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,29 +120,11 @@ _UNPACKED: dict[tuple[str, float], Path] = {}
 
 
 def module_file(folder: Path, module: str) -> Path | None:
-    """The target's file for ``module`` (``folder/exercises/m.py`` or ``folder/m.py``)."""
+    """The target's file for ``module``, found as the grader finds it
+    (:func:`grading.target.find_module_file`: ``folder/exercises/m.py`` first, then ``folder/m.py``)."""
     from grading.target import find_module_file
 
-    direct = folder / f"{module}.py"
-    return direct if direct.is_file() else find_module_file(folder, module)
-
-
-def is_untouched_stub(source: str, function: str) -> bool:
-    """Whether ``function`` in ``source`` is still a stub: a docstring, then only ``raise NotImplementedError``."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return False  # the tests will report the syntax error
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function:
-            body = list(node.body)
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                body = body[1:]
-            if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
-                return False
-            raised = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
-            return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
-    return False
+    return find_module_file(folder, module)
 
 
 def docstring_summary(source: str, function: str) -> str:

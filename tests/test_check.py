@@ -167,3 +167,32 @@ def test_watch_checks_again_when_a_file_is_saved(tmp_path):
     second = "".join(output).split("=" * 72)[-1]
     assert "1/1 done" in second, f"after the fix was saved, expected '1/1 done' in:\n{second}"
     print(f"re-check after a save took {recheck:.1f} s")
+
+
+def _two_failures() -> dict:
+    from decodelab.commands.check import FAILING, ExerciseStatus, TestLine
+
+    first = TestLine("test_top_p_worked_example", "wrong",
+                     "top_p_mask(probs=..., p=0.7)\n  the mask is [True, False], expected [True, True]\n  hint: keep the crossing token")
+    second = TestLine("test_top_p_rejects_p_above_one", "wrong",
+                      "top_p_mask(probs=..., p=1.5)\n  returned a mask, expected ValueError\n  hint: check p first")
+    passed = TestLine("test_top_p_decides_each_row_on_its_own", "passed", "")
+    return {"top_p": ExerciseStatus("top_p", FAILING, [first, passed, second], first.message)}
+
+
+def test_every_failing_test_is_shown_the_rest_in_one_line_each():
+    from decodelab.commands.check import render
+
+    text = render(_two_failures(), "solutions", detailed=True)
+    assert "the mask is [True, False], expected [True, True]" in text, f"render() lost the first failure's message:\n{text}"
+    assert "test_top_p_rejects_p_above_one: returned a mask, expected ValueError" in text, (
+        f"render() does not show the second failing test in one line (name: problem); it gave:\n{text}")
+    assert "hint: check p first" not in text, f"render() showed the second failure in full without --all:\n{text}"
+
+
+def test_all_shows_every_failing_test_in_full():
+    from decodelab.commands.check import render
+
+    text = render(_two_failures(), "solutions", detailed=True, all_in_full=True)
+    assert "hint: check p first" in text and "returned a mask, expected ValueError" in text, (
+        f"render(all_in_full=True) does not show the second failing test's whole message:\n{text}")

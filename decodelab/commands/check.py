@@ -317,8 +317,18 @@ def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line for line in text.strip().splitlines())
 
 
-def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = False) -> str:
-    """The report: one line per exercise, then what to do next, then the progress line."""
+def _one_line(test: TestLine) -> str:
+    """A failing test in one line: its name and what went wrong (the line after the call)."""
+    lines = [line.strip() for line in test.message.strip().splitlines() if line.strip()]
+    problem = next((line for line in lines[1:] if not line.startswith("hint:")), lines[0] if lines else test.status)
+    return f"{test.name}: {problem[:160]}"
+
+
+def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = False, all_in_full: bool = False) -> str:
+    """The report: one line per exercise, then what to do next, then the progress line.
+
+    For the first exercise that fails, the first failing test's message in full, then every
+    other failing test in one line (``all_in_full``: each in full)."""
     folder = target_folder(target)
     lines = []
     width = max(len(key) for key in statuses)
@@ -353,6 +363,14 @@ def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = Fa
             if failed:
                 lines.append(f"  {failed[0].name}")
             lines.append(_indent(first.message))
+            others = failed[1:]
+            if others:
+                lines.append("  the other failing tests:" if all_in_full else "  also failing (--all shows each in full):")
+                for test in others:
+                    if all_in_full:
+                        lines += [f"  {test.name}", _indent(test.message)]
+                    else:
+                        lines.append(f"    {_one_line(test)}")
         if "hint:" not in first.message:
             lines.append(f"  hint: {exercise.hints[0]}")
         lines.append(f"  more hints: decodelab hint {exercise.key}")
@@ -371,7 +389,7 @@ def check_once(arguments: argparse.Namespace, runner: SuiteRunner | None = None)
     took = time.perf_counter() - started
     label = f"{arguments.target}/" if arguments.target in ("exercises", "solutions") else arguments.target
     print(f"decodelab check: {label} against the public tests ({took:.1f} s)")
-    print(render(statuses, arguments.target, detailed=bool(keys)))
+    print(render(statuses, arguments.target, detailed=bool(keys), all_in_full=getattr(arguments, "all", False)))
     return 0 if all(status.done for status in statuses.values()) else 1
 
 
@@ -435,5 +453,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="whose code: exercises (default), solutions, or a folder or .zip with your modules")
     parser.add_argument("--backend", default="tiny", help="model for the tests that need one (default tiny)")
     parser.add_argument("--no-cache", action="store_true", help="run every test again, even for unchanged files")
+    parser.add_argument("--all", action="store_true", help="show every failing test's message in full")
     parser.set_defaults(func=run)
 

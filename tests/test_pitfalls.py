@@ -367,3 +367,13 @@ def test_the_public_suites_read_not_started_on_the_stubs(stubs_public):
     seen = {t.exercise for t in run.tests if t.status == "not_started"}
     missing = [e.key for e in EXERCISES if e.key not in seen]
     assert not missing, f"on the stubs, no public test of {missing} read 'not started', expected every exercise's to"
+
+
+def test_the_sampling_loops_call_text_shows_the_generator():
+    # A sampling loop's output depends on its generator: a call shown without it cannot be re-run.
+    calls = [t.message.splitlines()[0] for run in public_runs("sampling_loop").values() for t in run.tests
+             if t.exercise == "sampling_loop" and t.message.startswith("sample_generate(")
+             and "rejects" not in t.name]  # the error tests call it without a generator: shown as called
+    assert calls, "no failing public test of sampling_loop showed a sample_generate(...) call, expected some"
+    missing = [call for call in calls if "generator=" not in call]
+    assert not missing, f"these call texts of failing sampling tests omit generator=, expected it in each: {missing[:3]}"

@@ -143,3 +143,14 @@ def test_release_refuses_a_folder_in_use(tmp_path, capsys):
     code = main(["release", "--out", str(tmp_path)])
     assert code == 2 and (tmp_path / "keep.txt").is_file()
     assert "not empty" in capsys.readouterr().err
+
+
+def test_a_refusal_says_how_many_problems_there_are():
+    from decodelab.commands.release import refusal
+
+    problems = [f"exercises/m{i}.py: f{i}() is not an untouched stub" for i in range(16)]
+    text = refusal(problems)
+    assert "16 problems" in text and "and 11 more" in text, f"refusal(<16 problems>) gave {text!r}, expected '16 problems' and 'and 11 more'"
+    assert "f4()" in text and "f5()" not in text, f"refusal() should list the first five problems only: {text!r}"
+    assert "git checkout exercises/" in text, f"refusal() of touched stubs should say how to restore them: {text!r}"
+    assert "more" not in refusal(problems[:2]), f"refusal(<2 problems>) should not say 'more': {refusal(problems[:2])!r}"

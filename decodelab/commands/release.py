@@ -275,8 +275,19 @@ def build_bundle(out: Path, force: bool = False, root: Path = ROOT) -> list[Path
     problems = leaks(out)
     if problems:
         shutil.rmtree(out)
-        raise UserError("refusing to release, the bundle would leak: " + "; ".join(problems[:5]))
+        raise UserError(refusal(problems))
     return sorted(written)
+
+
+def refusal(problems: list[str], shown: int = 5) -> str:
+    """Why a bundle is refused: the first ``shown`` problems, and how many more there are."""
+    text = f"refusing to release, the bundle would leak ({len(problems)} problem{'s' * (len(problems) != 1)}): "
+    text += "; ".join(problems[:shown])
+    if len(problems) > shown:
+        text += f"; and {len(problems) - shown} more"
+    if any("untouched stub" in problem for problem in problems):
+        text += " — release from a checkout whose exercises/ holds the stubs (git stash, or git checkout exercises/)"
+    return text
 
 
 def run(arguments: argparse.Namespace) -> int:

@@ -17,7 +17,8 @@ def test_sampling_returns_prompt_plus_new_tokens(learner, backend):
     ids = backend.encode("Once upon a time,")
     got = learner.sample_generate(backend.model, ids, 5, temperature=1.4, top_p=0.9, generator=_seeded(0, backend.device))
     T = ids.shape[1]
-    call = call_text(learner.sample_generate, backend.model, ids, 5, temperature=1.4, top_p=0.9)
+    call = call_text(learner.sample_generate, backend.model, ids, 5, temperature=1.4, top_p=0.9,
+                     generator=_seeded(0, backend.device))
     check_true(isinstance(got, torch.Tensor) and tuple(got.shape) == (1, T + 5), call=call,
                problem=f"the result is {describe(got)}, expected shape {(1, T + 5)}",
                hint="return the prompt followed by max_new_tokens new tokens")
@@ -34,7 +35,8 @@ def test_sampling_repeats_with_the_same_seed(learner, backend):
             runs.append(learner.sample_generate(backend.model, ids, 12, temperature=3.0,
                                                 generator=_seeded(7, backend.device)))
     first, again = runs
-    check_tensor(again, first, call=call_text(learner.sample_generate, backend.model, ids, 12, temperature=3.0),
+    check_tensor(again, first, call=call_text(learner.sample_generate, backend.model, ids, 12, temperature=3.0,
+                                                generator=_seeded(7, backend.device)),
                  hint="pass generator=generator to torch.multinomial, so the same seed gives the same tokens")
 
 
@@ -49,7 +51,8 @@ def test_top_k_one_is_greedy(learner, backend):
             next_id = backend.model(input_ids=expected).logits[:, -1, :].argmax(-1, keepdim=True)
             expected = torch.cat([expected, next_id], dim=-1)
     got = learner.sample_generate(backend.model, ids, 4, top_k=1, generator=_seeded(0, backend.device))
-    check_tensor(got, expected, call=call_text(learner.sample_generate, backend.model, ids, 4, top_k=1),
+    check_tensor(got, expected, call=call_text(learner.sample_generate, backend.model, ids, 4, top_k=1,
+                                                          generator=_seeded(0, backend.device)),
                  hint="top-k keeps the k largest logits; with k = 1 that is the argmax of the LAST position")
 
 
@@ -63,7 +66,8 @@ def test_sampling_stops_after_eos(learner):
     model = BigramModel(table)
     ids = torch.tensor([[1, 3]])
     got = learner.sample_generate(model, ids, 5, eos_token_id=2, generator=torch.Generator().manual_seed(0))
-    check_tensor(got, torch.tensor([[1, 3, 2]]), call=call_text(learner.sample_generate, model, ids, 5, eos_token_id=2),
+    check_tensor(got, torch.tensor([[1, 3, 2]]), call=call_text(learner.sample_generate, model, ids, 5, eos_token_id=2,
+                                                                    generator=torch.Generator().manual_seed(0)),
                  hint="stop right after appending eos_token_id, and keep it")
 
 
@@ -106,7 +110,8 @@ def test_top_p_comes_after_temperature(learner):
     model = _same_row_model([0.6, 0.3, 0.1])
     ids = torch.tensor([[0]])
     got = learner.sample_generate(model, ids, 40, temperature=0.5, top_p=0.7, generator=torch.Generator().manual_seed(0))
-    _check_only_token_zero(got, ids, 40, call_text(learner.sample_generate, model, ids, 40, temperature=0.5, top_p=0.7),
+    _check_only_token_zero(got, ids, 40, call_text(learner.sample_generate, model, ids, 40, temperature=0.5, top_p=0.7,
+                                                     generator=torch.Generator().manual_seed(0)),
                            hint="divide by the temperature FIRST, then decide the nucleus on the softmax of those logits")
 
 
@@ -118,7 +123,8 @@ def test_top_p_comes_after_top_k(learner):
     model = _same_row_model([0.4, 0.3, 0.2, 0.1])
     ids = torch.tensor([[0]])
     got = learner.sample_generate(model, ids, 40, top_k=2, top_p=0.5, generator=torch.Generator().manual_seed(0))
-    _check_only_token_zero(got, ids, 40, call_text(learner.sample_generate, model, ids, 40, top_k=2, top_p=0.5),
+    _check_only_token_zero(got, ids, 40, call_text(learner.sample_generate, model, ids, 40, top_k=2, top_p=0.5,
+                                                     generator=torch.Generator().manual_seed(0)),
                            hint="apply top-k before top-p, and take the softmax of the logits left after top-k "
                                 "to decide the nucleus")
 
@@ -157,7 +163,7 @@ def test_sampling_builds_no_gradient_graph(learner):
         learner.sample_generate(model, ids, 3, generator=torch.Generator().manual_seed(0))
     finally:
         handle.remove()
-    call = call_text(learner.sample_generate, model, ids, 3)
+    call = call_text(learner.sample_generate, model, ids, 3, generator=torch.Generator().manual_seed(0))
     check_true(len(modes) > 0, call=call, problem="the model was never run",
                hint="call model(input_ids=...) at every step")
     check_true(not any(modes), call=call, problem=f"{sum(modes)} of {len(modes)} forward passes ran with gradients enabled",

@@ -1,4 +1,4 @@
-"""Exercise 6: greedy decoding — write the loop that ``generate(do_sample=False)`` runs.
+"""Exercise 10: greedy decoding — write the loop that ``generate(do_sample=False)`` runs.
 
 A language model only ever predicts ONE next token. Text comes from a loop: predict, append
 the chosen token to the input, predict again. Greedy decoding always chooses the most

@@ -1,4 +1,4 @@
-"""Exercise 3 and 4: from a prompt to a probability distribution over the next token.
+"""Exercises 6 and 7: from a prompt to a probability distribution over the next token.
 
 A causal language model reads ``T`` token ids and, at every position, scores every token of
 the vocabulary as a candidate for the position after it. Those scores are *logits*: any real

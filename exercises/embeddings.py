@@ -1,4 +1,4 @@
-"""Exercise 2: from token ids to vectors, and how close two words are.
+"""Exercises 3 to 5: from token ids to vectors, and how close two words are.
 
 The first layer of the model is an *embedding matrix* of shape ``(vocab, d)``: one row of
 ``d`` numbers per token id (Mistral-7B: 32000 x 4096; the bundled tiny model is much

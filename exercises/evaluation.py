@@ -1,4 +1,4 @@
-"""Exercise: scoring what a model writes — exact match for facts, distinct-n for variety.
+"""Exercises 15 and 16: scoring what a model writes — exact match for facts, distinct-n for variety.
 
 The seed notebook ends by asking a model two kinds of question under greedy and sampled
 decoding. Knowledge questions ("What is the capital of United States?") want one right

@@ -1,4 +1,4 @@
-r"""Exercise: how sure was the model of each token it wrote? Per-token logprobs.
+r"""Exercise 14: how sure was the model of each token it wrote? Per-token logprobs.
 
 Chat-completion APIs can return, for every generated token, its log-probability and the most
 likely alternatives at that step (OpenAI's ``logprobs=True, top_logprobs=5``). Each token comes

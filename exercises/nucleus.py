@@ -1,4 +1,4 @@
-"""Exercises 7 and 8: top-p (nucleus) sampling.
+"""Exercises 11 and 12: top-p (nucleus) sampling.
 
 Top-k keeps a fixed number of candidates. Top-p adapts the number to the model's confidence:
 it keeps the smallest set of most probable tokens whose probabilities add up to at least

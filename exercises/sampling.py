@@ -1,4 +1,4 @@
-"""Exercise 9: the sampling loop — temperature, top-k and top-p together, one token at a time.
+"""Exercise 13: the sampling loop — temperature, top-k and top-p together, one token at a time.
 
 Greedy decoding always appends the most probable next token, so the same prompt always gives
 the same text. Sampling draws the next token from the (filtered) distribution instead: the

@@ -1,4 +1,4 @@
-"""Exercise 1: what a tokenizer really produces.
+"""Exercises 1 and 2: what a tokenizer really produces.
 
 A language model never sees letters. The tokenizer cuts the text into *tokens* and gives
 each one an *id*, a row number in the model's embedding matrix. Every id also has a *piece*:

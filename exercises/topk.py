@@ -1,4 +1,4 @@
-"""Exercise 5: top-k — look at the best few candidates, and cut the rest.
+"""Exercises 8 and 9: top-k — look at the best few candidates, and cut the rest.
 
 After the softmax, the model gives every one of its 32000 tokens some probability, even
 absurd ones. Two things help: *looking* at the few most probable tokens (the bar chart of

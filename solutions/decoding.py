@@ -1,4 +1,4 @@
-"""Solution to exercise 6: greedy decoding with the KV cache."""
+"""Solution to exercise 10: greedy decoding with the KV cache."""
 from __future__ import annotations
 
 import torch

@@ -1,4 +1,4 @@
-"""Solutions to exercises 3 and 4: the next-token distribution and temperature."""
+"""Solutions to exercises 6 and 7: the next-token distribution and temperature."""
 from __future__ import annotations
 
 import math

@@ -1,4 +1,4 @@
-"""Solutions to exercise 2: subword-averaged word vectors, cosine similarities, 2-D PCA."""
+"""Solutions to exercises 3 to 5: subword-averaged word vectors, cosine similarities, 2-D PCA."""
 from __future__ import annotations
 
 import torch

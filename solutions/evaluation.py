@@ -1,4 +1,4 @@
-"""Solutions to the evaluation exercises: exact match and distinct-n."""
+"""Solutions to exercises 15 and 16: exact match and distinct-n."""
 from __future__ import annotations
 
 

@@ -1,4 +1,4 @@
-"""Solution to the logprobs exercise: per-token logprobs with their top alternatives."""
+"""Solution to exercise 14: per-token logprobs with their top alternatives."""
 from __future__ import annotations
 
 import re

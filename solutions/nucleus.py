@@ -1,4 +1,4 @@
-"""Solutions to the top-p exercises: the nucleus keep mask and sampling from it."""
+"""Solutions to exercises 11 and 12: the nucleus keep mask and sampling from it."""
 from __future__ import annotations
 
 import torch

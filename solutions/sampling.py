@@ -1,4 +1,4 @@
-"""Solution to the sampling-loop exercise: temperature -> top-k -> top-p, then draw."""
+"""Solution to exercise 13: temperature -> top-k -> top-p, then draw."""
 from __future__ import annotations
 
 import math

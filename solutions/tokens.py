@@ -1,4 +1,4 @@
-"""Solutions to exercise 1: token ids, pieces and the bytes they stand for."""
+"""Solutions to exercises 1 and 2: token ids, pieces and the bytes they stand for."""
 from __future__ import annotations
 
 from transformers import PreTrainedTokenizerBase

@@ -1,4 +1,4 @@
-"""Solutions to exercise 5: the top-k mask and the top-k next-token table."""
+"""Solutions to exercises 8 and 9: the top-k mask and the top-k next-token table."""
 from __future__ import annotations
 
 import torch

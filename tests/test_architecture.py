@@ -24,3 +24,36 @@ def test_nothing_in_grading_imports_the_cli():
                  for path in sorted((ROOT / "grading").rglob("*.py"))
                  for line, name in _imports(path) if name.split(".")[0] == "decodelab"]
     assert not offending, "grading/ must not import decodelab/ (the CLI); found:\n" + "\n".join(offending)
+
+
+def _numbers_said(first_line: str) -> list[int] | None:
+    """The exercise numbers a first docstring line names ("Exercises 3 to 5", "exercise 10"), or None."""
+    import re
+
+    found = re.search(r"[Ee]xercises? (\d+)(?: (and|to) (\d+))?", first_line)
+    if found is None:
+        return None
+    start = int(found.group(1))
+    if found.group(2) is None:
+        return [start]
+    end = int(found.group(3))
+    return [start, end] if found.group(2) == "and" else list(range(start, end + 1))
+
+
+def test_every_exercise_number_is_the_one_decodelab_list_shows():
+    from grading.catalogue import EXERCISES
+
+    numbers: dict[str, list[int]] = {}
+    for number, exercise in enumerate(EXERCISES, 1):
+        numbers.setdefault(exercise.module, []).append(number)
+    wrong = []
+    files = [(ROOT / folder / f"{module}.py", module) for folder in ("exercises", "solutions") for module in numbers]
+    files += [(path, path.stem.split("_", 2)[-1]) for path in (ROOT / "grading" / "public").glob("test_*.py")]
+    files += [(path, path.stem.split("_", 1)[-1]) for path in (ROOT / "grading" / "hidden").glob("test_*.py")]
+    for path, module in files:
+        said = _numbers_said(path.read_text(encoding="utf-8").lstrip("r").splitlines()[0])
+        if module in numbers and said is not None and said != numbers[module]:
+            wrong.append(f"{path.relative_to(ROOT)} says exercise(s) {said}, decodelab list numbers them {numbers[module]}")
+    assert not wrong, "exercise numbers that differ from `decodelab list`:\n" + "\n".join(wrong)
+    said = _numbers_said((ROOT / "exercises" / "decoding.py").read_text(encoding="utf-8").splitlines()[0])
+    assert said is not None, "expected exercises/decoding.py's first line to name its exercise number"

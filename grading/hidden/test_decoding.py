@@ -1,4 +1,4 @@
-"""Hidden suite: greedy_generate (exercise 6).
+"""Hidden suite: greedy_generate (exercise 10).
 
 Ground truth: :func:`reference.decoding.greedy_with_logits`, which is ``model.generate(
 do_sample=False)`` with the library's default generation settings (no repetition penalty or

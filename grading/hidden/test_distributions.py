@@ -1,4 +1,4 @@
-"""Hidden suite: next_token_logits and softmax_with_temperature (exercises 3-4)."""
+"""Hidden suite: next_token_logits and softmax_with_temperature (exercises 6 and 7)."""
 from __future__ import annotations
 
 import math

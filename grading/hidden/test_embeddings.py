@@ -1,4 +1,4 @@
-"""Hidden suite: subword_averaged_embedding, cosine_similarity_matrix, pca_2d (exercise 2).
+"""Hidden suite: subword_averaged_embedding, cosine_similarity_matrix, pca_2d (exercises 3 to 5).
 
 Expected values come from ``reference.embeddings`` (torch's embedding lookup, scikit-learn's
 ``cosine_similarity`` and ``PCA``). Most tests use Mistral-7B-v0.1's tokenizer with seeded

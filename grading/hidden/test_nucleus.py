@@ -1,4 +1,4 @@
-"""Hidden suite: top_p_mask and sample_top_p (exercises 7-8).
+"""Hidden suite: top_p_mask and sample_top_p (exercises 11 and 12).
 
 Ground truth: :mod:`reference.nucleus` — transformers' ``TopPLogitsWarper`` in float64 for the
 mask, and ``torch.multinomial`` on the nucleus in vocabulary order for the draw.

@@ -1,4 +1,4 @@
-"""Hidden suite: sample_generate (exercise 9, the sampling loop).
+"""Hidden suite: sample_generate (exercise 13, the sampling loop).
 
 Ground truth: :func:`reference.sampling.sample_generate`, the loop ``generate(do_sample=True)``
 runs (float32 logits, transformers' temperature -> top-k -> top-p warpers, softmax,

@@ -1,4 +1,4 @@
-"""Hidden suite: tokenize_with_pieces and piece_bytes (exercise 1).
+"""Hidden suite: tokenize_with_pieces and piece_bytes (exercises 1 and 2).
 
 These exercises need only the tokenizer, so they run on Mistral-7B-v0.1's own tokenizer
 (the one every backend of the course shares) whether or not a model is loaded. Expected

@@ -1,4 +1,4 @@
-"""Hidden suite: top_k_mask and top_k_table (exercise 5).
+"""Hidden suite: top_k_mask and top_k_table (exercises 8 and 9).
 
 Ground truth: :mod:`reference.topk` — transformers' ``TopKLogitsWarper`` for the mask (ties
 with the k-th score are all kept) and a stable descending sort for the table (equal

@@ -1,4 +1,4 @@
-"""Public tests for exercise 1 (exercises/tokens.py). Run: decodelab check pieces / piece_bytes
+"""Public tests for exercises 1 and 2 (exercises/tokens.py). Run: decodelab check pieces / piece_bytes
 
 The expected ids are facts about Mistral-7B-v0.1's tokenizer, as printed in the seed
 notebook (001); the expected bytes follow from the definition of UTF-8.

@@ -1,4 +1,4 @@
-"""Public tests for exercise 2 (exercises/embeddings.py). Run: decodelab check subword_embedding / cosine / pca
+"""Public tests for exercises 3 to 5 (exercises/embeddings.py). Run: decodelab check subword_embedding / cosine / pca
 
 Expected values are worked out by hand from the definitions; token ids are facts about
 Mistral-7B-v0.1's tokenizer.

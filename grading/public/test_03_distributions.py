@@ -1,4 +1,4 @@
-"""Public tests for exercises 3-4 (exercises/distributions.py). Run: decodelab check temperature"""
+"""Public tests for exercises 6 and 7 (exercises/distributions.py). Run: decodelab check temperature"""
 import math
 
 import pytest

@@ -1,4 +1,4 @@
-"""Public tests for exercise 5 (exercises/topk.py). Run: decodelab check top_k / top_k_table"""
+"""Public tests for exercises 8 and 9 (exercises/topk.py). Run: decodelab check top_k / top_k_table"""
 import pytest
 import torch
 

@@ -1,4 +1,4 @@
-"""Public tests for exercise 6 (exercises/decoding.py). Run: decodelab check greedy"""
+"""Public tests for exercise 10 (exercises/decoding.py). Run: decodelab check greedy"""
 from contextlib import contextmanager
 
 import pytest

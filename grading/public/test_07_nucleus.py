@@ -1,4 +1,4 @@
-"""Public tests for exercises 7-8 (exercises/nucleus.py). Run: decodelab check top_p / sample_top_p"""
+"""Public tests for exercises 11 and 12 (exercises/nucleus.py). Run: decodelab check top_p / sample_top_p"""
 import math
 
 import pytest

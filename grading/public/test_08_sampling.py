@@ -1,4 +1,4 @@
-"""Public tests for exercise 9 (exercises/sampling.py). Run: decodelab check sampling_loop"""
+"""Public tests for exercise 13 (exercises/sampling.py). Run: decodelab check sampling_loop"""
 import math
 
 import pytest

@@ -91,6 +91,8 @@ PITFALLS: list[tuple[str, str, str, str]] = [
      "every row (last axis) sums to 1", "test_each_row_is_its_own_distribution"),
     ("temperature", "softmax_with_temperature__casts_to_float32",
      "returns: same shape and dtype", "test_each_row_is_its_own_distribution"),
+    ("temperature", "softmax_with_temperature__no_max_subtraction",
+     "Logits as large as ``±1e4`` must give no ``nan`` or ``inf``.", "test_huge_logits_stay_finite"),
     # topk.py: top_k_mask
     ("top_k", "top_k_mask__sorted_order",
      "Build the mask in vocabulary order", "test_top_k_mask_worked_example"),
@@ -230,6 +232,42 @@ PITFALLS: list[tuple[str, str, str, str]] = [
 ]
 
 
+# Items of a docstring's "Pitfall(s)" and "Edge case(s)" sections that no public test can hold,
+# with the reason: the words that begin the item -> why.
+NOT_HELD: dict[tuple[str, str], str] = {
+    ("top_p", "Where a running total lands on ``p`` or within float rounding of it"):
+        "it says where floating-point rounding decides, i.e. where the rule promises nothing; the tests stay 1e-4 away",
+}
+SECTIONS = ("Pitfall", "Pitfalls", "Edge case", "Edge cases")
+
+
+def contract_items(text: str) -> list[tuple[str, str]]:
+    """(section, item) for each bullet (or paragraph) of the docstring's Pitfall(s) and Edge case(s) sections."""
+    found: list[tuple[str, str]] = []
+    section: str | None = None
+    current: str | None = None
+    for line in text.splitlines():
+        if line and not line.startswith(" "):  # a section header (or the text between sections)
+            if current:
+                found.append((section or "", current))
+                current = None
+            name = line.strip().rstrip(":")
+            section = name if line.rstrip().endswith(":") and name in SECTIONS else None
+            continue
+        if section is None or not line.strip():
+            continue
+        body = line.strip()
+        if body.startswith("- "):
+            if current:
+                found.append((section, current))
+            current = body[2:]
+        else:
+            current = f"{current} {body}" if current else body
+    if current:
+        found.append((section or "", current))
+    return found
+
+
 def _squeeze(text: str) -> str:
     """Whitespace runs as one space: a docstring wraps its lines wherever it likes."""
     return " ".join(text.split())
@@ -243,6 +281,24 @@ def docstring(key: str) -> str:
         if isinstance(node, ast.FunctionDef) and node.name == exercise.function:
             return ast.get_docstring(node) or ""
     raise AssertionError(f"{exercise.path} defines no function {exercise.function}")
+
+
+def test_every_pitfall_and_edge_case_a_docstring_names_has_a_row():
+    # The contract: each item of a docstring's Pitfall(s) / Edge case(s) sections is held by a
+    # public test (a PITFALLS row whose words it contains), or is in NOT_HELD with the reason.
+    unheld = []
+    for exercise in EXERCISES:
+        rows = [_squeeze(words) for key, _, words, _ in PITFALLS if key == exercise.key]
+        items = contract_items(docstring(exercise.key))
+        assert items, f"the docstring of {exercise.function}() has no Pitfall(s) or Edge case(s) section, expected one"
+        for section, item in items:
+            if any(words in _squeeze(item) for words in rows):
+                continue
+            if any(key == exercise.key and _squeeze(item).startswith(_squeeze(start)) for key, start in NOT_HELD):
+                continue
+            unheld.append(f"{exercise.key} [{section}]: {item[:160]}")
+    assert not unheld, ("docstring items that no PITFALLS row holds (add a wrong version, a public test that "
+                        "catches it and a row; or say in NOT_HELD why no test can):\n" + "\n".join(unheld))
 
 
 def _id(row: tuple[str, str, str, str]) -> str:

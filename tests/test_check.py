@@ -196,3 +196,19 @@ def test_all_shows_every_failing_test_in_full():
     text = render(_two_failures(), "solutions", detailed=True, all_in_full=True)
     assert "hint: check p first" in text and "returned a mask, expected ValueError" in text, (
         f"render(all_in_full=True) does not show the second failing test's whole message:\n{text}")
+
+
+def test_a_file_that_does_not_import_is_reported_once_where_the_error_is():
+    from decodelab.commands.check import BROKEN, ExerciseStatus, TestLine, render
+
+    why = ("not started: exact_match() not found — exercises/evaluation.py fails to import: SyntaxError: expected ':' "
+           "(evaluation.py, line 20)\n  exercises/evaluation.py:20 in <module>: def distinct_n(texts, n)")
+    statuses = {key: ExerciseStatus(key, BROKEN, [TestLine(f"test_{key}_{i}", "not_started", why.replace("exact_match", key))
+                                                  for i in range(3)], why.replace("exact_match", key))
+                for key in ("exact_match", "distinct_n")}
+    text = render(statuses, "solutions", detailed=True)
+    assert text.count("SyntaxError: expected ':'") == 1, f"render() should report the syntax error once, it gave:\n{text}"
+    assert "exercises/evaluation.py cannot be imported, so exact_match and distinct_n cannot run" in text, (
+        f"render() should name the file and both exercises it stops, it gave:\n{text}")
+    assert "evaluation.py:20" in text and "not found" not in text, (
+        f"render() should show where the error is, not 'exact_match() not found'; it gave:\n{text}")

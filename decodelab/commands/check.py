@@ -356,6 +356,12 @@ def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = Fa
         elif first.state == SKIPPED:
             lines.append(f"{exercise.key}: its public tests were skipped:")
             lines.append(_indent(first.message))
+        elif first.state == BROKEN:
+            # One message for the file, where the error is: not one per test, not under one exercise.
+            stuck = [s.exercise.key for s in statuses.values() if s.state == BROKEN and s.exercise.module == exercise.module]
+            why = first.message.split(" — ", 1)[-1]
+            lines.append(f"{exercise.path} cannot be imported, so {' and '.join(stuck)} cannot run:")
+            lines.append(_indent(why.removeprefix(f"{exercise.path} fails to import: ")))
         else:
             failed = [t for t in first.tests if t.status not in ("passed", "skipped")]
             where = f"{len(failed)} of {len(first.tests)} public tests fail" if failed else "it fails"
@@ -371,7 +377,7 @@ def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = Fa
                         lines += [f"  {test.name}", _indent(test.message)]
                     else:
                         lines.append(f"    {_one_line(test)}")
-        if "hint:" not in first.message:
+        if "hint:" not in first.message and first.state != BROKEN:  # a file that does not import needs no hint on the exercise
             lines.append(f"  hint: {exercise.hints[0]}")
         lines.append(f"  more hints: decodelab hint {exercise.key}")
     done = sum(status.done for status in statuses.values())

@@ -281,6 +281,9 @@ class Judge:
         started = time.monotonic()
         path = Path(request["path"])
         try:
+            if path.is_symlink():  # a class entry linked to solutions/ (or anywhere) is not a submission
+                raise TargetError(f"{path.name} is a symbolic link (to {os.readlink(path)}): refused — "
+                                  "a submission must be the folder or .zip itself")
             submission = read_submission(path)
         except TargetError as error:
             return {"ok": True, "tests": self._fill([], f"the submission cannot be read: {error}"),

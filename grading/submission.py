@@ -12,6 +12,7 @@ shell's expansion of one (``decodelab grade submissions/*``).
 from __future__ import annotations
 
 import ast
+import os
 import re
 import stat
 import zipfile
@@ -36,7 +37,7 @@ class Submission:
 
 def submission_name(path: Path) -> str:
     """The folder name, or the zip's name without ``.zip``; safe as a folder name."""
-    raw = path.stem if path.is_file() else path.resolve().name
+    raw = path.stem if path.is_file() else Path(os.path.abspath(path)).name  # a link keeps its own name
     name = re.sub(r"[^\w.\-@+]", "_", raw).lstrip(".") or "submission"
     if name[0] in "+-@" or name.lower() == "grades.csv":  # a spreadsheet formula; the gradebook's name
         name = "_" + name

@@ -38,7 +38,7 @@ system-deps:
 
 demo: setup
 	$(BIN)/decodelab doctor
-	$(BIN)/decodelab demo complete
+	$(BIN)/decodelab demo complete --reference
 
 test: setup system-deps
 	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile tests

@@ -158,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(arguments.func(arguments) or 0)
     except _user_errors() as error:
         print(f"decodelab {arguments.command}: {error}", file=sys.stderr)
-        return 2
+        return getattr(error, "exit_status", 2)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

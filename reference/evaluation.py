@@ -26,6 +26,8 @@ from typing import Any
 
 import torch
 
+from reference.settings import is_greedy, setting_label  # noqa: F401  (re-exported: compare_tasks labels with them)
+
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: \w without the underscore
 
 
@@ -55,18 +57,6 @@ def distinct_n(texts: list[str], n: int) -> float:
         counts.update(zip(*(words[offset:] for offset in range(n))))
     total = sum(counts.values())
     return len(counts) / total if total else 0.0
-
-
-def setting_label(setting: dict[str, Any]) -> str:
-    """``"greedy"`` or ``"top_p=0.9, temperature=1.4"`` for a decoding setting."""
-    if is_greedy(setting):
-        return "greedy"
-    return ", ".join(f"{key}={setting[key]}" for key in ("top_k", "top_p", "temperature") if key in setting)
-
-
-def is_greedy(setting: dict[str, Any]) -> bool:
-    """A setting is greedy when it asks for no sampling: no temperature, or temperature 0."""
-    return not setting.get("temperature")
 
 
 @torch.no_grad()

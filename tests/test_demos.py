@@ -1,6 +1,7 @@
 """Every ``decodelab demo`` writes the file it names, on the tiny backend, with few tokens and seeds."""
 from __future__ import annotations
 
+import shutil
 import struct
 from pathlib import Path
 
@@ -8,10 +9,11 @@ import pytest
 
 from decodelab.cli import main
 from decodelab.demos import DEMOS
-from decodelab.demos.functions import choose
+from decodelab.demos.functions import DemoLocked, choose
 from decodelab.demos.logprobs import cut_at_stop, is_partial, page_body
 from reference.backends import tiny_status
 
+ROOT = Path(__file__).resolve().parents[1]
 needs_tiny = pytest.mark.skipif(not tiny_status()[0], reason="the bundled tiny model is not built yet")
 
 
@@ -139,14 +141,53 @@ def test_logprobs_page_shows_partial_utf8_as_bytes():
     assert cut_at_stop(records + [{"bytes": list("。".encode())}, {"bytes": [65]}], "。")[-1]["bytes"] == list("。".encode())
 
 
-def test_functions_fall_back_to_the_reference_for_stubs():
-    chosen = choose(["softmax_with_temperature"], target="exercises")
-    assert chosen.sources["softmax_with_temperature"] == "reference"
-    assert "not started" in chosen.reasons["softmax_with_temperature"]
-    assert chosen.softmax_with_temperature.__module__ == "reference.distributions"
+def test_a_demo_of_unfinished_exercises_is_locked_and_names_them():
+    with pytest.raises(DemoLocked) as raised:
+        choose(["next_token_logits", "softmax_with_temperature", "top_k_table"], target="exercises", demo="next-token")
+    message = str(raised.value)
+    for number, key in ((6, "next_token"), (7, "temperature"), (9, "top_k_table")):
+        assert f"{number}. {key}" in message and f"decodelab check {key}" in message, (
+            f"choose(<stubs>) should name exercise {number} ({key}) and its check command, got:\n{message}")
+    assert "not started" in message and "3 exercises" in message, message
 
 
-def test_functions_use_the_learners_when_their_public_tests_pass():
+def test_a_locked_demo_says_so_before_loading_a_model(capsys, tmp_path):
+    out = tmp_path / "next-token.png"
+    code = main(["demo", "next-token", "--backend", "tiny", "--out", str(out)])
+    printed = capsys.readouterr()
+    assert code == 1, f"decodelab demo next-token on the stubs exited {code}, expected 1 (locked):\n{printed.err}"
+    assert "unlock" in printed.err and "decodelab check temperature" in printed.err, printed.err
+    assert "backend:" not in printed.out and not out.exists(), "a locked demo should not load a model nor write a file"
+
+
+def test_only_the_unfinished_exercises_are_named(tmp_path):
+    learner = tmp_path / "learner"
+    shutil.copytree(ROOT / "exercises", learner, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "solutions" / "decoding.py", learner / "decoding.py")
+    with pytest.raises(DemoLocked) as raised:
+        choose(["greedy_generate", "sample_generate"], target=str(learner), demo="generate")
+    message = str(raised.value)
+    assert "13. sampling_loop" in message and "1 exercise still" in message, message
+    assert "greedy" not in message.replace("`decodelab demo generate`", ""), (
+        f"greedy_generate passes its public tests in {learner}, so it should not be named:\n{message}")
+
+
+def test_functions_are_the_learners_when_their_public_tests_pass():
     chosen = choose(["softmax_with_temperature"], target="solutions")
     assert chosen.sources["softmax_with_temperature"] == "yours", chosen.report()
     assert "public tests pass" in chosen.reasons["softmax_with_temperature"]
+    assert chosen.softmax_with_temperature.__module__ != "reference.distributions"
+
+
+def test_reference_runs_the_reference_functions_unchecked():
+    chosen = choose(["softmax_with_temperature"], target="exercises", reference_only=True)
+    assert chosen.sources["softmax_with_temperature"] == "reference", chosen.report()
+    assert chosen.softmax_with_temperature.__module__ == "reference.distributions"
+
+
+def test_the_demo_list_names_what_unlocks_each_demo(capsys):
+    assert main(["demo"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line.startswith("  ")}
+    assert set(lines) == set(DEMOS), f"decodelab demo should list every demo, listed {sorted(lines)}"
+    assert lines["complete"].endswith("[10 greedy]"), lines["complete"]
+    assert lines["tasks"].endswith("[10 greedy, 13 sampling_loop, 15 exact_match, 16 distinct_n]"), lines["tasks"]

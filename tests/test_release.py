@@ -29,10 +29,16 @@ def bundle(tmp_path_factory) -> Path:
     return out
 
 
-def solution_bodies() -> list[tuple[str, str]]:
-    """(function, its body without the docstring, whitespace-normalised) for every solutions/ function."""
+def answer_sources() -> list[Path]:
+    """The files that hold answers: solutions/, and the reference module of every exercise topic."""
+    topics = {exercise.module for exercise in EXERCISES}
+    return sorted(ROOT.glob("solutions/*.py")) + sorted(ROOT / "reference" / f"{topic}.py" for topic in topics)
+
+
+def answer_bodies() -> list[tuple[str, str]]:
+    """(function, its body without the docstring, whitespace-normalised) for every function of the answers."""
     bodies = []
-    for path in sorted((ROOT / "solutions").glob("*.py")):
+    for path in answer_sources():
         source = path.read_text(encoding="utf-8")
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -40,8 +46,25 @@ def solution_bodies() -> list[tuple[str, str]]:
                 text = "\n".join(ast.get_source_segment(source, statement) or "" for statement in statements)
                 normalised = " ".join(text.split())
                 if len(normalised) >= 40:  # a body this long is the answer, not a coincidence
-                    bodies.append((f"{path.name}:{node.name}", normalised))
+                    bodies.append((f"{path.parent.name}/{path.name}:{node.name}", normalised))
     return bodies
+
+
+def learner_env(fresh: Path, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a learner's copy of the bundle at ``fresh``, for every process it starts.
+
+    This project's editable install adds an import finder that hands out any project module a
+    bundle lacks (the reference answers, say) and would hide that the bundle does not hold it;
+    a ``sitecustomize`` on ``PYTHONPATH`` takes that finder out again, in every child process too.
+    """
+    shim = tmp_path / "no-editable-install"
+    shim.mkdir(exist_ok=True)
+    (shim / "sitecustomize.py").write_text(
+        "import sys\nsys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f).lower()]\n",
+        encoding="utf-8")
+    env = dict(os.environ, DECODELAB_CACHE=str(tmp_path / "cache"), PYTHONPATH=f"{fresh}{os.pathsep}{shim}", **extra)
+    env.pop("DECODELAB_TARGET", None)
+    return env
 
 
 def bundle_text(bundle: Path) -> dict[str, str]:
@@ -52,12 +75,61 @@ def bundle_text(bundle: Path) -> dict[str, str]:
     return texts
 
 
-def test_no_solution_body_appears_in_the_bundle(bundle):
+def test_no_answer_body_appears_in_the_bundle(bundle):
     texts = bundle_text(bundle)
-    bodies = solution_bodies()
-    assert len(bodies) >= len(EXERCISES), f"found only {len(bodies)} solution bodies to look for"
+    bodies = answer_bodies()
+    from_reference = [name for name, _ in bodies if name.startswith("reference/")]
+    assert len(bodies) >= 2 * len(EXERCISES) and len(from_reference) >= len(EXERCISES), (
+        f"found only {len(bodies)} answer bodies to look for ({len(from_reference)} of reference/)")
     found = [(name, where) for name, body in bodies for where, text in texts.items() if body in text]
-    assert not found, f"solution bodies found in the bundle: {found[:5]}"
+    assert not found, f"answer bodies found in the bundle: {found[:5]}"
+
+
+def test_no_reference_answer_module_is_in_the_bundle(bundle):
+    shipped = {path.relative_to(bundle) for path in bundle.rglob("*.py")}
+    answers = {path.relative_to(ROOT) for path in answer_sources()} | {Path("reference/recording.py")}
+    assert not shipped & answers, f"answer modules in the bundle: {sorted(map(str, shipped & answers))}"
+    assert (bundle / "reference" / "backends.py").is_file() and (bundle / "reference" / "bigram.py").is_file()
+
+
+STAND_IN = re.compile(r"\w*LogitsWarper|LogitsProcessorList|generate")
+
+
+def test_no_bundled_code_calls_a_warper_or_generate(bundle):
+    """transformers' warpers are the top-k/top-p/temperature exercises done, ``generate`` the loops."""
+    calls = []
+    for path in bundle.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if STAND_IN.fullmatch(name):
+                    calls.append(f"{path.relative_to(bundle)}:{node.lineno}: {name}(...)")
+    assert not calls, "bundled code calls transformers' machinery that computes an exercise:\n" + "\n".join(calls)
+
+
+@pytest.mark.parametrize("plant,expected", [
+    ("reference/nucleus.py", "reference answers of an exercise"),
+    ("exercises/helpers.py", "has the body of reference/nucleus.py:top_p_mask"),
+    ("decodelab/demos/shortcut.py", "calls transformers' TopPLogitsWarper"),
+    ("decodelab/demos/loop.py", "calls transformers' generate"),
+])
+def test_leaks_finds_an_answer_planted_in_the_bundle(bundle, tmp_path, plant, expected):
+    copy = tmp_path / "bundle"
+    shutil.copytree(bundle, copy)
+    reference_nucleus = (ROOT / "reference" / "nucleus.py").read_text(encoding="utf-8")
+    top_p = next(node for node in ast.parse(reference_nucleus).body
+                 if isinstance(node, ast.FunctionDef) and node.name == "top_p_mask")
+    planted = {
+        "reference/nucleus.py": reference_nucleus,
+        "exercises/helpers.py": ast.get_source_segment(reference_nucleus, top_p).replace("def top_p_mask", "def my_mask"),
+        "decodelab/demos/shortcut.py": "from transformers import TopPLogitsWarper\n\n"
+                                       "def mask(scores, p):\n    return TopPLogitsWarper(p)(None, scores)\n",
+        "decodelab/demos/loop.py": "def loop(model, ids, n):\n    return model.generate(ids, max_new_tokens=n)\n",
+    }[plant]
+    (copy / plant).write_text(planted, encoding="utf-8")
+    found = leaks(copy)
+    assert any(plant in problem and expected in problem for problem in found), (
+        f"leaks(<bundle with {plant}>) should report {expected!r}, reported: {found}")
 
 
 def test_no_hidden_test_and_no_solutions_import(bundle):
@@ -106,21 +178,34 @@ def test_readme_commands_work_from_a_fresh_copy(bundle, tmp_path):
     shutil.copytree(bundle, fresh)
     commands = readme_commands(fresh)
     assert any(c.startswith("decodelab check") for c in commands) and "decodelab list" in commands, commands
-    env = dict(os.environ, DECODELAB_CACHE=str(tmp_path / "cache"), PYTHONPATH=str(fresh), DECODELAB_BACKEND="tiny")
-    env.pop("DECODELAB_TARGET", None)
-    where = subprocess.run([sys.executable, "-c", "import decodelab, grading, reference; print(decodelab.__file__, "
-                            "grading.__file__, reference.__file__)"], cwd=fresh, env=env, capture_output=True, text=True)
-    assert all(str(fresh) in path for path in where.stdout.split()), f"the copy did not import itself: {where.stdout}"
+    env = learner_env(fresh, tmp_path, DECODELAB_BACKEND="tiny")
+    where = subprocess.run([sys.executable, "-c", "import importlib.util, decodelab, grading, reference; "
+                            "print(decodelab.__file__, grading.__file__, reference.__file__); "
+                            "print(importlib.util.find_spec('reference.decoding'))"],
+                           cwd=fresh, env=env, capture_output=True, text=True)
+    paths, answers = where.stdout.splitlines()
+    assert all(str(fresh) in path for path in paths.split()), f"the copy did not import itself: {where.stdout}"
+    assert answers == "None", f"the copy can import the reference answers from elsewhere: {answers}"
     outputs = {}
     for command in commands:
         done = subprocess.run([sys.executable, "-m", "decodelab.cli", *command.split()[1:]], cwd=fresh, env=env,
                               capture_output=True, text=True, timeout=600)
         outputs[command] = done.stdout + done.stderr
-        expected = 1 if command.startswith("decodelab check") else 0  # check exits 1 until everything passes
+        # check exits 1 until everything passes; a demo is locked (1) until its exercises pass
+        locked_demo = command.startswith("decodelab demo ") and len(command.split()) > 2
+        expected = 1 if command.startswith("decodelab check") or locked_demo else 0
         assert done.returncode == expected, f"`{command}` exited {done.returncode} in the bundle:\n{outputs[command][-3000:]}"
         assert "Traceback" not in outputs[command], outputs[command][-3000:]
+        if locked_demo:
+            assert "unlock" in outputs[command] and "decodelab check" in outputs[command], outputs[command][-3000:]
     check = next(out for command, out in outputs.items() if command == "decodelab check")
     assert f"0/{len(EXERCISES)} done" in check and check.count("not started") >= len(EXERCISES), check
+    reference = subprocess.run([sys.executable, "-m", "decodelab.cli", "demo", "complete", "--reference"],
+                               cwd=fresh, env=env, capture_output=True, text=True, timeout=600)
+    assert reference.returncode == 2 and "no reference answers" in reference.stderr, (
+        f"`decodelab demo complete --reference` in the bundle exited {reference.returncode}, expected 2 with "
+        f"'no reference answers':\n{reference.stdout[-2000:]}{reference.stderr[-2000:]}")
+    assert "Traceback" not in reference.stderr, reference.stderr[-3000:]
 
 
 def test_public_tests_collect_and_pass_in_the_bundle(bundle, tmp_path):
@@ -129,7 +214,7 @@ def test_public_tests_collect_and_pass_in_the_bundle(bundle, tmp_path):
     shutil.copytree(bundle, fresh)
     # A learner who finished distributions.py (this scratch copy only; the bundle itself is untouched).
     shutil.copy(ROOT / "solutions" / "distributions.py", fresh / "exercises" / "distributions.py")
-    env = dict(os.environ, DECODELAB_CACHE=str(tmp_path / "cache"), PYTHONPATH=str(fresh))
+    env = learner_env(fresh, tmp_path)
     collected = subprocess.run([sys.executable, "-m", "pytest", "grading/public", "--collect-only", "-q",
                                 "-p", "no:cacheprovider"], cwd=fresh, env=env, capture_output=True, text=True, timeout=600)
     assert collected.returncode == 0, f"the bundle's public tests do not collect:\n{collected.stdout[-3000:]}{collected.stderr[-2000:]}"

@@ -45,7 +45,8 @@ def _record(backend_name: str | None, out: Path) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from reference.backends import load_backend
-    from reference.capture import PROMPTS, WORDS, record_capture, save_capture
+    from reference.capture import PROMPTS, WORDS, save_capture
+    from reference.recording import record_capture
 
     if out.is_dir():
         from decodelab.errors import UserError

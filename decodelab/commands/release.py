@@ -5,11 +5,14 @@ modules they need (catalogue, compare, plugin, results, runner, target), the ref
 with the bundled tiny model, the command line a learner uses (check, hint, list, doctor, demo),
 the learner's guide, and a README, pyproject and Makefile written for it.
 
-What it never holds: anything of ``solutions/``, the hidden suites, the grader and exporters,
-the project's tests. The files are copied from an explicit list (:data:`MANIFEST`), never by
-excluding; then every file is checked again before the command reports success:
-no path under ``solutions``/``hidden``, no Python file importing ``solutions``, and every
-exercise function still an untouched stub.
+What it never holds: anything of ``solutions/``, the reference answers (``reference/<topic>.py``
+computes each exercise with transformers' own machinery), the hidden suites, the grader and
+exporters, the project's tests. The files are copied from an explicit list (:data:`MANIFEST`),
+never by excluding; then every file is checked again before the command reports success
+(:func:`leaks`): no path under ``solutions``/``hidden``, no reference answer module, no Python
+file importing ``solutions``, no function body of ``solutions/`` or of the reference answers, no
+call of a transformers warper or of ``generate``, and every exercise function still an
+untouched stub.
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from pathlib import Path
 from decodelab import __version__
 from decodelab.commands.check import ROOT, is_untouched_stub
 from decodelab.errors import UserError
-from grading.catalogue import EXERCISES
+from grading.catalogue import EXERCISES, modules
 
 MANIFEST: tuple[str, ...] = (
     "exercises/*.py",
@@ -35,7 +38,15 @@ MANIFEST: tuple[str, ...] = (
     "grading/stack.py",
     "grading/target.py",
     "grading/public/*.py",
-    "reference/*.py",
+    "reference/__init__.py",
+    "reference/backend_names.py",
+    "reference/backends.py",
+    "reference/bigram.py",
+    "reference/cache.py",
+    "reference/capture.py",
+    "reference/corpus.py",
+    "reference/settings.py",
+    "reference/tokenizer.py",
     "reference/tiny_model/*",
     "decodelab/__init__.py",
     "decodelab/cli.py",
@@ -51,9 +62,23 @@ MANIFEST: tuple[str, ...] = (
     "docs/learner-guide.md",
     "requirements.lock",
 )
-"""Glob patterns, relative to the project root, of everything copied into a bundle."""
+"""Glob patterns, relative to the project root, of everything copied into a bundle.
+
+Of ``reference/`` only what is not an exercise's answer: backends, tokenizer, the toy bigram
+model, the corpus, the capture format and the tiny model's files (never its training script,
+which the bundle does not need).
+"""
 
 FORBIDDEN_PARTS = ("solutions", "hidden", "wrong_implementations", "tests")
+
+STAND_INS = ("TemperatureLogitsWarper", "TopKLogitsWarper", "TopPLogitsWarper", "MinPLogitsWarper",
+             "TypicalLogitsWarper", "EpsilonLogitsWarper", "LogitsProcessorList", "generate")
+"""transformers' machinery that computes what an exercise asks for (a warper is a top-k, top-p or
+temperature exercise done; ``generate`` is a decoding loop done): no bundled file may call it."""
+
+SHORTEST_ANSWER = 40
+"""A function body (docstring left out, whitespace squeezed) this long or longer that is also in
+``solutions/`` or the reference answers is an answer, not a coincidence."""
 
 
 BUNDLED_PACKAGES = ("decodelab", "grading", "reference", "exercises")
@@ -206,13 +231,15 @@ On a GPU machine keep the CUDA torch you have and run only `pip install -e .`.
 decodelab list            # the exercises in course order, with their points
 decodelab check           # which exercises pass, the next one to do, and why a test fails
 decodelab hint pieces     # hints for one exercise, from gentle to specific
-decodelab demo complete   # the bundled model completes a few prompts
-decodelab demo tokens     # your tokenizer functions on English and Japanese text (writes out/tokens.html)
+decodelab demo            # the demos, each with the exercises that unlock it
+decodelab demo tokens     # your tokenizer functions on English and Japanese text, once exercises 1-2 pass
 ```
 
 Open `exercises/tokens.py`, read the docstring of the first function, write it, save, and run
 `decodelab check` again (or leave `decodelab check --watch` running: it checks again every time
-you save). `docs/learner-guide.md` explains the order, how to read a failure, and every demo.
+you save). Every demo runs on your own functions: finish the exercises it names and it
+unlocks (`decodelab demo complete` after `greedy`, for example). `docs/learner-guide.md`
+explains the order, how to read a failure, and every demo.
 """
 
 _GITIGNORE = ".venv/\n__pycache__/\n*.egg-info/\n.pytest_cache/\n.hypothesis/\n/out/\n"
@@ -239,11 +266,77 @@ def leaks(bundle: Path) -> list[str]:
                     names = [node.module]
                 if any(name == "solutions" or name.startswith(("solutions.", "grading.hidden")) for name in names):
                     problems.append(f"{relative}: imports {names[0]}")
+    for relative in sorted(answer_files(ROOT)):
+        if (bundle / relative).exists():
+            problems.append(f"{relative}: the reference answers of an exercise")
+    answers = answer_bodies(ROOT)
+    for path in sorted(bundle.rglob("*.py")):
+        relative = path.relative_to(bundle)
+        try:
+            source = path.read_text(encoding="utf-8")
+            tree = ast.parse(source)
+        except (SyntaxError, UnicodeDecodeError):
+            continue  # reported above
+        for name, body in function_bodies(source, tree):
+            if body in answers:
+                problems.append(f"{relative}: {name}() has the body of {answers[body]}")
+        for called in stand_in_calls(tree):
+            problems.append(f"{relative}: calls transformers' {called}, which computes an exercise's answer")
     for exercise in EXERCISES:
         path = bundle / exercise.path
         if path.is_file() and not is_untouched_stub(path.read_text(encoding="utf-8"), exercise.function):
             problems.append(f"{exercise.path}: {exercise.function}() is not an untouched stub")
     return problems
+
+
+def answer_files(root: Path = ROOT) -> set[Path]:
+    """The files that compute what the exercises ask for, relative to ``root``.
+
+    ``solutions/*.py``, and the reference answers: ``reference/<topic>.py`` for every exercise
+    module, and ``reference/recording.py``, which runs them to record a capture.
+    """
+    files = {path.relative_to(root) for path in (root / "solutions").glob("*.py")}
+    files |= {Path("reference", f"{module}.py") for module in modules()}
+    files.add(Path("reference/recording.py"))
+    return {path for path in files if (root / path).is_file()}
+
+
+def function_bodies(source: str, tree: ast.AST) -> list[tuple[str, str]]:
+    """``(name, body)`` for every function in ``tree`` whose body is at least :data:`SHORTEST_ANSWER`
+    characters: the statements' source without the docstring, whitespace squeezed to single spaces."""
+    bodies = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            statements = node.body[1:] if ast.get_docstring(node) is not None else node.body
+            text = " ".join("\n".join(ast.get_source_segment(source, statement) or "" for statement in statements).split())
+            if len(text) >= SHORTEST_ANSWER:
+                bodies.append((node.name, text))
+    return bodies
+
+
+def answer_bodies(root: Path = ROOT) -> dict[str, str]:
+    """Body -> ``"file:function"`` for every function of :func:`answer_files` (see :func:`function_bodies`).
+
+    Not ``reference/recording.py``'s: it only calls the answers (its helpers read versions and
+    hashes), so its presence is what :func:`leaks` reports."""
+    bodies = {}
+    for relative in sorted(answer_files(root) - {Path("reference/recording.py")}):
+        source = (root / relative).read_text(encoding="utf-8")
+        for name, body in function_bodies(source, ast.parse(source)):
+            bodies.setdefault(body, f"{relative}:{name}")
+    return bodies
+
+
+def stand_in_calls(tree: ast.AST) -> list[str]:
+    """The names of :data:`STAND_INS` that ``tree`` calls (``x.generate(...)``, ``TopPLogitsWarper(...)``)."""
+    called = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            function = node.func
+            name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
+            if name in STAND_INS:
+                called.append(name)
+    return called
 
 
 def build_bundle(out: Path, force: bool = False, root: Path = ROOT) -> list[Path]:
@@ -294,7 +387,7 @@ def run(arguments: argparse.Namespace) -> int:
     written = build_bundle(arguments.out, force=arguments.force)
     size = sum((arguments.out / path).stat().st_size for path in written)
     print(f"wrote the student bundle to {arguments.out}: {len(written)} files, {size / 1e6:.1f} MB")
-    print("  no solutions, no hidden tests; every exercise is an untouched stub")
+    print("  no solutions, no reference answers, no hidden tests; every exercise is an untouched stub")
     print(f"  try it: cd {arguments.out} && make setup && .venv/bin/decodelab check")
     return 0
 
@@ -304,7 +397,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "release",
         help="write the student bundle: stubs, public tests, tiny model, CLI — no solutions",
         description="Write the learners' bundle for a workshop: exercise stubs, public tests, the reference "
-        "backends and tiny model, the learner's guide and the CLI; nothing of solutions/ or the hidden suites.",
+        "backends and tiny model, the learner's guide and the CLI; nothing of solutions/, of the reference "
+        "answers or of the hidden suites.",
     )
     parser.add_argument("--out", type=Path, required=True, help="folder to write the bundle into (new or empty)")
     parser.add_argument("--force", action="store_true", help="replace the folder if it is not empty")

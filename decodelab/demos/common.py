@@ -28,9 +28,9 @@ def add_common_arguments(parser: argparse.ArgumentParser, default_file: str) -> 
                         help=f"file to write (default: {DEFAULT_OUT_FOLDER / default_file})")
     parser.add_argument("--show", action="store_true", help="open the file in the browser when written")
     parser.add_argument("--target", default="exercises",
-                        help="whose functions to use when their public tests pass (default: exercises)")
+                        help="whose functions to run; they must pass their public tests (default: exercises)")
     parser.add_argument("--reference", action="store_true",
-                        help="use the reference functions without checking yours")
+                        help="run the reference functions instead of yours (the full project only, not the learners' bundle)")
 
 
 def open_backend(arguments: argparse.Namespace) -> "Backend":
@@ -47,10 +47,16 @@ def open_backend(arguments: argparse.Namespace) -> "Backend":
 
 
 def choose_functions(arguments: argparse.Namespace, *names: str):
-    """The learner's or the reference functions ``names``; prints which is used and why."""
+    """The learner's functions ``names`` (or with ``--reference`` the reference ones); prints whose.
+
+    Raises :class:`decodelab.demos.functions.DemoLocked`, naming the exercises still to finish,
+    when some of them do not pass their public tests yet. Call it before loading the backend:
+    a locked demo should say so at once.
+    """
     from decodelab.demos.functions import choose
 
-    chosen = choose(names, target=arguments.target, reference_only=arguments.reference)
+    chosen = choose(names, target=arguments.target, reference_only=arguments.reference,
+                    demo=getattr(arguments, "demo", None) or "this demo")
     for line in chosen.report():
         print(line)
     return chosen

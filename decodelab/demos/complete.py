@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 
 HELP = "greedy completions of a few prompts (the seeds' by default)"
+FUNCTIONS = ("greedy_generate",)
+"""The exercise functions this demo runs (its public tests must pass: they unlock it)."""
 DEFAULT_PROMPTS = ("The capital of Japan is", "日本の首都は", "Once upon a time,")
 
 
@@ -17,8 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-new-tokens", type=int, default=12, help="tokens to add to each prompt (default 12)")
     parser.add_argument("--backend", default=None,
                         help="tiny, mistral-7b-4bit, auto (default: $DECODELAB_BACKEND or auto), a model id or folder")
-    parser.add_argument("--target", default="exercises", help="whose greedy_generate to use when its public tests pass")
-    parser.add_argument("--reference", action="store_true", help="use the reference greedy_generate without checking yours")
+    parser.add_argument("--target", default="exercises", help="whose greedy_generate to run; it must pass its public tests")
+    parser.add_argument("--reference", action="store_true",
+                        help="run the reference greedy_generate instead of yours (the full project only)")
 
 
 def complete(backend, greedy_generate, prompt: str, max_new_tokens: int) -> str:
@@ -36,8 +39,8 @@ def run(arguments: argparse.Namespace) -> int:
 
     if arguments.max_new_tokens < 1:
         raise UserError(f"--max-new-tokens must be at least 1, got {arguments.max_new_tokens}")
+    chosen = choose_functions(arguments, *FUNCTIONS)
     backend = open_backend(arguments)
-    chosen = choose_functions(arguments, "greedy_generate")
     print()
     for prompt in arguments.prompts or DEFAULT_PROMPTS:
         continuation = complete(backend, chosen.greedy_generate, prompt, arguments.max_new_tokens)

@@ -64,8 +64,8 @@ def run(arguments: argparse.Namespace) -> int:
     groups = word_groups(arguments.words)
     if sum(len(members) for members in groups.values()) < 3:
         raise UserError("give at least three words: PCA to two dimensions needs them")
-    backend = open_backend(arguments)
     chosen = choose_functions(arguments, *FUNCTIONS)
+    backend = open_backend(arguments)
     try:
         words, labels, vectors, similarity, points = embed(backend, chosen, groups)
     except ValueError as error:

@@ -1,10 +1,15 @@
-"""Which functions a demo runs: the learner's where their public tests pass, else the reference.
+"""Which functions a demo runs: the learner's, once their public tests pass.
 
 A demo asks for exercise functions by name (``greedy_generate``, ``top_p_mask``...). For each,
 :func:`choose` looks up the learner's verdict with :func:`decodelab.commands.check.public_status`
 (the same verdict ``decodelab check`` shows, remembered between runs, so a demo after a check
-costs nothing extra) and takes the learner's function when its public tests pass; otherwise
-the function of the same name in ``reference/``. It says which, and why, for every function.
+costs nothing extra). When every one of them passes, the demo runs on the learner's code; when
+some do not, the demo is *locked*: :class:`DemoLocked` names the exercises that unlock it and
+where each stands. A demo is the reward for finishing its exercises, so it never stands in
+someone else's answer for the learner's.
+
+``--reference`` (instructors, and the project's own tests) runs the reference functions
+instead, in the full project only: the learners' bundle holds no reference answers.
 """
 from __future__ import annotations
 
@@ -12,7 +17,14 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from decodelab.errors import UserError
 from grading.catalogue import EXERCISES, Exercise
+
+
+class DemoLocked(UserError):
+    """A demo whose exercises are not all done yet; the message names them. Exit status 1."""
+
+    exit_status = 1
 
 
 def _exercise(function: str) -> Exercise:
@@ -22,10 +34,31 @@ def _exercise(function: str) -> Exercise:
     raise KeyError(f"{function} is not an exercise function")
 
 
+def exercise_number(exercise: Exercise) -> int:
+    """The exercise's number in course order, as ``decodelab list`` shows it."""
+    return EXERCISES.index(exercise) + 1
+
+
+def unlocked_by(names: Sequence[str]) -> list[Exercise]:
+    """The exercises whose functions ``names`` are, each once, in course order."""
+    wanted = {_exercise(name) for name in names}
+    return [exercise for exercise in EXERCISES if exercise in wanted]
+
+
 def reference_function(function: str) -> Callable[..., Any]:
-    """``reference.<module>.<function>`` for an exercise function."""
+    """``reference.<module>.<function>`` for an exercise function (not in the learners' bundle)."""
     exercise = _exercise(function)
-    return getattr(importlib.import_module(f"reference.{exercise.module}"), function)
+    try:
+        module = importlib.import_module(f"reference.{exercise.module}")
+    except ModuleNotFoundError as error:
+        if error.name != f"reference.{exercise.module}":
+            raise
+        raise UserError(
+            f"--reference needs the reference answers, and this copy of decodelab has no reference answers (the "
+            f"learners' bundle leaves them out). Leave out --reference: the demo runs on your {function}() once "
+            f"`decodelab check {exercise.key}` passes."
+        ) from None
+    return getattr(module, function)
 
 
 @dataclass
@@ -54,42 +87,48 @@ class Chosen:
         return all(source == "yours" for source in self.sources.values())
 
 
+def locked_message(demo: str, waiting: list[tuple[Exercise, str]]) -> str:
+    """What a locked demo says: the exercises still to do, each with where it stands and the command."""
+    count = len(waiting)
+    lines = [f"`decodelab demo {demo}` runs on your own functions; {count} exercise{'s' * (count != 1)} "
+             f"still to finish unlock{'s' * (count == 1)} it:"]
+    for exercise, state in waiting:
+        lines.append(f"  {exercise_number(exercise):>2}. {exercise.key:<12} {exercise.function}() in "
+                     f"{exercise.path}: {state} (decodelab check {exercise.key})")
+    return "\n".join(lines)
+
+
 def choose(
     names: Sequence[str],
     target: str = "exercises",
     reference_only: bool = False,
     backend: str = "tiny",
+    demo: str = "this demo",
 ) -> Chosen:
-    """The functions ``names``, each the learner's when its public tests pass, else the reference's."""
+    """The learner's functions ``names`` when all their public tests pass; else :class:`DemoLocked`.
+
+    With ``reference_only``, the reference functions, unchecked (:class:`UserError` where there are none).
+    """
     chosen = Chosen()
-    statuses = {}
-    learner = None
-    unchecked = "asked for with --reference"
-    if not reference_only:
-        from decodelab.commands.check import public_status
-        from decodelab.errors import UserError
-
-        keys = list(dict.fromkeys(_exercise(name).key for name in names))
-        try:
-            statuses = public_status(target, keys, backend=backend)
-        except UserError as error:  # the demo still runs, on the reference functions
-            unchecked = "your public tests could not run: " + str(error).splitlines()[0]
-    for name in names:
-        exercise = _exercise(name)
-        status = statuses.get(exercise.key)
-        if status is not None and status.done:
-            if learner is None:
-                from grading.target import load_target
-
-                learner = load_target(target)
-            chosen.functions[name] = learner.function(name)
-            chosen.sources[name] = "yours"
-            chosen.reasons[name] = f"its public tests pass ({exercise.path})"
-        else:
+    if reference_only:
+        for name in names:
             chosen.functions[name] = reference_function(name)
             chosen.sources[name] = "reference"
-            if status is None:
-                chosen.reasons[name] = unchecked
-            else:
-                chosen.reasons[name] = f"yours is {status.state} (decodelab check {exercise.key})"
+            chosen.reasons[name] = "asked for with --reference"
+        return chosen
+    from decodelab.commands.check import public_status
+
+    exercises = unlocked_by(names)
+    statuses = public_status(target, [exercise.key for exercise in exercises], backend=backend)
+    waiting = [(exercise, statuses[exercise.key].state) for exercise in exercises
+               if not statuses[exercise.key].done]
+    if waiting:
+        raise DemoLocked(locked_message(demo, waiting))
+    from grading.target import load_target
+
+    learner = load_target(target)
+    for name in names:
+        chosen.functions[name] = learner.function(name)
+        chosen.sources[name] = "yours"
+        chosen.reasons[name] = f"its public tests pass (decodelab check {_exercise(name).key})"
     return chosen

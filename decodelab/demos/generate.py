@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 
 HELP = "greedy (with and without BOS) against top-p x temperature sampling, several runs each"
+FUNCTIONS = ("greedy_generate", "sample_generate")
+"""The exercise functions this demo runs (its public tests must pass: they unlock it)."""
 DEFAULT_PROMPT = "The capital of Japan is"
 DEFAULT_SETTINGS = ((0.2, 0.2), (0.2, 1.4), (0.9, 1.4), (1.0, 1.6))  # the seed's, plus no nucleus at all
 
@@ -78,8 +80,8 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.runs < 1 or arguments.max_new_tokens < 1:
         raise UserError("--runs and --max-new-tokens must be at least 1")
     settings = arguments.settings or list(DEFAULT_SETTINGS)
+    chosen = choose_functions(arguments, *FUNCTIONS)
     backend = open_backend(arguments)
-    chosen = choose_functions(arguments, "greedy_generate", "sample_generate")
     try:
         rows = generations(backend, chosen, arguments.prompt, settings, arguments.runs, arguments.seed,
                            arguments.max_new_tokens)

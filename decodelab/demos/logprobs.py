@@ -197,8 +197,8 @@ def run(arguments: argparse.Namespace) -> int:
 
     if arguments.max_new_tokens < 1 or arguments.top < 0:
         raise UserError("--max-new-tokens must be at least 1 and --top at least 0")
-    backend = open_backend(arguments)
     chosen = choose_functions(arguments, *FUNCTIONS)
+    backend = open_backend(arguments)
     result = runs(backend, chosen, arguments.prompt, arguments.max_new_tokens, arguments.top, arguments.seed,
                   arguments.stop)
     for one in result:

@@ -67,8 +67,8 @@ def run(arguments: argparse.Namespace) -> int:
 
     if arguments.k < 1:
         raise UserError(f"-k must be at least 1, got {arguments.k}")
-    backend = open_backend(arguments)
     chosen = choose_functions(arguments, *FUNCTIONS)
+    backend = open_backend(arguments)
     rows = top_tokens(backend, chosen, arguments.prompt, 1.0, arguments.k)
     print()
     print_table(rows, f"top-{arguments.k} next tokens after {arguments.prompt!r}:")

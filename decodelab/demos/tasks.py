@@ -6,7 +6,8 @@ upon a time,") are continued under the same settings and their variety measured 
 ``distinct_n``. Several seeds per setting. Greedy decoding keeps the facts and repeats itself;
 sampling at a high temperature loses facts and gains variety. The generation is
 ``greedy_generate`` or ``sample_generate`` (each sampled run with its own seeded generator);
-settings are labelled as ``reference.evaluation.compare_tasks`` labels them.
+settings are labelled by :mod:`reference.settings`, as ``reference.evaluation.compare_tasks``
+labels them.
 """
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def story_openers(count: int) -> list[str]:
 def compare(backend, chosen, questions, openers, settings, seeds, max_new_tokens) -> list[dict]:
     """Per setting: ``setting``, ``accuracy``, ``distinct_1``, ``distinct_2``, ``answers``, ``continuations``."""
     from decodelab.demos.common import continuation_text, seed_generator
-    from reference.evaluation import is_greedy, setting_label
+    from reference.settings import is_greedy, setting_label
 
     eos = backend.tokenizer.eos_token_id
 
@@ -138,8 +139,8 @@ def run(arguments: argparse.Namespace) -> int:
 
     if min(arguments.seeds, arguments.max_new_tokens) < 1 or min(arguments.questions, arguments.openers) < 0:
         raise UserError("--seeds and --max-new-tokens must be at least 1; --questions and --openers at least 0")
-    backend = open_backend(arguments)
     chosen = choose_functions(arguments, *FUNCTIONS)
+    backend = open_backend(arguments)
     seeds = list(range(arguments.seeds))
     results = compare(backend, chosen, capital_questions(arguments.questions), story_openers(arguments.openers),
                       list(DEFAULT_SETTINGS), seeds, arguments.max_new_tokens)

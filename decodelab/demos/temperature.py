@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from decodelab.demos.next_token import FUNCTIONS  # noqa: F401  (the same functions as next-token)
+
 HELP = "the top-10 next tokens at temperatures 0.4, 1.0 and 1.6, side by side"
 DEFAULT_TEMPERATURES = (0.4, 1.0, 1.6)
 
@@ -25,13 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(arguments: argparse.Namespace) -> int:
     from decodelab.demos.common import choose_functions, figure_text, finish, open_backend, output_file, pyplot
-    from decodelab.demos.next_token import FUNCTIONS, draw_bars, print_table, top_tokens
+    from decodelab.demos.next_token import draw_bars, print_table, top_tokens
     from decodelab.errors import UserError
 
     if arguments.k < 1:
         raise UserError(f"-k must be at least 1, got {arguments.k}")
-    backend = open_backend(arguments)
     chosen = choose_functions(arguments, *FUNCTIONS)
+    backend = open_backend(arguments)
     tables = []
     for temperature in arguments.temperatures:
         try:

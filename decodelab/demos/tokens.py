@@ -12,6 +12,8 @@ import argparse
 import re
 
 HELP = "the id <-> piece table with and without BOS, and the bytes of byte-fallback pieces"
+FUNCTIONS = ("tokenize_with_pieces", "piece_bytes")
+"""The exercise functions this demo runs (its public tests must pass: they unlock it)."""
 DEFAULT_TEXTS = ("The capital of Japan is", "明日の天気は曇りです。")
 _BYTE_PIECE = re.compile(r"^<0x[0-9A-Fa-f]{2}>$")
 
@@ -104,8 +106,8 @@ def html_table(rows: list[dict], caption: str) -> str:
 def run(arguments: argparse.Namespace) -> int:
     from decodelab.demos.common import choose_functions, escape, finish, open_backend, output_file, write_html
 
+    chosen = choose_functions(arguments, *FUNCTIONS)
     backend = open_backend(arguments)
-    chosen = choose_functions(arguments, "tokenize_with_pieces", "piece_bytes")
     sections = []
     for text in arguments.texts or DEFAULT_TEXTS:
         tables = []

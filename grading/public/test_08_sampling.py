@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from grading.compare import call_text, check_tensor, check_true, describe, expect_error
-from reference.sampling import BigramModel
+from reference.bigram import BigramModel
 
 
 def _seeded(seed: int, device) -> torch.Generator:

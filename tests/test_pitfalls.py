@@ -301,6 +301,60 @@ def test_every_pitfall_and_edge_case_a_docstring_names_has_a_row():
                         "catches it and a row; or say in NOT_HELD why no test can):\n" + "\n".join(unheld))
 
 
+CONTRACT_DOC = ROOT / "docs" / "contract.md"
+
+
+def contract_table() -> str:
+    """docs/contract.md: each docstring rule (Pitfall(s)/Edge case(s) items), the public tests that
+    fail without it and the wrong versions that prove they do; or why no test can hold it."""
+    lines = [
+        "# The contract: each rule a docstring states, and the tests that hold it",
+        "",
+        "Generated from `tests/test_pitfalls.py` (`PITFALLS`, `NOT_HELD`) by",
+        "`python -m tests.test_pitfalls > docs/contract.md`; `make test` fails when this file is out of date",
+        "or when a rule of a docstring's Pitfall(s) / Edge case(s) sections has no row. Each row's public",
+        "test fails on the wrong version named beside it (`tests/wrong_implementations/`), and the hidden",
+        "suite takes points from it through `decodelab grade` (`tests/test_grade_cli.py`).",
+        "",
+    ]
+    held = not_held = 0
+    for number, exercise in enumerate(EXERCISES, start=1):
+        lines += [f"## {number}. `{exercise.key}` — `{exercise.function}()` ({exercise.path})", "",
+                  "| rule (the docstring's words) | public test that fails without it | wrong version that shows it |",
+                  "| --- | --- | --- |"]
+        for section, item in contract_items(docstring(exercise.key)):
+            rows = [(name, words, test) for key, name, words, test in PITFALLS
+                    if key == exercise.key and _squeeze(words) in _squeeze(item)]
+            for name, words, test in rows:
+                held += 1
+                rule = _squeeze(words).replace("|", "\\|")
+                lines.append(f"| *{section}:* {rule} | `{test}` | `{name.split('__', 1)[1]}` |")
+            if not rows:
+                reason = next((why for (key, start), why in NOT_HELD.items()
+                               if key == exercise.key and _squeeze(item).startswith(_squeeze(start))), None)
+                not_held += 1
+                rule = _squeeze(item).replace("|", "\\|")
+                lines.append(f"| *{section}:* {rule} | — not testable: {reason} | — |")
+        items = [_squeeze(item) for _, item in contract_items(docstring(exercise.key))]
+        for key, name, words, test in PITFALLS:  # rules the docstring states outside those sections
+            if key == exercise.key and not any(_squeeze(words) in item for item in items):
+                held += 1
+                rule = _squeeze(words).replace("|", "\\|")
+                lines.append(f"| *Rule:* {rule} | `{test}` | `{name.split('__', 1)[1]}` |")
+        lines.append("")
+    lines.insert(8, f"{held + not_held} rules: {held} held by a public test and a wrong version, {not_held} not "
+                    "testable (the reason is given).")
+    lines.insert(9, "")
+    return "\n".join(lines)
+
+
+def test_the_contract_table_in_the_docs_is_current():
+    written = CONTRACT_DOC.read_text(encoding="utf-8") if CONTRACT_DOC.is_file() else ""
+    assert written == contract_table(), (
+        "docs/contract.md differs from the table tests/test_pitfalls.py generates: run "
+        "`python -m tests.test_pitfalls > docs/contract.md` and commit it")
+
+
 def _id(row: tuple[str, str, str, str]) -> str:
     return f"{row[1]}-{row[3]}"
 
@@ -433,3 +487,7 @@ def test_the_sampling_loops_call_text_shows_the_generator():
     assert calls, "no failing public test of sampling_loop showed a sample_generate(...) call, expected some"
     missing = [call for call in calls if "generator=" not in call]
     assert not missing, f"these call texts of failing sampling tests omit generator=, expected it in each: {missing[:3]}"
+
+
+if __name__ == "__main__":
+    print(contract_table(), end="")

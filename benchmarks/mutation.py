@@ -80,6 +80,11 @@ DEFAULTS: dict[str, Any] = {
 }
 PER_MODULE_KEYS = ("only_mutate", "pytest_add_cli_args_test_selection")
 
+# The reason shared by the sampling loop's mutants that name dim 1 (or +1) for dim -1.
+TWO_D_LOGITS = (
+    "the logits of the last position are (1, vocab) (input_ids is (1, T) by the docstring): dim 1 is dim -1"
+)
+
 # Surviving mutants that change nothing the exercise's docstring specifies, so no hidden test
 # may fail them: mutant name -> (the mutated line as `mutmut show` prints it, one-line reason).
 # A record whose line no longer matches (the solution changed, mutmut renumbered) is ignored
@@ -114,6 +119,181 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "included = sorted_probs.to(None).cumsum(dim=-1)",
         "cumsum in the probabilities' own float32 instead of float64: the docstring lets rounding decide "
         "within ~1e-6 of p and the suite stays 1e-4 away from such spots",
+    ),
+    "solutions.tokens.x_piece_bytes__mutmut_28": (
+        'return piece.replace("\\u2581", " ").encode("UTF-8")',
+        "'UTF-8' and 'utf-8' name the same codec",
+    ),
+    "solutions.topk.x__check_k__mutmut_2": (
+        "if isinstance(k, bool) and not isinstance(k, int) or k < 1:",
+        "only the bool/non-int guard is lost; the docstrings type k as int and promise ValueError for k < 1 only, "
+        "so top_k_mask(probs, True) or (probs, 2.5) is unspecified",
+    ),
+    "solutions.topk.x__check_k__mutmut_6": (
+        "raise ValueError(None)",
+        "the message is not specified: top_k_mask's docstring says only that k < 1 raises ValueError",
+    ),
+    "solutions.topk.x_top_k_mask__mutmut_15": (
+        "kth_largest = torch.topk(probs, k, ).values[..., -1:]",
+        "torch.topk's default dim is -1, the dim=-1 the solution passes",
+    ),
+    "solutions.topk.x_top_k_table__mutmut_5": (
+        "raise ValueError(None)",
+        "top_k_table's docstring takes a (vocab,) distribution and says nothing of other shapes: "
+        "neither the error nor its message is specified",
+    ),
+    "solutions.topk.x_top_k_table__mutmut_6": (
+        'raise ValueError(f"probs must have shape (vocab,), got {tuple(None)}")',
+        "a TypeError instead of a ValueError for probs that is not (vocab,): the docstring specifies no error "
+        "for other shapes",
+    ),
+    "solutions.embeddings.x_pca_2d__mutmut_6": (
+        "centred = vectors - vectors.mean(dim=0, )",
+        "a (d,) mean broadcasts over the rows as the (1, d) one does: the same centred matrix",
+    ),
+    "solutions.embeddings.x_pca_2d__mutmut_8": (
+        "centred = vectors - vectors.mean(dim=0, keepdim=False)",
+        "a (d,) mean broadcasts over the rows as the (1, d) one does: the same centred matrix",
+    ),
+    "solutions.embeddings.x_pca_2d__mutmut_13": (
+        "_, _, vh = torch.linalg.svd(centred, )",
+        "the full SVD's Vh has extra rows after the first min(n, d); Vh[:2] are the same two directions "
+        "(a sign per column is free, and the tests accept either)",
+    ),
+    "solutions.embeddings.x_pca_2d__mutmut_14": (
+        "_, _, vh = torch.linalg.svd(centred, full_matrices=True)",
+        "the full SVD's Vh has extra rows after the first min(n, d); Vh[:2] are the same two directions "
+        "(a sign per column is free, and the tests accept either)",
+    ),
+    "solutions.embeddings.x_subword_averaged_embedding__mutmut_11": (
+        "index = torch.tensor(ids, dtype=None, device=embedding_matrix.device)",
+        "torch.tensor of Python ints is int64 without being asked: the same index",
+    ),
+    "solutions.embeddings.x_subword_averaged_embedding__mutmut_12": (
+        "index = torch.tensor(ids, dtype=torch.long, device=None)",
+        "a CPU index selects the same rows of a matrix on any device (torch moves it), and the result stays "
+        "on the matrix's device, which is all the docstring specifies",
+    ),
+    "solutions.embeddings.x_subword_averaged_embedding__mutmut_14": (
+        "index = torch.tensor(ids, device=embedding_matrix.device)",
+        "torch.tensor of Python ints is int64 without being asked: the same index",
+    ),
+    "solutions.embeddings.x_subword_averaged_embedding__mutmut_15": (
+        "index = torch.tensor(ids, dtype=torch.long, )",
+        "a CPU index selects the same rows of a matrix on any device (torch moves it), and the result stays "
+        "on the matrix's device, which is all the docstring specifies",
+    ),
+    "solutions.decoding.x_greedy_generate__mutmut_8": (
+        "out = model(input_ids=step_input, cache=past, use_cache=None)",
+        "use_cache=None falls back to config.use_cache, which is true for Mistral-7B and the tiny model "
+        "(the docstring's models): the same cache comes back",
+    ),
+    "solutions.decoding.x_greedy_generate__mutmut_11": (
+        "out = model(input_ids=step_input, cache=past, )",
+        "use_cache left out falls back to config.use_cache, which is true for Mistral-7B and the tiny model "
+        "(the docstring's models): the same cache comes back",
+    ),
+    "solutions.decoding.x_greedy_generate__mutmut_15": (
+        "next_token = out.logits[:, -1, :].argmax(dim=None, keepdim=True)",
+        "input_ids is (1, T) by the docstring: the flat argmax of a (1, vocab) row is its argmax over the "
+        "vocabulary, kept as (1, 1)",
+    ),
+    "solutions.decoding.x_greedy_generate__mutmut_17": (
+        "next_token = out.logits[:, -1, :].argmax(keepdim=True)",
+        "input_ids is (1, T) by the docstring: the flat argmax of a (1, vocab) row is its argmax over the "
+        "vocabulary, kept as (1, 1)",
+    ),
+    "solutions.decoding.x_greedy_generate__mutmut_21": (
+        "next_token = out.logits[:, -1, :].argmax(dim=+1, keepdim=True)",
+        "dim 1 of the (1, vocab) logits is dim -1",
+    ),
+    "solutions.decoding.x_greedy_generate__mutmut_29": (
+        "sequence = torch.cat([sequence, next_token], dim=+1)",
+        "dim 1 of the (1, T) sequence is dim -1",
+    ),
+    "solutions.sampling.x__keep_nucleus__mutmut_6": (
+        "sorted_probs, order = torch.sort(probs, descending=True)",
+        "torch.sort's default dim is -1, the dim=-1 the solution passes",
+    ),
+    "solutions.sampling.x__keep_nucleus__mutmut_8": (
+        "sorted_probs, order = torch.sort(probs, dim=+1, descending=True)",
+        TWO_D_LOGITS,
+    ),
+    "solutions.sampling.x__keep_nucleus__mutmut_13": (
+        "included = sorted_probs.to(None).cumsum(dim=-1)",
+        "cumsum in float32 instead of float64: the rule of top_p_mask, which the docstring points to, lets rounding decide within ~1e-6 of top_p, and the suite moves top_p away from such spots",
+    ),
+    "solutions.sampling.x__keep_nucleus__mutmut_14": (
+        "included = sorted_probs.to(torch.float64).cumsum(dim=+1)",
+        TWO_D_LOGITS,
+    ),
+    "solutions.sampling.x__keep_nucleus__mutmut_25": (
+        "above = torch.cat([torch.zeros_like(included[..., :1]), included[..., :-1]], dim=+1)",
+        TWO_D_LOGITS,
+    ),
+    "solutions.sampling.x__keep_nucleus__mutmut_28": (
+        "keep_sorted = above <= p",
+        "differs only where a running total lands exactly on top_p, where top_p_mask's rule (the docstring's) lets floating-point rounding decide",
+    ),
+    "solutions.sampling.x__keep_nucleus__mutmut_39": (
+        "return torch.zeros_like(keep_sorted).scatter(+1, order, keep_sorted)",
+        TWO_D_LOGITS,
+    ),
+    "solutions.sampling.x_sample_generate__mutmut_18": (
+        "raise ValueError(None)",
+        "the message is not specified: the docstring says only that top_k < 1 raises ValueError",
+    ),
+    "solutions.sampling.x_sample_generate__mutmut_24": (
+        "raise ValueError(None)",
+        "the message is not specified: the docstring says only that top_p outside [0, 1] raises ValueError",
+    ),
+    "solutions.sampling.x_sample_generate__mutmut_41": (
+        "kth_largest = torch.topk(logits, min(top_k, logits.shape[-1]), ).values[..., -1:]",
+        "torch.topk's default dim is -1, the dim=-1 the solution passes",
+    ),
+    "solutions.sampling.x_sample_generate__mutmut_46": (
+        "kth_largest = torch.topk(logits, min(top_k, logits.shape[+1]), dim=-1).values[..., -1:]",
+        TWO_D_LOGITS,
+    ),
+    "solutions.sampling.x_sample_generate__mutmut_48": (
+        "kth_largest = torch.topk(logits, min(top_k, logits.shape[-1]), dim=+1).values[..., -1:]",
+        TWO_D_LOGITS,
+    ),
+    "solutions.sampling.x_sample_generate__mutmut_64": (
+        "probs = torch.softmax(logits, dim=+1)",
+        TWO_D_LOGITS,
+    ),
+    "solutions.sampling.x_sample_generate__mutmut_66": (
+        "if top_p <= 1.0:",
+        "the nucleus at top_p = 1 keeps every token but a tail whose mass above rounds to 1 (below ~1e-6 in all), which top_p_mask's rule leaves to rounding; skipping it at 1.0 only saves the work",
+    ),
+    "solutions.sampling.x_sample_generate__mutmut_67": (
+        "if top_p < 2.0:",
+        "the nucleus at top_p = 1 keeps every token but a tail whose mass above rounds to 1 (below ~1e-6 in all), which top_p_mask's rule leaves to rounding; skipping it at 1.0 only saves the work",
+    ),
+    "solutions.sampling.x_sample_generate__mutmut_92": (
+        "ids = torch.cat([ids, next_token], dim=+1)",
+        "dim 1 of the (1, T) ids is dim -1",
+    ),
+    "solutions.logprobs.x__token_entry__mutmut_35": (
+        'raw = text.encode("UTF-8")',
+        "'UTF-8' and 'utf-8' name the same codec",
+    ),
+    "solutions.logprobs.x_completion_logprobs__mutmut_3": (
+        "total = sequence.shape[+1]",
+        "sequence is (1, T) by the docstring: dim 1 is dim -1",
+    ),
+    "solutions.logprobs.x_completion_logprobs__mutmut_9": (
+        "raise ValueError(None)",
+        "the message is not specified: the docstring says only that prompt_length < 1 or > T raises ValueError",
+    ),
+    "solutions.logprobs.x_completion_logprobs__mutmut_12": (
+        "raise ValueError(None)",
+        "the message is not specified: the docstring says only that a negative top_n raises ValueError",
+    ),
+    "solutions.logprobs.x_completion_logprobs__mutmut_21": (
+        "logprobs = torch.log_softmax(logits.float(), dim=+1)",
+        "the logits of the one sequence are (T, vocab): dim 1 is dim -1",
     ),
 }
 

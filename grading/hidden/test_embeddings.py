@@ -135,8 +135,11 @@ def test_embedding_keeps_the_matrix_dtype(learner, tokenizer, dtype):
 @pytest.mark.subword_embedding
 @pytest.mark.points(1)
 def test_empty_word_is_rejected(learner, tokenizer, matrix):
+    # The docstring asks for a ValueError "saying so": the message must say there is nothing to average.
     expect_error(learner.subword_averaged_embedding, ValueError, "", tokenizer, matrix,
-                 hint="'' encodes to no tokens; check for an empty id list and raise ValueError")
+                 must_mention=("token", "empty", "nothing", "no rows"),
+                 hint="'' encodes to no tokens; check for an empty id list and raise ValueError with a message "
+                      "that says the word has no tokens to average")
 
 
 @pytest.mark.subword_embedding

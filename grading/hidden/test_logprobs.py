@@ -235,6 +235,21 @@ def test_token_text_and_bytes(learner, backend):
         check_true(joined.decode("utf-8", errors="replace").strip() == text.strip(), call=call,
                    problem=f"the records' bytes join to {joined!r:.80}, which is not the completion {text!r:.60}",
                    hint="the bytes of all records, joined, must spell the generated text")
+    # Lone bytes on both sides of 0x80: a byte below 0x80 is a character of its own ('<0x7F>'),
+    # from 0x80 on ('<0x80>', '<0xFF>') it is only part of a character and is written \xNN.
+    prompt = backend.encode("The capital of Japan is")
+    pieces = ["<0x7F>", "<0x80>", "<0xFF>"]
+    completion = torch.tensor([backend.tokenizer.convert_tokens_to_ids(pieces)], device=prompt.device)
+    sequence, prompt_length = torch.cat([prompt, completion], dim=1), prompt.shape[1]
+    call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+    call = f"{call}  # the byte pieces {', '.join(pieces)} after the prompt"
+    got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+    expected = ref.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+    _check_records_shape(got, len(expected), sequence, prompt_length, 3, call)
+    for index, (mine, want) in enumerate(zip(got, expected)):
+        if (mine["token"], mine["bytes"]) != (want["token"], want["bytes"]):
+            raise Mismatch(call, f"record {index} (piece {pieces[index]!r}): token {mine['token']!r} bytes {mine['bytes']}, "
+                                 f"expected token {want['token']!r} bytes {want['bytes']}", _bytes_hint(mine, want))
 
 
 @contextmanager
@@ -287,7 +302,8 @@ def test_a_very_unlikely_token_keeps_a_finite_logprob(learner, backend):
 
 @pytest.mark.logprobs
 @pytest.mark.points(1)
-@pytest.mark.parametrize("case", ["nothing generated", "top_n=0", "prompt_length=0", "prompt_length>T", "top_n<0"])
+@pytest.mark.parametrize("case", ["nothing generated", "top_n=0", "prompt_length=0", "prompt_length>T", "top_n<0",
+                                  "prompt_length=1", "default top_n"])
 def test_edge_cases(learner, backend, case):
     sequence = backend.encode("Hello world, hello moon")
     length = sequence.shape[1]
@@ -305,9 +321,27 @@ def test_edge_cases(learner, backend, case):
     elif case == "prompt_length>T":
         expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, sequence, length + 1,
                      hint="a prompt longer than the sequence is a caller's mistake: check 1 <= prompt_length <= T")
-    else:
+    elif case == "top_n<0":
         expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, sequence, 2, top_n=-1,
                      hint="check top_n >= 0 before anything else: a negative slice silently keeps almost everything")
+    elif case == "prompt_length=1":
+        # The smallest valid prompt: every token after the first gets a record.
+        call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, 1, top_n=2)
+        try:
+            got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, 1, top_n=2)
+        except ValueError as error:
+            raise Mismatch(call, f"raised ValueError({str(error)!r}) for a valid prompt_length",
+                           "prompt_length may be anything from 1 to T: only the very first token has no logprob") from None
+        _check_records_shape(got, length - 1, sequence, 1, 2, call)
+    else:
+        # No top_n given: the signature's default, 5 alternatives per record.
+        call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, 2)
+        got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, 2)
+        try:
+            _check_records_shape(got, length - 2, sequence, 2, 5, call)
+        except Mismatch as mismatch:
+            raise Mismatch(mismatch.call, mismatch.problem,
+                           mismatch.hint or "called without top_n, the default of the signature applies: top_n = 5") from None
 
 
 class _LogitsOnly(torch.nn.Module):

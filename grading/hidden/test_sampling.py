@@ -38,7 +38,10 @@ SETTINGS = [
     pytest.param(dict(temperature=1.0, top_k=None, top_p=1.0), id="plain"),
     pytest.param(dict(temperature=0.7, top_k=20, top_p=0.9), id="T0.7-k20-p0.9"),
     pytest.param(dict(temperature=1.4, top_k=None, top_p=0.9), id="T1.4-p0.9"),
+    # Nothing but the generator: the defaults (temperature 1.0, no top-k, top_p 1.0) are plain sampling.
+    pytest.param(dict(), id="defaults"),
 ]
+DEFAULTS = dict(temperature=1.0, top_k=None, top_p=1.0)
 EOS = 2
 DRAWS = 500  # one-token generations per statistical check
 
@@ -48,6 +51,8 @@ def _generator(seed: int, device: torch.device | str = "cpu") -> torch.Generator
 
 
 def _settings_text(settings: dict) -> str:
+    if not settings:
+        return "the default settings: " + _settings_text(DEFAULTS)
     return ", ".join(f"{key}={value}" for key, value in settings.items())
 
 
@@ -74,7 +79,7 @@ def _without(logits: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
 
 def _wrong_orders(settings: dict) -> list[tuple[str, object]]:
     """(hint, per-step distribution) of the classic mistakes that differ for these settings."""
-    T, k, p = settings["temperature"], settings["top_k"], settings["top_p"]
+    T, k, p = (dict(DEFAULTS, **settings)[key] for key in ("temperature", "top_k", "top_p"))
     variants = []
     if T != 1.0:
         variants.append(("your tokens match a loop that MULTIPLIES the logits by the temperature: divide instead",
@@ -107,6 +112,9 @@ def _loop_hint(model, ids: torch.Tensor, n: int, seed: int, settings: dict, got:
     for hint, step in _wrong_orders(settings):
         if torch.equal(got.cpu(), _variant(model, ids, n, seed, step).cpu()):
             return hint
+    if not settings:
+        return ("called with no temperature, top_k or top_p, the loop must sample with their defaults from the "
+                "signature (temperature 1.0, no top-k, top_p 1.0): plain sampling from the softmax of the logits")
     if first_wrong > 0:
         return (f"the first {first_wrong} new token(s) match, then yours differ: every step must take the LAST "
                 "position's logits of the whole sequence so far (or of the new token with the KV cache)")
@@ -163,7 +171,7 @@ def test_sample_generate_returns_the_prompt_and_new_tokens(learner, backend):
 
 
 @pytest.mark.sampling_loop
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 @pytest.mark.parametrize("settings", SETTINGS)
 def test_sample_generate_draws_the_references_tokens(learner, backend, settings):
     on_cpu = backend.device.type == "cpu"
@@ -272,6 +280,37 @@ def test_sample_generate_draws_from_the_filtered_distribution(learner, temperatu
 
 @pytest.mark.sampling_loop
 @pytest.mark.points(1)
+@pytest.mark.parametrize("settings", [dict(top_k=1), dict(top_p=0.0), dict(top_p=0.01)],
+                         ids=["top_k=1", "top_p=0", "top_p=0.01"])
+def test_sample_generate_keeps_the_most_probable_token(learner, settings):
+    # top_k = 1 keeps one token per step, and so does a top_p at or below the probability of
+    # the most probable token (top_p = 0 included): the most probable token always stays, the
+    # second is dropped because the mass above it is not below top_p. Every draw is then the
+    # argmax, whatever the seed. Both settings are valid: only top_k < 1 and top_p outside [0, 1] raise.
+    model = _toy_for_statistics()
+    ids = torch.tensor([[1, 3]])
+    n = 8
+    greedy = _variant(model, ids, n, 0, lambda z: None)
+    for seed in (0, 1):
+        call = call_text(learner.sample_generate, model, ids, n, **settings, generator=_generator(seed))
+        try:
+            got = learner.sample_generate(model, ids, n, **settings, generator=_generator(seed))
+        except ValueError as error:
+            raise Mismatch(call, f"raised ValueError({str(error)!r}) for a valid setting",
+                           "top_k = 1 and top_p = 0 are allowed: only top_k < 1 and top_p outside [0, 1] "
+                           "are errors") from None
+        check_true(isinstance(got, torch.Tensor) and tuple(got.shape) == tuple(greedy.shape), call=call,
+                   problem=f"the result is {describe(got)}, expected ids of shape {tuple(greedy.shape)}",
+                   hint="return the prompt followed by max_new_tokens new tokens")
+        check_true(torch.equal(got.cpu(), greedy), call=call,
+                   problem=f"the new tokens are {got[0, 2:].tolist()}, but with {_settings_text(settings)} only "
+                           f"the most probable token is left at each step: {greedy[0, 2:].tolist()}",
+                   hint="top-k keeps the top_k largest logits; the nucleus keeps a token when the probability "
+                        "ranked above it is below top_p, and always keeps the most probable one")
+
+
+@pytest.mark.sampling_loop
+@pytest.mark.points(1)
 def test_sample_generate_is_decided_by_the_generator(learner):
     # Nearly uniform rows over 16 tokens: two different 10-token draws coincide with
     # probability about 16**-10.
@@ -300,7 +339,7 @@ def test_sample_generate_is_decided_by_the_generator(learner):
 def test_sample_generate_rejects_bad_settings(learner):
     model = _toy_for_statistics()
     ids = torch.tensor([[1, 3]])
-    for temperature in (0.0, -1.0, float("nan")):
+    for temperature in (0.0, -1.0, float("nan"), "1.0", None):
         expect_error(learner.sample_generate, ValueError, model, ids, 3, temperature=temperature,
                      must_mention=("temperature",),
                      hint="temperature must be a finite number > 0 (0 would be greedy): raise ValueError saying so")

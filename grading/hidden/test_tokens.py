@@ -28,6 +28,10 @@ TEXTS = [
 SPECIALS = ["<s>", "</s>", "<unk>"]
 # Ordinary text pieces of the vocabulary, including two that only look like tags.
 TEXT_PIECES = ["▁The", "日", "り", "▁▁", "▁", "ization", "▁Tokyo", "<?>", "<>", "▁<", "ア"]
+# Pieces that look like a byte piece, or like a tag with hexadecimal letters, and are text all
+# the same: only '<0xNN>' exactly (six characters) is one byte. '<feed>' ends with '>' and its
+# characters 3-4 read as hexadecimal; '<0xE6>>' starts as a byte piece and goes on.
+LOOKALIKE_PIECES = ["<feed>", "<face>", "<0xE6>>", "<0xE6", "▁<0x41>"]
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +162,9 @@ def _piece_bytes_hint(piece: str, got: object) -> str | None:
         return "'<0xNN>' stands for the single byte whose value is the hexadecimal number NN"
     if piece in ref.SPECIAL_PIECES:
         return "a special piece (<s>, </s>, <unk>) stands for no text: return b''"
+    if isinstance(got, bytes) and len(got) == 1 and "<" in piece and got != piece.encode("utf-8"):
+        return ("only a piece spelled exactly '<0xNN>' (six characters, NN two hexadecimal digits) is a byte; "
+                "any other piece, however much it looks like a tag or a byte piece, is text")
     if got == b"":
         return "only the three special pieces <s>, </s>, <unk> are empty; this piece is ordinary text"
     if isinstance(got, bytes) and "▁" in piece:
@@ -187,7 +194,7 @@ def test_byte_pieces_are_one_byte(learner, tokenizer):
 @pytest.mark.piece_bytes
 @pytest.mark.points(1)
 def test_text_pieces_are_their_utf8(learner):
-    for piece in TEXT_PIECES:
+    for piece in TEXT_PIECES + LOOKALIKE_PIECES:
         _check_piece(learner, piece)
 
 

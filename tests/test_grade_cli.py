@@ -6,11 +6,13 @@ One class is graded once (a module fixture) and every test below reads its resul
 project's wrong versions and the independent catalogue's wrong and correct versions, each a
 complete submission with that one function replaced. A wrong version must lose points on its
 exercise; a correct one must earn all of them. The in-process runner must give the
-correct alternatives the same verdicts as the sandbox.
+correct alternatives the same verdicts as the sandbox. Every hint a wrong version is shown
+names the mistake it makes, or none (``tests/diagnoses.py``).
 """
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +22,7 @@ import pytest
 from grading.catalogue import EXERCISES
 from grading.runner import run_suites
 from tests.catalogue import INDEPENDENT, ROOT, WRONG, entries, write_submission
+from tests.diagnoses import DIAGNOSES, MISTAKES, UNSHOWN, named_mistakes
 
 ENTRIES = entries(WRONG) + entries(INDEPENDENT)
 # Correct alternatives are where a sandbox that behaves unlike a plain process costs a learner
@@ -127,3 +130,54 @@ def test_priming_took_effect_and_is_reported(graded):
     priming = graded["solutions_copy"]["extra_data"].get("priming") or {}
     assert priming.get("requested") and not priming.get("error") and priming.get("expected_values", 0) > 0, (
         f"results.json extra_data.priming was {priming}, expected requested, no error and values remembered")
+
+
+def _hints(graded: dict, entry) -> list[tuple[str, str]]:
+    """(test name, hint) for every test of ``entry``'s exercise that did not earn its points."""
+    found = []
+    for test in graded[entry.label]["tests"]:
+        if test["extra_data"]["exercise"] == entry.exercise.key and test["score"] < test["max_score"]:
+            found += [(test["name"], hint) for hint in re.findall(r"^\s*hint: (.*)$", test["output"], re.M)]
+    return found
+
+
+WRONG_ENTRIES = [entry for entry in ENTRIES if not entry.correct]
+
+
+@pytest.mark.parametrize("entry", WRONG_ENTRIES, ids=lambda e: e.label)
+def test_every_hint_names_the_mistake_made_or_is_neutral(graded, entry):
+    # A diagnosis ("you summed the rows") shown to someone who made another mistake sends them
+    # after a bug they do not have. A hint naming several mistakes (alternatives) is right when
+    # one of them is made.
+    made = MISTAKES.get(entry.label, set())
+    accusing = []
+    for test, hint in _hints(graded, entry):
+        named = named_mistakes(hint)
+        if named and not made & set(named):
+            accusing.append(f"{test}: {hint!r} names {named}")
+    assert not accusing, (
+        f"{entry.label} makes {sorted(made) or 'none of the mistakes tests/diagnoses.py names'}, yet was told:\n"
+        + "\n".join(accusing)
+        + "\nconfirm the diagnosis by replaying the mistake (and no other) in the hidden test, or say it neutrally; "
+          "if the entry does make that mistake, add it to MISTAKES")
+
+
+def test_every_diagnosis_reaches_a_version_that_makes_it(graded):
+    # Each pattern of DIAGNOSES is shown, somewhere in the catalogue, to a version that makes that
+    # mistake: a diagnosis that never fires is dead text, and one whose words changed no longer matches.
+    shown = {mistake for entry in WRONG_ENTRIES for _, hint in _hints(graded, entry)
+             for mistake in named_mistakes(hint) if mistake in MISTAKES.get(entry.label, set())}
+    silent = sorted({mistake for _, mistake in DIAGNOSES} - shown - set(UNSHOWN))
+    assert not silent, (f"these diagnoses of tests/diagnoses.py were never shown to a catalogued version that makes "
+                        f"the mistake: {silent}; add a wrong version, or correct the pattern")
+    now_shown = sorted(shown & set(UNSHOWN))
+    assert not now_shown, f"UNSHOWN lists diagnoses that are shown now: {now_shown}; take them out of UNSHOWN"
+
+
+def test_mistakes_name_catalogued_versions_and_known_diagnoses():
+    labels = {entry.label for entry in WRONG_ENTRIES}
+    known = {mistake for _, mistake in DIAGNOSES}
+    unknown_entries = sorted(set(MISTAKES) - labels)
+    unknown_mistakes = sorted(({m for made in MISTAKES.values() for m in made} | set(UNSHOWN)) - known)
+    assert not unknown_entries, f"MISTAKES names entries that are not wrong versions in the catalogues: {unknown_entries}"
+    assert not unknown_mistakes, f"MISTAKES names mistakes that no pattern of DIAGNOSES names: {unknown_mistakes}"

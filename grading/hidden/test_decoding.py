@@ -62,7 +62,8 @@ def _length_hint(n_got: int, n_expected: int, max_new_tokens: int, eos_token_id,
     if n_got == n_expected - 1 and n_expected == max_new_tokens:
         return "one token short: add exactly max_new_tokens new tokens"
     if n_got < n_expected and eos_token_id is not None:
-        return "you stop too early: stop only when the NEW token equals eos_token_id (not any token of the prompt)"
+        return ("your output ends before the reference's: stop only right after appending a NEW token equal to "
+                "eos_token_id, or after max_new_tokens new tokens")
     return "add one token per step, at most max_new_tokens, and stop right after an eos token"
 
 

@@ -40,8 +40,21 @@ def _temperature_hint(logits: torch.Tensor, temperature: float, got: torch.Tenso
     if isinstance(got, torch.Tensor) and got.shape == logits.shape and got.is_floating_point():
         got64 = got.detach().double()
         if not torch.isfinite(got64).all() and torch.isfinite(logits).any():
-            return ("your result holds nan or inf: exp() of a large logit overflows — subtract each row's maximum "
-                    "before exp (it cancels in the division)")
+            broken = ~torch.isfinite(got64)
+            scaled = logits / temperature  # in the logits' dtype, as a plain implementation computes
+            unshifted = torch.exp(scaled)
+            unshifted = unshifted / unshifted.sum(-1, keepdim=True)
+            one_max = torch.exp(scaled - scaled.max())
+            one_max = one_max / one_max.sum(-1, keepdim=True)
+            # Name the cause only when replaying it breaks exactly the same places.
+            if torch.equal(~torch.isfinite(unshifted.double()), broken):
+                return ("your result holds nan or inf: exp() of a large logit overflows — subtract each row's "
+                        "maximum before exp (it cancels in the division)")
+            if torch.equal(~torch.isfinite(one_max.double()), broken):
+                return ("your result holds nan or inf: you subtracted one maximum for the whole tensor, and a row "
+                        "far below it underflows to 0/0 — subtract each row's own maximum")
+            return (f"your result holds nan or inf in {int(broken.sum())} place(s) where softmax is finite; "
+                    "p_i = exp(z_i / T) / sum_j exp(z_j / T) can be computed without either (shift by a constant per row)")
         replays = [
             (torch.softmax(logits.double() * temperature, -1),
              "your result equals softmax(logits * T): divide the logits by the temperature instead"),

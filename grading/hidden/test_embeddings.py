@@ -75,8 +75,12 @@ def _embedding_hint(word: str, tokenizer, matrix: torch.Tensor, got: object) -> 
         "you kept only the last subword; average ALL of the word's tokens": rows[-1],
     }
     if got.dim() == 1 and got.shape[0] == matrix.shape[1]:
+        right = rows.mean(0).cpu()
         for hint, candidate in candidates.items():
-            if torch.allclose(got.detach().cpu().double(), candidate.cpu(), atol=1e-3, rtol=1e-3):
+            # A mistake that gives the right answer on this word (the first subword of a one-token
+            # word) proves nothing: only a replay that differs from the right answer names it.
+            if not torch.allclose(candidate.cpu(), right, atol=1e-3, rtol=1e-3) and torch.allclose(
+                    got.detach().cpu().double(), candidate.cpu(), atol=1e-3, rtol=1e-3):
                 return hint
     if got.dim() == 1 and got.shape[0] == len(ids) and len(ids) != matrix.shape[1]:
         return "you averaged over the embedding dimension; average over the tokens (dim=0)"
@@ -183,8 +187,11 @@ def _cosine_hint(vectors: torch.Tensor, got: object) -> str:
             (x / x.norm(dim=0, keepdim=True)) @ (x / x.norm(dim=0, keepdim=True)).T,
         "this is the cosine DISTANCE 1 - cos; return the similarity itself": 1 - ref.cosine_similarity_matrix(x),
     }
+    right = ref.cosine_similarity_matrix(x)
     for hint, candidate in candidates.items():
-        if candidate is not None and torch.allclose(g, candidate, atol=1e-4, rtol=1e-4):
+        # Only a replay that differs from the right answer can name a mistake.
+        if (candidate is not None and not torch.allclose(candidate, right, atol=1e-4, rtol=1e-4)
+                and torch.allclose(g, candidate, atol=1e-4, rtol=1e-4)):
             return hint
     if torch.isnan(g).any():
         return "a zero vector has norm 0: do not divide by it (its similarities are 0)"
@@ -284,9 +291,15 @@ def _pca_hint(vectors: torch.Tensor, got: torch.Tensor) -> str:
         "centre each column (mean over dim=0), not each row": (x - x.mean(1, keepdim=True)) @ torch.linalg.svd(
             x - x.mean(1, keepdim=True), full_matrices=False).Vh[:2].T,
     }
+    right = ref.pca_2d(x).double()
+
+    def same(a: torch.Tensor, b: torch.Tensor) -> bool:
+        return a.shape == b.shape and torch.allclose(
+            ref.align_signs(a, b).double(), b, atol=1e-3 * float(b.abs().max()) + 1e-9)
+
     for hint, candidate in candidates.items():
-        if candidate is not None and candidate.shape == g.shape and torch.allclose(
-                ref.align_signs(g, candidate).double(), candidate, atol=1e-3 * float(candidate.abs().max()) + 1e-9):
+        # Only a replay that differs from the right answer can name a mistake.
+        if candidate is not None and not same(candidate, right) and same(g, candidate):
             return hint
     return "centre the columns, take torch.linalg.svd, and project onto the first two rows of Vh"
 

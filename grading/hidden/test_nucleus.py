@@ -66,29 +66,48 @@ def _without_crossing_token(probs: torch.Tensor, p: float) -> torch.Tensor:
     return torch.zeros_like(keep).scatter(-1, order, keep)
 
 
+def _mass_above_rule(probs: torch.Tensor, p: float, batch_axis: bool = False) -> torch.Tensor:
+    """The mass-above rule on each row; with ``batch_axis`` the running totals are taken down the
+    batch (``cumsum(dim=0)`` of the row-sorted probabilities) instead of along each row."""
+    sorted_probs, order = probs.double().sort(dim=-1, descending=True)
+    above = sorted_probs.cumsum(0 if batch_axis else -1) - sorted_probs
+    keep = above < p
+    keep[..., 0] = True
+    return torch.zeros_like(keep).scatter(-1, order, keep)
+
+
 def _mask_hint(probs: torch.Tensor, p: float, got) -> str:
-    """Name the likely mistake by comparing with the classic wrong masks."""
+    """Name a classic mistake when replaying it, and it alone, gives the learner's mask; else state the rule."""
     if not isinstance(got, torch.Tensor) or got.shape != probs.shape:
         return "return a bool tensor with the same shape as probs: one True/False per token, in vocabulary order"
     if got.dtype != torch.bool:
         return "return a bool mask (a comparison such as `mass_above < p` gives one)"
     expected = ref.top_p_mask(probs, p)
-    if torch.equal(got, ~expected):
-        return "your mask is inverted: True must mean KEEP"
+    replays = {
+        "your mask is inverted: True must mean KEEP": ~expected,
+        "the token that crosses p must be kept: compare the mass ranked ABOVE each token with p":
+            _without_crossing_token(probs, p),
+        "your mask is in sorted order (the first positions are True): put each decision back at its token's "
+        "position (scatter with the sort order)": _sorted_order_mask(expected, probs),
+        "probs are already probabilities: do not apply softmax to them again":
+            ref.top_p_mask(torch.softmax(probs, dim=-1), p),
+    }
+    if probs.dim() == 2 and probs.shape[0] > 1:
+        replays["decide each row on its own: you added up the sorted probabilities down the batch (dim=0); "
+                "add up along the last axis (dim=-1)"] = _mass_above_rule(probs, p, batch_axis=True)
+        replays["decide each row on its own: you ranked the whole batch as one distribution; sort and add up "
+                "within each row"] = _mass_above_rule(probs.reshape(1, -1), p).reshape(probs.shape)
+    # On a two-token input several mistakes give the same mask: a mistake is named only when its
+    # replay, and no other, gives the learner's mask (and differs from the right one).
+    matching = [hint for hint, replay in replays.items() if torch.equal(got, replay) and not torch.equal(replay, expected)]
+    if len(matching) == 1:
+        return matching[0]
     if bool((got.sum(-1) == 0).any()):
         return "a row keeps no token at all: the most probable token is always kept, even when p = 0"
-    if torch.equal(got, _without_crossing_token(probs, p)) and not torch.equal(got, expected):
-        return "the token that crosses p must be kept: compare the mass ranked ABOVE each token with p"
-    if torch.equal(got, _sorted_order_mask(expected, probs)):
-        return ("your mask is in sorted order (the first positions are True): put each decision back "
-                "at its token's position (scatter with the sort order)")
-    if torch.equal(got, ref.top_p_mask(torch.softmax(probs, dim=-1), p)):
-        return "probs are already probabilities: do not apply softmax to them again"
-    if probs.dim() > 1 and probs.shape[0] > 1:
-        return "decide each row on its own: sort and add up along the last axis (dim=-1) only"
-    if bool((got & ~expected).any()):
+    if not matching and bool((got & ~expected).any()) and not bool((~got & expected).any()):
         return "you keep too many tokens: stop once the tokens ranked above already hold p"
-    return "rank the tokens highest first; keep a token while the mass ranked above it is below p"
+    prefix = "on this small input several different mistakes give your mask; " if matching else ""
+    return prefix + "rank the tokens highest first; keep a token while the mass ranked above it is below p"
 
 
 def _check_mask(learner, probs: torch.Tensor, p: float) -> None:
@@ -215,7 +234,8 @@ def test_top_p_nucleus_holds_p_and_is_the_smallest_such_set(learner, values, p):
     # less than the smallest probability here (1 / 30000).
     check_true(mass >= p - 1e-6, call=call,
                problem=f"the kept tokens hold {mass:.6f} of the probability, less than p = {p:.6f}",
-               hint="the token that crosses p must be kept")
+               hint="the kept tokens must hold at least p: keep tokens, most probable first, until the running "
+                    "total reaches p (the token that reaches it included)")
     smallest = float(kept.min()) if kept.numel() else 0.0
     check_true(kept.numel() <= 1 or mass - smallest < p + 1e-6, call=call,
                problem=f"the kept tokens hold {mass:.6f}; without the least probable of them ({smallest:.6f}) "
@@ -254,22 +274,27 @@ def _generator(seed: int, device: torch.device | str = "cpu") -> torch.Generator
 
 
 def _sample_hint(probs: torch.Tensor, p: float, seed: int, got) -> str:
-    """Name the likely mistake by replaying the classic wrong draws with the same seed."""
+    """Name a mistake when replaying its draw with the same seed, and no other replay, gives the learner's ids."""
     if not isinstance(got, torch.Tensor) or got.shape != probs.shape[:1]:
         return "return one token id per row: shape (batch,) — squeeze the num_samples axis"
     keep = ref.top_p_mask(probs, p)
-    if got.dtype == torch.int64 and bool((got >= 0).all() and (got < probs.shape[-1]).all()):
-        if not bool(keep.gather(-1, got[:, None]).all()):
-            return "a drawn token lies outside the nucleus: zero the probabilities of the dropped tokens first"
+    expected = ref.sample_top_p(probs, p, _generator(seed, probs.device))
     sorted_probs, order = probs.sort(dim=-1, descending=True)
     sorted_kept = sorted_probs.masked_fill(~keep.gather(-1, order), 0.0)
     ranks = torch.multinomial(sorted_kept, 1, generator=_generator(seed, probs.device)).squeeze(1)
-    if torch.equal(got.cpu(), ranks.cpu()):
-        return ("these are positions in the sorted order, not token ids: but better than mapping them back, "
-                "draw from the probabilities in vocabulary order")
-    if torch.equal(got.cpu(), order.gather(-1, ranks[:, None]).squeeze(1).cpu()):
-        return ("you drew from the sorted probabilities: the right distribution, but not the same draw — "
-                "draw in vocabulary order so a seeded generator gives the reference's tokens")
+    replays = {
+        "these are positions in the sorted order, not token ids: but better than mapping them back, draw from "
+        "the probabilities in vocabulary order": ranks,
+        "you drew from the sorted probabilities: the right distribution, but not the same draw — draw in "
+        "vocabulary order so a seeded generator gives the reference's tokens": order.gather(-1, ranks[:, None]).squeeze(1),
+    }
+    matching = [hint for hint, replay in replays.items()
+                if torch.equal(got.cpu(), replay.cpu()) and not torch.equal(replay.cpu(), expected.cpu())]
+    if len(matching) == 1:
+        return matching[0]
+    if got.dtype == torch.int64 and bool((got >= 0).all() and (got < probs.shape[-1]).all()):
+        if not bool(keep.gather(-1, got[:, None]).all()):
+            return "a drawn token lies outside the nucleus: zero the probabilities of the dropped tokens first"
     return ("zero the probabilities outside top_p_mask (keep vocabulary order and dtype), then call "
             "torch.multinomial(kept, num_samples=1, generator=generator) once for the whole batch")
 

@@ -106,12 +106,17 @@ def _loop_hint(model, ids: torch.Tensor, n: int, seed: int, settings: dict, got:
     shared = min(got.shape[1], expected.shape[1])
     same = (got[0, T:shared].cpu() == expected[0, T:shared].cpu()).tolist()
     first_wrong = same.index(False) if False in same else len(same)
-    greedy = _variant(model, ids, n, seed, lambda z: None)
-    if torch.equal(got.cpu(), greedy.cpu()):
-        return "these are the greedy tokens: draw with torch.multinomial instead of taking the argmax"
-    for hint, step in _wrong_orders(settings):
-        if torch.equal(got.cpu(), _variant(model, ids, n, seed, step).cpu()):
-            return hint
+    # The greedy path is said as what it is, not as a cause: a peaked distribution can draw it too.
+    replays = [("these are the greedy tokens (the most probable at every step), which this generator does not "
+                "draw: draw each token with torch.multinomial and the generator you are given",
+                _variant(model, ids, n, seed, lambda z: None))]
+    replays += [(hint, _variant(model, ids, n, seed, step)) for hint, step in _wrong_orders(settings)]
+    # A mistake is named only when its replay, and no other, gives the learner's tokens (and the
+    # replay differs from the right ones): on a short run two mistakes can draw the same tokens.
+    matching = [hint for hint, tokens in replays
+                if torch.equal(got.cpu(), tokens.cpu()) and not torch.equal(tokens.cpu(), expected.cpu())]
+    if len(matching) == 1:
+        return matching[0]
     if not settings:
         return ("called with no temperature, top_k or top_p, the loop must sample with their defaults from the "
                 "signature (temperature 1.0, no top-k, top_p 1.0): plain sampling from the softmax of the logits")
@@ -331,7 +336,8 @@ def test_sample_generate_is_decided_by_the_generator(learner):
                hint="pass generator=generator to torch.multinomial: the global random state must not matter")
     check_true(not torch.equal(runs[0], other), call=call,
                problem=f"generators seeded 7 and 8 gave the same tokens {other[0, 1:].tolist()}",
-               hint="draw with the generator you are given (do not seed one of your own)")
+               hint="differently seeded generators must give different draws: draw every token with "
+                    "torch.multinomial and the generator you are given")
 
 
 @pytest.mark.sampling_loop

@@ -47,22 +47,35 @@ def tokenizer():
 # ---------------------------------------------------------------- top_k_mask
 
 def _mask_hint(probs: torch.Tensor, k: int, got) -> str:
-    """Name the likely mistake by comparing with the classic wrong masks."""
+    """Name a classic mistake when replaying it, and it alone, gives the learner's mask; else state the rule."""
     if not isinstance(got, torch.Tensor) or got.shape != probs.shape:
         return "return a bool tensor with the same shape as probs: one True/False per token"
     if got.dtype != torch.bool:
         return "return a bool mask (probs >= threshold gives one), not indices or values"
     expected = ref.top_k_mask(probs, k)
-    if torch.equal(got, ~expected):
-        return "your mask is inverted: True must mean KEEP"
-    if probs.dim() > 1 and probs.shape[0] > 1 and int(got.sum()) == min(k, probs.shape[-1]):
+    kept = min(k, probs.shape[-1])
+    sorted_mask = torch.zeros_like(expected)
+    sorted_mask[..., :kept] = True
+    replays = {
+        "your mask is inverted: True must mean KEEP": ~expected,
+        "your mask keeps the k LEAST probable tokens: keep the k most probable": ref.top_k_mask(-probs, k),
+        "your mask is in sorted order (the first k positions): give it in vocabulary order": sorted_mask,
+        "you keep only the scores strictly above the k-th largest: the k-th itself and its ties are kept too":
+            probs > torch.topk(probs, kept, dim=-1).values[..., -1:],
+        "you keep exactly k tokens (torch.topk's indices): every token tied with the k-th largest is kept too":
+            torch.zeros_like(expected).scatter(-1, torch.topk(probs, kept, dim=-1).indices, True),
+    }
+    # Name a mistake only when replaying it gives the learner's mask, differs from the right one,
+    # and no other replay does too (on a two-token input several mistakes give the same mask).
+    matching = [hint for hint, replay in replays.items() if torch.equal(got, replay) and not torch.equal(replay, expected)]
+    if len(matching) == 1:
+        return matching[0]
+    if len(matching) > 1:
+        return "on this small input several different mistakes give your mask; " + GENERIC_MASK_HINT + ", in vocabulary order"
+    if probs.dim() > 1 and probs.shape[0] > 1 and int(got.sum()) == kept:
         return "you kept k tokens in the whole batch: decide each row on its own (topk over dim=-1)"
     if bool((got & ~expected).sum() == 0) and bool((got.sum(-1) < expected.sum(-1)).any()):
-        return "you keep too few tokens: keep every token whose score is >= the k-th largest (ties included)"
-    sorted_mask = torch.zeros_like(expected)
-    sorted_mask[..., : min(k, probs.shape[-1])] = True
-    if torch.equal(got, sorted_mask):
-        return "your mask is in sorted order (the first k positions): give it in vocabulary order"
+        return "your mask keeps too few tokens: keep every token whose score is >= the k-th largest (ties included)"
     return GENERIC_MASK_HINT
 
 
@@ -176,7 +189,9 @@ def _check_table(got, expected: list[tuple[int, str, float]], *, call: str, toke
             ids = [r[0] for r in got]
             hint = "sort by probability, highest first"
             probabilities = [r[2] for r in got if isinstance(r, tuple) and len(r) == 3]
-            if len(probabilities) > 1 and probabilities[0] < probabilities[-1]:
+            if len(probabilities) > 1 and probabilities[0] < probabilities[-1] and all(
+                    a <= b for a, b in zip(probabilities, probabilities[1:])) and sorted(ids) == sorted(
+                    r[0] for r in expected):
                 hint = "your table is in ascending order: the most probable token comes first"
             elif math.isclose(probability, want[2], rel_tol=TABLE_RTOL) or (
                 sorted(ids) == sorted(r[0] for r in expected)

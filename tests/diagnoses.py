@@ -1,0 +1,161 @@
+"""Which hints name a mistake, and which mistakes each catalogued wrong version makes.
+
+A hint is a *diagnosis* when it says what the learner's code did ("you summed the rows",
+"your result equals softmax(logits * T)", "centre the data first" when shown because the
+uncentred projection reproduces the result). Every other hint is *neutral*: it restates the
+rule, or reports what the comparison itself established ("a drawn token lies outside the
+nucleus", "the table has 3 rows, expected 5"). A diagnosis must be right: shown to a learner who
+made a different mistake it sends them looking for a bug they do not have (docs/grading.md,
+"Hints never accuse"). ``tests/test_grade_cli.py`` grades every wrong version of both catalogues
+through ``decodelab grade`` and checks each diagnosis it was shown against :data:`MISTAKES`.
+
+:data:`DIAGNOSES` maps a pattern (``re.search`` on the hint) to the mistake it names.
+:data:`MISTAKES` says, for a catalogue entry (``<folder>.<function>__<what>``), which mistakes
+its code makes; an entry not listed makes none of them, and may be shown no diagnosis at all.
+"""
+from __future__ import annotations
+
+import re
+
+DIAGNOSES: tuple[tuple[str, str], ...] = (
+    # tokenize_with_pieces, piece_bytes
+    (r"^your pieces are decode\(\[id\]\)", "decoded_pieces"),
+    (r"^the BOS appears twice", "bos_twice"),
+    (r"^'\ufffd' \(bytes \[239, 191, 189\]\) comes from tokenizer\.decode", "decoded_piece_bytes"),
+    (r"^chr\(n\)\.encode\('utf-8'\) is the UTF-8 of a character", "byte_as_character"),
+    # subword_averaged_embedding, cosine_similarity_matrix, pca_2d
+    (r"^the BOS row <s> is in your average", "bos_in_average"),
+    (r"^you summed the rows", "sum"),
+    (r"^you kept only the first subword", "first_subword"),
+    (r"^you kept only the last subword", "last_subword"),
+    (r"^you averaged over the embedding dimension", "mean_over_wrong_axis"),
+    (r"^these are plain dot products", "dot_products"),
+    (r"^you divided by only one of the two lengths", "one_norm"),
+    (r"^you normalised the columns", "normalises_columns"),
+    (r"^this is the cosine DISTANCE", "distance"),
+    (r"^centre the data first: subtract the mean of each column", "not_centred"),
+    (r"^U\[:, :2\] alone is not the projection", "unscaled_u"),
+    (r"^these are the two SMALLEST components", "smallest_components"),
+    (r"^the principal directions are the ROWS of Vh", "columns_of_vh"),
+    (r"^centre each column \(mean over dim=0\), not each row", "centres_rows"),
+    # next_token_logits, softmax_with_temperature
+    (r"^your result is the prediction after", "wrong_position"),
+    (r"^your result equals softmax\(logits \* T\)", "multiplies"),
+    (r"^your result equals softmax\(logits\) at T = 1", "temperature_ignored"),
+    (r"^your rows do not sum to 1: normalise over the last axis", "wrong_axis"),
+    (r"exp\(\) of a large logit overflows", "no_max_subtraction"),
+    (r"one maximum for the whole tensor", "global_max"),
+    # top_k_mask, top_k_table
+    (r"^your mask is inverted", "inverted"),
+    (r"^you kept k tokens in the whole batch", "whole_batch"),
+    (r"^your mask keeps the k LEAST probable", "smallest_k"),
+    (r"^you keep only the scores strictly above the k-th largest", "strictly_greater"),
+    (r"^you keep exactly k tokens", "exactly_k"),
+    (r"^your mask is in sorted order", "mask_in_sorted_order"),
+    (r"^your table is in ascending order", "ascending"),
+    (r"^that is the raw piece", "raw_piece"),
+    (r"^the right probabilities, tokens in the wrong order", "tie_order"),
+    # top_p_mask, sample_top_p
+    (r"^the token that crosses p must be kept", "drops_crossing_token"),
+    (r"^probs are already probabilities", "softmax_again"),
+    (r"^decide each row on its own", "rows_mixed"),
+    (r"^you drew from the sorted probabilities", "sorted_draw"),
+    (r"^these are positions in the sorted order, not token ids", "sorted_positions"),
+    (r"not in the caller's tensor", "changes_input"),
+    # greedy_generate, sample_generate
+    (r"^you stop BEFORE the eos token", "stops_before_eos"),
+    (r"^your tokens match a loop that applies top-p before the temperature", "top_p_before_temperature"),
+    (r"^your tokens match a loop that MULTIPLIES", "multiplies"),
+    (r"^your tokens match a loop that decides top-p on the distribution before top-k", "top_p_before_top_k"),
+    (r"^pass generator=generator to torch\.multinomial: the global", "ignores_generator"),
+    # completion_logprobs
+    (r"^you returned records for the prompt tokens too", "prompt_records"),
+    (r"^you read the logits at position t for the token at t", "same_position"),
+    (r"^these are probabilities", "probabilities"),
+    (r"^your logprobs are those of temperature", "tempered_logprobs"),
+    (r"^exp\(-200\) rounds to 0 in float32, so log\(softmax\(x\)\)", "log_of_softmax"),
+    (r"^a logprob of -inf", "log_of_softmax"),
+)
+
+
+def _entries(folder: str, function: str, **names: set[str]) -> dict[str, set[str]]:
+    return {f"{folder}.{function}__{name}": mistakes for name, mistakes in names.items()}
+
+
+W, I = "wrong_implementations", "independent"  # noqa: E741  (the two catalogue folders)
+
+MISTAKES: dict[str, set[str]] = {
+    **_entries(W, "tokenize_with_pieces", decoded_pieces={"decoded_pieces"}, bos_added_twice={"bos_twice"}),
+    **_entries(I, "tokenize_with_pieces", wrong_decode_as_piece={"decoded_pieces"}, wrong_double_bos={"bos_twice"}),
+    **_entries(W, "piece_bytes", byte_as_character={"byte_as_character"}),
+    **_entries(I, "piece_bytes", wrong_chr_encode={"byte_as_character"}),
+    # vocabulary_lookup looks the word up as one piece: for a word such as "0" (pieces '▁', '0') that
+    # piece is its last subword, and the result is exactly that row.
+    **_entries(W, "subword_averaged_embedding", includes_bos={"bos_in_average"}, sum={"sum"},
+               first_subword_only={"first_subword"}, mean_over_wrong_axis={"mean_over_wrong_axis"},
+               vocabulary_lookup={"last_subword"}),
+    **_entries(I, "subword_averaged_embedding", wrong_includes_bos={"bos_in_average"}, wrong_sum_not_mean={"sum"},
+               wrong_first_subword_only={"first_subword"}),
+    **_entries(W, "cosine_similarity_matrix", dot_products={"dot_products"}, normalises_columns={"normalises_columns"},
+               one_norm_only={"one_norm"}, distance={"distance"}),
+    **_entries(I, "cosine_similarity_matrix", wrong_column_norms={"normalises_columns"},
+               wrong_one_length_only={"one_norm"}),
+    **_entries(W, "pca_2d", not_centred={"not_centred"}, u_without_singular_values={"unscaled_u"},
+               smallest_eigenvectors={"smallest_components"}, columns_of_vh={"columns_of_vh"},
+               centres_rows={"centres_rows"}),
+    **_entries(I, "pca_2d", wrong_no_centering={"not_centred"}, wrong_u_without_s={"unscaled_u"},
+               wrong_eigh_smallest_two={"smallest_components"}, wrong_centre_rows={"centres_rows"}),
+    **_entries(W, "next_token_logits", first_position={"wrong_position"}),
+    **_entries(I, "next_token_logits", wrong_first_position={"wrong_position"}),
+    **_entries(W, "softmax_with_temperature", multiplies={"multiplies"}, no_max_subtraction={"no_max_subtraction"},
+               wrong_axis={"wrong_axis"}, ignores_temperature={"temperature_ignored"}),
+    **_entries(I, "softmax_with_temperature", wrong_multiplies={"multiplies"}, wrong_no_max_shift={"no_max_subtraction"},
+               wrong_softmax_dim0={"wrong_axis"}, wrong_global_max={"global_max"}),
+    **_entries(W, "top_k_mask", sorted_order={"mask_in_sorted_order"}, whole_batch={"whole_batch"},
+               strictly_greater={"strictly_greater"}, smallest_k={"smallest_k"}, inverted={"inverted"},
+               exactly_k_ignores_ties={"exactly_k"}),
+    **_entries(I, "top_k_mask", wrong_sorted_order={"mask_in_sorted_order"}, wrong_global_kth={"whole_batch"},
+               wrong_scatter_topk_indices={"exactly_k"}),
+    # topk_k_too_large uses torch.topk, whose order of tied tokens is not lower id first on the ties test.
+    **_entries(W, "top_k_table", raw_pieces={"raw_piece"}, ascending={"ascending"}, topk_tie_order={"tie_order"},
+               topk_k_too_large={"tie_order"}),
+    **_entries(I, "top_k_table", wrong_raw_piece_text={"raw_piece"}, wrong_topk_tie_order={"tie_order"},
+               wrong_argsort_then_flip={"tie_order"}),
+    **_entries(W, "greedy_generate", drops_eos={"stops_before_eos"}),
+    **_entries(I, "greedy_generate", wrong_stops_before_eos={"stops_before_eos"}),
+    **_entries(W, "top_p_mask", drops_crossing_token={"drops_crossing_token"}, sorted_order={"mask_in_sorted_order"},
+               cumsum_over_first_axis={"rows_mixed"}, cumsum_over_whole_batch={"rows_mixed"},
+               softmax_of_probs={"softmax_again"}),
+    **_entries(I, "top_p_mask", wrong_cumsum_le_p={"drops_crossing_token"}, wrong_sorted_order={"mask_in_sorted_order"},
+               wrong_cumsum_dim0={"rows_mixed"}),
+    **_entries(W, "sample_top_p", returns_sorted_positions={"sorted_positions"}, draws_in_sorted_order={"sorted_draw"},
+               zeroes_probs_in_place={"changes_input"}),
+    **_entries(I, "sample_top_p", wrong_returns_rank={"sorted_positions"}, wrong_sorted_draw_mapped_back={"sorted_draw"},
+               wrong_zeroes_input_in_place={"changes_input"}),
+    **_entries(W, "sample_generate", top_p_before_top_k={"top_p_before_top_k"},
+               temperature_after_top_p={"top_p_before_temperature"}, multiplies_temperature={"multiplies"},
+               ignores_generator={"ignores_generator"}),
+    **_entries(I, "sample_generate", wrong_top_p_before_temperature={"top_p_before_temperature"},
+               wrong_ignores_generator={"ignores_generator"}),
+    **_entries(W, "completion_logprobs", same_position={"same_position"}, log_of_softmax={"log_of_softmax"},
+               includes_prompt={"prompt_records"}, raw_piece={"raw_piece"}, probabilities={"probabilities"},
+               temperature_applied={"tempered_logprobs"}, bytes_from_decode={"decoded_piece_bytes"}),
+    **_entries(I, "completion_logprobs", wrong_logits_at_t={"same_position"}, wrong_log_of_softmax={"log_of_softmax"},
+               wrong_replacement_char={"decoded_piece_bytes"}),
+}
+"""Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
+code and the entry's name, never from the hints it was shown."""
+
+
+UNSHOWN: dict[str, str] = {
+    "top_p_before_top_k": "the only catalogued loop with this mistake draws the reference's tokens at the suite's "
+                          "deterministic settings (its replay equals the right draw there, so the hint is not shown); "
+                          "the statistical test catches it with a neutral hint",
+}
+"""Diagnoses no catalogued version is shown, with the reason (every other one must be shown to a
+version that makes its mistake, which is how a pattern that no longer matches its hint is found)."""
+
+
+def named_mistakes(hint: str) -> list[str]:
+    """The mistakes ``hint`` names (empty for a neutral hint)."""
+    return [mistake for pattern, mistake in DIAGNOSES if re.search(pattern, hint)]

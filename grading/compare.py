@@ -215,10 +215,31 @@ def check_tensor(
     raise Mismatch(call, problem, hint)
 
 
-def check_equal(actual: Any, expected: Any, *, call: str, hint: str | None = None, what: str = "the result") -> None:
-    """Raise :class:`Mismatch` unless ``actual == expected`` (plain Python values)."""
+SHORT_LIST = 20
+"""A list of plain values this long or shorter is shown in full when two values differ."""
+
+
+def shown(value: Any, tokenizer: Any = None) -> str:
+    """``value`` for a message: a short list of plain values in full — token ids with their pieces
+    (``[415 '▁The', 5565 '▁capital']``) when a tokenizer is given — else :func:`describe`."""
+    if isinstance(value, (list, tuple)) and len(value) <= SHORT_LIST and all(
+            isinstance(item, (int, float, str)) for item in value):
+        if tokenizer is not None and value and all(type(item) is int for item in value):
+            try:
+                pieces = tokenizer.convert_ids_to_tokens(list(value))
+                return "[" + ", ".join(f"{item} {piece!r}" for item, piece in zip(value, pieces)) + "]"
+            except Exception:  # an id outside the vocabulary: the ids alone say enough
+                pass
+        return repr(value)
+    return describe(value)
+
+
+def check_equal(actual: Any, expected: Any, *, call: str, hint: str | None = None, what: str = "the result",
+                tokenizer: Any = None) -> None:
+    """Raise :class:`Mismatch` unless ``actual == expected`` (plain Python values); short lists are
+    shown in full, token ids with their pieces when ``tokenizer`` is given."""
     if actual != expected:
-        raise Mismatch(call, f"{what} is {describe(actual)}, expected {describe(expected)}", hint)
+        raise Mismatch(call, f"{what} is {shown(actual, tokenizer)}, expected {shown(expected, tokenizer)}", hint)
 
 
 def check_true(condition: bool, *, call: str, problem: str, hint: str | None = None) -> None:

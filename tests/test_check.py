@@ -13,6 +13,7 @@ from decodelab.cli import main
 from decodelab.commands.check import docstring_summary, is_untouched_stub, public_status
 from grading.catalogue import EXERCISES
 from reference.backends import tiny_status
+from tests.stubs import stubs_target
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_tiny = pytest.mark.skipif(not tiny_status()[0], reason="the bundled tiny model is not built yet")
@@ -66,14 +67,14 @@ def test_every_exercise_stub_reads_as_not_started_without_a_run(monkeypatch):
     def no_run(*args, **kwargs):
         raise AssertionError("public_status ran the suites although every exercise is an untouched stub")
 
-    statuses = public_status("exercises", runner=no_run)
+    statuses = public_status(stubs_target(), runner=no_run)
     assert [s.key for s in statuses.values()] == [e.key for e in EXERCISES], "statuses come in course order"
     not_started = {key: status.state for key, status in statuses.items() if status.state != "not started"}
     assert not not_started, f"exercises/ holds stubs only, but these do not read 'not started': {not_started}"
 
 
 def test_check_on_the_stubs_points_at_the_first_exercise(capsys):
-    code, out = run_cli(capsys, "check")
+    code, out = run_cli(capsys, "check", "--target", stubs_target())
     first = EXERCISES[0]
     assert code == 1, f"decodelab check on stubs exited {code}, expected 1 (not everything passes)\n{out}"
     assert f"0/{len(EXERCISES)} done" in out, f"expected the progress line '0/{len(EXERCISES)} done' in:\n{out}"

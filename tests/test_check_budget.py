@@ -21,6 +21,7 @@ import grading.runner
 from decodelab.cli import main
 from grading.runner import SuiteRun, run_suites
 from reference.backends import tiny_status
+from tests.stubs import stubs_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 BUDGET = 3  # seconds per public test
@@ -35,7 +36,7 @@ def looping_folder(tmp_path: Path) -> Path:
     """A learner's folder: stubs, an endless ``greedy_generate`` and a correct ``distributions.py``."""
     folder = tmp_path / "learner"
     (folder / "exercises").mkdir(parents=True)
-    for path in (ROOT / "exercises").glob("*.py"):
+    for path in stubs_folder().glob("*.py"):
         shutil.copy(path, folder / "exercises" / path.name)
     shutil.copy(ROOT / "solutions" / "distributions.py", folder / "exercises" / "distributions.py")
     decoding = folder / "exercises" / "decoding.py"

@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from grading.compare import (
-    ASSERT_CLOSE_DEFAULTS, Mismatch, check_tensor, describe, float_tolerance, largest_magnitude, softmax_tolerance,
+    ASSERT_CLOSE_DEFAULTS, SHORT_LIST, Mismatch, check_equal, check_tensor, describe, float_tolerance,
+    largest_magnitude, shown, softmax_tolerance,
 )
 
 
@@ -20,6 +21,29 @@ def test_small_float_tensors_read_as_their_dtype_prints_them():
     for got, expected in cases.items():
         assert got == expected, f"describe(...) returned {got!r}, expected {expected!r}"
     assert "0.10000000149011612" not in describe(torch.tensor([0.1])), "float32 noise shown in the call text"
+
+
+class _Pieces:
+    """A tokenizer's one method that shown() uses; id 99 is outside its vocabulary."""
+
+    vocabulary = {1: "<s>", 415: "\u2581The", 19887: "\u2581Tokyo"}
+
+    def convert_ids_to_tokens(self, ids):
+        return [self.vocabulary[i] for i in ids]
+
+
+def test_a_short_token_list_is_shown_in_full_with_its_pieces():
+    ids = [1, 415, 19887, 415, 415, 415, 415]  # 7 items: describe() alone would say "<list of 7 items, ...>"
+    with pytest.raises(Mismatch) as raised:
+        check_equal(ids[:-1], ids, call="greedy_generate(...)", tokenizer=_Pieces())
+    message = str(raised.value)
+    expected = "expected [1 '<s>', 415 '\u2581The', 19887 '\u2581Tokyo', 415 '\u2581The'"
+    assert expected in message, f"check_equal(<6 ids>, <7 ids>, tokenizer=...) said {message!r}, expected {expected!r} in it"
+    assert shown([1, 99]) == "[1, 99]" and shown([1, 99], _Pieces()) == "[1, 99]", (
+        f"an id outside the vocabulary should fall back to the ids alone, got {shown([1, 99], _Pieces())!r}")
+    long = list(range(SHORT_LIST + 1))
+    assert shown(long) == describe(long) and "items" in shown(long), f"shown(<{len(long)} ids>) gave {shown(long)!r}"
+    assert shown(["a", "b"]) == "['a', 'b']", f"shown(['a', 'b']) gave {shown(['a', 'b'])!r}"
 
 
 def test_float_tolerance_starts_from_assert_close_and_allows_float32_arithmetic_for_float64():

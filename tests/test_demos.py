@@ -12,6 +12,7 @@ from decodelab.demos import DEMOS
 from decodelab.demos.functions import DemoLocked, choose
 from decodelab.demos.logprobs import cut_at_stop, is_partial, page_body
 from reference.backends import tiny_status
+from tests.stubs import stubs_folder, stubs_target
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_tiny = pytest.mark.skipif(not tiny_status()[0], reason="the bundled tiny model is not built yet")
@@ -143,7 +144,7 @@ def test_logprobs_page_shows_partial_utf8_as_bytes():
 
 def test_a_demo_of_unfinished_exercises_is_locked_and_names_them():
     with pytest.raises(DemoLocked) as raised:
-        choose(["next_token_logits", "softmax_with_temperature", "top_k_table"], target="exercises", demo="next-token")
+        choose(["next_token_logits", "softmax_with_temperature", "top_k_table"], target=stubs_target(), demo="next-token")
     message = str(raised.value)
     for number, key in ((6, "next_token"), (7, "temperature"), (9, "top_k_table")):
         assert f"{number}. {key}" in message and f"decodelab check {key}" in message, (
@@ -153,7 +154,7 @@ def test_a_demo_of_unfinished_exercises_is_locked_and_names_them():
 
 def test_a_locked_demo_says_so_before_loading_a_model(capsys, tmp_path):
     out = tmp_path / "next-token.png"
-    code = main(["demo", "next-token", "--backend", "tiny", "--out", str(out)])
+    code = main(["demo", "next-token", "--backend", "tiny", "--target", stubs_target(), "--out", str(out)])
     printed = capsys.readouterr()
     assert code == 1, f"decodelab demo next-token on the stubs exited {code}, expected 1 (locked):\n{printed.err}"
     assert "unlock" in printed.err and "decodelab check temperature" in printed.err, printed.err
@@ -162,7 +163,7 @@ def test_a_locked_demo_says_so_before_loading_a_model(capsys, tmp_path):
 
 def test_only_the_unfinished_exercises_are_named(tmp_path):
     learner = tmp_path / "learner"
-    shutil.copytree(ROOT / "exercises", learner, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(stubs_folder(), learner, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "solutions" / "decoding.py", learner / "decoding.py")
     with pytest.raises(DemoLocked) as raised:
         choose(["greedy_generate", "sample_generate"], target=str(learner), demo="generate")

@@ -23,6 +23,7 @@ from grading.catalogue import EXERCISES
 from grading.runner import run_suites
 from tests.catalogue import INDEPENDENT, ROOT, WRONG, entries, write_submission
 from tests.diagnoses import DIAGNOSES, MISTAKES, UNSHOWN, named_mistakes
+from tests.stubs import stubs_folder
 
 ENTRIES = entries(WRONG) + entries(INDEPENDENT)
 # Correct alternatives are where a sandbox that behaves unlike a plain process costs a learner
@@ -37,7 +38,7 @@ def graded(tmp_path_factory) -> dict[str, dict]:
     class_folder, out = base / "class", base / "grades"
     class_folder.mkdir()
     shutil.copytree(ROOT / "solutions", class_folder / "solutions_copy", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "exercises", class_folder / "stubs_copy", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(stubs_folder(), class_folder / "stubs_copy", ignore=shutil.ignore_patterns("__pycache__"))
     for entry in ENTRIES:
         write_submission(entry, class_folder)
     done = subprocess.run(

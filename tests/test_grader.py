@@ -20,6 +20,7 @@ from grading import reports, wire
 from grading.catalogue import EXERCISES
 from grading.submission import expand, read_submission, untouched_stub
 from grading.target import FolderTarget, TargetError, load_target
+from tests.stubs import stubs_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -146,7 +147,7 @@ def test_a_class_folder_expands_and_bad_arguments_say_why(tmp_path):
 
 
 def test_untouched_stubs_are_recognised_without_running_them():
-    stub = (ROOT / "exercises" / "distributions.py").read_bytes()
+    stub = (stubs_folder() / "distributions.py").read_bytes()
     assert untouched_stub(stub, "softmax_with_temperature")
     assert not untouched_stub(_solution().encode(), "softmax_with_temperature")
     rebound = stub + b"\nsoftmax_with_temperature = lambda logits, temperature: logits\n"
@@ -417,7 +418,7 @@ def _class(base: Path) -> list[Path]:
     (base / "honest").mkdir(parents=True)
     (base / "honest" / "distributions.py").write_text(_solution())
     (base / "stub" / "exercises").mkdir(parents=True)
-    shutil.copy(ROOT / "exercises" / "distributions.py", base / "stub" / "exercises" / "distributions.py")
+    shutil.copy(stubs_folder() / "distributions.py", base / "stub" / "exercises" / "distributions.py")
     noisy = _solution() + '''
 
 import sys as _sys

@@ -20,6 +20,7 @@ import pytest
 from grading.catalogue import EXERCISES, by_key
 from grading.runner import SuiteRun, run_suites_in_turn
 from tests.catalogue import wrong_versions
+from tests.stubs import stubs_folder, stubs_target
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -276,7 +277,7 @@ def _squeeze(text: str) -> str:
 def docstring(key: str) -> str:
     """The docstring of exercise ``key``'s function, read from ``exercises/<module>.py`` without importing it."""
     exercise = by_key(key)
-    tree = ast.parse((ROOT / exercise.path).read_text(encoding="utf-8"))
+    tree = ast.parse((stubs_folder() / f"{exercise.module}.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == exercise.function:
             return ast.get_docstring(node) or ""
@@ -432,7 +433,7 @@ def test_the_public_suite_catches_the_pitfall(key, name, words, test):
 @pytest.fixture(scope="module")
 def whole_public_runs() -> tuple[SuiteRun, SuiteRun]:
     """Every public test on ``solutions`` and on the untouched stubs (``exercises``), in one child."""
-    solutions, stubs = run_suites_in_turn(["solutions", "exercises"], suites=("public",))
+    solutions, stubs = run_suites_in_turn(["solutions", stubs_target()], suites=("public",))
     return solutions, stubs
 
 

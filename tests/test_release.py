@@ -16,6 +16,7 @@ from decodelab.cli import main
 from decodelab.commands.release import build_bundle, bundle_files, leaks
 from grading.catalogue import EXERCISES
 from reference.backends import tiny_status
+from tests.stubs import stubs_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not tiny_status()[0], reason="the bundled tiny model is not built yet")
@@ -24,7 +25,14 @@ pytestmark = pytest.mark.skipif(not tiny_status()[0], reason="the bundled tiny m
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("release") / "decodelab-student"
-    build_bundle(out)  # what `decodelab release --out DIR` runs; a refusal raises with its reason
+    root = ROOT
+    if stubs_folder() != ROOT / "exercises":  # a maintainer's own finished exercises/ must not block the test
+        root = tmp_path_factory.mktemp("project")
+        for entry in ROOT.iterdir():
+            if entry.name != "exercises":
+                (root / entry.name).symlink_to(entry)
+        (root / "exercises").symlink_to(stubs_folder())
+    build_bundle(out, root=root)  # what `decodelab release --out DIR` runs; a refusal raises with its reason
     assert (out / "README.md").is_file(), "decodelab release did not write a bundle"
     return out
 
@@ -206,6 +214,31 @@ def test_readme_commands_work_from_a_fresh_copy(bundle, tmp_path):
         f"`decodelab demo complete --reference` in the bundle exited {reference.returncode}, expected 2 with "
         f"'no reference answers':\n{reference.stdout[-2000:]}{reference.stderr[-2000:]}")
     assert "Traceback" not in reference.stderr, reference.stderr[-3000:]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_check_in_the_bundle_reports_progress_without_a_make_error(bundle, tmp_path):
+    # `make setup` (a virtualenv from the lock) is replaced by a `decodelab` in BIN that runs this
+    # copy's command line, newer than the files it depends on, so make goes straight to the check.
+    fresh = tmp_path / "fresh"
+    shutil.copytree(bundle, fresh)
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    command = bin_folder / "decodelab"
+    command.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m decodelab.cli "$@"\n', encoding="utf-8")
+    command.chmod(0o755)
+    done = subprocess.run(["make", "check", f"BIN={bin_folder}"], cwd=fresh, env=learner_env(fresh, tmp_path),
+                          capture_output=True, text=True, timeout=600)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, f"`make check` on the untouched stubs exited {done.returncode}, expected 0:\n{output[-3000:]}"
+    assert "Error" not in output and f"0/{len(EXERCISES)} done" in output, (
+        f"`make check` should show the check's progress and no make error, got:\n{output[-3000:]}")
+    command.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m decodelab.cli check --backend nope\n', encoding="utf-8")
+    refused = subprocess.run(["make", "check", f"BIN={bin_folder}"], cwd=fresh, env=learner_env(fresh, tmp_path),
+                             capture_output=True, text=True, timeout=600)
+    assert refused.returncode != 0, (
+        f"`make check` whose check is refused (exit 2, an unknown backend) exited 0, expected a failure:\n"
+        f"{refused.stdout[-2000:]}{refused.stderr[-2000:]}")
 
 
 def test_public_tests_collect_and_pass_in_the_bundle(bundle, tmp_path):

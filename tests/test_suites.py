@@ -13,6 +13,7 @@ import tests.wrong_implementations as wrong_package
 from grading.catalogue import EXERCISES
 from grading.runner import SuiteRun, run_suites
 from grading.target import exercise_for
+from tests.stubs import stubs_target
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def solutions_run() -> SuiteRun:
 
 @pytest.fixture(scope="module")
 def stubs_run() -> SuiteRun:
-    return run_suites("exercises", suites=("public", "hidden"))
+    return run_suites(stubs_target(), suites=("public", "hidden"))
 
 
 def test_every_test_passes_on_solutions(solutions_run):

@@ -203,8 +203,10 @@ $(BIN)/decodelab: pyproject.toml requirements.lock
 
 setup: $(BIN)/decodelab
 
+# decodelab check exits 1 while some exercise does not pass yet: that is progress, not a failure of
+# make. Anything above 1 (a bad argument, a crash) still fails the target.
 check: setup
-\t$(BIN)/decodelab check
+\t@$(BIN)/decodelab check; status=$$?; [ $$status -le 1 ] || exit $$status
 """
 
 _README = """# decodelab — the learner's bundle

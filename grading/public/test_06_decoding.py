@@ -23,7 +23,7 @@ def test_greedy_keeps_the_prompt_and_adds_tokens(learner, backend):
                        f"{tuple(got.shape) if isinstance(got, torch.Tensor) else type(got).__name__}",
                hint="return torch.cat([input_ids, new_tokens], dim=-1); without eos_token_id, never stop early")
     check_equal(got[0, : ids.shape[1]].tolist(), ids[0].tolist(), call=call, what="the first tokens",
-                hint="the output starts with the prompt, unchanged")
+                tokenizer=backend.tokenizer, hint="the output starts with the prompt, unchanged")
 
 
 @pytest.mark.greedy
@@ -32,7 +32,7 @@ def test_greedy_first_token_is_the_argmax(learner, backend):
     got = learner.greedy_generate(backend.model, ids, 1)
     expected = ids[0].tolist() + [_argmax_after(backend.model, ids)]
     check_equal(got[0].tolist() if isinstance(got, torch.Tensor) else got, expected,
-                call=call_text(learner.greedy_generate, backend.model, ids, 1),
+                call=call_text(learner.greedy_generate, backend.model, ids, 1), tokenizer=backend.tokenizer,
                 hint="the new token is the argmax of logits[:, -1, :] — the LAST position")
 
 
@@ -43,7 +43,7 @@ def test_greedy_second_token_continues_the_first(learner, backend):
     first = _argmax_after(backend.model, ids)
     second = _argmax_after(backend.model, torch.cat([ids, torch.tensor([[first]], device=ids.device)], dim=-1))
     check_equal(got[0].tolist() if isinstance(got, torch.Tensor) else got, ids[0].tolist() + [first, second],
-                call=call_text(learner.greedy_generate, backend.model, ids, 2),
+                call=call_text(learner.greedy_generate, backend.model, ids, 2), tokenizer=backend.tokenizer,
                 hint="append each chosen token and predict again from the longer sequence")
 
 
@@ -62,8 +62,11 @@ def test_greedy_stops_after_eos_and_keeps_it(learner, backend):
     first = _argmax_after(backend.model, ids)
     # Declare the first greedy token to be "eos": the loop must add it, then stop.
     got = learner.greedy_generate(backend.model, ids, 10, eos_token_id=first)
+    piece = backend.tokenizer.convert_ids_to_tokens(first)
+    call = (call_text(learner.greedy_generate, backend.model, ids, 10, eos_token_id=first)
+            + f"  # eos_token_id {first} is {piece!r}, the first greedy token: the loop must add it, then stop")
     check_equal(got[0].tolist() if isinstance(got, torch.Tensor) else got, ids[0].tolist() + [first],
-                call=call_text(learner.greedy_generate, backend.model, ids, 10, eos_token_id=first),
+                call=call, tokenizer=backend.tokenizer,
                 hint="append the new token, THEN stop if it equals eos_token_id (it stays in the output)")
 
 

@@ -136,6 +136,7 @@ class Hints:
     exercise: Exercise
     level: int | None
     text: str
+    target: str = "exercises"
 
     def __repr__(self) -> str:
         return self.text
@@ -145,14 +146,16 @@ class Hints:
         items = "".join(f"<li>{html.escape(hint)}</li>" for hint in shown_hints(exercise, self.level))
         more = len(exercise.hints) - len(shown_hints(exercise, self.level))
         tail = f"<p>{more} more: <code>dl.hint({html.escape(repr(exercise.key))})</code></p>" if more else ""
-        return (f"<div><b>{html.escape(self.text.splitlines()[0])}</b><ol>{items}</ol>{tail}"
+        path = module_file(target_folder(self.target), exercise.module)
+        summary = docstring_summary(path.read_text(encoding="utf-8", errors="replace"), exercise.function) if path else ""
+        return (f"<div><b>{html.escape(self.text.splitlines()[0])}</b><p>{html.escape(summary)}</p><ol>{items}</ol>{tail}"
                 f"<p>Then check it: <code>dl.check({html.escape(repr(exercise.key))})</code></p></div>")
 
 
 def hint(key: str, level: int | None = None, target: str = "exercises") -> Hints:
     """``decodelab hint KEY [--level N]`` in a cell: the hints, from gentle to specific."""
     try:
-        return Hints(lookup(key), level, hint_text(key, target, level))
+        return Hints(lookup(key), level, hint_text(key, target, level), target)
     except UserError as error:
         raise _user_error(error) from None
 
@@ -176,15 +179,18 @@ class Message:
         return f"<div>{heading}{_pre(self.text)}</div>"
 
 
-def _demo_out(argv: list[str]) -> Path:
-    """The file ``decodelab demo ...`` with these arguments writes (its ``--out``, or its default)."""
+def _demo_out(argv: list[str]) -> Path | Message:
+    """The file ``decodelab demo ...`` with these arguments writes (its ``--out``, or its default);
+    the help text when they ask for it (``--help``)."""
     from decodelab.cli import build_parser
 
-    errors = io.StringIO()
+    said, errors = io.StringIO(), io.StringIO()
     try:
-        with contextlib.redirect_stderr(errors):
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(errors):
             arguments = build_parser().parse_args(argv)
-    except SystemExit:  # argparse says what was wrong on stderr, with the closest names
+    except SystemExit as exit:  # argparse says what was wrong on stderr, with the closest names
+        if not exit.code:
+            return Message(said.getvalue())
         raise NotebookError(errors.getvalue().strip()) from None
     return Path(arguments.out)
 
@@ -198,6 +204,8 @@ def demo(name: str, *args: Any, height: int = 600):
     """
     argv = ["demo", str(name), *map(str, args)]
     out = _demo_out(argv)
+    if isinstance(out, Message):
+        return out
     if "--out" not in argv:
         argv += ["--out", str(out)]
     from decodelab.cli import main

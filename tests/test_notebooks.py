@@ -217,6 +217,9 @@ def test_unknown_exercise_gives_the_did_you_mean_of_the_command_line(capsys):
         assert str(raised.value) == cli, f"dl.check/hint('piecs') raised {str(raised.value)!r}, expected the CLI's {cli!r}"
         assert raised.value._render_traceback_() == [f"NotebookError: {cli}"], (
             f"the notebook shows {raised.value._render_traceback_()}, expected the message alone")
+    with pytest.raises(UserError) as raised:
+        dl.demo("tokns")
+    assert "did you mean 'tokens'" in str(raised.value), f"dl.demo('tokns') raised {str(raised.value)!r}, expected did you mean 'tokens'"
 
 
 def test_replace_function_keeps_the_rest_of_the_module(tmp_path):

@@ -106,7 +106,8 @@ def execute(path: Path, project: Path, cache: Path):
     from nbclient import NotebookClient
 
     notebook = nbformat.read(str(path), as_version=4)
-    env = dict(os.environ, PYTHONPATH=str(project), DECODELAB_BACKEND="tiny", DECODELAB_CACHE=str(cache))
+    env = dict(os.environ, PYTHONPATH=str(project), DECODELAB_BACKEND="tiny", DECODELAB_CACHE=str(cache),
+               IPYTHONDIR=str(cache.parent / "ipython"))  # the kernel's profile stays out of the home folder
     env.pop("DECODELAB_TARGET", None)
     client = NotebookClient(notebook, kernel_name="python3", timeout=300)
     client.execute(env=env, cwd=str(project))  # a cell that raises raises CellExecutionError here
@@ -184,10 +185,15 @@ def test_a_topic_notebook_runs_with_the_solutions(notebooks, project, tmp_path):
 # ---------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def shell():
+def shell(tmp_path, monkeypatch):
+    """An IPython shell in this process, its profile and history kept out of the home folder."""
     from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
 
-    ipython = InteractiveShell.instance()
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    ipython = InteractiveShell.instance(config=config)
     ipython.run_line_magic("load_ext", "decodelab.notebook")
     yield ipython
     InteractiveShell.clear_instance()

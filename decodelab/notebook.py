@@ -35,11 +35,12 @@ from decodelab.commands.hint import hint_text, shown_hints
 from decodelab.errors import UserError
 from grading.catalogue import EXERCISES, Exercise
 
+_LEFT = 'style="text-align:left"'  # JupyterLab right-aligns table cells
 _COLOURS = {DONE: "#1a7f37", FAILING: "#cf222e", BROKEN: "#cf222e", NOT_STARTED: "#6e7781"}
 
 
 def _pre(text: str) -> str:
-    return f'<pre style="white-space:pre-wrap;margin:0.2em 0">{html.escape(text)}</pre>'
+    return f'<pre style="white-space:pre-wrap;margin:0.2em 0;text-align:left">{html.escape(text)}</pre>'
 
 
 class NotebookError(UserError):
@@ -80,7 +81,7 @@ class CheckReport:
         return (
             f"<div><b>{html.escape(title(self.target, self.took))}</b>"
             '<table style="border-collapse:collapse;text-align:left">'
-            "<tr><th>#</th><th>exercise</th><th>state</th><th>function</th><th>file</th></tr>"
+            "<tr>" + "".join(f"<th {_LEFT}>{name}</th>" for name in ("#", "exercise", "state", "function", "file")) + "</tr>"
             + "".join(rows)
             + f"</table><p><b>{done}/{len(self.statuses)} done</b></p></div>"
         )
@@ -88,12 +89,12 @@ class CheckReport:
     def _row(self, status: ExerciseStatus) -> str:
         exercise = status.exercise
         colour = _COLOURS.get(status.state, "#9a6700")
-        row = (f"<td>{EXERCISES.index(exercise) + 1}</td><td>{html.escape(exercise.key)}</td>"
-               f'<td style="color:{colour}"><b>{html.escape(status.state)}</b></td>'
-               f"<td><code>{html.escape(exercise.function)}()</code></td><td>{html.escape(exercise.path)}</td>")
+        row = (f"<td>{EXERCISES.index(exercise) + 1}</td><td {_LEFT}>{html.escape(exercise.key)}</td>"
+               f'<td style="text-align:left;color:{colour}"><b>{html.escape(status.state)}</b></td>'
+               f"<td {_LEFT}><code>{html.escape(exercise.function)}()</code></td><td {_LEFT}>{html.escape(exercise.path)}</td>")
         details = self._details(status)
         if details:
-            row += f'</tr><tr><td></td><td colspan="4">{details}</td>'
+            row += f'</tr><tr><td></td><td colspan="4" style="text-align:left">{details}</td>'
         return f"<tr>{row}</tr>"
 
     def _details(self, status: ExerciseStatus) -> str:

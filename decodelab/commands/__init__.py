@@ -10,6 +10,7 @@ COMMANDS = (
     "check",
     "hint",
     "demo",
+    "notebooks",
     "capture",
     "grade",
     "release",

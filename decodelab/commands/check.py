@@ -386,6 +386,12 @@ def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = Fa
     return "\n".join(lines)
 
 
+def title(target: str, took: float) -> str:
+    """The report's first line: whose code, against what, and how long the check took."""
+    label = f"{target}/" if target in ("exercises", "solutions") else target
+    return f"decodelab check: {label} against the public tests ({took:.1f} s)"
+
+
 def check_once(arguments: argparse.Namespace, runner: SuiteRunner | None = None) -> int:
     """One check: print the report, return 0 when every selected exercise is done, else 1."""
     keys = [lookup(name).key for name in arguments.exercises] if arguments.exercises else None
@@ -393,8 +399,7 @@ def check_once(arguments: argparse.Namespace, runner: SuiteRunner | None = None)
     statuses = public_status(arguments.target, keys, arguments.backend, runner=runner,
                              use_cache=not arguments.no_cache)
     took = time.perf_counter() - started
-    label = f"{arguments.target}/" if arguments.target in ("exercises", "solutions") else arguments.target
-    print(f"decodelab check: {label} against the public tests ({took:.1f} s)")
+    print(title(arguments.target, took))
     print(render(statuses, arguments.target, detailed=bool(keys), all_in_full=getattr(arguments, "all", False)))
     return 0 if all(status.done for status in statuses.values()) else 1
 

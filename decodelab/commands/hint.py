@@ -8,7 +8,12 @@ from __future__ import annotations
 import argparse
 
 from decodelab.commands.check import docstring_summary, lookup, module_file, target_folder
-from grading.catalogue import EXERCISES
+from grading.catalogue import EXERCISES, Exercise
+
+
+def shown_hints(exercise: Exercise, level: int | None = None) -> tuple[str, ...]:
+    """The hints shown at ``level``: the first ``level`` (at least one), or all of them."""
+    return exercise.hints if level is None else exercise.hints[: max(level, 1)]
 
 
 def hint_text(name: str, target: str = "exercises", level: int | None = None) -> str:
@@ -22,7 +27,7 @@ def hint_text(name: str, target: str = "exercises", level: int | None = None) ->
         if summary:
             lines.append(f"   {summary}")
     lines.append("")
-    hints = exercise.hints if level is None else exercise.hints[: max(level, 1)]
+    hints = shown_hints(exercise, level)
     for index, hint in enumerate(hints, start=1):
         lines.append(f"  hint {index}: {hint}")
     if len(hints) < len(exercise.hints):

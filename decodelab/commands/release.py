@@ -58,6 +58,8 @@ MANIFEST: tuple[str, ...] = (
     "decodelab/commands/demo.py",
     "decodelab/commands/doctor.py",
     "decodelab/commands/list_exercises.py",
+    "decodelab/commands/notebooks.py",
+    "decodelab/notebook.py",
     "decodelab/demos/*.py",
     "docs/learner-guide.md",
     "requirements.lock",
@@ -154,8 +156,16 @@ def _dependencies(root: Path) -> list[str]:
         return re.findall(r'"([^"]+)"', block.group(1)) if block else []
 
 
+def _notebook_extra(root: Path) -> list[str]:
+    """The main project's ``notebook`` extra: what ``decodelab notebooks`` and ``decodelab.notebook`` need."""
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    block = re.search(r"^notebook\s*=\s*\[(.*?)\]", text, re.S | re.M)
+    return re.findall(r'"([^"]+)"', block.group(1)) if block else []
+
+
 def _pyproject(root: Path) -> str:
     dependencies = "".join(f'    "{dependency}",\n' for dependency in _dependencies(root))
+    notebook = ", ".join(f'"{requirement}"' for requirement in _notebook_extra(root))
     return f'''[build-system]
 requires = ["setuptools>=68"]
 build-backend = "setuptools.build_meta"
@@ -169,6 +179,9 @@ requires-python = ">=3.10"
 license = {{ text = "Apache-2.0" }}
 dependencies = [
 {dependencies}]
+
+[project.optional-dependencies]
+notebook = [{notebook}]
 
 [project.scripts]
 decodelab = "decodelab.cli:main"
@@ -235,6 +248,7 @@ decodelab check           # which exercises pass, the next one to do, and why a 
 decodelab hint pieces     # hints for one exercise, from gentle to specific
 decodelab demo            # the demos, each with the exercises that unlock it
 decodelab demo tokens     # your tokenizer functions on English and Japanese text, once exercises 1-2 pass
+decodelab notebooks --out notebooks   # the same course as notebooks, one per topic (Jupyter, Colab, Kaggle)
 ```
 
 Open `exercises/tokens.py`, read the docstring of the first function, write it, save, and run

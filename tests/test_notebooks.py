@@ -17,6 +17,7 @@ from decodelab.demos import DEMOS
 from decodelab.errors import UserError
 from grading.catalogue import EXERCISES, modules
 from reference.backends import tiny_status
+from tests.stubs import stubs_folder, stubs_target
 
 ROOT = Path(__file__).resolve().parents[1]
 # The executions use ONE topic: tokens. Its two exercises and its demo (an HTML page) run in
@@ -31,7 +32,7 @@ needs_tiny = pytest.mark.skipif(not tiny_status()[0], reason="the bundled tiny m
 @pytest.fixture(scope="module")
 def notebooks(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("notebooks")
-    code = main(["notebooks", "--out", str(out)])
+    code = main(["notebooks", "--out", str(out), "--target", stubs_target()])
     assert code == 0, f"decodelab notebooks --out {out} exited {code}, expected 0"
     return out
 
@@ -58,7 +59,7 @@ def test_every_exercise_has_its_lesson_its_function_cell_and_its_check(notebooks
         assert "%load_ext decodelab.notebook" in sources[0], (
             f"the first code cell of {path.name} is {sources[0]!r}, expected the set-up cell with %load_ext decodelab.notebook")
         markdown = " ".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-        stubs = (ROOT / "exercises" / f"{module}.py").read_text(encoding="utf-8")
+        stubs = (stubs_folder() / f"{module}.py").read_text(encoding="utf-8")
         for exercise in (e for e in EXERCISES if e.module == module):
             node = next(n for n in ast.parse(stubs).body if getattr(n, "name", None) == exercise.function)
             missing = [word for word in ast.get_docstring(node).split() if word.rstrip(":") not in markdown]
@@ -95,8 +96,9 @@ def test_notebooks_refuses_to_write_over_notebooks(notebooks, capsys):
 def project(tmp_path) -> Path:
     """A scratch copy of the project: the kernel imports it, so %%exercise writes there, never here."""
     copy = tmp_path / "project"
-    for name in ("decodelab", "grading", "reference", "exercises"):
+    for name in ("decodelab", "grading", "reference"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(stubs_folder(), copy / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
     return copy
 
@@ -232,7 +234,7 @@ def test_replace_function_keeps_the_rest_of_the_module(tmp_path):
     from decodelab.notebook import replace_function
 
     module = tmp_path / "tokens.py"
-    original = (ROOT / "exercises" / "tokens.py").read_text(encoding="utf-8")
+    original = (stubs_folder() / "tokens.py").read_text(encoding="utf-8")
     module.write_text(original, encoding="utf-8")
     cell = "import re\nSPACE = '▁'\n\ndef piece_bytes(piece: str) -> bytes:\n    return piece.replace(SPACE, ' ').encode()\n"
     written = replace_function(module, "piece_bytes", cell, protected={"tokenize_with_pieces"})

@@ -194,7 +194,7 @@ def write_notebooks(out: Path, force: bool = False, target: str = "exercises") -
 
 
 def run(arguments: argparse.Namespace) -> int:
-    written = write_notebooks(arguments.out, force=arguments.force)
+    written = write_notebooks(arguments.out, force=arguments.force, target=arguments.target)
     print(f"wrote {len(written)} notebooks to {arguments.out}, one per topic:")
     for path in written:
         print(f"  {path}")
@@ -210,4 +210,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--out", type=Path, required=True, help="folder to write the notebooks into")
     parser.add_argument("--force", action="store_true", help="write over notebooks already there")
+    parser.add_argument("--target", default="exercises",
+                        help="whose functions fill the exercise cells (default: exercises, your own files)")
     parser.set_defaults(func=run)

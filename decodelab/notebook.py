@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from decodelab.commands.check import (
-    BROKEN, DONE, FAILING, NOT_STARTED, ExerciseStatus, docstring_summary, lookup, module_file, public_status,
+    BROKEN, DONE, FAILING, NOT_STARTED, ExerciseStatus, exercise_summary, lookup, module_file, public_status,
     render, target_folder, title,
 )
 from decodelab.commands.hint import hint_text, shown_hints
@@ -103,8 +103,7 @@ class CheckReport:
         if status.done:
             return ""
         if status.state == NOT_STARTED:
-            path = module_file(target_folder(self.target), exercise.module)
-            summary = docstring_summary(path.read_text(encoding="utf-8", errors="replace"), exercise.function) if path else ""
+            summary = exercise_summary(target_folder(self.target), exercise)
             return html.escape(f"write {exercise.function}(): {summary}" if summary else status.message)
         failed = [test for test in status.tests if test.status not in ("passed", "skipped")]
         shown = [f"{html.escape(test.name)} ({html.escape(test.status.replace('_', ' '))}){_pre(test.message)}"
@@ -144,11 +143,11 @@ class Hints:
 
     def _repr_html_(self) -> str:
         exercise = self.exercise
-        items = "".join(f"<li>{html.escape(hint)}</li>" for hint in shown_hints(exercise, self.level))
-        more = len(exercise.hints) - len(shown_hints(exercise, self.level))
+        shown = shown_hints(exercise, self.level)
+        items = "".join(f"<li>{html.escape(hint)}</li>" for hint in shown)
+        more = len(exercise.hints) - len(shown)
         tail = f"<p>{more} more: <code>dl.hint({html.escape(repr(exercise.key))})</code></p>" if more else ""
-        path = module_file(target_folder(self.target), exercise.module)
-        summary = docstring_summary(path.read_text(encoding="utf-8", errors="replace"), exercise.function) if path else ""
+        summary = exercise_summary(target_folder(self.target), exercise)
         return (f"<div><b>{html.escape(self.text.splitlines()[0])}</b><p>{html.escape(summary)}</p><ol>{items}</ol>{tail}"
                 f"<p>Then check it: <code>dl.check({html.escape(repr(exercise.key))})</code></p></div>")
 

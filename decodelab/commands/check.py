@@ -140,6 +140,12 @@ def docstring_summary(source: str, function: str) -> str:
     return ""
 
 
+def exercise_summary(folder: Path, exercise: Exercise) -> str:
+    """The first docstring line of ``exercise``'s function in ``folder``'s module ('' without one)."""
+    path = module_file(folder, exercise.module)
+    return docstring_summary(path.read_text(encoding="utf-8", errors="replace"), exercise.function) if path else ""
+
+
 # ---------------------------------------------------------------------------------------------
 # Verdicts, remembered by digest
 # ---------------------------------------------------------------------------------------------
@@ -345,8 +351,7 @@ def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = Fa
     if first is not None:
         exercise = first.exercise
         lines.append("")
-        path = module_file(folder, exercise.module)
-        summary = docstring_summary(path.read_text(encoding="utf-8", errors="replace"), exercise.function) if path else ""
+        summary = exercise_summary(folder, exercise)
         if first.state == NOT_STARTED:
             lines.append(f"next: {exercise.key} — write {exercise.function}() in {exercise.path}")
             if summary:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from decodelab.commands.check import docstring_summary, lookup, module_file, target_folder
+from decodelab.commands.check import exercise_summary, lookup, target_folder
 from grading.catalogue import EXERCISES, Exercise
 
 
@@ -21,11 +21,9 @@ def hint_text(name: str, target: str = "exercises", level: int | None = None) ->
     exercise = lookup(name)
     number = EXERCISES.index(exercise) + 1
     lines = [f"{number}. {exercise.key}: {exercise.function}() in {exercise.path} ({exercise.topic}, {exercise.points} points)"]
-    path = module_file(target_folder(target), exercise.module)
-    if path is not None:
-        summary = docstring_summary(path.read_text(encoding="utf-8", errors="replace"), exercise.function)
-        if summary:
-            lines.append(f"   {summary}")
+    summary = exercise_summary(target_folder(target), exercise)
+    if summary:
+        lines.append(f"   {summary}")
     lines.append("")
     hints = shown_hints(exercise, level)
     for index, hint in enumerate(hints, start=1):

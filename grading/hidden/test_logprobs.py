@@ -214,20 +214,26 @@ def test_top_logprobs_are_the_most_probable_alternatives(learner, backend, top_n
         _check_top(got, expected, wide, tolerance, top_n, call)
 
 
+def _check_token_entries(learner, backend, sequence: torch.Tensor, prompt_length: int, label: str) -> tuple[str, list]:
+    """Each record's ``token`` and ``bytes`` against the reference's; returns (call text, the records)."""
+    call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+    call = f"{call}  # {label}"
+    got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+    expected = ref.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
+    _check_records_shape(got, len(expected), sequence, prompt_length, 3, call)
+    for index, (mine, want) in enumerate(zip(got, expected)):
+        if (mine["token"], mine["bytes"]) != (want["token"], want["bytes"]):
+            piece = backend.tokenizer.convert_ids_to_tokens(int(sequence[0, prompt_length + index]))
+            raise Mismatch(call, f"record {index} (piece {piece!r}): token {mine['token']!r} bytes {mine['bytes']}, "
+                                 f"expected token {want['token']!r} bytes {want['bytes']}", _bytes_hint(mine, want))
+    return call, got
+
+
 @pytest.mark.logprobs
 @pytest.mark.points(2)
 def test_token_text_and_bytes(learner, backend):
     for label, sequence, prompt_length in _sequences(backend):
-        call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
-        call = f"{call}  # {label}"
-        got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
-        expected = ref.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
-        _check_records_shape(got, len(expected), sequence, prompt_length, 3, call)
-        for index, (mine, want) in enumerate(zip(got, expected)):
-            if (mine["token"], mine["bytes"]) != (want["token"], want["bytes"]):
-                piece = backend.tokenizer.convert_ids_to_tokens(int(sequence[0, prompt_length + index]))
-                raise Mismatch(call, f"record {index} (piece {piece!r}): token {mine['token']!r} bytes {mine['bytes']}, "
-                                     f"expected token {want['token']!r} bytes {want['bytes']}", _bytes_hint(mine, want))
+        call, got = _check_token_entries(learner, backend, sequence, prompt_length, label)
         special = set(backend.tokenizer.all_special_ids)
         completion = sequence[0, prompt_length:].tolist()
         joined = bytes(b for record, token_id in zip(got, completion) if token_id not in special for b in record["bytes"])
@@ -241,15 +247,7 @@ def test_token_text_and_bytes(learner, backend):
     pieces = ["<0x7F>", "<0x80>", "<0xFF>"]
     completion = torch.tensor([backend.tokenizer.convert_tokens_to_ids(pieces)], device=prompt.device)
     sequence, prompt_length = torch.cat([prompt, completion], dim=1), prompt.shape[1]
-    call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
-    call = f"{call}  # the byte pieces {', '.join(pieces)} after the prompt"
-    got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
-    expected = ref.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
-    _check_records_shape(got, len(expected), sequence, prompt_length, 3, call)
-    for index, (mine, want) in enumerate(zip(got, expected)):
-        if (mine["token"], mine["bytes"]) != (want["token"], want["bytes"]):
-            raise Mismatch(call, f"record {index} (piece {pieces[index]!r}): token {mine['token']!r} bytes {mine['bytes']}, "
-                                 f"expected token {want['token']!r} bytes {want['bytes']}", _bytes_hint(mine, want))
+    _check_token_entries(learner, backend, sequence, prompt_length, f"the byte pieces {', '.join(pieces)} after the prompt")
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Optional, Sequence, Union
 
 import torch
 
@@ -78,10 +78,16 @@ def largest_magnitude(values: torch.Tensor) -> float:
 
 
 
+Hint = Union[str, Callable[[], Optional[str]], None]
+"""A hint, or a function that works it out (called only when a check fails: a diagnosis replays mistakes)."""
+
+
 class Mismatch(AssertionError):
     """A learner's result differs from the expected one; ``str()`` is the whole feedback."""
 
-    def __init__(self, call: str, problem: str, hint: str | None = None):
+    def __init__(self, call: str, problem: str, hint: Hint = None):
+        if callable(hint):  # a diagnosis replays mistakes: worked out only once something differs
+            hint = hint()
         lines = [call, f"  {problem}"]
         if hint:
             lines.append(f"  hint: {hint}")
@@ -162,7 +168,7 @@ def check_tensor(
     call: str,
     atol: float = 0.0,
     rtol: float = 0.0,
-    hint: str | None = None,
+    hint: Hint = None,
     check_dtype: bool = True,
     what: str = "the result",
 ) -> None:
@@ -234,7 +240,7 @@ def shown(value: Any, tokenizer: Any = None) -> str:
     return describe(value)
 
 
-def check_equal(actual: Any, expected: Any, *, call: str, hint: str | None = None, what: str = "the result",
+def check_equal(actual: Any, expected: Any, *, call: str, hint: Hint = None, what: str = "the result",
                 tokenizer: Any = None) -> None:
     """Raise :class:`Mismatch` unless ``actual == expected`` (plain Python values); short lists are
     shown in full, token ids with their pieces when ``tokenizer`` is given."""
@@ -242,7 +248,7 @@ def check_equal(actual: Any, expected: Any, *, call: str, hint: str | None = Non
         raise Mismatch(call, f"{what} is {shown(actual, tokenizer)}, expected {shown(expected, tokenizer)}", hint)
 
 
-def check_true(condition: bool, *, call: str, problem: str, hint: str | None = None) -> None:
+def check_true(condition: bool, *, call: str, problem: str, hint: Hint = None) -> None:
     """Raise :class:`Mismatch` with ``problem`` unless ``condition`` holds."""
     if not condition:
         raise Mismatch(call, problem, hint)
@@ -252,7 +258,7 @@ def expect_error(
     function: Callable[..., Any],
     error: type[BaseException],
     *args: Any,
-    hint: str | None = None,
+    hint: Hint = None,
     must_mention: Sequence[str] = (),
     **kwargs: Any,
 ) -> None:

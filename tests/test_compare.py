@@ -46,6 +46,23 @@ def test_a_short_token_list_is_shown_in_full_with_its_pieces():
     assert shown(["a", "b"]) == "['a', 'b']", f"shown(['a', 'b']) gave {shown(['a', 'b'])!r}"
 
 
+def test_a_hint_given_as_a_function_is_worked_out_only_when_the_check_fails():
+    calls = []
+
+    def diagnosis() -> str:
+        calls.append(1)
+        return "your result equals the input"
+
+    check_tensor(torch.ones(3), torch.ones(3), call="f(x)", hint=diagnosis)
+    assert not calls, "check_tensor(<equal tensors>, hint=<function>) called the hint function, expected it left alone"
+    with pytest.raises(Mismatch) as raised:
+        check_tensor(torch.zeros(3), torch.ones(3), call="f(x)", hint=diagnosis)
+    assert calls == [1] and raised.value.hint == "your result equals the input", (
+        f"on a mismatch the hint function should run once and its text be the hint; ran {len(calls)} time(s), "
+        f"hint {raised.value.hint!r}")
+    assert "  hint: your result equals the input" in str(raised.value), str(raised.value)
+
+
 def test_float_tolerance_starts_from_assert_close_and_allows_float32_arithmetic_for_float64():
     for dtype, (atol, rtol) in ASSERT_CLOSE_DEFAULTS.items():
         got_atol, got_rtol = float_tolerance(dtype)

@@ -32,7 +32,7 @@ def _random_logits(*shape: int, scale: float = 3.0, seed: int = 0) -> torch.Tens
 def check_softmax(got, logits: torch.Tensor, temperature: float, expected: torch.Tensor, call: str) -> None:
     """Compare with the reference within the softmax rounding rule (grading.compare.softmax_tolerance)."""
     atol, rtol = softmax_tolerance(expected.dtype, largest_magnitude(logits) / temperature)
-    check_tensor(got, expected, call=call, atol=atol, rtol=rtol, hint=_temperature_hint(logits, temperature, got))
+    check_tensor(got, expected, call=call, atol=atol, rtol=rtol, hint=lambda: _temperature_hint(logits, temperature, got))
 
 
 def _temperature_hint(logits: torch.Tensor, temperature: float, got: torch.Tensor) -> str:

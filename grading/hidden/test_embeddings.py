@@ -94,7 +94,7 @@ def _check_word(learner, word: str, tokenizer, matrix: torch.Tensor) -> None:
     expected = ref.subword_averaged_embedding(word, tokenizer, matrix)
     atol, rtol = TOLERANCES[matrix.dtype]
     check_tensor(got, expected, call=call_text(learner.subword_averaged_embedding, word, tokenizer, matrix),
-                 atol=atol, rtol=rtol, hint=_embedding_hint(word, tokenizer, matrix, got))
+                 atol=atol, rtol=rtol, hint=lambda: _embedding_hint(word, tokenizer, matrix, got))
 
 
 @pytest.mark.subword_embedding
@@ -103,7 +103,7 @@ def test_embedding_is_one_vector_of_d_numbers(learner, tokenizer, matrix):
     got = learner.subword_averaged_embedding("Kyoto", tokenizer, matrix)
     check_tensor(got, torch.empty(matrix.shape[1]), atol=float("inf"),
                  call=call_text(learner.subword_averaged_embedding, "Kyoto", tokenizer, matrix),
-                 hint=_embedding_hint("Kyoto", tokenizer, matrix, got))
+                 hint=lambda: _embedding_hint("Kyoto", tokenizer, matrix, got))
 
 
 @pytest.mark.subword_embedding
@@ -205,7 +205,7 @@ def _check_cosine(learner, vectors: torch.Tensor) -> None:
     expected = ref.cosine_similarity_matrix(vectors)
     # dtype has its own test (test_cosine_shape_and_dtype); here only the values count
     check_tensor(got, expected, call=call_text(learner.cosine_similarity_matrix, vectors),
-                 atol=COSINE_ATOL[vectors.dtype], hint=_cosine_hint(vectors, got), check_dtype=False)
+                 atol=COSINE_ATOL[vectors.dtype], hint=lambda: _cosine_hint(vectors, got), check_dtype=False)
 
 
 @pytest.mark.cosine
@@ -247,7 +247,7 @@ def test_cosine_is_symmetric_bounded_and_scale_free(learner, values, scale):
     assume(bool((vectors.norm(dim=1) > 1e-3).all()))
     got = learner.cosine_similarity_matrix(vectors)
     call = call_text(learner.cosine_similarity_matrix, vectors)
-    check_tensor(got, ref.cosine_similarity_matrix(vectors), call=call, atol=1e-8, hint=_cosine_hint(vectors, got),
+    check_tensor(got, ref.cosine_similarity_matrix(vectors), call=call, atol=1e-8, hint=lambda: _cosine_hint(vectors, got),
                  check_dtype=False)
     scaled = learner.cosine_similarity_matrix(vectors * scale)
     check_true(isinstance(scaled, torch.Tensor) and torch.allclose(scaled, got, atol=1e-8), call=call,
@@ -273,7 +273,7 @@ def _check_pca(learner, vectors: torch.Tensor) -> None:
     aligned = ref.align_signs(got, expected)
     scale = float(expected.abs().max())
     check_tensor(aligned, expected, call=call, atol=PCA_RELATIVE[vectors.dtype] * scale, check_dtype=False,
-                 what="the result (each column's sign matched to scikit-learn's)", hint=_pca_hint(vectors, got))
+                 what="the result (each column's sign matched to scikit-learn's)", hint=lambda: _pca_hint(vectors, got))
 
 
 def _pca_hint(vectors: torch.Tensor, got: torch.Tensor) -> str:

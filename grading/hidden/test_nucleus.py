@@ -113,7 +113,7 @@ def _mask_hint(probs: torch.Tensor, p: float, got) -> str:
 def _check_mask(learner, probs: torch.Tensor, p: float) -> None:
     expected = ref.top_p_mask(probs, p)
     got = learner.top_p_mask(probs.clone(), p)
-    check_tensor(got, expected, call=call_text(learner.top_p_mask, probs, p), hint=_mask_hint(probs, p, got))
+    check_tensor(got, expected, call=call_text(learner.top_p_mask, probs, p), hint=lambda: _mask_hint(probs, p, got))
 
 
 @pytest.mark.top_p
@@ -303,7 +303,7 @@ def _check_sample(learner, probs: torch.Tensor, p: float, seed: int) -> None:
     expected = ref.sample_top_p(probs, p, _generator(seed, probs.device))
     got = learner.sample_top_p(probs.clone(), p, _generator(seed, probs.device))
     check_tensor(got, expected, call=call_text(learner.sample_top_p, probs, p, _generator(seed)),
-                 hint=_sample_hint(probs, p, seed, got))
+                 hint=lambda: _sample_hint(probs, p, seed, got))
 
 
 @pytest.mark.sample_top_p
@@ -393,7 +393,7 @@ def test_sample_top_p_stays_in_the_nucleus_and_repeats_with_the_seed(learner, va
     outside = [int(i) for i in first if not (0 <= int(i) < len(values)) or not bool(keep[int(i)])]
     check_true(not outside, call=call,
                problem=f"drew token(s) {outside[:3]} outside the nucleus (which holds ids {keep.nonzero().flatten().tolist()[:8]})",
-               hint=_sample_hint(probs, p, seed, first))
+               hint=lambda: _sample_hint(probs, p, seed, first))
     check_true(torch.equal(first, again), call=call,
                problem=f"two calls with generators seeded alike gave {first.tolist()} and {again.tolist()}",
                hint="pass generator=generator to torch.multinomial, so a seeded generator decides the draw")

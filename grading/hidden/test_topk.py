@@ -82,7 +82,7 @@ def _mask_hint(probs: torch.Tensor, k: int, got) -> str:
 def _check_mask(learner, probs: torch.Tensor, k: int) -> None:
     got = learner.top_k_mask(probs, k)
     check_tensor(got, ref.top_k_mask(probs, k), call=call_text(learner.top_k_mask, probs, k),
-                 hint=_mask_hint(probs, k, got))
+                 hint=lambda: _mask_hint(probs, k, got))
 
 
 @pytest.mark.top_k
@@ -126,9 +126,12 @@ def test_top_k_mask_handles_k_at_the_edges(learner):
     probs = _random_logits(2, 7, seed=2).softmax(-1)
     for k in (7, 8, 1000):
         got = learner.top_k_mask(probs, k)
-        hint = _mask_hint(probs, k, got)
-        if hint == GENERIC_MASK_HINT:
-            hint = "k at least the vocabulary size keeps every token (torch.topk needs k <= size: use min)"
+
+        def hint(got=got, k=k) -> str:
+            said = _mask_hint(probs, k, got)
+            return ("k at least the vocabulary size keeps every token (torch.topk needs k <= size: use min)"
+                    if said == GENERIC_MASK_HINT else said)
+
         check_tensor(got, torch.ones(2, 7, dtype=torch.bool), call=call_text(learner.top_k_mask, probs, k), hint=hint)
     for k in (0, -3):
         expect_error(learner.top_k_mask, ValueError, probs, k,
@@ -147,7 +150,7 @@ def test_top_k_mask_keeps_the_largest_scores(learner, values, k, dtype):
     probs = torch.tensor(values, dtype=dtype)
     got = learner.top_k_mask(probs, k)
     call = call_text(learner.top_k_mask, probs, k)
-    check_tensor(got, ref.top_k_mask(probs, k), call=call, hint=_mask_hint(probs, k, got))
+    check_tensor(got, ref.top_k_mask(probs, k), call=call, hint=lambda: _mask_hint(probs, k, got))
     kept, dropped = probs[got], probs[~got]
     check_true(int(got.sum()) >= min(k, len(values)), call=call,
                problem=f"keeps {int(got.sum())} tokens, fewer than min(k, vocab) = {min(k, len(values))}")
@@ -159,7 +162,7 @@ def test_top_k_mask_keeps_the_largest_scores(learner, values, k, dtype):
 # ---------------------------------------------------------------- top_k_table
 
 def _table_hint(got_row, want_row, tokenizer) -> str:
-    got_id, got_text = got_row[0], got_row[1]
+    got_text = got_row[1]
     if isinstance(got_text, str) and got_text == tokenizer.convert_ids_to_tokens(int(want_row[0])):
         return "that is the raw piece: show tokenizer.decode([id]) instead of convert_ids_to_tokens"
     return "the row for a token is (its id, tokenizer.decode([id]), its probability)"

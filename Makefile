@@ -16,7 +16,7 @@ WORKERS ?= 2
 # only where we are root with apt (CI, containers); elsewhere those tests say what is missing.
 SYSTEM_PACKAGES := chromium fonts-ipafont-gothic bubblewrap
 
-.PHONY: setup system-deps demo test test-latest lock mutation clean
+.PHONY: setup system-deps demo test test-latest bench lock mutation clean
 
 # A fresh environment whenever the project or the lock changes: nothing left from an older set-up.
 $(BIN)/decodelab: pyproject.toml $(LOCK)
@@ -41,7 +41,7 @@ demo: setup
 	$(BIN)/decodelab demo complete --reference
 
 test: setup system-deps
-	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile tests
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile --durations=15 tests
 
 # The newest versions pyproject.toml's ranges allow, in .venv-latest: upstream drift (a renamed
 # argument, a changed default) shows up here before a class meets it. Runs the proofs that
@@ -56,6 +56,15 @@ test-latest: system-deps
 	$(LATEST)/bin/python -m pytest -q -n $(WORKERS) --dist loadfile tests/test_suites.py tests/test_grade_cli.py \
 	  tests/test_reference_decoding.py tests/test_reference_sampling.py tests/test_reference_distributions.py \
 	  --deselect tests/test_grade_cli.py::test_the_grading_stack_is_the_locked_one
+
+# Grading speed (docs/benchmarks.md): a generated class of 50 graded by `decodelab grade` and a
+# stratified sample of BENCH_SAMPLE by nbgrader (the named peer), in one run, from cold caches
+# (a fresh DECODELAB_CACHE); prints seconds per honest submission, the ratio, whether priming
+# worked and the load average. Writes bench-report.json.
+BENCH_SAMPLE ?= 4
+bench: setup system-deps
+	cache=$$(mktemp -d) && DECODELAB_CACHE=$$cache $(BIN)/python benchmarks/grade_class.py --workers $(WORKERS) \
+	  --nbgrader-sample $(BENCH_SAMPLE) --json bench-report.json; status=$$?; rm -rf $$cache; exit $$status
 
 # Mutation testing of the hidden suites with mutmut (docs/mutation.md): slow, not part of `make test`.
 # make mutation MODULES="evaluation nucleus" for some modules; all of them by default.

@@ -292,6 +292,20 @@ def decodelab_scores(out: Path) -> dict[str, float]:
     return scores
 
 
+def priming_verdict(out: Path) -> dict[str, Any]:
+    """What the grader's results.json files say of priming: one plain sentence and the figures."""
+    seen = [json.loads(path.read_text())["extra_data"].get("priming") or {} for path in sorted(out.glob("*/results.json"))]
+    priming = next((p for p in seen if p.get("requested")), seen[0] if seen else {})
+    if not priming.get("requested"):
+        sentence = "not requested (no worker graded more than one submission)"
+    elif priming.get("error") or not priming.get("expected_values"):
+        sentence = f"DID NOT take effect: {priming.get('error') or 'no expected value remembered'}"
+    else:
+        sentence = f"worked: {priming['expected_values']} expected values computed once per worker and reused"
+    return {"verdict": sentence, "worked": bool(priming.get("expected_values")) and not priming.get("error"),
+            **priming}
+
+
 def stratified_sample(plan: list[Planned], size: int, seed: int) -> list[Planned]:
     """``size`` submissions with every kind in proportion (at least one of each kind present)."""
     if size >= len(plan):
@@ -367,8 +381,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     loads["decodelab_end"] = os.getloadavg()[0]
     ours = decodelab_scores(out_all)
     alone = decodelab_scores(out_honest)
+    priming = priming_verdict(out_all)
+    print(f"priming: {priming['verdict']}", flush=True)
     report["decodelab"] = {
-        "seconds_all": all_seconds, "seconds_honest": honest_seconds,
+        "seconds_all": all_seconds, "seconds_honest": honest_seconds, "priming": priming,
         "seconds_per_honest_submission": honest_seconds / max(1, len(honest)),
         "scores": ours,
         "honest_same_alone": all(abs(alone[i.name] - ours[i.name]) < 1e-6 for i in honest if i.name in alone),
@@ -426,6 +442,10 @@ def summary(report: dict[str, Any]) -> str:
         f"| ratio (nbgrader / decodelab) | {report['ratio']:.1f}× | {report['ratio_honest']:.1f}× |",
         "",
         f"Scores agree on {report['agreement']['same_score']} of {report['agreement']['compared']} submissions graded by both.",
+        f"Priming: {ours['priming']['verdict']}.",
+        "Load average (1 min): " + ", ".join(f"{phase.replace('_', ' ')} {value:.2f}"
+                                            for phase, value in report["load_average_1min"].items())
+        + f", on {report['machine']['cores']} cores.",
     ]
     return "\n".join(lines)
 

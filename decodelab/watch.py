@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Sequence
 
 from grading.runner import GRADING, SuiteRun, pytest_command, run_suites, score_records
+from grading.scratch import prefix as scratch_prefix
 
 NO_FORK_ENV = "DECODELAB_NO_FORK"
 
@@ -73,7 +74,7 @@ class WarmRunner:
     ) -> SuiteRun:
         if not self.forking:
             return run_suites(target, suites=suites, exercises=exercises, backends=backends, timeout=timeout)
-        with tempfile.TemporaryDirectory(prefix="decodelab-watch-") as scratch:
+        with tempfile.TemporaryDirectory(prefix=scratch_prefix("watch")) as scratch:
             results_file = Path(scratch) / "results.json"
             log_file = Path(scratch) / "log.txt"
             command = pytest_command(target, suites, exercises, backends, results_file)

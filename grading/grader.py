@@ -42,6 +42,8 @@ from typing import Any, Callable, Sequence
 
 from grading import reports
 from grading.limits import Limits, cap_address_space, die_with_parent
+from grading.scratch import prefix as scratch_prefix
+from grading.scratch import sweep as sweep_stale_folders
 from grading.submission import expand, read_submission, submission_name
 from grading.target import TargetError
 
@@ -218,7 +220,7 @@ class Judge:
     def _collect(self) -> list[dict]:
         import pytest
 
-        with tempfile.TemporaryDirectory(prefix="decodelab-plan-") as scratch:
+        with tempfile.TemporaryDirectory(prefix=scratch_prefix("plan")) as scratch:
             results = Path(scratch) / "plan.json"
             args = self.pytest_args(f"isolated:{scratch}", results) + ["--collect-only"]
             code = pytest.main(args, plugins=[grade_plugin()])
@@ -241,7 +243,7 @@ class Judge:
             return {"requested": True, "expected_values": 0, "error": "solutions/ is not installed here"}
         problem = None
         try:
-            with tempfile.TemporaryDirectory(prefix="decodelab-prime-") as scratch:
+            with tempfile.TemporaryDirectory(prefix=scratch_prefix("prime")) as scratch:
                 code = pytest.main(self.pytest_args("solutions", Path(scratch) / "prime.json"), plugins=[grade_plugin()])
             if int(code) != 0:  # a suite failing on solutions/: its expected values were not all computed
                 problem = f"the suites did not all pass on solutions/ (pytest exit code {int(code)})"
@@ -288,7 +290,7 @@ class Judge:
         except TargetError as error:
             return {"ok": True, "tests": self._fill([], f"the submission cannot be read: {error}"),
                     "notes": [str(error)], "seconds": 0.0}
-        with tempfile.TemporaryDirectory(prefix="decodelab-judge-") as scratch:
+        with tempfile.TemporaryDirectory(prefix=scratch_prefix("judge")) as scratch:
             records_file = Path(scratch) / "records.json"
             extra_file = Path(scratch) / "extra.json"
             log_file = Path(scratch) / "log.txt"
@@ -574,6 +576,14 @@ class Slot:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def kill(self) -> None:
+        """Stop the judge at once, with every process it started (its own session)."""
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
     def close(self) -> None:
         if self.process is None:
             return
@@ -645,7 +655,8 @@ def grade_class(
     workers = max(1, min(workers or os.cpu_count() or 1, len(submissions)))
     if options.prime is None:  # priming costs one run of the suites per worker: worth it from two
         options = replace(options, prime=len(submissions) > workers)
-    log_dir = Path(tempfile.mkdtemp(prefix="decodelab-grade-"))
+    sweep_stale_folders()  # left by a grade run that was killed
+    log_dir = Path(tempfile.mkdtemp(prefix=scratch_prefix("grade")))
     slots = [Slot(options, log_dir, index).start() for index in range(workers)]
     try:
         first = slots[0].wait_ready()
@@ -667,11 +678,12 @@ def grade_class(
         outcome.startup_seconds = time.monotonic() - started
         queue = list(todo)
         lock = threading.Lock()
+        stopping = threading.Event()
 
         def work(slot: Slot) -> None:
             while True:
                 with lock:
-                    if not queue:
+                    if not queue or stopping.is_set():
                         return
                     path = queue.pop(0)
                 name = submission_name(path)
@@ -685,6 +697,8 @@ def grade_class(
                         reply = slot.grade(path)
                 else:
                     reply = slot.grade(path)
+                if stopping.is_set():  # its judge was stopped mid-way: no verdict, so no results.json
+                    return
                 results = _results_for(name, reply, slot.ready or first)
                 reports.write_submission(out_dir, results)
                 with lock:
@@ -692,14 +706,23 @@ def grade_class(
                     (outcome.failed if results["extra_data"].get("grader_error") else outcome.graded).append(name)
                 notify("done", name)
 
-        with ThreadPoolExecutor(max_workers=len(slots)) as pool:
+        pool = ThreadPoolExecutor(max_workers=len(slots))
+        try:
             for future in [pool.submit(work, slot) for slot in slots]:
                 future.result()
+        except BaseException:  # Ctrl-C or SIGTERM: stop the judges now, not after their submission
+            stopping.set()
+            for slot in slots:
+                slot.kill()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         for slot in slots:
             slot.close()
         shutil.rmtree(log_dir, ignore_errors=True)  # what a judge logged is in its results.json already
-    reports.write_gradebook(out_dir)
+        sweep_stale_folders()  # what the judges made, when they had to be killed
+        reports.write_gradebook(out_dir)  # also when interrupted: what was graded is kept
     outcome.seconds = time.monotonic() - started
     for name in outcome.skipped:
         data = reports.read_results(out_dir / name / reports.RESULTS)

@@ -45,6 +45,7 @@ from typing import Any, Callable, Iterator
 from grading import wire
 from grading.catalogue import Exercise
 from grading.limits import Limits, die_with_parent
+from grading.scratch import prefix as scratch_prefix
 from grading.target import MissingFunction, Target
 
 SANDBOX_ENV = "DECODELAB_SANDBOX"
@@ -314,7 +315,7 @@ class LearnerServer:
     @property
     def _log_dir(self) -> str:
         if self._log_folder is None or not os.path.isdir(self._log_folder):
-            self._log_folder = tempfile.mkdtemp(prefix="decodelab-worker-")
+            self._log_folder = tempfile.mkdtemp(prefix=scratch_prefix("worker"))
         return self._log_folder
 
     def start(self) -> "LearnerServer":
@@ -327,7 +328,7 @@ class LearnerServer:
             prefix = bwrap_command(_bwrap_works()[1], self.backends, self.limits, root=os.geteuid() == 0)
             environment = None
         else:
-            self._scratch = tempfile.mkdtemp(prefix="decodelab-scratch-")
+            self._scratch = tempfile.mkdtemp(prefix=scratch_prefix("scratch"))
             os.chmod(self._scratch, 0o1777 if self.plan.uid is not None else 0o700)
             scratch, prefix = self._scratch, []
             environment = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false",
@@ -360,7 +361,7 @@ class LearnerServer:
         from grading.sandbox import _close_other_fds
 
         ours, theirs = socket.socketpair()
-        self._scratch = tempfile.mkdtemp(prefix="decodelab-scratch-")
+        self._scratch = tempfile.mkdtemp(prefix=scratch_prefix("scratch"))
         os.chmod(self._scratch, 0o1777 if self.plan.uid is not None else 0o700)
         log = os.open(os.path.join(self._log_dir, "worker.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         sys.stdout.flush()

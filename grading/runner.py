@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from grading.scratch import prefix as scratch_prefix
+
 GRADING = Path(__file__).parent
 SUITES = {"public": GRADING / "public", "hidden": GRADING / "hidden"}
 
@@ -116,7 +118,7 @@ def run_suites(
     env: dict[str, str] | None = None,
 ) -> SuiteRun:
     """Run ``suites`` (``public`` and/or ``hidden``) against ``target`` in a child pytest."""
-    with tempfile.TemporaryDirectory(prefix="decodelab-run-") as scratch:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("run")) as scratch:
         results_file = Path(scratch) / "results.json"
         command = pytest_command(target, suites, exercises, backends, results_file, extra)
         child_env = dict(os.environ if env is None else env)
@@ -165,7 +167,7 @@ def run_suites_in_turn(
     share a process with the next. ``timeout`` bounds the whole batch; a target the child
     never reached (it crashed or timed out) gets a run with return code -9 and no tests.
     """
-    with tempfile.TemporaryDirectory(prefix="decodelab-run-") as scratch:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("run")) as scratch:
         jobs, files = [], []
         for index, target in enumerate(targets):
             results, log, code = (Path(scratch) / f"{index}.{kind}" for kind in ("json", "log", "code"))

@@ -26,13 +26,13 @@ import importlib.util
 import os
 import re
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, ContextManager
 
 from grading.catalogue import EXERCISES, Exercise
+from grading.scratch import folder_for_this_process
 
 TARGET_ENV = "DECODELAB_TARGET"
 PACKAGES = ("exercises", "solutions")
@@ -286,7 +286,7 @@ def unpack_submission(path: Path, scratch: Path | None = None) -> Path:
         raise TargetError(f"no such submission: {path}")
     if not zipfile.is_zipfile(path):
         raise TargetError(f"{path} is neither a folder nor a .zip file")
-    destination = Path(scratch or tempfile.mkdtemp(prefix="decodelab-")) / path.stem
+    destination = Path(scratch or folder_for_this_process("unpacked")) / path.stem
     destination.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path) as archive:
         for member in archive.infolist():

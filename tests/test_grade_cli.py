@@ -1,10 +1,14 @@
 """Proof through the path an instructor runs: ``decodelab grade``, sandboxed, on a whole class.
 
-One class is graded once (a module fixture) and every test below reads its results: a copy of
-``solutions/`` (must score the maximum), a copy of the untouched stubs (zero, every test
-"not started"), and one submission per entry of both catalogues (``tests/catalogue.py``): the
-project's wrong versions and the independent catalogue's wrong and correct versions, each a
-complete submission with that one function replaced. A wrong version must lose points on its
+The catalogues are graded once (a module fixture) and every test below reads the results: a
+copy of ``solutions/`` (must score the maximum), a copy of the untouched stubs (zero, every
+test "not started"), and one submission per entry of both catalogues (``tests/catalogue.py``):
+the project's wrong versions and the independent catalogue's wrong and correct versions, each
+a complete submission with that one function replaced. The solutions, the stubs and the correct
+versions are graded as one class on every exercise; the wrong versions, grouped by module, on
+that module's exercises (``--exercises``, as an instructor grades one week's assignment): a
+wrong version's grade on the other modules would only say again that ``solutions/`` passes,
+and costs eight ninths of the time. A wrong version must lose points on its
 exercise; a correct one must earn all of them. The in-process runner must give the
 correct alternatives the same verdicts as the sandbox. Every hint a wrong version is shown
 names the mistake it makes, or none (``tests/diagnoses.py``).
@@ -20,7 +24,7 @@ import sys
 import pytest
 
 from grading.catalogue import EXERCISES
-from grading.runner import run_suites
+from grading.runner import SuiteRun, run_suites_in_turn
 from tests.catalogue import INDEPENDENT, ROOT, WRONG, entries, write_submission
 from tests.diagnoses import DIAGNOSES, MISTAKES, UNSHOWN, named_mistakes
 from tests.stubs import stubs_folder
@@ -29,25 +33,40 @@ ENTRIES = entries(WRONG) + entries(INDEPENDENT)
 # Correct alternatives are where a sandbox that behaves unlike a plain process costs a learner
 # points (a learner's own DynamicCache arriving as a stand-in, say), so they are also run in-process.
 CORRECT_ENTRIES = [entry for entry in ENTRIES if entry.correct]
+WRONG_ENTRIES = [entry for entry in ENTRIES if not entry.correct]
+
+
+def _grade(class_folder, out, exercises: list[str] | None = None) -> dict[str, dict]:
+    """``decodelab grade CLASS --out OUT`` (on ``exercises`` only, when given): ``{name: results.json}``."""
+    command = [sys.executable, "-m", "decodelab.cli", "grade", str(class_folder), "--out", str(out),
+               "--workers", "2", "--backend", "tiny"]
+    if exercises:
+        command += ["--exercises", *exercises]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=3600)
+    assert done.returncode == 0, (
+        f"{' '.join(command[2:])} exited {done.returncode}, expected 0:\n{done.stderr[-3000:]}")
+    return {path.parent.name: json.loads(path.read_text()) for path in out.glob("*/results.json")}
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict[str, dict]:
-    """``{submission name: results.json}`` for the whole class, graded by one ``decodelab grade``."""
+    """``{submission name: results.json}`` for every submission, graded through ``decodelab grade``."""
     base = tmp_path_factory.mktemp("class")
-    class_folder, out = base / "class", base / "grades"
-    class_folder.mkdir()
-    shutil.copytree(ROOT / "solutions", class_folder / "solutions_copy", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(stubs_folder(), class_folder / "stubs_copy", ignore=shutil.ignore_patterns("__pycache__"))
-    for entry in ENTRIES:
-        write_submission(entry, class_folder)
-    done = subprocess.run(
-        [sys.executable, "-m", "decodelab.cli", "grade", str(class_folder), "--out", str(out), "--workers", "2",
-         "--backend", "tiny"],
-        capture_output=True, text=True, cwd=ROOT, timeout=3600,
-    )
-    assert done.returncode == 0, f"decodelab grade exited {done.returncode}, expected 0:\n{done.stderr[-3000:]}"
-    results = {path.parent.name: json.loads(path.read_text()) for path in out.glob("*/results.json")}
+    whole = base / "whole"
+    whole.mkdir()
+    shutil.copytree(ROOT / "solutions", whole / "solutions_copy", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(stubs_folder(), whole / "stubs_copy", ignore=shutil.ignore_patterns("__pycache__"))
+    for entry in CORRECT_ENTRIES:
+        write_submission(entry, whole)
+    results = _grade(whole, base / "whole-grades")
+    for module in sorted({entry.module for entry in WRONG_ENTRIES}):
+        folder = base / f"wrong-{module}"
+        folder.mkdir()
+        for entry in WRONG_ENTRIES:
+            if entry.module == module:
+                write_submission(entry, folder)
+        keys = [exercise.key for exercise in EXERCISES if exercise.module == module]
+        results.update(_grade(folder, base / f"wrong-{module}-grades", keys))
     expected = len(ENTRIES) + 2
     assert len(results) == expected, f"decodelab grade wrote {len(results)} results.json, expected {expected}"
     return results
@@ -89,7 +108,7 @@ def _exercise_result(graded: dict, entry) -> dict:
     return results["extra_data"]["exercises"][entry.exercise.key]
 
 
-@pytest.mark.parametrize("entry", [e for e in ENTRIES if not e.correct], ids=lambda e: e.label)
+@pytest.mark.parametrize("entry", WRONG_ENTRIES, ids=lambda e: e.label)
 def test_every_wrong_version_loses_points(graded, entry, wrong_report):
     item = _exercise_result(graded, entry)
     assert item["max_score"] == entry.exercise.points, (
@@ -113,10 +132,23 @@ def test_every_correct_alternative_scores_the_maximum(graded, entry):
         f"through decodelab grade, expected {entry.exercise.points} (bonus tests aside); lost on:\n" + "\n".join(failing))
 
 
+@pytest.fixture(scope="module")
+def in_process() -> dict[str, SuiteRun]:
+    """``{label: run}``: each correct version's exercise, run by the hidden suite in-process (one
+    child process per exercise, each version in a pytest session of its own)."""
+    runs = {}
+    for key in sorted({entry.exercise.key for entry in CORRECT_ENTRIES}):
+        group = [entry for entry in CORRECT_ENTRIES if entry.exercise.key == key]
+        targets = [f"solutions+tests.independent.{entry.module}:{entry.name}" for entry in group]
+        runs.update(zip([entry.label for entry in group],
+                        run_suites_in_turn(targets, suites=("hidden",), exercises=[key])))
+    return runs
+
+
 @pytest.mark.parametrize("entry", CORRECT_ENTRIES, ids=lambda e: e.label)
-def test_same_verdict_in_process_and_sandboxed(graded, entry):
+def test_same_verdict_in_process_and_sandboxed(graded, in_process, entry):
     sandboxed = _exercise_result(graded, entry)["score"]
-    run = run_suites(f"solutions+tests.independent.{entry.module}:{entry.name}", exercises=[entry.exercise.key])
+    run = in_process[entry.label]
     assert run.tests, f"the in-process run of {entry.label} ran no test:\n{run.log[-1500:]}"
     assert abs(run.score - sandboxed) < 1e-6, (
         f"{entry.label} scored {run.score} in-process and {sandboxed} through decodelab grade on "
@@ -141,8 +173,6 @@ def _hints(graded: dict, entry) -> list[tuple[str, str]]:
             found += [(test["name"], hint) for hint in re.findall(r"^\s*hint: (.*)$", test["output"], re.M)]
     return found
 
-
-WRONG_ENTRIES = [entry for entry in ENTRIES if not entry.correct]
 
 
 @pytest.mark.parametrize("entry", WRONG_ENTRIES, ids=lambda e: e.label)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -50,6 +51,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(arguments: argparse.Namespace) -> int:
     from grading.grader import GradeOptions, GraderError, grade_class
     from grading.limits import Limits
@@ -72,12 +77,17 @@ def run(arguments: argparse.Namespace) -> int:
     from grading.submission import expand
 
     expand(arguments.submissions)  # bad paths: one sentence before anything starts
+    signal.signal(signal.SIGTERM, _stop)  # `kill`, a scheduler's time-out: stop as Ctrl-C does, tidily
     with _Progress() as progress:
         try:
             outcome = grade_class(arguments.submissions, Path(arguments.out), options, workers=arguments.workers,
                                   resume=arguments.resume, progress=progress.update)
         except GraderError as error:
             raise UserError(str(error)) from None
+        except KeyboardInterrupt:
+            print(f"Stopped. What was graded is in {arguments.out} (grades.csv lists it); "
+                  "run the same command with --resume to grade the rest.", file=sys.stderr)
+            raise
     out = Path(arguments.out)
     graded = len(outcome.graded) + len(outcome.failed)
     print(f"Graded {graded} submission(s) into {out} in {outcome.seconds:.1f} s on backend {outcome.backend}"

@@ -30,6 +30,7 @@ import zipfile
 from pathlib import Path
 
 from decodelab.errors import UserError
+from grading.scratch import prefix as scratch_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOT_ENV = "DECODELAB_GRADESCOPE_ROOT"
@@ -178,7 +179,7 @@ def run_autograder(root: Path) -> int:
         limits = Limits.from_env(**config.get("limits", {}))
         options = GradeOptions(backend=config.get("backend") or None, exercises=tuple(config.get("exercises", ())),
                                limits=limits)
-        with tempfile.TemporaryDirectory(prefix="decodelab-gradescope-") as scratch:
+        with tempfile.TemporaryDirectory(prefix=scratch_prefix("gradescope")) as scratch:
             submission = Path(scratch) / "submission"
             source = root / "submission"
             if source.is_dir():

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from grading.catalogue import EXERCISES, Exercise, by_key
+from grading.scratch import prefix as scratch_prefix
 
 BRIDGE_MODULE = "grading.nbgrader"
 FAILURES_SHOWN = 3
@@ -240,7 +241,7 @@ def grade_module(module: str, source: str, backend: str | None = None) -> Module
     backend = backend or grading_backend()
     keys = tuple(exercise.key for exercise in EXERCISES if exercise.module == module)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="decodelab-nbgrader-") as scratch:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("nbgrader")) as scratch:
         folder = Path(scratch) / "notebook"
         folder.mkdir()
         (folder / f"{module}.py").write_text(source, encoding="utf-8")

@@ -1,0 +1,108 @@
+"""A grade run that is stopped or killed loses nothing and leaves nothing behind.
+
+``decodelab grade`` stopped by SIGTERM (``kill``, a scheduler's time-out) or Ctrl-C stops its
+judges at once, keeps every results.json it finished (grades.csv lists them), writes none for
+the submission it was in the middle of, says how to go on (``--resume``), exits 130 and removes
+its temporary folders. A run that was killed outright cannot tidy up: the next run removes what
+it left (:mod:`grading.scratch`).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from grading import scratch
+from tests.catalogue import ROOT
+
+SLOW_SOFTMAX = '''
+
+import time as _time
+
+_original = softmax_with_temperature
+
+
+def softmax_with_temperature(logits, temperature):
+    _time.sleep(0.5)
+    return _original(logits, temperature)
+'''
+
+
+def _finished_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_sweep_removes_only_folders_of_ended_processes(tmp_path):
+    ended = tmp_path / f"decodelab-judge-{_finished_pid()}-abc"
+    running = tmp_path / f"decodelab-judge-{os.getpid()}-def"
+    other = tmp_path / "decodelab-notes"
+    for folder in (ended, running, other):
+        (folder / "inside").mkdir(parents=True)
+    removed = scratch.sweep(tmp_path)
+    assert removed == [ended], f"scratch.sweep({tmp_path}) removed {removed}, expected only {ended}"
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([running.name, other.name]), (
+        f"after scratch.sweep the temporary folder holds {left}, expected {running.name} and {other.name}")
+
+
+def test_a_folder_for_this_process_is_named_after_it_and_removed_at_exit(tmp_path):
+    code = ("import os, tempfile; tempfile.tempdir = %r\n"
+            "from grading.scratch import folder_for_this_process\n"
+            "made = folder_for_this_process('unpacked'); (made / 'x.py').write_text('1')\n"
+            "print(os.getpid(), made)" % str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    pid, made = done.stdout.split()
+    assert Path(made).name.startswith(f"decodelab-unpacked-{pid}-"), (
+        f"folder_for_this_process('unpacked') made {made}, expected a name starting decodelab-unpacked-{pid}-")
+    assert not Path(made).exists(), f"{made} was left behind by the process that made it"
+
+
+def test_sigterm_stops_at_once_keeps_what_was_graded_and_tidies_up(tmp_path):
+    import shutil
+
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    stale = private_tmp / f"decodelab-worker-{_finished_pid()}-left"  # a killed run's leftover
+    stale.mkdir()
+    class_folder = tmp_path / "class"
+    shutil.copytree(ROOT / "solutions", class_folder / "a_done", ignore=shutil.ignore_patterns("__pycache__"))
+    slow = class_folder / "b_slow"
+    shutil.copytree(ROOT / "solutions", slow, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(slow / "distributions.py", "a", encoding="utf-8") as module:
+        module.write(SLOW_SOFTMAX)
+    out = tmp_path / "grades"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "decodelab.cli", "grade", str(class_folder), "--out", str(out), "--workers", "1",
+         "--backend", "tiny", "--exercises", "temperature"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, TMPDIR=str(private_tmp)))
+    try:
+        deadline = time.monotonic() + 600
+        while not (out / "a_done" / "results.json").exists():
+            assert process.poll() is None, f"decodelab grade ended before grading a_done: {process.communicate()}"
+            assert time.monotonic() < deadline, "a_done was not graded within 600 s"
+            time.sleep(0.2)
+        time.sleep(2)  # b_slow is now being graded: half a second per call
+        assert process.poll() is None, f"decodelab grade ended before it was stopped: {process.communicate()}"
+        stopped = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+        took = time.monotonic() - stopped
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, f"decodelab grade exited {process.returncode} on SIGTERM, expected 130:\n{stderr}"
+    assert took < 20, f"decodelab grade took {took:.1f} s to stop after SIGTERM, expected under 20 s"
+    assert "--resume" in stderr, f"after SIGTERM decodelab grade did not say how to go on:\n{stderr}"
+    assert not (out / "b_slow" / "results.json").exists(), (
+        "b_slow, stopped half-way, got a results.json: --resume would skip it")
+    gradebook = (out / "grades.csv").read_text()
+    assert "a_done" in gradebook and "b_slow" not in gradebook, f"grades.csv after SIGTERM:\n{gradebook}"
+    left = sorted(p.name for p in private_tmp.iterdir() if p.name.startswith("decodelab-"))
+    assert not left, f"after SIGTERM the grade run left {left} in its temporary folder"

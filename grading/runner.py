@@ -157,8 +157,12 @@ def run_suites_in_turn(
     exercises: Sequence[str] = (),
     backends: str = "tiny",
     timeout: float | None = 900,
+    exercises_of: Sequence[Sequence[str]] | None = None,
 ) -> list[SuiteRun]:
     """:func:`run_suites` for each of ``targets``, one after another in ONE child process.
+
+    ``exercises`` narrows every run; ``exercises_of`` (one list per target) narrows each run to
+    its own.
 
     Most of a short run's time is the child's start-up (importing torch and transformers);
     this pays it once. Each target still gets its own pytest session and freshly loaded
@@ -169,9 +173,12 @@ def run_suites_in_turn(
     """
     with tempfile.TemporaryDirectory(prefix=scratch_prefix("run")) as scratch:
         jobs, files = [], []
+        if exercises_of is not None and len(exercises_of) != len(targets):
+            raise ValueError(f"exercises_of has {len(exercises_of)} lists for {len(targets)} targets")
         for index, target in enumerate(targets):
             results, log, code = (Path(scratch) / f"{index}.{kind}" for kind in ("json", "log", "code"))
-            arguments = pytest_command(target, suites, exercises, backends, results)[3:]
+            narrowed = exercises if exercises_of is None else exercises_of[index]
+            arguments = pytest_command(target, suites, narrowed, backends, results)[3:]
             jobs.append([arguments, str(log), str(code)])
             files.append((results, log, code))
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")

@@ -4,11 +4,11 @@ The catalogues are graded once (a module fixture) and every test below reads the
 copy of ``solutions/`` (must score the maximum), a copy of the untouched stubs (zero, every
 test "not started"), and one submission per entry of both catalogues (``tests/catalogue.py``):
 the project's wrong versions and the independent catalogue's wrong and correct versions, each
-a complete submission with that one function replaced. The solutions, the stubs and the correct
-versions are graded as one class on every exercise; the wrong versions, grouped by module, on
-that module's exercises (``--exercises``, as an instructor grades one week's assignment): a
-wrong version's grade on the other modules would only say again that ``solutions/`` passes,
-and costs eight ninths of the time. A wrong version must lose points on its
+a complete submission with that one function replaced. The solutions and the stubs are graded
+on every exercise (one worker, which primes); the entries, grouped by module, on that module's
+exercises (``--exercises``, as an instructor grades one week's assignment): an entry's grade on
+the other modules would only say again that ``solutions/`` passes, and costs eight ninths of
+the time. A wrong version must lose points on its
 exercise; a correct one must earn all of them. The in-process runner must give the
 correct alternatives the same verdicts as the sandbox. Every hint a wrong version is shown
 names the mistake it makes, or none (``tests/diagnoses.py``).
@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -36,10 +37,10 @@ CORRECT_ENTRIES = [entry for entry in ENTRIES if entry.correct]
 WRONG_ENTRIES = [entry for entry in ENTRIES if not entry.correct]
 
 
-def _grade(class_folder, out, exercises: list[str] | None = None) -> dict[str, dict]:
+def _grade(class_folder, out, exercises: list[str] | None = None, workers: int = 2) -> dict[str, dict]:
     """``decodelab grade CLASS --out OUT`` (on ``exercises`` only, when given): ``{name: results.json}``."""
     command = [sys.executable, "-m", "decodelab.cli", "grade", str(class_folder), "--out", str(out),
-               "--workers", "2", "--backend", "tiny"]
+               "--workers", str(workers), "--backend", "tiny"]
     if exercises:
         command += ["--exercises", *exercises]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=3600)
@@ -56,17 +57,22 @@ def graded(tmp_path_factory) -> dict[str, dict]:
     whole.mkdir()
     shutil.copytree(ROOT / "solutions", whole / "solutions_copy", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(stubs_folder(), whole / "stubs_copy", ignore=shutil.ignore_patterns("__pycache__"))
-    for entry in CORRECT_ENTRIES:
-        write_submission(entry, whole)
-    results = _grade(whole, base / "whole-grades")
-    for module in sorted({entry.module for entry in WRONG_ENTRIES}):
-        folder = base / f"wrong-{module}"
+    # One worker for two submissions: it primes, as a worker does that grades several.
+    results = _grade(whole, base / "whole-grades", workers=1)
+
+    def grade_module(module: str) -> dict[str, dict]:
+        folder = base / f"entries-{module}"
         folder.mkdir()
-        for entry in WRONG_ENTRIES:
+        for entry in ENTRIES:
             if entry.module == module:
                 write_submission(entry, folder)
         keys = [exercise.key for exercise in EXERCISES if exercise.module == module]
-        results.update(_grade(folder, base / f"wrong-{module}-grades", keys))
+        return _grade(folder, base / f"entries-{module}-grades", exercises=keys, workers=1)
+
+    # Two one-worker runs at a time: the same two cores as --workers 2, half the start-ups.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for graded_module in pool.map(grade_module, sorted({entry.module for entry in ENTRIES})):
+            results.update(graded_module)
     expected = len(ENTRIES) + 2
     assert len(results) == expected, f"decodelab grade wrote {len(results)} results.json, expected {expected}"
     return results
@@ -134,15 +140,12 @@ def test_every_correct_alternative_scores_the_maximum(graded, entry):
 
 @pytest.fixture(scope="module")
 def in_process() -> dict[str, SuiteRun]:
-    """``{label: run}``: each correct version's exercise, run by the hidden suite in-process (one
-    child process per exercise, each version in a pytest session of its own)."""
-    runs = {}
-    for key in sorted({entry.exercise.key for entry in CORRECT_ENTRIES}):
-        group = [entry for entry in CORRECT_ENTRIES if entry.exercise.key == key]
-        targets = [f"solutions+tests.independent.{entry.module}:{entry.name}" for entry in group]
-        runs.update(zip([entry.label for entry in group],
-                        run_suites_in_turn(targets, suites=("hidden",), exercises=[key])))
-    return runs
+    """``{label: run}``: each correct version's exercise run by the hidden suite in-process, all in
+    one child process, each version in a pytest session of its own."""
+    targets = [f"solutions+tests.independent.{entry.module}:{entry.name}" for entry in CORRECT_ENTRIES]
+    runs = run_suites_in_turn(targets, suites=("hidden",), exercises_of=[[entry.exercise.key] for entry in CORRECT_ENTRIES],
+                              timeout=3600)
+    return {entry.label: run for entry, run in zip(CORRECT_ENTRIES, runs)}
 
 
 @pytest.mark.parametrize("entry", CORRECT_ENTRIES, ids=lambda e: e.label)

@@ -381,16 +381,22 @@ _BATCHES: dict[str, dict[str, SuiteRun]] = {}
 def public_runs(key: str) -> dict[str, SuiteRun]:
     """The public suite of exercise ``key`` run on ``solutions`` and on each of its wrong versions in PITFALLS.
 
-    One child process for the whole batch (:func:`grading.runner.run_suites_in_turn`), once per
-    exercise in this session; keyed by target spec. ``solutions`` runs last, as the control that
-    shows the batch's earlier runs left nothing behind that could fail a test.
+    Keyed by target spec. Every exercise's batch runs in ONE child process, at the first call
+    (:func:`grading.runner.run_suites_in_turn`, each run a pytest session of its own): a batch
+    is the exercise's wrong versions, then ``solutions``, as the control that shows the earlier
+    runs left nothing behind that could fail a test.
     """
-    if key not in _BATCHES:
-        module = by_key(key).module
-        names = list(dict.fromkeys(name for row_key, name, _, _ in PITFALLS if row_key == key))
-        specs = [f"solutions+tests.wrong_implementations.{module}:{name}" for name in names] + ["solutions"]
-        runs = run_suites_in_turn(specs, suites=("public",), exercises=[key])
-        _BATCHES[key] = dict(zip(specs, runs))
+    if not _BATCHES:
+        batches: list[tuple[str, str]] = []
+        for each in sorted({row[0] for row in PITFALLS}):
+            module = by_key(each).module
+            names = list(dict.fromkeys(name for row_key, name, _, _ in PITFALLS if row_key == each))
+            batches += [(each, f"solutions+tests.wrong_implementations.{module}:{name}") for name in names]
+            batches.append((each, "solutions"))
+        runs = run_suites_in_turn([spec for _, spec in batches], suites=("public",),
+                                  exercises_of=[[each] for each, _ in batches], timeout=3600)
+        for (each, spec), run in zip(batches, runs):
+            _BATCHES.setdefault(each, {})[spec] = run
     return _BATCHES[key]
 
 

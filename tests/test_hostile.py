@@ -132,8 +132,10 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     _copy_solutions(partial)
     (partial / "distributions.py").write_text((partial / "distributions.py").read_text() + WRONG_SOFTMAX)
     hostile = [build_hostile(threat, base / "class" / threat) for threat in THREATS]
+    # 10 s per call: short enough that the endless loop and the fork bomb cost little, long
+    # enough that an honest call on a machine loaded by the rest of CI never reaches it (3 s did).
     options = GradeOptions(backend="tiny", exercises=EXERCISES,
-                           limits=Limits(call_seconds=3, submission_seconds=60, memory_mb=512))
+                           limits=Limits(call_seconds=10, submission_seconds=90, memory_mb=512))
     alone = grade_class([honest, partial], base / "alone", options, workers=2)
 
     out = base / "out"

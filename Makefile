@@ -61,7 +61,7 @@ test-latest: system-deps
 # stratified sample of BENCH_SAMPLE by nbgrader (the named peer), in one run, from cold caches
 # (a fresh DECODELAB_CACHE); prints seconds per honest submission, the ratio, whether priming
 # worked and the load average. Writes bench-report.json.
-BENCH_SAMPLE ?= 4
+BENCH_SAMPLE ?= 5
 bench: setup system-deps
 	cache=$$(mktemp -d) && DECODELAB_CACHE=$$cache $(BIN)/python benchmarks/grade_class.py --workers $(WORKERS) \
 	  --nbgrader-sample $(BENCH_SAMPLE) --json bench-report.json; status=$$?; rm -rf $$cache; exit $$status

@@ -463,6 +463,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
     parser.add_argument("--json", type=Path, help="write the full report here")
     args = parser.parse_args(argv)
+    if 0 < args.nbgrader_sample < len(KINDS):
+        parser.error(f"--nbgrader-sample {args.nbgrader_sample} is too small: a stratified sample holds one "
+                     f"submission of each of the {len(KINDS)} kinds ({', '.join(KINDS)}); give at least {len(KINDS)}, "
+                     "or 0 for the whole class")
     report = run(args)
     if not args.keep:
         shutil.rmtree(report["scratch"], ignore_errors=True)

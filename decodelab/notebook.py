@@ -33,6 +33,7 @@ from decodelab.commands.check import (
 )
 from decodelab.commands.hint import hint_text, shown_hints
 from decodelab.errors import UserError
+from decodelab.room.report import report_to_room, room_link_from
 from grading.catalogue import EXERCISES, Exercise
 
 _LEFT = 'style="text-align:left"'  # JupyterLab right-aligns table cells
@@ -124,6 +125,9 @@ def check(*keys: str, target: str = "exercises", backend: str = "tiny") -> Check
         chosen = [lookup(key).key for key in keys] or None
         started = time.perf_counter()
         statuses = public_status(target, chosen, backend)
+        room = room_link_from(None)
+        if room is not None:  # $DECODELAB_ROOM, set once in the notebook's first cell
+            print(report_to_room(room, statuses))
     except UserError as error:
         raise _user_error(error) from None
     return CheckReport(statuses, target, time.perf_counter() - started, detailed=bool(chosen))
@@ -341,7 +345,10 @@ def replace_function(path: Path, function: str, cell: str, protected: set[str] =
         else:
             edits.append((at, at, cell_text(helper) + "\n\n"))
         written.append(", ".join(sorted(_defined(helper))))
-    known = {ast.dump(node) for node in module.body if isinstance(node, (ast.Import, ast.ImportFrom))}
+    # What the module imports, also for its type hints only (under `if TYPE_CHECKING:`): not imported twice.
+    guarded = [inner for node in module.body if isinstance(node, ast.If) and isinstance(node.test, ast.Name)
+               and node.test.id == "TYPE_CHECKING" for inner in node.body]
+    known = {ast.dump(node) for node in [*module.body, *guarded] if isinstance(node, (ast.Import, ast.ImportFrom))}
     added = [node for node in _imports(tree) if ast.dump(node) not in known]
     if added:
         last_import = max((node.end_lineno for node in module.body if isinstance(node, (ast.Import, ast.ImportFrom))

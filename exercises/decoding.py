@@ -11,8 +11,12 @@ Run ``decodelab check greedy`` to test your work.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
-from transformers import PreTrainedModel
+
+if TYPE_CHECKING:  # for the type hints only: importing transformers takes seconds
+    from transformers import PreTrainedModel
 
 
 def greedy_generate(

@@ -9,8 +9,12 @@ Run ``decodelab check next_token`` / ``decodelab check temperature`` to test you
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
-from transformers import PreTrainedModel
+
+if TYPE_CHECKING:  # for the type hints only: importing transformers takes seconds
+    from transformers import PreTrainedModel
 
 
 def next_token_logits(model: PreTrainedModel, input_ids: torch.Tensor) -> torch.Tensor:

@@ -12,8 +12,12 @@ Run ``decodelab check subword_embedding`` / ``cosine`` / ``pca`` to test your wo
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
-from transformers import PreTrainedTokenizerBase
+
+if TYPE_CHECKING:  # for the type hints only: importing transformers takes seconds
+    from transformers import PreTrainedTokenizerBase
 
 
 def subword_averaged_embedding(

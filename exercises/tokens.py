@@ -15,7 +15,10 @@ Run ``decodelab check pieces`` / ``decodelab check piece_bytes`` to test your wo
 """
 from __future__ import annotations
 
-from transformers import PreTrainedTokenizerBase
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for the type hints only: importing transformers takes seconds
+    from transformers import PreTrainedTokenizerBase
 
 
 def tokenize_with_pieces(

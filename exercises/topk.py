@@ -10,8 +10,12 @@ Run ``decodelab check top_k`` / ``decodelab check top_k_table`` to test your wor
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
-from transformers import PreTrainedTokenizerBase
+
+if TYPE_CHECKING:  # for the type hints only: importing transformers takes seconds
+    from transformers import PreTrainedTokenizerBase
 
 
 def top_k_mask(probs: torch.Tensor, k: int) -> torch.Tensor:

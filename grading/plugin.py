@@ -46,14 +46,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help=f"time budget of each public test, 0 for none (default ${BUDGET_ENV}, else none)")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # Grades must not depend on luck: hypothesis draws the same examples on every run, keeps
-    # no example database (nothing is written next to a submission) and has no deadline
-    # (a loaded grading machine is slow, not wrong).
+@functools.cache
+def deterministic_hypothesis() -> None:
+    """Grades must not depend on luck: hypothesis draws the same examples on every run, keeps
+    no example database (nothing is written next to a submission) and has no deadline (a
+    loaded grading machine is slow, not wrong)."""
     from hypothesis import settings
 
     settings.register_profile("decodelab", derandomize=True, database=None, deadline=None)
     settings.load_profile("decodelab")
+
+
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> None:
+    # Before a test module that uses hypothesis is imported: its ``@settings(...)`` take their
+    # defaults from the profile at that moment. Only then, because importing hypothesis costs
+    # most of a second, and the public tests (what ``decodelab check`` runs) never use it.
+    try:
+        uses_hypothesis = "hypothesis" in module_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        uses_hypothesis = True
+    if uses_hypothesis:
+        deterministic_hypothesis()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    deterministic_hypothesis.cache_clear()  # loaded again in each session that collects hypothesis tests
     for exercise in EXERCISES:
         config.addinivalue_line("markers", f"{exercise.key}: tests of {exercise.function}() ({exercise.path})")
     config.addinivalue_line("markers", "points(n): how many points the test is worth in a grade")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -87,6 +88,26 @@ def score_records(records: list[dict]) -> list[TestResult]:
     return results
 
 
+def suite_files(suite: str, exercises: Sequence[str] = ()) -> list[Path]:
+    """What pytest is given for ``suite``: its folder, or with ``exercises`` only the files that can
+    hold their tests — a file marking one of them (``mark.<key>`` in its text, a whole word), or a file marking
+    no exercise at all (then nobody can tell, so it is kept). ``-m`` still picks the tests; this only
+    spares importing the other files, which is most of a quick check's time."""
+    folder = SUITES[suite]
+    if not exercises:
+        return [folder]
+    from grading.catalogue import EXERCISES
+
+    every_key = {exercise.key for exercise in EXERCISES}
+    chosen = []
+    for path in sorted(folder.glob("test_*.py")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        marked = set(re.findall(r"\bmark\.(\w+)", text)) & every_key
+        if not marked or marked & set(exercises):
+            chosen.append(path)
+    return chosen or [folder]
+
+
 def pytest_command(
     target: str,
     suites: Sequence[str] = ("hidden",),
@@ -96,7 +117,11 @@ def pytest_command(
     extra: Sequence[str] = (),
 ) -> list[str]:
     """The pytest command line that runs ``suites`` against ``target``."""
-    command = [sys.executable, "-m", "pytest", *(str(SUITES[s]) for s in suites)]
+    command = [sys.executable, "-m", "pytest", *(str(path) for s in suites for path in suite_files(s, exercises))]
+    if tuple(suites) == ("public",):
+        # No public test uses hypothesis (tests/test_architecture.py holds it): without its plugin a
+        # check does not import hypothesis at all, most of a second of every `decodelab check`.
+        command += ["-p", "no:hypothesispytest"]
     # grading.isolation: feedback for a sandboxed learner's crashes and time-outs (PATH targets)
     command += ["-p", "grading.results", "-p", "grading.isolation", "--target", target, "--backend", backends,
                 "-q", "-p", "no:cacheprovider"]

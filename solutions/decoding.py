@@ -1,8 +1,12 @@
 """Solution to exercise 10: greedy decoding with the KV cache."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
-from transformers import PreTrainedModel
+
+if TYPE_CHECKING:  # for the type hints only: importing transformers takes seconds
+    from transformers import PreTrainedModel
 
 
 def greedy_generate(

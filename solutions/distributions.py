@@ -1,10 +1,14 @@
 """Solutions to exercises 6 and 7: the next-token distribution and temperature."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import math
 
 import torch
-from transformers import PreTrainedModel
+
+if TYPE_CHECKING:  # for the type hints only: importing transformers takes seconds
+    from transformers import PreTrainedModel
 
 
 def next_token_logits(model: PreTrainedModel, input_ids: torch.Tensor) -> torch.Tensor:

@@ -1,8 +1,12 @@
 """Solutions to exercises 3 to 5: subword-averaged word vectors, cosine similarities, 2-D PCA."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
-from transformers import PreTrainedTokenizerBase
+
+if TYPE_CHECKING:  # for the type hints only: importing transformers takes seconds
+    from transformers import PreTrainedTokenizerBase
 
 
 def subword_averaged_embedding(

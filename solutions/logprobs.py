@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
-from transformers import PreTrainedModel
+
+if TYPE_CHECKING:  # for the type hints only: importing transformers takes seconds
+    from transformers import PreTrainedModel
 
 _BYTE_PIECE = re.compile(r"<0x([0-9A-F]{2})>")
 

@@ -1,7 +1,10 @@
 """Solutions to exercises 1 and 2: token ids, pieces and the bytes they stand for."""
 from __future__ import annotations
 
-from transformers import PreTrainedTokenizerBase
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for the type hints only: importing transformers takes seconds
+    from transformers import PreTrainedTokenizerBase
 
 SPECIAL_PIECES = ("<unk>", "<s>", "</s>")
 

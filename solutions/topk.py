@@ -1,8 +1,12 @@
 """Solutions to exercises 8 and 9: the top-k mask and the top-k next-token table."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
-from transformers import PreTrainedTokenizerBase
+
+if TYPE_CHECKING:  # for the type hints only: importing transformers takes seconds
+    from transformers import PreTrainedTokenizerBase
 
 
 def _check_k(k: int) -> None:

@@ -57,3 +57,28 @@ def test_every_exercise_number_is_the_one_decodelab_list_shows():
     assert not wrong, "exercise numbers that differ from `decodelab list`:\n" + "\n".join(wrong)
     said = _numbers_said((ROOT / "exercises" / "decoding.py").read_text(encoding="utf-8").splitlines()[0])
     assert said is not None, "expected exercises/decoding.py's first line to name its exercise number"
+
+
+def test_no_public_test_uses_hypothesis():
+    # `decodelab check` runs the public suites without hypothesis' pytest plugin (a second of every
+    # check, grading.runner.pytest_command); a public property test would run without its settings.
+    users = [path.name for path in sorted((ROOT / "grading" / "public").glob("*.py"))
+             if "hypothesis" in path.read_text(encoding="utf-8")]
+    assert not users, f"public suites that use hypothesis: {users}; drop -p no:hypothesispytest for public runs first"
+
+
+def test_a_run_of_some_exercises_imports_only_the_files_that_can_hold_their_tests(tmp_path, monkeypatch):
+    import grading.runner as runner
+
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "test_a.py").write_text("@pytest.mark.top_k  # the first\ndef test_x(): ...\n")
+    (suite / "test_b.py").write_text("@pytest.mark.top_k_table\ndef test_y(): ...\n")
+    (suite / "test_c.py").write_text("def test_marked_by_nobody(): ...\n")
+    monkeypatch.setitem(runner.SUITES, "public", suite)
+    chosen = [path.name for path in runner.suite_files("public", ["top_k"])]
+    assert chosen == ["test_a.py", "test_c.py"], (
+        f"suite_files('public', ['top_k']) gave {chosen}; expected the file marking top_k (a comment after the "
+        "mark), not top_k_table's, and the file marking no exercise (it might hold anything)")
+    assert runner.suite_files("public", []) == [suite]
+    assert [p.name for p in runner.suite_files("public", ["greedy"])] == ["test_c.py"]

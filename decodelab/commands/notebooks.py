@@ -111,10 +111,20 @@ def function_cell(source: str, function: str) -> str:
 
 
 def module_imports(source: str) -> str:
-    """The module's imports (``__future__`` left out): the names its functions' signatures use."""
+    """The module's imports (``__future__`` left out): the names its functions' signatures use.
+
+    Imports the module makes for its type hints only (under ``if TYPE_CHECKING:``) are made
+    plainly: a notebook cell has no ``from __future__ import annotations``, so its signatures
+    need the names when the cell runs.
+    """
     tree = ast.parse(source)
-    return "\n".join(ast.get_source_segment(source, node) or "" for node in tree.body
-                     if isinstance(node, (ast.Import, ast.ImportFrom)) and getattr(node, "module", "") != "__future__")
+    nodes = []
+    for node in tree.body:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            nodes += [inner for inner in node.body if isinstance(inner, (ast.Import, ast.ImportFrom))]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and getattr(node, "module", "") != "__future__":
+            nodes.append(node)
+    return "\n".join(ast.get_source_segment(source, node) or "" for node in nodes)
 
 
 def demos_unlocked_by(module: str) -> list[tuple[str, str]]:

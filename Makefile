@@ -77,7 +77,7 @@ lock:
 	$(PYTHON) -m venv --clear .venv-lock
 	.venv-lock/bin/$(PIP) "pip-tools==7.6.2"
 	echo "$(TORCH_CPU)" > .venv-lock/torch.txt
-	cd .venv-lock && bin/pip-compile ../pyproject.toml --extra nbgrader --extra notebook --extra dev --generate-hashes \
+	cd .venv-lock && bin/pip-compile ../pyproject.toml --extra nbgrader --extra notebook --extra room --extra dev --generate-hashes \
 	  --strip-extras --no-emit-index-url --no-emit-find-links --unsafe-package torch --constraint torch.txt --output-file ../$(LOCK) --quiet
 	echo "# pinned outside the hashes (installed first, TORCH_CPU in the Makefile; a GPU machine keeps its CUDA build): $(TORCH_CPU)" >> $(LOCK)
 

@@ -21,6 +21,7 @@ import difflib
 import importlib
 import os
 import sys
+import warnings
 from typing import Iterable, Sequence
 
 from decodelab import __version__
@@ -134,7 +135,37 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # a command not built yet
             raise
         module.register(subparsers)
+    for command in _command_parsers(parser):
+        command.add_argument("--verbose", action="store_true",
+                             help="also show the libraries' own warnings and log lines (hidden by default)")
     return parser
+
+
+def _command_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every parser under ``parser`` that a command line can end in (``demo tokens``, ``room serve``...)."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                found += [child, *_command_parsers(child)]
+    return found
+
+
+LIBRARIES = r"(transformers|torch|bitsandbytes|accelerate|huggingface_hub|tokenizers|safetensors|sklearn|matplotlib)"
+
+
+def quiet_libraries(verbose: bool) -> None:
+    """Keep the libraries' warnings and log lines (deprecations, advice) off a learner's screen,
+    unless ``--verbose``: they are about the libraries' futures, not about the learner's work.
+    Child processes (the test runs) inherit the same through the environment."""
+    if verbose:
+        os.environ["TRANSFORMERS_VERBOSITY"] = "info"
+        return
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    warnings.filterwarnings("ignore", module=LIBRARIES + r"(\.|$)")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -153,6 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(arguments, "func", None):
         parser.print_help()
         return 2
+    quiet_libraries(getattr(arguments, "verbose", False))
     try:
         check_arguments(arguments)
         return int(arguments.func(arguments) or 0)
@@ -162,6 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `decodelab list | head`: the reader left, nothing to say
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

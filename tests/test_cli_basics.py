@@ -297,3 +297,35 @@ def test_list_reads_markers_from_text(tmp_path):
     flags = {row["key"]: row["public_tests"] for row in exercise_rows(tmp_path)}
     assert flags["top_p"] is True
     assert not any(flag for key, flag in flags.items() if key != "top_p"), flags
+
+
+LIBRARY_NOISE = """
+import sys, warnings
+from decodelab.cli import quiet_libraries
+quiet_libraries(verbose=sys.argv[1] == "verbose")
+from transformers.utils import logging
+logging.get_logger("transformers.modeling_utils").warning("LIBRARY-LOG-LINE")
+warnings.warn_explicit("LIBRARY-WARNING", UserWarning, "utils.py", 1, module="transformers.generation.utils")
+warnings.warn("LIBRARY-DEPRECATION", FutureWarning)
+warnings.warn("THE-LEARNERS-OWN-WARNING", UserWarning)
+"""
+
+
+@pytest.mark.parametrize("mode", ["quiet", "verbose"])
+def test_library_warnings_reach_the_screen_only_with_verbose(mode):
+    env = {name: value for name, value in os.environ.items() if not name.startswith("TRANSFORMERS_")}
+    done = subprocess.run([sys.executable, "-c", LIBRARY_NOISE, mode], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-1500:]
+    shown = {line for line in ("LIBRARY-LOG-LINE", "LIBRARY-WARNING", "LIBRARY-DEPRECATION") if line in done.stderr}
+    expected = set() if mode == "quiet" else {"LIBRARY-LOG-LINE", "LIBRARY-WARNING", "LIBRARY-DEPRECATION"}
+    assert shown == expected, f"quiet_libraries(verbose={mode == 'verbose'}) let through {shown}, expected {expected}"
+    assert "THE-LEARNERS-OWN-WARNING" in done.stderr, "a warning of the learner's own code was hidden"
+
+
+def test_every_command_takes_verbose():
+    from decodelab.cli import _command_parsers, build_parser
+
+    missing = [parser.prog for parser in _command_parsers(build_parser())
+               if "--verbose" not in parser._option_string_actions]
+    assert not missing, f"commands without --verbose: {missing}"

@@ -13,6 +13,7 @@ COMMANDS = (
     "notebooks",
     "capture",
     "grade",
+    "room",
     "release",
     "nbgrader_export",
     "gradescope",

@@ -17,6 +17,10 @@ Two shortcuts keep it quick, neither of which changes a verdict:
 Every public test runs under a time budget (``$DECODELAB_CHECK_SECONDS``, default 20 s; 0 for
 none), kept by pytest-timeout in :mod:`grading.plugin`: an endless loop in a learner's function
 fails its exercise with a message naming the function, instead of hanging the check.
+
+With ``--room LINK`` (or ``$DECODELAB_ROOM``) each check also tells a workshop's room
+(:mod:`decodelab.room`) the exercises' states and the names of failing tests; the room being
+down costs one line, never the check's verdict or exit status.
 """
 from __future__ import annotations
 
@@ -247,12 +251,14 @@ def public_status(
     backend: str = "tiny",
     runner: SuiteRunner | None = None,
     use_cache: bool = True,
+    announce: Callable[[list[str]], None] | None = None,
 ) -> dict[str, ExerciseStatus]:
     """Where each exercise of ``target`` stands against its public tests, in course order.
 
     ``keys`` limits it to some exercises. Untouched stubs and unchanged files skip the run
     (see the module docstring); the others run in ONE call of ``runner`` (default
-    :func:`grading.runner.run_suites`). Raises :class:`UserError` when the run itself broke.
+    :func:`grading.runner.run_suites`), after ``announce`` is told their keys. Raises
+    :class:`UserError` when the run itself broke.
     """
     exercises = [lookup(key) for key in keys] if keys else list(EXERCISES)
     budget = check_budget()
@@ -286,6 +292,8 @@ def public_status(
         else:
             to_run[exercise.key] = digest
     if to_run:
+        if announce is not None:
+            announce(list(to_run))
         if runner is None:
             from grading.runner import run_suites as runner
         with _budget_for_the_run(budget):
@@ -397,15 +405,25 @@ def title(target: str, took: float) -> str:
     return f"decodelab check: {label} against the public tests ({took:.1f} s)"
 
 
+def announce_run(keys: list[str]) -> None:
+    """The line a learner sees while the tests run (seconds when a test loads the model): which exercises."""
+    print(f"running the public tests of {', '.join(keys)}...", file=sys.stderr, flush=True)
+
+
 def check_once(arguments: argparse.Namespace, runner: SuiteRunner | None = None) -> int:
     """One check: print the report, return 0 when every selected exercise is done, else 1."""
     keys = [lookup(name).key for name in arguments.exercises] if arguments.exercises else None
     started = time.perf_counter()
     statuses = public_status(arguments.target, keys, arguments.backend, runner=runner,
-                             use_cache=not arguments.no_cache)
+                             use_cache=not arguments.no_cache, announce=announce_run)
     took = time.perf_counter() - started
     print(title(arguments.target, took))
     print(render(statuses, arguments.target, detailed=bool(keys), all_in_full=getattr(arguments, "all", False)))
+    room = getattr(arguments, "room_link", None)
+    if room is not None:
+        from decodelab.room.report import report_to_room
+
+        print(report_to_room(room, statuses), flush=True)  # states and test names only; never the exit status
     return 0 if all(status.done for status in statuses.values()) else 1
 
 
@@ -422,7 +440,7 @@ def _watched_files(target: str) -> dict[Path, float]:
     return files
 
 
-def watch(arguments: argparse.Namespace, interval: float = 0.5, rounds: int | None = None) -> int:
+def watch(arguments: argparse.Namespace, interval: float = 0.2, rounds: int | None = None) -> int:
     """Check, then check again each time an exercise file is saved, until Ctrl-C."""
     from decodelab.watch import WarmRunner
 
@@ -450,6 +468,13 @@ def watch(arguments: argparse.Namespace, interval: float = 0.5, rounds: int | No
 
 
 def run(arguments: argparse.Namespace) -> int:
+    from decodelab.room.report import NAME_ENV, learner_name, room_link_from
+
+    if arguments.name is not None:
+        os.environ[NAME_ENV] = arguments.name
+    arguments.room_link = room_link_from(arguments.room)  # a bad link or name: refused before anything runs
+    if arguments.room_link is not None:
+        learner_name()
     if arguments.watch:
         return watch(arguments)
     return check_once(arguments)
@@ -470,5 +495,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--backend", default="tiny", help="model for the tests that need one (default tiny)")
     parser.add_argument("--no-cache", action="store_true", help="run every test again, even for unchanged files")
     parser.add_argument("--all", action="store_true", help="show every failing test's message in full")
+    parser.add_argument("--room", default=None, metavar="LINK",
+                        help="also tell your workshop's room which exercises pass (the link your instructor gives; "
+                        "default $DECODELAB_ROOM): exercise keys, states and failing test names, never code")
+    parser.add_argument("--name", default=None,
+                        help="your name in the room (default $DECODELAB_NAME, else user@host)")
     parser.set_defaults(func=run)
 

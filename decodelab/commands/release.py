@@ -60,6 +60,8 @@ MANIFEST: tuple[str, ...] = (
     "decodelab/commands/list_exercises.py",
     "decodelab/commands/notebooks.py",
     "decodelab/notebook.py",
+    "decodelab/room/__init__.py",
+    "decodelab/room/report.py",  # `check --room`: the learner's side of a workshop room, not its server
     "decodelab/demos/*.py",
     "docs/learner-guide.md",
     "requirements.lock",
@@ -250,6 +252,10 @@ decodelab demo            # the demos, each with the exercises that unlock it
 decodelab demo tokens     # your tokenizer functions on English and Japanese text, once exercises 1-2 pass
 decodelab notebooks --out notebooks   # the same course as notebooks, one per topic (Jupyter, Colab, Kaggle)
 ```
+
+In a workshop, your instructor may give you a room link: `decodelab check --room LINK` (or
+`export DECODELAB_ROOM=LINK` once) also tells the room which exercises pass and which tests
+fail — their names only, never your code — so the instructor sees where the room is stuck.
 
 Open `exercises/tokens.py`, read the docstring of the first function, write it, save, and run
 `decodelab check` again (or leave `decodelab check --watch` running: it checks again every time

@@ -8,11 +8,12 @@ opens it in the browser.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import html
 import webbrowser
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 if TYPE_CHECKING:  # heavy imports stay out of ``decodelab --help``
     from reference.backends import Backend
@@ -34,13 +35,16 @@ def add_common_arguments(parser: argparse.ArgumentParser, default_file: str) -> 
 
 
 def open_backend(arguments: argparse.Namespace) -> "Backend":
-    """Load the backend the arguments ask for, and say which one and why."""
-    from transformers.utils import logging as transformers_logging
+    """Load the backend the arguments ask for, and say which one and why (a spinner while it loads)."""
+    from rich.console import Console
 
-    from reference.backends import load_backend
+    with Console(stderr=True).status("loading the model (transformers and the weights)…"):
+        from transformers.utils import logging as transformers_logging
 
-    transformers_logging.disable_progress_bar()  # the demo prints its own lines
-    backend = load_backend(arguments.backend)
+        from reference.backends import load_backend
+
+        transformers_logging.disable_progress_bar()  # the demo prints its own lines
+        backend = load_backend(arguments.backend)
     print(f"backend: {backend.name} ({backend.model_id} on {backend.device})")
     print(f"  why: {backend.reason}")
     return backend
@@ -75,6 +79,26 @@ def finish(path: Path, arguments: argparse.Namespace) -> int:
     if getattr(arguments, "show", False):
         webbrowser.open(path.resolve().as_uri())
     return 0
+
+
+@contextlib.contextmanager
+def steps(what: str, total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr for ``total`` steps of ``what``; yields ``step(label)``, called after each.
+
+    Gone when done (the demo's own lines stay); nothing is drawn where stderr is not a terminal.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn(f"{what}: {{task.description}}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("", total=total)
+
+        def step(label: str) -> None:
+            progress.update(task, description=label[:40])
+            progress.advance(task)
+
+        yield step
 
 
 def seed_generator(seed: int, device: Any = "cpu"):

@@ -52,7 +52,7 @@ def story_openers(count: int) -> list[str]:
 
 def compare(backend, chosen, questions, openers, settings, seeds, max_new_tokens) -> list[dict]:
     """Per setting: ``setting``, ``accuracy``, ``distinct_1``, ``distinct_2``, ``answers``, ``continuations``."""
-    from decodelab.demos.common import continuation_text, seed_generator
+    from decodelab.demos.common import continuation_text, seed_generator, steps
     from reference.settings import is_greedy, setting_label
 
     eos = backend.tokenizer.eos_token_id
@@ -70,25 +70,33 @@ def compare(backend, chosen, questions, openers, settings, seeds, max_new_tokens
         return continuation_text(backend.tokenizer, ids, output)
 
     results = []
-    for setting in settings:
-        answers, continuations = [], []
-        for seed in seeds:
-            for question, answer in questions:
-                text = reply(question, setting, seed)
-                answers.append({"question": question, "answer": answer, "seed": seed, "reply": text,
-                                "correct": bool(chosen.exact_match(text, answer))})
-            for opener in openers:
-                continuations.append({"opener": opener, "seed": seed, "text": reply(opener, setting, seed)})
-        stories = [c["text"] for c in continuations]
-        results.append({
-            "setting": setting_label(setting),
-            "accuracy": sum(a["correct"] for a in answers) / len(answers) if answers else 0.0,
-            "distinct_1": float(chosen.distinct_n(stories, 1)),
-            "distinct_2": float(chosen.distinct_n(stories, 2)),
-            "answers": answers,
-            "continuations": continuations,
-        })
+    with steps("decoding", len(settings) * len(seeds) * (len(questions) + len(openers))) as step:
+        for setting in settings:
+            answers, continuations = [], []
+            for seed in seeds:
+                for question, answer in questions:
+                    text = reply(question, setting, seed)
+                    answers.append({"question": question, "answer": answer, "seed": seed, "reply": text,
+                                    "correct": bool(chosen.exact_match(text, answer))})
+                    step(f"{setting_label(setting)}, seed {seed}")
+                for opener in openers:
+                    continuations.append({"opener": opener, "seed": seed, "text": reply(opener, setting, seed)})
+                    step(f"{setting_label(setting)}, seed {seed}")
+            results.append(summarize(chosen, setting_label(setting), answers, continuations))
     return results
+
+
+def summarize(chosen, label: str, answers: list[dict], continuations: list[dict]) -> dict:
+    """One setting's row: accuracy on the questions, distinct-n of the stories, and what was generated."""
+    stories = [c["text"] for c in continuations]
+    return {
+        "setting": label,
+        "accuracy": sum(a["correct"] for a in answers) / len(answers) if answers else 0.0,
+        "distinct_1": float(chosen.distinct_n(stories, 1)),
+        "distinct_2": float(chosen.distinct_n(stories, 2)),
+        "answers": answers,
+        "continuations": continuations,
+    }
 
 
 _CSS = """

@@ -1,0 +1,93 @@
+"""The room's web app (Starlette): learners' checks post reports, the instructor's page reads the summary.
+
+Routes (``CODE`` is the join code learners get, ``VIEW`` the view code only the instructor has):
+
+- ``POST /join/CODE/report``: one learner's report (:mod:`decodelab.room.report`); 403 for a
+  wrong code, 413 above :data:`~decodelab.room.report.MAX_BODY` bytes (read no further), 400
+  with the reason for anything else the room does not accept. Written to SQLite before the answer.
+- ``GET /view/VIEW``: the instructor's page, which reads ``/view/VIEW/state`` every
+  :data:`POLL_SECONDS` seconds and redraws; learner names are set as text, never as HTML.
+- ``GET /view/VIEW/state``: :meth:`decodelab.room.store.RoomStore.summary` as JSON.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from starlette.routing import Route
+
+from decodelab.room.report import MAX_BODY, ReportError, validate_report
+from decodelab.room.store import RoomStore
+
+POLL_SECONDS = 2
+PAGE = Path(__file__).with_name("page.html")
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def _body_within(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None as soon as it passes ``limit`` bytes (the rest is never read)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_app(store: RoomStore, join_code: str, view_code: str, join_url: str) -> Starlette:
+    """The app over ``store``; ``join_url`` is shown on the page for learners to copy."""
+    page = (PAGE.read_text(encoding="utf-8")
+            .replace("{{POLL_MS}}", str(POLL_SECONDS * 1000))
+            .replace("{{JOIN_COMMAND}}", json.dumps(f"decodelab check --room {join_url}").replace("<", "\\u003c")))
+
+    def right(given: str, expected: str) -> bool:
+        return secrets.compare_digest(given.encode(), expected.encode())
+
+    async def home(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("This is a decodelab room. Learners join with the link the instructor gives:\n"
+                                 "  decodelab check --room http://HOST:PORT/join/CODE\n")
+
+    async def report(request: Request) -> JSONResponse:
+        if not right(request.path_params["code"], join_code):
+            return _error(403, "wrong join code: ask your instructor for the room's link")
+        body = await _body_within(request, MAX_BODY)
+        if body is None:
+            return _error(413, f"a report is at most {MAX_BODY} bytes")
+        try:
+            checked = validate_report(json.loads(body))
+        except (ValueError, UnicodeDecodeError) as error:
+            message = str(error) if isinstance(error, ReportError) else "the report is not JSON"
+            return _error(400, message)
+        learners = await run_in_threadpool(store.record, checked)
+        return JSONResponse({"ok": True, "learners": learners})
+
+    async def view(request: Request) -> HTMLResponse:
+        if not right(request.path_params["code"], view_code):
+            return HTMLResponse("<p>Wrong view link: use the one <code>decodelab room serve</code> printed.</p>",
+                                status_code=403)
+        return HTMLResponse(page, headers={"Cache-Control": "no-store"})
+
+    async def state(request: Request) -> JSONResponse:
+        if not right(request.path_params["code"], view_code):
+            return _error(403, "wrong view code")
+        summary = await run_in_threadpool(store.summary)
+        return JSONResponse(summary, headers={"Cache-Control": "no-store"})
+
+    return Starlette(routes=[
+        Route("/", home),
+        Route("/join/{code}/report", report, methods=["POST"]),
+        Route("/view/{code}", view),
+        Route("/view/{code}/state", state),
+    ])

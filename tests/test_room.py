@@ -1,0 +1,322 @@
+"""The workshop room (``decodelab room serve`` and ``decodelab check --room``).
+
+End to end on localhost, through the commands users run: the server as its own process, 30
+simulated learners reporting at once through the client every check uses
+(:func:`decodelab.room.report.send_report`), two real ``decodelab check --room`` runs (untouched
+stubs, and an exercise written wrong), a restart on the same SQLite file, and the instructor's
+page rendered by headless Chromium. Expected counts come from the simulated class's plan below,
+not from the server's code. Unit tests hold each promise of the report's contract.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from html import unescape
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from decodelab.commands.check import DONE, FAILING, NOT_STARTED, ExerciseStatus
+from decodelab.commands.check import TestLine as Line  # not "Test...": pytest would try to collect it
+from decodelab.notebook import replace_function
+from decodelab.room.report import (
+    MAX_BODY, ReportError, RoomLink, build_report, parse_room_url, send_report, validate_report,
+)
+from decodelab.room.server import create_app
+from decodelab.room.store import RoomStore
+from decodelab.errors import UserError
+from grading.catalogue import EXERCISES
+
+ROOT = Path(__file__).resolve().parents[1]
+KEYS = [exercise.key for exercise in EXERCISES]
+CHROMIUM = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")
+                 if shutil.which(name)), None)
+HOSTILE_NAME = "<b>bold</b>&co"
+
+
+def report(learner: str, **states: str | tuple[str, list[str]]) -> dict:
+    exercises = {}
+    for key, value in states.items():
+        state, failing = (value, []) if isinstance(value, str) else value
+        exercises[key] = {"state": state, "failing": failing}
+    return {"version": 1, "learner": learner, "exercises": exercises}
+
+
+# ---------------------------------------------------------------------------------------------
+# The report's contract
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("payload, field", [
+    ([], "JSON object"),
+    ({**report("a", pieces=DONE), "version": 2}, "version"),
+    (report("", pieces=DONE), "learner"),
+    (report("x" * 41, pieces=DONE), "at most 40"),
+    (report("tab\there", pieces=DONE), "printable"),
+    ({"version": 1, "learner": "a", "exercises": {}}, "at least one"),
+    (report("a", no_such_exercise=DONE), "no exercise 'no_such_exercise'"),
+    (report("a", pieces="finished"), "'state' must be one of"),
+    (report("a", pieces=(FAILING, ["t"] * 41)), "at most 40 test names"),
+    (report("a", pieces=(FAILING, ["t" * 121])), "1 to 120 printable"),
+    (report("a", pieces=(FAILING, [3])), "1 to 120 printable"),
+])
+def test_a_report_the_room_cannot_show_is_refused_with_its_field(payload, field):
+    with pytest.raises(ReportError) as refused:
+        validate_report(payload)
+    assert field in str(refused.value), f"validate_report({payload!r:.80}) said {refused.value!r}, not about {field!r}"
+
+
+def test_a_report_names_states_and_failing_tests_and_never_messages():
+    secret = "expected tensor([0.1, 0.9]) got tensor([0.5, 0.5]) at line 12 of my_code.py"
+    statuses = {
+        "temperature": ExerciseStatus("temperature", FAILING, [
+            Line("test_sums_to_one", "passed", ""), Line("test_low_temperature_sharpens", "wrong", secret),
+            Line("test_keeps_shape", "skipped", "no model")], secret),
+        "greedy": ExerciseStatus("greedy", DONE, [Line("test_greedy_matches", "passed", "")]),
+    }
+    body = build_report("aiko", statuses)
+    assert body["exercises"] == {
+        "temperature": {"state": FAILING, "failing": ["test_low_temperature_sharpens"]},
+        "greedy": {"state": DONE, "failing": []},
+    }, f"build_report sent {body['exercises']}"
+    assert "tensor" not in json.dumps(body), "a test's message (which can quote the learner's values) was sent"
+
+
+@pytest.mark.parametrize("link", ["http://host:8765/view/abcd2345", "ftp://host/join/abcd2345", "host/join/abcd2345",
+                                  "http://host/join/ab", "http://host/join/abcd2345?x=1"])
+def test_a_link_that_is_not_a_join_link_is_refused(link):
+    with pytest.raises(UserError, match="not a room link"):
+        parse_room_url(link)
+
+
+def test_a_bad_room_link_stops_check_before_anything_runs():
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "decodelab.cli", "check", "--room", "http://host/view/x"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "not a room link" in done.stderr and not done.stdout, (
+        f"decodelab check --room http://host/view/x: exit {done.returncode}, stdout {done.stdout[-300:]!r}, "
+        f"stderr {done.stderr[-300:]!r}; expected exit 2, one sentence, no check")
+    assert time.monotonic() - started < 60
+
+
+def test_an_unreachable_room_costs_one_line_within_the_time_limit():
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        port = holder.getsockname()[1]  # bound, never listening: connections are refused
+        started = time.monotonic()
+        line = send_report(RoomLink(f"http://127.0.0.1:{port}", "abcd2345"), report("aiko", pieces=DONE))
+    assert line.startswith("room: could not reach") and "unaffected" in line, f"send_report said {line!r}"
+    assert time.monotonic() - started < 10
+
+
+# ---------------------------------------------------------------------------------------------
+# The server, in process
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def client(tmp_path):
+    store = RoomStore(tmp_path / "room.sqlite")
+    join, view = store.codes("abcd2345")
+    app = create_app(store, join, view, "http://127.0.0.1:1/join/abcd2345")
+    with TestClient(app) as test_client:
+        test_client.view = view
+        yield test_client
+    store.close()
+
+
+def test_the_server_refuses_a_wrong_code_a_huge_body_and_bad_json(client):
+    wrong = client.post("/join/zzzz9999/report", json=report("a", pieces=DONE))
+    assert wrong.status_code == 403 and "join code" in wrong.json()["error"]
+    huge = client.post("/join/abcd2345/report", content=b"{" + b" " * MAX_BODY + b"}",
+                       headers={"content-type": "application/json"})
+    assert huge.status_code == 413, f"a body over {MAX_BODY} bytes got {huge.status_code}"
+    garbled = client.post("/join/abcd2345/report", content=b"{not json")
+    assert garbled.status_code == 400 and "not JSON" in garbled.json()["error"]
+    unknown = client.post("/join/abcd2345/report", json=report("a", nope=DONE))
+    assert unknown.status_code == 400 and "no exercise 'nope'" in unknown.json()["error"]
+    assert client.get("/view/not-the-code").status_code == 403
+    assert client.get("/view/not-the-code/state").status_code == 403
+    assert client.get(f"/view/{client.view}/state").json()["learners"] == 0, "a refused report was kept"
+
+
+def test_the_summary_counts_each_learners_latest_word(client):
+    posts = [
+        report("ann", pieces=DONE, piece_bytes=(FAILING, ["test_b", "test_a"])),
+        report("bob", pieces=DONE, piece_bytes=(FAILING, ["test_a"])),
+        report("cy", pieces=NOT_STARTED),
+        report("ann", piece_bytes=DONE),  # later: ann fixed it; pieces stays done
+    ]
+    for post in posts:
+        assert client.post("/join/abcd2345/report", json=post).status_code == 200
+    room = client.get(f"/view/{client.view}/state").json()
+    by_key = {entry["key"]: entry for entry in room["exercises"]}
+    assert room["learners"] == 3
+    assert (by_key["pieces"]["done"], by_key["pieces"]["working"], by_key["pieces"]["not_started"]) == (2, 0, 1)
+    assert (by_key["piece_bytes"]["done"], by_key["piece_bytes"]["working"]) == (1, 1)
+    assert by_key["piece_bytes"]["stuck_on"] == {"test": "test_a", "learners": 1}, (
+        "only bob is still failing piece_bytes, on test_a; ann's older failures must not count")
+    assert room["not_started"] == ["cy"]
+    people = {person["name"]: person for person in room["people"]}
+    assert people["bob"]["working_on"] == "piece_bytes" and people["ann"]["done"] == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# End to end: the server's own process, 30 learners, two real checks, a restart, a browser
+# ---------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(db: Path, port: int) -> tuple[subprocess.Popen, str, str]:
+    """``decodelab room serve`` in its own process; it, the join link and the view link, once it answers."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "decodelab.cli", "room", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    assert process.stdout is not None
+    while not any("your page" in line for line in lines):
+        line = process.stdout.readline()
+        if not line:
+            pytest.fail("decodelab room serve ended before printing its links:\n" + "".join(lines))
+        lines.append(line)
+    text = "".join(lines)
+    join = re.search(r"--room (\S+)", text).group(1)
+    view = re.search(r"your page.*?(http\S+)", text).group(1)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+            return process, join, view
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"the room server never answered on port {port}:\n{text}")
+            time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("decodelab room serve did not stop on Ctrl-C within 20 s")
+
+
+def plan(learner: int) -> tuple[dict, dict]:
+    """Learner ``learner``'s first and latest report: the latest has ``learner % 6`` exercises done,
+    the next one failing (test_x for two learners in three, test_y for the third), learners 0 and
+    6 only looked at the first exercise; learner 12 has not run a check since the first report."""
+    name = f"learner-{learner:02d}"
+    first = report(name, **{KEYS[0]: NOT_STARTED})
+    if learner in (0, 6):
+        return first, first
+    done = learner % 6
+    latest = {key: DONE for key in KEYS[:done]}
+    latest[KEYS[done]] = (FAILING, ["test_y" if learner % 3 == 0 else "test_x"])
+    return first, (first if learner == 12 else report(name, **latest))
+
+
+def expected_room(learners: int) -> dict[str, tuple[int, int, str]]:
+    """Per exercise key: (done, working, most common failing test or '') for the plan above."""
+    latest = [plan(learner)[1]["exercises"] for learner in range(learners)]
+    expected = {}
+    for key in KEYS:
+        states = [exercises.get(key, {}).get("state") for exercises in latest]
+        failing = [test for exercises in latest if exercises.get(key, {}).get("state") == FAILING
+                   for test in exercises[key]["failing"]]
+        top = max(sorted(set(failing)), key=failing.count) if failing else ""
+        expected[key] = (states.count(DONE), states.count(FAILING), top)
+    return expected
+
+
+def dom(view: str, profile: Path) -> str:
+    """The view page's DOM after its scripts ran, from headless Chromium."""
+    done = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
+         "--virtual-time-budget=5000", "--dump-dom", view], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, f"Chromium exited {done.returncode}:\n{done.stderr[-1500:]}"
+    return done.stdout
+
+
+def row_cells(page: str, attribute: str, value: str) -> list[str]:
+    row = re.search(rf'<tr data-{attribute}="{re.escape(value)}">(.*?)</tr>', page, re.S)
+    assert row is not None, f"the page has no row for {attribute} {value!r}"
+    return [unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
+
+
+@pytest.mark.skipif(CHROMIUM is None,
+                    reason="Chromium is not installed (CI installs it: apt-get install -y chromium)")
+def test_a_room_of_30_learners_end_to_end(tmp_path):
+    db, port, learners = tmp_path / "room.sqlite", free_port(), 30
+    server, join, view = serve(db, port)
+    try:
+        link = parse_room_url(join)
+        with ThreadPoolExecutor(max_workers=learners) as pool:  # everyone's first check at once
+            first = list(pool.map(lambda n: send_report(link, plan(n)[0]), range(learners)))
+        assert all(line.startswith("room: sent") for line in first), [line for line in first if "sent" not in line]
+        with ThreadPoolExecutor(max_workers=learners) as pool:
+            later = list(pool.map(lambda n: send_report(link, plan(n)[1]), range(learners)))
+        assert all(line.startswith("room: sent") for line in later)
+        send_report(link, report(HOSTILE_NAME, **{KEYS[0]: NOT_STARTED}))
+
+        # Two real checks: untouched stubs, and softmax_with_temperature written without the temperature.
+        env = dict(os.environ, DECODELAB_CACHE=str(tmp_path / "cache"))
+        stubs = subprocess.run([sys.executable, "-m", "decodelab.cli", "check", "--room", join, "--name", "stub-sam"],
+                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert stubs.returncode == 1 and "room: sent" in stubs.stdout, stubs.stdout[-800:] + stubs.stderr[-800:]
+        mine = tmp_path / "mine"
+        shutil.copytree(ROOT / "exercises", mine, ignore=shutil.ignore_patterns("__pycache__"))
+        replace_function(mine / "distributions.py", "softmax_with_temperature",
+                         "def softmax_with_temperature(logits, temperature):\n"
+                         "    return torch.softmax(logits, dim=-1)\n")
+        wrong = subprocess.run([sys.executable, "-m", "decodelab.cli", "check", "temperature", "--target", str(mine),
+                                "--name", "wrong-wes"], cwd=ROOT, env=dict(env, DECODELAB_ROOM=join),
+                               capture_output=True, text=True, timeout=600)
+        assert wrong.returncode == 1 and "room: sent" in wrong.stdout, wrong.stdout[-1500:] + wrong.stderr[-800:]
+        failing_names = re.findall(r"^\s+(?:wrong|failed|raised|error)\s+(\S+)", wrong.stdout, re.M)
+        assert failing_names, f"the check of a wrong temperature showed no failing test:\n{wrong.stdout[-1500:]}"
+
+        views_before = view
+        stop(server)
+        server, join_again, view = serve(db, port)  # a restart on the same file
+        assert (join_again, view) == (join, views_before), "a restart on the same --db changed the room's links"
+
+        state = json.loads(urllib.request.urlopen(view + "/state", timeout=10).read())
+        assert state["learners"] == learners + 3, f"after a restart the room has {state['learners']} learners"
+        page = dom(view, tmp_path / "profile")
+    finally:
+        stop(server)
+
+    assert re.search(r'id="learner-count">(\d+)<', page).group(1) == str(learners + 3)
+    assert re.search(r'id="status" class="muted">updated', page), "the page never drew the room's state"
+    total = learners + 3
+    for key, (done, working, top) in expected_room(learners).items():
+        if key == "temperature":
+            working += 1  # wrong-wes
+        cells = row_cells(page, "exercise", key)
+        shown = (cells[3], cells[4], cells[5])
+        wanted = (f"{done}/{total}", str(working), str(total - done - working))
+        assert shown == wanted, f"row {key}: the page shows done, working, not started = {shown}; expected {wanted}"
+        if top:
+            assert cells[6].startswith(top + " ("), f"row {key}: stuck on {cells[6]!r}, expected {top!r} first"
+    temperature_stuck = row_cells(page, "exercise", "temperature")[6]
+    assert temperature_stuck.split(" (")[0] in failing_names, (
+        f"the room says temperature is stuck on {temperature_stuck!r}; the learner's check failed {failing_names}")
+    not_started = unescape(re.search(r'id="not-started" class="muted">(.*?)</p>', page, re.S).group(1)).split(", ")
+    assert {"learner-00", "learner-06", "learner-12", "stub-sam", HOSTILE_NAME} <= set(not_started), not_started
+    assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page, "a learner's name was drawn as HTML"
+    assert row_cells(page, "learner", "learner-05")[1:3] == ["5/16", KEYS[5]]

@@ -147,3 +147,34 @@ def test_a_budget_that_is_not_a_number_is_one_sentence(looping_folder, tmp_path,
     assert "DECODELAB_CHECK_SECONDS" in out and "'twenty'" in out and "Traceback" not in out, (
         f"decodelab check with DECODELAB_CHECK_SECONDS=twenty: expected one sentence naming the variable "
         f"and the value, got:\n{out}")
+
+
+@pytest.mark.parametrize("ending, how", [
+    ("    import os\n    os.abort()\n", "killed by SIGABRT"),
+    ("    import os\n    os._exit(0)\n", "exited with code 0"),
+])
+def test_a_function_that_ends_the_test_process_is_named_and_the_check_goes_on(tmp_path, monkeypatch, capsys,
+                                                                              ending, how):
+    folder = tmp_path / "learner"
+    (folder / "exercises").mkdir(parents=True)
+    for path in stubs_folder().glob("*.py"):
+        shutil.copy(path, folder / "exercises" / path.name)
+    shutil.copy(ROOT / "solutions" / "distributions.py", folder / "exercises" / "distributions.py")
+    nucleus = folder / "exercises" / "nucleus.py"
+    stub = '    raise NotImplementedError("top_p_mask: see the docstring")\n'
+    source = nucleus.read_text(encoding="utf-8")
+    assert source.count(stub) == 1, f"expected exactly one top_p_mask stub in {nucleus}"
+    nucleus.write_text(source.replace(stub, ending), encoding="utf-8")
+    monkeypatch.setenv("DECODELAB_CACHE", str(tmp_path / "cache"))
+    call = f"decodelab check top_p temperature --target trusted:{folder}  (top_p_mask: {ending.strip()!r})"
+
+    code = main(["check", "top_p", "temperature", "--target", f"trusted:{folder}"])
+    out = capsys.readouterr().out
+
+    assert code == 1, f"{call} exited {code}, expected 1 (an exercise fails)\n{out[-2000:]}"
+    assert re.search(r"top_p\s+FAILING", out) and re.search(r"temperature\s+done", out), (
+        f"{call}: expected top_p FAILING and temperature still checked and done:\n{out[-2000:]}")
+    assert "top_p_mask() ended the test process itself" in out and how in out, (
+        f"{call}: the report does not say top_p_mask() ended the process ({how}):\n{out[-2000:]}")
+    if "abort" in ending:
+        assert "nucleus.py line" in out, f"{call}: the report does not say where in nucleus.py:\n{out[-2000:]}"

@@ -30,6 +30,8 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import signal
 import sys
 import tempfile
 import time
@@ -102,9 +104,10 @@ def lookup(name: str) -> Exercise:
 
 def target_folder(target: str) -> Path:
     """The folder holding the target's exercise modules (a ``.zip`` is unpacked once)."""
-    from grading.target import PACKAGES, TargetError, unpack_submission
+    from grading.target import ISOLATED_PREFIX, PACKAGES, TRUSTED_PREFIX, TargetError, unpack_submission
 
     base = target.partition("+")[0]  # 'solutions+pkg.mod:func__mistake': read the base's files
+    base = base.removeprefix(TRUSTED_PREFIX).removeprefix(ISOLATED_PREFIX)  # how it runs, not where it is
     if base in PACKAGES:
         return ROOT / base
     path = Path(base)
@@ -245,6 +248,61 @@ def _verdict(key: str, tests: list[TestLine]) -> ExerciseStatus:
     return ExerciseStatus(key, DONE, tests)
 
 
+def _run_public(runner: SuiteRunner, target: str, keys: list[str], backend: str
+                ) -> tuple[dict[str, list[TestLine]], set[str]]:
+    """The public tests of ``keys`` in one run; per key its test lines, and the keys whose tests
+    crashed the test process (then that key's one line says how and where).
+
+    A learner's code can end the process itself (a segfault in native code, ``os.abort``,
+    ``os._exit``, the kernel killing it for memory): nothing is recorded then. The keys are run
+    again one by one, so the others still get their verdicts and the one that crashes is named.
+    """
+    run = runner(target, suites=("public",), exercises=keys, backends=backend)
+    grouped: dict[str, list[TestLine]] = {key: [] for key in keys}
+    for test in run.tests:
+        if test.exercise in grouped:
+            grouped[test.exercise].append(TestLine(test.name, test.status, test.message))
+    ended_early = run.returncode not in (0, 1, 2, 3, 4, 5) or (run.returncode in (0, 1) and not run.tests)
+    if not ended_early:
+        if run.returncode not in (0, 1, 5):
+            # 2-4: pytest was interrupted or could not collect; the records of tests that never
+            # ran would read as passed, so none of them is trusted.
+            raise UserError(f"the public tests could not run (pytest exit {run.returncode}):\n" + run.log[-2500:])
+        return grouped, set()
+    if len(keys) > 1:
+        crashed: set[str] = set()
+        for key in keys:
+            alone, crashed_alone = _run_public(runner, target, [key], backend)
+            grouped[key] = alone[key]
+            crashed |= crashed_alone
+        return grouped, crashed
+    key = keys[0]
+    return {key: [TestLine(_crashed_test(run.log) or "(the test process)", "crashed",
+                           crash_message(key, run.returncode, run.log))]}, {key}
+
+
+def _crashed_test(log: str) -> str | None:
+    """The public test that was running when the process died, from faulthandler's dump."""
+    found = re.search(r'File "[^"]*grading[/\\]public[/\\]test_\w+\.py", line \d+ in (test_\w+)', log)
+    return found.group(1) if found else None
+
+
+def crash_message(key: str, returncode: int, log: str) -> str:
+    """What a learner reads when their function ended the test process: how, where, and what to try."""
+    exercise = lookup(key)
+    try:
+        how = f"it was killed by {signal.Signals(-returncode).name}" if returncode < 0 else f"it exited with code {returncode}"
+    except ValueError:
+        how = f"it ended with status {returncode}"
+    if returncode == -signal.SIGKILL:
+        how += " (often: the machine ran out of memory)"
+    where = re.search(rf'File "([^"]*{re.escape(exercise.module)}\.py)", line (\d+) in (\w+)', log)
+    at = f"; the last line of yours that ran: {Path(where.group(1)).name} line {where.group(2)}, in {where.group(3)}()" if where else ""
+    return (f"{exercise.function}() ended the test process itself, so its tests could not finish: {how}{at}.\n"
+            f"hint: look for os._exit, os.abort or sys.exit in {exercise.path}, a huge tensor (check the shapes "
+            "you create), or endless recursion; run the call in a Python shell to see it fail")
+
+
 def public_status(
     target: str = "exercises",
     keys: Sequence[str] | None = None,
@@ -297,17 +355,12 @@ def public_status(
         if runner is None:
             from grading.runner import run_suites as runner
         with _budget_for_the_run(budget):
-            run = runner(target, suites=("public",), exercises=list(to_run), backends=backend)
-        grouped: dict[str, list[TestLine]] = {key: [] for key in to_run}
-        for test in run.tests:
-            if test.exercise in grouped:
-                grouped[test.exercise].append(TestLine(test.name, test.status, test.message))
-        if run.returncode not in (0, 1, 5):
-            # 2-4: pytest was interrupted or could not collect; the records of tests that never
-            # ran would read as passed, so none of them is trusted.
-            raise UserError(f"the public tests could not run (pytest exit {run.returncode}):\n" + run.log[-2500:])
+            grouped, crashed = _run_public(runner, target, list(to_run), backend)
         fresh = {}
         for key, digest in to_run.items():
+            if key in crashed:
+                statuses[key] = ExerciseStatus(key, FAILING, grouped[key], grouped[key][0].message)
+                continue  # not remembered: running out of memory, say, may not happen next time
             statuses[key] = _verdict(key, grouped[key])
             # Not remembered: no tests, and learner code that could not even be started (a
             # machine problem that may pass, not a verdict on the code).

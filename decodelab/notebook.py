@@ -170,7 +170,7 @@ def hint(key: str, level: int | None = None, target: str = "exercises") -> Hints
 
 @dataclass
 class Message:
-    """A short message as a cell output (a locked demo, a demo that could not run)."""
+    """A short message as a cell output (a locked demo, a demo that could not run, a demo's printed lines)."""
 
     text: str
     heading: str = ""
@@ -183,9 +183,10 @@ class Message:
         return f"<div>{heading}{_pre(self.text)}</div>"
 
 
-def _demo_out(argv: list[str]) -> Path | Message:
+def _demo_out(argv: list[str]) -> Path | Message | None:
     """The file ``decodelab demo ...`` with these arguments writes (its ``--out``, or its default);
-    the help text when they ask for it (``--help``)."""
+    None for a demo that writes no file (its printed lines are what it shows); the help text when
+    they ask for it (``--help``)."""
     from decodelab.cli import build_parser
 
     said, errors = io.StringIO(), io.StringIO()
@@ -196,7 +197,7 @@ def _demo_out(argv: list[str]) -> Path | Message:
         if not exit.code:
             return Message(said.getvalue())
         raise NotebookError(errors.getvalue().strip()) from None
-    return Path(arguments.out)
+    return Path(arguments.out) if getattr(arguments, "out", None) is not None else None
 
 
 def demo(name: str, *args: Any, height: int = 600):
@@ -210,18 +211,22 @@ def demo(name: str, *args: Any, height: int = 600):
     out = _demo_out(argv)
     if isinstance(out, Message):
         return out
-    if "--out" not in argv:
+    if out is not None and "--out" not in argv:
         argv += ["--out", str(out)]
     from decodelab.cli import main
 
-    errors = io.StringIO()
-    with contextlib.redirect_stderr(errors):
+    errors, printed = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(errors), contextlib.redirect_stdout(printed) if out is None else contextlib.nullcontext():
         code = main(argv)
     said = errors.getvalue().strip()
-    if code != 0 or not out.is_file():
+    if out is None and code == 0:  # a demo of printed lines (`complete`): they are its result
+        if said:
+            print(said, file=sys.stderr)
+        return Message(printed.getvalue(), f"demo {name}")
+    if code != 0 or out is None or not out.is_file():
         prefix = "decodelab demo: "
         heading = f"demo {name} is locked" if code == 1 else f"demo {name} did not run (exit {code})"
-        text = said.removeprefix(prefix) or f"it wrote no {out}"
+        text = said.removeprefix(prefix) or (f"it wrote no {out}" if out is not None else "it printed nothing")
         if code == 1:
             text += "\nIn this notebook, each exercise's check cell is dl.check(KEY)."
         return Message(text, heading)
@@ -299,10 +304,19 @@ def _defined(node: ast.stmt) -> set[str]:
 
 
 def _helpers(tree: ast.Module, new: ast.AST, protected: set[str]) -> list[ast.stmt]:
-    """The cell's other top-level definitions that its function uses (a constant, a helper), except
-    those that would overwrite one of ``protected`` (another exercise's function)."""
-    used = {node.id for node in ast.walk(new) if isinstance(node, ast.Name)}
-    return [node for node in tree.body if node is not new and _defined(node) & used and not _defined(node) & protected]
+    """The cell's other top-level definitions that its function uses (a constant, a helper, and
+    what those use in turn), in the cell's order, except those that would overwrite one of
+    ``protected`` (another exercise's function)."""
+    candidates = [node for node in tree.body if node is not new and _defined(node) and not _defined(node) & protected]
+    chosen: list[ast.stmt] = []
+    reaching = [new]
+    while reaching:
+        used = {node.id for node in ast.walk(reaching.pop()) if isinstance(node, ast.Name)}
+        for node in candidates:
+            if node not in chosen and _defined(node) & used:
+                chosen.append(node)
+                reaching.append(node)
+    return [node for node in tree.body if node in chosen]
 
 
 def replace_function(path: Path, function: str, cell: str, protected: set[str] = frozenset()) -> list[str]:

@@ -13,6 +13,7 @@ import pytest
 
 from decodelab.cli import main
 from decodelab.commands.check import is_untouched_stub
+from decodelab.commands.notebooks import demos_unlocked_by
 from decodelab.demos import DEMOS
 from decodelab.errors import UserError
 from grading.catalogue import EXERCISES, modules
@@ -20,12 +21,14 @@ from reference.backends import tiny_status
 from tests.stubs import stubs_folder, stubs_target
 
 ROOT = Path(__file__).resolve().parents[1]
-# The executions use ONE topic: tokens. Its two exercises and its demo (an HTML page) run in
-# seconds on the tiny model, and it goes through every kind of cell a topic has: set-up, imports,
-# %%exercise, check, demo. The generation test covers every topic's cells; executing the eight
-# others would only repeat the same path with slower public tests.
-TOPIC = "tokens"
-NOTEBOOK = f"{modules().index(TOPIC) + 1:02d}-{TOPIC}.ipynb"
+# Every topic's notebook is executed twice, with the stubs and with the solutions: each has
+# signatures of its own to evaluate in a cell (the names of its type hints must be imported
+# there), public tests of its own, and its own demos.
+TOPICS = modules()
+
+
+def notebook_name(topic: str) -> str:
+    return f"{modules().index(topic) + 1:02d}-{topic}.ipynb"
 needs_tiny = pytest.mark.skipif(not tiny_status()[0], reason="the bundled tiny model is not built yet")
 
 
@@ -131,55 +134,65 @@ def check_cells(notebook) -> list:
 
 
 @needs_tiny
-def test_a_topic_notebook_runs_with_the_stubs(notebooks, project, tmp_path):
-    before = (ROOT / "exercises" / f"{TOPIC}.py").read_bytes()
-    notebook = execute(notebooks / NOTEBOOK, project, tmp_path / "cache")
-    assert not errors(notebook), f"executing {NOTEBOOK} with the stubs gave errors {errors(notebook)}, expected none"
+@pytest.mark.parametrize("topic", TOPICS)
+def test_a_topic_notebook_runs_with_the_stubs(notebooks, project, tmp_path, topic):
+    name = notebook_name(topic)
+    before = (ROOT / "exercises" / f"{topic}.py").read_bytes()
+    notebook = execute(notebooks / name, project, tmp_path / "cache")
+    assert not errors(notebook), f"executing {name} with the stubs gave errors {errors(notebook)}, expected none"
     checks = check_cells(notebook)
-    assert len(checks) == sum(e.module == TOPIC for e in EXERCISES), f"{NOTEBOOK} has {len(checks)} check cells"
+    assert len(checks) == sum(e.module == topic for e in EXERCISES), f"{name} has {len(checks)} check cells"
     for cell in checks:
         text = outputs(cell)
         assert "not started" in text and "0/1 done" in text, (
             f"{cell.source} with the stub showed {text!r}, expected 'not started' and '0/1 done'")
         assert "not started" in outputs(cell, "text/html"), f"{cell.source} showed no 'not started' in its HTML"
-    assert (ROOT / "exercises" / f"{TOPIC}.py").read_bytes() == before, "executing the notebook changed the real exercises/"
+    assert (ROOT / "exercises" / f"{topic}.py").read_bytes() == before, "executing the notebook changed the real exercises/"
 
 
 @needs_tiny
-def test_a_topic_notebook_runs_with_the_solutions(notebooks, project, tmp_path):
-    before = (ROOT / "exercises" / f"{TOPIC}.py").read_bytes()
-    solution = (ROOT / "solutions" / f"{TOPIC}.py").read_text(encoding="utf-8")
+@pytest.mark.parametrize("topic", TOPICS)
+def test_a_topic_notebook_runs_with_the_solutions(notebooks, project, tmp_path, topic):
+    name = notebook_name(topic)
+    before = (ROOT / "exercises" / f"{topic}.py").read_bytes()
+    for other in TOPICS:  # the other topics done, as their demos (which may use them) need
+        if other != topic:
+            shutil.copy(ROOT / "solutions" / f"{other}.py", project / "exercises" / f"{other}.py")
+    solution = (ROOT / "solutions" / f"{topic}.py").read_text(encoding="utf-8")
     tree = ast.parse(solution)
-    notebook = nbformat.read(str(notebooks / NOTEBOOK), as_version=4)
+    notebook = nbformat.read(str(notebooks / name), as_version=4)
     for cell in exercise_cells(notebook):
         key = cell.source.split("\n", 1)[0].split()[1]
         function = next(e.function for e in EXERCISES if e.key == key)
-        # The solution's function with what it uses from its module: its imports and constants.
+        # The solution's function with what it uses from its module: its imports, constants and helpers.
         needed = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign))
                   and getattr(node, "module", "") != "__future__"]
+        needed += [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("_")]
         node = next(n for n in tree.body if getattr(n, "name", None) == function)
         parts = [ast.get_source_segment(solution, n) for n in needed] + [ast.get_source_segment(solution, node)]
         cell.source = f"%%exercise {key}\n" + "\n\n".join(parts)
-    solved = notebooks.parent / f"solved-{NOTEBOOK}"
+    solved = notebooks.parent / f"solved-{name}"
     nbformat.write(notebook, str(solved))
     notebook = execute(solved, project, tmp_path / "cache")
-    assert not errors(notebook), f"executing {NOTEBOOK} with the solutions gave errors {errors(notebook)}, expected none"
+    assert not errors(notebook), f"executing {name} with the solutions gave errors {errors(notebook)}, expected none"
     for cell in check_cells(notebook):
         text = outputs(cell)
         assert "1/1 done" in text, f"{cell.source} with the solution showed {text!r}, expected '1/1 done'"
     demo_cells = [cell for cell in code_cells(notebook) if cell.source.startswith("dl.demo(")]
-    assert demo_cells, f"{NOTEBOOK} has no demo cell, expected the {TOPIC} demo"
+    demos = [demo for demo, _ in demos_unlocked_by(topic)]
+    assert len(demo_cells) == len(demos), f"{name} has {len(demo_cells)} demo cells, expected one for each of {demos}"
     for cell in demo_cells:
         kinds = {mime for output in cell.outputs for mime in output.get("data", {})}
         assert kinds & {"image/png", "text/html"}, f"{cell.source} displayed {sorted(kinds)}, expected image/png or text/html"
+        assert "did not run" not in outputs(cell), f"{cell.source} displayed {outputs(cell)!r}, expected the demo"
         assert "locked" not in outputs(cell), f"{cell.source} displayed {outputs(cell)!r}, expected the demo, not locked"
-    written = (project / "exercises" / f"{TOPIC}.py").read_text(encoding="utf-8")
-    for exercise in (e for e in EXERCISES if e.module == TOPIC):
+    written = (project / "exercises" / f"{topic}.py").read_text(encoding="utf-8")
+    for exercise in (e for e in EXERCISES if e.module == topic):
         mine, theirs = (ast.dump(next(n for n in ast.parse(text).body if getattr(n, "name", None) == exercise.function))
                         for text in (written, solution))
-        assert mine == theirs, (f"the scratch copy's exercises/{TOPIC}.py after the notebook has another "
-                                f"{exercise.function}() than solutions/{TOPIC}.py; the file is:\n{written}")
-    assert (ROOT / "exercises" / f"{TOPIC}.py").read_bytes() == before, "executing the notebook changed the real exercises/"
+        assert mine == theirs, (f"the scratch copy's exercises/{topic}.py after the notebook has another "
+                                f"{exercise.function}() than solutions/{topic}.py; the file is:\n{written}")
+    assert (ROOT / "exercises" / f"{topic}.py").read_bytes() == before, "executing the notebook changed the real exercises/"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,3 +265,20 @@ def test_replace_function_keeps_the_rest_of_the_module(tmp_path):
     assert written == ["piece_bytes()", "SPACE", "import re"], f"replace_function() returned {written}"
     again = replace_function(module, "piece_bytes", cell)
     assert module.read_text(encoding="utf-8") == result, f"writing the same cell again changed the module ({again})"
+
+
+def test_replace_function_brings_what_the_helpers_use_too(tmp_path):
+    from decodelab.notebook import replace_function
+
+    module = tmp_path / "tokens.py"
+    module.write_text((stubs_folder() / "tokens.py").read_text(encoding="utf-8"), encoding="utf-8")
+    cell = ("import re\nBYTE = re.compile(r'<0x([0-9A-F]{2})>')\nUNUSED = 1\n\n"
+            "def _as_byte(piece):\n    found = BYTE.fullmatch(piece)\n    return bytes([int(found.group(1), 16)]) if found else None\n\n"
+            "def piece_bytes(piece: str) -> bytes:\n    return _as_byte(piece) or piece.replace('▁', ' ').encode()\n")
+    replace_function(module, "piece_bytes", cell, protected={"tokenize_with_pieces"})
+    space: dict = {}
+    exec(compile(module.read_text(encoding="utf-8"), str(module), "exec"), space)
+    assert space["piece_bytes"]("<0xE6>") == b"\xe6", (
+        "piece_bytes('<0xE6>') from the written module failed: the constant BYTE, used only by the helper, "
+        f"was not written:\n{module.read_text(encoding='utf-8')}")
+    assert "UNUSED" not in space, "a constant nothing uses was written into the module"

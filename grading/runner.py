@@ -119,9 +119,12 @@ def pytest_command(
     """The pytest command line that runs ``suites`` against ``target``."""
     command = [sys.executable, "-m", "pytest", *(str(path) for s in suites for path in suite_files(s, exercises))]
     if tuple(suites) == ("public",):
-        # No public test uses hypothesis (tests/test_architecture.py holds it): without its plugin a
-        # check does not import hypothesis at all, most of a second of every `decodelab check`.
-        command += ["-p", "no:hypothesispytest"]
+        # What a check does not need, and what it costs each `decodelab check` (docs/benchmarks.md):
+        # hypothesis' plugin imports hypothesis at the end of every session (0.9 s; no public test
+        # uses it, tests/test_architecture.py holds that); anyio's looks for async back-ends (up to
+        # 0.5 s; no public test is async); unraisableexception runs two full garbage collections
+        # per session (0.5 s with torch loaded) to turn stray exceptions into warnings nobody sees.
+        command += ["-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:unraisableexception"]
     # grading.isolation: feedback for a sandboxed learner's crashes and time-outs (PATH targets)
     command += ["-p", "grading.results", "-p", "grading.isolation", "--target", target, "--backend", backends,
                 "-q", "-p", "no:cacheprovider"]

@@ -82,3 +82,11 @@ def test_a_run_of_some_exercises_imports_only_the_files_that_can_hold_their_test
         "mark), not top_k_table's, and the file marking no exercise (it might hold anything)")
     assert runner.suite_files("public", []) == [suite]
     assert [p.name for p in runner.suite_files("public", ["greedy"])] == ["test_c.py"]
+
+
+def test_no_public_test_is_async():
+    # Public runs leave out anyio's pytest plugin (grading.runner.pytest_command): an async public
+    # test would not run there.
+    users = [path.name for path in sorted((ROOT / "grading" / "public").glob("*.py"))
+             if "async def" in path.read_text(encoding="utf-8") or "anyio" in path.read_text(encoding="utf-8")]
+    assert not users, f"public suites with async tests: {users}; drop -p no:anyio for public runs first"

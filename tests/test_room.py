@@ -3,7 +3,8 @@
 End to end on localhost, through the commands users run: the server as its own process, 30
 simulated learners reporting at once through the client every check uses
 (:func:`decodelab.room.report.send_report`), two real ``decodelab check --room`` runs (untouched
-stubs, and an exercise written wrong), a restart on the same SQLite file, and the instructor's
+stubs, and an exercise written wrong), a notebook's ``dl.check`` with ``$DECODELAB_ROOM`` set, a
+restart on the same SQLite file, and the instructor's
 page rendered by headless Chromium. Expected counts come from the simulated class's plan below,
 not from the server's code. Unit tests hold each promise of the report's contract.
 """
@@ -290,20 +291,29 @@ def test_a_room_of_30_learners_end_to_end(tmp_path):
         failing_names = re.findall(r"^\s+(?:wrong|failed|raised|error)\s+(\S+)", wrong.stdout, re.M)
         assert failing_names, f"the check of a wrong temperature showed no failing test:\n{wrong.stdout[-1500:]}"
 
+        # A notebook's dl.check reports too, with $DECODELAB_ROOM set once (untouched stubs: nothing runs).
+        from decodelab import notebook as dl
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DECODELAB_ROOM", join)
+            patch.setenv("DECODELAB_NAME", "notebook-nia")
+            patch.setenv("DECODELAB_CACHE", str(tmp_path / "cache"))
+            dl.check("pieces", "piece_bytes")
+
         views_before = view
         stop(server)
         server, join_again, view = serve(db, port)  # a restart on the same file
         assert (join_again, view) == (join, views_before), "a restart on the same --db changed the room's links"
 
         state = json.loads(urllib.request.urlopen(view + "/state", timeout=10).read())
-        assert state["learners"] == learners + 3, f"after a restart the room has {state['learners']} learners"
+        assert state["learners"] == learners + 4, f"after a restart the room has {state['learners']} learners"
         page = dom(view, tmp_path / "profile")
     finally:
         stop(server)
 
-    assert re.search(r'id="learner-count">(\d+)<', page).group(1) == str(learners + 3)
+    total = learners + 4  # the 30, the hostile name, stub-sam, wrong-wes, notebook-nia
+    assert re.search(r'id="learner-count">(\d+)<', page).group(1) == str(total)
     assert re.search(r'id="status" class="muted">updated', page), "the page never drew the room's state"
-    total = learners + 3
     for key, (done, working, top) in expected_room(learners).items():
         if key == "temperature":
             working += 1  # wrong-wes
@@ -317,6 +327,7 @@ def test_a_room_of_30_learners_end_to_end(tmp_path):
     assert temperature_stuck.split(" (")[0] in failing_names, (
         f"the room says temperature is stuck on {temperature_stuck!r}; the learner's check failed {failing_names}")
     not_started = unescape(re.search(r'id="not-started" class="muted">(.*?)</p>', page, re.S).group(1)).split(", ")
-    assert {"learner-00", "learner-06", "learner-12", "stub-sam", HOSTILE_NAME} <= set(not_started), not_started
+    assert {"learner-00", "learner-06", "learner-12", "stub-sam", "notebook-nia", HOSTILE_NAME} <= set(not_started), (
+        not_started)
     assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page, "a learner's name was drawn as HTML"
     assert row_cells(page, "learner", "learner-05")[1:3] == ["5/16", KEYS[5]]

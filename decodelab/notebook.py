@@ -32,6 +32,7 @@ from decodelab.commands.check import (
     render, target_folder, title,
 )
 from decodelab.commands.hint import hint_text, shown_hints
+from decodelab.commands.notebooks import top_level_imports
 from decodelab.errors import UserError
 from decodelab.room.report import report_to_room, room_link_from
 from grading.catalogue import EXERCISES, Exercise
@@ -360,9 +361,7 @@ def replace_function(path: Path, function: str, cell: str, protected: set[str] =
             edits.append((at, at, cell_text(helper) + "\n\n"))
         written.append(", ".join(sorted(_defined(helper))))
     # What the module imports, also for its type hints only (under `if TYPE_CHECKING:`): not imported twice.
-    guarded = [inner for node in module.body if isinstance(node, ast.If) and isinstance(node.test, ast.Name)
-               and node.test.id == "TYPE_CHECKING" for inner in node.body]
-    known = {ast.dump(node) for node in [*module.body, *guarded] if isinstance(node, (ast.Import, ast.ImportFrom))}
+    known = {ast.dump(node) for node in top_level_imports(module)}
     added = [node for node in _imports(tree) if ast.dump(node) not in known]
     if added:
         last_import = max((node.end_lineno for node in module.body if isinstance(node, (ast.Import, ast.ImportFrom))

@@ -31,20 +31,26 @@ ENDLESS = "    tokens = input_ids\n    while True:  # the stop condition is neve
 needs_tiny = pytest.mark.skipif(not tiny_status()[0], reason="the bundled tiny model is not built yet")
 
 
-@pytest.fixture
-def looping_folder(tmp_path: Path) -> Path:
-    """A learner's folder: stubs, an endless ``greedy_generate`` and a correct ``distributions.py``."""
+def learner_folder(tmp_path: Path, module: str, function: str, body: str) -> Path:
+    """A learner's folder: the stubs, a correct ``distributions.py``, and ``function`` in
+    ``module`` with ``body`` in place of its stub's ``raise``."""
     folder = tmp_path / "learner"
     (folder / "exercises").mkdir(parents=True)
     for path in stubs_folder().glob("*.py"):
         shutil.copy(path, folder / "exercises" / path.name)
     shutil.copy(ROOT / "solutions" / "distributions.py", folder / "exercises" / "distributions.py")
-    decoding = folder / "exercises" / "decoding.py"
-    stub = '    raise NotImplementedError("greedy_generate: see the docstring")\n'
-    source = decoding.read_text(encoding="utf-8")
-    assert source.count(stub) == 1, f"expected exactly one greedy_generate stub in {decoding}, found {source.count(stub)}"
-    decoding.write_text(source.replace(stub, ENDLESS), encoding="utf-8")
+    written = folder / "exercises" / f"{module}.py"
+    stub = f'    raise NotImplementedError("{function}: see the docstring")\n'
+    source = written.read_text(encoding="utf-8")
+    assert source.count(stub) == 1, f"expected exactly one {function} stub in {written}, found {source.count(stub)}"
+    written.write_text(source.replace(stub, body), encoding="utf-8")
     return folder
+
+
+@pytest.fixture
+def looping_folder(tmp_path: Path) -> Path:
+    """A learner's folder: stubs, an endless ``greedy_generate`` and a correct ``distributions.py``."""
+    return learner_folder(tmp_path, "decoding", "greedy_generate", ENDLESS)
 
 
 def loop_line(folder: Path) -> int:
@@ -155,16 +161,7 @@ def test_a_budget_that_is_not_a_number_is_one_sentence(looping_folder, tmp_path,
 ])
 def test_a_function_that_ends_the_test_process_is_named_and_the_check_goes_on(tmp_path, monkeypatch, capsys,
                                                                               ending, how):
-    folder = tmp_path / "learner"
-    (folder / "exercises").mkdir(parents=True)
-    for path in stubs_folder().glob("*.py"):
-        shutil.copy(path, folder / "exercises" / path.name)
-    shutil.copy(ROOT / "solutions" / "distributions.py", folder / "exercises" / "distributions.py")
-    nucleus = folder / "exercises" / "nucleus.py"
-    stub = '    raise NotImplementedError("top_p_mask: see the docstring")\n'
-    source = nucleus.read_text(encoding="utf-8")
-    assert source.count(stub) == 1, f"expected exactly one top_p_mask stub in {nucleus}"
-    nucleus.write_text(source.replace(stub, ending), encoding="utf-8")
+    folder = learner_folder(tmp_path, "nucleus", "top_p_mask", ending)
     monkeypatch.setenv("DECODELAB_CACHE", str(tmp_path / "cache"))
     call = f"decodelab check top_p temperature --target trusted:{folder}  (top_p_mask: {ending.strip()!r})"
 

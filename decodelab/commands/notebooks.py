@@ -117,14 +117,19 @@ def module_imports(source: str) -> str:
     plainly: a notebook cell has no ``from __future__ import annotations``, so its signatures
     need the names when the cell runs.
     """
-    tree = ast.parse(source)
-    nodes = []
+    nodes = [node for node in top_level_imports(ast.parse(source)) if getattr(node, "module", "") != "__future__"]
+    return "\n".join(ast.get_source_segment(source, node) or "" for node in nodes)
+
+
+def top_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """A module's top-level imports, in order, with those it makes under ``if TYPE_CHECKING:``."""
+    found = []
     for node in tree.body:
         if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
-            nodes += [inner for inner in node.body if isinstance(inner, (ast.Import, ast.ImportFrom))]
-        elif isinstance(node, (ast.Import, ast.ImportFrom)) and getattr(node, "module", "") != "__future__":
-            nodes.append(node)
-    return "\n".join(ast.get_source_segment(source, node) or "" for node in nodes)
+            found += [inner for inner in node.body if isinstance(inner, (ast.Import, ast.ImportFrom))]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+    return found
 
 
 def demos_unlocked_by(module: str) -> list[tuple[str, str]]:

@@ -72,17 +72,18 @@ def compare(backend, chosen, questions, openers, settings, seeds, max_new_tokens
     results = []
     with steps("decoding", len(settings) * len(seeds) * (len(questions) + len(openers))) as step:
         for setting in settings:
+            label = setting_label(setting)
             answers, continuations = [], []
             for seed in seeds:
                 for question, answer in questions:
                     text = reply(question, setting, seed)
                     answers.append({"question": question, "answer": answer, "seed": seed, "reply": text,
                                     "correct": bool(chosen.exact_match(text, answer))})
-                    step(f"{setting_label(setting)}, seed {seed}")
+                    step(f"{label}, seed {seed}")
                 for opener in openers:
                     continuations.append({"opener": opener, "seed": seed, "text": reply(opener, setting, seed)})
-                    step(f"{setting_label(setting)}, seed {seed}")
-            results.append(summarize(chosen, setting_label(setting), answers, continuations))
+                    step(f"{label}, seed {seed}")
+            results.append(summarize(chosen, label, answers, continuations))
     return results
 
 

@@ -178,10 +178,12 @@ def room_link_from(option: str | None) -> RoomLink | None:
     url = option if option is not None else os.environ.get(ROOM_ENV, "")
     if not url.strip():
         return None
+    if option is not None:
+        return parse_room_url(option)
     try:
         return parse_room_url(url)
     except UserError as error:
-        raise UserError(f"{error}" if option is not None else f"${ROOM_ENV}: {error}") from None
+        raise UserError(f"${ROOM_ENV}: {error}") from None
 
 
 def report_to_room(link: RoomLink | None, statuses: Mapping[str, ExerciseStatus]) -> str | None:

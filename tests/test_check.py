@@ -162,11 +162,18 @@ def test_watch_checks_again_when_a_file_is_saved(tmp_path):
         saved = time.monotonic()
         read_until("watching for saved changes", 120)
         recheck = time.monotonic() - saved
+        second = "".join(output).split("=" * 72)[-1]
+        # An editor that saves by writing a new file and renaming it over the old one (vim, many IDEs)
+        replacement = folder / ".distributions.py.swp"
+        replacement.write_text(LEARNER_SOFTMAX.format(operation="*"), encoding="utf-8")
+        os.replace(replacement, folder / "distributions.py")
+        read_until("watching for saved changes", 120)
+        third = "".join(output).split("=" * 72)[-1]
     finally:
         process.terminate()
         process.wait(timeout=30)
-    second = "".join(output).split("=" * 72)[-1]
     assert "1/1 done" in second, f"after the fix was saved, expected '1/1 done' in:\n{second}"
+    assert "FAILING" in third, f"after the mistake was saved back by a rename, expected 'FAILING' in:\n{third}"
     print(f"re-check after a save took {recheck:.1f} s")
 
 

@@ -481,6 +481,7 @@ def check_once(arguments: argparse.Namespace, runner: SuiteRunner | None = None)
 
 
 def _watched_files(target: str) -> dict[Path, float]:
+    """Each exercise module the target has now, with its modification time."""
     folder = target_folder(target)
     files = {}
     for module in {exercise.module for exercise in EXERCISES}:
@@ -493,7 +494,39 @@ def _watched_files(target: str) -> dict[Path, float]:
     return files
 
 
-def watch(arguments: argparse.Namespace, interval: float = 0.2, rounds: int | None = None) -> int:
+def _watched_paths(target: str) -> tuple[list[Path], set[str]]:
+    """The folders to watch for ``target`` and the file names that count as a save there.
+
+    A folder: itself and its ``exercises/`` (the two places :func:`module_file` looks), for
+    the exercise modules. A ``.zip``: its folder, for the zip itself.
+    """
+    base = Path(target.partition("+")[0])
+    if base.suffix == ".zip" and base.is_file():
+        return [base.resolve().parent], {base.name}
+    folder = target_folder(target)
+    folders = [folder] + ([folder / "exercises"] if (folder / "exercises").is_dir() else [])
+    return folders, {f"{exercise.module}.py" for exercise in EXERCISES}
+
+
+def wait_for_a_save(target: str, seen: dict[Path, float]) -> None:
+    """Return once an exercise file of ``target`` is saved (written, replaced, created or removed).
+
+    The operating system reports the change (``watchfiles``); an editor that saves by writing a
+    new file and renaming it over the old one counts too. A save made while the last check was
+    running is caught by comparing modification times with ``seen``, taken before that check.
+    """
+    from watchfiles import watch as file_changes
+
+    if _watched_files(target) != seen:
+        return
+    folders, names = _watched_paths(target)
+    for changes in file_changes(*folders, watch_filter=lambda _change, path: Path(path).name in names,
+                                recursive=False, rust_timeout=1000, yield_on_timeout=True, raise_interrupt=True):
+        if changes or _watched_files(target) != seen:
+            return
+
+
+def watch(arguments: argparse.Namespace, rounds: int | None = None) -> int:
     """Check, then check again each time an exercise file is saved, until Ctrl-C."""
     from decodelab.watch import WarmRunner
 
@@ -512,8 +545,7 @@ def watch(arguments: argparse.Namespace, interval: float = 0.2, rounds: int | No
             if rounds is not None and done_rounds >= rounds:
                 return code
             print("\nwatching for saved changes (Ctrl-C to stop)...", flush=True)
-            while _watched_files(arguments.target) == seen:
-                time.sleep(interval)
+            wait_for_a_save(arguments.target, seen)
             print("\n" + "=" * 72)
     except KeyboardInterrupt:
         print()

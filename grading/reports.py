@@ -7,7 +7,8 @@ under ``extra_data``: the backend that graded it, the sandbox, the suites that r
 exercise's score and state, and ``grader_error`` when grading broke inside the grader.
 
 ``feedback.html`` is one self-contained page per submission: per exercise what passed, what
-failed and why, the hints; only messages, never a test's code; every text escaped.
+failed and why, the hints; only messages, never a test's code. It is rendered from
+``grading/templates/feedback.html.j2`` with autoescaping on, so every text is escaped.
 
 ``grades.csv``: one row per submission graded into the folder, one column per exercise (course
 order), the total. Every file is written atomically (a temporary file, then a rename).
@@ -15,7 +16,7 @@ order), the total. Every file is written atomically (a temporary file, then a re
 from __future__ import annotations
 
 import csv
-import html
+import functools
 import io
 import json
 import os
@@ -24,6 +25,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
+import jinja2
+
 from grading.catalogue import EXERCISES, Exercise
 
 RESULTS = "results.json"
@@ -31,6 +34,7 @@ FEEDBACK = "feedback.html"
 GRADEBOOK = "grades.csv"
 FORMAT = "decodelab-results-1"
 NOT_STARTED = "not_started"
+PRINTED_MARKER = "Your code printed (last lines):"
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -173,7 +177,7 @@ def _overall_text(name: str, score: float, max_score: float, summary: dict, entr
         lines.append(f"Versions: {stack.get('summary')} — verdicts may differ from a grader on the locked stack.")
     printed = str(context.get("output") or "").strip()
     if printed:
-        lines.append("Your code printed (last lines):")
+        lines.append(PRINTED_MARKER)
         lines.extend("  " + line for line in printed.splitlines()[-15:])
     return "\n".join(lines)
 
@@ -181,85 +185,82 @@ def _overall_text(name: str, score: float, max_score: float, summary: dict, entr
 # ---------------------------------------------------------------------------------------------
 # feedback.html
 
-_STYLE = """
-body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
-h1{font-size:1.5rem}h2{font-size:1.15rem;margin:0}
-.summary{font-size:1.1rem;margin:.5rem 0 1.5rem}
-section{border:1px solid #d0d0d0;border-radius:.5rem;padding:1rem;margin:1rem 0}
-.head{display:flex;justify-content:space-between;align-items:baseline;gap:1rem}
-.state{font-weight:600;padding:.1rem .5rem;border-radius:.3rem}
-.passed{background:#e3f4e3;color:#1d5e1d}.failed{background:#fbe5e1;color:#8a1f11}.not-started{background:#eee;color:#555}
-ul{list-style:none;padding-left:0}li{margin:.4rem 0}
-.ok::before{content:"\\2713  ";color:#1d5e1d}.ko::before{content:"\\2717  ";color:#8a1f11}
-pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem;border-radius:.3rem;margin:.3rem 0 0 1.2rem;font-size:.9rem}
-.hints{background:#fff8e1;padding:.5rem 1rem;border-radius:.3rem}
-.note{color:#555;font-size:.9rem}
-"""
+TEMPLATES = Path(__file__).resolve().with_name("templates")
+FEEDBACK_TEMPLATE = "feedback.html.j2"
 
 
-def feedback_page(results: dict) -> str:
-    """The learner's page for one submission (see the module docstring)."""
+@functools.lru_cache(maxsize=1)
+def _templates() -> jinja2.Environment:
+    """The page templates of ``grading/templates``, loaded once per process.
+
+    Autoescaping is on for every template, so a value reaches the page escaped without anyone
+    having to remember it; StrictUndefined turns a context key the template lacks into an error
+    rather than an empty string.
+    """
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True)
+
+
+def feedback_context(results: dict) -> dict[str, Any]:
+    """What ``feedback.html.j2`` lays out, shaped from one submission's results document.
+
+    Tests grouped per exercise, each exercise's state and CSS class, every number already
+    formatted with ``:g``, the hints only where an exercise is not passed, ``printed`` None when
+    the learner's code printed nothing. Values stay raw text: the template escapes them.
+    """
     data = results.get("extra_data", {})
-    exercises = _by_key()
-    escape = html.escape
-    name = str(data.get("submission", "submission"))
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Feedback — {escape(name)}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>Feedback for {escape(name)}</h1>",
-        f'<p class="summary">Score: <strong>{results.get("score", 0):g} / {results.get("max_score", 0):g}</strong></p>',
-    ]
-    if data.get("grader_error"):
-        parts.append(f'<p class="state failed">The grader itself failed: {escape(str(data["grader_error"]))} — '
-                     "this is not a judgement of your code.</p>")
-    if "hidden" not in data.get("suites", ["hidden"]):
-        parts.append('<p class="state not-started">Only the public tests ran: this is not a grade.</p>')
-    for note in data.get("notes", []):
-        parts.append(f'<p class="note">Note: {escape(str(note))}</p>')
+    by_key = _by_key()
     tests_by_exercise: dict[str, list[dict]] = {}
     for test in results.get("tests", []):
         tests_by_exercise.setdefault(test.get("extra_data", {}).get("exercise", ""), []).append(test)
+    exercises = []
     for key, item in data.get("exercises", {}).items():
-        exercise = exercises.get(key)
+        exercise = by_key.get(key)
         state = item.get("state", "failed")
-        css = state.replace(" ", "-")
-        parts.append("<section>")
-        parts.append(
-            f'<div class="head"><h2>{escape(item.get("function", key))}() <span class="note">'
-            f'{escape(item.get("path", ""))}</span></h2><span class="state {escape(css)}">{escape(state)} · '
-            f'{item.get("score", 0):g}/{item.get("max_score", 0):g}</span></div>'
-        )
-        if state == "not started":
-            reasons = {t.get("output", "") for t in tests_by_exercise.get(key, []) if t.get("output")}
-            if reasons:
-                parts.append(f"<pre>{escape(sorted(reasons)[0])}</pre>")
-        else:
-            parts.append("<ul>")
-            for test in tests_by_exercise.get(key, []):
-                passed = test.get("status") == "passed"
-                title = str(test.get("name", "")).split(": ", 1)[-1]
-                parts.append(f'<li class="{"ok" if passed else "ko"}">{escape(title)} '
-                             f'<span class="note">({test.get("score", 0):g}/{test.get("max_score", 0):g})</span>')
-                if not passed and test.get("output"):
-                    parts.append(f"<pre>{escape(str(test['output']))}</pre>")
-                parts.append("</li>")
-            parts.append("</ul>")
-        if state != "passed" and exercise is not None and exercise.hints:
-            parts.append('<div class="hints"><strong>Hints</strong><ol>')
-            parts.extend(f"<li>{escape(hint)}</li>" for hint in exercise.hints)
-            parts.append("</ol></div>")
-        parts.append("</section>")
+        tests = tests_by_exercise.get(key, [])
+        reasons = sorted({t.get("output", "") for t in tests if t.get("output")})
+        lines = []
+        for test in tests:
+            passed = test.get("status") == "passed"
+            lines.append({
+                "title": str(test.get("name", "")).split(": ", 1)[-1],
+                "passed": passed,
+                "score": f"{test.get('score', 0):g}",
+                "max_score": f"{test.get('max_score', 0):g}",
+                "output": "" if passed else str(test.get("output") or ""),
+            })
+        exercises.append({
+            "function": item.get("function", key),
+            "path": item.get("path", ""),
+            "state": state,
+            "css": state.replace(" ", "-"),
+            "score": f"{item.get('score', 0):g}",
+            "max_score": f"{item.get('max_score', 0):g}",
+            "reason": reasons[0] if reasons else "",
+            "tests": lines,
+            "hints": list(exercise.hints) if state != "passed" and exercise is not None else [],
+        })
     details = [f"Graded on backend {data.get('backend')}", f"in {results.get('execution_time', 0):g} s"]
     if data.get("sandbox"):
         details.append(f"sandbox: {data['sandbox']}")
-    parts.append(f'<p class="note">{escape("; ".join(details))}.</p>')
     output = str(results.get("output", ""))
-    if "Your code printed" in output:
-        parts.append(f"<details><summary>What your code printed</summary><pre>"
-                     f"{escape(output.split('Your code printed (last lines):', 1)[-1])}</pre></details>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return {
+        "name": str(data.get("submission", "submission")),
+        "score": f"{results.get('score', 0):g}",
+        "max_score": f"{results.get('max_score', 0):g}",
+        "grader_error": str(data["grader_error"]) if data.get("grader_error") else "",
+        "public_only": "hidden" not in data.get("suites", ["hidden"]),
+        "notes": [str(note) for note in data.get("notes", [])],
+        "exercises": exercises,
+        "details": "; ".join(details),
+        "printed": output.split(PRINTED_MARKER, 1)[-1] if "Your code printed" in output else None,
+    }
+
+
+def feedback_page(results: dict) -> str:
+    """The learner's page for one submission (see the module docstring), from ``feedback.html.j2``."""
+    return _templates().get_template(FEEDBACK_TEMPLATE).render(feedback_context(results))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,6 +17,12 @@ test and its points, so that a submission whose grading breaks still gets a resu
 every test in it); grading a submission then costs two forks, a pytest session over already
 imported modules, and the calls themselves.
 
+Each ``results.json`` also gets ``extra_data.judge_peak_rss_mb``: the forked judge's peak resident
+memory in MB (2^20 bytes, one decimal), from ``os.wait4``'s ``ru_maxrss`` when the judge server
+reaps it. A forked child's peak starts from what it shares with the judge server at the fork,
+so this is the judge's whole resident peak for that submission; null when no judge was forked
+(an unreadable submission) or the judge server itself failed.
+
 :func:`grade_class` is the entry point for ``decodelab grade``, :func:`grade_submission` for
 one submission (the Gradescope bundle, and later exporters and benchmarks).
 """
@@ -276,6 +282,8 @@ class Judge:
             second["notes"] = [*second.get("notes", []),
                                f"graded a second time: the first attempt failed on the grader's side ({first['grader_error']})"]
         second["seconds"] = first.get("seconds", 0.0) + second.get("seconds", 0.0)
+        peaks = [reply["judge_peak_rss_mb"] for reply in (first, second) if reply.get("judge_peak_rss_mb") is not None]
+        second["judge_peak_rss_mb"] = max(peaks, default=None)
         return second
 
     def _grade_once(self, request: dict) -> dict:
@@ -289,14 +297,14 @@ class Judge:
             submission = read_submission(path)
         except TargetError as error:
             return {"ok": True, "tests": self._fill([], f"the submission cannot be read: {error}"),
-                    "notes": [str(error)], "seconds": 0.0}
+                    "notes": [str(error)], "seconds": 0.0, "judge_peak_rss_mb": None}
         with tempfile.TemporaryDirectory(prefix=scratch_prefix("judge")) as scratch:
             records_file = Path(scratch) / "records.json"
             extra_file = Path(scratch) / "extra.json"
             log_file = Path(scratch) / "log.txt"
             pid = self._fork_judge(path, submission, records_file, extra_file, log_file)
             limit = self.limits.submission_seconds + self.options.judge_slack
-            status = _wait(pid, limit)
+            status, peak = _wait(pid, limit)
             problem = None
             if status is None:
                 problem = f"the hidden tests did not finish within {limit:g} s"
@@ -328,6 +336,7 @@ class Judge:
             "ok": True, "tests": tests, "notes": submission.notes, "output": "\n".join(extra.get("output", [])),
             "events": extra.get("events", []), "seconds": time.monotonic() - started,
             "grader_error": problem, "log": log_tail if problem else "",
+            "judge_peak_rss_mb": round(peak / 2**20, 1) if peak else None,
         }
 
     def _fork_judge(self, path: Path, submission: Any, records_file: Path, extra_file: Path, log_file: Path) -> int:
@@ -436,8 +445,10 @@ def _rss() -> int:
     return 0
 
 
-def _wait(pid: int, limit: float) -> int | None:
-    """Wait for a child at most ``limit`` s: its exit code, or None after killing it."""
+def _wait(pid: int, limit: float) -> tuple[int | None, int]:
+    """Wait for a child at most ``limit`` s: its exit code (None after killing it) and its peak
+    resident memory in bytes (``ru_maxrss`` from ``os.wait4``, which reaps it; 0 where unknown)."""
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
     deadline = time.monotonic() + limit
     try:
         handle = os.pidfd_open(pid)
@@ -445,14 +456,14 @@ def _wait(pid: int, limit: float) -> int | None:
         handle = None
     try:
         while True:
-            done, status = os.waitpid(pid, os.WNOHANG)
+            done, status, usage = os.wait4(pid, os.WNOHANG)
             if done:
-                return os.waitstatus_to_exitcode(status)
+                return os.waitstatus_to_exitcode(status), usage.ru_maxrss * scale
             left = deadline - time.monotonic()
             if left <= 0:
                 os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                return None
+                _, _, usage = os.wait4(pid, 0)
+                return None, usage.ru_maxrss * scale
             if handle is not None:
                 select.select([handle], [], [], left)
             else:
@@ -744,10 +755,13 @@ def _results_for(name: str, reply: dict, ready: dict) -> dict:
                "suites": ready.get("suites", ["hidden"]), "stack": _stack(), "priming": ready.get("priming")}
     if not reply.get("ok"):
         context["grader_error"] = reply.get("error", "unknown failure")
-        return reports.results_document(name, reply.get("tests") or _unrun(ready.get("plan", [])), context)
-    context.update(seconds=reply.get("seconds", 0.0), notes=reply.get("notes", []), output=reply.get("output", ""),
-                   events=reply.get("events", []), grader_error=reply.get("grader_error"))
-    return reports.results_document(name, reply["tests"], context)
+        document = reports.results_document(name, reply.get("tests") or _unrun(ready.get("plan", [])), context)
+    else:
+        context.update(seconds=reply.get("seconds", 0.0), notes=reply.get("notes", []), output=reply.get("output", ""),
+                       events=reply.get("events", []), grader_error=reply.get("grader_error"))
+        document = reports.results_document(name, reply["tests"], context)
+    document["extra_data"]["judge_peak_rss_mb"] = reply.get("judge_peak_rss_mb")  # see the module's docstring
+    return document
 
 
 def _unrun(plan: list[dict]) -> list[dict]:

@@ -6,10 +6,22 @@ process), and the terminal summary counts them per catalogue and exercise.
 """
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from typing import Callable
 
 import pytest
+import torch
+
+# The project's tests run two at a time on a two-core machine (pytest-xdist, `make test`), and
+# many of them start children that import torch (decodelab check and grade, notebook kernels).
+# A torch that spreads every matrix product over all cores in each of them makes them wait on
+# one another: the evaluation notebook takes 25 s alone and 102 s beside another test. One
+# thread each, set before any child starts, and in this process too (grading.plugin, loaded
+# before this file, has imported torch already).
+for _variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
 
 _WRONG_RESULTS: list[tuple[str, str, float, float]] = []
 _PROPERTY = "wrong_version"

@@ -4,7 +4,8 @@
 ``execution_time``, ``output``, ``tests[]`` (``name``, ``number``, ``score``, ``max_score``,
 ``status`` — ``passed`` or ``failed`` —, ``output``, ``visibility``), with decodelab's own data
 under ``extra_data``: the backend that graded it, the sandbox, the suites that ran, each
-exercise's score and state, and ``grader_error`` when grading broke inside the grader.
+exercise's score and state, ``grader_error`` when grading broke inside the grader, and
+``judge_peak_rss_mb`` (written by :mod:`grading.grader`, which reaps the judge).
 
 ``feedback.html`` is one self-contained page per submission: per exercise what passed, what
 failed and why, the hints; only messages, never a test's code. It is rendered from

@@ -255,7 +255,7 @@ def feedback_context(results: dict) -> dict[str, Any]:
         "notes": [str(note) for note in data.get("notes", [])],
         "exercises": exercises,
         "details": "; ".join(details),
-        "printed": output.split(PRINTED_MARKER, 1)[-1] if "Your code printed" in output else None,
+        "printed": output.split(PRINTED_MARKER, 1)[-1] if PRINTED_MARKER in output else None,
     }
 
 

@@ -107,6 +107,20 @@ def test_a_bomb_costs_the_bomber_its_tests_with_a_message(graded, bomb):
         f"{name}: no failing test says its reply could not be read; first messages: {messages[:600]}")
 
 
+JUDGE_MEMORY_TARGET_MB = 1536  # issue 10: "the judge's peak memory grading any submission stays under 1.5 GB"
+
+
+@pytest.mark.parametrize("name", [*(f"a_bomb_{bomb}" for bomb in BOMBS), "z_honest"])
+def test_the_judges_peak_memory_is_recorded_and_under_the_target(graded, name):
+    # results.json's judge_peak_rss_mb: the forked judge's ru_maxrss when it is reaped, shared
+    # pages included; benchmarks/judge_memory.py measures it over the whole hostile set.
+    peak = graded["together"].results[name]["extra_data"].get("judge_peak_rss_mb", "<missing>")
+    assert isinstance(peak, (int, float)) and not isinstance(peak, bool) and peak > 0, (
+        f"{name}: results.json has extra_data.judge_peak_rss_mb = {peak!r}, expected a positive number of MB")
+    assert peak < JUDGE_MEMORY_TARGET_MB, (
+        f"{name}: the judge's peak resident memory was {peak} MB, expected under {JUDGE_MEMORY_TARGET_MB} MB")
+
+
 def test_the_honest_submission_after_the_bombs_scores_as_alone(graded):
     alone = graded["alone"].results["z_honest"]
     together = graded["together"].results["z_honest"]

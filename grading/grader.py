@@ -55,7 +55,6 @@ from grading.target import TargetError
 
 GRADING = Path(__file__).resolve().parent
 PROJECT_ROOT = GRADING.parent
-GRADE_PROFILE = "decodelab-grade"
 SANDBOX_FAULT = 3  # the judge's exit status when the sandbox failed the submission (grade it again)
 
 
@@ -184,7 +183,6 @@ class Judge:
         grading.plugin._BACKENDS[self.backend_name] = backend
         register_backend(self.backend_name, backend)
         _indexes()  # the weights as loaded: what every learner process starts from
-        self._hypothesis_profile()
         self.plan = self._collect()
         priming = self._prime() if self.options.prime else {"requested": False, "expected_values": 0, "error": None}
         worker = learner.wait_ready()
@@ -198,16 +196,6 @@ class Judge:
             "worker_rss": worker.get("rss"), "judge_rss": _rss(), "priming": priming,
         }
         return self.ready
-
-    @staticmethod
-    def _hypothesis_profile() -> None:
-        try:
-            from hypothesis import HealthCheck, settings
-        except ImportError:
-            return
-        settings.register_profile(GRADE_PROFILE, derandomize=True, database=None, deadline=None,
-                                  suppress_health_check=list(HealthCheck), print_blob=False)
-        settings.load_profile(GRADE_PROFILE)
 
     def pytest_args(self, target: str, results_file: Path) -> list[str]:
         from grading.runner import pytest_command

@@ -46,15 +46,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help=f"time budget of each public test, 0 for none (default ${BUDGET_ENV}, else none)")
 
 
+# Seconds hypothesis may spend shrinking one failing test's example (its own limit is 300).
+# Shrinking only makes the example in the feedback smaller: the verdict is final before it
+# starts. Unbounded, it was most of a wrong submission's grading time (a top-p mask of the
+# wrong dtype: 15 s, of which 12 s shrinking); docs/benchmarks.md has the figures.
+SHRINK_SECONDS = 2.0
+
+
 @functools.cache
 def deterministic_hypothesis() -> None:
     """Grades must not depend on luck: hypothesis draws the same examples on every run, keeps
-    no example database (nothing is written next to a submission) and has no deadline (a
-    loaded grading machine is slow, not wrong)."""
-    from hypothesis import settings
+    no example database (nothing is written next to a submission), has no deadline and no
+    health checks (a loaded grading machine is slow, not wrong), and shrinks a failing example
+    for at most :data:`SHRINK_SECONDS`. One profile for every run of the suites, sandboxed or
+    in-process, so that both give the same verdicts."""
+    from hypothesis import HealthCheck, settings
+    from hypothesis.internal.conjecture import engine
 
-    settings.register_profile("decodelab", derandomize=True, database=None, deadline=None)
+    settings.register_profile("decodelab", derandomize=True, database=None, deadline=None,
+                              suppress_health_check=list(HealthCheck), print_blob=False)
     settings.load_profile("decodelab")
+    # A module constant that hypothesis documents as there to be changed ("make it monkeypatchable").
+    engine.MAX_SHRINKING_SECONDS = SHRINK_SECONDS
 
 
 def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> None:

@@ -125,6 +125,39 @@ def test_tasks_writes_the_comparison_table(capsys, tmp_path, shared_backend):
         assert label in page and label in printed, f"missing setting {label!r}:\n{printed}"
 
 
+
+@needs_tiny
+def test_tasks_runs_greedy_once_per_prompt_and_every_seed_of_a_sampled_setting(shared_backend):
+    from decodelab.demos.functions import Chosen, reference_function
+    from decodelab.demos.tasks import capital_questions, compare, story_openers
+
+    calls = {"greedy_generate": 0, "sample_generate": 0}
+
+    def counted(name):
+        function = reference_function(name)
+
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return call
+
+    chosen = Chosen(functions={name: counted(name) if name in calls else reference_function(name)
+                               for name in ("greedy_generate", "sample_generate", "exact_match", "distinct_n")})
+    questions, openers, seeds = capital_questions(2), story_openers(1), [0, 1, 2]
+    settings = [{}, {"top_p": 0.9, "temperature": 1.4}]
+    from reference.backends import load_backend
+
+    results = compare(load_backend("tiny"), chosen, questions, openers, settings, seeds, 4)
+    prompts = len(questions) + len(openers)
+    assert calls == {"greedy_generate": prompts, "sample_generate": prompts * len(seeds)}, (
+        f"compare() over {prompts} prompts and seeds {seeds} made {calls}, expected greedy once per prompt "
+        "(its reply does not depend on the seed) and sampling once per prompt and seed")
+    greedy = results[0]
+    assert greedy["setting"] == "greedy" and len(greedy["answers"]) == len(questions) * len(seeds), greedy
+    for question, _ in questions:
+        replies = {a["reply"] for a in greedy["answers"] if a["question"] == question}
+        assert len(replies) == 1, f"greedy replies to {question!r} differ across seeds: {replies}"
+
 def test_logprobs_page_shows_partial_utf8_as_bytes():
     # Seed 000: 曇 (E6 9B 87) arrives as bytes [230, 155] then [135].
     records = [

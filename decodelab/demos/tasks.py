@@ -56,17 +56,20 @@ def compare(backend, chosen, questions, openers, settings, seeds, max_new_tokens
     from reference.settings import is_greedy, setting_label
 
     eos = backend.tokenizer.eos_token_id
+    greedy_replies: dict[str, str] = {}  # greedy decoding ignores the seed: one run per prompt
 
     def reply(prompt: str, setting: dict, seed: int) -> str:
         ids = backend.encode(prompt)
         if is_greedy(setting):
-            output = chosen.greedy_generate(backend.model, ids, max_new_tokens, eos_token_id=eos)
-        else:
-            output = chosen.sample_generate(
-                backend.model, ids, max_new_tokens, temperature=float(setting["temperature"]),
-                top_k=setting.get("top_k"), top_p=float(setting.get("top_p", 1.0)),
-                generator=seed_generator(seed, backend.device), eos_token_id=eos,
-            )
+            if prompt not in greedy_replies:
+                output = chosen.greedy_generate(backend.model, ids, max_new_tokens, eos_token_id=eos)
+                greedy_replies[prompt] = continuation_text(backend.tokenizer, ids, output)
+            return greedy_replies[prompt]
+        output = chosen.sample_generate(
+            backend.model, ids, max_new_tokens, temperature=float(setting["temperature"]),
+            top_k=setting.get("top_k"), top_p=float(setting.get("top_p", 1.0)),
+            generator=seed_generator(seed, backend.device), eos_token_id=eos,
+        )
         return continuation_text(backend.tokenizer, ids, output)
 
     results = []

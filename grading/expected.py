@@ -20,15 +20,33 @@ each generator argument and the global random state to where the real call left 
 The judge server fills the memory before it forks a judge per submission
 (:meth:`grading.grader.Judge.warm_up` runs the suites once on ``solutions``); a judge's own
 additions die with it, so nothing one submission triggers reaches another.
+
+**On disk.** A judge server that primed writes the memory to
+``$DECODELAB_CACHE/expected/<key>.pt`` (:func:`save`), and a later server with the same key
+reads it instead of running the suites again (:func:`load`). The key (:func:`disk_key`) is a
+digest of everything a remembered answer depends on: the source of ``grading/`` (the suites),
+``reference/`` and ``solutions/``, the model's and the tokenizer's files, the versions of
+Python, torch, transformers, tokenizers, numpy and hypothesis, and the suites and exercises
+graded. Only for a backend on the CPU whose model and tokenizer are local folders: elsewhere a
+weight is fingerprinted by its identity (:func:`_weight_digest`), which no other process shares.
+Only answers that are plain data (tensors, numbers, strings, lists, tuples, dicts) are written,
+and the file is read with ``torch.load(weights_only=True)``, which builds no other object.
 """
 from __future__ import annotations
 
 import copy
 import functools
 import hashlib
+import importlib.metadata
+import importlib.util
 import inspect
+import os
+import platform
+import random
+import tempfile
 import types
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Iterable
 
 import torch
 
@@ -207,3 +225,140 @@ def remembered(module: types.ModuleType) -> types.ModuleType:
 def remembered_calls() -> int:
     """How many answers are in memory (for the judge's warm-up report)."""
     return len(_MEMORY)
+
+
+# ---------------------------------------------------------------------------------------------
+# The memory on disk
+# ---------------------------------------------------------------------------------------------
+
+DISK_FORMAT = 1
+KEEP_FILES = 8  # the most recently used files of a cache folder; older ones are removed on save
+_VERSIONED = ("torch", "transformers", "tokenizers", "numpy", "hypothesis")
+_SOURCES = ("grading", "reference", "solutions")
+
+
+def _update_with_files(digest: Any, files: Iterable[Path], root: Path) -> None:
+    for path in sorted(files):
+        digest.update(f"{path.relative_to(root).as_posix()}:{path.stat().st_size}:".encode())
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+
+
+def _local_folder(name: str | os.PathLike | None) -> Path | None:
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.is_dir() else None
+
+
+def disk_key(backend_name: str, backend: Any, suites: Iterable[str], exercises: Iterable[str]) -> str | None:
+    """The name of the memory's file for this grading set-up, or None where it cannot be kept
+    on disk (a backend not on the CPU, or whose model or tokenizer is not a local folder)."""
+    model_folder = _local_folder(getattr(backend, "model_id", None))
+    tokenizer_folder = _local_folder(getattr(getattr(backend, "tokenizer", None), "name_or_path", None))
+    if getattr(getattr(backend, "device", None), "type", None) != "cpu" or not model_folder or not tokenizer_folder:
+        return None
+    digest = hashlib.blake2b(digest_size=16)
+    versions = {name: _version(name) for name in _VERSIONED}
+    digest.update(repr((DISK_FORMAT, platform.python_version(), versions, backend_name,
+                        sorted(suites), sorted(exercises))).encode())
+    for package in _SOURCES:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        root = Path(next(iter(spec.submodule_search_locations)))
+        _update_with_files(digest, (p for p in root.rglob("*.py") if "__pycache__" not in p.parts), root)
+    for folder in (model_folder, tokenizer_folder):
+        _update_with_files(digest, (p for p in folder.iterdir() if p.is_file()), folder)
+    return digest.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
+def _plain(value: Any, depth: int = 0) -> bool:
+    """Data ``torch.load(weights_only=True)`` reads back as it was, and nothing else."""
+    if depth > 16:
+        return False
+    if value is None or type(value) in (bool, int, float, str, bytes):
+        return True
+    if type(value) is torch.Tensor:
+        return value.layout == torch.strided and value.device.type == "cpu"
+    if type(value) in (list, tuple):
+        return all(_plain(item, depth + 1) for item in value)
+    if type(value) is dict:
+        return all(type(key) in (str, int) and _plain(item, depth + 1) for key, item in value.items())
+    return False
+
+
+def _random_states() -> dict:
+    import numpy
+
+    kind, keys, position, has_gauss, cached = numpy.random.get_state()
+    version, internal, gauss = random.getstate()
+    return {"torch": torch.random.get_rng_state(), "python": [version, list(internal), gauss],
+            "numpy": [kind, torch.from_numpy(keys.astype("int64")), position, has_gauss, cached]}
+
+
+def _set_random_states(states: dict) -> None:
+    import numpy
+
+    torch.random.set_rng_state(states["torch"])
+    version, internal, gauss = states["python"]
+    random.setstate((version, tuple(internal), gauss))
+    kind, keys, position, has_gauss, cached = states["numpy"]
+    numpy.random.set_state((kind, keys.numpy().astype("uint32"), position, has_gauss, cached))
+
+
+def save(path: Path) -> int:
+    """Write the remembered answers that are plain data, and the random states as they are now
+    (a server that reads them back forks its judges from the same states), to ``path``,
+    atomically. Returns how many answers were written."""
+    entries = [[key, value, [[index, state] for index, state in states], rng]
+               for key, (value, states, rng) in _MEMORY.items() if _plain(value)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False)
+    try:
+        with handle:
+            torch.save({"format": DISK_FORMAT, "entries": entries, "random_states": _random_states()}, handle)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    _prune(path.parent)
+    return len(entries)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the :data:`KEEP_FILES` most recently used files (each set-up has one of some MB)."""
+    files = sorted(folder.glob("*.pt"), key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in files[KEEP_FILES:]:
+        old.unlink(missing_ok=True)
+
+
+def load(path: Path) -> int:
+    """Add the answers of a file :func:`save` wrote and set the random states it recorded.
+    Returns how many answers it added: 0 for a file that is missing, unreadable or of another
+    format (then nothing changes)."""
+    try:
+        data = torch.load(path, weights_only=True)
+        if not isinstance(data, dict) or data.get("format") != DISK_FORMAT:
+            return 0
+        entries = [(bytes(key), (value, [(int(index), state) for index, state in states], rng))
+                   for key, value, states, rng in data["entries"]]
+        states = data["random_states"]
+    except Exception:  # a damaged or foreign file only costs the time of priming
+        return 0
+    _set_random_states(states)
+    for key, stored in entries:
+        _MEMORY.setdefault(key, stored)
+    try:
+        os.utime(path)  # used now: the last to be pruned
+    except OSError:
+        pass
+    return len(entries)

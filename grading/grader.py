@@ -184,7 +184,7 @@ class Judge:
         register_backend(self.backend_name, backend)
         _indexes()  # the weights as loaded: what every learner process starts from
         self.plan = self._collect()
-        priming = self._prime() if self.options.prime else {"requested": False, "expected_values": 0, "error": None}
+        priming = self._prime(backend)
         worker = learner.wait_ready()
         # Everything loaded so far lives as long as this server: keep the collector from
         # walking it again in every judge (pytest and hypothesis call gc.collect() per session).
@@ -222,19 +222,51 @@ class Judge:
                 raise GraderError(f"collecting the suites failed (pytest exit code {int(code)})")
             return json.loads(results.read_text())
 
-    def _prime(self) -> dict:
+    def _prime(self, backend: Any) -> dict:
+        """Fill the memory of expected values (:mod:`grading.expected`) before the judges are
+        forked: from the file an earlier judge server with the same set-up wrote, else (when
+        ``options.prime``) by running the suites once on ``solutions`` in this process, and
+        then writing that file. Returns ``requested``, how many ``expected_values`` are
+        remembered, ``from_disk``, and the ``error`` that made priming fall short (solutions/
+        not installed, a suite failing on it, a crash) or None."""
+        from grading import expected
+
+        memory_file = self._memory_file(backend)
+        if memory_file is not None and expected.load(memory_file):
+            return {"requested": bool(self.options.prime), "expected_values": expected.remembered_calls(),
+                    "from_disk": True, "error": None}
+        if not self.options.prime:
+            return {"requested": False, "expected_values": 0, "from_disk": False, "error": None}
+        problem = self._run_suites_on_solutions()
+        if memory_file is not None and problem is None:
+            try:
+                expected.save(memory_file)
+            except Exception as error:  # an unwritable cache only costs the next run the priming
+                print(f"the expected values could not be kept in {memory_file} ({type(error).__name__}: {error})",
+                      file=sys.stderr)
+        return {"requested": True, "expected_values": expected.remembered_calls(), "from_disk": False, "error": problem}
+
+    def _memory_file(self, backend: Any) -> Path | None:
+        """Where the expected values of this set-up are kept; None where they are not. Only
+        with the bubblewrap sandbox: without it, a learner's code runs as this user and could
+        write the file that decides what the next run expects."""
+        if self.learner is None or self.learner.plan.kind != "bwrap" or self.options.capture:
+            return None
+        from grading.expected import disk_key
+        from reference.cache import cache_root
+
+        key = disk_key(self.backend_name, backend, self.suites, self.options.exercises)
+        return None if key is None else cache_root() / "expected" / f"{key}.pt"
+
+    def _run_suites_on_solutions(self) -> str | None:
         """Run the suites once on ``solutions`` in this process, so that every expected value a
-        submission's tests need is computed before the judges are forked (:mod:`grading.expected`).
-        Returns ``requested``, how many ``expected_values`` are remembered, and the ``error`` that
-        made it fall short (solutions/ not installed, a suite failing on it, a crash) or None."""
+        submission's tests need is computed; what fell short, or None."""
         import importlib.util
 
         import pytest
 
-        from grading.expected import remembered_calls
-
         if importlib.util.find_spec("solutions") is None:
-            return {"requested": True, "expected_values": 0, "error": "solutions/ is not installed here"}
+            return "solutions/ is not installed here"
         problem = None
         try:
             with tempfile.TemporaryDirectory(prefix=scratch_prefix("prime")) as scratch:
@@ -251,7 +283,7 @@ class Judge:
 
         _INDEXES.clear()
         _indexes()
-        return {"requested": True, "expected_values": remembered_calls(), "error": problem}
+        return problem
 
     def grade(self, request: dict) -> dict:
         """Grade one submission; graded again once when the grader (not the learner) failed.
@@ -614,7 +646,7 @@ class ClassOutcome:
     sandbox: str = ""
     seconds: float = 0.0
     startup_seconds: float = 0.0
-    priming: dict = field(default_factory=dict)  # the first worker's: requested, expected_values, error
+    priming: dict = field(default_factory=dict)  # the first worker's: requested, expected_values, from_disk, error
 
 
 Progress = Callable[[str, str], None]

@@ -4,6 +4,7 @@ fresh call happen."""
 from __future__ import annotations
 
 import inspect
+import os
 import types
 
 import pytest
@@ -138,3 +139,152 @@ def test_a_remembered_module_wraps_functions_and_passes_classes_through():
     assert view.BigramModel is sampling.BigramModel, "classes must pass through untouched"
     assert view.sample_generate is view.sample_generate, "one wrapper per function"
     assert view.sample_generate.__wrapped__ is sampling.sample_generate
+
+
+# ---------------------------------------------------------------------------------------------
+# The memory on disk (expected.save / expected.load / expected.disk_key)
+
+
+class Opaque:
+    """An answer that is not plain data."""
+
+
+@pytest.fixture
+def empty_memory():
+    """The process's memory emptied for one test, and put back after it."""
+    from grading import expected
+
+    kept = dict(expected._MEMORY)
+    expected._MEMORY.clear()
+    yield expected
+    expected._MEMORY.clear()
+    expected._MEMORY.update(kept)
+
+
+def test_answers_read_back_from_disk_are_those_of_the_call(empty_memory, tmp_path):
+    expected = empty_memory
+
+    def draw(probs, generator=None):
+        return {"ids": torch.multinomial(probs, 5, replacement=True, generator=generator), "sum": [probs.sum()]}
+
+    function, counting = _remembered(draw)
+    probs = torch.tensor([0.2, 0.3, 0.5])
+    generator = torch.Generator().manual_seed(3)
+    first = function(probs, generator=generator)
+    after = generator.get_state()
+    state_at_save = torch.random.get_rng_state()
+    written = expected.save(tmp_path / "memory.pt")
+    assert written == 1, f"save() wrote {written} answers, expected the 1 remembered"
+    expected._MEMORY.clear()
+    torch.manual_seed(123)  # the file sets the random states back to those at save()
+    assert expected.load(tmp_path / "memory.pt") == 1, "load() should add the 1 answer save() wrote"
+    assert torch.equal(torch.random.get_rng_state(), state_at_save), (
+        "load() must set torch's random state to the one at save(): judges fork from it as after priming")
+    generator = torch.Generator().manual_seed(3)
+    again = function(probs, generator=generator)
+    assert counting.calls == 1, f"the function ran {counting.calls} times, expected once: the second answer is the file's"
+    assert torch.equal(again["ids"], first["ids"]) and torch.equal(again["sum"][0], first["sum"][0]), (
+        f"the answer read from disk was {again}, expected {first}")
+    assert torch.equal(generator.get_state(), after), "the generator must advance as in the real call"
+
+
+def test_only_plain_answers_are_written_and_reading_builds_no_object(empty_memory, tmp_path):
+    expected = empty_memory
+    plain, _ = _remembered(lambda x: (x * 2, {"n": 3, "text": "a"}))
+    opaque, _ = _remembered(lambda x: Opaque())
+    plain(torch.ones(2))
+    opaque(torch.ones(2))
+    assert len(expected._MEMORY) == 2
+    written = expected.save(tmp_path / "memory.pt")
+    assert written == 1, f"save() wrote {written} answers, expected 1: an object of a class of ours is not plain data"
+    hostile = tmp_path / "hostile.pt"
+    torch.save({"format": expected.DISK_FORMAT, "entries": [[b"k", Opaque(), [], torch.get_rng_state()]],
+                "random_states": {}}, hostile)
+    expected._MEMORY.clear()
+    assert expected.load(hostile) == 0 and not expected._MEMORY, (
+        "load() of a file holding an object must add nothing: it reads with weights_only=True")
+
+
+@pytest.mark.parametrize("content", [b"", b"not a torch file", None], ids=["empty", "garbage", "other format"])
+def test_a_damaged_or_foreign_file_adds_nothing(empty_memory, tmp_path, content):
+    expected = empty_memory
+    path = tmp_path / "memory.pt"
+    if content is None:
+        torch.save({"format": expected.DISK_FORMAT + 1, "entries": []}, path)
+    else:
+        path.write_bytes(content)
+    state = torch.random.get_rng_state()
+    assert expected.load(path) == 0 and not expected._MEMORY, f"load() of a {content!r} file should add nothing"
+    assert torch.equal(torch.random.get_rng_state(), state), "a file that is not read must not touch the random state"
+    assert expected.load(tmp_path / "missing.pt") == 0, "load() of a missing file should add nothing"
+
+
+def test_saving_keeps_the_most_recently_used_files(empty_memory, tmp_path):
+    expected = empty_memory
+    for index in range(expected.KEEP_FILES + 3):
+        old = tmp_path / f"old{index}.pt"
+        old.write_bytes(b"x")
+        os.utime(old, (1_000_000 + index, 1_000_000 + index))
+    expected.save(tmp_path / "new.pt")
+    left = sorted(path.name for path in tmp_path.glob("*.pt"))
+    assert len(left) == expected.KEEP_FILES and "new.pt" in left and "old0.pt" not in left, (
+        f"after save() the folder holds {left}, expected the {expected.KEEP_FILES} most recent, new.pt among them")
+
+
+def _fake_backend(root, device="cpu"):
+    for folder, name in (("model", "model.safetensors"), ("tokenizer", "tokenizer.json")):
+        (root / folder).mkdir(exist_ok=True)
+        if not (root / folder / name).exists():
+            (root / folder / name).write_bytes(b"weights" if folder == "model" else b"{}")
+    return types.SimpleNamespace(model_id=str(root / "model"), device=torch.device(device),
+                                 tokenizer=types.SimpleNamespace(name_or_path=str(root / "tokenizer")))
+
+
+def test_the_files_name_changes_with_everything_an_answer_depends_on(tmp_path, monkeypatch):
+    from grading import expected
+
+    package = tmp_path / "src" / "suites_for_the_key"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "test_a.py").write_text("def test(): pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "src"))
+    monkeypatch.setattr(expected, "_SOURCES", ("suites_for_the_key",))
+    backend = _fake_backend(tmp_path)
+
+    def key(**change):
+        arguments = {"backend_name": "tiny", "backend": backend, "suites": ["hidden"], "exercises": ["top_p"]} | change
+        return expected.disk_key(**arguments)
+
+    first = key()
+    assert first and first == key(), "the same set-up must give the same file name"
+    changes = {"another backend name": {"backend_name": "other"}, "other suites": {"suites": ["hidden", "public"]},
+               "other exercises": {"exercises": ["top_k"]}}
+    for what, change in changes.items():
+        assert key(**change) != first, f"{what} gave the same file name"
+    for what, path in (("a suite's source", package / "test_a.py"), ("the model's weights", tmp_path / "model" / "model.safetensors"),
+                       ("the tokenizer", tmp_path / "tokenizer" / "tokenizer.json")):
+        before = key()
+        path.write_bytes(path.read_bytes() + b" ")
+        assert key() != before, f"changing {what} gave the same file name"
+    assert key(backend=_fake_backend(tmp_path, "meta")) is None, "a backend not on the CPU must not be kept on disk"
+    hub = types.SimpleNamespace(model_id="mistralai/Mistral-7B-v0.1", device=torch.device("cpu"), tokenizer=backend.tokenizer)
+    assert key(backend=hub) is None, "a model that is not a local folder must not be kept on disk"
+
+
+def test_the_grader_keeps_the_memory_only_behind_bubblewrap(monkeypatch, tmp_path):
+    from grading.grader import GradeOptions, Judge
+    from reference.backends import load_backend
+
+    monkeypatch.setenv("DECODELAB_CACHE", str(tmp_path / "cache"))
+    judge = Judge(GradeOptions(backend="tiny"))
+    judge.backend_name = "tiny"
+    backend = load_backend("tiny")
+    judge.learner = types.SimpleNamespace(plan=types.SimpleNamespace(kind="none"))
+    assert judge._memory_file(backend) is None, (
+        "without bubblewrap a learner runs as the grader's user and could write the file: it must not be used")
+    judge.learner = types.SimpleNamespace(plan=types.SimpleNamespace(kind="bwrap"))
+    found = judge._memory_file(backend)
+    assert found is not None and found.parent == tmp_path / "cache" / "expected", (
+        f"behind bubblewrap the memory's file was {found}, expected one in {tmp_path / 'cache' / 'expected'}")
+    judge.options = GradeOptions(backend="tiny", capture="numbers.json")
+    assert judge._memory_file(backend) is None, "with a capture file (which the key does not cover) it must not be used"

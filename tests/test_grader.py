@@ -437,6 +437,17 @@ def softmax_with_temperature(logits, temperature):
     return [base / "honest", base / "stub", base / "noisy.zip"]
 
 
+def _cache_without_expected_values(folder: Path) -> Path:
+    """A decodelab cache folder holding the built tokenizer only: no expected values kept by an
+    earlier grading run (grading/expected.py), whatever ran before on this machine."""
+    from reference.cache import cache_root
+
+    if (cache_root() / "tokenizers").is_dir():
+        shutil.copytree(cache_root() / "tokenizers", folder / "tokenizers")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     from grading.grader import GradeOptions, grade_class
@@ -444,11 +455,20 @@ def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("grade")
     submissions = _class(base / "class")
     options = GradeOptions(backend="tiny", exercises=("temperature",))
-    first = grade_class(submissions, base / "out", options, workers=2)
-    stamp = {p: p.stat().st_mtime_ns for p in (base / "out").glob("*/results.json")}
-    resumed = grade_class(submissions, base / "out", options, workers=2, resume=True)
-    again = grade_class(submissions, base / "again", options, workers=1)
-    return {"first": first, "resumed": resumed, "again": again, "out": base / "out", "stamp": stamp}
+    cache = _cache_without_expected_values(base / "cache")  # so the first run computes them
+    before = os.environ.get("DECODELAB_CACHE")
+    os.environ["DECODELAB_CACHE"] = str(cache)
+    try:
+        first = grade_class(submissions, base / "out", options, workers=2)
+        stamp = {p: p.stat().st_mtime_ns for p in (base / "out").glob("*/results.json")}
+        resumed = grade_class(submissions, base / "out", options, workers=2, resume=True)
+        again = grade_class(submissions, base / "again", options, workers=1)
+    finally:
+        if before is None:
+            os.environ.pop("DECODELAB_CACHE", None)
+        else:
+            os.environ["DECODELAB_CACHE"] = before
+    return {"first": first, "resumed": resumed, "again": again, "out": base / "out", "stamp": stamp, "cache": cache}
 
 
 @needs_tiny
@@ -472,6 +492,17 @@ def test_resume_skips_what_was_graded_and_keeps_it(graded):
     assert sorted(graded["resumed"].skipped) == ["honest", "noisy", "stub"] and not graded["resumed"].graded
     for path, stamp in graded["stamp"].items():
         assert path.stat().st_mtime_ns == stamp, f"{path} was rewritten by --resume"
+
+
+@needs_tiny
+def test_a_second_run_reads_the_expected_values_the_first_computed(graded):
+    first, again = graded["first"].priming, graded["again"].priming
+    assert first.get("requested") and not first.get("from_disk") and first.get("expected_values", 0) > 0, (
+        f"the first run's priming was {first}, expected values computed (requested, not from disk, more than 0)")
+    kept = list((graded["cache"] / "expected").glob("*.pt"))
+    assert len(kept) == 1, f"the cache holds {kept}, expected the one file the first run wrote"
+    assert again.get("from_disk") and again.get("expected_values") == first["expected_values"] and not again.get("error"), (
+        f"the second run's priming was {again}, expected the first run's {first['expected_values']} values read from disk")
 
 
 @needs_tiny
@@ -558,13 +589,15 @@ judge.close()
 
 
 @needs_tiny
-def test_a_priming_run_that_breaks_only_costs_time():
+def test_a_priming_run_that_breaks_only_costs_time(tmp_path):
     # Priming (the suites run once on solutions/ so that expected values are computed once per
     # worker) is an optimisation: if it breaks, the judge still starts and grades in full.
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", PRIMING_BREAKS], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    cache = _cache_without_expected_values(tmp_path / "cache")  # else priming may read an earlier run's file
+    done = subprocess.run([sys.executable, "-c", PRIMING_BREAKS], capture_output=True, text=True, cwd=ROOT, timeout=600,
+                          env=dict(os.environ, DECODELAB_CACHE=str(cache)))
     result = next((line.split()[1:] for line in done.stdout.splitlines() if line.startswith("RESULT")), None)
     assert result is not None, f"the judge did not get through:\n{done.stdout[-1500:]}\n{done.stderr[-2500:]}"
     ready, remembered, score, max_score = result

@@ -94,7 +94,10 @@ def run(arguments: argparse.Namespace) -> int:
           + (f"; skipped {len(outcome.skipped)} already graded" if outcome.skipped else "") + ".")
     print(f"Gradebook: {out / 'grades.csv'}")
     priming = outcome.priming
-    if priming.get("requested"):
+    if priming.get("from_disk"):
+        print(f"Priming: {priming['expected_values']} expected values read from an earlier run's file "
+              "(same suites, reference, solutions, model and versions) and reused.")
+    elif priming.get("requested"):
         if priming.get("error") or not priming.get("expected_values"):
             print(f"Warning: priming did not take effect ({priming.get('error') or 'no expected value remembered'}): "
                   "each submission computed its expected values itself, which is slower.", file=sys.stderr)

@@ -249,7 +249,8 @@ class Judge:
     def _memory_file(self, backend: Any) -> Path | None:
         """Where the expected values of this set-up are kept; None where they are not. Only
         with the bubblewrap sandbox: without it, a learner's code runs as this user and could
-        write the file that decides what the next run expects."""
+        write the file that decides what the next run expects. Not with a capture file, whose
+        numbers the key does not cover."""
         if self.learner is None or self.learner.plan.kind != "bwrap" or self.options.capture:
             return None
         from grading.expected import disk_key

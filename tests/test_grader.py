@@ -256,6 +256,13 @@ def one_step(model, ids, generator):
     with torch.no_grad():
         probs = torch.softmax(model(input_ids=ids).logits[:, -1, :].float(), dim=-1)
     return torch.multinomial(probs, 1, generator=generator)
+
+def folder_listing(path):
+    import os
+    try:
+        return sorted(os.listdir(path))
+    except OSError as error:
+        return type(error).__name__
 '''
 
 
@@ -284,6 +291,29 @@ def test_the_judges_generator_advances_as_if_the_learner_had_used_it(session):
     got = learner.call("distributions", "draw", (probs, theirs), {})
     assert torch.equal(got, expected), f"draw gave {got}, expected {expected}"
     assert torch.equal(theirs.get_state(), mine.get_state()), "the grader's generator did not advance"
+
+
+@needs_tiny
+def test_the_expected_values_kept_on_disk_are_out_of_the_learners_sight(session):
+    from grading.isolation import sandbox_plan
+    from reference.cache import cache_root
+
+    if sandbox_plan().kind != "bwrap":
+        pytest.skip("without bubblewrap the grader keeps no expected values on disk (grading/grader.py _memory_file)")
+    learner, _ = session
+    folder = cache_root() / "expected"
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = folder / f"probe-{os.getpid()}.pt"
+    probe.write_bytes(b"answers")
+    try:
+        seen = learner.call("distributions", "folder_listing", (str(folder),), {})
+        beside = learner.call("distributions", "folder_listing", (str(cache_root()),), {})
+    finally:
+        probe.unlink()
+    assert seen == "FileNotFoundError", (
+        f"inside the sandbox, listing {folder} gave {seen!r}, expected FileNotFoundError: the file of expected "
+        "values decides what a submission must answer, and a learner must not read it")
+    assert "expected" not in beside, f"inside the sandbox, {cache_root()} holds {beside!r}; expected no 'expected' folder"
 
 
 @needs_tiny

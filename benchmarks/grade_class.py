@@ -54,7 +54,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from grading.catalogue import EXERCISES, modules  # noqa: E402
-from reference.cache import cache_root  # noqa: E402
+from reference.cache import cache_with_tokenizers_only  # noqa: E402
 from tests.catalogue import with_wrong, wrong_versions  # noqa: E402
 
 HOSTILE = ROOT / "tests" / "hostile"
@@ -279,10 +279,7 @@ def decodelab_grade(paths: Sequence[Path], out: Path, workers: int, only: Sequen
     keys = [e.key for e in EXERCISES if e.module in only]
     own_cache = out.parent / f"{out.name}-cache"
     shutil.rmtree(own_cache, ignore_errors=True)
-    own_cache.mkdir(parents=True)
-    tokenizers = cache_root() / "tokenizers"
-    if tokenizers.is_dir():  # built once (a conversion of seconds), not what is measured here
-        shutil.copytree(tokenizers, own_cache / "tokenizers")
+    cache_with_tokenizers_only(own_cache)  # a tokenizer's conversion is not what is measured here
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "decodelab.cli", "grade", *map(str, paths), "--out", str(out), "--workers", str(workers),

@@ -6,6 +6,7 @@ from here before it knows whether it needs torch or transformers at all.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 
@@ -16,3 +17,14 @@ def cache_root() -> Path:
         return Path(override)
     xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(xdg) / "decodelab"
+
+
+def cache_with_tokenizers_only(folder: Path) -> Path:
+    """``folder`` made a cache holding only the tokenizers :func:`cache_root` has already built:
+    none of the expected values a grading run keeps (``grading/expected.py``), so a grading
+    with ``DECODELAB_CACHE=folder`` primes as a first one does, without rebuilding a tokenizer."""
+    tokenizers = cache_root() / "tokenizers"
+    if tokenizers.is_dir():
+        shutil.copytree(tokenizers, folder / "tokenizers", dirs_exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

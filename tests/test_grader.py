@@ -20,6 +20,7 @@ from grading import reports, wire
 from grading.catalogue import EXERCISES
 from grading.submission import expand, read_submission, untouched_stub
 from grading.target import FolderTarget, TargetError, load_target
+from reference.cache import cache_with_tokenizers_only
 from tests.stubs import stubs_folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -467,17 +468,6 @@ def softmax_with_temperature(logits, temperature):
     return [base / "honest", base / "stub", base / "noisy.zip"]
 
 
-def _cache_without_expected_values(folder: Path) -> Path:
-    """A decodelab cache folder holding the built tokenizer only: no expected values kept by an
-    earlier grading run (grading/expected.py), whatever ran before on this machine."""
-    from reference.cache import cache_root
-
-    if (cache_root() / "tokenizers").is_dir():
-        shutil.copytree(cache_root() / "tokenizers", folder / "tokenizers")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     from grading.grader import GradeOptions, grade_class
@@ -485,7 +475,7 @@ def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("grade")
     submissions = _class(base / "class")
     options = GradeOptions(backend="tiny", exercises=("temperature",))
-    cache = _cache_without_expected_values(base / "cache")  # so the first run computes them
+    cache = cache_with_tokenizers_only(base / "cache")  # so the first run computes them
     before = os.environ.get("DECODELAB_CACHE")
     os.environ["DECODELAB_CACHE"] = str(cache)
     try:
@@ -625,7 +615,7 @@ def test_a_priming_run_that_breaks_only_costs_time(tmp_path):
     import subprocess
     import sys
 
-    cache = _cache_without_expected_values(tmp_path / "cache")  # else priming may read an earlier run's file
+    cache = cache_with_tokenizers_only(tmp_path / "cache")  # else priming may read an earlier run's file
     done = subprocess.run([sys.executable, "-c", PRIMING_BREAKS], capture_output=True, text=True, cwd=ROOT, timeout=600,
                           env=dict(os.environ, DECODELAB_CACHE=str(cache)))
     result = next((line.split()[1:] for line in done.stdout.splitlines() if line.startswith("RESULT")), None)

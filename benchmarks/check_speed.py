@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from grading.catalogue import EXERCISES, by_key  # noqa: E402
+from grading.harness.catalogue import EXERCISES, by_key  # noqa: E402
 
 DEMOS = ("complete", "tokens", "next-token", "temperature", "generate", "embeddings", "logprobs", "tasks")
 PEER_GENERATE = """

@@ -23,7 +23,7 @@ The same submissions are graded twice, in one run:
    ``nbgrader autograde`` — honest students first, then hostile ones. nbgrader has no
    parallel autograde and starts a kernel per notebook; every notebook's first test cell runs
    the hidden suite of its module in a grading process of its own
-   (:mod:`grading.nbgrader.bridge`). Only autograde is timed. With ``--nbgrader-sample K``
+   (:mod:`grading.grader.nbgrader.bridge`). Only autograde is timed. With ``--nbgrader-sample K``
    nbgrader grades a stratified sample of K submissions and its time for the class is
    extrapolated (said so in the report); scores are compared on the sample.
 
@@ -53,7 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from grading.catalogue import EXERCISES, modules  # noqa: E402
+from grading.harness.catalogue import EXERCISES, modules  # noqa: E402
 from reference.cache import cache_with_tokenizers_only  # noqa: E402
 from tests.catalogue import with_wrong, wrong_versions  # noqa: E402
 
@@ -91,7 +91,7 @@ def hostile_threats() -> list[str]:
     """The threats of ``tests/hostile/`` that are safe to grade on this machine."""
     if not HOSTILE.is_dir():
         return []
-    from grading.isolation import sandbox_plan
+    from grading.sandbox.grader_side import sandbox_plan
 
     sandboxed = sandbox_plan().kind == "bwrap"
     return sorted(p.name for p in HOSTILE.iterdir()
@@ -175,7 +175,7 @@ def submission_sources(item: Planned, path: Path) -> dict[str, str]:
     """The module sources the grader sees in a written submission (hostile ones included)."""
     if item.honest:
         return dict(item.sources)
-    from grading.submission import read_submission
+    from grading.harness.submission import read_submission
 
     submission = read_submission(path)
     return {module: raw.decode("utf-8", errors="replace") for module, raw in submission.sources.items()}
@@ -275,7 +275,7 @@ def decodelab_grade(paths: Sequence[Path], out: Path, workers: int, only: Sequen
     """``decodelab grade PATHS --out OUT --workers N`` (on ``only``'s exercises); its wall time.
 
     Each run gets a cache folder of its own, with no expected values kept by an earlier run
-    (``grading/expected.py``): every run primes as a first grading of a class would."""
+    (``grading/grader/expected.py``): every run primes as a first grading of a class would."""
     keys = [e.key for e in EXERCISES if e.module in only]
     own_cache = out.parent / f"{out.name}-cache"
     shutil.rmtree(own_cache, ignore_errors=True)
@@ -331,7 +331,7 @@ def stratified_sample(plan: list[Planned], size: int, seed: int) -> list[Planned
 
 def prepare_course(course: Path, plan: Sequence[Planned], paths: dict[str, Path], only: Sequence[str] = ()) -> set[str]:
     """Export, release, and hand in each submission's notebooks; the students who hand in none."""
-    from grading.nbgrader.export import export_course, notebook_name
+    from grading.grader.nbgrader.export import export_course, notebook_name
 
     export_course(course, ASSIGNMENT, only)
     nbgrader(course, "generate_assignment", ASSIGNMENT, "--force", log=course / "nbgrader.log")

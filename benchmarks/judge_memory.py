@@ -11,7 +11,7 @@ One ``decodelab grade CLASS --out DIR --workers 1 --backend tiny`` run over a cl
                              crafted to exhaust the judge that decodes them.
 
 Each submission's ``results.json`` says the judge's peak in ``extra_data.judge_peak_rss_mb``: the
-forked judge's ``ru_maxrss`` when the judge server reaps it (``grading/grader.py``), which counts
+forked judge's ``ru_maxrss`` when the judge server reaps it (``grading/grader/driver.py``), which counts
 the pages it shares with the judge server (torch, the model, the suites), so it is the judge's
 whole resident peak for that submission. Prints a markdown table (submission, score, peak), the
 highest peak with a plain verdict against the target, and the load average.
@@ -41,7 +41,7 @@ if str(ROOT / "benchmarks") not in sys.path:
 
 from grade_class import hostile_threats, machine, write_hostile  # noqa: E402
 
-from grading.catalogue import EXERCISES  # noqa: E402
+from grading.harness.catalogue import EXERCISES  # noqa: E402
 
 TARGET_MB = 1536  # the issue: "the judge's peak memory grading any submission stays under 1.5 GB"
 BOMB_THREAT = "judge_bomb"  # graded once per bomb, with @BOMB@ replaced (tests/hostile/README.md)
@@ -56,7 +56,7 @@ def judge_bombs() -> tuple[str, ...]:
 
 def write_honest(target: Path) -> Path:
     """A complete copy of ``solutions/``, laid out as :func:`write_hostile` lays out the others."""
-    from grading.catalogue import modules
+    from grading.harness.catalogue import modules
 
     target.mkdir(parents=True)
     for module in modules():

@@ -16,7 +16,7 @@ mutmut's own forced-fail run proves it: every function raises there, and the run
 
 One mutmut project per exercise module: ``mutants/<module>/`` holds links to ``solutions/``,
 ``grading/``, ``reference/`` (with the tiny model) and ``decodelab/``, plus a copy of
-``pyproject.toml`` (pytest's ``-p grading.plugin`` and markers) whose ``[tool.mutmut]`` table
+``pyproject.toml`` (pytest's ``-p grading.harness.plugin`` and markers) whose ``[tool.mutmut]`` table
 says: mutate ``solutions/<module>.py`` only, copy ``grading/``, ``reference/`` and
 ``decodelab/`` next to it, run ``grading/hidden/test_<module>.py`` with ``--target solutions
 --backend tiny``. Separate projects, because a mutmut project restricted to one module copies
@@ -63,7 +63,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from grading.catalogue import EXERCISES, modules  # noqa: E402
+from grading.harness.catalogue import EXERCISES, modules  # noqa: E402
 
 WORK = ROOT / "mutants"
 LINKED = ("solutions", "grading", "reference", "decodelab")

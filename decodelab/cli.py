@@ -27,7 +27,7 @@ from typing import Iterable, Sequence
 from decodelab import __version__
 from decodelab.commands import COMMANDS
 from decodelab.errors import UserError
-from grading.catalogue import EXERCISES, Exercise
+from grading.harness.catalogue import EXERCISES, Exercise
 from reference.backend_names import BACKEND_ENV, backend_problem
 
 
@@ -169,7 +169,7 @@ def quiet_libraries(verbose: bool) -> None:
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
-    from grading.target import TargetError
+    from grading.harness.target import TargetError
 
     errors: tuple[type[BaseException], ...] = (UserError, TargetError, FileNotFoundError)
     # A BackendError can only have been raised once reference.backends is loaded; importing it

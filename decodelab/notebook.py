@@ -35,7 +35,7 @@ from decodelab.commands.hint import hint_text, shown_hints
 from decodelab.commands.notebooks import top_level_imports
 from decodelab.errors import UserError
 from decodelab.room.report import report_to_room, room_link_from
-from grading.catalogue import EXERCISES, Exercise
+from grading.harness.catalogue import EXERCISES, Exercise
 
 _LEFT = 'style="text-align:left"'  # JupyterLab right-aligns table cells
 _COLOURS = {DONE: "#1a7f37", FAILING: "#cf222e", BROKEN: "#cf222e", NOT_STARTED: "#6e7781"}

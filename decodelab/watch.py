@@ -4,13 +4,13 @@ A cold child pytest spends most of its time importing torch and transformers bef
 test runs. :class:`WarmRunner` imports them once in the watching process (which never imports
 the learner's code, and never computes with torch, so forking stays safe), then for every
 check forks a child that runs exactly the pytest command line of
-:func:`grading.runner.pytest_command`, with the same results plugin, and scores the records
-with :func:`grading.runner.score_records`. Same command, same plugin, same scoring as
-:func:`grading.runner.run_suites`; only the process start is cheaper. A learner's crash still
+:func:`grading.harness.runner.pytest_command`, with the same results plugin, and scores the records
+with :func:`grading.harness.runner.score_records`. Same command, same plugin, same scoring as
+:func:`grading.harness.runner.run_suites`; only the process start is cheaper. A learner's crash still
 takes down only the child.
 
 Where ``os.fork`` does not exist (Windows), or ``DECODELAB_NO_FORK`` is set, it simply calls
-:func:`grading.runner.run_suites`.
+:func:`grading.harness.runner.run_suites`.
 """
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from grading.runner import GRADING, SuiteRun, pytest_command, run_suites, score_records
-from grading.scratch import prefix as scratch_prefix
+from grading.harness.runner import GRADING, SuiteRun, pytest_command, run_suites, score_records
+from grading.harness.scratch import prefix as scratch_prefix
 
 NO_FORK_ENV = "DECODELAB_NO_FORK"
 
@@ -47,9 +47,9 @@ class WarmRunner:
         import transformers  # noqa: F401
         from transformers.models.mistral import modeling_mistral  # noqa: F401
 
-        import grading.compare  # noqa: F401
-        import grading.plugin  # noqa: F401
-        import grading.results  # noqa: F401
+        import grading.harness.compare  # noqa: F401
+        import grading.harness.plugin  # noqa: F401
+        import grading.harness.results  # noqa: F401
         import reference
 
         try:

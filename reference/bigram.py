@@ -1,7 +1,7 @@
 """A toy causal language model whose next-token distribution is known exactly.
 
 Its own module, with nothing but torch and transformers' output class, because the grader's
-sandbox (:mod:`grading.isolation`) holds a copy of it: a submission gets the toy model by value.
+sandbox (:mod:`grading.sandbox.grader_side`) holds a copy of it: a submission gets the toy model by value.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ class BigramModel(torch.nn.Module):
 
     The suites use it where a real model is too slow or too uncertain: hundreds of draws for
     a goodness-of-fit test, an end-of-sequence token that comes for sure. The grader sends it
-    to a sandboxed submission by value (:mod:`grading.wire`): it is only a table, so the
+    to a sandboxed submission by value (:mod:`grading.sandbox.wire`): it is only a table, so the
     learner's loop calls it in its own process instead of once per step across processes. It
     answers the calls a sampling loop makes on a transformers model: ``model(ids)``,
     ``model(input_ids=ids, cache=..., use_cache=...)`` (or the pre-5.24 name

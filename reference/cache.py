@@ -21,7 +21,7 @@ def cache_root() -> Path:
 
 def cache_with_tokenizers_only(folder: Path) -> Path:
     """``folder`` made a cache holding only the tokenizers :func:`cache_root` has already built:
-    none of the expected values a grading run keeps (``grading/expected.py``), so a grading
+    none of the expected values a grading run keeps (``grading/grader/expected.py``), so a grading
     with ``DECODELAB_CACHE=folder`` primes as a first one does, without rebuilding a tokenizer."""
     tokenizers = cache_root() / "tokenizers"
     if tokenizers.is_dir():

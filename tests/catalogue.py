@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from grading.catalogue import EXERCISES, Exercise, modules
+from grading.harness.catalogue import EXERCISES, Exercise, modules
 
 ROOT = Path(__file__).resolve().parent.parent
 WRONG = ROOT / "tests" / "wrong_implementations"

@@ -17,7 +17,7 @@ import torch
 # many of them start children that import torch (decodelab check and grade, notebook kernels).
 # A torch that spreads every matrix product over all cores in each of them makes them wait on
 # one another: the evaluation notebook takes 25 s alone and 102 s beside another test. One
-# thread each, set before any child starts, and in this process too (grading.plugin, loaded
+# thread each, set before any child starts, and in this process too (grading.harness.plugin, loaded
 # before this file, has imported torch already).
 for _variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")

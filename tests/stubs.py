@@ -15,8 +15,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from grading.catalogue import EXERCISES
-from grading.submission import is_untouched_stub
+from grading.harness.catalogue import EXERCISES
+from grading.harness.submission import is_untouched_stub
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES_FOLDER = ROOT / "exercises"

@@ -1,22 +1,63 @@
-"""The layers stay apart: nothing in grading/ imports the CLI (decodelab/), found by reading
-every module's imports (also those inside functions), so that the grader can ship and run
-without the command line and no import loop runs through it (issue 10, item 4)."""
+"""The layers stay apart, found by reading every module's imports (also those inside functions):
+nothing in grading/ imports the CLI (decodelab/), so that the grader can ship and run without
+the command line; grading/'s three rooms import one way (grader -> sandbox -> harness, see
+grading/__init__.py), with no import cycle; the learner's side of the sandbox imports only the
+files bound into the sandbox (issue 10, item 4)."""
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+ROOMS = ("harness", "sandbox", "grader")
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:
+    return [(line, name) for line, name, _ in _imports_where(path)]
+
+
+def _imports_where(path: Path) -> list[tuple[int, str, bool]]:
+    """``(line, module, at_top)`` for each import in ``path``; ``at_top`` when it runs at import
+    time (not inside a function). ``from a.b import c`` names ``a.b.c`` when that is a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            inside.update(id(child) for child in ast.walk(node) if child is not node)
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
+        at_top = id(node) not in inside
         if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names]
+            found += [(node.lineno, alias.name, at_top) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append((node.lineno, node.module))
+            found.append((node.lineno, node.module, at_top))
+            for alias in node.names:
+                dotted = f"{node.module}.{alias.name}"
+                if _module_path(dotted) is not None:
+                    found.append((node.lineno, dotted, at_top))
     return found
+
+
+def _module_path(module: str) -> Path | None:
+    base = ROOT.joinpath(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _room(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "grading" and parts[1] in ROOMS else None
+
+
+def _room_modules() -> list[Path]:
+    return [path for room in ROOMS for path in sorted((ROOT / "grading" / room).rglob("*.py"))]
 
 
 def test_nothing_in_grading_imports_the_cli():
@@ -24,6 +65,76 @@ def test_nothing_in_grading_imports_the_cli():
                  for path in sorted((ROOT / "grading").rglob("*.py"))
                  for line, name in _imports(path) if name.split(".")[0] == "decodelab"]
     assert not offending, "grading/ must not import decodelab/ (the CLI); found:\n" + "\n".join(offending)
+
+
+def test_grading_is_three_rooms_that_import_one_way():
+    # grader -> sandbox -> harness. The harness may start the sandbox (a submission's target), but
+    # only inside a function: importing the harness never imports the sandbox.
+    allowed = {"harness": {"harness"}, "sandbox": {"sandbox", "harness"}, "grader": set(ROOMS)}
+    loose = [path.relative_to(ROOT) for path in (ROOT / "grading").glob("*.py") if path.name != "__init__.py"]
+    assert not loose, f"modules outside the three rooms: {loose}; each belongs to harness/, sandbox/ or grader/"
+    offending = []
+    for path in _room_modules():
+        mine = _room(_module_name(path))
+        for line, name, at_top in _imports_where(path):
+            theirs = _room(name)
+            if theirs is None or theirs in allowed[mine]:
+                continue
+            if (mine, theirs) == ("harness", "sandbox") and not at_top:
+                continue
+            offending.append(f"{path.relative_to(ROOT)}:{line} imports {name} ({mine} -> {theirs})")
+    assert not offending, "imports against the rooms' direction (grading/__init__.py):\n" + "\n".join(offending)
+    for room in ROOMS:
+        caption = ast.get_docstring(ast.parse((ROOT / "grading" / room / "__init__.py").read_text(encoding="utf-8")))
+        assert caption and "Who may import it" in caption, (
+            f"grading/{room}/__init__.py must say what the room is and who may import it; its docstring is {caption!r}")
+
+
+def test_no_import_cycle_in_grading():
+    # Imports that run at import time; one inside a function runs when it is called, after every
+    # module it needs has been loaded, so it cannot deadlock.
+    graph = {}
+    for path in _room_modules() + [ROOT / "grading" / "__init__.py"]:
+        graph[_module_name(path)] = {name for _, name, at_top in _imports_where(path)
+                                     if at_top and name.startswith("grading") and _module_path(name) is not None}
+    cycles, done, stack = [], set(), []
+
+    def visit(module: str) -> None:
+        if module in stack:
+            cycles.append(" -> ".join(stack[stack.index(module):] + [module]))
+            return
+        if module in done:
+            return
+        stack.append(module)
+        for other in sorted(graph.get(module, ())):
+            visit(other)
+        stack.pop()
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module)
+    assert not cycles, "import cycles in grading/:\n" + "\n".join(cycles)
+
+
+def test_the_learner_side_imports_only_what_is_bound_into_the_sandbox():
+    # Inside bubblewrap only SANDBOX_FILES of the project exist: a module the learner's side
+    # reaches that is not among them fails there, and only there.
+    from grading.sandbox.grader_side import SANDBOX_FILES
+
+    reached, pending = set(), ["grading.sandbox.learner_side"]
+    while pending:
+        module = pending.pop()
+        path = _module_path(module)
+        if path is None or module in reached:
+            continue
+        reached.add(module)
+        parents = [".".join(module.split(".")[:depth]) for depth in range(1, module.count(".") + 1)]
+        pending += [name for name in parents if name not in reached]
+        pending += [name for _, name, _ in _imports_where(path) if name.split(".")[0] in ("grading", "reference")]
+    files = {str(_module_path(module).relative_to(ROOT)) for module in reached}
+    missing = sorted(files - set(SANDBOX_FILES))
+    assert not missing, (f"the learner's side imports {missing}, which SANDBOX_FILES does not bind into the sandbox; "
+                         "add them there (grading/sandbox/grader_side.py) or import less")
 
 
 def _numbers_said(first_line: str) -> list[int] | None:
@@ -41,7 +152,7 @@ def _numbers_said(first_line: str) -> list[int] | None:
 
 
 def test_every_exercise_number_is_the_one_decodelab_list_shows():
-    from grading.catalogue import EXERCISES
+    from grading.harness.catalogue import EXERCISES
 
     numbers: dict[str, list[int]] = {}
     for number, exercise in enumerate(EXERCISES, 1):
@@ -61,14 +172,14 @@ def test_every_exercise_number_is_the_one_decodelab_list_shows():
 
 def test_no_public_test_uses_hypothesis():
     # `decodelab check` runs the public suites without hypothesis' pytest plugin (a second of every
-    # check, grading.runner.pytest_command); a public property test would run without its settings.
+    # check, grading.harness.runner.pytest_command); a public property test would run without its settings.
     users = [path.name for path in sorted((ROOT / "grading" / "public").glob("*.py"))
              if "hypothesis" in path.read_text(encoding="utf-8")]
     assert not users, f"public suites that use hypothesis: {users}; drop -p no:hypothesispytest for public runs first"
 
 
 def test_a_run_of_some_exercises_imports_only_the_files_that_can_hold_their_tests(tmp_path, monkeypatch):
-    import grading.runner as runner
+    import grading.harness.runner as runner
 
     suite = tmp_path / "suite"
     suite.mkdir()
@@ -85,7 +196,7 @@ def test_a_run_of_some_exercises_imports_only_the_files_that_can_hold_their_test
 
 
 def test_no_public_test_is_async():
-    # Public runs leave out anyio's pytest plugin (grading.runner.pytest_command): an async public
+    # Public runs leave out anyio's pytest plugin (grading.harness.runner.pytest_command): an async public
     # test would not run there.
     users = [path.name for path in sorted((ROOT / "grading" / "public").glob("*.py"))
              if "async def" in path.read_text(encoding="utf-8") or "anyio" in path.read_text(encoding="utf-8")]

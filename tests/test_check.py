@@ -11,7 +11,7 @@ import pytest
 
 from decodelab.cli import main
 from decodelab.commands.check import docstring_summary, is_untouched_stub, public_status
-from grading.catalogue import EXERCISES
+from grading.harness.catalogue import EXERCISES
 from reference.backends import tiny_status
 from tests.stubs import stubs_target
 

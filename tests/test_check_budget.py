@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-import grading.runner
+import grading.harness.runner
 from decodelab.cli import main
-from grading.runner import SuiteRun, run_suites
+from grading.harness.runner import SuiteRun, run_suites
 from reference.backends import tiny_status
 from tests.stubs import stubs_folder
 
@@ -59,11 +59,11 @@ def loop_line(folder: Path) -> int:
     return next(number for number, line in enumerate(lines, 1) if line.strip().startswith("while True:"))
 
 
-def greedy_tests(run: SuiteRun) -> list[grading.runner.TestResult]:
+def greedy_tests(run: SuiteRun) -> list[grading.harness.runner.TestResult]:
     return [test for test in run.tests if test.exercise == "greedy"]
 
 
-def check_one_budget_was_spent(call: str, tests: list[grading.runner.TestResult], log: str) -> None:
+def check_one_budget_was_spent(call: str, tests: list[grading.harness.runner.TestResult], log: str) -> None:
     """The first greedy test was stopped at the budget; every later one was refused at once."""
     assert len(tests) >= 3, f"{call}: expected at least 3 greedy public tests in the run, got {len(tests)}\n{log[-3000:]}"
     first, later = tests[0], tests[1:]
@@ -97,7 +97,7 @@ def test_check_stops_an_endless_loop_and_goes_on(looping_folder, tmp_path, monke
         runs.append(run)
         return run
 
-    monkeypatch.setattr(grading.runner, "run_suites", recording_run_suites)
+    monkeypatch.setattr(grading.harness.runner, "run_suites", recording_run_suites)
     arguments = ["check", "greedy", "temperature", "--target", str(looping_folder)]
     call = "decodelab " + " ".join(arguments) + f" (DECODELAB_CHECK_SECONDS={BUDGET})"
     started = time.monotonic()

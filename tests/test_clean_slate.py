@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from grading.grader import GradeOptions, grade_class
-from grading.isolation import sandbox_plan
-from grading.limits import Limits
+from grading.grader.driver import GradeOptions, grade_class
+from grading.sandbox.grader_side import sandbox_plan
+from grading.sandbox.limits import Limits
 from tests.test_hostile import _copy_solutions, build_hostile
 
 EXERCISES = ("temperature",)

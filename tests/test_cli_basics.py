@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from grading.catalogue import EXERCISES
+from grading.harness.catalogue import EXERCISES
 from reference import backends
 
 ROOT = Path(__file__).resolve().parents[1]

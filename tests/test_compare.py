@@ -1,4 +1,4 @@
-"""grading/compare.py: the one tolerance rule and the feedback's call text."""
+"""grading/harness/compare.py: the one tolerance rule and the feedback's call text."""
 from __future__ import annotations
 
 import math
@@ -6,7 +6,7 @@ import math
 import pytest
 import torch
 
-from grading.compare import (
+from grading.harness.compare import (
     ASSERT_CLOSE_DEFAULTS, SHORT_LIST, Mismatch, check_equal, check_tensor, describe, float_tolerance,
     largest_magnitude, shown, softmax_tolerance,
 )

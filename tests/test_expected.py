@@ -1,4 +1,4 @@
-"""Expected values remembered across submissions (grading/expected.py): a remembered answer
+"""Expected values remembered across submissions (grading/grader/expected.py): a remembered answer
 must be exactly what a fresh call would give, and anything the answer depends on must make a
 fresh call happen."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ import types
 import pytest
 import torch
 
-from grading.expected import remember, remembered
+from grading.grader.expected import remember, remembered
 
 
 class Counting:
@@ -111,7 +111,7 @@ def test_a_sampler_without_a_generator_depends_on_the_global_random_state():
 
 
 def test_an_edited_model_weight_gets_a_fresh_answer_and_a_restored_one_the_old():
-    from grading.isolation import _EXTRA_BACKENDS, register_backend
+    from grading.sandbox.grader_side import _EXTRA_BACKENDS, register_backend
 
     model = torch.nn.Linear(3, 2)
     register_backend("test-expected", types.SimpleNamespace(model=model, tokenizer=object()))
@@ -152,8 +152,7 @@ class Opaque:
 @pytest.fixture
 def empty_memory():
     """The process's memory emptied for one test, and put back after it."""
-    from grading import expected
-
+    from grading.grader import expected
     kept = dict(expected._MEMORY)
     expected._MEMORY.clear()
     yield expected
@@ -241,8 +240,7 @@ def _fake_backend(root, device="cpu"):
 
 
 def test_the_files_name_changes_with_everything_an_answer_depends_on(tmp_path, monkeypatch):
-    from grading import expected
-
+    from grading.grader import expected
     package = tmp_path / "src" / "suites_for_the_key"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text("")
@@ -272,7 +270,7 @@ def test_the_files_name_changes_with_everything_an_answer_depends_on(tmp_path, m
 
 
 def test_the_grader_keeps_the_memory_only_behind_bubblewrap(monkeypatch, tmp_path):
-    from grading.grader import GradeOptions, Judge
+    from grading.grader.driver import GradeOptions, Judge
     from reference.backends import load_backend
 
     monkeypatch.setenv("DECODELAB_CACHE", str(tmp_path / "cache"))

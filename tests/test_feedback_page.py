@@ -1,4 +1,4 @@
-"""The learner's feedback page (grading/reports.py, grading/templates/feedback.html.j2).
+"""The learner's feedback page (grading/grader/reports.py, grading/grader/templates/feedback.html.j2).
 
 The page is read as a browser would read it (html.parser), not as bytes: no value taken from a
 submission becomes markup, each exercise state shows its own parts, and the page needs nothing
@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from grading import reports
-from grading.catalogue import EXERCISES
+from grading.grader import reports
+from grading.harness.catalogue import EXERCISES
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = '"><img src=x onerror=1>'

@@ -24,8 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from grading.catalogue import EXERCISES
-from grading.runner import SuiteRun, run_suites_in_turn
+from grading.harness.catalogue import EXERCISES
+from grading.harness.runner import SuiteRun, run_suites_in_turn
 from tests.catalogue import INDEPENDENT, ROOT, WRONG, entries, write_submission
 from tests.diagnoses import DIAGNOSES, MISTAKES, UNSHOWN, named_mistakes
 from tests.stubs import stubs_folder

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 import torch
 
-from grading import reports, wire
-from grading.catalogue import EXERCISES
-from grading.submission import expand, read_submission, untouched_stub
-from grading.target import FolderTarget, TargetError, load_target
+from grading.grader import reports
+from grading.sandbox import wire
+from grading.harness.catalogue import EXERCISES
+from grading.harness.submission import expand, read_submission, untouched_stub
+from grading.harness.target import FolderTarget, TargetError, load_target
 from reference.cache import cache_with_tokenizers_only
 from tests.stubs import stubs_folder
 
@@ -156,7 +157,7 @@ def test_untouched_stubs_are_recognised_without_running_them():
 
 
 def test_a_path_target_is_isolated_unless_marked_trusted(tmp_path):
-    from grading.isolation import IsolatedTarget
+    from grading.sandbox.grader_side import IsolatedTarget
 
     (tmp_path / "distributions.py").write_text(_solution())
     assert isinstance(load_target(str(tmp_path)), IsolatedTarget)
@@ -269,8 +270,8 @@ def folder_listing(path):
 
 @pytest.fixture(scope="module")
 def session():
-    from grading.isolation import LearnerServer, Session, register_backend
-    from grading.limits import Limits
+    from grading.sandbox.grader_side import LearnerServer, Session, register_backend
+    from grading.sandbox.limits import Limits
     from reference.backends import load_backend
 
     backend = load_backend("tiny")
@@ -296,11 +297,11 @@ def test_the_judges_generator_advances_as_if_the_learner_had_used_it(session):
 
 @needs_tiny
 def test_the_expected_values_kept_on_disk_are_out_of_the_learners_sight(session):
-    from grading.isolation import sandbox_plan
+    from grading.sandbox.grader_side import sandbox_plan
     from reference.cache import cache_root
 
     if sandbox_plan().kind != "bwrap":
-        pytest.skip("without bubblewrap the grader keeps no expected values on disk (grading/grader.py _memory_file)")
+        pytest.skip("without bubblewrap the grader keeps no expected values on disk (grading/grader/driver.py _memory_file)")
     learner, _ = session
     folder = cache_root() / "expected"
     folder.mkdir(parents=True, exist_ok=True)
@@ -429,7 +430,7 @@ def test_learner_errors_arrive_as_their_builtin_class_with_feedback(session):
     with pytest.raises(ValueError, match="temperature must be > 0") as raised:
         learner.call("distributions", "picky", (1,), {})
     assert "exercises/distributions.py" in raised.value.decodelab_feedback
-    from grading.isolation import LearnerFailure
+    from grading.sandbox.grader_side import LearnerFailure
 
     with pytest.raises(Exception, match=r"sys.exit\(3\)"):
         learner.call("distributions", "leave", (), {})
@@ -470,7 +471,7 @@ def softmax_with_temperature(logits, temperature):
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    from grading.grader import GradeOptions, grade_class
+    from grading.grader.driver import GradeOptions, grade_class
 
     base = tmp_path_factory.mktemp("grade")
     submissions = _class(base / "class")
@@ -552,7 +553,7 @@ def test_results_are_written_even_when_a_grading_worker_dies(tmp_path):
     import signal
     import threading
 
-    from grading.grader import GradeOptions, grade_class
+    from grading.grader.driver import GradeOptions, grade_class
 
     for name in ("a_first", "b_second"):
         (tmp_path / "class" / name).mkdir(parents=True)
@@ -567,7 +568,7 @@ def test_results_are_written_even_when_a_grading_worker_dies(tmp_path):
                         command = Path(f"/proc/{entry}/cmdline").read_bytes()
                     except OSError:
                         continue
-                    if b"grading.grader\x00serve" in command:
+                    if b"grading.grader.driver\x00serve" in command:
                         status = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
                         if int(status[1]) == os.getpid():
                             os.kill(int(entry), signal.SIGKILL)
@@ -586,7 +587,7 @@ def test_results_are_written_even_when_a_grading_worker_dies(tmp_path):
 
 PRIMING_BREAKS = '''
 import pytest
-from grading.grader import GradeOptions, Judge
+from grading.grader.driver import GradeOptions, Judge
 
 real_main = pytest.main
 

@@ -57,7 +57,7 @@ def test_bundle_holds_the_scripts_and_the_hidden_suites_but_not_the_solutions(bu
         modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
         config = json.loads(archive.read(CONFIG))
         setup = archive.read("setup.sh").decode()
-    for required in ("setup.sh", "run_autograder", "pyproject.toml", "grading/grader.py", "grading/hidden/test_distributions.py"):
+    for required in ("setup.sh", "run_autograder", "pyproject.toml", "grading/grader/driver.py", "grading/hidden/test_distributions.py"):
         assert required in names, f"the bundle lacks {required}"
     assert not any(name.startswith(("solutions/", "tests/")) for name in names), "the bundle carries solutions/ or tests/"
     for script in ("setup.sh", "run_autograder"):

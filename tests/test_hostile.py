@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from grading.grader import GradeOptions, grade_class
-from grading.isolation import sandbox_plan
-from grading.limits import Limits
-from grading.reports import RESULTS, read_results
+from grading.grader.driver import GradeOptions, grade_class
+from grading.sandbox.grader_side import sandbox_plan
+from grading.sandbox.limits import Limits
+from grading.grader.reports import RESULTS, read_results
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
@@ -104,7 +104,7 @@ def _sandbox_processes(uids: set[int] | None = None) -> set[int]:
             command = Path(f"/proc/{entry}/cmdline").read_bytes()
         except OSError:
             continue
-        if (uid in uids) if uids else (b"grading.sandbox" in command):
+        if (uid in uids) if uids else (b"grading.sandbox.learner_side" in command):
             found.add(int(entry))
     return found
 

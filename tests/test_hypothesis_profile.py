@@ -1,4 +1,4 @@
-"""The one hypothesis profile every run of the suites gets (grading/plugin.py).
+"""The one hypothesis profile every run of the suites gets (grading/harness/plugin.py).
 
 A session of pytest with the project's plugin that collects a module using hypothesis must run
 it derandomized, without an example database, deadline or health checks, and with shrinking
@@ -13,7 +13,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from grading.plugin import SHRINK_SECONDS
+from grading.harness.plugin import SHRINK_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,7 +53,7 @@ def _run_probe(folder: Path) -> str:
     """Run the probe module in a fresh pytest session in ``folder``; its line of drawn examples."""
     folder.mkdir(exist_ok=True)
     (folder / "test_probe.py").write_text(textwrap.dedent(PROBE.format(shrink=SHRINK_SECONDS)), encoding="utf-8")
-    command = [sys.executable, "-m", "pytest", "-p", "grading.plugin", "-p", "no:cacheprovider", "-p", "no:randomly",
+    command = [sys.executable, "-m", "pytest", "-p", "grading.harness.plugin", "-p", "no:cacheprovider", "-p", "no:randomly",
                "-q", "-s", "--rootdir", str(folder), str(folder / "test_probe.py")]
     done = subprocess.run(command, capture_output=True, text=True, cwd=folder, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -1,12 +1,12 @@
 """A learner's function that writes into its arguments gains nothing (issue 10's first attack).
 
-The learner works on private copies of a call's tensors and lists (``grading/arguments.py``);
+The learner works on private copies of a call's tensors and lists (``grading/sandbox/arguments.py``);
 the test's own data never changes, and a change is reported to the test. Proved three ways:
 
-- the mechanism itself, on :class:`grading.arguments.PrivateCall` and a target;
+- the mechanism itself, on :class:`grading.sandbox.arguments.PrivateCall` and a target;
 - every pair of ``tests/in_place/`` (a version that writes into the caller's data so that the
   expected value would agree with it, and its twin that gives the same answer untouched),
-  graded with :func:`grading.grader.grade_class` — the sandboxed path ``decodelab grade`` runs —
+  graded with :func:`grading.grader.driver.grade_class` — the sandboxed path ``decodelab grade`` runs —
   and in-process: the writer never scores more than its twin, on any exercise;
 - a test that must hold "do not change X" still catches the change.
 """
@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 import torch
 
-from grading.arguments import PrivateCall, private_copy
-from grading.grader import GradeOptions, grade_class
-from grading.limits import Limits
-from grading.runner import run_suites_in_turn
-from grading.target import load_target
+from grading.sandbox.arguments import PrivateCall, private_copy
+from grading.grader.driver import GradeOptions, grade_class
+from grading.sandbox.limits import Limits
+from grading.harness.runner import run_suites_in_turn
+from grading.harness.target import load_target
 from tests.catalogue import entries, write_submission
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@
 judges at once, keeps every results.json it finished (grades.csv lists them), writes none for
 the submission it was in the middle of, says how to go on (``--resume``), exits 130 and removes
 its temporary folders. A run that was killed outright cannot tidy up: the next run removes what
-it left (:mod:`grading.scratch`).
+it left (:mod:`grading.harness.scratch`).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from grading import scratch
+from grading.harness import scratch
 from tests.catalogue import ROOT
 
 SLOW_SOFTMAX = '''
@@ -52,7 +52,7 @@ def test_sweep_removes_only_folders_of_ended_processes(tmp_path):
 
 def test_a_folder_for_this_process_is_named_after_it_and_removed_at_exit(tmp_path):
     code = ("import os, tempfile; tempfile.tempdir = %r\n"
-            "from grading.scratch import folder_for_this_process\n"
+            "from grading.harness.scratch import folder_for_this_process\n"
             "made = folder_for_this_process('unpacked'); (made / 'x.py').write_text('1')\n"
             "print(os.getpid(), made)" % str(tmp_path))
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

@@ -1,8 +1,8 @@
 """The judge has limits of its own: no answer, however crafted, exhausts it (issue 10, item 3).
 
-Two levels. :func:`grading.wire.loads` refuses messages that would expand past its budget
+Two levels. :func:`grading.sandbox.wire.loads` refuses messages that would expand past its budget
 (shared references, stride-0 tensors, nested shared lists) quickly and with a message. And
-through :func:`grading.grader.grade_class`: submissions that send such replies on their own
+through :func:`grading.grader.driver.grade_class`: submissions that send such replies on their own
 socket (``tests/hostile/judge_bomb``) lose their tests with a message, and an honest
 submission graded after them on the same judge scores exactly as alone. Source the parser
 gives up on (a 70 000-term expression) is not a grader error either.
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from grading import wire
-from grading.grader import GradeOptions, grade_class
-from grading.limits import Limits
-from grading.submission import parse_module, untouched_stub
+from grading.sandbox import wire
+from grading.grader.driver import GradeOptions, grade_class
+from grading.sandbox.limits import Limits
+from grading.harness.submission import parse_module, untouched_stub
 from tests.test_hostile import _copy_solutions
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.catalogue import EXERCISES, modules
+from grading.harness.catalogue import EXERCISES, modules
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("decodelab_mutation_benchmark", ROOT / "benchmarks" / "mutation.py")
@@ -58,12 +58,12 @@ def test_every_helper_of_the_solutions_belongs_to_an_exercise():
 def test_the_staged_pyproject_replaces_only_the_mutmut_table():
     text = (
         '[project]\nname = "x"\n\n[tool.mutmut]\nsource_paths = ["old/"]\nonly_mutate = ["old.py"]\n\n'
-        '[tool.pytest.ini_options]\naddopts = "-p grading.plugin"\n'
+        '[tool.pytest.ini_options]\naddopts = "-p grading.harness.plugin"\n'
     )
     settings = mutation.module_settings("nucleus")
     staged = tomllib.loads(mutation.staged_pyproject(text, settings))
     assert staged["project"] == {"name": "x"}
-    assert staged["tool"]["pytest"]["ini_options"]["addopts"] == "-p grading.plugin"
+    assert staged["tool"]["pytest"]["ini_options"]["addopts"] == "-p grading.harness.plugin"
     table = staged["tool"]["mutmut"]
     assert table["only_mutate"] == ["solutions/nucleus.py"]
     assert table["source_paths"] == ["solutions/"]

@@ -27,9 +27,9 @@ import torch
 from benchmarks.grade_class import notebook_with_functions
 from tests.catalogue import with_wrong, wrong_function_source
 from decodelab.cli import main as decodelab
-from grading.catalogue import EXERCISES, by_key, modules
-from grading.nbgrader.bridge import Check, ModuleGrade, exercise_score, feedback, module_from_cells
-from grading.nbgrader.export import BEGIN, END, export_course, notebook_name
+from grading.harness.catalogue import EXERCISES, by_key, modules
+from grading.grader.nbgrader.bridge import Check, ModuleGrade, exercise_score, feedback, module_from_cells
+from grading.grader.nbgrader.export import BEGIN, END, export_course, notebook_name
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "ps1"
@@ -92,7 +92,7 @@ def test_test_cells_are_one_line_calling_grading_and_hold_no_test_code(tmp_path)
             if not _meta(cell).get("grade"):
                 continue
             source = cell["source"]
-            assert "\n" not in source and "grading.nbgrader" in source, f"{name}: test cell {source!r}"
+            assert "\n" not in source and "grading.grader.nbgrader" in source, f"{name}: test cell {source!r}"
             assert "assert" not in source and "def " not in source, f"{name}: test cell holds test code: {source!r}"
 
 
@@ -169,7 +169,7 @@ def test_the_module_runs_the_cells_as_the_kernel_did_without_trials_and_magics()
         "unfinished = top_p_mask.missing_attribute\nAFTER_ERROR = 'never set'",
         "def later():\n    return 2\nlater()",
         "def broken(:\n    pass",
-        'from grading.nbgrader import grade_exercise; grade_exercise("top_p", globals())',
+        'from grading.grader.nbgrader import grade_exercise; grade_exercise("top_p", globals())',
         "raise SystemExit(3)",
     ]
     rebuilt = module_from_cells(cells)
@@ -226,7 +226,7 @@ def test_the_score_is_the_partial_credit_nbgrader_reads_from_the_cell():
 def test_grading_writes_nothing_to_stderr_even_from_c_level_writes():
     script = textwrap.dedent("""
         import os, sys, warnings
-        from grading.nbgrader.bridge import quiet
+        from grading.grader.nbgrader.bridge import quiet
         with quiet():
             warnings.warn("library warning")
             print("python stderr", file=sys.stderr)
@@ -283,7 +283,7 @@ def test_nbgrader_round_trip_scores_like_decodelab_grade(tmp_path):
     pytest.importorskip("ipykernel")
     from nbgrader.api import Gradebook
 
-    from grading.grader import GradeOptions, grade_submission
+    from grading.grader.driver import GradeOptions, grade_submission
     from reference.backends import tiny_status
 
     if not tiny_status()[0]:

@@ -16,7 +16,7 @@ from decodelab.commands.check import is_untouched_stub
 from decodelab.commands.notebooks import demos_unlocked_by
 from decodelab.demos import DEMOS
 from decodelab.errors import UserError
-from grading.catalogue import EXERCISES, modules
+from grading.harness.catalogue import EXERCISES, modules
 from reference.backends import tiny_status
 from tests.stubs import stubs_folder, stubs_target
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from grading.catalogue import EXERCISES, by_key
-from grading.runner import SuiteRun, run_suites_in_turn
+from grading.harness.catalogue import EXERCISES, by_key
+from grading.harness.runner import SuiteRun, run_suites_in_turn
 from tests.catalogue import wrong_versions
 from tests.stubs import stubs_folder, stubs_target
 
@@ -382,7 +382,7 @@ def public_runs(key: str) -> dict[str, SuiteRun]:
     """The public suite of exercise ``key`` run on ``solutions`` and on each of its wrong versions in PITFALLS.
 
     Keyed by target spec. Every exercise's batch runs in ONE child process, at the first call
-    (:func:`grading.runner.run_suites_in_turn`, each run a pytest session of its own): a batch
+    (:func:`grading.harness.runner.run_suites_in_turn`, each run a pytest session of its own): a batch
     is the exercise's wrong versions, then ``solutions``, as the control that shows the earlier
     runs left nothing behind that could fail a test.
     """

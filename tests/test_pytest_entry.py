@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from decodelab.commands.release import build_bundle
-from grading.catalogue import by_key
+from grading.harness.catalogue import by_key
 
 ROOT = Path(__file__).resolve().parents[1]
 

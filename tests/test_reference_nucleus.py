@@ -7,7 +7,7 @@ import pytest
 import torch
 from transformers.generation.logits_process import TopPLogitsWarper
 
-from grading.statistics import fit_report
+from grading.harness.statistics import fit_report
 from reference import nucleus as ref
 
 

@@ -13,8 +13,8 @@ import pytest
 import torch
 from transformers import MistralConfig, MistralForCausalLM
 
-import grading.statistics as statistics
-from grading.compare import Mismatch
+import grading.harness.statistics as statistics
+from grading.harness.compare import Mismatch
 from reference import sampling as ref
 from reference.nucleus import top_p_mask
 
@@ -163,7 +163,7 @@ def test_reference_draws_the_tokens_generate_draws_on_cuda():
         assert torch.equal(got, expected), f"cuda seed {seed}: reference {got[0, 6:].tolist()}, generate {expected[0, 6:].tolist()}"
 
 
-# ---------------------------------------------------------------- grading.statistics
+# ---------------------------------------------------------------- grading.harness.statistics
 
 def test_the_false_failure_budget_adds_up():
     assert statistics.CHECK_ALPHA * statistics.MAX_CHECKS_PER_RUN <= 1e-6 + 1e-18

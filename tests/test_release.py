@@ -14,7 +14,7 @@ import pytest
 
 from decodelab.cli import main
 from decodelab.commands.release import build_bundle, bundle_files, leaks
-from grading.catalogue import EXERCISES
+from grading.harness.catalogue import EXERCISES
 from reference.backends import tiny_status
 from tests.stubs import stubs_folder
 
@@ -156,7 +156,7 @@ def test_no_hidden_test_and_no_solutions_import(bundle):
 
 
 def test_the_bundle_holds_what_a_learner_needs(bundle):
-    for relative in ("exercises/tokens.py", "grading/public/test_03_distributions.py", "grading/plugin.py",
+    for relative in ("exercises/tokens.py", "grading/public/test_03_distributions.py", "grading/harness/plugin.py",
                      "reference/backends.py", "reference/tiny_model/model.safetensors", "docs/learner-guide.md",
                      "decodelab/cli.py", "pyproject.toml", "README.md", "Makefile"):
         assert (bundle / relative).is_file(), f"the bundle lacks {relative}"

@@ -36,7 +36,7 @@ from decodelab.room.report import (
 from decodelab.room.server import create_app
 from decodelab.room.store import RoomStore
 from decodelab.errors import UserError
-from grading.catalogue import EXERCISES
+from grading.harness.catalogue import EXERCISES
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = [exercise.key for exercise in EXERCISES]

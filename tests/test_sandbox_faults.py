@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grading.grader import GradeOptions, Judge
-from grading.sandbox import LEARNER_FAILED, SETUP_FAILED
+from grading.grader.driver import GradeOptions, Judge
+from grading.sandbox.learner_side import LEARNER_FAILED, SETUP_FAILED
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPAWN_INTO_A_TAKEN_FOLDER = """
 import json, secrets, socket, sys, time
 from pathlib import Path
-from grading.sandbox import Server
+from grading.sandbox.learner_side import Server
 
 scratch = Path(sys.argv[1])
 scratch.mkdir()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-from grading import reports
-from grading.stack import LOCK_FILE, canonical, locked_versions, same_release, stack_report
+from grading.grader import reports
+from grading.harness.stack import LOCK_FILE, canonical, locked_versions, same_release, stack_report
 
 ROOT = Path(__file__).resolve().parent.parent
 

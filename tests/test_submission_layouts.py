@@ -1,5 +1,5 @@
 """`decodelab check` and `decodelab grade` read the same file of a submission, in every layout the
-docs allow (issue 10, item 4): one precedence, :func:`grading.target.find_module_file`."""
+docs allow (issue 10, item 4): one precedence, :func:`grading.harness.target.find_module_file`."""
 from __future__ import annotations
 
 import zipfile
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from decodelab.commands.check import module_file, target_folder
-from grading.submission import read_submission
+from grading.harness.submission import read_submission
 
 MODULE = "nucleus"
 TOP, NESTED = b"# the file at the top\n", b"# the file in exercises/\n"

@@ -10,9 +10,9 @@ from collections import Counter
 import pytest
 
 import tests.wrong_implementations as wrong_package
-from grading.catalogue import EXERCISES
-from grading.runner import SuiteRun, run_suites
-from grading.target import exercise_for
+from grading.harness.catalogue import EXERCISES
+from grading.harness.runner import SuiteRun, run_suites
+from grading.harness.target import exercise_for
 from tests.stubs import stubs_target
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grading.grader import GradeOptions, grade_class
-from grading.limits import Limits
+from grading.grader.driver import GradeOptions, grade_class
+from grading.sandbox.limits import Limits
 from tests.test_hostile import _copy_solutions
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 """``decodelab check [EXERCISE] [--watch]``: the learner's progress against the public tests.
 
 Runs the public suites (``grading/public``) against the learner's ``exercises/`` (or
-``--target``) through :func:`grading.runner.run_suites`, and shows, in course order, which
+``--target``) through :func:`grading.harness.runner.run_suites`, and shows, in course order, which
 exercises are done, the first one that is not with its message and a hint, and a progress line.
 
 Two shortcuts keep it quick, neither of which changes a verdict:
@@ -15,7 +15,7 @@ Two shortcuts keep it quick, neither of which changes a verdict:
   same record.
 
 Every public test runs under a time budget (``$DECODELAB_CHECK_SECONDS``, default 20 s; 0 for
-none), kept by pytest-timeout in :mod:`grading.plugin`: an endless loop in a learner's function
+none), kept by pytest-timeout in :mod:`grading.harness.plugin`: an endless loop in a learner's function
 fails its exercise with a message naming the function, instead of hanging the check.
 
 With ``--room LINK`` (or ``$DECODELAB_ROOM``) each check also tells a workshop's room
@@ -41,8 +41,8 @@ from typing import Callable, Iterator, Sequence
 
 from decodelab.cli import find_exercise
 from decodelab.errors import UserError
-from grading.catalogue import EXERCISES, Exercise
-from grading.submission import is_untouched_stub  # the one "not started" rule, shared with the grader
+from grading.harness.catalogue import EXERCISES, Exercise
+from grading.harness.submission import is_untouched_stub  # the one "not started" rule, shared with the grader
 from reference.cache import cache_root
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +51,7 @@ DONE, FAILING, NOT_STARTED, BROKEN, SKIPPED, NO_TESTS = (
     "done", "failing", "not started", "broken", "skipped", "no public tests",
 )
 _CACHE_VERSION = 1
-# Seconds each public test may run; grading.plugin reads the same variable in the test run.
+# Seconds each public test may run; grading.harness.plugin reads the same variable in the test run.
 BUDGET_ENV = "DECODELAB_CHECK_SECONDS"
 DEFAULT_BUDGET = 20.0
 # Statuses of a test that neither passed nor is waiting to be written: timeout, crashed... too.
@@ -104,7 +104,7 @@ def lookup(name: str) -> Exercise:
 
 def target_folder(target: str) -> Path:
     """The folder holding the target's exercise modules (a ``.zip`` is unpacked once)."""
-    from grading.target import ISOLATED_PREFIX, PACKAGES, TRUSTED_PREFIX, TargetError, unpack_submission
+    from grading.harness.target import ISOLATED_PREFIX, PACKAGES, TRUSTED_PREFIX, TargetError, unpack_submission
 
     base = target.partition("+")[0]  # 'solutions+pkg.mod:func__mistake': read the base's files
     base = base.removeprefix(TRUSTED_PREFIX).removeprefix(ISOLATED_PREFIX)  # how it runs, not where it is
@@ -128,8 +128,8 @@ _UNPACKED: dict[tuple[str, float], Path] = {}
 
 def module_file(folder: Path, module: str) -> Path | None:
     """The target's file for ``module``, found as the grader finds it
-    (:func:`grading.target.find_module_file`: ``folder/exercises/m.py`` first, then ``folder/m.py``)."""
-    from grading.target import find_module_file
+    (:func:`grading.harness.target.find_module_file`: ``folder/exercises/m.py`` first, then ``folder/m.py``)."""
+    from grading.harness.target import find_module_file
 
     return find_module_file(folder, module)
 
@@ -193,7 +193,7 @@ def _digest(exercise: Exercise, source: bytes, target: str, backend: str, budget
     hasher = hashlib.sha256(f"{_CACHE_VERSION}|{exercise.key}|{target}|{backend}|{budget:g}|".encode())
     hasher.update(source)
     depends_on = sorted(PUBLIC.glob("*.py")) + [
-        ROOT / "grading" / name for name in ("plugin.py", "compare.py", "target.py", "results.py", "catalogue.py")
+        ROOT / "grading" / "harness" / name for name in ("plugin.py", "compare.py", "target.py", "results.py", "catalogue.py")
     ] + [ROOT / "reference" / f"{exercise.module}.py"]
     for path in depends_on:
         if path.is_file():
@@ -315,7 +315,7 @@ def public_status(
 
     ``keys`` limits it to some exercises. Untouched stubs and unchanged files skip the run
     (see the module docstring); the others run in ONE call of ``runner`` (default
-    :func:`grading.runner.run_suites`), after ``announce`` is told their keys. Raises
+    :func:`grading.harness.runner.run_suites`), after ``announce`` is told their keys. Raises
     :class:`UserError` when the run itself broke.
     """
     exercises = [lookup(key) for key in keys] if keys else list(EXERCISES)
@@ -353,7 +353,7 @@ def public_status(
         if announce is not None:
             announce(list(to_run))
         if runner is None:
-            from grading.runner import run_suites as runner
+            from grading.harness.runner import run_suites as runner
         with _budget_for_the_run(budget):
             grouped, crashed = _run_public(runner, target, list(to_run), backend)
         fresh = {}

@@ -70,7 +70,7 @@ def collect() -> dict[str, Any]:
     import torch
 
     from decodelab import __version__
-    from grading.stack import stack_report
+    from grading.harness.stack import stack_report
     from reference import backends, tokenizer
 
     cuda_ok, cuda_why = _status(backends.cuda_status)

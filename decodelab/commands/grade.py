@@ -3,7 +3,7 @@
 Each submission (a folder or ``.zip``; a class folder stands for all of its entries) gets
 ``DIR/<name>/results.json`` (Gradescope's format, recording the backend) and
 ``DIR/<name>/feedback.html``; ``DIR/grades.csv`` has a row per submission graded into DIR.
-The learner's code runs sandboxed (see :mod:`grading.isolation`), on ``--workers`` pre-loaded
+The learner's code runs sandboxed (see :mod:`grading.sandbox.grader_side`), on ``--workers`` pre-loaded
 workers at once. Exit 0 when every submission was graded, whatever the scores; 1 when the
 grader itself broke on some (their results.json says so; ``--resume`` grades them again);
 2 with one sentence for bad arguments.
@@ -56,8 +56,8 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from grading.grader import GradeOptions, GraderError, grade_class
-    from grading.limits import Limits
+    from grading.grader.driver import GradeOptions, GraderError, grade_class
+    from grading.sandbox.limits import Limits
 
     if arguments.workers is not None and arguments.workers < 1:
         raise UserError("--workers must be at least 1")
@@ -65,7 +65,7 @@ def run(arguments: argparse.Namespace) -> int:
         raise UserError(f"no such capture file: {arguments.mistral_capture}")
     limits = Limits.from_env(call_seconds=arguments.call_time_limit, submission_seconds=arguments.time_limit,
                              memory_mb=arguments.memory_limit)
-    from grading.catalogue import by_key
+    from grading.harness.catalogue import by_key
 
     for key in arguments.exercises:
         try:
@@ -74,7 +74,7 @@ def run(arguments: argparse.Namespace) -> int:
             raise UserError(str(error).strip("'\"")) from None
     options = GradeOptions(backend=arguments.backend, capture=arguments.mistral_capture,
                            sandbox=arguments.sandbox, limits=limits, exercises=tuple(arguments.exercises))
-    from grading.submission import expand
+    from grading.harness.submission import expand
 
     expand(arguments.submissions)  # bad paths: one sentence before anything starts
     signal.signal(signal.SIGTERM, _stop)  # `kill`, a scheduler's time-out: stop as Ctrl-C does, tidily
@@ -153,7 +153,7 @@ def _print_summary(outcome) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from grading.reports import class_summary
+    from grading.grader.reports import class_summary
 
     rows = class_summary(outcome.results.values())
     table = Table(title=f"{len(outcome.results)} submission(s)")

@@ -30,7 +30,7 @@ import zipfile
 from pathlib import Path
 
 from decodelab.errors import UserError
-from grading.scratch import prefix as scratch_prefix
+from grading.harness.scratch import prefix as scratch_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOT_ENV = "DECODELAB_GRADESCOPE_ROOT"
@@ -166,9 +166,9 @@ def _error_results(message: str, seconds: float) -> dict:
 
 def run_autograder(root: Path) -> int:
     """Grade ``root/submission`` into ``root/results/results.json``; always write that file."""
-    from grading.grader import GradeOptions, grade_submission
-    from grading.limits import Limits
-    from grading.reports import atomic_write_text
+    from grading.grader.driver import GradeOptions, grade_submission
+    from grading.sandbox.limits import Limits
+    from grading.grader.reports import atomic_write_text
 
     started = time.monotonic()
     results_path = root / "results" / "results.json"
@@ -218,7 +218,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _build(arguments: argparse.Namespace) -> int:
-    from grading.catalogue import by_key
+    from grading.harness.catalogue import by_key
 
     for key in arguments.exercises:
         try:

@@ -1,6 +1,6 @@
 """``decodelab hint EXERCISE``: the hints for one exercise, from gentle to specific.
 
-The hints are the catalogue's (:mod:`grading.catalogue`); the docstring's first line is read
+The hints are the catalogue's (:mod:`grading.harness.catalogue`); the docstring's first line is read
 from the learner's file without running it.
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from decodelab.commands.check import exercise_summary, lookup, target_folder
-from grading.catalogue import EXERCISES, Exercise
+from grading.harness.catalogue import EXERCISES, Exercise
 
 
 def shown_hints(exercise: Exercise, level: int | None = None) -> tuple[str, ...]:

@@ -41,7 +41,7 @@ def public_test_files(public_folder: Path | None = None) -> dict[str, list[str]]
 
 def exercise_rows(public_folder: Path | None = None) -> list[dict[str, Any]]:
     """The ``--json`` output: one dict per exercise, in course order."""
-    from grading.catalogue import EXERCISES
+    from grading.harness.catalogue import EXERCISES
 
     files = public_test_files(public_folder)
     return [

@@ -1,6 +1,6 @@
 """``decodelab nbgrader export DIR``: an nbgrader course whose test cells run the hidden suites.
 
-See :mod:`grading.nbgrader` for what the notebooks hold and how their test cells grade.
+See :mod:`grading.grader.nbgrader` for what the notebooks hold and how their test cells grade.
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_export(arguments: argparse.Namespace) -> int:
-    from grading.nbgrader.export import export_course
+    from grading.grader.nbgrader.export import export_course
 
     if arguments.dir.exists() and not arguments.dir.is_dir():
         raise UserError(f"{arguments.dir} exists and is not a folder")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from decodelab.commands.check import module_file, target_folder
 from decodelab.errors import UserError
-from grading.catalogue import EXERCISES, Exercise, modules
+from grading.harness.catalogue import EXERCISES, Exercise, modules
 
 SET_UP = "%load_ext decodelab.notebook\nfrom decodelab import notebook as dl"
 

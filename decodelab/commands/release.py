@@ -25,18 +25,18 @@ from pathlib import Path
 from decodelab import __version__
 from decodelab.commands.check import ROOT, is_untouched_stub
 from decodelab.errors import UserError
-from grading.catalogue import EXERCISES, modules
+from grading.harness.catalogue import EXERCISES, modules
 
 MANIFEST: tuple[str, ...] = (
     "exercises/*.py",
     "grading/__init__.py",
-    "grading/catalogue.py",
-    "grading/compare.py",
-    "grading/plugin.py",
-    "grading/results.py",
-    "grading/runner.py",
-    "grading/stack.py",
-    "grading/target.py",
+    "grading/harness/catalogue.py",
+    "grading/harness/compare.py",
+    "grading/harness/plugin.py",
+    "grading/harness/results.py",
+    "grading/harness/runner.py",
+    "grading/harness/stack.py",
+    "grading/harness/target.py",
     "grading/public/*.py",
     "reference/__init__.py",
     "reference/backend_names.py",
@@ -93,7 +93,7 @@ def bundle_files(root: Path = ROOT) -> list[Path]:
 
     :data:`MANIFEST`, plus every project module those files import (at any depth, also inside
     functions), plus the files the grader's sandbox copies for itself when a learner checks a
-    folder (``grading.isolation.SANDBOX_FILES``) — so the bundle runs without the project.
+    folder (``grading.sandbox.grader_side.SANDBOX_FILES``) — so the bundle runs without the project.
     """
     files = set()
     for pattern in MANIFEST:
@@ -107,8 +107,8 @@ def bundle_files(root: Path = ROOT) -> list[Path]:
                 if candidate not in files:
                     files.add(candidate)
                     pending.append(candidate)
-                    if candidate == Path("grading/isolation.py"):
-                        from grading.isolation import SANDBOX_FILES
+                    if candidate == Path("grading/sandbox/grader_side.py"):
+                        from grading.sandbox.grader_side import SANDBOX_FILES
 
                         extra = [Path(name) for name in SANDBOX_FILES if (root / name).is_file()]
                         pending += [path for path in extra if path not in files]
@@ -117,7 +117,7 @@ def bundle_files(root: Path = ROOT) -> list[Path]:
 
 
 def _project_imports(path: Path) -> set[str]:
-    """Dotted names of project modules ``path`` imports (``from grading import wire`` -> ``grading.wire``)."""
+    """Dotted names of project modules ``path`` imports (``from grading import wire`` -> ``grading.sandbox.wire``)."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (SyntaxError, UnicodeDecodeError):
@@ -196,7 +196,7 @@ reference = ["tiny_model/*"]
 
 [tool.pytest.ini_options]
 testpaths = ["grading/public"]
-addopts = "-p grading.plugin"
+addopts = "-p grading.harness.plugin"
 '''
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from decodelab.errors import UserError
-from grading.catalogue import EXERCISES, Exercise
+from grading.harness.catalogue import EXERCISES, Exercise
 
 
 class DemoLocked(UserError):
@@ -124,7 +124,7 @@ def choose(
                if not statuses[exercise.key].done]
     if waiting:
         raise DemoLocked(locked_message(demo, waiting))
-    from grading.target import load_target
+    from grading.harness.target import load_target
 
     learner = load_target(target)
     for name in names:

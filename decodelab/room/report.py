@@ -30,7 +30,7 @@ from typing import Mapping
 
 from decodelab.commands.check import BROKEN, DONE, FAILING, NO_TESTS, NOT_STARTED, SKIPPED, ExerciseStatus
 from decodelab.errors import UserError
-from grading.catalogue import EXERCISES
+from grading.harness.catalogue import EXERCISES
 
 ROOM_ENV = "DECODELAB_ROOM"
 NAME_ENV = "DECODELAB_NAME"

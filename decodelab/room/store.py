@@ -18,7 +18,7 @@ from typing import Any
 
 from decodelab.commands.check import BROKEN, DONE, FAILING
 from decodelab.room.report import Report
-from grading.catalogue import EXERCISES
+from grading.harness.catalogue import EXERCISES
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);

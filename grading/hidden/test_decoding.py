@@ -23,8 +23,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grading.compare import Mismatch, call_text, check_tensor, check_true, describe
-from grading.expected import remembered
+from grading.harness.compare import Mismatch, call_text, check_tensor, check_true, describe
+from grading.grader.expected import remembered
 from reference import decoding as _ref
 
 ref = remembered(_ref)

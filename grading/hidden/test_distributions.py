@@ -8,10 +8,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.compare import (
+from grading.harness.compare import (
     Mismatch, call_text, check_tensor, check_true, expect_error, largest_magnitude, softmax_tolerance,
 )
-from grading.expected import remembered
+from grading.grader.expected import remembered
 from reference import distributions as _ref
 from reference.bigram import BigramModel
 
@@ -30,7 +30,7 @@ def _random_logits(*shape: int, scale: float = 3.0, seed: int = 0) -> torch.Tens
 
 
 def check_softmax(got, logits: torch.Tensor, temperature: float, expected: torch.Tensor, call: str) -> None:
-    """Compare with the reference within the softmax rounding rule (grading.compare.softmax_tolerance)."""
+    """Compare with the reference within the softmax rounding rule (grading.harness.compare.softmax_tolerance)."""
     atol, rtol = softmax_tolerance(expected.dtype, largest_magnitude(logits) / temperature)
     check_tensor(got, expected, call=call, atol=atol, rtol=rtol, hint=lambda: _temperature_hint(logits, temperature, got))
 

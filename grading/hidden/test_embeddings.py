@@ -13,8 +13,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from grading.compare import call_text, check_tensor, check_true, expect_error
-from grading.expected import remembered
+from grading.harness.compare import call_text, check_tensor, check_true, expect_error
+from grading.grader.expected import remembered
 from reference import embeddings as _ref
 from reference.tokenizer import load_mistral_tokenizer
 

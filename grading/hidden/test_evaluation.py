@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.compare import Mismatch, call_text, check_true, expect_error
-from grading.expected import remembered
+from grading.harness.compare import Mismatch, call_text, check_true, expect_error
+from grading.grader.expected import remembered
 from reference import evaluation as _ref
 
 ref = remembered(_ref)

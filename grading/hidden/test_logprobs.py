@@ -8,8 +8,8 @@ from typing import Any, Iterator
 import pytest
 import torch
 
-from grading.compare import Mismatch, call_text, check_equal, check_true, expect_error
-from grading.expected import remembered
+from grading.harness.compare import Mismatch, call_text, check_equal, check_true, expect_error
+from grading.grader.expected import remembered
 from reference import logprobs as _ref
 
 ref = remembered(_ref)

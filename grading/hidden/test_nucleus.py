@@ -9,7 +9,7 @@ each cumulative sum of every row is at least 1e-4 from it, far more than the ~1e
 a float32 cumulative sum over 32000 tokens; and the rows have no exact ties. Sampled ids must
 match the reference exactly under the same seeded generator (same draw, same tokens); a
 sampler that draws correctly in another way still earns the statistical check, whose
-false-failure rate is stated in :mod:`grading.statistics` (below 1e-6 per run, all checks
+false-failure rate is stated in :mod:`grading.harness.statistics` (below 1e-6 per run, all checks
 together).
 """
 from __future__ import annotations
@@ -19,9 +19,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.compare import Mismatch, call_text, check_tensor, check_true, describe, expect_error
-from grading.expected import remembered
-from grading.statistics import check_sampler_fit
+from grading.harness.compare import Mismatch, call_text, check_tensor, check_true, describe, expect_error
+from grading.grader.expected import remembered
+from grading.harness.statistics import check_sampler_fit
 from reference import distributions as _ref_distributions
 from reference import nucleus as _ref
 
@@ -360,7 +360,7 @@ def test_sample_top_p_on_mistral_7b_captured_logits(learner, capture):
 def test_sample_top_p_follows_the_nucleus_distribution(learner, vocab, p):
     # Statistical check: 4000 rows of the same distribution in one call. A sampler that draws
     # correctly but not the reference's way (sorted, then mapped back) passes this test.
-    # False-failure rate at most 1e-7 for this check, 1e-6 for the whole run (grading/statistics.py).
+    # False-failure rate at most 1e-7 for this check, 1e-6 for the whole run (grading/harness/statistics.py).
     generator = torch.Generator().manual_seed(vocab)
     row = torch.softmax(torch.randn(vocab, generator=generator) * 1.5, dim=-1)
     p = _safe(row, p)

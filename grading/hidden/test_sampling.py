@@ -15,7 +15,7 @@ Three kinds of checks:
   of sequence that comes for sure, the generator deciding the draw.
 - statistical: thousands of one-token draws on the toy model against the exact distribution;
   a loop that samples correctly in its own way earns these points. False-failure rate at most
-  1e-7 per check and 1e-6 per run (:mod:`grading.statistics`).
+  1e-7 per check and 1e-6 per run (:mod:`grading.harness.statistics`).
 """
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ import math
 import pytest
 import torch
 
-from grading.compare import Mismatch, call_text, check_equal, check_true, describe, expect_error
-from grading.expected import remembered
-from grading.statistics import check_sampler_fit
+from grading.harness.compare import Mismatch, call_text, check_equal, check_true, describe, expect_error
+from grading.grader.expected import remembered
+from grading.harness.statistics import check_sampler_fit
 from reference import nucleus as _ref_nucleus
 from reference import sampling as _ref
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.compare import Mismatch, call_text, check_equal, check_true, describe
-from grading.expected import remembered
+from grading.harness.compare import Mismatch, call_text, check_equal, check_true, describe
+from grading.grader.expected import remembered
 from reference import tokens as _ref
 from reference.tokenizer import load_mistral_tokenizer
 

@@ -15,8 +15,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.compare import Mismatch, call_text, check_tensor, check_true, describe, expect_error
-from grading.expected import remembered
+from grading.harness.compare import Mismatch, call_text, check_tensor, check_true, describe, expect_error
+from grading.grader.expected import remembered
 from reference import distributions as _ref_distributions
 from reference import topk as _ref
 from reference.tokenizer import load_mistral_tokenizer

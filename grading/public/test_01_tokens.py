@@ -5,7 +5,7 @@ notebook (001); the expected bytes follow from the definition of UTF-8.
 """
 import pytest
 
-from grading.compare import call_text, check_equal, check_true
+from grading.harness.compare import call_text, check_equal, check_true
 from reference.tokenizer import load_mistral_tokenizer
 
 

@@ -8,7 +8,7 @@ import math
 import pytest
 import torch
 
-from grading.compare import call_text, check_tensor, expect_error
+from grading.harness.compare import call_text, check_tensor, expect_error
 from reference.tokenizer import load_mistral_tokenizer
 
 

@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 
-from grading.compare import call_text, check_equal, check_tensor, check_true, expect_error
+from grading.harness.compare import call_text, check_equal, check_tensor, check_true, expect_error
 
 # Words of which a ValueError about the temperature must contain one: it says why.
 TEMPERATURE_WORDS = ("temperature", "positive", "> 0", "greater")

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from grading.compare import call_text, check_equal, check_tensor, check_true, expect_error
+from grading.harness.compare import call_text, check_equal, check_tensor, check_true, expect_error
 from reference.tokenizer import load_mistral_tokenizer
 
 

@@ -4,7 +4,7 @@ from contextlib import contextmanager
 import pytest
 import torch
 
-from grading.compare import call_text, check_equal, check_true
+from grading.harness.compare import call_text, check_equal, check_true
 
 
 def _argmax_after(model, ids: torch.Tensor) -> int:

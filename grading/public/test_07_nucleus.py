@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 
-from grading.compare import call_text, check_tensor, check_true, describe, expect_error
+from grading.harness.compare import call_text, check_tensor, check_true, describe, expect_error
 
 
 def _check_ids(got, batch: int, call: str) -> None:

@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 
-from grading.compare import call_text, check_equal, check_true, describe, expect_error
+from grading.harness.compare import call_text, check_equal, check_true, describe, expect_error
 
 
 # A float32 forward pass repeated gives the same logits to ~1e-6; fp16/bf16 (GPU) to ~1e-2.

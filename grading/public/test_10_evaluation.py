@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from grading.compare import call_text, check_equal, check_true, expect_error
+from grading.harness.compare import call_text, check_equal, check_true, expect_error
 
 
 @pytest.mark.exact_match

@@ -193,7 +193,7 @@ def softmax_with_temperature__right_logsumexp_float32(logits: torch.Tensor, temp
     author as WRONG (for logits around ±1e4 a row sums to 1 ± 5e-4); reclassified by the
     project: float32 cannot represent 1e4 more finely than ~1e-3, so a result within a few
     units in the last place of the largest |z| is what "sums to 1" can mean there (the
-    docstring now says so, and grading/compare.py's softmax tolerance holds that rule). Its
+    docstring now says so, and grading/harness/compare.py's softmax tolerance holds that rule). Its
     check of the temperature was completed (non-numbers raise ValueError) like the other RIGHT
     versions': as a WRONG version it only needed to be wrong in one way."""
     if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):

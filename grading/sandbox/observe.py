@@ -2,11 +2,11 @@
 
 A hidden test that asks "did the loop reuse the KV cache?" watches the model's forward passes.
 The watching happens next to the model: in the test's own process for an in-process target,
-in the sandboxed learner's process for a submission (:mod:`grading.sandbox` wraps the call in
+in the sandboxed learner's process for a submission (:mod:`grading.sandbox.learner_side` wraps the call in
 :func:`forward_passes` and sends the records back as plain data). So the model stays the
 learner's own copy and every object the learner builds (a ``DynamicCache`` of its own) meets
 it exactly as in a plain Python session. Tests use it through
-``learner.observing_forward_passes(model)`` (:meth:`grading.target.Target.observing_forward_passes`).
+``learner.observing_forward_passes(model)`` (:meth:`grading.harness.target.Target.observing_forward_passes`).
 """
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ Target specs:
     ``exercises`` / ``solutions``     the packages of this project
     ``PATH`` / ``isolated:PATH``      a submission folder or ``.zip`` (modules under
                                       ``exercises/`` or at its top level), run in a sandboxed
-                                      process of its own (:mod:`grading.isolation`)
+                                      process of its own (:mod:`grading.sandbox.grader_side`)
     ``trusted:PATH``                  the same, imported into this process (trusted code only)
     ``BASE+pkg.module:func__mistake`` BASE with one function replaced, for the catalogue of
                                       wrong implementations in ``tests/``
@@ -31,8 +31,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, ContextManager
 
-from grading.catalogue import EXERCISES, Exercise
-from grading.scratch import folder_for_this_process
+from grading.harness.catalogue import EXERCISES, Exercise
+from grading.harness.scratch import folder_for_this_process
 
 TARGET_ENV = "DECODELAB_TARGET"
 PACKAGES = ("exercises", "solutions")
@@ -90,14 +90,14 @@ class Target:
     def function(self, name: str) -> Callable[..., Any]:
         """The learner's function ``name``, wrapped so that NotImplementedError reads as NotStarted.
 
-        The learner gets private copies of the tensor arguments (:mod:`grading.arguments`):
+        The learner gets private copies of the tensor arguments (:mod:`grading.sandbox.arguments`):
         the caller's tensors stay as they were, and :attr:`changed_by_last_call` names the
         arguments the call changed in place.
         """
         exercise = exercise_for(name)
         raw = self._raw_function(exercise)
 
-        from grading.arguments import PrivateCall  # torch: not at import time (the CLI must start fast)
+        from grading.sandbox.arguments import PrivateCall  # torch: not at import time (the CLI must start fast)
 
         @functools.wraps(raw)
         def call(*args: Any, **kwargs: Any) -> Any:
@@ -121,7 +121,7 @@ class Target:
         Arguments are not watched for in-place changes; use :meth:`function` for tensors the
         learner may edit or for a ``torch.Generator`` whose state must come back.
         """
-        from grading.arguments import private_copy
+        from grading.sandbox.arguments import private_copy
 
         exercise = exercise_for(name)
         each = self._raw_each(exercise)
@@ -140,7 +140,7 @@ class Target:
         For samplers: one ``torch.Generator`` advances from call to call, as in a loop here,
         and its final state comes back. A sandboxed target makes it one round trip.
         """
-        from grading.arguments import PrivateCall
+        from grading.sandbox.arguments import PrivateCall
 
         exercise = exercise_for(name)
         repeated = self._raw_repeatedly(exercise)
@@ -154,7 +154,7 @@ class Target:
 
     def _passes_as_is(self, tensor: Any) -> bool:
         """Whether a tensor argument reaches the learner itself rather than as a private copy."""
-        from grading.arguments import is_parameter
+        from grading.sandbox.arguments import is_parameter
 
         return is_parameter(tensor)
 
@@ -164,8 +164,8 @@ class Target:
 
     def observing_forward_passes(self, model: Any) -> ContextManager[list[dict]]:
         """Within the block, every forward pass the learner's calls make on ``model`` is recorded
-        (:func:`grading.observe.forward_passes`), where the model runs: here, or in the sandbox."""
-        from grading.observe import forward_passes
+        (:func:`grading.sandbox.observe.forward_passes`), where the model runs: here, or in the sandbox."""
+        from grading.sandbox.observe import forward_passes
 
         return forward_passes(model)
 
@@ -332,7 +332,7 @@ def load_target(spec: str | None = None) -> Target:
         if trusted:
             base = FolderTarget(unpack_submission(path), label=label)
         else:  # a learner's code never shares a process with the hidden tests
-            from grading.isolation import IsolatedTarget
+            from grading.sandbox.grader_side import IsolatedTarget
 
             base = IsolatedTarget(path, label=label)
     if not override:

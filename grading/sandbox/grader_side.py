@@ -3,12 +3,12 @@
 The principle: a learner's code never shares a process with the expected answers or the
 hidden tests. :class:`IsolatedTarget` (``--target isolated:PATH``, and the default for a
 submission ``PATH``) hands out proxies: ``learner.softmax_with_temperature(logits, 0.5)``
-encodes the arguments (:mod:`grading.wire`), sends them to the submission's own process
-(:mod:`grading.sandbox`), waits at most the time limit, and decodes what came back with the
+encodes the arguments (:mod:`grading.sandbox.wire`), sends them to the submission's own process
+(:mod:`grading.sandbox.learner_side`), waits at most the time limit, and decodes what came back with the
 weights-only unpickler. The model, tokenizer, embedding matrix (any parameter) and submodules
 of a loaded backend are sent as handles: the learner's process uses its own copies. A
 ``torch.Generator`` travels as its state and comes back advanced; a tensor argument the learner
-changed in place is changed here in the private copy the call was given (:mod:`grading.arguments`),
+changed in place is changed here in the private copy the call was given (:mod:`grading.sandbox.arguments`),
 so the change is reported, never written into the test's own tensor. Any other object (a spy wrapped around the model, a
 ``DynamicCache``) stays here and the learner gets a remote reference it can call.
 
@@ -18,7 +18,7 @@ a crash, or garbage on the channel, that process and everything it started are k
 the calls affected fail, with a message saying what happened, and the next call gets a fresh
 process. Limits come from :class:`Limits` (environment variables ``DECODELAB_*``, see there).
 
-The pytest hooks at the bottom (loaded with ``-p grading.isolation``) turn such failures into
+The pytest hooks at the bottom (loaded with ``-p grading.sandbox.grader_side``) turn such failures into
 feedback and tell sessions when a new test starts.
 """
 from __future__ import annotations
@@ -42,20 +42,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from grading import wire
-from grading.catalogue import Exercise
-from grading.limits import Limits, die_with_parent
-from grading.scratch import prefix as scratch_prefix
-from grading.target import MissingFunction, Target
+from grading.sandbox import wire
+from grading.harness.catalogue import Exercise
+from grading.sandbox.limits import Limits, die_with_parent
+from grading.harness.scratch import prefix as scratch_prefix
+from grading.harness.target import MissingFunction, Target
 
 SANDBOX_ENV = "DECODELAB_SANDBOX"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SANDBOX_SCRATCH = "/tmp/decodelab-sandbox"
 # The only project files the sandbox contains: what loads a backend, and the worker itself.
 SANDBOX_FILES = (
-    "grading/__init__.py", "grading/wire.py", "grading/sandbox.py",
+    "grading/__init__.py", "grading/sandbox/__init__.py", "grading/sandbox/wire.py", "grading/sandbox/learner_side.py",
     "reference/__init__.py", "reference/backends.py", "reference/tokenizer.py", "reference/cache.py",
-    "reference/bigram.py", "reference/backend_names.py", "grading/observe.py",
+    "reference/bigram.py", "reference/backend_names.py", "grading/sandbox/observe.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
@@ -333,7 +333,7 @@ class LearnerServer:
             scratch, prefix = self._scratch, []
             environment = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false",
                                PYTHONDONTWRITEBYTECODE="1", TRANSFORMERS_VERBOSITY="error")
-        command = prefix + [sys.executable, "-m", "grading.sandbox", "--control-fd", str(theirs.fileno()),
+        command = prefix + [sys.executable, "-m", "grading.sandbox.learner_side", "--control-fd", str(theirs.fileno()),
                             "--scratch", scratch, "--backends", ",".join(sandbox_backend_names(self.backends))]
         if self.plan.uid is not None:
             command += ["--uid", str(self.plan.uid)]
@@ -358,7 +358,7 @@ class LearnerServer:
             return self
         if self.plan.kind != "none":
             return self.start()
-        from grading.sandbox import _close_other_fds
+        from grading.sandbox.learner_side import _close_other_fds
 
         ours, theirs = socket.socketpair()
         self._scratch = tempfile.mkdtemp(prefix=scratch_prefix("scratch"))
@@ -376,7 +376,7 @@ class LearnerServer:
                 null = os.open(os.devnull, os.O_RDONLY)
                 os.dup2(null, 0)
                 _close_other_fds(keep={theirs.fileno()})
-                from grading.sandbox import run_server
+                from grading.sandbox.learner_side import run_server
 
                 code = run_server(theirs, Path(self._scratch), self.plan.uid, [], preloaded)
             except BaseException:
@@ -749,7 +749,7 @@ def register_backend(name: str, backend: Any) -> None:
 def judge_backends() -> dict[str, Any]:
     """The backends loaded in this process, by name."""
     found = dict(_EXTRA_BACKENDS)
-    plugin = sys.modules.get("grading.plugin")
+    plugin = sys.modules.get("grading.harness.plugin")
     loaded = getattr(plugin, "_BACKENDS", {}) if plugin else {}
     for name, backend in loaded.items():
         if hasattr(backend, "model") and hasattr(backend, "tokenizer"):
@@ -837,7 +837,7 @@ class Session:
 
     def _notice_test(self) -> None:
         """A new test started (pytest names it in $PYTEST_CURRENT_TEST): forget the last one's
-        failures — also when the hooks of ``-p grading.isolation`` are not loaded."""
+        failures — also when the hooks of ``-p grading.sandbox.grader_side`` are not loaded."""
         current = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
         if current != self._test:
             self._test = current
@@ -939,7 +939,7 @@ class Session:
     def _exchange(self, message: dict, what: str, budget: str | None = None, plain: bool = False) -> dict:
         """Send a request and serve the learner's callbacks until its reply, within the limits:
         the call's own, the function's share (``budget``) and the submission's."""
-        from grading.sandbox import rebuild_mapping
+        from grading.sandbox.learner_side import rebuild_mapping
 
         left = self.limits.submission_seconds - self.spent
         if left <= 0:
@@ -977,7 +977,7 @@ class Session:
                                  "an endless loop?") from None
         except (EOFError, ConnectionError, BrokenPipeError) as error:
             ended = self._end_process()
-            from grading.sandbox import SETUP_FAILED
+            from grading.sandbox.learner_side import SETUP_FAILED
 
             if ended.get("code") == SETUP_FAILED:
                 fault = (f"the grader could not set up the process for your code before {what} ran "
@@ -1214,7 +1214,7 @@ class IsolatedTarget(Target):
             if prepared is not None:
                 self._session = prepared
             else:
-                from grading.submission import read_submission
+                from grading.harness.submission import read_submission
 
                 submission = read_submission(self.path)
                 server = LearnerServer(sorted(judge_backends()))
@@ -1273,7 +1273,7 @@ class IsolatedTarget(Target):
 
 
 # ---------------------------------------------------------------------------------------------
-# pytest hooks (``-p grading.isolation``)
+# pytest hooks (``-p grading.sandbox.grader_side``)
 
 
 def _learner_error(error: BaseException | None) -> BaseException | None:

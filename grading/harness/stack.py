@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LOCK_FILE = Path(__file__).resolve().parent.parent / "requirements.lock"
+LOCK_FILE = Path(__file__).resolve().parents[2] / "requirements.lock"
 # The distributions a verdict depends on most; the report names their versions even when
 # they match the lock, so a results.json says what graded it.
 KEY_DISTRIBUTIONS = ("torch", "transformers", "tokenizers", "numpy", "hypothesis", "pytest",

@@ -2,7 +2,7 @@
 
 This is the one way suites are run: ``decodelab check``, ``decodelab grade`` and the
 project's own tests all call :func:`run_suites`. pytest runs in a child process (so a
-learner's crash cannot take the caller down), with :mod:`grading.results` writing a JSON
+learner's crash cannot take the caller down), with :mod:`grading.harness.results` writing a JSON
 record per test; scores are computed here from the ``points`` marks.
 
 Scoring: a test function's points are shared equally between its parametrized cases, so
@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from grading.scratch import prefix as scratch_prefix
+from grading.harness.scratch import prefix as scratch_prefix
 
-GRADING = Path(__file__).parent
+GRADING = Path(__file__).resolve().parents[1]
 SUITES = {"public": GRADING / "public", "hidden": GRADING / "hidden"}
 
 
@@ -96,7 +96,7 @@ def suite_files(suite: str, exercises: Sequence[str] = ()) -> list[Path]:
     folder = SUITES[suite]
     if not exercises:
         return [folder]
-    from grading.catalogue import EXERCISES
+    from grading.harness.catalogue import EXERCISES
 
     every_key = {exercise.key for exercise in EXERCISES}
     chosen = []
@@ -125,10 +125,10 @@ def pytest_command(
         # 0.5 s; no public test is async); unraisableexception runs two full garbage collections
         # per session (0.5 s with torch loaded) to turn stray exceptions into warnings nobody sees.
         command += ["-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:unraisableexception"]
-    # grading.isolation: feedback for a sandboxed learner's crashes and time-outs (PATH targets)
-    command += ["-p", "grading.results", "-p", "grading.isolation", "--target", target, "--backend", backends,
+    # grading.sandbox.grader_side: feedback for a sandboxed learner's crashes and time-outs (PATH targets)
+    command += ["-p", "grading.harness.results", "-p", "grading.sandbox.grader_side", "--target", target, "--backend", backends,
                 "-q", "-p", "no:cacheprovider"]
-    command += ["--rootdir", str(GRADING.parent), "-o", "addopts=-p grading.plugin"]
+    command += ["--rootdir", str(GRADING.parent), "-o", "addopts=-p grading.harness.plugin"]
     if exercises:
         command += ["-m", " or ".join(exercises)]
     if results_file is not None:
@@ -166,9 +166,9 @@ def run_suites(
 _IN_TURN_CHILD = """
 import json, os, sys
 import pytest
-import grading.plugin
+import grading.harness.plugin
 for arguments, log_path, code_path in json.loads(sys.argv[1]):
-    grading.plugin._BACKENDS.clear()  # every target gets freshly loaded backends, as in its own process
+    grading.harness.plugin._BACKENDS.clear()  # every target gets freshly loaded backends, as in its own process
     sys.stdout.flush(); sys.stderr.flush()
     with open(log_path, "w") as log:
         os.dup2(log.fileno(), 1); os.dup2(log.fileno(), 2)

@@ -1,11 +1,11 @@
-"""Grade submissions: safely (see :mod:`grading.isolation`) and fast.
+"""Grade submissions: safely (see :mod:`grading.sandbox.grader_side`) and fast.
 
 Processes, for ``--workers N``::
 
     driver (decodelab grade: arguments, progress bar, writes DIR)
-     └─ N judge servers  (python -m grading.grader serve)      torch, pytest, the hidden suites
+     └─ N judge servers  (python -m grading.grader.driver serve)      torch, pytest, the hidden suites
          │                                                    and the backend, loaded once
-         ├─ learner worker (python -m grading.sandbox, inside   torch, transformers and its own
+         ├─ learner worker (python -m grading.sandbox.learner_side, inside   torch, transformers and its own
          │  bubblewrap; without it, forked before the suites    copy of the backend, loaded once
          │  are imported)
          │   └─ per submission: a forked process running ONLY the learner's code, confined
@@ -46,14 +46,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from grading import reports
-from grading.limits import Limits, cap_address_space, die_with_parent
-from grading.scratch import prefix as scratch_prefix
-from grading.scratch import sweep as sweep_stale_folders
-from grading.submission import expand, read_submission, submission_name
-from grading.target import TargetError
+from grading.grader import reports
+from grading.sandbox.limits import Limits, cap_address_space, die_with_parent
+from grading.harness.scratch import prefix as scratch_prefix
+from grading.harness.scratch import sweep as sweep_stale_folders
+from grading.harness.submission import expand, read_submission, submission_name
+from grading.harness.target import TargetError
 
-GRADING = Path(__file__).resolve().parent
+GRADING = Path(__file__).resolve().parents[1]
 PROJECT_ROOT = GRADING.parent
 SANDBOX_FAULT = 3  # the judge's exit status when the sandbox failed the submission (grade it again)
 
@@ -105,7 +105,7 @@ def grade_plugin(not_started: dict[str, Callable[[], BaseException]] | None = No
     error to raise) fail at once without running."""
     import pytest
 
-    from grading.catalogue import EXERCISES
+    from grading.harness.catalogue import EXERCISES
 
     keys = {exercise.key for exercise in EXERCISES}
     not_started = not_started or {}
@@ -163,7 +163,7 @@ class Judge:
         import torch
 
         torch.set_num_threads(1)
-        from grading.isolation import LearnerServer
+        from grading.sandbox.grader_side import LearnerServer
         from reference.backends import load_backend, resolve_backend
 
         self.backend_name, reason = resolve_backend(self.options.backend)
@@ -177,10 +177,10 @@ class Judge:
             # hidden suites or the reference, which are imported only after this point.
             learner.start_forked({self.backend_name: backend})
         self.learner = learner
-        import grading.plugin
-        from grading.isolation import _indexes, register_backend
+        import grading.harness.plugin
+        from grading.sandbox.grader_side import _indexes, register_backend
 
-        grading.plugin._BACKENDS[self.backend_name] = backend
+        grading.harness.plugin._BACKENDS[self.backend_name] = backend
         register_backend(self.backend_name, backend)
         _indexes()  # the weights as loaded: what every learner process starts from
         self.plan = self._collect()
@@ -198,7 +198,7 @@ class Judge:
         return self.ready
 
     def pytest_args(self, target: str, results_file: Path) -> list[str]:
-        from grading.runner import pytest_command
+        from grading.harness.runner import pytest_command
 
         # --tb=native: pytest's own traceback format parses each test file's source for every
         # failure (a second per ten failures); the feedback never shows a traceback anyway.
@@ -223,14 +223,13 @@ class Judge:
             return json.loads(results.read_text())
 
     def _prime(self, backend: Any) -> dict:
-        """Fill the memory of expected values (:mod:`grading.expected`) before the judges are
+        """Fill the memory of expected values (:mod:`grading.grader.expected`) before the judges are
         forked: from the file an earlier judge server with the same set-up wrote, else (when
         ``options.prime``) by running the suites once on ``solutions`` in this process, and
         then writing that file. Returns ``requested``, how many ``expected_values`` are
         remembered, ``from_disk``, and the ``error`` that made priming fall short (solutions/
         not installed, a suite failing on it, a crash) or None."""
-        from grading import expected
-
+        from grading.grader import expected
         memory_file = self._memory_file(backend)
         if memory_file is not None and expected.load(memory_file):
             return {"requested": bool(self.options.prime), "expected_values": expected.remembered_calls(),
@@ -253,7 +252,7 @@ class Judge:
         numbers the key does not cover."""
         if self.learner is None or self.learner.plan.kind != "bwrap" or self.options.capture:
             return None
-        from grading.expected import disk_key
+        from grading.grader.expected import disk_key
         from reference.cache import cache_root
 
         key = disk_key(self.backend_name, backend, self.suites, self.options.exercises)
@@ -280,7 +279,7 @@ class Judge:
                   "grading goes on, computing them per submission", file=sys.stderr)
         # A test that scales a weight and restores it bumped its version counter: take the
         # weights as they are now (the same values) as what every learner process starts from.
-        from grading.isolation import _INDEXES, _indexes
+        from grading.sandbox.grader_side import _INDEXES, _indexes
 
         _INDEXES.clear()
         _indexes()
@@ -384,7 +383,7 @@ class Judge:
     def _judge_child(self, path: Path, submission: Any, records_file: Path, extra_file: Path) -> int:
         import pytest
 
-        from grading.isolation import Session, prepare
+        from grading.sandbox.grader_side import Session, prepare
 
         assert self.learner is not None
         # The judge works for one submission here (decoding its answers, describing them, serving
@@ -409,9 +408,9 @@ class Judge:
         """Exercises whose tests need not run: no module, no function, or the untouched stub."""
         from functools import partial
 
-        from grading.catalogue import EXERCISES
-        from grading.submission import untouched_stub
-        from grading.target import MissingFunction, NotStarted
+        from grading.harness.catalogue import EXERCISES
+        from grading.harness.submission import untouched_stub
+        from grading.harness.target import MissingFunction, NotStarted
 
         planned = {record["exercise"] for record in self.plan}
         found: dict[str, Callable[[], BaseException]] = {}
@@ -437,7 +436,7 @@ class Judge:
 
     def _fill(self, records: list[dict], problem: str | None) -> list[dict]:
         """Scored tests: each planned test, with its outcome when there is one."""
-        from grading.runner import score_records
+        from grading.harness.runner import score_records
 
         done = {record["nodeid"]: record for record in records}
         merged = []
@@ -515,7 +514,7 @@ def serve(options: GradeOptions) -> int:
     except BaseException as error:
         from reference.backends import BackendError
 
-        from grading.isolation import SandboxError
+        from grading.sandbox.grader_side import SandboxError
 
         user = isinstance(error, (BackendError, SandboxError, TargetError, GraderError))
         reply({"ready": False, "error": str(error) if user else f"{type(error).__name__}: {error}",
@@ -550,7 +549,7 @@ class Slot:
     def start(self) -> "Slot":
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "grading.grader", "serve", self.options.as_json()],
+            [sys.executable, "-m", "grading.grader.driver", "serve", self.options.as_json()],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1,
             cwd=os.getcwd(), env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
             preexec_fn=die_with_parent,
@@ -766,7 +765,7 @@ def grade_class(
 @lru_cache(maxsize=1)
 def _stack() -> dict:
     """The versions that graded this class, against the lock (judges run in this environment)."""
-    from grading.stack import stack_report
+    from grading.harness.stack import stack_report
 
     return stack_report().as_dict()
 
@@ -787,7 +786,7 @@ def _results_for(name: str, reply: dict, ready: dict) -> dict:
 
 def _unrun(plan: list[dict]) -> list[dict]:
     """Every planned test, scored 0 as not graded (the grader broke before it ran)."""
-    from grading.runner import score_records
+    from grading.harness.runner import score_records
 
     records = [dict(record, outcome="failed", status="error",
                     message="not graded: the grader failed on this submission (a grader problem, not yours)")
@@ -805,7 +804,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if len(argv) == 2 and argv[0] == "serve":
         return serve(GradeOptions.from_json(argv[1]))
-    print("usage: python -m grading.grader serve OPTIONS_JSON (started by decodelab grade)", file=sys.stderr)
+    print("usage: python -m grading.grader.driver serve OPTIONS_JSON (started by decodelab grade)", file=sys.stderr)
     return 2
 
 

@@ -1,8 +1,8 @@
 """The pytest plugin behind every suite: the target switch, backends, markers and points.
 
-Loaded for every pytest run of this project (``-p grading.plugin`` in pyproject). It adds:
+Loaded for every pytest run of this project (``-p grading.harness.plugin`` in pyproject). It adds:
 
-- ``--target SPEC`` (or ``$DECODELAB_TARGET``): the code under test, see :mod:`grading.target`;
+- ``--target SPEC`` (or ``$DECODELAB_TARGET``): the code under test, see :mod:`grading.harness.target`;
 - ``--backend NAMES`` (or ``$DECODELAB_BACKEND``): comma-separated backends for tests that use
   the ``backend`` fixture; ``auto`` means ``tiny`` plus ``mistral-7b-4bit`` where it can load;
 - ``--mistral-capture FILE`` (or ``$DECODELAB_CAPTURE``): a capture file of real Mistral-7B
@@ -27,13 +27,13 @@ from typing import Any, Callable
 
 import pytest
 
-from grading.catalogue import EXERCISES
-from grading.compare import Mismatch
-from grading.target import MissingFunction, NotStarted, Target, load_target, requested_target
+from grading.harness.catalogue import EXERCISES
+from grading.harness.compare import Mismatch
+from grading.harness.target import MissingFunction, NotStarted, Target, load_target, requested_target
 
 CAPTURE_ENV = "DECODELAB_CAPTURE"
 BUDGET_ENV = "DECODELAB_CHECK_SECONDS"
-PUBLIC_SUITE = Path(__file__).resolve().parent / "public"
+PUBLIC_SUITE = Path(__file__).resolve().parents[1] / "public"
 _BUDGETED = pytest.StashKey[float]()  # the budget, when some collected test runs under it
 
 
@@ -154,7 +154,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if budget is None:
         return
     for item in items:
-        # Public tests only: the hidden suites keep the grader's own limits (grading.isolation).
+        # Public tests only: the hidden suites keep the grader's own limits (grading.sandbox.grader_side).
         # func_only: set-up (loading a model) is not the learner's time.
         if _in_public_suite(item) and item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(budget, method="signal", func_only=True))
@@ -232,7 +232,7 @@ class Learner:
     def arguments_changed_by_last_call(self) -> list[str]:
         """The tensor arguments the learner's last call changed in place, e.g. ``["probs (argument 1)"]``.
 
-        The learner always works on private copies (:mod:`grading.arguments`): a test's own
+        The learner always works on private copies (:mod:`grading.sandbox.arguments`): a test's own
         tensors never change, so a test that must hold "do not change X" asks here.
         """
         return list(self._target.changed_by_last_call)
@@ -318,7 +318,7 @@ def _stopped_by_budget(error: BaseException) -> bool:
 
 def _is_isolated(target: Target) -> bool:
     """Whether the learner's code runs in a sandboxed process of its own (``PATH`` targets)."""
-    from grading.isolation import IsolatedTarget
+    from grading.sandbox.grader_side import IsolatedTarget
 
     while target is not None:
         if isinstance(target, IsolatedTarget):

@@ -1,7 +1,7 @@
 """The learner's side of the grader: a pre-loaded fork server and the processes it forks.
 
-Runs inside the sandbox (bubblewrap where the machine has it; see :mod:`grading.isolation`,
-which starts it): ``python -m grading.sandbox --control-fd N``. It imports torch and
+Runs inside the sandbox (bubblewrap where the machine has it; see :mod:`grading.sandbox.grader_side`,
+which starts it): ``python -m grading.sandbox.learner_side --control-fd N``. It imports torch and
 transformers and loads the backends' models and tokenizers ONCE, then forks one process per
 submission. That process — the only one that ever runs a learner's code — gets:
 
@@ -15,7 +15,7 @@ submission. That process — the only one that ever runs a learner's code — ge
   imported on demand; the global RNGs seeded with 0.
 
 It then answers the grader's requests on its channel: ``lookup`` a function (importing its
-module), ``call`` it with arguments decoded by :mod:`grading.wire`. The model, tokenizer and
+module), ``call`` it with arguments decoded by :mod:`grading.sandbox.wire`. The model, tokenizer and
 embedding matrix arrive as handles resolved to this process's own copies; grader-side objects
 it may only use remotely (a spy around the model, say) arrive as :class:`RemoteObject`.
 
@@ -95,8 +95,7 @@ class Server:
             self.backends[name] = backend
 
     def serve(self) -> None:
-        from grading import wire
-
+        from grading.sandbox import wire
         while True:
             fds: list[int] = []
             try:
@@ -551,8 +550,7 @@ class Learner:
 
     # -- talking ------------------------------------------------------------------------------
     def send(self, message: dict) -> None:
-        from grading import wire
-
+        from grading.sandbox import wire
         if os.getpid() != self.pid:  # a copy made by the learner's os.fork(): stay silent
             os._exit(0)
         try:
@@ -563,8 +561,7 @@ class Learner:
                 "frames": []}})
 
     def receive(self) -> Any:
-        from grading import wire
-
+        from grading.sandbox import wire
         return wire.receive(self.channel, resolve=self.resolve, mapping=rebuild_mapping,
                             budget=wire.Budget.unlimited())  # from the grader: trusted
 
@@ -595,7 +592,7 @@ class Learner:
     # -- handles ------------------------------------------------------------------------------
     def handles(self, value: Any) -> dict | None:
         """Objects that go back as references: remote objects, this process's backend objects."""
-        from grading.wire import TAG
+        from grading.sandbox.wire import TAG
 
         if isinstance(value, RemoteObject):
             return object.__getattribute__(value, "_handle")
@@ -613,8 +610,7 @@ class Learner:
         name = str(handle.get("backend"))
         if name not in self.server.backends:
             self.server.load([name])  # a backend the server did not preload
-        from grading import wire
-
+        from grading.sandbox import wire
         return wire.backend_object(self.server.backends[name], handle)
 
     def remote(self, handle: dict, action: str, details: dict) -> Any:
@@ -687,7 +683,7 @@ class Learner:
         before = {(place, key): value.detach().clone() for place, key, value in slots
                   if isinstance(value, torch.Tensor) and not _is_backend_tensor(value, self.server)}
         times = request.get("times")  # call_repeatedly: the same arguments (one generator) N times
-        from grading.observe import forward_passes
+        from grading.sandbox.observe import forward_passes
 
         observe = request.get("observe")  # a model whose forward passes the test watches
         watching = forward_passes(observe) if observe is not None else contextlib.nullcontext([])
@@ -780,8 +776,7 @@ def _rebuild_error(info: dict) -> BaseException:
 def run_server(control: socket.socket, scratch: Path, uid: int | None, backends: list[str],
                preloaded: dict[str, Any] | None = None) -> int:
     """Be the fork server on ``control`` until told to stop (or the grader goes away)."""
-    from grading import wire
-
+    from grading.sandbox import wire
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     _prctl(PR_SET_DUMPABLE, 0)
@@ -798,7 +793,7 @@ def run_server(control: socket.socket, scratch: Path, uid: int | None, backends:
         # it drops privileges it may not read the sandbox's copy of the project (its folders
         # are the sandbox root's when the project lives under the sandbox's private /tmp).
         import reference.bigram  # noqa: F401
-        import grading.observe  # noqa: F401
+        import grading.sandbox.observe  # noqa: F401
 
         server = Server(control, scratch, uid)
         server.backends.update(preloaded or {})
@@ -813,7 +808,7 @@ def run_server(control: socket.socket, scratch: Path, uid: int | None, backends:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grading.sandbox")
+    parser = argparse.ArgumentParser(prog="python -m grading.sandbox.learner_side")
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--scratch", required=True)
     parser.add_argument("--uid", type=int, default=None, help="user id for submission processes (needs CAP_SETUID)")

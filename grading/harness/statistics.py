@@ -38,7 +38,7 @@ from typing import Callable
 import torch
 from scipy.stats import binom
 
-from grading.compare import Mismatch
+from grading.harness.compare import Mismatch
 
 RUN_FALSE_FAILURE_BUDGET = 1e-6
 MAX_CHECKS_PER_RUN = 10
@@ -119,7 +119,7 @@ def check_sampler_fit(
     hint: str | None = None,
     alpha: float = CHECK_ALPHA,
 ) -> FitReport:
-    """Raise :class:`~grading.compare.Mismatch` unless ``samples`` fit ``expected``; see the module docstring.
+    """Raise :class:`~grading.harness.compare.Mismatch` unless ``samples`` fit ``expected``; see the module docstring.
 
     Counts towards :data:`MAX_CHECKS_PER_RUN`. ``samples`` must be a tensor of token ids (the
     caller checks type and shape first, so a malformed result reads as such, not as bad luck).

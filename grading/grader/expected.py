@@ -18,7 +18,7 @@ recompute), is simply run. A hit hands back a deep copy, sets
 each generator argument and the global random state to where the real call left them.
 
 The judge server fills the memory before it forks a judge per submission
-(:meth:`grading.grader.Judge.warm_up` runs the suites once on ``solutions``); a judge's own
+(:meth:`grading.grader.driver.Judge.warm_up` runs the suites once on ``solutions``); a judge's own
 additions die with it, so nothing one submission triggers reaches another.
 
 **On disk.** A judge server that primed writes the memory to
@@ -106,7 +106,7 @@ class _Fingerprint:
 
     def _add_backend_weight(self, tensor: torch.Tensor) -> bool:
         """A large tensor that IS a loaded model's weight (or a view of all of it): named, not hashed."""
-        from grading.isolation import judge_backends
+        from grading.sandbox.grader_side import judge_backends
 
         for name, backend in judge_backends().items():
             for path, weight in backend.model.named_parameters():
@@ -118,7 +118,7 @@ class _Fingerprint:
         return False
 
     def _add_backend_object(self, value: Any) -> bool:
-        from grading.isolation import judge_backends
+        from grading.sandbox.grader_side import judge_backends
 
         for name, backend in judge_backends().items():
             if value is backend.model:

@@ -5,11 +5,11 @@
 ``status`` — ``passed`` or ``failed`` —, ``output``, ``visibility``), with decodelab's own data
 under ``extra_data``: the backend that graded it, the sandbox, the suites that ran, each
 exercise's score and state, ``grader_error`` when grading broke inside the grader, and
-``judge_peak_rss_mb`` (written by :mod:`grading.grader`, which reaps the judge).
+``judge_peak_rss_mb`` (written by :mod:`grading.grader.driver`, which reaps the judge).
 
 ``feedback.html`` is one self-contained page per submission: per exercise what passed, what
 failed and why, the hints; only messages, never a test's code. It is rendered from
-``grading/templates/feedback.html.j2`` with autoescaping on, so every text is escaped.
+``grading/grader/templates/feedback.html.j2`` with autoescaping on, so every text is escaped.
 
 ``grades.csv``: one row per submission graded into the folder, one column per exercise (course
 order), the total. Every file is written atomically (a temporary file, then a rename).
@@ -28,7 +28,7 @@ from typing import Any, Iterable
 
 import jinja2
 
-from grading.catalogue import EXERCISES, Exercise
+from grading.harness.catalogue import EXERCISES, Exercise
 
 RESULTS = "results.json"
 FEEDBACK = "feedback.html"
@@ -79,7 +79,7 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
     ``tests``: scored test records (``name``, ``exercise``, ``score``, ``max_score``, ``status``,
     ``message``, ``duration``) in the order the suites ran them. ``context``: ``backend``,
     ``model_id``, ``sandbox``, ``suites``, ``seconds``, optional ``notes``, ``output`` (what the
-    learner's code printed), ``events``, ``grader_error`` and ``stack`` (:func:`grading.stack.stack_report`
+    learner's code printed), ``events``, ``grader_error`` and ``stack`` (:func:`grading.harness.stack.stack_report`
     as a dict: the versions that graded it and any drift from the lock).
     """
     order = _exercise_order()
@@ -192,7 +192,7 @@ FEEDBACK_TEMPLATE = "feedback.html.j2"
 
 @functools.lru_cache(maxsize=1)
 def _templates() -> jinja2.Environment:
-    """The page templates of ``grading/templates``, loaded once per process.
+    """The page templates of ``grading/grader/templates``, loaded once per process.
 
     Autoescaping is on for every template, so a value reaches the page escaped without anyone
     having to remember it; StrictUndefined turns a context key the template lacks into an error

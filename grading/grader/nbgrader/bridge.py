@@ -8,7 +8,7 @@ kernel, so it never runs hidden tests there. Instead it
    its own cell), without bare expressions (the shown values and trial calls), IPython magics
    and the test cells themselves (:func:`module_from_cells`);
 2. writes it as ``<module>.py`` into a temporary submission folder and grades that folder on
-   the module's exercises with :func:`grading.grader.grade_submission` — the grader behind
+   the module's exercises with :func:`grading.grader.driver.grade_submission` — the grader behind
    ``decodelab grade``, so the same sandbox, limits, tests and scores: the hidden tests run in
    the grader's processes, the learner's functions in a sandboxed one, neither in the kernel;
 3. prints short feedback (what failed and the hint, never test code) and returns the
@@ -44,10 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from grading.catalogue import EXERCISES, Exercise, by_key
-from grading.scratch import prefix as scratch_prefix
+from grading.harness.catalogue import EXERCISES, Exercise, by_key
+from grading.harness.scratch import prefix as scratch_prefix
 
-BRIDGE_MODULE = "grading.nbgrader"
+BRIDGE_MODULE = "grading.grader.nbgrader"
 FAILURES_SHOWN = 3
 MESSAGE_LINES = 6
 
@@ -97,7 +97,7 @@ def _statement_source(text: str, lines: list[str], node: ast.stmt) -> str:
     return ast.get_source_segment(text, node) or ""
 
 
-MODULE_TEMPLATE = '''"""Rebuilt by grading.nbgrader from a notebook's code cells, to be graded like a module.
+MODULE_TEMPLATE = '''"""Rebuilt by grading.grader.nbgrader from a notebook's code cells, to be graded like a module.
 
 The cells run in order in this module's namespace, as in the kernel: an error stops only the
 rest of its own cell. Bare expressions and IPython magics were left out.
@@ -163,7 +163,7 @@ def _functions_only(namespace: dict[str, Any], module: str) -> list[str]:
     """Outside IPython: the module's imports and the exercise functions found in ``namespace``."""
     import inspect
 
-    from grading.nbgrader.export import imports_source
+    from grading.grader.nbgrader.export import imports_source
 
     cells = [imports_source(module)]
     for exercise in EXERCISES:
@@ -236,7 +236,7 @@ def grading_backend() -> str:
 
 def grade_module(module: str, source: str, backend: str | None = None) -> ModuleGrade:
     """Grade ``source`` as a learner's ``<module>.py`` on that module's exercises, as ``decodelab grade`` does."""
-    from grading.grader import GradeOptions, grade_submission
+    from grading.grader.driver import GradeOptions, grade_submission
 
     backend = backend or grading_backend()
     keys = tuple(exercise.key for exercise in EXERCISES if exercise.module == module)

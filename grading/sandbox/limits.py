@@ -1,4 +1,4 @@
-"""What one submission may use while it is graded (see :mod:`grading.isolation`)."""
+"""What one submission may use while it is graded (see :mod:`grading.sandbox.grader_side`)."""
 from __future__ import annotations
 
 import os

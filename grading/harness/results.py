@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.catalogue import EXERCISES
+from grading.harness.catalogue import EXERCISES
 
 _KEYS = {exercise.key for exercise in EXERCISES}
 NOT_RUN = "not_run"

@@ -15,7 +15,7 @@ helpers and extra imports that the solution uses are moved inside that region (n
 ``raise NotImplementedError()``. (A region at the top level of a cell would be replaced by a
 bare ``raise``, which would stop the cell before it defines the function.)
 
-The test cell is one line that calls :func:`grading.nbgrader.grade_exercise`: nbgrader shows
+The test cell is one line that calls :func:`grading.grader.nbgrader.grade_exercise`: nbgrader shows
 test cells' source on its feedback pages, so no hidden test code is ever in a notebook.
 
 Notebooks are written as plain nbformat-4.5 JSON, so exporting needs no nbgrader installed.
@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from grading.catalogue import EXERCISES, Exercise, modules
+from grading.harness.catalogue import EXERCISES, Exercise, modules
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_ASSIGNMENT = "decodelab"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 NBGRADER_SCHEMA = 3
@@ -52,7 +52,7 @@ run all cells (or *Validate*) before you submit."""
 CONFIG_TEMPLATE = '''\
 """nbgrader configuration written by `decodelab nbgrader export`.
 
-Autograding runs decodelab's hidden suites from the test cells (see grading/nbgrader/bridge.py):
+Autograding runs decodelab's hidden suites from the test cells (see grading/grader/nbgrader/bridge.py):
 the machine that runs `nbgrader autograde` needs decodelab installed with its hidden suites
 (`pip install -e ".[nbgrader]"` in a clone), in the Python that runs nbgrader. The backend is
 chosen as everywhere else: $DECODELAB_BACKEND, else auto.
@@ -206,7 +206,7 @@ def _helpers_for(function: ast.FunctionDef, solution: ast.Module, exercise: ast.
 
 def test_cell_source(exercise: Exercise) -> str:
     """One line: what nbgrader's feedback shows of a test cell (never the hidden tests)."""
-    return f'from grading.nbgrader import grade_exercise; grade_exercise("{exercise.key}", globals())'
+    return f'from grading.grader.nbgrader import grade_exercise; grade_exercise("{exercise.key}", globals())'
 
 
 # ---------------------------------------------------------------------------------------------

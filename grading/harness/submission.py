@@ -19,8 +19,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from grading.catalogue import modules
-from grading.target import TargetError, find_module_file
+from grading.harness.catalogue import modules
+from grading.harness.target import TargetError, find_module_file
 
 MAX_MODULE_BYTES = 1_000_000
 

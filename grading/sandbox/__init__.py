@@ -1,0 +1,16 @@
+"""The sandbox: the boundary between a learner's code and the grader.
+
+- :mod:`~grading.sandbox.learner_side`: runs inside the sandbox (bubblewrap where the machine
+  has it): a pre-loaded fork server, one process per submission, the learner's calls made there.
+- :mod:`~grading.sandbox.grader_side`: the grader's end: starts that server, and a target
+  whose functions are calls across the boundary, with time limits and feedback for crashes.
+- :mod:`~grading.sandbox.wire`: what may cross, encoded as plain data, with size budgets
+  checked before decoding; :mod:`~grading.sandbox.arguments`: a call's private copies of its
+  arguments; :mod:`~grading.sandbox.observe`: what a test watches of the model, recorded
+  where the model runs.
+- :mod:`~grading.sandbox.limits`: what one submission may use (time, memory, processes, output).
+
+Who may import it: the harness (inside functions) and the grader. The learner's side imports
+only the wire, ``observe`` and ``reference``: those are the files bound into the sandbox
+(``grader_side.SANDBOX_FILES``).
+"""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,9 @@ class Backend:
     reason: str
     quantized: bool
     model_id: str
+
+    def __post_init__(self) -> None:
+        _HELD[self.name] = self
 
     def encode(self, text: str, add_bos: bool = True) -> torch.Tensor:
         """``text`` as a ``(1, T)`` id tensor on the model's device."""
@@ -147,6 +151,17 @@ def four_bit_config(compute_dtype: torch.dtype = torch.float16):
         bnb_4bit_quant_type="nf4",
         bnb_4bit_compute_dtype=compute_dtype,
     )
+
+
+_HELD: "weakref.WeakValueDictionary[str, Backend]" = weakref.WeakValueDictionary()
+
+
+def held_backends() -> dict[str, Backend]:
+    """The backends this process holds now, by name (the newest of a name). Every :class:`Backend`
+    is noted when it is made and forgotten when nothing holds it any more, so nobody registers
+    one: the grader's sandbox reads this to send a backend's model and tokenizer as handles, and
+    the memory of expected values to fingerprint them."""
+    return dict(_HELD.items())
 
 
 def load_backend(name: str | None = None) -> Backend:

@@ -3,6 +3,7 @@ must be exactly what a fresh call would give, and anything the answer depends on
 fresh call happen."""
 from __future__ import annotations
 
+import gc
 import inspect
 import os
 import types
@@ -111,25 +112,27 @@ def test_a_sampler_without_a_generator_depends_on_the_global_random_state():
 
 
 def test_an_edited_model_weight_gets_a_fresh_answer_and_a_restored_one_the_old():
-    from grading.sandbox.grader_side import _EXTRA_BACKENDS, register_backend
+    from reference.backends import Backend, held_backends
 
     model = torch.nn.Linear(3, 2)
-    register_backend("test-expected", types.SimpleNamespace(model=model, tokenizer=object()))
-    try:
-        function, counting = _remembered(lambda m, x: m(x))
-        x = torch.ones(1, 3)
-        with torch.no_grad():
-            before = function(model, x)
-            saved = model.weight.detach().clone()
-            model.weight.mul_(2)
-            edited = function(model, x)
-            assert counting.calls == 2 and not torch.equal(before, edited), "an edited weight must change the answer"
-            model.weight.copy_(saved)
-            restored = function(model, x)
-    finally:
-        _EXTRA_BACKENDS.pop("test-expected", None)
+    # A Backend is known to the process while something holds it: no registering.
+    held = Backend("test-expected", model, object(), torch.device("cpu"), "test", False, "test")
+    assert held_backends().get("test-expected") is held, "a Backend that is held must be among held_backends()"
+    function, counting = _remembered(lambda m, x: m(x))
+    x = torch.ones(1, 3)
+    with torch.no_grad():
+        before = function(model, x)
+        saved = model.weight.detach().clone()
+        model.weight.mul_(2)
+        edited = function(model, x)
+        assert counting.calls == 2 and not torch.equal(before, edited), "an edited weight must change the answer"
+        model.weight.copy_(saved)
+        restored = function(model, x)
     assert counting.calls == 2 and torch.equal(restored, before), \
         "weights restored to their values should find the first answer again"
+    del held
+    gc.collect()
+    assert "test-expected" not in held_backends(), "a Backend nothing holds any more must be forgotten"
 
 
 def test_a_remembered_module_wraps_functions_and_passes_classes_through():

@@ -270,12 +270,11 @@ def folder_listing(path):
 
 @pytest.fixture(scope="module")
 def session():
-    from grading.sandbox.grader_side import LearnerServer, Session, register_backend
+    from grading.sandbox.grader_side import LearnerServer, Session
     from grading.sandbox.limits import Limits
     from reference.backends import load_backend
 
-    backend = load_backend("tiny")
-    register_backend("tiny", backend)
+    backend = load_backend("tiny")  # held here: its model and tokenizer cross as handles
     server = LearnerServer(["tiny"], limits=Limits(call_seconds=2)).start()
     server.wait_ready()
     session = Session(server, {"distributions": LEARNER}, label="test")

@@ -42,6 +42,7 @@ from typing import Callable, Iterator, Sequence
 from decodelab.cli import find_exercise
 from decodelab.errors import UserError
 from grading.harness.catalogue import EXERCISES, Exercise
+from grading.harness.status import Status
 from grading.harness.submission import is_untouched_stub  # the one "not started" rule, shared with the grader
 from reference.cache import cache_root
 
@@ -55,7 +56,7 @@ _CACHE_VERSION = 1
 BUDGET_ENV = "DECODELAB_CHECK_SECONDS"
 DEFAULT_BUDGET = 20.0
 # Statuses of a test that neither passed nor is waiting to be written: timeout, crashed... too.
-_NOT_FAILED = {"passed", "skipped", "not_started"}
+_NOT_FAILED = {Status.PASSED, Status.SKIPPED, Status.NOT_STARTED}
 
 SuiteRunner = Callable[..., "object"]
 """``run_suites``-shaped: ``(target, suites=, exercises=, backends=) -> SuiteRun``."""

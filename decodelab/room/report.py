@@ -31,6 +31,7 @@ from typing import Mapping
 from decodelab.commands.check import BROKEN, DONE, FAILING, NO_TESTS, NOT_STARTED, SKIPPED, ExerciseStatus
 from decodelab.errors import UserError
 from grading.harness.catalogue import EXERCISES
+from grading.harness.status import Status
 
 ROOM_ENV = "DECODELAB_ROOM"
 NAME_ENV = "DECODELAB_NAME"
@@ -145,7 +146,7 @@ def build_report(learner: str, statuses: Mapping[str, ExerciseStatus]) -> dict:
     exercises = {}
     for key, status in statuses.items():
         failing = [test.name[:MAX_TEST_NAME] for test in status.tests
-                   if test.status not in ("passed", "skipped", "not_started")][:MAX_FAILING]
+                   if test.status not in (Status.PASSED, Status.SKIPPED, Status.NOT_STARTED)][:MAX_FAILING]
         exercises[key] = {"state": status.state, "failing": failing}
     body = {"version": VERSION, "learner": learner, "exercises": exercises}
     validate_report(body)  # what the room would refuse is a bug here, not the learner's problem

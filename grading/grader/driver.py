@@ -110,7 +110,7 @@ def grade_plugin(not_started: dict[str, Callable[[], BaseException]] | None = No
     keys = {exercise.key for exercise in EXERCISES}
     not_started = not_started or {}
 
-    feedback = {"wrong", "not_started", "raised", "timeout", "crashed", "memory", "output"}
+    from grading.harness.status import LEARNERS_FAULT
 
     def crash_line(longrepr: Any) -> str:
         crash = getattr(longrepr, "reprcrash", None)
@@ -132,7 +132,7 @@ def grade_plugin(not_started: dict[str, Callable[[], BaseException]] | None = No
             if not report.failed:
                 return
             status = dict(report.user_properties).get("status")
-            if status in feedback and isinstance(report.longrepr, str):
+            if status in LEARNERS_FAULT and isinstance(report.longrepr, str):
                 return
             line = crash_line(report.longrepr)[:1500]
             if report.when == "call":
@@ -154,6 +154,7 @@ class Judge:
         self.plan: list[dict] = []
         self.suites = available_suites()
         self.learner = None
+        self.backend: Any = None
 
     def warm_up(self) -> dict:
         for key in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
@@ -177,12 +178,10 @@ class Judge:
             # hidden suites or the reference, which are imported only after this point.
             learner.start_forked({self.backend_name: backend})
         self.learner = learner
-        import grading.harness.plugin
-        from grading.sandbox.grader_side import _indexes, register_backend
+        from grading.sandbox.grader_side import note_weights_as_loaded
 
-        grading.harness.plugin._BACKENDS[self.backend_name] = backend
-        register_backend(self.backend_name, backend)
-        _indexes()  # the weights as loaded: what every learner process starts from
+        self.backend = backend  # handed to every pytest session (grade_plugin), never loaded again
+        note_weights_as_loaded()  # what every learner process starts from
         self.plan = self._collect()
         priming = self._prime(backend)
         worker = learner.wait_ready()
@@ -196,6 +195,13 @@ class Judge:
             "worker_rss": worker.get("rss"), "judge_rss": _rss(), "priming": priming,
         }
         return self.ready
+
+    def _given(self, sessions: dict | None = None) -> Any:
+        """What each of this server's pytest sessions is handed: the backend loaded once, and
+        for a submission's judge, the session of its sandboxed process."""
+        from grading.harness.plugin import Given
+
+        return Given(backends={self.backend_name: self.backend}, sessions=sessions or {})
 
     def pytest_args(self, target: str, results_file: Path) -> list[str]:
         from grading.harness.runner import pytest_command
@@ -217,7 +223,7 @@ class Judge:
         with tempfile.TemporaryDirectory(prefix=scratch_prefix("plan")) as scratch:
             results = Path(scratch) / "plan.json"
             args = self.pytest_args(f"isolated:{scratch}", results) + ["--collect-only"]
-            code = pytest.main(args, plugins=[grade_plugin()])
+            code = pytest.main(args, plugins=[grade_plugin(), self._given()])
             if not results.exists():
                 raise GraderError(f"collecting the suites failed (pytest exit code {int(code)})")
             return json.loads(results.read_text())
@@ -270,19 +276,16 @@ class Judge:
         problem = None
         try:
             with tempfile.TemporaryDirectory(prefix=scratch_prefix("prime")) as scratch:
-                code = pytest.main(self.pytest_args("solutions", Path(scratch) / "prime.json"), plugins=[grade_plugin()])
+                code = pytest.main(self.pytest_args("solutions", Path(scratch) / "prime.json"), plugins=[grade_plugin(), self._given()])
             if int(code) != 0:  # a suite failing on solutions/: its expected values were not all computed
                 problem = f"the suites did not all pass on solutions/ (pytest exit code {int(code)})"
         except Exception as error:  # priming only saves time: grade without what it did not compute
             problem = f"{type(error).__name__}: {error}"
             print(f"priming the expected values stopped ({problem}); "
                   "grading goes on, computing them per submission", file=sys.stderr)
-        # A test that scales a weight and restores it bumped its version counter: take the
-        # weights as they are now (the same values) as what every learner process starts from.
-        from grading.sandbox.grader_side import _INDEXES, _indexes
+        from grading.sandbox.grader_side import note_weights_as_loaded
 
-        _INDEXES.clear()
-        _indexes()
+        note_weights_as_loaded()  # a weight scaled and restored by a test has a new version counter
         return problem
 
     def grade(self, request: dict) -> dict:
@@ -383,7 +386,7 @@ class Judge:
     def _judge_child(self, path: Path, submission: Any, records_file: Path, extra_file: Path) -> int:
         import pytest
 
-        from grading.sandbox.grader_side import Session, prepare
+        from grading.sandbox.grader_side import Session
 
         assert self.learner is not None
         # The judge works for one submission here (decoding its answers, describing them, serving
@@ -394,10 +397,10 @@ class Judge:
         if not torch.cuda.is_initialized():
             cap_address_space(self.limits.judge_memory_mb)
         session = Session(self.learner, submission.sources, self.limits, label=submission.name)
-        prepare(path, session)
         try:
             not_started = self._not_started(submission, session)
-            pytest.main(self.pytest_args(f"isolated:{path}", records_file), plugins=[grade_plugin(not_started)])
+            pytest.main(self.pytest_args(f"isolated:{path}", records_file),
+                        plugins=[grade_plugin(not_started), self._given({Path(path).resolve(): session})])
         finally:
             session.close()
             extra_file.write_text(json.dumps({"output": session.output, "events": session.events,

@@ -29,12 +29,13 @@ from typing import Any, Iterable
 import jinja2
 
 from grading.harness.catalogue import EXERCISES, Exercise
+from grading.harness.status import Status
 
 RESULTS = "results.json"
 FEEDBACK = "feedback.html"
 GRADEBOOK = "grades.csv"
 FORMAT = "decodelab-results-1"
-NOT_STARTED = "not_started"
+NOT_STARTED = Status.NOT_STARTED
 PRINTED_MARKER = "Your code printed (last lines):"
 
 
@@ -66,7 +67,7 @@ def _by_key() -> dict[str, Exercise]:
 
 def exercise_state(tests: list[dict]) -> str:
     """``passed`` (every test passed), ``not started`` (none passed, all say so), else ``failed``."""
-    if tests and all(t["status"] == "passed" for t in tests):
+    if tests and all(t["status"] == Status.PASSED for t in tests):
         return "passed"
     if tests and all(t["status"] == NOT_STARTED for t in tests):
         return "not started"
@@ -95,9 +96,9 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
         label = exercise.function if exercise else (key or "other")
         position = order.get(key, 0)
         for number, test in enumerate(grouped[key], start=1):
-            if test["status"] == "skipped":
+            if test["status"] == Status.SKIPPED:
                 continue
-            passed = test["status"] == "passed"
+            passed = test["status"] == Status.PASSED
             entries.append({
                 "name": f"{label}: {test['name']}",
                 "number": f"{position}.{number}",
@@ -108,7 +109,7 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
                 "visibility": "visible",
                 "extra_data": {"exercise": key, "outcome": test["status"], "seconds": round(float(test.get("duration", 0.0)), 3)},
             })
-        scored = [t for t in grouped[key] if t["status"] != "skipped"]
+        scored = [t for t in grouped[key] if t["status"] != Status.SKIPPED]
         summary[key] = {
             "function": label,
             "path": exercise.path if exercise else "",
@@ -116,9 +117,9 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
             "max_score": round(sum(float(t["max_score"]) for t in scored), 4),
             "state": exercise_state(scored) if scored else "skipped",
             "tests": len(scored),
-            "passed": sum(t["status"] == "passed" for t in scored),
+            "passed": sum(t["status"] == Status.PASSED for t in scored),
         }
-    counted = [t for t in tests if t["status"] != "skipped"]
+    counted = [t for t in tests if t["status"] != Status.SKIPPED]
     score = round(sum(float(t["score"]) for t in counted), 4)
     max_score = round(sum(float(t["max_score"]) for t in counted), 4)
     suites = list(context.get("suites", ["hidden"]))
@@ -141,7 +142,7 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
             "exercises": summary,
             "notes": list(context.get("notes", [])),
             "grader_error": context.get("grader_error"),
-            "skipped": [t["name"] for t in tests if t["status"] == "skipped"],
+            "skipped": [t["name"] for t in tests if t["status"] == Status.SKIPPED],
             "stack": context.get("stack"),
             "priming": context.get("priming"),
         },
@@ -168,7 +169,7 @@ def _overall_text(name: str, score: float, max_score: float, summary: dict, entr
         lines.append(f"Note: {note}")
     for event in context.get("events", []):
         lines.append(f"Note: {event}")
-    skipped = [t for t in tests if t["status"] == "skipped"]
+    skipped = [t for t in tests if t["status"] == Status.SKIPPED]
     if skipped:
         lines.append(f"{len(skipped)} test(s) did not run here and count for nothing: {skipped[0].get('message', '')}")
     if context.get("sandbox"):

@@ -15,26 +15,54 @@ Loaded for every pytest run of this project (``-p grading.harness.plugin`` in py
   budget for each PUBLIC test, kept by pytest-timeout's signal method, so that an endless loop
   in a learner's function fails its test with a message instead of hanging the check. After
   one time-out, that function is not run again in the session (see :class:`Learner`).
+
+A caller of ``pytest.main`` that already holds what a session needs hands it in as an object,
+never through this module's globals: ``pytest.main(args, plugins=[Given(backends={"tiny":
+backend}, sessions={path: session})])`` (the grader's judges: a backend loaded once, a
+submission's sandbox already running). Everything else a session loads is its own and ends with it.
 """
 from __future__ import annotations
 
 import functools
 import os
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import pytest
 
 from grading.harness.catalogue import EXERCISES
 from grading.harness.compare import Mismatch
+from grading.harness.status import Status
 from grading.harness.target import MissingFunction, NotStarted, Target, load_target, requested_target
 
 CAPTURE_ENV = "DECODELAB_CAPTURE"
 BUDGET_ENV = "DECODELAB_CHECK_SECONDS"
 PUBLIC_SUITE = Path(__file__).resolve().parents[1] / "public"
 _BUDGETED = pytest.StashKey[float]()  # the budget, when some collected test runs under it
+_LOADED = pytest.StashKey[dict]()  # backend name -> the session's loaded Backend, or why it could not load
+
+
+@dataclass(eq=False)  # a plugin object: pluggy keeps plugins in sets, by identity
+class Given:
+    """What the caller of ``pytest.main`` already holds, handed to the session as a plugin object.
+
+    ``backends``: loaded backends by name; the ``backend`` fixture returns these instead of
+    loading its own. ``sessions``: running sandbox sessions by the resolved path of their
+    submission; the ``target`` fixture uses the one for its path instead of starting a worker.
+    """
+
+    backends: Mapping[str, Any] = field(default_factory=dict)
+    sessions: Mapping[Path, Any] = field(default_factory=dict)
+
+
+def given(config: pytest.Config) -> Given:
+    """The :class:`Given` passed to this session (an empty one when there is none)."""
+    for plugin in config.pluginmanager.get_plugins():
+        if isinstance(plugin, Given):
+            return plugin
+    return Given()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -175,9 +203,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(scope="session")
-def target(pytestconfig: pytest.Config) -> Target:
-    """The code under test, as chosen by ``--target`` / ``$DECODELAB_TARGET``."""
-    return load_target(requested_target(pytestconfig.getoption("--target")))
+def target(pytestconfig: pytest.Config):
+    """The code under test, as chosen by ``--target`` / ``$DECODELAB_TARGET``; what it started
+    (a sandboxed submission's own worker) ends with the session."""
+    chosen = load_target(requested_target(pytestconfig.getoption("--target")), sessions=given(pytestconfig).sessions)
+    yield chosen
+    chosen.close()
 
 
 @dataclass
@@ -350,24 +381,22 @@ def learner(target: Target, pytestconfig: pytest.Config) -> Learner:
     return Learner(target, budget=pytestconfig.stash.get(_BUDGETED, None))
 
 
-_BACKENDS: dict[str, Any] = {}
-
-
 @pytest.fixture(scope="session")
 def backend(request: pytest.FixtureRequest):
-    """A loaded :class:`reference.backends.Backend`, parametrized over ``--backend``."""
+    """A loaded :class:`reference.backends.Backend`, parametrized over ``--backend``: the one
+    :class:`Given`, else loaded once per session."""
     from reference.backends import BackendError, load_backend
 
     name = request.param
-    if name not in _BACKENDS:
+    loaded = request.config.stash.setdefault(_LOADED, {})
+    if name not in loaded:
         try:
-            _BACKENDS[name] = load_backend(name)
+            loaded[name] = given(request.config).backends.get(name) or load_backend(name)
         except BackendError as error:
-            _BACKENDS[name] = error
-    loaded = _BACKENDS[name]
-    if isinstance(loaded, BackendError):
-        pytest.skip(str(loaded))
-    return loaded
+            loaded[name] = error
+    if isinstance(loaded[name], BackendError):
+        pytest.skip(str(loaded[name]))
+    return loaded[name]
 
 
 @pytest.fixture(scope="session")
@@ -457,19 +486,36 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     if call.excinfo is None or report.passed:
         return
     error = call.excinfo.value
+    learner_error = _learner_error(error)
     if stopped is not None:
-        report.longrepr = stopped
-        report.user_properties.append(("status", "timeout"))
+        report.longrepr, status = stopped, Status.TIMEOUT
     elif isinstance(error, (NotStarted, MissingFunction)):
-        report.longrepr = str(error)
-        report.user_properties.append(("status", "not_started"))
+        report.longrepr, status = str(error), Status.NOT_STARTED
     elif isinstance(error, Mismatch):
-        report.longrepr = str(error)
-        report.user_properties.append(("status", "wrong"))
+        report.longrepr, status = str(error), Status.WRONG
+    elif learner_error is not None:  # from a sandboxed learner: its feedback is written already
+        report.longrepr = str(learner_error.decodelab_feedback)
+        status = Status(getattr(learner_error, "decodelab_status", Status.RAISED))
     else:
         frames = _learner_frames(traceback.extract_tb(call.excinfo.tb))
-        if frames:
-            report.longrepr = (
-                f"your code raised {type(error).__name__}: {error}\n  " + "\n  ".join(frames[-3:])
-            )
-            report.user_properties.append(("status", "raised"))
+        if not frames:
+            return  # the test's own failure: the recorder calls it failed (or error, in set-up)
+        report.longrepr = f"your code raised {type(error).__name__}: {error}\n  " + "\n  ".join(frames[-3:])
+        status = Status.RAISED
+    report.user_properties.append(("status", status))
+
+
+def _learner_error(error: BaseException | None) -> BaseException | None:
+    """The learner's failure that ``error`` is, or was raised from, or groups (hypothesis): one
+    that carries ``decodelab_feedback`` (:mod:`grading.sandbox.grader_side` writes it)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if getattr(error, "decodelab_feedback", None):
+            return error
+        for inner in getattr(error, "exceptions", None) or ():
+            found = _learner_error(inner)
+            if found is not None:
+                return found
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None

@@ -1,8 +1,8 @@
 """A pytest plugin that records every test's outcome as data (``--decodelab-results FILE``).
 
 Each record: ``nodeid``, ``name``, ``exercise``, ``points`` (the test function's ``points``
-mark), ``outcome`` (passed / failed / skipped / not_run), ``status`` (passed, wrong, not_started,
-raised, error, skipped, not_run) and ``message`` — the feedback text, never the test's source.
+mark), ``outcome`` (passed / failed / skipped / not_run), ``status`` (a :class:`Status`) and
+``message`` — the feedback text, never the test's source.
 """
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from grading.harness.catalogue import EXERCISES
+from grading.harness.status import Status
 
 _KEYS = {exercise.key for exercise in EXERCISES}
-NOT_RUN = "not_run"
+
+
+NOT_RUN = Status.NOT_RUN
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,13 +38,13 @@ class _Recorder:
             self.records[report.nodeid] = record
         record["duration"] += report.duration
         if report.failed:
-            status = properties.get("status", "error" if report.when != "call" else "failed")
+            status = Status(properties.get("status", Status.ERROR if report.when != "call" else Status.FAILED))
             if record["outcome"] != "failed":  # keep the first failure: it is the cause
                 record.update(outcome="failed", status=status, message=_message(report))
         elif report.skipped and record["outcome"] == NOT_RUN:
-            record.update(outcome="skipped", status="skipped", message=_skip_reason(report))
+            record.update(outcome="skipped", status=Status.SKIPPED, message=_skip_reason(report))
         elif report.when == "call" and report.passed and record["outcome"] == NOT_RUN:
-            record.update(outcome="passed", status="passed", message="")
+            record.update(outcome="passed", status=Status.PASSED, message="")
 
     @staticmethod
     def _new_record(nodeid: str, exercise: str, points: float) -> dict:

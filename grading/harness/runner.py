@@ -125,7 +125,7 @@ def pytest_command(
         # 0.5 s; no public test is async); unraisableexception runs two full garbage collections
         # per session (0.5 s with torch loaded) to turn stray exceptions into warnings nobody sees.
         command += ["-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:unraisableexception"]
-    # grading.sandbox.grader_side: feedback for a sandboxed learner's crashes and time-outs (PATH targets)
+    # grading.sandbox.grader_side: a test's edits of the model's weights reach a sandboxed learner (PATH targets)
     command += ["-p", "grading.harness.results", "-p", "grading.sandbox.grader_side", "--target", target, "--backend", backends,
                 "-q", "-p", "no:cacheprovider"]
     command += ["--rootdir", str(GRADING.parent), "-o", "addopts=-p grading.harness.plugin"]
@@ -166,9 +166,7 @@ def run_suites(
 _IN_TURN_CHILD = """
 import json, os, sys
 import pytest
-import grading.harness.plugin
 for arguments, log_path, code_path in json.loads(sys.argv[1]):
-    grading.harness.plugin._BACKENDS.clear()  # every target gets freshly loaded backends, as in its own process
     sys.stdout.flush(); sys.stderr.flush()
     with open(log_path, "w") as log:
         os.dup2(log.fileno(), 1); os.dup2(log.fileno(), 2)

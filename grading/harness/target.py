@@ -29,7 +29,7 @@ import sys
 import zipfile
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, ContextManager
+from typing import Any, Callable, ContextManager, Mapping
 
 from grading.harness.catalogue import EXERCISES, Exercise
 from grading.harness.scratch import folder_for_this_process
@@ -196,6 +196,9 @@ class Target:
     def _load_module(self, module: str) -> ModuleType:
         raise NotImplementedError
 
+    def close(self) -> None:
+        """End what this target started (a sandboxed submission's own worker); nothing by default."""
+
 
 class PackageTarget(Target):
     """``exercises`` or ``solutions`` of this project, imported in this process."""
@@ -263,6 +266,9 @@ class OverrideTarget(Target):
             return super()._raw_repeatedly(exercise)
         return self.base._raw_repeatedly(exercise)
 
+    def close(self) -> None:
+        self.base.close()
+
 
 def find_module_file(folder: Path, module: str) -> Path | None:
     """The file of ``module`` in a submission ``folder``: ``folder/exercises/<module>.py`` if it is
@@ -311,8 +317,12 @@ def _single_top_folder(folder: Path) -> Path:
     return folder
 
 
-def load_target(spec: str | None = None) -> Target:
-    """Build the target for a spec (see the module docstring)."""
+def load_target(spec: str | None = None, sessions: Mapping[Path, Any] | None = None) -> Target:
+    """Build the target for a spec (see the module docstring).
+
+    ``sessions``: already running sandbox sessions (:class:`grading.sandbox.grader_side.Session`)
+    by the resolved path of their submission; a sandboxed target for one of those paths uses it
+    instead of starting a worker of its own (the grader's judges do this)."""
     spec = requested_target(spec)
     base_spec, plus, override = spec.rpartition("+")
     if not plus or not _OVERRIDE.match(override):
@@ -334,7 +344,7 @@ def load_target(spec: str | None = None) -> Target:
         else:  # a learner's code never shares a process with the hidden tests
             from grading.sandbox.grader_side import IsolatedTarget
 
-            base = IsolatedTarget(path, label=label)
+            base = IsolatedTarget(path, label=label, session=(sessions or {}).get(path.resolve()))
     if not override:
         return base
     module_name, _, attribute = override.partition(":")

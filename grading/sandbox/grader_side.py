@@ -18,8 +18,10 @@ a crash, or garbage on the channel, that process and everything it started are k
 the calls affected fail, with a message saying what happened, and the next call gets a fresh
 process. Limits come from :class:`Limits` (environment variables ``DECODELAB_*``, see there).
 
-The pytest hooks at the bottom (loaded with ``-p grading.sandbox.grader_side``) turn such failures into
-feedback and tell sessions when a new test starts.
+Such a failure carries its feedback (``decodelab_feedback``, ``decodelab_status``), which the
+harness's plugin reports. The one pytest hook at the bottom (loaded with ``-p
+grading.sandbox.grader_side``) notes the loaded weights before each test, so that a test that
+edits one has the edit copied to the learner's process.
 """
 from __future__ import annotations
 
@@ -35,7 +37,6 @@ import tempfile
 import threading
 import time
 import types
-import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,6 +45,7 @@ from typing import Any, Callable, Iterator
 
 from grading.sandbox import wire
 from grading.harness.catalogue import Exercise
+from grading.harness.status import Status
 from grading.sandbox.limits import Limits, die_with_parent
 from grading.harness.scratch import prefix as scratch_prefix
 from grading.harness.target import MissingFunction, Target
@@ -535,7 +537,7 @@ class _ForkedProcess:
 class LearnerFailure(Exception):
     """The learner's process did not answer a call normally (time-out, crash, bad reply)."""
 
-    status = "crashed"
+    status = Status.CRASHED
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -544,11 +546,11 @@ class LearnerFailure(Exception):
 
 
 class LearnerTimeout(LearnerFailure):
-    status = "timeout"
+    status = Status.TIMEOUT
 
 
 class LearnerCrash(LearnerFailure):
-    status = "crashed"
+    status = Status.CRASHED
 
 
 class SandboxFault(RuntimeError):
@@ -581,16 +583,16 @@ def _feedback_for_error(info: dict, limits: Limits) -> tuple[str, str]:
     if "[Errno 27]" in message or "File too large" in message:  # RLIMIT_FSIZE (Python ignores SIGXFSZ)
         text = (f"your code printed or wrote more than {limits.output_bytes:,} bytes (the output limit) "
                 f"and its next write failed: {name}: {message}")
-        status = "output"
+        status = Status.OUTPUT
     elif "builtins.MemoryError" in types_ or "DefaultCPUAllocator" in message or "out of memory" in message.lower():
         text = f"your code ran out of memory (the limit is {limits.memory_mb} MiB above the model's own): {name}: {message}"
-        status = "memory"
+        status = Status.MEMORY
     elif "builtins.SystemExit" in types_:
         text = f"your code called {message} instead of returning a value"
-        status = "raised"
+        status = Status.RAISED
     else:
         text = f"your code raised {name}: {message}"
-        status = "raised"
+        status = Status.RAISED
     frames = info.get("frames") or []
     if frames:
         text += "\n  " + "\n  ".join(f"{f[0]}:{f[1]} in {f[2]}: {f[3]}" for f in frames[-3:])
@@ -737,24 +739,15 @@ class _BackendIndex:
         return known[1]
 
 
-_EXTRA_BACKENDS: dict[str, Any] = {}
-_INDEXES: dict[int, _BackendIndex] = {}
-
-
-def register_backend(name: str, backend: Any) -> None:
-    """Make ``backend``'s objects travel as handles (the pytest plugin's backends always do)."""
-    _EXTRA_BACKENDS[name] = backend
+_INDEXES: dict[int, _BackendIndex] = {}  # by id(backend): built once, then kept for its weights' baseline
 
 
 def judge_backends() -> dict[str, Any]:
-    """The backends loaded in this process, by name."""
-    found = dict(_EXTRA_BACKENDS)
-    plugin = sys.modules.get("grading.harness.plugin")
-    loaded = getattr(plugin, "_BACKENDS", {}) if plugin else {}
-    for name, backend in loaded.items():
-        if hasattr(backend, "model") and hasattr(backend, "tokenizer"):
-            found[name] = backend
-    return found
+    """The backends loaded in this process, by name (:func:`reference.backends.held_backends`)."""
+    from reference.backends import held_backends
+
+    return {name: backend for name, backend in held_backends().items()
+            if hasattr(backend, "model") and hasattr(backend, "tokenizer")}
 
 
 def _indexes() -> list[_BackendIndex]:
@@ -765,6 +758,15 @@ def _indexes() -> list[_BackendIndex]:
             index = _INDEXES[id(backend)] = _BackendIndex(name, backend)
         result.append(index)
     return result
+
+
+def note_weights_as_loaded() -> None:
+    """Take every loaded backend's weights, as they are now, as what each learner process starts
+    from. The grader calls it when its backend is loaded, and again after running the suites on
+    ``solutions/``: a test that scales a weight and restores it leaves the same values with a
+    new version counter, which would otherwise be copied to every learner process as an edit."""
+    _INDEXES.clear()
+    _indexes()
 
 
 _PLAIN_TYPES: tuple[type, ...] = (list, tuple, set, frozenset, dict, slice, range)
@@ -792,9 +794,6 @@ class _Lookup:
     found: bool
     why: str = ""
     signature: list = field(default_factory=list)
-
-
-LIVE_SESSIONS: "weakref.WeakSet[Session]" = weakref.WeakSet()
 
 
 class Session:
@@ -826,18 +825,17 @@ class Session:
         self._call_indexes: list | None = None
         self.synced: dict[tuple, int] = {}
         self.restarted = False
-        LIVE_SESSIONS.add(self)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def begin_test(self) -> None:
-        """A new test starts: failures remembered for the last test are forgotten."""
+        """A new test starts: failures remembered for the last test are forgotten. Noticed at the
+        first call a test makes (:meth:`_notice_test`), so no test hook needs to find sessions."""
         self.test_failures.clear()
         self.remote.clear()
         self.explicit.clear()
 
     def _notice_test(self) -> None:
-        """A new test started (pytest names it in $PYTEST_CURRENT_TEST): forget the last one's
-        failures — also when the hooks of ``-p grading.sandbox.grader_side`` are not loaded."""
+        """A new test started (pytest names it in $PYTEST_CURRENT_TEST): forget the last one's failures."""
         current = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
         if current != self._test:
             self._test = current
@@ -877,7 +875,6 @@ class Session:
 
     def close(self) -> None:
         self._end_process()
-        LIVE_SESSIONS.discard(self)
         if self.owns_server:
             self.server.close()
 
@@ -1132,8 +1129,8 @@ class Session:
             return value
         if op == "raise":
             error = rebuild_error(reply.get("error", {}), self.limits)
-            if getattr(error, "decodelab_status", "") == "memory":  # it would run out again: not in this test
-                self.test_failures[function] = (str(getattr(error, "decodelab_feedback", error)), "memory")
+            if getattr(error, "decodelab_status", "") == Status.MEMORY:  # it would run out again: not in this test
+                self.test_failures[function] = (str(getattr(error, "decodelab_feedback", error)), Status.MEMORY)
             raise error
         if op in ("missing", "import_error"):
             raise LearnerCrash(str(reply.get("why") or _feedback_for_error(reply.get("error", {}), self.limits)[0]))
@@ -1179,14 +1176,6 @@ class Session:
 # The target
 
 
-PREPARED: dict[str, Session] = {}
-
-
-def prepare(path: str | Path, session: Session) -> None:
-    """Bind ``isolated:PATH`` to an already running session (the grader's fast path)."""
-    PREPARED[str(Path(path).resolve())] = session
-
-
 def _signature_of(parameters: list) -> inspect.Signature | None:
     try:
         return inspect.Signature([
@@ -1209,16 +1198,13 @@ class IsolatedTarget(Target):
 
     @property
     def session(self) -> Session:
+        """The session given (the grader's, already running), else one of its own, started at first use."""
         if self._session is None:
-            prepared = PREPARED.get(str(self.path.resolve()))
-            if prepared is not None:
-                self._session = prepared
-            else:
-                from grading.harness.submission import read_submission
+            from grading.harness.submission import read_submission
 
-                submission = read_submission(self.path)
-                server = LearnerServer(sorted(judge_backends()))
-                self._session = Session(server, submission.sources, label=self.label, owns_server=True)
+            submission = read_submission(self.path)
+            server = LearnerServer(sorted(judge_backends()))
+            self._session = Session(server, submission.sources, label=self.label, owns_server=True)
         return self._session
 
     def _raw_function(self, exercise: Exercise) -> Callable[..., Any]:
@@ -1276,22 +1262,6 @@ class IsolatedTarget(Target):
 # pytest hooks (``-p grading.sandbox.grader_side``)
 
 
-def _learner_error(error: BaseException | None) -> BaseException | None:
-    seen = 0
-    while error is not None and seen < 10:
-        if getattr(error, "decodelab_feedback", None):
-            return error
-        inner = getattr(error, "exceptions", None)  # hypothesis may group several failures
-        if inner:
-            for candidate in inner:
-                found = _learner_error(candidate)
-                if found is not None:
-                    return found
-        error = error.__cause__ or error.__context__
-        seen += 1
-    return None
-
-
 try:
     import pytest
 except ImportError:  # the sandbox imports this module's siblings only, never pytest
@@ -1299,30 +1269,6 @@ except ImportError:  # the sandbox imports this module's siblings only, never py
 
 if pytest is not None:
 
-    def pytest_runtest_setup(item: Any) -> None:
-        for session in list(LIVE_SESSIONS):
-            session.begin_test()
-
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_call(item: Any) -> None:
         _indexes()  # note the weights of every backend loaded so far, before a test may edit them
-
-    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
-    def pytest_runtest_makereport(item: Any, call: Any):
-        outcome = yield
-        report = outcome.get_result()
-        if call.excinfo is None or report.passed:
-            return
-        statuses = dict(report.user_properties).get("status")
-        if statuses in ("wrong", "not_started"):
-            return  # a Mismatch or a missing function: the plugin's message says it all
-        error = _learner_error(call.excinfo.value)
-        if error is None:
-            return
-        report.longrepr = str(getattr(error, "decodelab_feedback"))
-        report.user_properties.append(("status", getattr(error, "decodelab_status", "raised")))
-
-    def pytest_sessionfinish(session: Any) -> None:
-        for live in list(LIVE_SESSIONS):
-            if live.owns_server:
-                live.close()

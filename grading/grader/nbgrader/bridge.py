@@ -46,6 +46,7 @@ from typing import Any, Iterator, Sequence
 
 from grading.harness.catalogue import EXERCISES, Exercise, by_key
 from grading.harness.scratch import prefix as scratch_prefix
+from grading.harness.status import Status
 
 BRIDGE_MODULE = "grading.grader.nbgrader"
 FAILURES_SHOWN = 3
@@ -274,7 +275,7 @@ def feedback(exercise: Exercise, graded: ModuleGrade, notes: Sequence[str] = (),
              f" (backend {graded.backend}" + (f"; graded in {graded.seconds:.1f} s)" if timed else ")")]
     if "hidden" not in graded.suites:
         lines.append("  only the public tests ran here: this is not a grade")
-    if failing and all(test.outcome == "not_started" for test in failing):
+    if failing and all(test.outcome == Status.NOT_STARTED for test in failing):
         lines.append(f"  not started: {exercise.function}() still raises NotImplementedError")
     else:
         for test in failing[:FAILURES_SHOWN]:

@@ -90,6 +90,16 @@ def test_grading_is_three_rooms_that_import_one_way():
             f"grading/{room}/__init__.py must say what the room is and who may import it; its docstring is {caption!r}")
 
 
+def test_one_hook_writes_a_tests_status():
+    # grading.harness.status: the plugin's pytest_runtest_makereport is the one writer.
+    writers = [f"{path.relative_to(ROOT)}:{number}" for path in sorted((ROOT / "grading").rglob("*.py"))
+               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+               if '("status",' in line and "user_properties.append" in line]
+    assert writers and all(w.startswith("grading/harness/plugin.py:") for w in writers), (
+        f"a test's status is written at {writers}; expected only in grading/harness/plugin.py's makereport hook")
+    assert len(writers) == 1, f"the plugin writes a status in {len(writers)} places ({writers}); expected one"
+
+
 def test_no_import_cycle_in_grading():
     # Imports that run at import time; one inside a function runs when it is called, after every
     # module it needs has been loaded, so it cannot deadlock.

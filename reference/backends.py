@@ -57,9 +57,6 @@ class Backend:
     quantized: bool
     model_id: str
 
-    def __post_init__(self) -> None:
-        _HELD[self.name] = self
-
     def encode(self, text: str, add_bos: bool = True) -> torch.Tensor:
         """``text`` as a ``(1, T)`` id tensor on the model's device."""
         ids = self.tokenizer(text, add_special_tokens=add_bos, return_tensors="pt").input_ids
@@ -157,10 +154,11 @@ _HELD: "weakref.WeakValueDictionary[str, Backend]" = weakref.WeakValueDictionary
 
 
 def held_backends() -> dict[str, Backend]:
-    """The backends this process holds now, by name (the newest of a name). Every :class:`Backend`
-    is noted when it is made and forgotten when nothing holds it any more, so nobody registers
-    one: the grader's sandbox reads this to send a backend's model and tokenizer as handles, and
-    the memory of expected values to fingerprint them."""
+    """The backends this process loaded and still holds, by name (the newest of a name). Each is
+    noted by :func:`load_backend` and forgotten when nothing holds it any more, so nobody
+    registers one, and each can be loaded again by its name (the sandbox does). The grader's
+    sandbox reads this to send a backend's model and tokenizer as handles, and the memory of
+    expected values to fingerprint them."""
     return dict(_HELD.items())
 
 
@@ -245,4 +243,6 @@ def _load(
         model = model.to("cuda")
     model.eval()
     device = next(model.parameters()).device
-    return Backend(name, model, tokenizer, device, reason, quantize, source)
+    backend = Backend(name, model, tokenizer, device, reason, quantize, source)
+    _HELD[name] = backend
+    return backend

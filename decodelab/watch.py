@@ -15,13 +15,12 @@ Where ``os.fork`` does not exist (Windows), or ``DECODELAB_NO_FORK`` is set, it 
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Sequence
 
+from grading.harness.processes import fork_child, wait_or_kill
 from grading.harness.runner import GRADING, SuiteRun, pytest_command, run_suites, score_records
 from grading.harness.scratch import prefix as scratch_prefix
 
@@ -79,28 +78,19 @@ class WarmRunner:
             log_file = Path(scratch) / "log.txt"
             command = pytest_command(target, suites, exercises, backends, results_file)
             arguments = command[command.index("pytest") + 1:]
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:  # the child: run pytest here, never return into the caller's code
-                code = 3
-                try:
-                    os.chdir(GRADING.parent)
-                    log = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                    os.dup2(log, 1)
-                    os.dup2(log, 2)
-                    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
-                    sys.dont_write_bytecode = True
-                    import pytest
 
-                    code = int(pytest.main(arguments))
-                finally:
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                    os._exit(code)
-            returncode = self._wait(pid, timeout)
+            def run_pytest_here() -> int:  # the child: never returns into the caller's code
+                os.chdir(GRADING.parent)
+                os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+                sys.dont_write_bytecode = True
+                import pytest
+
+                return int(pytest.main(arguments))
+
+            returncode = wait_or_kill(fork_child(run_pytest_here, log_file), timeout)
             log = log_file.read_text(errors="replace") if log_file.exists() else ""
-            if returncode == -9:
+            if returncode is None:
+                returncode = -9
                 log = f"the test run timed out after {timeout} s\n{log}"
             records = []
             if results_file.exists():
@@ -108,16 +98,3 @@ class WarmRunner:
 
                 records = json.loads(results_file.read_text())
         return SuiteRun(score_records(records), returncode, log)
-
-    @staticmethod
-    def _wait(pid: int, timeout: float | None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                return os.waitstatus_to_exitcode(status)
-            if deadline is not None and time.monotonic() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                return -9
-            time.sleep(0.02)

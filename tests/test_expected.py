@@ -150,13 +150,11 @@ class Opaque:
 
 @pytest.fixture
 def empty_memory():
-    """The process's memory emptied for one test, and put back after it."""
+    """The process's memory emptied for one test, and after it (what it held is only computed again)."""
     from grading.grader import expected
-    kept = dict(expected._MEMORY)
-    expected._MEMORY.clear()
+    expected.forget()
     yield expected
-    expected._MEMORY.clear()
-    expected._MEMORY.update(kept)
+    expected.forget()
 
 
 def test_answers_read_back_from_disk_are_those_of_the_call(empty_memory, tmp_path):
@@ -173,7 +171,7 @@ def test_answers_read_back_from_disk_are_those_of_the_call(empty_memory, tmp_pat
     state_at_save = torch.random.get_rng_state()
     written = expected.save(tmp_path / "memory.pt")
     assert written == 1, f"save() wrote {written} answers, expected the 1 remembered"
-    expected._MEMORY.clear()
+    expected.forget()
     torch.manual_seed(123)  # the file sets the random states back to those at save()
     assert expected.load(tmp_path / "memory.pt") == 1, "load() should add the 1 answer save() wrote"
     assert torch.equal(torch.random.get_rng_state(), state_at_save), (
@@ -192,14 +190,14 @@ def test_only_plain_answers_are_written_and_reading_builds_no_object(empty_memor
     opaque, _ = _remembered(lambda x: Opaque())
     plain(torch.ones(2))
     opaque(torch.ones(2))
-    assert len(expected._MEMORY) == 2
+    assert expected.remembered_calls() == 2
     written = expected.save(tmp_path / "memory.pt")
     assert written == 1, f"save() wrote {written} answers, expected 1: an object of a class of ours is not plain data"
     hostile = tmp_path / "hostile.pt"
     torch.save({"format": expected.DISK_FORMAT, "entries": [[b"k", Opaque(), [], torch.get_rng_state()]],
                 "random_states": {}}, hostile)
-    expected._MEMORY.clear()
-    assert expected.load(hostile) == 0 and not expected._MEMORY, (
+    expected.forget()
+    assert expected.load(hostile) == 0 and expected.remembered_calls() == 0, (
         "load() of a file holding an object must add nothing: it reads with weights_only=True")
 
 
@@ -212,7 +210,7 @@ def test_a_damaged_or_foreign_file_adds_nothing(empty_memory, tmp_path, content)
     else:
         path.write_bytes(content)
     state = torch.random.get_rng_state()
-    assert expected.load(path) == 0 and not expected._MEMORY, f"load() of a {content!r} file should add nothing"
+    assert expected.load(path) == 0 and expected.remembered_calls() == 0, f"load() of a {content!r} file should add nothing"
     assert torch.equal(torch.random.get_rng_state(), state), "a file that is not read must not touch the random state"
     assert expected.load(tmp_path / "missing.pt") == 0, "load() of a missing file should add nothing"
 

@@ -27,6 +27,7 @@ from grading.grader.driver import GradeOptions, grade_class
 from grading.sandbox.grader_side import sandbox_plan
 from grading.sandbox.limits import Limits
 from grading.grader.reports import RESULTS, read_results
+from grading.harness.output import OUTPUT_CAP
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
@@ -44,6 +45,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "fork_bomb": ({"temperature"}, "time limit"),
     "stray_process": (set(), ""),
     "output_flood": ({"temperature"}, "output limit"),
+    "huge_messages": ({"temperature"}, "ValueError"),
     "global_rng": (set(), ""),
     "monkeypatch": ({"temperature"}, "differs"),
     "read_solutions": ({"temperature"}, "differs"),
@@ -187,6 +189,23 @@ def test_hostile_submission_loses_only_what_it_breaks(run, threat):
         feedback += results["extra_data"]["notes"]
         assert any(says in text for text in feedback), (
             f"{threat}: no feedback mentions {says!r}; first messages: {feedback[:2]}")
+
+
+def test_long_text_is_capped_in_every_report(run):
+    # A test's message is kept to the cap and one line saying what was cut; the summary holds
+    # the grader's own lines (a few per exercise) and at most the capped end of what was printed.
+    too_long = []
+    for name, results in run["mixed"].results.items():
+        too_long += [f"{name}: {t['name']} ({len(t['output']):,} characters)"
+                     for t in results["tests"] if len(t["output"]) > OUTPUT_CAP + 100]
+        if len(results["output"]) > 2 * OUTPUT_CAP:
+            too_long.append(f"{name}: the summary ({len(results['output']):,} characters)")
+    assert not too_long, f"texts longer than the output cap ({OUTPUT_CAP:,} characters) in results.json: {too_long}"
+    messages = [t["output"] for t in run["mixed"].results["huge_messages"]["tests"]
+                if t["extra_data"]["exercise"] == "temperature" and t["output"]]
+    assert messages and all("characters after this were cut" in text for text in messages), (
+        "huge_messages raised a 1 MB message; expected each of its temperature tests' feedback to say what was "
+        f"cut, got: {[text[:200] + ' … ' + text[-200:] for text in messages[:1]]}")
 
 
 def test_honest_submissions_score_as_when_graded_alone(run):

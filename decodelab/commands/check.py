@@ -42,6 +42,7 @@ from typing import Callable, Iterator, Sequence
 from decodelab.cli import find_exercise
 from decodelab.errors import UserError
 from grading.harness.catalogue import EXERCISES, Exercise
+from grading.harness.output import keep_end
 from grading.harness.status import Status
 from grading.harness.submission import is_untouched_stub  # the one "not started" rule, shared with the grader
 from reference.cache import cache_root
@@ -268,7 +269,7 @@ def _run_public(runner: SuiteRunner, target: str, keys: list[str], backend: str
         if run.returncode not in (0, 1, 5):
             # 2-4: pytest was interrupted or could not collect; the records of tests that never
             # ran would read as passed, so none of them is trusted.
-            raise UserError(f"the public tests could not run (pytest exit {run.returncode}):\n" + run.log[-2500:])
+            raise UserError(f"the public tests could not run (pytest exit {run.returncode}):\n" + keep_end(run.log))
         return grouped, set()
     if len(keys) > 1:
         crashed: set[str] = set()

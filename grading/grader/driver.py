@@ -33,7 +33,6 @@ import json
 import os
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -47,7 +46,9 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from grading.grader import reports
-from grading.sandbox.limits import Limits, cap_address_space, die_with_parent
+from grading.sandbox.limits import Limits, cap_address_space
+from grading.harness.output import file_end, keep_end, keep_start
+from grading.harness.processes import fork_child, start_command, stop, wait_or_kill
 from grading.harness.scratch import prefix as scratch_prefix
 from grading.harness.scratch import sweep as sweep_stale_folders
 from grading.harness.submission import expand, read_submission, submission_name
@@ -134,7 +135,7 @@ def grade_plugin(not_started: dict[str, Callable[[], BaseException]] | None = No
             status = dict(report.user_properties).get("status")
             if status in LEARNERS_FAULT and isinstance(report.longrepr, str):
                 return
-            line = crash_line(report.longrepr)[:1500]
+            line = keep_start(crash_line(report.longrepr))
             if report.when == "call":
                 report.longrepr = f"the test failed: {line}"
             else:
@@ -325,9 +326,10 @@ class Judge:
             records_file = Path(scratch) / "records.json"
             extra_file = Path(scratch) / "extra.json"
             log_file = Path(scratch) / "log.txt"
-            pid = self._fork_judge(path, submission, records_file, extra_file, log_file)
+            judge = fork_child(lambda: self._judge_child(path, submission, records_file, extra_file), log_file)
             limit = self.limits.submission_seconds + self.options.judge_slack
-            status, peak = _wait(pid, limit)
+            status = wait_or_kill(judge, limit)
+            peak = judge.peak_bytes
             problem = None
             if status is None:
                 problem = f"the hidden tests did not finish within {limit:g} s"
@@ -353,35 +355,14 @@ class Judge:
                     extra = json.loads(extra_file.read_text())
                 except ValueError:
                     pass
-            log_tail = log_file.read_text(errors="replace")[-4000:] if log_file.exists() else ""
+            log_tail = file_end(log_file)
         tests = self._fill(records, problem)
         return {
-            "ok": True, "tests": tests, "notes": submission.notes, "output": "\n".join(extra.get("output", [])),
+            "ok": True, "tests": tests, "notes": submission.notes, "output": keep_end("\n".join(extra.get("output", []))),
             "events": extra.get("events", []), "seconds": time.monotonic() - started,
             "grader_error": problem, "log": log_tail if problem else "",
             "judge_peak_rss_mb": round(peak / 2**20, 1) if peak else None,
         }
-
-    def _fork_judge(self, path: Path, submission: Any, records_file: Path, extra_file: Path, log_file: Path) -> int:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid:
-            return pid
-        code = 1
-        try:
-            log = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.dup2(log, 1)
-            os.dup2(log, 2)
-            null = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(null, 0)
-            code = self._judge_child(path, submission, records_file, extra_file)
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
 
     def _judge_child(self, path: Path, submission: Any, records_file: Path, extra_file: Path) -> int:
         import pytest
@@ -468,34 +449,6 @@ def _rss() -> int:
     return 0
 
 
-def _wait(pid: int, limit: float) -> tuple[int | None, int]:
-    """Wait for a child at most ``limit`` s: its exit code (None after killing it) and its peak
-    resident memory in bytes (``ru_maxrss`` from ``os.wait4``, which reaps it; 0 where unknown)."""
-    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-    deadline = time.monotonic() + limit
-    try:
-        handle = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        handle = None
-    try:
-        while True:
-            done, status, usage = os.wait4(pid, os.WNOHANG)
-            if done:
-                return os.waitstatus_to_exitcode(status), usage.ru_maxrss * scale
-            left = deadline - time.monotonic()
-            if left <= 0:
-                os.kill(pid, signal.SIGKILL)
-                _, _, usage = os.wait4(pid, 0)
-                return None, usage.ru_maxrss * scale
-            if handle is not None:
-                select.select([handle], [], [], left)
-            else:
-                time.sleep(min(left, 0.01))
-    finally:
-        if handle is not None:
-            os.close(handle)
-
-
 def serve(options: GradeOptions) -> int:
     """The judge server's loop: JSON requests on stdin, one JSON reply per line."""
     replies = os.fdopen(os.dup(1), "w", buffering=1)
@@ -521,7 +474,7 @@ def serve(options: GradeOptions) -> int:
 
         user = isinstance(error, (BackendError, SandboxError, TargetError, GraderError))
         reply({"ready": False, "error": str(error) if user else f"{type(error).__name__}: {error}",
-               "user_error": user, "trace": traceback.format_exc()[-3000:]})
+               "user_error": user, "trace": keep_end(traceback.format_exc())})
         judge.close()
         return 1
     for line in sys.stdin:
@@ -531,7 +484,7 @@ def serve(options: GradeOptions) -> int:
         try:
             reply(judge.grade(request))
         except BaseException as error:
-            reply({"ok": False, "error": f"{type(error).__name__}: {error}", "trace": traceback.format_exc()[-3000:]})
+            reply({"ok": False, "error": f"{type(error).__name__}: {error}", "trace": keep_end(traceback.format_exc())})
     judge.close()
     return 0
 
@@ -550,14 +503,10 @@ class Slot:
         self.ready: dict = {}
 
     def start(self) -> "Slot":
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "grading.grader.driver", "serve", self.options.as_json()],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1,
-            cwd=os.getcwd(), env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
-            preexec_fn=die_with_parent,
-        )
-        log.close()
+        self.process = start_command(
+            [sys.executable, "-m", "grading.grader.driver", "serve", self.options.as_json()], self.log_path,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+            cwd=os.getcwd(), env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
         return self
 
     def _read(self, timeout: float | None) -> dict | None:
@@ -598,25 +547,19 @@ class Slot:
             why = "it stopped answering"
         if message is None:
             self.close()
-            return {"ok": False, "error": f"the grading worker failed ({why}); its log ends: {self.log_tail(600)}"}
+            return {"ok": False, "error": f"the grading worker failed ({why}); its log ends: {self.log_tail()}"}
         return message
 
-    def log_tail(self, size: int = 3000) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-size:]
-        except OSError:
-            return ""
+    def log_tail(self) -> str:
+        return file_end(self.log_path)
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
     def kill(self) -> None:
         """Stop the judge at once, with every process it started (its own session)."""
-        if self.process is not None and self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        if self.process is not None:
+            stop(self.process)
 
     def close(self) -> None:
         if self.process is None:
@@ -628,12 +571,7 @@ class Slot:
                 self.process.wait(timeout=30)
         except (OSError, ValueError, subprocess.TimeoutExpired):
             pass
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            self.process.wait()
+        stop(self.process)
         self.process = None
 
 

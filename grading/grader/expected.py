@@ -227,6 +227,11 @@ def remembered_calls() -> int:
     return len(_MEMORY)
 
 
+def forget() -> None:
+    """Empty this process's memory of answers: the next call of each computes again."""
+    _MEMORY.clear()
+
+
 # ---------------------------------------------------------------------------------------------
 # The memory on disk
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,10 @@
 - :mod:`~grading.harness.stack`: the installed packages against the lock.
 - :mod:`~grading.harness.scratch`: temporary folders named after their process, so that none
   outlives it (every part makes them).
+- :mod:`~grading.harness.processes`: child processes started, waited for and stopped one way
+  (the judges, the learner's worker, ``check --watch``'s runs).
+- :mod:`~grading.harness.output`: the one cap on the long text a report keeps (printed output,
+  logs, traces).
 
 Who may import it: anyone (the CLI, the grader, the sandbox's grader side, the suites).
 It imports nothing of :mod:`grading.grader`, and of :mod:`grading.sandbox` only inside

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from grading.harness.catalogue import EXERCISES
+from grading.harness.output import keep_end
 from grading.harness.status import Status
 
 _KEYS = {exercise.key for exercise in EXERCISES}
@@ -79,7 +80,7 @@ class _Recorder:
 
 def _message(report: pytest.TestReport) -> str:
     text = str(report.longrepr) if report.longrepr is not None else ""
-    return text[-2000:]
+    return keep_end(text)
 
 
 def _skip_reason(report: pytest.TestReport) -> str:

@@ -17,6 +17,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from grading.harness.processes import alive
+
 _NAME = re.compile(r"^decodelab-([a-z]+)-(\d+)-")
 
 
@@ -40,16 +42,6 @@ def remove(folder: Path) -> None:
         subprocess.run(["rm", "-rf", str(folder)], check=False, capture_output=True)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
-
-
 def stale(base: Path | None = None) -> list[Path]:
     """The grader's folders in ``base`` (the temporary folder) whose process has ended."""
     base = Path(base or tempfile.gettempdir())
@@ -66,7 +58,7 @@ def stale(base: Path | None = None) -> list[Path]:
             mine = entry.stat().st_uid == os.geteuid()
         except OSError:
             continue
-        if mine and not _alive(int(match.group(2))):
+        if mine and not alive(int(match.group(2))):
             found.append(entry)
     return sorted(found)
 

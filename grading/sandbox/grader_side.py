@@ -46,8 +46,11 @@ from typing import Any, Callable, Iterator
 from grading.sandbox import wire
 from grading.harness.catalogue import Exercise
 from grading.harness.status import Status
-from grading.sandbox.limits import Limits, die_with_parent
+from grading.sandbox.limits import Limits
+from grading.harness.output import file_end
+from grading.harness.processes import Forked, alive, fork_child, start_command, stop
 from grading.harness.scratch import prefix as scratch_prefix
+from grading.harness.scratch import remove as remove_folder
 from grading.harness.target import MissingFunction, Target
 
 SANDBOX_ENV = "DECODELAB_SANDBOX"
@@ -58,6 +61,7 @@ SANDBOX_FILES = (
     "grading/__init__.py", "grading/sandbox/__init__.py", "grading/sandbox/wire.py", "grading/sandbox/learner_side.py",
     "reference/__init__.py", "reference/backends.py", "reference/tokenizer.py", "reference/cache.py",
     "reference/bigram.py", "reference/backend_names.py", "grading/sandbox/observe.py",
+    "grading/harness/__init__.py", "grading/harness/output.py", "grading/harness/processes.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
@@ -302,7 +306,7 @@ class LearnerServer:
         self.limits = limits or Limits.from_env()
         self.startup_timeout = startup_timeout
         self.plan = sandbox_plan(sandbox)
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen | Forked | None = None
         self.control: socket.socket | None = None
         self.info: dict = {}
         self._log_folder: str | None = None  # made at start, removed at close
@@ -339,13 +343,9 @@ class LearnerServer:
                             "--scratch", scratch, "--backends", ",".join(sandbox_backend_names(self.backends))]
         if self.plan.uid is not None:
             command += ["--uid", str(self.plan.uid)]
-        log = open(os.path.join(self._log_dir, "worker.log"), "ab")
-        self.process = subprocess.Popen(
-            command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-            cwd=str(PROJECT_ROOT) if self.plan.kind == "none" else None, env=environment,
-            preexec_fn=die_with_parent,
-        )
-        log.close()
+        self.process = start_command(
+            command, os.path.join(self._log_dir, "worker.log"), pass_fds=[theirs.fileno()],
+            cwd=str(PROJECT_ROOT) if self.plan.kind == "none" else None, env=environment)
         theirs.close()
         self.control = ours
         return self
@@ -360,36 +360,16 @@ class LearnerServer:
             return self
         if self.plan.kind != "none":
             return self.start()
-        from grading.sandbox.learner_side import _close_other_fds
+        from grading.sandbox.learner_side import run_server
 
         ours, theirs = socket.socketpair()
         self._scratch = tempfile.mkdtemp(prefix=scratch_prefix("scratch"))
         os.chmod(self._scratch, 0o1777 if self.plan.uid is not None else 0o700)
-        log = os.open(os.path.join(self._log_dir, "worker.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                os.setsid()
-                os.dup2(log, 1)
-                os.dup2(log, 2)
-                null = os.open(os.devnull, os.O_RDONLY)
-                os.dup2(null, 0)
-                _close_other_fds(keep={theirs.fileno()})
-                from grading.sandbox.learner_side import run_server
-
-                code = run_server(theirs, Path(self._scratch), self.plan.uid, [], preloaded)
-            except BaseException:
-                import traceback
-
-                traceback.print_exc()
-            finally:
-                os._exit(code)
-        os.close(log)
+        scratch, uid = Path(self._scratch), self.plan.uid
+        self.process = fork_child(lambda: run_server(theirs, scratch, uid, [], preloaded),
+                                  os.path.join(self._log_dir, "worker.log"), new_session=True,
+                                  keep_fds={theirs.fileno()})
         theirs.close()
-        self.process = _ForkedProcess(pid)  # type: ignore[assignment]
         self.control = ours
         self.backends = list(dict.fromkeys(self.backends + list(preloaded)))
         return self
@@ -410,23 +390,15 @@ class LearnerServer:
         self.info = ready
         return ready
 
-    def log_tail(self, size: int = 3000) -> str:
-        try:
-            return Path(self._log_dir, "worker.log").read_text(errors="replace")[-size:]
-        except OSError:
-            return ""
+    def log_tail(self) -> str:
+        return file_end(Path(self._log_dir, "worker.log"))
 
     def alive(self) -> bool:
         if self.process is None:
             return False
         if os.getpid() == self._owner:
             return self.process.poll() is None
-        # A forked judge is not the worker's parent and cannot wait for it: ask /proc instead.
-        try:
-            with open(f"/proc/{self.process.pid}/stat") as stat:
-                return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-        except OSError:
-            return False
+        return alive(self.process.pid)  # a forked judge is not the worker's parent and cannot wait for it
 
     def request(self, message: dict, fds: list[int] | None = None, timeout: float = 600) -> dict:
         with self._lock:
@@ -473,19 +445,11 @@ class LearnerServer:
                 pass
             self.control = None
         if self.process is not None:
-            if self.process.poll() is None:
-                try:
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    self.process.kill()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                pass
+            stop(self.process)
             self.process = None
         self.info = {}
         if self._scratch:
-            subprocess.run(["rm", "-rf", self._scratch], check=False)
+            remove_folder(Path(self._scratch))
             self._scratch = None
         if self._log_folder is not None and os.getpid() == self._owner:
             shutil.rmtree(self._log_folder, ignore_errors=True)
@@ -495,39 +459,6 @@ class LearnerServer:
         self.close()
         self.plan = SandboxPlan(self.plan.kind, self.plan.description, self.plan.uid)
         self.start()
-
-
-class _ForkedProcess:
-    """The little of ``subprocess.Popen`` that :class:`LearnerServer` uses, for a forked child."""
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.returncode: int | None = None
-
-    def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                done, status = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:
-                self.returncode = -1
-            else:
-                if done:
-                    self.returncode = os.waitstatus_to_exitcode(status)
-        return self.returncode
-
-    def kill(self) -> None:
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-    def wait(self, timeout: float | None = None) -> int | None:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired("worker", timeout or 0)
-            time.sleep(0.01)
-        return self.returncode
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,6 +39,9 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from grading.harness.output import file_end, keep_end, keep_start
+from grading.harness.processes import alive, close_other_fds
+
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
@@ -179,7 +182,7 @@ class Server:
             except ChildProcessError:
                 status = None
         folder = self.children.pop(pid, None)
-        output = _tail(folder / OUTPUT_FILE) if folder is not None else ""
+        output = file_end(folder / OUTPUT_FILE) if folder is not None else ""
         if folder is not None:
             self._remove(folder)
         if not self.children:
@@ -248,7 +251,7 @@ class Server:
                 ancestor, hops = parents.get(ancestor), hops + 1
             if ancestor == me:
                 found.append(process)
-        return [p for p in found if _alive(p)]
+        return [p for p in found if alive(p)]
 
     def _as_uid(self, action) -> None:
         helper = os.fork()
@@ -335,26 +338,6 @@ def _entries(folder: Path) -> list[Path]:
         return []
 
 
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def _tail(path: Path, size: int = 4000) -> str:
-    try:
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            length = handle.tell()
-            handle.seek(max(0, length - size))
-            text = handle.read().decode("utf-8", "replace")
-        return ("…" if length > size else "") + text
-    except OSError:
-        return ""
-
-
 # ---------------------------------------------------------------------------------------------
 # The submission process
 
@@ -381,7 +364,7 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
 
     os.setsid()
     limits: dict = request.get("limits", {})
-    _close_other_fds(keep={channel_fd})
+    close_other_fds(keep={channel_fd})
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     if server.uid is not None:
@@ -460,19 +443,6 @@ def _tasks_of_uid(uid: int) -> int:
             except OSError:
                 continue
     return count
-
-
-def _close_other_fds(keep: set[int]) -> None:
-    try:
-        open_fds = [int(fd) for fd in os.listdir("/proc/self/fd")]
-    except OSError:
-        open_fds = list(range(3, 1024))
-    for fd in open_fds:
-        if fd > 2 and fd not in keep:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
 
 
 class RemoteObject:
@@ -750,7 +720,7 @@ def _error_info(error: BaseException, folder: Path) -> dict:
         message = f"sys.exit({error.code!r})"
     return {
         "types": [f"{cls.__module__}.{cls.__qualname__}" for cls in type(error).__mro__],
-        "message": message[:3000],
+        "message": keep_start(message),
         "frames": frames[-5:],
     }
 
@@ -799,7 +769,7 @@ def run_server(control: socket.socket, scratch: Path, uid: int | None, backends:
         server.backends.update(preloaded or {})
         server.load(backends)
     except BaseException as error:
-        wire.send(control, {"ready": False, "error": f"{type(error).__name__}: {error}", "trace": traceback.format_exc()[-3000:]})
+        wire.send(control, {"ready": False, "error": f"{type(error).__name__}: {error}", "trace": keep_end(traceback.format_exc())})
         return 1
     wire.send(control, {"ready": True, "pid": os.getpid(), "vmsize": _status_field("VmSize"),
                         "rss": _status_field("VmRSS"), "uid": os.getuid()})

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import signal
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -34,18 +33,6 @@ class Limits:
 
     def as_dict(self) -> dict[str, Any]:
         return {spec.name: getattr(self, spec.name) for spec in fields(self)}
-
-
-def die_with_parent() -> None:
-    """``preexec_fn`` of a grader's child process: a session of its own (so it and all it starts
-    can be killed together) that the kernel kills when its parent dies (Linux; elsewhere a no-op)."""
-    os.setsid()
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
 
 
 def cap_address_space(extra_mb: int) -> None:

@@ -1,0 +1,46 @@
+"""How much of a long text a report keeps: the one cap on printed output, logs and traces.
+
+A learner's code can print megabytes, a worker's log grows for as long as it runs, and a
+traceback can repeat one frame a thousand times. Every place that keeps such text for a person
+to read (``results.json``, the feedback page, a grader's error message, ``decodelab check``'s
+report) keeps at most :data:`OUTPUT_CAP` characters of it, plus one line that says how much was
+cut. For printed output, logs and traces the end is what matters (:func:`keep_end`,
+:func:`file_end`); for an error's message, its beginning (:func:`keep_start`).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+OUTPUT_CAP = 4000
+"""Characters of a long text that a report keeps (4000: a screenful, and the last 15 lines of
+printed output that the summary shows are in it many times over)."""
+
+
+def keep_end(text: str, limit: int = OUTPUT_CAP) -> str:
+    """The last ``limit`` characters of ``text``, after a line saying how many came before them."""
+    if len(text) <= limit:
+        return text
+    return f"[… {len(text) - limit:,} characters before this were cut]\n" + text[-limit:]
+
+
+def keep_start(text: str, limit: int = OUTPUT_CAP) -> str:
+    """The first ``limit`` characters of ``text``, before a line saying how many came after them."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n[… {len(text) - limit:,} characters after this were cut]"
+
+
+def file_end(path: str | os.PathLike[str], limit: int = OUTPUT_CAP) -> str:
+    """The end of a file, as :func:`keep_end` would keep it, without reading the rest: a log or
+    an output file may be far larger than memory should hold. ``""`` if it cannot be read."""
+    try:
+        with open(Path(path), "rb") as handle:
+            length = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, length - limit))
+            text = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    if length <= limit:
+        return text
+    return f"[… {length - limit:,} bytes before this were cut]\n" + text

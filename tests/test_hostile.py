@@ -45,7 +45,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "fork_bomb": ({"temperature"}, "time limit"),
     "stray_process": (set(), ""),
     "output_flood": ({"temperature"}, "output limit"),
-    "huge_messages": ({"temperature"}, "ValueError"),
+    "huge_messages": ({"temperature"}, "RuntimeError: temperature went wrong"),
     "global_rng": (set(), ""),
     "monkeypatch": ({"temperature"}, "differs"),
     "read_solutions": ({"temperature"}, "differs"),
@@ -203,9 +203,10 @@ def test_long_text_is_capped_in_every_report(run):
     assert not too_long, f"texts longer than the output cap ({OUTPUT_CAP:,} characters) in results.json: {too_long}"
     messages = [t["output"] for t in run["mixed"].results["huge_messages"]["tests"]
                 if t["extra_data"]["exercise"] == "temperature" and t["output"]]
-    assert messages and all("characters after this were cut" in text for text in messages), (
-        "huge_messages raised a 1 MB message; expected each of its temperature tests' feedback to say what was "
-        f"cut, got: {[text[:200] + ' … ' + text[-200:] for text in messages[:1]]}")
+    # (the first failure's message; later calls in the same test may be refused with a shorter one)
+    assert any("temperature went wrong" in text and "characters after this were cut" in text for text in messages), (
+        "huge_messages raised a 1 MB message; expected its temperature feedback to keep the message's "
+        f"start and say what was cut, got: {[text[:200] + ' … ' + text[-200:] for text in messages[:1]]}")
 
 
 def test_honest_submissions_score_as_when_graded_alone(run):

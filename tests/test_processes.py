@@ -112,8 +112,8 @@ def test_forked_wait_raises_when_the_child_outlives_the_timeout(tmp_path):
 GRANDCHILD = """
 import subprocess, sys, time
 grandchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
-print(grandchild.pid, flush=True)
 print("to the log", file=sys.stderr, flush=True)
+print(grandchild.pid, flush=True)
 time.sleep(120)
 """
 
@@ -169,10 +169,10 @@ def test_keep_end_keeps_the_end_and_says_how_much_it_cut():
 
 def test_keep_start_keeps_the_start_and_says_how_much_it_cut():
     text = "why? " * 10_000
-    kept = keep_start(text, 100)
-    head, note = kept.rsplit("\n", 1)
-    assert head == text[:100], f"keep_start(text, 100) kept {head!r}, expected the first 100 characters"
-    assert f"{len(text) - 100:,} characters" in note, f"keep_start's note reads {note!r}, expected the number cut"
+    head, note = keep_start(text).rsplit("\n", 1)
+    assert head == text[:OUTPUT_CAP // 2], f"keep_start(text) kept {len(head)} characters, expected the first OUTPUT_CAP // 2"
+    assert f"{len(text) - OUTPUT_CAP // 2:,} characters" in note, f"keep_start's note reads {note!r}, expected the number cut"
+    assert keep_start("short") == "short", f"keep_start('short') gave {keep_start('short')!r}"
 
 
 def test_file_end_reads_the_end_of_a_big_file(tmp_path):

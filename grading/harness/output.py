@@ -5,7 +5,8 @@ traceback can repeat one frame a thousand times. Every place that keeps such tex
 to read (``results.json``, the feedback page, a grader's error message, ``decodelab check``'s
 report) keeps at most :data:`OUTPUT_CAP` characters of it, plus one line that says how much was
 cut. For printed output, logs and traces the end is what matters (:func:`keep_end`,
-:func:`file_end`); for an error's message, its beginning (:func:`keep_start`).
+:func:`file_end`); for an error's message, its beginning (:func:`keep_start`, which keeps half
+the cap, so that a report built around the message keeps all of what was kept of it).
 """
 from __future__ import annotations
 
@@ -24,8 +25,12 @@ def keep_end(text: str, limit: int = OUTPUT_CAP) -> str:
     return f"[… {len(text) - limit:,} characters before this were cut]\n" + text[-limit:]
 
 
-def keep_start(text: str, limit: int = OUTPUT_CAP) -> str:
-    """The first ``limit`` characters of ``text``, before a line saying how many came after them."""
+def keep_start(text: str, limit: int = OUTPUT_CAP // 2) -> str:
+    """The first ``limit`` characters of ``text``, before a line saying how many came after them.
+
+    Its default is half the cap: an error's message goes into a report with lines around it (the
+    call, the hint, where it was raised), and the report, cut from its end, must keep it whole.
+    """
     if len(text) <= limit:
         return text
     return text[:limit] + f"\n[… {len(text) - limit:,} characters after this were cut]"

@@ -211,3 +211,17 @@ def test_no_public_test_is_async():
     users = [path.name for path in sorted((ROOT / "grading" / "public").glob("*.py"))
              if "async def" in path.read_text(encoding="utf-8") or "anyio" in path.read_text(encoding="utf-8")]
     assert not users, f"public suites with async tests: {users}; drop -p no:anyio for public runs first"
+
+
+def test_no_suite_watches_the_model_with_hooks_of_its_own():
+    # The model a sandboxed learner calls is its own copy: a hook on the grader's copy sees none of
+    # its passes. Suites watch passes through learner.observing_forward_passes (grading.sandbox.observe),
+    # which records them where the model runs, in-process or in the sandbox.
+    found = []
+    for suite in ("public", "hidden"):
+        for path in sorted((ROOT / "grading" / suite).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+                if "hook" in name and name.startswith("register"):
+                    found.append(f"grading/{suite}/{path.name}:{node.lineno}: {name}")
+    assert not found, f"suites registering hooks of their own (use learner.observing_forward_passes): {found}"

@@ -343,23 +343,34 @@ def test_weights_a_test_edits_are_the_weights_the_learner_sees(session):
 
 
 @needs_tiny
-def test_a_watched_model_runs_here_so_hooks_see_the_learners_passes(session):
+def test_a_watched_models_passes_are_recorded_where_it_runs(session):
+    # The model stays the learner's own copy; its passes come back as data (grading.sandbox.observe).
+    from reference.bigram import BigramModel
+
     learner, backend = session
-    seen = []
-    decoder = backend.model.get_decoder()
-    handle = decoder.register_forward_pre_hook(
-        lambda module, args, kwargs: seen.append((kwargs["input_ids"].shape[1], torch.is_grad_enabled())),
-        with_kwargs=True)
     ids = backend.encode("The capital of Japan is")
+    records: list[dict] = []
+    learner.observing = (backend.model, records)
     try:
         got = learner.call("distributions", "forward_twice", (backend.model, ids), {})
     finally:
-        handle.remove()
-    assert seen == [(ids.shape[1], False), (1, False)], f"the hook saw {seen}"
+        learner.observing = None
+    seen = [(record["positions"], record["cached"], record["grad"]) for record in records]
+    expected_passes = [(ids.shape[1], 0, False), (1, ids.shape[1], False)]
+    assert seen == expected_passes, f"forward_twice(model, ids) was seen making passes {seen}, expected {expected_passes}"
     with torch.no_grad():
         first = backend.model(input_ids=ids, use_cache=True)
         expected = backend.model(input_ids=ids[:, -1:], cache=first.cache, use_cache=True).logits[:, -1]
     torch.testing.assert_close(got, expected)
+    # A toy model the test built and passes as an argument: watched as that argument, there.
+    toy, records = BigramModel(torch.zeros(4, 4)), []
+    learner.observing = (toy, records)
+    try:
+        learner.call("distributions", "one_step", (toy, torch.tensor([[1, 2]]), torch.Generator().manual_seed(0)), {})
+    finally:
+        learner.observing = None
+    seen = [(record["positions"], record["grad"]) for record in records]
+    assert seen == [(2, False)], f"one_step(toy, ids of 2, generator) was seen making passes {seen}, expected [(2, False)]"
 
 
 @needs_tiny
@@ -408,19 +419,13 @@ def test_repeated_calls_share_one_generator_and_a_toy_model_by_value(session):
     assert torch.equal(theirs.get_state(), mine.get_state()), "the generator did not come back advanced by 50 draws"
 
 
-def test_the_toy_model_travels_as_its_table_unless_a_hook_watches_it():
+def test_the_toy_model_travels_as_its_table():
     from reference.bigram import BigramModel
 
     model = BigramModel(torch.arange(16.0).view(4, 4), logits_dtype=torch.bfloat16)
     back = wire.loads(wire.dumps(model))
     assert isinstance(back, BigramModel) and back.dtype == torch.bfloat16 and torch.equal(back.table, model.table), \
         f"loads(dumps(BigramModel)) gave {back!r}"
-    handle = model.register_forward_hook(lambda *args: None)
-    try:
-        sent = wire.to_plain(model, handles=lambda value: {wire.TAG: "handle", "kind": "remote", "id": 1})
-    finally:
-        handle.remove()
-    assert sent.get(wire.TAG) == "handle", f"a watched toy model must stay with its owner, it was sent as {sent}"
 
 
 @needs_tiny

@@ -157,12 +157,9 @@ def test_sampling_rejects_top_p_outside_zero_one(learner, top_p):
 def test_sampling_builds_no_gradient_graph(learner):
     model = BigramModel(torch.zeros(4, 4))
     ids = torch.tensor([[1]])
-    modes = []
-    handle = model.register_forward_pre_hook(lambda module, args: modes.append(torch.is_grad_enabled()))
-    try:
+    with learner.observing_forward_passes(model) as passes:
         learner.sample_generate(model, ids, 3, generator=torch.Generator().manual_seed(0))
-    finally:
-        handle.remove()
+    modes = [one_pass["grad"] for one_pass in passes]
     call = call_text(learner.sample_generate, model, ids, 3, generator=torch.Generator().manual_seed(0))
     check_true(len(modes) > 0, call=call, problem="the model was never run",
                hint="call model(input_ids=...) at every step")

@@ -576,19 +576,9 @@ def _test_method(value: Any) -> bool:
     return isinstance(value, types.MethodType) and ("hidden" in module or "test_" in module)
 
 
-def _has_hooks(model: Any) -> bool:
-    """Whether a test put forward hooks on ``model`` (or a submodule) to watch its passes."""
-    from torch.nn.modules import module as torch_module
-
-    if getattr(torch_module, "_global_forward_hooks", None) or getattr(torch_module, "_global_forward_pre_hooks", None):
-        return True
-    modules = _MODULES.get(id(model))
-    if modules is None or modules[0] is not model:
-        modules = _MODULES[id(model)] = (model, list(model.modules()))
-    return any(m._forward_pre_hooks or m._forward_hooks for m in modules[1])
-
-
-_MODULES: dict[int, tuple[Any, list]] = {}
+def _slots(args: tuple | list, kwargs: dict) -> list[tuple[str, Any, Any]]:
+    """(``"args"``, index, value) and (``"kwargs"``, name, value) of a call's arguments."""
+    return [("args", i, v) for i, v in enumerate(args)] + [("kwargs", k, v) for k, v in kwargs.items()]
 
 
 def _forbidden(value: Any) -> bool:
@@ -811,14 +801,13 @@ class Session:
 
     # -- encoding ---------------------------------------------------------------------------
     def _backend_handle(self, value: Any) -> dict | None:
-        """A backend object as a handle — unless a test watches that model through hooks: then the
-        model and its submodules stay here, so that the hooks see the learner's forward passes."""
+        """A backend object as a handle: the learner's process uses its own copy. A test's hooks on
+        the grader's copy never see the learner's passes: tests watch them with
+        ``learner.observing_forward_passes`` (:mod:`grading.sandbox.observe`)."""
         for index in self._call_indexes or _indexes():
             found = index.handle(value)
             if found is not None:
                 self.touched.add(index)
-                if found["what"] in ("model", "module", "backend") and _has_hooks(index.backend.model):
-                    return self._remote_handle(value, explicit=True) if found["what"] != "backend" else None
                 return found
         return None
 
@@ -1015,14 +1004,18 @@ class Session:
             # a test has edited must be copied to the learner's process with them.
             self._call_indexes, self.touched = _indexes(), set()
             observed_model, records = self.observing or (None, None)
+            # The watched model goes as the argument it is (the learner's process watches the
+            # object it calls), else as what it is (a backend's model: a handle).
+            observe = next(([place, key] for place, key, value in _slots(args, kwargs) if value is observed_model),
+                           None) if observed_model is not None else None
             try:
-                arguments = wire.to_plain([list(args), dict(kwargs), observed_model], self._handles)
+                arguments = wire.to_plain([list(args), dict(kwargs), None if observe else observed_model], self._handles)
             finally:
                 self._call_indexes = None
             edits = [(index.name, path, tensor, version) for index in self.touched
                      for path, tensor, version in index.changed(self.synced)]
             message = {"op": "call", "module": module, "function": function, "args": arguments[0],
-                       "kwargs": arguments[1], "times": times, "observe": arguments[2],
+                       "kwargs": arguments[1], "times": times, "observe": arguments[2], "observe_argument": observe,
                        "sync": wire.to_plain([[name, path, tensor.detach().clone()] for name, path, tensor, _ in edits])}
             reply = self._exchange(message, what, budget=function, plain=True)
             for name, path, _, version in edits:

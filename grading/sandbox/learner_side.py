@@ -650,12 +650,15 @@ class Learner:
         args = list(request.get("args", []))
         kwargs = dict(request.get("kwargs", {}))
         slots = [("args", i, v) for i, v in enumerate(args)] + [("kwargs", k, v) for k, v in kwargs.items()]
+        observe = request.get("observe")  # a model whose forward passes the test watches: a handle,
+        for place, key, value in slots:   # or one of the call's own arguments
+            if [place, key] == request.get("observe_argument"):
+                observe = value
         before = {(place, key): value.detach().clone() for place, key, value in slots
                   if isinstance(value, torch.Tensor) and not _is_backend_tensor(value, self.server)}
         times = request.get("times")  # call_repeatedly: the same arguments (one generator) N times
         from grading.sandbox.observe import forward_passes
 
-        observe = request.get("observe")  # a model whose forward passes the test watches
         watching = forward_passes(observe) if observe is not None else contextlib.nullcontext([])
         try:
             with watching as observed:

@@ -249,12 +249,10 @@ def backend_object(backend: Any, handle: dict) -> Any:
 
 
 def _bigram_to_plain(value: Any) -> dict | None:
-    """The suites' toy model (:class:`reference.bigram.BigramModel`) travels as its table —
-    unless something watches its calls (hooks), then it stays with its owner as a handle."""
+    """The suites' toy model (:class:`reference.bigram.BigramModel`) travels as its table (a test
+    watches its passes with ``learner.observing_forward_passes``, not with hooks of its own)."""
     cls = type(value)
     if cls.__name__ != "BigramModel" or cls.__module__ != "reference.bigram":
-        return None
-    if value._forward_hooks or value._forward_pre_hooks or getattr(value, "_forward_hooks_with_kwargs", None):
         return None
     return {TAG: "bigram", "table": tensor_to_plain(value.table), "logits_dtype": str(value.logits_dtype).replace("torch.", "")}
 

@@ -374,19 +374,26 @@ def test_a_watched_models_passes_are_recorded_where_it_runs(session):
 
 
 @needs_tiny
-def test_a_spy_object_is_called_back_here(session):
+def test_an_object_of_the_tests_own_does_not_cross(session):
+    # Nothing of the grader's process is handed to the learner's code to call back into: the
+    # author of a test that tries is told what may cross, and the learner's process never runs.
+    from grading.sandbox.grader_side import CannotCross
+
     learner, _ = session
 
     class Spy:
-        def __init__(self):
-            self.calls = 0
-
         def __call__(self, x):
-            self.calls += 1
             return x * 10
 
-    spy = Spy()
-    assert learner.call("distributions", "call_back", (spy, 4), {}) == 41 and spy.calls == 1
+    with pytest.raises(CannotCross) as raised:
+        learner.call("distributions", "call_back", (Spy(), 4), {})
+    message = str(raised.value)
+    for words in ("Spy", "plain data", "observing_forward_passes"):
+        assert words in message, f"calling with a Spy raised {message!r}, expected it to mention {words!r}"
+    with pytest.raises(CannotCross):
+        learner.call("distributions", "call_back", (lambda x: x * 10, 4), {})
+    got = learner.call("distributions", "first_byte", ("ok",), {})
+    assert got == b"o", f"first_byte('ok') after the refusals gave {got!r}, expected b'o'"
 
 
 @needs_tiny

@@ -9,8 +9,11 @@ weights-only unpickler. The model, tokenizer, embedding matrix (any parameter) a
 of a loaded backend are sent as handles: the learner's process uses its own copies. A
 ``torch.Generator`` travels as its state and comes back advanced; a tensor argument the learner
 changed in place is changed here in the private copy the call was given (:mod:`grading.sandbox.arguments`),
-so the change is reported, never written into the test's own tensor. Any other object (a spy wrapped around the model, a
-``DynamicCache``) stays here and the learner gets a remote reference it can call.
+so the change is reported, never written into the test's own tensor. Nothing else crosses:
+an argument of any other kind (a spy wrapped around the model, a ``DynamicCache`` the test
+built) is refused with :class:`CannotCross`, and the learner's code never calls back into
+this process. A test watches the learner's forward passes with
+``learner.observing_forward_passes`` (:mod:`grading.sandbox.observe`).
 
 Processes: one :class:`LearnerServer` (torch, transformers and the model loaded once, inside
 bubblewrap when available) forks a process per submission (:class:`Session`). On a time-out,
@@ -36,7 +39,6 @@ import sys
 import tempfile
 import threading
 import time
-import types
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -484,6 +486,11 @@ class LearnerCrash(LearnerFailure):
     status = Status.CRASHED
 
 
+class CannotCross(TypeError):
+    """A test passed the learner's code an object that does not cross the boundary (a grader
+    problem: the test must pass plain data or a backend's objects)."""
+
+
 class SandboxFault(RuntimeError):
     """The grader could not set up the process for the learner's code: the grader's fault, never
     the learner's. The judge reports it as a grader error, and the submission is graded again."""
@@ -554,40 +561,9 @@ def rebuild_error(info: dict, limits: Limits) -> BaseException:
     return error
 
 
-# ---------------------------------------------------------------------------------------------
-# Objects that stay on the grader's side
-
-
-SAFE_METHODS = frozenset({
-    "forward", "generate", "get_input_embeddings", "get_output_embeddings", "parameters", "named_parameters",
-    "get_seq_length", "get_max_cache_shape", "to_legacy_cache", "keys", "values", "items", "get", "size",
-    "dim", "numel", "tolist", "item", "encode", "decode", "convert_ids_to_tokens", "convert_tokens_to_ids",
-    "batch_decode", "tokenize", "get_vocab", "eval", "get_decoder", "can_generate", "num_parameters",
-    "get_mask_sizes", "crop", "get_usable_length",
-})
-FORBIDDEN_TYPES = (types.ModuleType, type, types.FunctionType, types.FrameType, types.CodeType,
-                   types.TracebackType, types.CoroutineType, types.AsyncGeneratorType)
-
-
-def _test_method(value: Any) -> bool:
-    """A bound method whose code lives in a test module (a spy's own ``__call__``...)."""
-    function = getattr(value, "__func__", None)
-    module = getattr(function, "__module__", "") or ""
-    return isinstance(value, types.MethodType) and ("hidden" in module or "test_" in module)
-
-
 def _slots(args: tuple | list, kwargs: dict) -> list[tuple[str, Any, Any]]:
     """(``"args"``, index, value) and (``"kwargs"``, name, value) of a call's arguments."""
     return [("args", i, v) for i, v in enumerate(args)] + [("kwargs", k, v) for k, v in kwargs.items()]
-
-
-def _forbidden(value: Any) -> bool:
-    if isinstance(value, FORBIDDEN_TYPES):
-        return True
-    if isinstance(value, types.BuiltinFunctionType):  # open, eval, os.system... (module-level builtins)
-        owner = getattr(value, "__self__", None)
-        return owner is None or isinstance(owner, types.ModuleType)
-    return False
 
 
 class _BackendIndex:
@@ -739,8 +715,6 @@ class Session:
         self.output: list[str] = []
         self.faults: list[str] = []  # SandboxFault messages: this session's grade cannot be trusted
         self.events: list[str] = []
-        self.remote: dict[int, Any] = {}
-        self.explicit: set[int] = set()
         self.touched: set[Any] = set()
         self._test = ""
         self._call_indexes: list | None = None
@@ -752,8 +726,6 @@ class Session:
         """A new test starts: failures remembered for the last test are forgotten. Noticed at the
         first call a test makes (:meth:`_notice_test`), so no test hook needs to find sessions."""
         self.test_failures.clear()
-        self.remote.clear()
-        self.explicit.clear()
 
     def _notice_test(self) -> None:
         """A new test started (pytest names it in $PYTEST_CURRENT_TEST): forget the last one's failures."""
@@ -812,37 +784,19 @@ class Session:
         return None
 
     def _handles(self, value: Any) -> dict | None:
+        """A backend's object as a handle; plain data as itself (None); anything else is refused:
+        no object of the grader's crosses for the learner's code to call back into."""
         found = self._backend_handle(value)
-        if found is not None:
-            return found
-        if _is_plain(value):
-            return None
-        return self._remote_handle(value, explicit=True)
-
-    def _remote_handle(self, value: Any, explicit: bool) -> dict | None:
-        if _forbidden(value) and not (explicit and isinstance(value, types.FunctionType)):
-            return None  # sent as an opaque description
-        key = id(value)
-        self.remote[key] = value
-        if explicit:
-            self.explicit.add(key)
-        return {wire.TAG: "handle", "kind": "remote", "id": key, "repr": wire.short_repr(value),
-                "explicit": explicit}
-
-    def _result_handles(self, value: Any) -> dict | None:
-        found = self._backend_handle(value)
-        if found is not None:
-            return found
-        if _is_plain(value):
-            return None
-        return self._remote_handle(value, explicit=False)
+        if found is not None or _is_plain(value) or isinstance(value, (int, float, wire.Opaque)):
+            return found  # (an Opaque: a learner's earlier answer, sent back as the stand-in it is)
+        raise CannotCross(
+            f"a test passed {wire.short_repr(value)} (a {type(value).__module__}.{type(value).__qualname__}) to the "
+            "learner's code, which runs in another process: only plain data (tensors, numbers, strings, lists, "
+            "dicts, generators, numpy values), a loaded backend's model, tokenizer, weights and submodules, and the "
+            "suites' BigramModel cross (docs/grading.md, 'Isolation'); watch the model with "
+            "learner.observing_forward_passes")
 
     def _resolve(self, handle: dict) -> Any:
-        if handle.get("kind") == "remote":
-            key = handle.get("id")
-            if key in self.remote:
-                return self.remote[key]
-            return wire.opaque("stale.RemoteObject", str(handle.get("repr", "")))
         backends = judge_backends()
         backend = backends.get(str(handle.get("backend")))
         if backend is None:
@@ -854,8 +808,8 @@ class Session:
 
     # -- talking ----------------------------------------------------------------------------
     def _exchange(self, message: dict, what: str, budget: str | None = None, plain: bool = False) -> dict:
-        """Send a request and serve the learner's callbacks until its reply, within the limits:
-        the call's own, the function's share (``budget``) and the submission's."""
+        """Send a request and wait for its reply, within the limits: the call's own, the
+        function's share (``budget``) and the submission's."""
         from grading.sandbox.learner_side import rebuild_mapping
 
         left = self.limits.submission_seconds - self.spent
@@ -874,16 +828,12 @@ class Session:
         deadline = start + limit
         try:
             wire.send(channel, message, handles=self._handles, plain=plain)
-            while True:
-                reply_bytes = self.limits.reply_mb * 2**20
-                reply = wire.receive(channel, deadline=deadline, limit=reply_bytes, resolve=self._resolve,
-                                     mapping=rebuild_mapping, budget=wire.Budget(size=reply_bytes))
-                if not isinstance(reply, dict):
-                    raise wire.WireError("a reply that is not a message")
-                if reply.get("op") == "remote":
-                    wire.send(channel, self._serve_remote(reply), handles=self._result_handles)
-                    continue
-                return reply
+            reply_bytes = self.limits.reply_mb * 2**20
+            reply = wire.receive(channel, deadline=deadline, limit=reply_bytes, resolve=self._resolve,
+                                 mapping=rebuild_mapping, budget=wire.Budget(size=reply_bytes))
+            if not isinstance(reply, dict):
+                raise wire.WireError("a reply that is not a message")
+            return reply
         except TimeoutError:
             self._end_process()
             if limit < self.limits.call_seconds:
@@ -911,43 +861,6 @@ class Session:
             self.spent += elapsed
             if budget is not None:
                 self.spent_by[budget] = self.spent_by.get(budget, 0.0) + elapsed
-
-    def _serve_remote(self, request: dict) -> dict:
-        target = self.remote.get(request.get("id"))
-        action = request.get("action")
-        try:
-            if target is None:
-                raise LookupError("this object is no longer available")
-            if action == "call":
-                if isinstance(target, types.MethodType) and request.get("id") not in self.explicit and not (
-                        target.__name__ in SAFE_METHODS or _test_method(target)):
-                    raise PermissionError(f"calling {target.__name__}() of a grader-side object is not allowed")
-                import torch
-
-                # the learner's `with torch.no_grad():` holds in its own process: carry it over
-                with torch.set_grad_enabled(bool(request.get("grad", True))):
-                    value = target(*request.get("args", []), **request.get("kwargs", {}))
-            elif action == "getattr":
-                name = str(request.get("name", ""))
-                if name.startswith("_"):
-                    raise AttributeError(name)
-                value = getattr(target, name)
-            elif action == "getitem":
-                value = target[request.get("key")]
-            elif action == "len":
-                value = len(target)
-            elif action == "iter":
-                value = iter(target)
-            elif action == "next":
-                value = next(target)
-            else:
-                raise ValueError(f"unknown action {action!r}")
-        except StopIteration:
-            return {"op": "remote_error", "error": {"types": ["builtins.StopIteration"], "message": ""}}
-        except Exception as error:
-            return {"op": "remote_error", "error": {
-                "types": [f"{c.__module__}.{c.__qualname__}" for c in type(error).__mro__], "message": str(error)[:500]}}
-        return {"op": "remote_result", "value": value}
 
     # -- the two requests -------------------------------------------------------------------
     def lookup(self, module: str, function: str) -> _Lookup:

@@ -16,8 +16,8 @@ submission. That process — the only one that ever runs a learner's code — ge
 
 It then answers the grader's requests on its channel: ``lookup`` a function (importing its
 module), ``call`` it with arguments decoded by :mod:`grading.sandbox.wire`. The model, tokenizer and
-embedding matrix arrive as handles resolved to this process's own copies; grader-side objects
-it may only use remotely (a spy around the model, say) arrive as :class:`RemoteObject`.
+embedding matrix arrive as handles resolved to this process's own copies; nothing reaches back
+into the grader's process.
 
 Nothing here imports the hidden suites, ``solutions/`` or the reference implementations:
 the sandbox does not even contain them.
@@ -445,51 +445,6 @@ def _tasks_of_uid(uid: int) -> int:
     return count
 
 
-class RemoteObject:
-    """A grader-side object the learner's code may use only through the channel.
-
-    Supports calling it, reading public attributes, indexing, ``len`` and iteration — what a
-    wrapper around a model (a spy that counts forward passes) needs to pass for the model.
-    """
-
-    def __init__(self, learner: "Learner", handle: dict):
-        object.__setattr__(self, "_learner", learner)
-        object.__setattr__(self, "_handle", handle)
-
-    def _remote(self, action: str, **details: Any) -> Any:
-        return self._learner.remote(self._handle, action, details)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        import torch
-
-        return self._remote("call", args=list(args), kwargs=kwargs, grad=torch.is_grad_enabled())
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return self._remote("getattr", name=name)
-
-    def __getitem__(self, key: Any) -> Any:
-        return self._remote("getitem", key=key)
-
-    def __len__(self) -> int:
-        return int(self._remote("len"))
-
-    def __iter__(self):
-        iterator = self._remote("iter")
-        while True:
-            try:
-                yield iterator._remote("next")
-            except StopIteration:
-                return
-
-    def __next__(self) -> Any:
-        return self._remote("next")
-
-    def __repr__(self) -> str:
-        return str(self._handle.get("repr", "<remote object>"))
-
-
 MAPPING_BASES = ("ModelOutput", "BatchEncoding")
 
 
@@ -561,11 +516,9 @@ class Learner:
 
     # -- handles ------------------------------------------------------------------------------
     def handles(self, value: Any) -> dict | None:
-        """Objects that go back as references: remote objects, this process's backend objects."""
+        """Objects that go back as references: this process's backend objects."""
         from grading.sandbox.wire import TAG
 
-        if isinstance(value, RemoteObject):
-            return object.__getattribute__(value, "_handle")
         for name, backend in self.server.backends.items():
             if value is backend.model:
                 return {TAG: "handle", "kind": "backend", "backend": name, "what": "model"}
@@ -574,23 +527,11 @@ class Learner:
         return None
 
     def resolve(self, handle: dict) -> Any:
-        kind = handle.get("kind")
-        if kind == "remote":
-            return RemoteObject(self, handle)
         name = str(handle.get("backend"))
         if name not in self.server.backends:
             self.server.load([name])  # a backend the server did not preload
         from grading.sandbox import wire
         return wire.backend_object(self.server.backends[name], handle)
-
-    def remote(self, handle: dict, action: str, details: dict) -> Any:
-        message = {"op": "remote", "id": handle.get("id"), "action": action}
-        message.update(details)
-        self.send(message)
-        reply = self.receive()
-        if reply.get("op") == "remote_error":
-            raise _rebuild_error(reply.get("error", {}))
-        return reply.get("value")
 
     # -- the learner's functions --------------------------------------------------------------
     def _module(self, module: str) -> Any:

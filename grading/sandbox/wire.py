@@ -17,8 +17,8 @@ Everything else travels as a *tag*, a dict with the key :data:`TAG`:
 - ``namedtuple``: e.g. the result of ``torch.topk``, rebuilt with the same field names;
 - ``mapping``: ``BatchEncoding`` and ``ModelOutput`` of transformers, rebuilt as that class
   when the receiver allows it, else as a dict;
-- ``handle``: something the receiver must resolve itself (the backend's model, tokenizer or
-  a parameter; a grader-side object the learner may only use remotely) — see ``handles`` and
+- ``handle``: something the receiver must resolve itself (the backend's model, tokenizer, a
+  parameter or a submodule; each side resolves it on its own copy) — see ``handles`` and
   ``resolve`` of :func:`dumps` / :func:`loads`;
 - ``opaque``: anything else, as its type name and a short ``repr`` — the receiver gets an
   :class:`Opaque` stand-in that can be described in feedback but does nothing;

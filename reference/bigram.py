@@ -20,7 +20,8 @@ class BigramModel(torch.nn.Module):
     answers the calls a sampling loop makes on a transformers model: ``model(ids)``,
     ``model(input_ids=ids, cache=..., use_cache=...)`` (or the pre-5.24 name
     ``past_key_values=``; the cache is not needed, each position depends on its own token
-    only, so ``out.cache`` comes back as None), ``.device``, ``.dtype``, ``.config`` (a real
+    only, so ``out.cache`` comes back as None), ``logits_to_keep=n`` (only the last ``n``
+    positions' logits; 0 keeps all), ``.device``, ``.dtype``, ``.config`` (a real
     ``PretrainedConfig``: ``DynamicCache(config=model.config)`` works).
 
     Args:
@@ -46,6 +47,9 @@ class BigramModel(torch.nn.Module):
     def dtype(self) -> torch.dtype:
         return self.logits_dtype
 
-    def forward(self, input_ids: torch.Tensor | None = None, **_ignored) -> CausalLMOutputWithPast:
+    def forward(self, input_ids: torch.Tensor | None = None, logits_to_keep: int = 0,
+                **_ignored) -> CausalLMOutputWithPast:
+        if logits_to_keep > 0:
+            input_ids = input_ids[..., -logits_to_keep:]
         logits = self.table[input_ids].to(self.logits_dtype)
         return CausalLMOutputWithPast(logits=logits, cache=None)

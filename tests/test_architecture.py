@@ -225,3 +225,27 @@ def test_no_suite_watches_the_model_with_hooks_of_its_own():
                 if "hook" in name and name.startswith("register"):
                     found.append(f"grading/{suite}/{path.name}:{node.lineno}: {name}")
     assert not found, f"suites registering hooks of their own (use learner.observing_forward_passes): {found}"
+
+
+SHARED_WITH_THE_LEARNER = ("model", "backend", "weight", "param", "embed")
+
+
+def test_no_suite_edits_a_models_weights():
+    # A sandboxed learner's process holds its own copy of the backend: an edit made here in
+    # place (weight.mul_(3), model.lm_head.weight = ...) would not reach it, and the learner would
+    # be graded against a model it never ran. A test that needs an odd model builds a toy one.
+    found = []
+    for suite in ("public", "hidden"):
+        for path in sorted((ROOT / "grading" / suite).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                edited = None
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                        node.func.attr.endswith("_") and not node.func.attr.startswith("_"):
+                    edited = node.func.value  # x.mul_(...), x.copy_(...), x.zero_()...
+                elif isinstance(node, (ast.Assign, ast.AugAssign)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    edited = next((t.value for t in targets if isinstance(t, (ast.Attribute, ast.Subscript))), None)
+                text = ast.unparse(edited) if edited is not None else ""
+                if any(word in text for word in SHARED_WITH_THE_LEARNER):
+                    found.append(f"grading/{suite}/{path.name}:{node.lineno}: {ast.unparse(node)[:80]}")
+    assert not found, f"suites that change a model or its weights in place (build a toy model instead): {found}"

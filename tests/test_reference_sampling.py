@@ -139,6 +139,9 @@ def test_bigram_model_answers_like_a_causal_lm():
     ids = torch.tensor([[1, 4, 2]])
     assert torch.equal(model(ids).logits, table[ids]), "BigramModel logits must be table[ids]"
     assert model(input_ids=ids, use_cache=True, cache=None).cache is None
+    kept = model(input_ids=ids, logits_to_keep=2).logits
+    assert torch.equal(kept, table[ids[:, -2:]]), f"logits_to_keep=2 gave shape {tuple(kept.shape)}, expected the last 2 positions"
+    assert torch.equal(model(input_ids=ids, logits_to_keep=0).logits, table[ids]), "logits_to_keep=0 must keep every position"
     half = ref.BigramModel(table, logits_dtype=torch.bfloat16)
     assert half(input_ids=ids).logits.dtype == torch.bfloat16 and half.config.vocab_size == 5
 

@@ -35,6 +35,16 @@ def test_every_test_passes_on_solutions(solutions_run):
     )
 
 
+def test_the_public_suites_pass_on_solutions_through_the_sandbox():
+    # Where the hidden suites are not installed (a learner's bundle), `decodelab grade` runs the
+    # public ones through the sandbox: every object they pass the learner must cross (a toy
+    # model by value, Mistral's tokenizer by name, with no backend loaded), none call back.
+    run = run_suites("isolated:solutions", suites=("public",))
+    failed = [f"{t.name}: {t.message[:300]}" for t in run.tests if t.status not in ("passed", "skipped")]
+    assert run.tests, f"no public test ran on isolated:solutions:\n{run.log[-2000:]}"
+    assert not failed, "public tests that fail on solutions/ through the sandbox:\n" + "\n".join(failed)
+
+
 def test_untouched_stubs_score_zero(stubs_run):
     assert stubs_run.tests, f"no tests ran on exercises/:\n{stubs_run.log[-2000:]}"
     assert stubs_run.score == 0, (

@@ -179,10 +179,7 @@ class Judge:
             # hidden suites or the reference, which are imported only after this point.
             learner.start_forked({self.backend_name: backend})
         self.learner = learner
-        from grading.sandbox.grader_side import note_weights_as_loaded
-
         self.backend = backend  # handed to every pytest session (grade_plugin), never loaded again
-        note_weights_as_loaded()  # what every learner process starts from
         self.plan = self._collect()
         priming = self._prime(backend)
         worker = learner.wait_ready()
@@ -284,9 +281,6 @@ class Judge:
             problem = f"{type(error).__name__}: {error}"
             print(f"priming the expected values stopped ({problem}); "
                   "grading goes on, computing them per submission", file=sys.stderr)
-        from grading.sandbox.grader_side import note_weights_as_loaded
-
-        note_weights_as_loaded()  # a weight scaled and restored by a test has a new version counter
         return problem
 
     def grade(self, request: dict) -> dict:

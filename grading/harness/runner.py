@@ -125,8 +125,7 @@ def pytest_command(
         # 0.5 s; no public test is async); unraisableexception runs two full garbage collections
         # per session (0.5 s with torch loaded) to turn stray exceptions into warnings nobody sees.
         command += ["-p", "no:hypothesispytest", "-p", "no:anyio", "-p", "no:unraisableexception"]
-    # grading.sandbox.grader_side: a test's edits of the model's weights reach a sandboxed learner (PATH targets)
-    command += ["-p", "grading.harness.results", "-p", "grading.sandbox.grader_side", "--target", target, "--backend", backends,
+    command += ["-p", "grading.harness.results", "--target", target, "--backend", backends,
                 "-q", "-p", "no:cacheprovider"]
     command += ["--rootdir", str(GRADING.parent), "-o", "addopts=-p grading.harness.plugin"]
     if exercises:

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from grading.harness.compare import call_text, check_equal, check_true, describe, expect_error
+from reference.bigram import BigramModel
 
 
 # A float32 forward pass repeated gives the same logits to ~1e-6; fp16/bf16 (GPU) to ~1e-2.
@@ -82,38 +83,13 @@ def test_the_first_token_has_no_logprob(learner, backend):
                  hint="prompt_length 0 would ask for a logprob of the first token, which nothing predicts")
 
 
-class _TableModel(torch.nn.Module):
-    """A stand-in causal LM: the logits at each position are ``table[token at that position]``.
-
-    It answers ``model(input_ids=ids)`` (and ``logits_to_keep=n``: only the last ``n``
-    positions, as transformers models do), ``.device`` and ``.dtype``.
-    """
-
-    def __init__(self, table: torch.Tensor):
-        super().__init__()
-        self.table = table.float()
-        self.dtype = torch.float32
-
-    @property
-    def device(self) -> torch.device:
-        return torch.device("cpu")
-
-    def forward(self, input_ids=None, logits_to_keep=0, **_ignored):
-        from transformers.modeling_outputs import CausalLMOutput
-
-        logits = self.table[input_ids]
-        if isinstance(logits_to_keep, int) and logits_to_keep > 0:
-            logits = logits[:, -logits_to_keep:, :]
-        return CausalLMOutput(logits=logits)
-
-
 @pytest.mark.logprobs
 def test_a_very_unlikely_token_keeps_a_finite_logprob(learner, backend):
     # Six tokens; after token 4 every token scores 0 except token 5, which scores -200.
     # So log P(5 | 4) = -200 - log(5 + exp(-200)) = -200 - log(5), worked out by hand.
     table = torch.zeros(6, 6)
     table[4, 5] = -200.0
-    model = _TableModel(table)
+    model = BigramModel(table)
     sequence = torch.tensor([[1, 4, 5]])
     got = learner.completion_logprobs(model, backend.tokenizer, sequence, 2, top_n=2)
     call = call_text(learner.completion_logprobs, model, backend.tokenizer, sequence, 2, top_n=2)

@@ -22,9 +22,8 @@ the calls affected fail, with a message saying what happened, and the next call 
 process. Limits come from :class:`Limits` (environment variables ``DECODELAB_*``, see there).
 
 Such a failure carries its feedback (``decodelab_feedback``, ``decodelab_status``), which the
-harness's plugin reports. The one pytest hook at the bottom (loaded with ``-p
-grading.sandbox.grader_side``) notes the loaded weights before each test, so that a test that
-edits one has the edit copied to the learner's process.
+harness's plugin reports. No test edits a backend's weights (the learner's copy would not
+follow: ``tests/test_architecture.py`` holds it); a test that needs an odd model builds a toy one.
 """
 from __future__ import annotations
 
@@ -579,24 +578,10 @@ class _BackendIndex:
         for path, module in backend.model.named_modules():
             if path:
                 self.objects.setdefault(id(module), {"what": "module", "path": path})
-        self.tokenizers: dict[int, tuple[Any, bool]] = {}
         self.tensors: dict[tuple, str] = {}
         for path, parameter in backend.model.named_parameters(remove_duplicate=False):
             key = (parameter.data_ptr(), tuple(parameter.shape), tuple(parameter.stride()), parameter.storage_offset())
             self.tensors.setdefault(key, path)
-        # In-place changes bump a tensor's version: a test that edits the weights (and the
-        # learner's copy must follow) is seen by comparing with the versions as loaded.
-        self.state = dict(backend.model.named_parameters()) | dict(backend.model.named_buffers())
-        self.baseline = {path: tensor._version for path, tensor in self.state.items()}
-
-    def changed(self, synced: dict[tuple, int]) -> list[tuple[str, Any, int]]:
-        """(path, tensor, version) of each tensor edited here since the learner's copy last matched."""
-        found = []
-        for path, tensor in self.state.items():
-            version = tensor._version
-            if version != synced.get((self.name, path), self.baseline[path]):
-                found.append((path, tensor, version))
-        return found
 
     def handle(self, value: Any) -> dict | None:
         import torch
@@ -612,31 +597,11 @@ class _BackendIndex:
                     "path": path, "requires_grad": bool(value.requires_grad)}
         found = self.objects.get(id(value))
         if found is None:
-            if not self.same_tokenizer(value):
-                return None
-            found = {"what": "tokenizer"}
+            return None
         return {wire.TAG: "handle", "kind": "backend", "backend": self.name, **found}
 
-    def same_tokenizer(self, value: Any) -> bool:
-        """A tokenizer loaded separately from the same files (a test's own fixture) is as good as
-        the backend's: the learner's process uses its copy rather than calling back here."""
-        if not hasattr(value, "convert_ids_to_tokens") or not hasattr(value, "name_or_path"):
-            return False
-        known = self.tokenizers.get(id(value))
-        if known is None or known[0] is not value:
-            mine = self.backend.tokenizer
-            try:
-                same = (type(value) is type(mine) and value.name_or_path == mine.name_or_path
-                        and len(value) == len(mine) and value.init_kwargs == mine.init_kwargs
-                        and value.all_special_ids == mine.all_special_ids
-                        and value.get_added_vocab() == mine.get_added_vocab())
-            except Exception:
-                same = False
-            known = self.tokenizers[id(value)] = (value, same)
-        return known[1]
 
-
-_INDEXES: dict[int, _BackendIndex] = {}  # by id(backend): built once, then kept for its weights' baseline
+_INDEXES: dict[int, _BackendIndex] = {}  # by id(backend): built once per loaded backend
 
 
 def judge_backends() -> dict[str, Any]:
@@ -655,15 +620,6 @@ def _indexes() -> list[_BackendIndex]:
             index = _INDEXES[id(backend)] = _BackendIndex(name, backend)
         result.append(index)
     return result
-
-
-def note_weights_as_loaded() -> None:
-    """Take every loaded backend's weights, as they are now, as what each learner process starts
-    from. The grader calls it when its backend is loaded, and again after running the suites on
-    ``solutions/``: a test that scales a weight and restores it leaves the same values with a
-    new version counter, which would otherwise be copied to every learner process as an edit."""
-    _INDEXES.clear()
-    _indexes()
 
 
 _PLAIN_TYPES: tuple[type, ...] = (list, tuple, set, frozenset, dict, slice, range)
@@ -715,10 +671,8 @@ class Session:
         self.output: list[str] = []
         self.faults: list[str] = []  # SandboxFault messages: this session's grade cannot be trusted
         self.events: list[str] = []
-        self.touched: set[Any] = set()
         self._test = ""
         self._call_indexes: list | None = None
-        self.synced: dict[tuple, int] = {}
         self.restarted = False
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -744,7 +698,6 @@ class Session:
             self.events.append("the learner's worker was restarted")
             self.server.restart()
         backends = sorted(set(self.server.backends) | set(judge_backends()))
-        self.synced = {}  # a new process holds the weights as loaded
         try:
             self.pid, self.channel = self.server.spawn(self.sources, backends, self.limits)
         except SandboxError as error:
@@ -779,9 +732,8 @@ class Session:
         for index in self._call_indexes or _indexes():
             found = index.handle(value)
             if found is not None:
-                self.touched.add(index)
                 return found
-        return None
+        return wire.tokenizer_handle(value)
 
     def _handles(self, value: Any) -> dict | None:
         """A backend's object as a handle; plain data as itself (None); anything else is refused:
@@ -797,6 +749,11 @@ class Session:
             "learner.observing_forward_passes")
 
     def _resolve(self, handle: dict) -> Any:
+        if handle.get("kind") == "tokenizer":
+            try:
+                return wire.named_tokenizer(handle)
+            except (LookupError, OSError, RuntimeError):
+                return wire.opaque("unknown.Handle", "<a tokenizer the grader does not know>")
         backends = judge_backends()
         backend = backends.get(str(handle.get("backend")))
         if backend is None:
@@ -913,9 +870,7 @@ class Session:
         what = f"{function}()" if times is None else f"{function}() ({times} calls in a row)"
         try:
             self._ensure_process()
-            # Encode the arguments first: that tells which backends they use, and so which weights
-            # a test has edited must be copied to the learner's process with them.
-            self._call_indexes, self.touched = _indexes(), set()
+            self._call_indexes = _indexes()
             observed_model, records = self.observing or (None, None)
             # The watched model goes as the argument it is (the learner's process watches the
             # object it calls), else as what it is (a backend's model: a handle).
@@ -925,14 +880,9 @@ class Session:
                 arguments = wire.to_plain([list(args), dict(kwargs), None if observe else observed_model], self._handles)
             finally:
                 self._call_indexes = None
-            edits = [(index.name, path, tensor, version) for index in self.touched
-                     for path, tensor, version in index.changed(self.synced)]
             message = {"op": "call", "module": module, "function": function, "args": arguments[0],
-                       "kwargs": arguments[1], "times": times, "observe": arguments[2], "observe_argument": observe,
-                       "sync": wire.to_plain([[name, path, tensor.detach().clone()] for name, path, tensor, _ in edits])}
+                       "kwargs": arguments[1], "times": times, "observe": arguments[2], "observe_argument": observe}
             reply = self._exchange(message, what, budget=function, plain=True)
-            for name, path, _, version in edits:
-                self.synced[(name, path)] = version
         except LearnerFailure as failure:
             self._remember_failure(function, failure)
             raise
@@ -980,7 +930,7 @@ class Session:
         what = f"{function}() (on {len(calls)} inputs in a row)"
         try:
             self._ensure_process()
-            self._call_indexes, self.touched = _indexes(), set()
+            self._call_indexes = _indexes()
             try:
                 plain_calls = wire.to_plain([list(args) for args in calls], self._handles)
             finally:
@@ -1093,19 +1043,3 @@ class IsolatedTarget(Target):
     def close(self) -> None:
         if self._session is not None and self._session.owns_server:
             self._session.close()
-
-
-# ---------------------------------------------------------------------------------------------
-# pytest hooks (``-p grading.sandbox.grader_side``)
-
-
-try:
-    import pytest
-except ImportError:  # the sandbox imports this module's siblings only, never pytest
-    pytest = None  # type: ignore[assignment]
-
-if pytest is not None:
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_call(item: Any) -> None:
-        _indexes()  # note the weights of every backend loaded so far, before a test may edit them

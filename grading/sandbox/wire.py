@@ -18,7 +18,8 @@ Everything else travels as a *tag*, a dict with the key :data:`TAG`:
 - ``mapping``: ``BatchEncoding`` and ``ModelOutput`` of transformers, rebuilt as that class
   when the receiver allows it, else as a dict;
 - ``handle``: something the receiver must resolve itself (the backend's model, tokenizer, a
-  parameter or a submodule; each side resolves it on its own copy) — see ``handles`` and
+  parameter or a submodule; Mistral's tokenizer by name; each side resolves it on its own
+  copy) — see ``handles`` and
   ``resolve`` of :func:`dumps` / :func:`loads`;
 - ``opaque``: anything else, as its type name and a short ``repr`` — the receiver gets an
   :class:`Opaque` stand-in that can be described in feedback but does nothing;
@@ -246,6 +247,28 @@ def backend_object(backend: Any, handle: dict) -> Any:
         parameter = backend.model.get_parameter(str(handle.get("path")))
         return parameter if handle.get("requires_grad") else parameter.detach()
     raise LookupError(f"unknown handle {handle!r}")
+
+
+def tokenizer_handle(value: Any) -> dict | None:
+    """Mistral-7B-v0.1's tokenizer, as :func:`reference.tokenizer.load_mistral_tokenizer` gives
+    it (one per process), as a handle by name: each side uses its own, from the same files."""
+    import sys
+
+    module = sys.modules.get("reference.tokenizer")
+    if module is None or not module.load_mistral_tokenizer.cache_info().currsize:
+        return None
+    if value is not module.load_mistral_tokenizer():
+        return None
+    return {TAG: "handle", "kind": "tokenizer", "name": module.TOKENIZER_NAME}
+
+
+def named_tokenizer(handle: dict) -> Any:
+    """The tokenizer a :func:`tokenizer_handle` names, this side's own (``LookupError`` for another name)."""
+    from reference.tokenizer import TOKENIZER_NAME, load_mistral_tokenizer
+
+    if handle.get("name") != TOKENIZER_NAME:
+        raise LookupError(f"unknown tokenizer {handle.get('name')!r}")
+    return load_mistral_tokenizer()
 
 
 def _bigram_to_plain(value: Any) -> dict | None:

@@ -660,6 +660,7 @@ class Session:
         self.label = label
         self.owns_server = owns_server
         self.pid: int | None = None
+        self.process_backends: set[str] = set()  # what the learner's process was forked holding
         self.channel: socket.socket | None = None
         self.spent = 0.0
         self.spent_by: dict[str, float] = {}
@@ -689,8 +690,13 @@ class Session:
             self.begin_test()
 
     def _ensure_process(self) -> socket.socket:
-        if self.channel is not None:
+        if self.channel is not None and set(judge_backends()) <= self.process_backends:
             return self.channel
+        if self.channel is not None:
+            # A backend loaded here since the process started (a test's fixture, after the
+            # learner's): a new process, forked from a worker that has loaded it too. The
+            # submission's own process may not read the backend's files to load it itself.
+            self._end_process()
         if not self.server.alive() and self.server.process is not None:
             if self.restarted or os.getpid() != self.server._owner:
                 raise LearnerCrash("the grader's worker for learner code stopped; this call could not run")
@@ -700,6 +706,7 @@ class Session:
         backends = sorted(set(self.server.backends) | set(judge_backends()))
         try:
             self.pid, self.channel = self.server.spawn(self.sources, backends, self.limits)
+            self.process_backends = set(backends)
         except SandboxError as error:
             raise LearnerCrash(f"the grader could not start a process for your code: {error}") from None
         return self.channel

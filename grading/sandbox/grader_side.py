@@ -560,11 +560,6 @@ def rebuild_error(info: dict, limits: Limits) -> BaseException:
     return error
 
 
-def _slots(args: tuple | list, kwargs: dict) -> list[tuple[str, Any, Any]]:
-    """(``"args"``, index, value) and (``"kwargs"``, name, value) of a call's arguments."""
-    return [("args", i, v) for i, v in enumerate(args)] + [("kwargs", k, v) for k, v in kwargs.items()]
-
-
 class _BackendIndex:
     """Where each object of a loaded backend is, so that arguments can go as handles."""
 
@@ -881,7 +876,7 @@ class Session:
             observed_model, records = self.observing or (None, None)
             # The watched model goes as the argument it is (the learner's process watches the
             # object it calls), else as what it is (a backend's model: a handle).
-            observe = next(([place, key] for place, key, value in _slots(args, kwargs) if value is observed_model),
+            observe = next(([place, key] for place, key, value in wire.argument_slots(args, kwargs) if value is observed_model),
                            None) if observed_model is not None else None
             try:
                 arguments = wire.to_plain([list(args), dict(kwargs), None if observe else observed_model], self._handles)

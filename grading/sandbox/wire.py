@@ -249,6 +249,12 @@ def backend_object(backend: Any, handle: dict) -> Any:
     raise LookupError(f"unknown handle {handle!r}")
 
 
+def argument_slots(args: tuple | list, kwargs: dict) -> list[tuple[str, Any, Any]]:
+    """(``"args"``, index, value) and (``"kwargs"``, name, value) of a call's arguments: how both
+    sides name an argument (the model a test watches, an argument the learner changed)."""
+    return [("args", i, v) for i, v in enumerate(args)] + [("kwargs", k, v) for k, v in kwargs.items()]
+
+
 def tokenizer_handle(value: Any) -> dict | None:
     """Mistral-7B-v0.1's tokenizer, as :func:`reference.tokenizer.load_mistral_tokenizer` gives
     it (one per process), as a handle by name: each side uses its own, from the same files."""

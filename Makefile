@@ -44,7 +44,7 @@ demo: setup
 	$(BIN)/decodelab demo complete --reference
 
 test: setup system-deps
-	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile --durations=15 tests
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup --durations=15 tests
 
 # The newest versions pyproject.toml's ranges allow, in .venv-latest: upstream drift (a renamed
 # argument, a changed default) shows up here before a class meets it. Runs the proofs that
@@ -56,7 +56,7 @@ test-latest: system-deps
 	echo "$(TORCH_CPU)" > $(LATEST)/torch.txt  # torch stays the CPU build: the newest would be CUDA's
 	$(LATEST)/bin/$(PIP) --upgrade --upgrade-strategy eager -c $(LATEST)/torch.txt -e ".[nbgrader,dev]"
 	$(LATEST)/bin/python -m decodelab.cli doctor
-	$(LATEST)/bin/python -m pytest -q -n $(WORKERS) --dist loadfile tests/test_suites.py tests/test_grade_cli.py \
+	$(LATEST)/bin/python -m pytest -q -n $(WORKERS) --dist loadgroup tests/test_suites.py tests/test_grade_cli.py \
 	  tests/test_reference_decoding.py tests/test_reference_sampling.py tests/test_reference_distributions.py \
 	  --deselect tests/test_grade_cli.py::test_the_grading_stack_is_the_locked_one
 

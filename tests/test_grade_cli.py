@@ -1,17 +1,20 @@
 """Proof through the path an instructor runs: ``decodelab grade``, sandboxed, on a whole class.
 
-The catalogues are graded once (a module fixture) and every test below reads the results: a
-copy of ``solutions/`` (must score the maximum), a copy of the untouched stubs (zero, every
-test "not started"), and one submission per entry of both catalogues (``tests/catalogue.py``):
-the project's wrong versions and the independent catalogue's wrong and correct versions, each
-a complete submission with that one function replaced. The solutions and the stubs are graded
-on every exercise (one worker, which primes); the entries, grouped by module, on that module's
-exercises (``--exercises``, as an instructor grades one week's assignment): an entry's grade on
-the other modules would only say again that ``solutions/`` passes, and costs eight ninths of
-the time. A wrong version must lose points on its
-exercise; a correct one must earn all of them. The in-process runner must give the
-correct alternatives the same verdicts as the sandbox. Every hint a wrong version is shown
-names the mistake it makes, or none (``tests/diagnoses.py``).
+Every submission is graded once and the tests below read its ``results.json``: a copy of
+``solutions/`` (must score the maximum), a copy of the untouched stubs (zero, every test "not
+started"), and one submission per entry of both catalogues (``tests/catalogue.py``): the
+project's wrong versions and the independent catalogue's wrong and correct versions, each a
+complete submission with that one function replaced. A wrong version must lose points on its
+exercise; a correct one must earn all of them. The in-process runner must give the correct
+alternatives the same verdicts as the sandbox. Every hint a wrong version is shown names the
+mistake it makes, or none (``tests/diagnoses.py``).
+
+The solutions and the stubs are graded on every exercise (one worker, which primes). The
+entries are graded a module at a time, on that module's exercises (``--exercises``, as an
+instructor grades one week's assignment): an entry's grade on the other modules would only say
+again that ``solutions/`` passes. Each module's tests form a pytest-xdist group of their own
+(``xdist_group``), so the modules are graded side by side on CI's workers, each by the worker
+that runs its tests, and only once (:func:`graded_module`).
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
 
 import pytest
 
@@ -51,31 +54,45 @@ def _grade(class_folder, out, exercises: list[str] | None = None, workers: int =
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict[str, dict]:
-    """``{submission name: results.json}`` for every submission, graded through ``decodelab grade``."""
-    base = tmp_path_factory.mktemp("class")
-    whole = base / "whole"
-    whole.mkdir()
+    """``{submission name: results.json}`` for the copies of ``solutions/`` and of the stubs,
+    graded on every exercise through ``decodelab grade``."""
+    whole = tmp_path_factory.mktemp("whole")
     shutil.copytree(ROOT / "solutions", whole / "solutions_copy", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(stubs_folder(), whole / "stubs_copy", ignore=shutil.ignore_patterns("__pycache__"))
     # One worker for two submissions: it primes, as a worker does that grades several.
-    results = _grade(whole, base / "whole-grades", workers=1)
-
-    def grade_module(module: str) -> dict[str, dict]:
-        folder = base / f"entries-{module}"
-        folder.mkdir()
-        for entry in ENTRIES:
-            if entry.module == module:
-                write_submission(entry, folder)
-        keys = [exercise.key for exercise in EXERCISES if exercise.module == module]
-        return _grade(folder, base / f"entries-{module}-grades", exercises=keys, workers=1)
-
-    # Two one-worker runs at a time: the same two cores as --workers 2, half the start-ups.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for graded_module in pool.map(grade_module, sorted({entry.module for entry in ENTRIES})):
-            results.update(graded_module)
-    expected = len(ENTRIES) + 2
-    assert len(results) == expected, f"decodelab grade wrote {len(results)} results.json, expected {expected}"
+    results = _grade(whole, tmp_path_factory.mktemp("whole-grades"), workers=1)
+    assert sorted(results) == ["solutions_copy", "stubs_copy"], f"decodelab grade wrote results for {sorted(results)}"
     return results
+
+
+_MODULE_GRADES: dict[str, dict[str, dict]] = {}  # per pytest process: each module graded once
+
+
+@pytest.fixture(scope="module")
+def graded_module(tmp_path_factory) -> Callable[[str], dict[str, dict]]:
+    """``grades(module)``: ``{entry label: results.json}`` for every catalogue entry of ``module``,
+    graded through ``decodelab grade`` on that module's exercises, at the first test that asks."""
+
+    def grades(module: str) -> dict[str, dict]:
+        if module not in _MODULE_GRADES:
+            folder = tmp_path_factory.mktemp(f"entries-{module}")
+            chosen = [entry for entry in ENTRIES if entry.module == module]
+            for entry in chosen:
+                write_submission(entry, folder)
+            keys = [exercise.key for exercise in EXERCISES if exercise.module == module]
+            results = _grade(folder, tmp_path_factory.mktemp(f"entries-{module}-grades"), exercises=keys, workers=1)
+            missing = sorted({entry.label for entry in chosen} - set(results))
+            assert not missing, f"decodelab grade wrote no results.json for {missing}"
+            _MODULE_GRADES[module] = results
+        return _MODULE_GRADES[module]
+
+    return grades
+
+
+def _by_module(entries_: list, **kwargs) -> list:
+    """``entries_`` as parameters, each in the xdist group of its module (see the module docstring)."""
+    return [pytest.param(entry, id=entry.label, marks=pytest.mark.xdist_group(f"catalogue-{entry.module}"), **kwargs)
+            for entry in entries_]
 
 
 def test_solutions_score_the_maximum(graded):
@@ -107,16 +124,16 @@ def test_the_grading_stack_is_the_locked_one(graded):
     assert stack.get("matches_lock"), f"results.json says the grading stack drifted from the lock: {stack.get('summary')}"
 
 
-def _exercise_result(graded: dict, entry) -> dict:
-    results = graded[entry.label]
+def _exercise_result(grades: dict, entry) -> dict:
+    results = grades[entry.label]
     assert not results["extra_data"].get("grader_error"), (
         f"the grader failed on {entry.label}: {results['extra_data']['grader_error']}")
     return results["extra_data"]["exercises"][entry.exercise.key]
 
 
-@pytest.mark.parametrize("entry", WRONG_ENTRIES, ids=lambda e: e.label)
-def test_every_wrong_version_loses_points(graded, entry, wrong_report):
-    item = _exercise_result(graded, entry)
+@pytest.mark.parametrize("entry", _by_module(WRONG_ENTRIES))
+def test_every_wrong_version_loses_points(graded_module, entry, wrong_report):
+    item = _exercise_result(graded_module(entry.module), entry)
     assert item["max_score"] == entry.exercise.points, (
         f"{entry.exercise.key} was worth {item['max_score']} in this run, the catalogue says {entry.exercise.points}")
     wrong_report(f"{entry.folder.name}:{entry.exercise.key}", entry.name, item["score"], item["max_score"])
@@ -125,33 +142,45 @@ def test_every_wrong_version_loses_points(graded, entry, wrong_report):
         f"decodelab grade: the hidden suite misses this mistake")
 
 
-@pytest.mark.parametrize("entry", CORRECT_ENTRIES, ids=lambda e: e.label)
-def test_every_correct_alternative_scores_the_maximum(graded, entry):
+@pytest.mark.parametrize("entry", _by_module(CORRECT_ENTRIES))
+def test_every_correct_alternative_scores_the_maximum(graded_module, entry):
     # A bonus test asks for more than the contract (greedy's KV cache): a correct loop without
     # it may lose that point, and nothing else.
-    tests = [t for t in graded[entry.label]["tests"] if t["extra_data"]["exercise"] == entry.exercise.key]
+    grades = graded_module(entry.module)
+    tests = [t for t in grades[entry.label]["tests"] if t["extra_data"]["exercise"] == entry.exercise.key]
     failing = [f"{t['name']}: {t['output'][:400]}" for t in tests
                if t["score"] < t["max_score"] and ": test_bonus_" not in t["name"]]
-    item = _exercise_result(graded, entry)
+    item = _exercise_result(grades, entry)
     assert item["max_score"] == entry.exercise.points and not failing, (
         f"{entry.label}, a correct version, scored {item['score']}/{item['max_score']} on '{entry.exercise.key}' "
         f"through decodelab grade, expected {entry.exercise.points} (bonus tests aside); lost on:\n" + "\n".join(failing))
 
 
+_IN_PROCESS: dict[str, dict[str, SuiteRun]] = {}
+
+
 @pytest.fixture(scope="module")
-def in_process() -> dict[str, SuiteRun]:
-    """``{label: run}``: each correct version's exercise run by the hidden suite in-process, all in
-    one child process, each version in a pytest session of its own."""
-    targets = [f"solutions+tests.independent.{entry.module}:{entry.name}" for entry in CORRECT_ENTRIES]
-    runs = run_suites_in_turn(targets, suites=("hidden",), exercises_of=[[entry.exercise.key] for entry in CORRECT_ENTRIES],
-                              timeout=3600)
-    return {entry.label: run for entry, run in zip(CORRECT_ENTRIES, runs)}
+def in_process() -> Callable[[str], dict[str, SuiteRun]]:
+    """``runs(module)``: ``{label: run}``, each correct version of ``module`` run by the hidden
+    suite on its exercise in-process, all in one child process, each version in a pytest
+    session of its own."""
+
+    def runs(module: str) -> dict[str, SuiteRun]:
+        if module not in _IN_PROCESS:
+            chosen = [entry for entry in CORRECT_ENTRIES if entry.module == module]
+            targets = [f"solutions+tests.independent.{entry.module}:{entry.name}" for entry in chosen]
+            done = run_suites_in_turn(targets, suites=("hidden",), exercises_of=[[entry.exercise.key] for entry in chosen],
+                                      timeout=3600)
+            _IN_PROCESS[module] = {entry.label: run for entry, run in zip(chosen, done)}
+        return _IN_PROCESS[module]
+
+    return runs
 
 
-@pytest.mark.parametrize("entry", CORRECT_ENTRIES, ids=lambda e: e.label)
-def test_same_verdict_in_process_and_sandboxed(graded, in_process, entry):
-    sandboxed = _exercise_result(graded, entry)["score"]
-    run = in_process[entry.label]
+@pytest.mark.parametrize("entry", _by_module(CORRECT_ENTRIES))
+def test_same_verdict_in_process_and_sandboxed(graded_module, in_process, entry):
+    sandboxed = _exercise_result(graded_module(entry.module), entry)["score"]
+    run = in_process(entry.module)[entry.label]
     assert run.tests, f"the in-process run of {entry.label} ran no test:\n{run.log[-1500:]}"
     assert abs(run.score - sandboxed) < 1e-6, (
         f"{entry.label} scored {run.score} in-process and {sandboxed} through decodelab grade on "
@@ -168,24 +197,23 @@ def test_priming_took_effect_and_is_reported(graded):
         f"results.json extra_data.priming was {priming}, expected requested, no error and values remembered")
 
 
-def _hints(graded: dict, entry) -> list[tuple[str, str]]:
+def _hints(grades: dict, entry) -> list[tuple[str, str]]:
     """(test name, hint) for every test of ``entry``'s exercise that did not earn its points."""
     found = []
-    for test in graded[entry.label]["tests"]:
+    for test in grades[entry.label]["tests"]:
         if test["extra_data"]["exercise"] == entry.exercise.key and test["score"] < test["max_score"]:
             found += [(test["name"], hint) for hint in re.findall(r"^\s*hint: (.*)$", test["output"], re.M)]
     return found
 
 
-
-@pytest.mark.parametrize("entry", WRONG_ENTRIES, ids=lambda e: e.label)
-def test_every_hint_names_the_mistake_made_or_is_neutral(graded, entry):
+@pytest.mark.parametrize("entry", _by_module(WRONG_ENTRIES))
+def test_every_hint_names_the_mistake_made_or_is_neutral(graded_module, entry):
     # A diagnosis ("you summed the rows") shown to someone who made another mistake sends them
     # after a bug they do not have. A hint naming several mistakes (alternatives) is right when
     # one of them is made.
     made = MISTAKES.get(entry.label, set())
     accusing = []
-    for test, hint in _hints(graded, entry):
+    for test, hint in _hints(graded_module(entry.module), entry):
         named = named_mistakes(hint)
         if named and not made & set(named):
             accusing.append(f"{test}: {hint!r} names {named}")
@@ -196,16 +224,38 @@ def test_every_hint_names_the_mistake_made_or_is_neutral(graded, entry):
           "if the entry does make that mistake, add it to MISTAKES")
 
 
-def test_every_diagnosis_reaches_a_version_that_makes_it(graded):
+def _owner(mistake: str) -> str | None:
+    """The module whose entries must show ``mistake``: the first, by name, of those with an
+    entry that makes it (a mistake made in two modules is held to one of them)."""
+    modules = sorted({entry.module for entry in WRONG_ENTRIES if mistake in MISTAKES.get(entry.label, set())})
+    return modules[0] if modules else None
+
+
+CATALOGUED_MODULES = sorted({entry.module for entry in ENTRIES})
+
+
+@pytest.mark.parametrize("module", [pytest.param(module, marks=pytest.mark.xdist_group(f"catalogue-{module}"))
+                                    for module in CATALOGUED_MODULES])
+def test_every_diagnosis_reaches_a_version_that_makes_it(graded_module, module):
     # Each pattern of DIAGNOSES is shown, somewhere in the catalogue, to a version that makes that
-    # mistake: a diagnosis that never fires is dead text, and one whose words changed no longer matches.
-    shown = {mistake for entry in WRONG_ENTRIES for _, hint in _hints(graded, entry)
+    # mistake: a diagnosis that never fires is dead text, and one whose words changed no longer
+    # matches. Each module's versions are held to the mistakes it owns (_owner).
+    grades = graded_module(module)
+    shown = {mistake for entry in WRONG_ENTRIES if entry.module == module for _, hint in _hints(grades, entry)
              for mistake in named_mistakes(hint) if mistake in MISTAKES.get(entry.label, set())}
-    silent = sorted({mistake for _, mistake in DIAGNOSES} - shown - set(UNSHOWN))
-    assert not silent, (f"these diagnoses of tests/diagnoses.py were never shown to a catalogued version that makes "
-                        f"the mistake: {silent}; add a wrong version, or correct the pattern")
+    owned = {mistake for _, mistake in DIAGNOSES if _owner(mistake) == module}
+    silent = sorted(owned - shown - set(UNSHOWN))
+    assert not silent, (f"these diagnoses of tests/diagnoses.py were never shown to a version of {module} that "
+                        f"makes the mistake: {silent}; add a wrong version, or correct the pattern")
     now_shown = sorted(shown & set(UNSHOWN))
-    assert not now_shown, f"UNSHOWN lists diagnoses that are shown now: {now_shown}; take them out of UNSHOWN"
+    assert not now_shown, f"UNSHOWN lists diagnoses that are shown now (in {module}): {now_shown}; take them out of UNSHOWN"
+
+
+def test_every_diagnosis_is_made_by_a_catalogued_version():
+    # One no wrong version makes could never be shown to one (the test above cannot see it).
+    unmade = sorted({mistake for _, mistake in DIAGNOSES if _owner(mistake) is None} - set(UNSHOWN))
+    assert not unmade, (f"no catalogued wrong version makes these diagnoses of tests/diagnoses.py: {unmade}; "
+                        "add one, list it in MISTAKES, or drop the pattern")
 
 
 def test_mistakes_name_catalogued_versions_and_known_diagnoses():

@@ -23,8 +23,9 @@ from tests.stubs import stubs_folder, stubs_target
 ROOT = Path(__file__).resolve().parents[1]
 # Every topic's notebook is executed twice, with the stubs and with the solutions: each has
 # signatures of its own to evaluate in a cell (the names of its type hints must be imported
-# there), public tests of its own, and its own demos.
-TOPICS = modules()
+# there), public tests of its own, and its own demos. Each topic is a pytest-xdist group of its
+# own (tests/conftest.py), so that CI's workers share the executions.
+TOPICS = [pytest.param(topic, id=topic, marks=pytest.mark.xdist_group(f"notebooks-{topic}")) for topic in modules()]
 
 
 def notebook_name(topic: str) -> str:
@@ -160,7 +161,7 @@ def test_a_topic_notebook_runs_with_the_stubs(notebooks, project, tmp_path, topi
 def test_a_topic_notebook_runs_with_the_solutions(notebooks, project, tmp_path, topic):
     name = notebook_name(topic)
     before = (ROOT / "exercises" / f"{topic}.py").read_bytes()
-    for other in TOPICS:  # the other topics done, as their demos (which may use them) need
+    for other in modules():  # the other topics done, as their demos (which may use them) need
         if other != topic:
             shutil.copy(ROOT / "solutions" / f"{other}.py", project / "exercises" / f"{other}.py")
     solution = (ROOT / "solutions" / f"{topic}.py").read_text(encoding="utf-8")

@@ -23,20 +23,6 @@ for _variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
 
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items) -> None:
-    """``make test`` hands tests to its workers a group at a time (``--dist loadgroup``). A test
-    with no ``xdist_group`` mark is in its file's group, so each file's module fixtures are
-    built once (as under ``--dist loadfile``). A file whose work splits (the catalogue's
-    gradings, one per module: tests/test_grade_cli.py) marks groups of its own, and they go
-    to different workers. Runs before pytest-xdist reads the marks."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
-
-
 _WRONG_RESULTS: list[tuple[str, str, float, float]] = []
 _PROPERTY = "wrong_version"
 

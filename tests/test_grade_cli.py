@@ -12,9 +12,10 @@ mistake it makes, or none (``tests/diagnoses.py``).
 The solutions and the stubs are graded on every exercise (one worker, which primes). The
 entries are graded a module at a time, on that module's exercises (``--exercises``, as an
 instructor grades one week's assignment): an entry's grade on the other modules would only say
-again that ``solutions/`` passes. Each module's tests form a pytest-xdist group of their own
-(``xdist_group``), so the modules are graded side by side on CI's workers, each by the worker
-that runs its tests, and only once (:func:`graded_module`).
+again that ``solutions/`` passes. Each module's tests are a class of their own
+(:class:`CatalogueModule`), and ``make test`` hands a class to one worker (``--dist
+loadscope``): the modules are graded side by side on CI's workers, each once, by the worker
+that runs its tests (:func:`graded_module`).
 """
 from __future__ import annotations
 
@@ -89,12 +90,6 @@ def graded_module(tmp_path_factory) -> Callable[[str], dict[str, dict]]:
     return grades
 
 
-def _by_module(entries_: list, **kwargs) -> list:
-    """``entries_`` as parameters, each in the xdist group of its module (see the module docstring)."""
-    return [pytest.param(entry, id=entry.label, marks=pytest.mark.xdist_group(f"catalogue-{entry.module}"), **kwargs)
-            for entry in entries_]
-
-
 def test_solutions_score_the_maximum(graded):
     results = graded["solutions_copy"]
     maximum = sum(exercise.points for exercise in EXERCISES)
@@ -124,6 +119,15 @@ def test_the_grading_stack_is_the_locked_one(graded):
     assert stack.get("matches_lock"), f"results.json says the grading stack drifted from the lock: {stack.get('summary')}"
 
 
+def test_priming_took_effect_and_is_reported(graded):
+    # A class of more submissions than workers is primed: the suites run once on solutions/ per
+    # worker and the expected values are reused. When that falls short, grading is much slower
+    # (the 2026-12 fresh-install slowdown); results.json says so, and so must this test.
+    priming = graded["solutions_copy"]["extra_data"].get("priming") or {}
+    assert priming.get("requested") and not priming.get("error") and priming.get("expected_values", 0) > 0, (
+        f"results.json extra_data.priming was {priming}, expected requested, no error and values remembered")
+
+
 def _exercise_result(grades: dict, entry) -> dict:
     results = grades[entry.label]
     assert not results["extra_data"].get("grader_error"), (
@@ -131,29 +135,13 @@ def _exercise_result(grades: dict, entry) -> dict:
     return results["extra_data"]["exercises"][entry.exercise.key]
 
 
-@pytest.mark.parametrize("entry", _by_module(WRONG_ENTRIES))
-def test_every_wrong_version_loses_points(graded_module, entry, wrong_report):
-    item = _exercise_result(graded_module(entry.module), entry)
-    assert item["max_score"] == entry.exercise.points, (
-        f"{entry.exercise.key} was worth {item['max_score']} in this run, the catalogue says {entry.exercise.points}")
-    wrong_report(f"{entry.folder.name}:{entry.exercise.key}", entry.name, item["score"], item["max_score"])
-    assert item["score"] < item["max_score"], (
-        f"{entry.label} scored full marks ({item['score']}/{item['max_score']}) on '{entry.exercise.key}' through "
-        f"decodelab grade: the hidden suite misses this mistake")
-
-
-@pytest.mark.parametrize("entry", _by_module(CORRECT_ENTRIES))
-def test_every_correct_alternative_scores_the_maximum(graded_module, entry):
-    # A bonus test asks for more than the contract (greedy's KV cache): a correct loop without
-    # it may lose that point, and nothing else.
-    grades = graded_module(entry.module)
-    tests = [t for t in grades[entry.label]["tests"] if t["extra_data"]["exercise"] == entry.exercise.key]
-    failing = [f"{t['name']}: {t['output'][:400]}" for t in tests
-               if t["score"] < t["max_score"] and ": test_bonus_" not in t["name"]]
-    item = _exercise_result(grades, entry)
-    assert item["max_score"] == entry.exercise.points and not failing, (
-        f"{entry.label}, a correct version, scored {item['score']}/{item['max_score']} on '{entry.exercise.key}' "
-        f"through decodelab grade, expected {entry.exercise.points} (bonus tests aside); lost on:\n" + "\n".join(failing))
+def _hints(grades: dict, entry) -> list[tuple[str, str]]:
+    """(test name, hint) for every test of ``entry``'s exercise that did not earn its points."""
+    found = []
+    for test in grades[entry.label]["tests"]:
+        if test["extra_data"]["exercise"] == entry.exercise.key and test["score"] < test["max_score"]:
+            found += [(test["name"], hint) for hint in re.findall(r"^\s*hint: (.*)$", test["output"], re.M)]
+    return found
 
 
 _IN_PROCESS: dict[str, dict[str, SuiteRun]] = {}
@@ -177,53 +165,6 @@ def in_process() -> Callable[[str], dict[str, SuiteRun]]:
     return runs
 
 
-@pytest.mark.parametrize("entry", _by_module(CORRECT_ENTRIES))
-def test_same_verdict_in_process_and_sandboxed(graded_module, in_process, entry):
-    sandboxed = _exercise_result(graded_module(entry.module), entry)["score"]
-    run = in_process(entry.module)[entry.label]
-    assert run.tests, f"the in-process run of {entry.label} ran no test:\n{run.log[-1500:]}"
-    assert abs(run.score - sandboxed) < 1e-6, (
-        f"{entry.label} scored {run.score} in-process and {sandboxed} through decodelab grade on "
-        f"'{entry.exercise.key}'; the verdict must not depend on the sandbox:\n"
-        + "\n".join(f"{t.name}: {t.message[:300]}" for t in run.tests if t.score < t.max_score))
-
-
-def test_priming_took_effect_and_is_reported(graded):
-    # A class of more submissions than workers is primed: the suites run once on solutions/ per
-    # worker and the expected values are reused. When that falls short, grading is much slower
-    # (the 2026-12 fresh-install slowdown); results.json says so, and so must this test.
-    priming = graded["solutions_copy"]["extra_data"].get("priming") or {}
-    assert priming.get("requested") and not priming.get("error") and priming.get("expected_values", 0) > 0, (
-        f"results.json extra_data.priming was {priming}, expected requested, no error and values remembered")
-
-
-def _hints(grades: dict, entry) -> list[tuple[str, str]]:
-    """(test name, hint) for every test of ``entry``'s exercise that did not earn its points."""
-    found = []
-    for test in grades[entry.label]["tests"]:
-        if test["extra_data"]["exercise"] == entry.exercise.key and test["score"] < test["max_score"]:
-            found += [(test["name"], hint) for hint in re.findall(r"^\s*hint: (.*)$", test["output"], re.M)]
-    return found
-
-
-@pytest.mark.parametrize("entry", _by_module(WRONG_ENTRIES))
-def test_every_hint_names_the_mistake_made_or_is_neutral(graded_module, entry):
-    # A diagnosis ("you summed the rows") shown to someone who made another mistake sends them
-    # after a bug they do not have. A hint naming several mistakes (alternatives) is right when
-    # one of them is made.
-    made = MISTAKES.get(entry.label, set())
-    accusing = []
-    for test, hint in _hints(graded_module(entry.module), entry):
-        named = named_mistakes(hint)
-        if named and not made & set(named):
-            accusing.append(f"{test}: {hint!r} names {named}")
-    assert not accusing, (
-        f"{entry.label} makes {sorted(made) or 'none of the mistakes tests/diagnoses.py names'}, yet was told:\n"
-        + "\n".join(accusing)
-        + "\nconfirm the diagnosis by replaying the mistake (and no other) in the hidden test, or say it neutrally; "
-          "if the entry does make that mistake, add it to MISTAKES")
-
-
 def _owner(mistake: str) -> str | None:
     """The module whose entries must show ``mistake``: the first, by name, of those with an
     entry that makes it (a mistake made in two modules is held to one of them)."""
@@ -231,28 +172,127 @@ def _owner(mistake: str) -> str | None:
     return modules[0] if modules else None
 
 
-CATALOGUED_MODULES = sorted({entry.module for entry in ENTRIES})
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A :class:`CatalogueModule` test's ``wrong`` or ``correct`` version: each of its module's."""
+    module = getattr(metafunc.cls, "module", None)
+    for name, chosen in (("wrong", WRONG_ENTRIES), ("correct", CORRECT_ENTRIES)):
+        if module is not None and name in metafunc.fixturenames:
+            metafunc.parametrize(name, [entry for entry in chosen if entry.module == module], ids=lambda e: e.label)
 
 
-@pytest.mark.parametrize("module", [pytest.param(module, marks=pytest.mark.xdist_group(f"catalogue-{module}"))
-                                    for module in CATALOGUED_MODULES])
-def test_every_diagnosis_reaches_a_version_that_makes_it(graded_module, module):
-    # Each pattern of DIAGNOSES is shown, somewhere in the catalogue, to a version that makes that
-    # mistake: a diagnosis that never fires is dead text, and one whose words changed no longer
-    # matches. Each module's versions are held to the mistakes it owns (_owner).
-    grades = graded_module(module)
-    shown = {mistake for entry in WRONG_ENTRIES if entry.module == module for _, hint in _hints(grades, entry)
-             for mistake in named_mistakes(hint) if mistake in MISTAKES.get(entry.label, set())}
-    owned = {mistake for _, mistake in DIAGNOSES if _owner(mistake) == module}
-    silent = sorted(owned - shown - set(UNSHOWN))
-    assert not silent, (f"these diagnoses of tests/diagnoses.py were never shown to a version of {module} that "
-                        f"makes the mistake: {silent}; add a wrong version, or correct the pattern")
-    now_shown = sorted(shown & set(UNSHOWN))
-    assert not now_shown, f"UNSHOWN lists diagnoses that are shown now (in {module}): {now_shown}; take them out of UNSHOWN"
+class CatalogueModule:
+    """The proofs for one module's catalogued versions, graded together (a subclass per module)."""
+
+    module: str
+
+    def test_every_wrong_version_loses_points(self, graded_module, wrong, wrong_report):
+        item = _exercise_result(graded_module(self.module), wrong)
+        assert item["max_score"] == wrong.exercise.points, (
+            f"{wrong.exercise.key} was worth {item['max_score']} in this run, the catalogue says {wrong.exercise.points}")
+        wrong_report(f"{wrong.folder.name}:{wrong.exercise.key}", wrong.name, item["score"], item["max_score"])
+        assert item["score"] < item["max_score"], (
+            f"{wrong.label} scored full marks ({item['score']}/{item['max_score']}) on '{wrong.exercise.key}' through "
+            f"decodelab grade: the hidden suite misses this mistake")
+
+    def test_every_correct_alternative_scores_the_maximum(self, graded_module, correct):
+        # A bonus test asks for more than the contract (greedy's KV cache): a correct loop without
+        # it may lose that point, and nothing else.
+        grades = graded_module(self.module)
+        tests = [t for t in grades[correct.label]["tests"] if t["extra_data"]["exercise"] == correct.exercise.key]
+        failing = [f"{t['name']}: {t['output'][:400]}" for t in tests
+                   if t["score"] < t["max_score"] and ": test_bonus_" not in t["name"]]
+        item = _exercise_result(grades, correct)
+        assert item["max_score"] == correct.exercise.points and not failing, (
+            f"{correct.label}, a correct version, scored {item['score']}/{item['max_score']} on "
+            f"'{correct.exercise.key}' through decodelab grade, expected {correct.exercise.points} (bonus tests "
+            "aside); lost on:\n" + "\n".join(failing))
+
+    def test_same_verdict_in_process_and_sandboxed(self, graded_module, in_process, correct):
+        sandboxed = _exercise_result(graded_module(self.module), correct)["score"]
+        run = in_process(self.module)[correct.label]
+        assert run.tests, f"the in-process run of {correct.label} ran no test:\n{run.log[-1500:]}"
+        assert abs(run.score - sandboxed) < 1e-6, (
+            f"{correct.label} scored {run.score} in-process and {sandboxed} through decodelab grade on "
+            f"'{correct.exercise.key}'; the verdict must not depend on the sandbox:\n"
+            + "\n".join(f"{t.name}: {t.message[:300]}" for t in run.tests if t.score < t.max_score))
+
+    def test_every_hint_names_the_mistake_made_or_is_neutral(self, graded_module, wrong):
+        # A diagnosis ("you summed the rows") shown to someone who made another mistake sends them
+        # after a bug they do not have. A hint naming several mistakes (alternatives) is right when
+        # one of them is made.
+        made = MISTAKES.get(wrong.label, set())
+        accusing = []
+        for test, hint in _hints(graded_module(self.module), wrong):
+            named = named_mistakes(hint)
+            if named and not made & set(named):
+                accusing.append(f"{test}: {hint!r} names {named}")
+        assert not accusing, (
+            f"{wrong.label} makes {sorted(made) or 'none of the mistakes tests/diagnoses.py names'}, yet was told:\n"
+            + "\n".join(accusing)
+            + "\nconfirm the diagnosis by replaying the mistake (and no other) in the hidden test, or say it "
+              "neutrally; if the entry does make that mistake, add it to MISTAKES")
+
+    def test_every_diagnosis_reaches_a_version_that_makes_it(self, graded_module):
+        # Each pattern of DIAGNOSES is shown, somewhere in the catalogue, to a version that makes that
+        # mistake: a diagnosis that never fires is dead text, and one whose words changed no longer
+        # matches. Each module's versions are held to the mistakes it owns (_owner).
+        grades = graded_module(self.module)
+        shown = {mistake for entry in WRONG_ENTRIES if entry.module == self.module for _, hint in _hints(grades, entry)
+                 for mistake in named_mistakes(hint) if mistake in MISTAKES.get(entry.label, set())}
+        owned = {mistake for _, mistake in DIAGNOSES if _owner(mistake) == self.module}
+        silent = sorted(owned - shown - set(UNSHOWN))
+        assert not silent, (f"these diagnoses of tests/diagnoses.py were never shown to a version of {self.module} "
+                            f"that makes the mistake: {silent}; add a wrong version, or correct the pattern")
+        now_shown = sorted(shown & set(UNSHOWN))
+        assert not now_shown, (f"UNSHOWN lists diagnoses that are shown now (in {self.module}): {now_shown}; "
+                               "take them out of UNSHOWN")
+
+
+class TestDecoding(CatalogueModule):
+    module = "decoding"
+
+
+class TestDistributions(CatalogueModule):
+    module = "distributions"
+
+
+class TestEmbeddings(CatalogueModule):
+    module = "embeddings"
+
+
+class TestEvaluation(CatalogueModule):
+    module = "evaluation"
+
+
+class TestLogprobs(CatalogueModule):
+    module = "logprobs"
+
+
+class TestNucleus(CatalogueModule):
+    module = "nucleus"
+
+
+class TestSampling(CatalogueModule):
+    module = "sampling"
+
+
+class TestTokens(CatalogueModule):
+    module = "tokens"
+
+
+class TestTopk(CatalogueModule):
+    module = "topk"
+
+
+def test_every_catalogued_module_has_its_class():
+    classes = sorted(cls.module for cls in CatalogueModule.__subclasses__())
+    modules = sorted({entry.module for entry in ENTRIES})
+    assert classes == modules, (f"CatalogueModule's subclasses cover the modules {classes}, the catalogues hold "
+                                f"entries of {modules}; add a class for each module, so that its entries are graded")
 
 
 def test_every_diagnosis_is_made_by_a_catalogued_version():
-    # One no wrong version makes could never be shown to one (the test above cannot see it).
+    # One no wrong version makes could never be shown to one (the diagnosis test above cannot see it).
     unmade = sorted({mistake for _, mistake in DIAGNOSES if _owner(mistake) is None} - set(UNSHOWN))
     assert not unmade, (f"no catalogued wrong version makes these diagnoses of tests/diagnoses.py: {unmade}; "
                         "add one, list it in MISTAKES, or drop the pattern")

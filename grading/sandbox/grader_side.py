@@ -38,7 +38,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -440,10 +440,8 @@ class LearnerServer:
             except (EOFError, TimeoutError, OSError, wire.WireError, subprocess.TimeoutExpired):
                 pass
         if self.control is not None:
-            try:
+            with suppress(OSError):
                 self.control.close()
-            except OSError:
-                pass
             self.control = None
         if self.process is not None:
             stop(self.process)
@@ -709,10 +707,8 @@ class Session:
     def _end_process(self) -> dict:
         ended: dict = {}
         if self.channel is not None:
-            try:
+            with suppress(OSError):
                 self.channel.close()
-            except OSError:
-                pass
             self.channel = None
         if self.pid is not None:
             ended = self.server.end(self.pid)
@@ -801,7 +797,7 @@ class Session:
                                      f"{self.limits.submission_seconds:g} s per submission)") from None
             raise LearnerTimeout(f"{what} ran for more than {limit:g} s (the time limit) and was stopped — "
                                  "an endless loop?") from None
-        except (EOFError, ConnectionError, BrokenPipeError) as error:
+        except (EOFError, ConnectionError, BrokenPipeError):
             ended = self._end_process()
             from grading.sandbox.learner_side import SETUP_FAILED
 

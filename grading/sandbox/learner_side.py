@@ -669,21 +669,6 @@ def _error_info(error: BaseException, folder: Path) -> dict:
     }
 
 
-def _rebuild_error(info: dict) -> BaseException:
-    import builtins
-
-    for name in info.get("types", []):
-        module, _, qualname = str(name).rpartition(".")
-        if module == "builtins":
-            cls = getattr(builtins, qualname, None)
-            if isinstance(cls, type) and issubclass(cls, Exception):
-                try:
-                    return cls(info.get("message", ""))
-                except Exception:
-                    continue
-    return RuntimeError(info.get("message", ""))
-
-
 # ---------------------------------------------------------------------------------------------
 
 

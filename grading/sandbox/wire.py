@@ -26,7 +26,12 @@ Everything else travels as a *tag*, a dict with the key :data:`TAG`:
 - ``dict`` / ``set`` / ``sequence``: containers that plain pickling would not keep apart.
 
 Frames on a socket: an 8-byte big-endian length, then the payload; a reader gives up past a
-deadline or a size limit (:class:`WireError`).
+deadline or a size limit (:class:`WireError`). The framing is written here rather than taken from
+``multiprocessing.connection``, whose ``recv_bytes`` refuses an over-long frame too but, once a
+frame has begun, blocks until it ends: a learner's process that sends half a reply and stops
+would hold the judge past every time limit (``poll`` only says that some bytes are there).
+Here the deadline holds within a frame, and a frame can carry file descriptors (the channel of a
+new submission process). ``tests/test_wire_framing.py`` holds each of these promises.
 """
 from __future__ import annotations
 

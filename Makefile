@@ -11,10 +11,8 @@ PIP := python -m pip install --quiet --disable-pip-version-check
 # pytest workers for the project's own tests (pytest-xdist); 0 runs them in one process. Three
 # on two cores: about a quarter of a worker's time is spent waiting (on time limits, on children).
 WORKERS ?= 3
-# --dist loadscope: a worker takes a whole test file, or a whole class, so a file's module
-# fixtures are built once; the files with long work split it into classes (the catalogue's
-# modules in tests/test_grade_cli.py). Not loadgroup: with pytest 9.2 it stops grouping and says
-# nothing (pytest-xdist issue 1386), and each worker would grade every module again.
+# --dist loadfile, not loadgroup: with pytest 9.2, xdist_group marks silently stop grouping
+# (pytest-xdist issue 1386), and a split by loadscope classes measured slower (docs/benchmarks.md).
 # grading workers of `make bench`: one per core, as an instructor would run it
 BENCH_WORKERS ?= 2
 
@@ -48,7 +46,7 @@ demo: setup
 	$(BIN)/decodelab demo complete --reference
 
 test: setup system-deps
-	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope --durations=15 tests
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile --durations=15 tests
 
 # The newest versions pyproject.toml's ranges allow, in .venv-latest: upstream drift (a renamed
 # argument, a changed default) shows up here before a class meets it. Runs the proofs that
@@ -60,7 +58,7 @@ test-latest: system-deps
 	echo "$(TORCH_CPU)" > $(LATEST)/torch.txt  # torch stays the CPU build: the newest would be CUDA's
 	$(LATEST)/bin/$(PIP) --upgrade --upgrade-strategy eager -c $(LATEST)/torch.txt -e ".[nbgrader,dev]"
 	$(LATEST)/bin/python -m decodelab.cli doctor
-	$(LATEST)/bin/python -m pytest -q -n $(WORKERS) --dist loadscope tests/test_suites.py tests/test_grade_cli.py \
+	$(LATEST)/bin/python -m pytest -q -n $(WORKERS) --dist loadfile tests/test_suites.py tests/test_grade_cli.py \
 	  tests/test_reference_decoding.py tests/test_reference_sampling.py tests/test_reference_distributions.py \
 	  --deselect tests/test_grade_cli.py::test_the_grading_stack_is_the_locked_one
 

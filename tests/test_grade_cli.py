@@ -1,21 +1,17 @@
 """Proof through the path an instructor runs: ``decodelab grade``, sandboxed, on a whole class.
 
-Every submission is graded once and the tests below read its ``results.json``: a copy of
-``solutions/`` (must score the maximum), a copy of the untouched stubs (zero, every test "not
-started"), and one submission per entry of both catalogues (``tests/catalogue.py``): the
-project's wrong versions and the independent catalogue's wrong and correct versions, each a
-complete submission with that one function replaced. A wrong version must lose points on its
-exercise; a correct one must earn all of them. The in-process runner must give the correct
-alternatives the same verdicts as the sandbox. Every hint a wrong version is shown names the
-mistake it makes, or none (``tests/diagnoses.py``).
-
-The solutions and the stubs are graded on every exercise (one worker, which primes). The
-entries are graded a module at a time, on that module's exercises (``--exercises``, as an
-instructor grades one week's assignment): an entry's grade on the other modules would only say
-again that ``solutions/`` passes. Each module's tests are a class of their own
-(:class:`CatalogueModule`), and ``make test`` hands a class to one worker (``--dist
-loadscope``): the modules are graded side by side on CI's workers, each once, by the worker
-that runs its tests (:func:`graded_module`).
+The catalogues are graded once (a module fixture) and every test below reads the results: a
+copy of ``solutions/`` (must score the maximum), a copy of the untouched stubs (zero, every
+test "not started"), and one submission per entry of both catalogues (``tests/catalogue.py``):
+the project's wrong versions and the independent catalogue's wrong and correct versions, each
+a complete submission with that one function replaced. The solutions and the stubs are graded
+on every exercise (one worker, which primes); the entries, grouped by module, on that module's
+exercises (``--exercises``, as an instructor grades one week's assignment): an entry's grade on
+the other modules would only say again that ``solutions/`` passes, and costs eight ninths of
+the time. A wrong version must lose points on its
+exercise; a correct one must earn all of them. The in-process runner must give the
+correct alternatives the same verdicts as the sandbox. Every hint a wrong version is shown
+names the mistake it makes, or none (``tests/diagnoses.py``).
 """
 from __future__ import annotations
 
@@ -24,7 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
-from typing import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -55,39 +51,31 @@ def _grade(class_folder, out, exercises: list[str] | None = None, workers: int =
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict[str, dict]:
-    """``{submission name: results.json}`` for the copies of ``solutions/`` and of the stubs,
-    graded on every exercise through ``decodelab grade``."""
-    whole = tmp_path_factory.mktemp("whole")
+    """``{submission name: results.json}`` for every submission, graded through ``decodelab grade``."""
+    base = tmp_path_factory.mktemp("class")
+    whole = base / "whole"
+    whole.mkdir()
     shutil.copytree(ROOT / "solutions", whole / "solutions_copy", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(stubs_folder(), whole / "stubs_copy", ignore=shutil.ignore_patterns("__pycache__"))
     # One worker for two submissions: it primes, as a worker does that grades several.
-    results = _grade(whole, tmp_path_factory.mktemp("whole-grades"), workers=1)
-    assert sorted(results) == ["solutions_copy", "stubs_copy"], f"decodelab grade wrote results for {sorted(results)}"
-    return results
+    results = _grade(whole, base / "whole-grades", workers=1)
 
-
-_MODULE_GRADES: dict[str, dict[str, dict]] = {}  # per pytest process: each module graded once
-
-
-@pytest.fixture(scope="module")
-def graded_module(tmp_path_factory) -> Callable[[str], dict[str, dict]]:
-    """``grades(module)``: ``{entry label: results.json}`` for every catalogue entry of ``module``,
-    graded through ``decodelab grade`` on that module's exercises, at the first test that asks."""
-
-    def grades(module: str) -> dict[str, dict]:
-        if module not in _MODULE_GRADES:
-            folder = tmp_path_factory.mktemp(f"entries-{module}")
-            chosen = [entry for entry in ENTRIES if entry.module == module]
-            for entry in chosen:
+    def grade_module(module: str) -> dict[str, dict]:
+        folder = base / f"entries-{module}"
+        folder.mkdir()
+        for entry in ENTRIES:
+            if entry.module == module:
                 write_submission(entry, folder)
-            keys = [exercise.key for exercise in EXERCISES if exercise.module == module]
-            results = _grade(folder, tmp_path_factory.mktemp(f"entries-{module}-grades"), exercises=keys, workers=1)
-            missing = sorted({entry.label for entry in chosen} - set(results))
-            assert not missing, f"decodelab grade wrote no results.json for {missing}"
-            _MODULE_GRADES[module] = results
-        return _MODULE_GRADES[module]
+        keys = [exercise.key for exercise in EXERCISES if exercise.module == module]
+        return _grade(folder, base / f"entries-{module}-grades", exercises=keys, workers=1)
 
-    return grades
+    # Two one-worker runs at a time: the same two cores as --workers 2, half the start-ups.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for graded_module in pool.map(grade_module, sorted({entry.module for entry in ENTRIES})):
+            results.update(graded_module)
+    expected = len(ENTRIES) + 2
+    assert len(results) == expected, f"decodelab grade wrote {len(results)} results.json, expected {expected}"
+    return results
 
 
 def test_solutions_score_the_maximum(graded):
@@ -119,6 +107,58 @@ def test_the_grading_stack_is_the_locked_one(graded):
     assert stack.get("matches_lock"), f"results.json says the grading stack drifted from the lock: {stack.get('summary')}"
 
 
+def _exercise_result(graded: dict, entry) -> dict:
+    results = graded[entry.label]
+    assert not results["extra_data"].get("grader_error"), (
+        f"the grader failed on {entry.label}: {results['extra_data']['grader_error']}")
+    return results["extra_data"]["exercises"][entry.exercise.key]
+
+
+@pytest.mark.parametrize("entry", WRONG_ENTRIES, ids=lambda e: e.label)
+def test_every_wrong_version_loses_points(graded, entry, wrong_report):
+    item = _exercise_result(graded, entry)
+    assert item["max_score"] == entry.exercise.points, (
+        f"{entry.exercise.key} was worth {item['max_score']} in this run, the catalogue says {entry.exercise.points}")
+    wrong_report(f"{entry.folder.name}:{entry.exercise.key}", entry.name, item["score"], item["max_score"])
+    assert item["score"] < item["max_score"], (
+        f"{entry.label} scored full marks ({item['score']}/{item['max_score']}) on '{entry.exercise.key}' through "
+        f"decodelab grade: the hidden suite misses this mistake")
+
+
+@pytest.mark.parametrize("entry", CORRECT_ENTRIES, ids=lambda e: e.label)
+def test_every_correct_alternative_scores_the_maximum(graded, entry):
+    # A bonus test asks for more than the contract (greedy's KV cache): a correct loop without
+    # it may lose that point, and nothing else.
+    tests = [t for t in graded[entry.label]["tests"] if t["extra_data"]["exercise"] == entry.exercise.key]
+    failing = [f"{t['name']}: {t['output'][:400]}" for t in tests
+               if t["score"] < t["max_score"] and ": test_bonus_" not in t["name"]]
+    item = _exercise_result(graded, entry)
+    assert item["max_score"] == entry.exercise.points and not failing, (
+        f"{entry.label}, a correct version, scored {item['score']}/{item['max_score']} on '{entry.exercise.key}' "
+        f"through decodelab grade, expected {entry.exercise.points} (bonus tests aside); lost on:\n" + "\n".join(failing))
+
+
+@pytest.fixture(scope="module")
+def in_process() -> dict[str, SuiteRun]:
+    """``{label: run}``: each correct version's exercise run by the hidden suite in-process, all in
+    one child process, each version in a pytest session of its own."""
+    targets = [f"solutions+tests.independent.{entry.module}:{entry.name}" for entry in CORRECT_ENTRIES]
+    runs = run_suites_in_turn(targets, suites=("hidden",), exercises_of=[[entry.exercise.key] for entry in CORRECT_ENTRIES],
+                              timeout=3600)
+    return {entry.label: run for entry, run in zip(CORRECT_ENTRIES, runs)}
+
+
+@pytest.mark.parametrize("entry", CORRECT_ENTRIES, ids=lambda e: e.label)
+def test_same_verdict_in_process_and_sandboxed(graded, in_process, entry):
+    sandboxed = _exercise_result(graded, entry)["score"]
+    run = in_process[entry.label]
+    assert run.tests, f"the in-process run of {entry.label} ran no test:\n{run.log[-1500:]}"
+    assert abs(run.score - sandboxed) < 1e-6, (
+        f"{entry.label} scored {run.score} in-process and {sandboxed} through decodelab grade on "
+        f"'{entry.exercise.key}'; the verdict must not depend on the sandbox:\n"
+        + "\n".join(f"{t.name}: {t.message[:300]}" for t in run.tests if t.score < t.max_score))
+
+
 def test_priming_took_effect_and_is_reported(graded):
     # A class of more submissions than workers is primed: the suites run once on solutions/ per
     # worker and the expected values are reused. When that falls short, grading is much slower
@@ -128,174 +168,44 @@ def test_priming_took_effect_and_is_reported(graded):
         f"results.json extra_data.priming was {priming}, expected requested, no error and values remembered")
 
 
-def _exercise_result(grades: dict, entry) -> dict:
-    results = grades[entry.label]
-    assert not results["extra_data"].get("grader_error"), (
-        f"the grader failed on {entry.label}: {results['extra_data']['grader_error']}")
-    return results["extra_data"]["exercises"][entry.exercise.key]
-
-
-def _hints(grades: dict, entry) -> list[tuple[str, str]]:
+def _hints(graded: dict, entry) -> list[tuple[str, str]]:
     """(test name, hint) for every test of ``entry``'s exercise that did not earn its points."""
     found = []
-    for test in grades[entry.label]["tests"]:
+    for test in graded[entry.label]["tests"]:
         if test["extra_data"]["exercise"] == entry.exercise.key and test["score"] < test["max_score"]:
             found += [(test["name"], hint) for hint in re.findall(r"^\s*hint: (.*)$", test["output"], re.M)]
     return found
 
 
-_IN_PROCESS: dict[str, dict[str, SuiteRun]] = {}
+
+@pytest.mark.parametrize("entry", WRONG_ENTRIES, ids=lambda e: e.label)
+def test_every_hint_names_the_mistake_made_or_is_neutral(graded, entry):
+    # A diagnosis ("you summed the rows") shown to someone who made another mistake sends them
+    # after a bug they do not have. A hint naming several mistakes (alternatives) is right when
+    # one of them is made.
+    made = MISTAKES.get(entry.label, set())
+    accusing = []
+    for test, hint in _hints(graded, entry):
+        named = named_mistakes(hint)
+        if named and not made & set(named):
+            accusing.append(f"{test}: {hint!r} names {named}")
+    assert not accusing, (
+        f"{entry.label} makes {sorted(made) or 'none of the mistakes tests/diagnoses.py names'}, yet was told:\n"
+        + "\n".join(accusing)
+        + "\nconfirm the diagnosis by replaying the mistake (and no other) in the hidden test, or say it neutrally; "
+          "if the entry does make that mistake, add it to MISTAKES")
 
 
-@pytest.fixture(scope="module")
-def in_process() -> Callable[[str], dict[str, SuiteRun]]:
-    """``runs(module)``: ``{label: run}``, each correct version of ``module`` run by the hidden
-    suite on its exercise in-process, all in one child process, each version in a pytest
-    session of its own."""
-
-    def runs(module: str) -> dict[str, SuiteRun]:
-        if module not in _IN_PROCESS:
-            chosen = [entry for entry in CORRECT_ENTRIES if entry.module == module]
-            targets = [f"solutions+tests.independent.{entry.module}:{entry.name}" for entry in chosen]
-            done = run_suites_in_turn(targets, suites=("hidden",), exercises_of=[[entry.exercise.key] for entry in chosen],
-                                      timeout=3600)
-            _IN_PROCESS[module] = {entry.label: run for entry, run in zip(chosen, done)}
-        return _IN_PROCESS[module]
-
-    return runs
-
-
-def _owner(mistake: str) -> str | None:
-    """The module whose entries must show ``mistake``: the first, by name, of those with an
-    entry that makes it (a mistake made in two modules is held to one of them)."""
-    modules = sorted({entry.module for entry in WRONG_ENTRIES if mistake in MISTAKES.get(entry.label, set())})
-    return modules[0] if modules else None
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A :class:`CatalogueModule` test's ``wrong`` or ``correct`` version: each of its module's."""
-    module = getattr(metafunc.cls, "module", None)
-    for name, chosen in (("wrong", WRONG_ENTRIES), ("correct", CORRECT_ENTRIES)):
-        if module is not None and name in metafunc.fixturenames:
-            metafunc.parametrize(name, [entry for entry in chosen if entry.module == module], ids=lambda e: e.label)
-
-
-class CatalogueModule:
-    """The proofs for one module's catalogued versions, graded together (a subclass per module)."""
-
-    module: str
-
-    def test_every_wrong_version_loses_points(self, graded_module, wrong, wrong_report):
-        item = _exercise_result(graded_module(self.module), wrong)
-        assert item["max_score"] == wrong.exercise.points, (
-            f"{wrong.exercise.key} was worth {item['max_score']} in this run, the catalogue says {wrong.exercise.points}")
-        wrong_report(f"{wrong.folder.name}:{wrong.exercise.key}", wrong.name, item["score"], item["max_score"])
-        assert item["score"] < item["max_score"], (
-            f"{wrong.label} scored full marks ({item['score']}/{item['max_score']}) on '{wrong.exercise.key}' through "
-            f"decodelab grade: the hidden suite misses this mistake")
-
-    def test_every_correct_alternative_scores_the_maximum(self, graded_module, correct):
-        # A bonus test asks for more than the contract (greedy's KV cache): a correct loop without
-        # it may lose that point, and nothing else.
-        grades = graded_module(self.module)
-        tests = [t for t in grades[correct.label]["tests"] if t["extra_data"]["exercise"] == correct.exercise.key]
-        failing = [f"{t['name']}: {t['output'][:400]}" for t in tests
-                   if t["score"] < t["max_score"] and ": test_bonus_" not in t["name"]]
-        item = _exercise_result(grades, correct)
-        assert item["max_score"] == correct.exercise.points and not failing, (
-            f"{correct.label}, a correct version, scored {item['score']}/{item['max_score']} on "
-            f"'{correct.exercise.key}' through decodelab grade, expected {correct.exercise.points} (bonus tests "
-            "aside); lost on:\n" + "\n".join(failing))
-
-    def test_same_verdict_in_process_and_sandboxed(self, graded_module, in_process, correct):
-        sandboxed = _exercise_result(graded_module(self.module), correct)["score"]
-        run = in_process(self.module)[correct.label]
-        assert run.tests, f"the in-process run of {correct.label} ran no test:\n{run.log[-1500:]}"
-        assert abs(run.score - sandboxed) < 1e-6, (
-            f"{correct.label} scored {run.score} in-process and {sandboxed} through decodelab grade on "
-            f"'{correct.exercise.key}'; the verdict must not depend on the sandbox:\n"
-            + "\n".join(f"{t.name}: {t.message[:300]}" for t in run.tests if t.score < t.max_score))
-
-    def test_every_hint_names_the_mistake_made_or_is_neutral(self, graded_module, wrong):
-        # A diagnosis ("you summed the rows") shown to someone who made another mistake sends them
-        # after a bug they do not have. A hint naming several mistakes (alternatives) is right when
-        # one of them is made.
-        made = MISTAKES.get(wrong.label, set())
-        accusing = []
-        for test, hint in _hints(graded_module(self.module), wrong):
-            named = named_mistakes(hint)
-            if named and not made & set(named):
-                accusing.append(f"{test}: {hint!r} names {named}")
-        assert not accusing, (
-            f"{wrong.label} makes {sorted(made) or 'none of the mistakes tests/diagnoses.py names'}, yet was told:\n"
-            + "\n".join(accusing)
-            + "\nconfirm the diagnosis by replaying the mistake (and no other) in the hidden test, or say it "
-              "neutrally; if the entry does make that mistake, add it to MISTAKES")
-
-    def test_every_diagnosis_reaches_a_version_that_makes_it(self, graded_module):
-        # Each pattern of DIAGNOSES is shown, somewhere in the catalogue, to a version that makes that
-        # mistake: a diagnosis that never fires is dead text, and one whose words changed no longer
-        # matches. Each module's versions are held to the mistakes it owns (_owner).
-        grades = graded_module(self.module)
-        shown = {mistake for entry in WRONG_ENTRIES if entry.module == self.module for _, hint in _hints(grades, entry)
-                 for mistake in named_mistakes(hint) if mistake in MISTAKES.get(entry.label, set())}
-        owned = {mistake for _, mistake in DIAGNOSES if _owner(mistake) == self.module}
-        silent = sorted(owned - shown - set(UNSHOWN))
-        assert not silent, (f"these diagnoses of tests/diagnoses.py were never shown to a version of {self.module} "
-                            f"that makes the mistake: {silent}; add a wrong version, or correct the pattern")
-        now_shown = sorted(shown & set(UNSHOWN))
-        assert not now_shown, (f"UNSHOWN lists diagnoses that are shown now (in {self.module}): {now_shown}; "
-                               "take them out of UNSHOWN")
-
-
-class TestDecoding(CatalogueModule):
-    module = "decoding"
-
-
-class TestDistributions(CatalogueModule):
-    module = "distributions"
-
-
-class TestEmbeddings(CatalogueModule):
-    module = "embeddings"
-
-
-class TestEvaluation(CatalogueModule):
-    module = "evaluation"
-
-
-class TestLogprobs(CatalogueModule):
-    module = "logprobs"
-
-
-class TestNucleus(CatalogueModule):
-    module = "nucleus"
-
-
-class TestSampling(CatalogueModule):
-    module = "sampling"
-
-
-class TestTokens(CatalogueModule):
-    module = "tokens"
-
-
-class TestTopk(CatalogueModule):
-    module = "topk"
-
-
-def test_every_catalogued_module_has_its_class():
-    classes = sorted(cls.module for cls in CatalogueModule.__subclasses__())
-    modules = sorted({entry.module for entry in ENTRIES})
-    assert classes == modules, (f"CatalogueModule's subclasses cover the modules {classes}, the catalogues hold "
-                                f"entries of {modules}; add a class for each module, so that its entries are graded")
-
-
-def test_every_diagnosis_is_made_by_a_catalogued_version():
-    # One no wrong version makes could never be shown to one (the diagnosis test above cannot see it).
-    unmade = sorted({mistake for _, mistake in DIAGNOSES if _owner(mistake) is None} - set(UNSHOWN))
-    assert not unmade, (f"no catalogued wrong version makes these diagnoses of tests/diagnoses.py: {unmade}; "
-                        "add one, list it in MISTAKES, or drop the pattern")
+def test_every_diagnosis_reaches_a_version_that_makes_it(graded):
+    # Each pattern of DIAGNOSES is shown, somewhere in the catalogue, to a version that makes that
+    # mistake: a diagnosis that never fires is dead text, and one whose words changed no longer matches.
+    shown = {mistake for entry in WRONG_ENTRIES for _, hint in _hints(graded, entry)
+             for mistake in named_mistakes(hint) if mistake in MISTAKES.get(entry.label, set())}
+    silent = sorted({mistake for _, mistake in DIAGNOSES} - shown - set(UNSHOWN))
+    assert not silent, (f"these diagnoses of tests/diagnoses.py were never shown to a catalogued version that makes "
+                        f"the mistake: {silent}; add a wrong version, or correct the pattern")
+    now_shown = sorted(shown & set(UNSHOWN))
+    assert not now_shown, f"UNSHOWN lists diagnoses that are shown now: {now_shown}; take them out of UNSHOWN"
 
 
 def test_mistakes_name_catalogued_versions_and_known_diagnoses():

@@ -509,8 +509,10 @@ def test_resume_skips_what_was_graded_and_keeps_it(graded):
 @needs_tiny
 def test_a_second_run_reads_the_expected_values_the_first_computed(graded):
     first, again = graded["first"].priming, graded["again"].priming
-    assert first.get("requested") and not first.get("from_disk") and first.get("expected_values", 0) > 0, (
-        f"the first run's priming was {first}, expected values computed (requested, not from disk, more than 0)")
+    # The cache was empty before the first run (cache_with_tokenizers_only), so whatever it read
+    # was computed in that run: its two workers race, and the slower may read the faster's file.
+    assert first.get("requested") and not first.get("error") and first.get("expected_values", 0) > 0, (
+        f"the first run's priming was {first}, expected values computed (requested, no error, more than 0)")
     kept = list((graded["cache"] / "expected").glob("*.pt"))
     assert len(kept) == 1, f"the cache holds {kept}, expected the one file the first run wrote"
     assert again.get("from_disk") and again.get("expected_values") == first["expected_values"] and not again.get("error"), (

@@ -95,19 +95,15 @@ def graded(tmp_path_factory: pytest.TempPathFactory):
     return grade_class(folders, base / "out", options, workers=2)
 
 
-class TestThroughTheGrader:
-    """A class, so that ``make test`` (``--dist loadscope``) grades these on another worker than the
-    in-process runs below."""
-
-    @pytest.mark.parametrize("writer,twin", PAIRS, ids=[writer.name for writer, _ in PAIRS])
-    def test_writing_into_arguments_earns_nothing_through_the_grader(self, graded, writer, twin):
-        assert not graded.failed, f"grade_class broke on {graded.failed}"
-        key = writer.exercise.key
-        results = {label: {k: v["score"] for k, v in graded.results[label]["extra_data"]["exercises"].items()}
-                   for label in (writer.label, twin.label)}
-        most = graded.results[writer.label]["extra_data"]["exercises"][key]["max_score"]
-        _assert_no_gain("decodelab grade (sandboxed)", writer.name, twin.name, key,
-                        _scores(results[writer.label], key), _scores(results[twin.label], key), most)
+@pytest.mark.parametrize("writer,twin", PAIRS, ids=[writer.name for writer, _ in PAIRS])
+def test_writing_into_arguments_earns_nothing_through_the_grader(graded, writer, twin):
+    assert not graded.failed, f"grade_class broke on {graded.failed}"
+    key = writer.exercise.key
+    results = {label: {k: v["score"] for k, v in graded.results[label]["extra_data"]["exercises"].items()}
+               for label in (writer.label, twin.label)}
+    most = graded.results[writer.label]["extra_data"]["exercises"][key]["max_score"]
+    _assert_no_gain("decodelab grade (sandboxed)", writer.name, twin.name, key,
+                    _scores(results[writer.label], key), _scores(results[twin.label], key), most)
 
 
 @pytest.fixture(scope="module")

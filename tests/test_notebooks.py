@@ -155,72 +155,68 @@ def test_a_topic_notebook_runs_with_the_stubs(notebooks, project, tmp_path, topi
     assert (ROOT / "exercises" / f"{topic}.py").read_bytes() == before, "executing the notebook changed the real exercises/"
 
 
-class TestWithTheSolutions:
-    """Each topic's notebook, its exercises solved. A class, so that ``make test`` (``--dist loadscope``)
-    runs these executions on another worker than the file's other tests."""
-
-    @needs_tiny
-    @pytest.mark.parametrize("topic", TOPICS)
-    def test_a_topic_notebook_runs_with_the_solutions(self, notebooks, project, tmp_path, topic):
-        name = notebook_name(topic)
-        before = (ROOT / "exercises" / f"{topic}.py").read_bytes()
-        for other in TOPICS:  # the other topics done, as their demos (which may use them) need
-            if other != topic:
-                shutil.copy(ROOT / "solutions" / f"{other}.py", project / "exercises" / f"{other}.py")
-        solution = (ROOT / "solutions" / f"{topic}.py").read_text(encoding="utf-8")
-        tree = ast.parse(solution)
-        notebook = nbformat.read(str(notebooks / name), as_version=4)
-        for cell in exercise_cells(notebook):
-            key = cell.source.split("\n", 1)[0].split()[1]
-            function = next(e.function for e in EXERCISES if e.key == key)
-            # The solution's function with what it uses from its module: its imports, constants and helpers.
-            needed = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign))
-                      and getattr(node, "module", "") != "__future__"]
-            needed += [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("_")]
-            node = next(n for n in tree.body if getattr(n, "name", None) == function)
-            parts = [ast.get_source_segment(solution, n) for n in needed] + [ast.get_source_segment(solution, node)]
-            cell.source = f"%%exercise {key}\n" + "\n\n".join(parts)
-        solved = notebooks.parent / f"solved-{name}"
-        nbformat.write(notebook, str(solved))
-        notebook = execute(solved, project, tmp_path / "cache")
-        assert not errors(notebook), f"executing {name} with the solutions gave errors {errors(notebook)}, expected none"
-        for cell in check_cells(notebook):
-            text = outputs(cell)
-            assert "1/1 done" in text, f"{cell.source} with the solution showed {text!r}, expected '1/1 done'"
-        demo_cells = [cell for cell in code_cells(notebook) if cell.source.startswith("dl.demo(")]
-        demos = [demo for demo, _ in demos_unlocked_by(topic)]
-        assert len(demo_cells) == len(demos), f"{name} has {len(demo_cells)} demo cells, expected one for each of {demos}"
-        for cell in demo_cells:
-            kinds = {mime for output in cell.outputs for mime in output.get("data", {})}
-            assert kinds & {"image/png", "text/html"}, f"{cell.source} displayed {sorted(kinds)}, expected image/png or text/html"
-            assert "did not run" not in outputs(cell), f"{cell.source} displayed {outputs(cell)!r}, expected the demo"
-            assert "locked" not in outputs(cell), f"{cell.source} displayed {outputs(cell)!r}, expected the demo, not locked"
-        written = (project / "exercises" / f"{topic}.py").read_text(encoding="utf-8")
-        for exercise in (e for e in EXERCISES if e.module == topic):
-            mine, theirs = (ast.dump(next(n for n in ast.parse(text).body if getattr(n, "name", None) == exercise.function))
-                            for text in (written, solution))
-            assert mine == theirs, (f"the scratch copy's exercises/{topic}.py after the notebook has another "
-                                    f"{exercise.function}() than solutions/{topic}.py; the file is:\n{written}")
-        assert (ROOT / "exercises" / f"{topic}.py").read_bytes() == before, "executing the notebook changed the real exercises/"
+@needs_tiny
+@pytest.mark.parametrize("topic", TOPICS)
+def test_a_topic_notebook_runs_with_the_solutions(notebooks, project, tmp_path, topic):
+    name = notebook_name(topic)
+    before = (ROOT / "exercises" / f"{topic}.py").read_bytes()
+    for other in TOPICS:  # the other topics done, as their demos (which may use them) need
+        if other != topic:
+            shutil.copy(ROOT / "solutions" / f"{other}.py", project / "exercises" / f"{other}.py")
+    solution = (ROOT / "solutions" / f"{topic}.py").read_text(encoding="utf-8")
+    tree = ast.parse(solution)
+    notebook = nbformat.read(str(notebooks / name), as_version=4)
+    for cell in exercise_cells(notebook):
+        key = cell.source.split("\n", 1)[0].split()[1]
+        function = next(e.function for e in EXERCISES if e.key == key)
+        # The solution's function with what it uses from its module: its imports, constants and helpers.
+        needed = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign))
+                  and getattr(node, "module", "") != "__future__"]
+        needed += [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("_")]
+        node = next(n for n in tree.body if getattr(n, "name", None) == function)
+        parts = [ast.get_source_segment(solution, n) for n in needed] + [ast.get_source_segment(solution, node)]
+        cell.source = f"%%exercise {key}\n" + "\n\n".join(parts)
+    solved = notebooks.parent / f"solved-{name}"
+    nbformat.write(notebook, str(solved))
+    notebook = execute(solved, project, tmp_path / "cache")
+    assert not errors(notebook), f"executing {name} with the solutions gave errors {errors(notebook)}, expected none"
+    for cell in check_cells(notebook):
+        text = outputs(cell)
+        assert "1/1 done" in text, f"{cell.source} with the solution showed {text!r}, expected '1/1 done'"
+    demo_cells = [cell for cell in code_cells(notebook) if cell.source.startswith("dl.demo(")]
+    demos = [demo for demo, _ in demos_unlocked_by(topic)]
+    assert len(demo_cells) == len(demos), f"{name} has {len(demo_cells)} demo cells, expected one for each of {demos}"
+    for cell in demo_cells:
+        kinds = {mime for output in cell.outputs for mime in output.get("data", {})}
+        assert kinds & {"image/png", "text/html"}, f"{cell.source} displayed {sorted(kinds)}, expected image/png or text/html"
+        assert "did not run" not in outputs(cell), f"{cell.source} displayed {outputs(cell)!r}, expected the demo"
+        assert "locked" not in outputs(cell), f"{cell.source} displayed {outputs(cell)!r}, expected the demo, not locked"
+    written = (project / "exercises" / f"{topic}.py").read_text(encoding="utf-8")
+    for exercise in (e for e in EXERCISES if e.module == topic):
+        mine, theirs = (ast.dump(next(n for n in ast.parse(text).body if getattr(n, "name", None) == exercise.function))
+                        for text in (written, solution))
+        assert mine == theirs, (f"the scratch copy's exercises/{topic}.py after the notebook has another "
+                                f"{exercise.function}() than solutions/{topic}.py; the file is:\n{written}")
+    assert (ROOT / "exercises" / f"{topic}.py").read_bytes() == before, "executing the notebook changed the real exercises/"
 
 
-    # ---------------------------------------------------------------------------------------------
-    # Refusals and bad input, in this process
-    # ---------------------------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------------
+# Refusals and bad input, in this process
+# ---------------------------------------------------------------------------------------------
 
-    @pytest.fixture
-    def shell(tmp_path, monkeypatch):
-        """An IPython shell in this process, its profile and history kept out of the home folder."""
-        from IPython.core.interactiveshell import InteractiveShell
-        from traitlets.config import Config
+@pytest.fixture
+def shell(tmp_path, monkeypatch):
+    """An IPython shell in this process, its profile and history kept out of the home folder."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
 
-        monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
-        config = Config()
-        config.HistoryManager.hist_file = ":memory:"
-        ipython = InteractiveShell.instance(config=config)
-        ipython.run_line_magic("load_ext", "decodelab.notebook")
-        yield ipython
-        InteractiveShell.clear_instance()
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    ipython = InteractiveShell.instance(config=config)
+    ipython.run_line_magic("load_ext", "decodelab.notebook")
+    yield ipython
+    InteractiveShell.clear_instance()
 
 
 def test_exercise_magic_refuses_a_cell_without_the_function(shell, capsys):

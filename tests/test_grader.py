@@ -472,6 +472,7 @@ def graded(tmp_path_factory):
     os.environ["DECODELAB_CACHE"] = str(cache)
     try:
         first = grade_class(submissions, base / "out", options, workers=2)
+        after_first = {path.name: path.stat().st_ino for path in (cache / "expected").glob("*.pt")}
         stamp = {p: p.stat().st_mtime_ns for p in (base / "out").glob("*/results.json")}
         resumed = grade_class(submissions, base / "out", options, workers=2, resume=True)
         again = grade_class(submissions, base / "again", options, workers=1)
@@ -480,7 +481,8 @@ def graded(tmp_path_factory):
             os.environ.pop("DECODELAB_CACHE", None)
         else:
             os.environ["DECODELAB_CACHE"] = before
-    return {"first": first, "resumed": resumed, "again": again, "out": base / "out", "stamp": stamp, "cache": cache}
+    return {"first": first, "resumed": resumed, "again": again, "out": base / "out", "stamp": stamp, "cache": cache,
+            "after_first": after_first}
 
 
 @needs_tiny
@@ -515,6 +517,12 @@ def test_a_second_run_reads_the_expected_values_the_first_computed(graded):
         f"the first run's priming was {first}, expected values computed (requested, no error, more than 0)")
     kept = list((graded["cache"] / "expected").glob("*.pt"))
     assert len(kept) == 1, f"the cache holds {kept}, expected the one file the first run wrote"
+    # The cache was empty before the first run: the file there after it is the first run's, and
+    # the later runs read it without writing it again (os.replace would give it a new inode).
+    now = {path.name: path.stat().st_ino for path in kept}
+    assert graded["after_first"] == now, (
+        f"the cache held {graded['after_first']} (name: inode) after the first run and {now} at the end, "
+        "expected the one file the first run wrote, unchanged")
     assert again.get("from_disk") and again.get("expected_values") == first["expected_values"] and not again.get("error"), (
         f"the second run's priming was {again}, expected the first run's {first['expected_values']} values read from disk")
 

@@ -1,9 +1,10 @@
 """The one hypothesis profile every run of the suites gets (grading/harness/plugin.py).
 
 A session of pytest with the project's plugin that collects a module using hypothesis must run
-it derandomized, without an example database, deadline or health checks, and with shrinking
-bounded by ``SHRINK_SECONDS``: the grader's judges and the in-process runner both get their
-profile this way, so that their verdicts agree.
+it derandomized, without an example database, deadline or health checks, with shrinking
+bounded by ``SHRINK_SECONDS``, and without the explain phase (its comments go to a report no
+learner sees, and it was most of a wrong submission's grading). The grader's judges and the
+in-process runner both get their profile this way, so that their verdicts agree.
 """
 from __future__ import annotations
 
@@ -30,10 +31,32 @@ def test_the_profile_in_force():
         "deadline": current.deadline,
         "unsuppressed": sorted(set(HealthCheck) - set(current.suppress_health_check), key=str),
         "shrink_seconds": engine.MAX_SHRINKING_SECONDS,
+        "phases": [phase.name for phase in current.phases],
+        "report_multiple_bugs": current.report_multiple_bugs,
     }}
     expected = {{"derandomize": True, "database": None, "deadline": None, "unsuppressed": [],
-                 "shrink_seconds": {shrink}}}
+                 "shrink_seconds": {shrink},
+                 "phases": ["explicit", "reuse", "generate", "target", "shrink"], "report_multiple_bugs": False}}
     assert found == expected, f"the profile in force was {{found}}, expected {{expected}}"
+
+
+def test_a_test_failing_two_ways_reports_one_failure():
+    # The feedback is the failure's own message: an ExceptionGroup of two would hide it.
+    @given(strategies.integers())
+    def fails_two_ways(value):
+        if value > 10:
+            raise ValueError("too large")
+        if value < -10:
+            raise KeyError("too small")
+
+    try:
+        fails_two_ways()
+    except Exception as error:
+        raised = error
+    else:
+        raise AssertionError("a test failing for every value beyond 10 passed")
+    assert isinstance(raised, (ValueError, KeyError)), (
+        f"a test failing two ways raised {{type(raised).__name__}}: {{raised}}, expected one of its failures")
 
 
 DRAWN = []

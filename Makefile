@@ -7,6 +7,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 TORCH_CPU ?= torch==2.13.0
 LOCK := requirements.lock
+# The installer of the lock: uv (itself locked, with hashes, in UV_LOCK) unpacks and compiles
+# the 168 locked distributions in parallel, about a quarter of pip's time (docs/benchmarks.md).
+# INSTALLER=pip installs them with pip instead, which reads pip's own configuration (a private
+# index or mirror set in pip.conf; uv does not read pip.conf). torch always comes through pip:
+# it is the one that finds the CPU build lying on this machine's disk.
+INSTALLER ?= uv
+UV_LOCK := requirements-uv.lock
 PIP := python -m pip install --quiet --disable-pip-version-check
 # pytest workers for the project's own tests (pytest-xdist); 0 runs them in one process. Three
 # on two cores: about a quarter of a worker's time is spent waiting (on time limits, on children).
@@ -24,10 +31,15 @@ SYSTEM_PACKAGES := chromium fonts-ipafont-gothic bubblewrap
 .PHONY: setup system-deps demo test test-latest bench lock mutation clean
 
 # A fresh environment whenever the project or the lock changes: nothing left from an older set-up.
-$(BIN)/decodelab: pyproject.toml $(LOCK)
+$(BIN)/decodelab: pyproject.toml $(LOCK) $(UV_LOCK)
 	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/$(PIP) "$(TORCH_CPU)"
+ifeq ($(INSTALLER),uv)
+	$(BIN)/$(PIP) --require-hashes --no-deps -r $(UV_LOCK)
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --require-hashes --no-deps --compile-bytecode -r $(LOCK)
+else
 	$(BIN)/$(PIP) --require-hashes --no-deps -r $(LOCK)
+endif
 	$(BIN)/$(PIP) --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
 	touch $(BIN)/decodelab
@@ -85,6 +97,8 @@ lock:
 	cd .venv-lock && bin/pip-compile ../pyproject.toml --extra nbgrader --extra notebook --extra room --extra dev --generate-hashes \
 	  --strip-extras --no-emit-index-url --no-emit-find-links --unsafe-package torch --constraint torch.txt --output-file ../$(LOCK) --quiet
 	echo "# pinned outside the hashes (installed first, TORCH_CPU in the Makefile; a GPU machine keeps its CUDA build): $(TORCH_CPU)" >> $(LOCK)
+	cd .venv-lock && echo uv | bin/pip-compile - --upgrade --generate-hashes --no-emit-index-url --no-emit-find-links \
+	  --output-file ../$(UV_LOCK) --quiet
 
 clean:
 	rm -rf $(VENV) $(LATEST) .venv-lock

@@ -102,6 +102,17 @@ def test_every_hashed_pin_has_a_hash():
     assert not unhashed, f"{LOCK_FILE.name} pins without a hash (pip --require-hashes refuses them): {unhashed}"
 
 
+def test_the_installer_is_locked_too():
+    # make setup installs uv from this file with pip --require-hashes, then the lock with uv: a
+    # pin without hashes, or a second distribution, would be installed unchecked or not at all.
+    lock = LOCK_FILE.parent / "requirements-uv.lock"
+    pins = locked_versions(lock)
+    assert list(pins) == ["uv"], f"{lock.name} pins {sorted(pins)}, expected uv alone: run `make lock`"
+    assert lock.read_text().count("--hash=sha256:") >= 1, f"{lock.name} pins uv without a hash: run `make lock`"
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^UV_LOCK := requirements-uv\.lock$", makefile, re.M), "the Makefile does not name requirements-uv.lock"
+
+
 def test_this_environment_is_the_locked_one():
     # make setup and CI install from the lock: a drift here means a set-up that skipped it.
     report = stack_report()

@@ -22,9 +22,9 @@ def piece_bytes(piece: str) -> bytes:
     """The raw bytes a piece stands for: one byte for ``<0xNN>``, nothing for specials."""
     if piece in SPECIAL_PIECES:
         return b""
-    if len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">"):
-        try:
-            return bytes([int(piece[3:5], 16)])
-        except ValueError:  # '<0xZZ>' would be an ordinary text piece
-            pass
+    digits = piece[3:5]
+    # Two hexadecimal digits exactly: int() alone would also read '+A' or ' A' as a number.
+    if (len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">")
+            and all(digit in "0123456789abcdefABCDEF" for digit in digits)):
+        return bytes([int(digits, 16)])
     return piece.replace("\u2581", " ").encode("utf-8")

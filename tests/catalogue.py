@@ -4,8 +4,9 @@ Two catalogues, both of module files named like ``exercises/`` and functions nam
 ``<function>__<what>``:
 
 - ``tests/wrong_implementations/``: the project's own wrong versions (every one must lose points);
-- ``tests/independent/``: wrong (``<function>__wrong_<what>``) and correct
-  (``<function>__right_<what>``) versions written by someone who had read only the docstrings.
+- ``tests/independent/`` and ``tests/independent2/``: wrong (``<function>__wrong_<what>``) and
+  correct (``<function>__right_<what>``) versions written by two examiners who had read only
+  the docstrings (the second one also the first one's catalogue, so as not to repeat it).
 
 :func:`with_version` turns an entry into a submission's module source: ``solutions/<module>.py``
 with the function replaced by the entry, its imports and the module helpers it uses coming
@@ -24,6 +25,7 @@ from grading.harness.catalogue import EXERCISES, Exercise, modules
 ROOT = Path(__file__).resolve().parent.parent
 WRONG = ROOT / "tests" / "wrong_implementations"
 INDEPENDENT = ROOT / "tests" / "independent"
+INDEPENDENT2 = ROOT / "tests" / "independent2"
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Entry:
 
     @property
     def correct(self) -> bool:
-        """Only the independent catalogue holds correct versions, named ``__right_``."""
+        """Only the independent catalogues hold correct versions, named ``__right_``."""
         return self.name.split("__", 1)[1].startswith("right")
 
     @property

@@ -42,6 +42,7 @@ DIAGNOSES: tuple[tuple[str, str], ...] = (
     (r"^your result is the prediction after", "wrong_position"),
     (r"^your result equals softmax\(logits \* T\)", "multiplies"),
     (r"^your result equals softmax\(logits\) at T = 1", "temperature_ignored"),
+    (r"^your result equals softmax\(logits\) \*\* \(1 / T\)", "temperature_as_power"),
     (r"^your rows do not sum to 1: normalise over the last axis", "wrong_axis"),
     (r"exp\(\) of a large logit overflows", "no_max_subtraction"),
     (r"one maximum for the whole tensor", "global_max"),
@@ -82,7 +83,7 @@ def _entries(folder: str, function: str, **names: set[str]) -> dict[str, set[str
     return {f"{folder}.{function}__{name}": mistakes for name, mistakes in names.items()}
 
 
-W, I = "wrong_implementations", "independent"  # noqa: E741  (the two catalogue folders)
+W, I, I2 = "wrong_implementations", "independent", "independent2"  # noqa: E741  (the catalogue folders)
 
 MISTAKES: dict[str, set[str]] = {
     **_entries(W, "tokenize_with_pieces", decoded_pieces={"decoded_pieces"}, bos_added_twice={"bos_twice"}),
@@ -142,6 +143,8 @@ MISTAKES: dict[str, set[str]] = {
                temperature_applied={"tempered_logprobs"}, bytes_from_decode={"decoded_piece_bytes"}),
     **_entries(I, "completion_logprobs", wrong_logits_at_t={"same_position"}, wrong_log_of_softmax={"log_of_softmax"},
                wrong_replacement_char={"decoded_piece_bytes"}),
+    # The second examiner's catalogue: of its wrong versions, only this one makes a mistake a hint names.
+    **_entries(I2, "softmax_with_temperature", wrong_power_of_probs={"temperature_as_power"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

@@ -2,8 +2,8 @@
 
 The catalogues are graded once (a module fixture) and every test below reads the results: a
 copy of ``solutions/`` (must score the maximum), a copy of the untouched stubs (zero, every
-test "not started"), and one submission per entry of both catalogues (``tests/catalogue.py``):
-the project's wrong versions and the independent catalogue's wrong and correct versions, each
+test "not started"), and one submission per entry of the catalogues (``tests/catalogue.py``):
+the project's wrong versions and the independent catalogues' wrong and correct versions, each
 a complete submission with that one function replaced. The solutions and the stubs are graded
 on every exercise (one worker, which primes); the entries, grouped by module, on that module's
 exercises (``--exercises``, as an instructor grades one week's assignment): an entry's grade on
@@ -26,11 +26,11 @@ import pytest
 
 from grading.harness.catalogue import EXERCISES
 from grading.harness.runner import SuiteRun, run_suites_in_turn
-from tests.catalogue import INDEPENDENT, ROOT, WRONG, entries, write_submission
+from tests.catalogue import INDEPENDENT, INDEPENDENT2, ROOT, WRONG, entries, write_submission
 from tests.diagnoses import DIAGNOSES, MISTAKES, UNSHOWN, named_mistakes
 from tests.stubs import stubs_folder
 
-ENTRIES = entries(WRONG) + entries(INDEPENDENT)
+ENTRIES = entries(WRONG) + entries(INDEPENDENT) + entries(INDEPENDENT2)
 # Correct alternatives are where a sandbox that behaves unlike a plain process costs a learner
 # points (a learner's own DynamicCache arriving as a stand-in, say), so they are also run in-process.
 CORRECT_ENTRIES = [entry for entry in ENTRIES if entry.correct]
@@ -142,7 +142,7 @@ def test_every_correct_alternative_scores_the_maximum(graded, entry):
 def in_process() -> dict[str, SuiteRun]:
     """``{label: run}``: each correct version's exercise run by the hidden suite in-process, all in
     one child process, each version in a pytest session of its own."""
-    targets = [f"solutions+tests.independent.{entry.module}:{entry.name}" for entry in CORRECT_ENTRIES]
+    targets = [f"solutions+tests.{entry.folder.name}.{entry.module}:{entry.name}" for entry in CORRECT_ENTRIES]
     runs = run_suites_in_turn(targets, suites=("hidden",), exercises_of=[[entry.exercise.key] for entry in CORRECT_ENTRIES],
                               timeout=3600)
     return {entry.label: run for entry, run in zip(CORRECT_ENTRIES, runs)}

@@ -55,7 +55,11 @@ def _temperature_hint(logits: torch.Tensor, temperature: float, got: torch.Tenso
                         "far below it underflows to 0/0 — subtract each row's own maximum")
             return (f"your result holds nan or inf in {int(broken.sum())} place(s) where softmax is finite; "
                     "p_i = exp(z_i / T) / sum_j exp(z_j / T) can be computed without either (shift by a constant per row)")
+        powered = torch.softmax(logits, -1) ** (1.0 / temperature)  # in the logits' dtype, as a learner computes
         replays = [
+            ((powered / powered.sum(-1, keepdim=True)).double(),
+             "your result equals softmax(logits) ** (1 / T), renormalised: the T = 1 probabilities had already rounded "
+             "the tail to 0, and no power brings it back — divide the logits by T before exp"),
             (torch.softmax(logits.double() * temperature, -1),
              "your result equals softmax(logits * T): divide the logits by the temperature instead"),
             (torch.softmax(logits.double(), -1),
@@ -153,7 +157,7 @@ def test_softmax_keeps_shape_and_dtype(learner):
 
 @pytest.mark.temperature
 @pytest.mark.points(2)
-@pytest.mark.parametrize("temperature", [0.4, 1.0, 1.6])
+@pytest.mark.parametrize("temperature", [0.4, 1.0, 1.6, 2])  # 2: an int is a number greater than 0 too
 def test_softmax_matches_reference_on_random_logits(learner, temperature):
     logits = _random_logits(3, 1000, seed=int(temperature * 10))
     got = learner.softmax_with_temperature(logits, temperature)
@@ -178,6 +182,13 @@ def test_softmax_is_stable_for_huge_logits(learner):
     got = learner.softmax_with_temperature(logits, 0.5)
     expected = ref.softmax_with_temperature(logits, 0.5)
     check_softmax(got, logits, 0.5, expected, call_text(learner.softmax_with_temperature, logits, 0.5))
+    # A high temperature brings back a tail that exp(z) at T = 1 rounds to 0 (exp(-200) is below
+    # float32's smallest number, exp(-200 / 100) is not). The second row tells that mistake
+    # apart from a temperature never applied.
+    spread = torch.tensor([[0.0, -200.0, -1e4], [0.0, -1.0, -2.0]])
+    got = learner.softmax_with_temperature(spread, 100.0)
+    expected = ref.softmax_with_temperature(spread, 100.0)
+    check_softmax(got, spread, 100.0, expected, call_text(learner.softmax_with_temperature, spread, 100.0))
 
 
 @pytest.mark.temperature

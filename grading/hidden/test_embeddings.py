@@ -195,6 +195,8 @@ def _cosine_hint(vectors: torch.Tensor, got: object) -> str:
             return hint
     if torch.isnan(g).any():
         return "a zero vector has norm 0: do not divide by it (its similarities are 0)"
+    if g.shape == right.shape and bool(((g == 0).all(dim=1) & (norms.squeeze(1) > 0)).any()):
+        return "a row that is not all zeros got similarity 0 with every row: only a row whose norm is 0 has no direction"
     if not torch.allclose(g, g.T, atol=1e-5):
         return "the matrix is not symmetric: cos(a, b) must equal cos(b, a)"
     return default
@@ -232,6 +234,9 @@ def test_cosine_of_a_zero_vector_is_zero(learner):
     vectors = _random_vectors(4, 6, seed=5)
     vectors[2] = 0.0
     _check_cosine(learner, vectors)
+    # Only a row of zeros has no direction: rows whose entries add up to 0 (or whose smallest
+    # entry is 0) have one, and cos([1, -1], [2, -2]) is 1.
+    _check_cosine(learner, torch.tensor([[1.0, -1.0, 0.0], [2.0, -2.0, 0.0], [0.0, 0.0, 0.0], [0.0, 3.0, -3.0]]))
 
 
 @pytest.mark.cosine

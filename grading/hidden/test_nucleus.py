@@ -98,8 +98,10 @@ def _mask_hint(probs: torch.Tensor, p: float, got) -> str:
         replays["decide each row on its own: you ranked the whole batch as one distribution; sort and add up "
                 "within each row"] = _mass_above_rule(probs.reshape(1, -1), p).reshape(probs.shape)
     # On a two-token input several mistakes give the same mask: a mistake is named only when its
-    # replay, and no other, gives the learner's mask (and differs from the right one).
-    matching = [hint for hint, replay in replays.items() if torch.equal(got, replay) and not torch.equal(replay, expected)]
+    # replay, and no other, gives the learner's mask (and differs from the right one). A replay
+    # that keeps every token names nothing: many mistakes keep everything.
+    matching = [hint for hint, replay in replays.items()
+                if torch.equal(got, replay) and not torch.equal(replay, expected) and not bool(replay.all())]
     if len(matching) == 1:
         return matching[0]
     if bool((got.sum(-1) == 0).any()):
@@ -300,10 +302,19 @@ def _sample_hint(probs: torch.Tensor, p: float, seed: int, got) -> str:
 
 
 def _check_sample(learner, probs: torch.Tensor, p: float, seed: int) -> None:
-    expected = ref.sample_top_p(probs, p, _generator(seed, probs.device))
-    got = learner.sample_top_p(probs.clone(), p, _generator(seed, probs.device))
-    check_tensor(got, expected, call=call_text(learner.sample_top_p, probs, p, _generator(seed)),
-                 hint=lambda: _sample_hint(probs, p, seed, got))
+    reference_generator = _generator(seed, probs.device)
+    expected = ref.sample_top_p(probs, p, reference_generator)
+    generator = _generator(seed, probs.device)
+    got = learner.sample_top_p(probs.clone(), p, generator)
+    call = call_text(learner.sample_top_p, probs, p, _generator(seed))
+    check_tensor(got, expected, call=call, hint=lambda: _sample_hint(probs, p, seed, got))
+    # The draws that come after depend on where this call leaves the generator: a shortcut that
+    # skips the draw (p = 0: the argmax) gives the right ids and shifts every later draw.
+    check_true(torch.equal(generator.get_state(), reference_generator.get_state()), call=call,
+               problem="the ids are right, but the generator is not where one torch.multinomial call for the batch "
+                       "leaves it, so every later draw from it differs from the reference's",
+               hint="call torch.multinomial(kept, num_samples=1, generator=generator) once for the whole batch, "
+                    "even when the nucleus is one token")
 
 
 @pytest.mark.sample_top_p
@@ -330,7 +341,7 @@ def test_sample_top_p_returns_one_id_per_row_and_leaves_probs_alone(learner):
 
 @pytest.mark.sample_top_p
 @pytest.mark.points(1)
-@pytest.mark.parametrize("p", [0.5, 0.9])
+@pytest.mark.parametrize("p", [0.0, 0.5, 0.9])
 def test_sample_top_p_draws_the_references_tokens_with_the_same_seed(learner, p):
     probs = _random_probs(16, 300, scale=2.0, seed=7)
     _check_sample(learner, probs, _safe(probs, p), seed=11)
@@ -359,7 +370,8 @@ def test_sample_top_p_on_mistral_7b_captured_logits(learner, capture):
 @pytest.mark.parametrize("vocab,p", [(12, 0.8), (40, 0.6)])
 def test_sample_top_p_follows_the_nucleus_distribution(learner, vocab, p):
     # Statistical check: 4000 rows of the same distribution in one call. A sampler that draws
-    # correctly but not the reference's way (sorted, then mapped back) passes this test.
+    # correctly but not the reference's way (sorted, then mapped back) passes this test. Then the
+    # same without a generator: torch's global one.
     # False-failure rate at most 1e-7 for this check, 1e-6 for the whole run (grading/harness/statistics.py).
     generator = torch.Generator().manual_seed(vocab)
     row = torch.softmax(torch.randn(vocab, generator=generator) * 1.5, dim=-1)
@@ -373,6 +385,17 @@ def test_sample_top_p_follows_the_nucleus_distribution(learner, vocab, p):
     check_sampler_fit(got, ref.nucleus_distribution(row, p), call=call,
                       hint="draw each row from its nucleus, with the nucleus probabilities in proportion "
                            "(and map sorted positions back to token ids if you sort)")
+    # Without a generator the draws come from torch's global one, whose state moves on with each
+    # call: two calls of 4000 draws each are the same with probability far below 1e-100.
+    first, second = (learner.sample_top_p(probs, p) for _ in range(2))
+    call = call_text(learner.sample_top_p, probs, p)
+    check_true(isinstance(first, torch.Tensor) and isinstance(second, torch.Tensor) and first.shape == second.shape == (4000,),
+               call=call, problem=f"the result is {describe(first)}, expected 4000 token ids, shape (4000,)",
+               hint="with generator=None, pass generator=None on to torch.multinomial: it then uses torch's global generator")
+    check_true(not torch.equal(first, second), call=call,
+               problem="two calls without a generator drew the same 4000 tokens: they did not come from torch's "
+                       "global generator, which moves on with every draw",
+               hint="with generator=None, pass generator=None on to torch.multinomial (do not make a new torch.Generator)")
 
 
 @pytest.mark.sample_top_p

@@ -248,22 +248,31 @@ def test_sample_generate_stops_after_eos_and_keeps_it(learner):
             check_equal(int(got[0, -1]), last, call=call, what="the last token", hint=hint)
 
 
-def _toy_for_statistics(vocab: int = 16) -> ref.BigramModel:
+def _toy_for_statistics(vocab: int = 16, ties: bool = False) -> ref.BigramModel:
     generator = torch.Generator().manual_seed(2024)
-    return ref.BigramModel(torch.randn(vocab, vocab, generator=generator) * 2.0)
+    table = torch.randn(vocab, vocab, generator=generator) * 2.0
+    if ties:  # after token 3: one logit 2.0, then four tied at 1.0, so a top-3 cut lies inside the tie
+        table[3] = torch.linspace(-2.0, 0.0, vocab)
+        table[3, [9, 2, 14, 5]] = 1.0
+        table[3, 11] = 2.0
+    return ref.BigramModel(table)
 
 
 @pytest.mark.sampling_loop
 @pytest.mark.points(2)
-@pytest.mark.parametrize("temperature,top_k,top_p", [(0.7, 6, 0.8), (1.5, None, 0.6)])
-def test_sample_generate_draws_from_the_filtered_distribution(learner, temperature, top_k, top_p):
+@pytest.mark.parametrize("temperature,top_k,top_p,ties", [
+    (0.7, 6, 0.8, False), (1.5, None, 0.6, False),
+    (1.0, 3, 1.0, True),  # tokens tied with the 3rd largest logit all stay: five tokens
+    (1.0, 50, 1.0, False),  # top_k beyond the 16-token vocabulary changes nothing
+], ids=["T0.7-k6-p0.8", "T1.5-p0.6", "k3-inside-a-tie", "k50-beyond-the-vocabulary"])
+def test_sample_generate_draws_from_the_filtered_distribution(learner, temperature, top_k, top_p, ties):
     # Statistical check: 500 one-token generations against the exact distribution of the first
     # step. False-failure rate at most 1e-7 for this check, 1e-6 for the whole run. 500 keeps
     # the grading time down and still catches a shifted nucleus: a token of probability 0.1
     # that a wrong loop never draws shows up ~50 times in correct draws (absent by chance:
     # 0.9**500 ~ 1e-23). The draws are one batch (call_repeatedly): the same generator
     # advances from call to call, and a sandboxed submission answers in one round trip.
-    model = _toy_for_statistics()
+    model = _toy_for_statistics(ties=ties)
     ids = torch.tensor([[1, 3]])
     logits = model(input_ids=ids).logits[:, -1, :]
     # Move top_p away from the float-rounding boundaries of the distribution it cuts.

@@ -24,14 +24,17 @@ TEXTS = [
     "曇りのち雨の予報です",  # 曇 is spelled as three byte pieces (seed 000's sentence)
     "🦜 parrots\nand  two spaces",  # byte fallback, a newline byte piece, a '▁▁' piece
     "",  # nothing but the BOS
+    "a <s> b </s> c",  # special tokens written in the text are the text's own tokens: kept
+    "Tokyo is the capital of Japan. " * 90,  # 632 tokens: longer than the tiny model reads (512), still all of them
 ]
 SPECIALS = ["<s>", "</s>", "<unk>"]
 # Ordinary text pieces of the vocabulary, including two that only look like tags.
 TEXT_PIECES = ["▁The", "日", "り", "▁▁", "▁", "ization", "▁Tokyo", "<?>", "<>", "▁<", "ア"]
 # Pieces that look like a byte piece, or like a tag with hexadecimal letters, and are text all
 # the same: only '<0xNN>' exactly (six characters) is one byte. '<feed>' ends with '>' and its
-# characters 3-4 read as hexadecimal; '<0xE6>>' starts as a byte piece and goes on.
-LOOKALIKE_PIECES = ["<feed>", "<face>", "<0xE6>>", "<0xE6", "▁<0x41>"]
+# characters 3-4 read as hexadecimal; '<0xE6>>' starts as a byte piece and goes on; '<0x+A>' and
+# '<0x A>' are no two hexadecimal digits, though int('+A', 16) and int(' A', 16) read them.
+LOOKALIKE_PIECES = ["<feed>", "<face>", "<0xE6>>", "<0xE6", "▁<0x41>", "<0x+A>", "<0x A>"]
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +104,8 @@ def _check_pairs(got: object, expected: list[tuple], call: str, tokenizer) -> No
 
 @pytest.mark.pieces
 @pytest.mark.points(2)
-@pytest.mark.parametrize("text", TEXTS, ids=["english", "japanese", "byte-fallback", "emoji-newline-spaces", "empty"])
+@pytest.mark.parametrize("text", TEXTS, ids=["english", "japanese", "byte-fallback", "emoji-newline-spaces", "empty",
+                                          "specials-in-the-text", "long"])
 def test_pieces_with_bos_match_the_tokenizer(learner, tokenizer, text):
     got = learner.tokenize_with_pieces(text, tokenizer)
     expected = ref.tokenize_with_pieces(text, tokenizer, add_bos=True)

@@ -66,8 +66,10 @@ def _mask_hint(probs: torch.Tensor, k: int, got) -> str:
             torch.zeros_like(expected).scatter(-1, torch.topk(probs, kept, dim=-1).indices, True),
     }
     # Name a mistake only when replaying it gives the learner's mask, differs from the right one,
-    # and no other replay does too (on a two-token input several mistakes give the same mask).
-    matching = [hint for hint, replay in replays.items() if torch.equal(got, replay) and not torch.equal(replay, expected)]
+    # and no other replay does too (on a two-token input several mistakes give the same mask). A
+    # replay that keeps every token names nothing: with ties, many mistakes keep everything.
+    matching = [hint for hint, replay in replays.items()
+                if torch.equal(got, replay) and not torch.equal(replay, expected) and not bool(replay.all())]
     if len(matching) == 1:
         return matching[0]
     if len(matching) > 1:
@@ -242,6 +244,12 @@ def test_top_k_table_k_larger_than_the_vocabulary(learner, tokenizer):
         got = learner.top_k_table(probs, tokenizer, k)
         _check_table(got, ref.top_k_table(probs, tokenizer, k), call=call_text(learner.top_k_table, probs, tokenizer, k),
                      tokenizer=tokenizer)
+    # Tokens of probability 0 (a distribution already filtered) are tokens too: still min(k, vocab) rows.
+    filtered = torch.tensor([0.5, 0.0, 0.5, 0.0])
+    for k in (3, 10):
+        got = learner.top_k_table(filtered, tokenizer, k)
+        _check_table(got, ref.top_k_table(filtered, tokenizer, k),
+                     call=call_text(learner.top_k_table, filtered, tokenizer, k), tokenizer=tokenizer)
 
 
 @pytest.mark.top_k_table

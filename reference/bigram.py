@@ -57,11 +57,11 @@ class BigramModel(torch.nn.Module):
 
     def forward(self, input_ids: torch.Tensor | None = None, logits_to_keep: int = 0,
                 **passed) -> CausalLMOutputWithPast:
-        if logits_to_keep > 0:
-            input_ids = input_ids[..., -logits_to_keep:]
         # Through the decoder body, as a transformers model runs: what watches the decoder
-        # (grading.sandbox.observe) sees every forward pass, with the cache it was given.
+        # (grading.sandbox.observe) sees every forward pass, all the positions fed and the cache.
         hidden = self.model(input_ids=input_ids, **passed).last_hidden_state
+        if logits_to_keep > 0:
+            hidden = hidden[..., -logits_to_keep:, :]
         return CausalLMOutputWithPast(logits=self.lm_head(hidden), cache=None)
 
 

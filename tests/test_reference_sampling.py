@@ -206,3 +206,17 @@ def test_check_sampler_fit_raises_a_mismatch_and_enforces_the_budget(monkeypatch
     monkeypatch.setattr(statistics, "_checks_done", statistics.MAX_CHECKS_PER_RUN)
     with pytest.raises(RuntimeError, match="statistical checks"):
         statistics.check_sampler_fit(torch.tensor([0, 1] * 100), expected, call="f()")
+
+
+def test_every_pytest_session_has_its_own_budget(monkeypatch):
+    # The grader's judge server primes (the suites once on solutions/, in its own process) and then
+    # forks a judge per submission: a count carried over from priming cost solutions/ a point.
+    from grading.harness import plugin
+
+    monkeypatch.setattr(statistics, "_checks_done", statistics.MAX_CHECKS_PER_RUN)
+    plugin.pytest_sessionstart(None)
+    assert statistics._checks_done == 0, (
+        f"after pytest_sessionstart the count of statistical checks was {statistics._checks_done}, expected 0")
+    expected = torch.tensor([0.5, 0.5, 0.0])
+    report = statistics.check_sampler_fit(torch.tensor([0, 1] * 100), expected, call="f()")
+    assert report.passed, f"a fitting sample failed after a new session started: {report.describe()}"

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +128,15 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> 
         uses_hypothesis = True
     if uses_hypothesis:
         deterministic_hypothesis()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # The statistical checks' false-failure budget is per run, also where one process holds
+    # several (the grader primes, then forks a judge per submission). Not imported here when
+    # no earlier session used it (it brings scipy): then its count is 0 anyway.
+    statistics = sys.modules.get("grading.harness.statistics")
+    if statistics is not None:
+        statistics.start_run()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -18,9 +18,9 @@ The test (:func:`check_sampler_fit`):
 False-failure rate. Treating a correct sampler's draws as random, each token's test rejects
 with probability at most ``alpha / K`` (exact tails are conservative for a discrete
 distribution), so one check fails with probability at most ``alpha`` by the union bound.
-Every check uses ``alpha = CHECK_ALPHA = 1e-7`` and a run may perform at most
-``MAX_CHECKS_PER_RUN = 10`` checks (enforced: an eleventh raises ``RuntimeError``, a bug in
-the suites), so a correct sampler fails a run with probability at most ``10 * 1e-7 = 1e-6``
+Every check uses ``alpha = CHECK_ALPHA = 1e-7`` and a run (one pytest session grading one
+target) may perform at most ``MAX_CHECKS_PER_RUN = 10`` checks (enforced: an eleventh raises
+``RuntimeError``, a bug in the suites), so a correct sampler fails a run with probability at most ``10 * 1e-7 = 1e-6``
 (Bonferroni over checks). The suites seed the learner's generator with fixed seeds, so a
 run is also reproducible: the same submission gets the same grade every time.
 
@@ -44,7 +44,18 @@ RUN_FALSE_FAILURE_BUDGET = 1e-6
 MAX_CHECKS_PER_RUN = 10
 CHECK_ALPHA = RUN_FALSE_FAILURE_BUDGET / MAX_CHECKS_PER_RUN
 
-_checks_done = 0
+_checks_done = 0  # in this run: a pytest session (the plugin calls start_run when one starts)
+
+
+def start_run() -> None:
+    """Start counting afresh: one run is one pytest session, one target graded.
+
+    A process may hold several sessions: the grader's judge server primes by running the suites
+    once on ``solutions/`` and then forks a judge per submission; the in-process runner runs one
+    session per target. Their checks are separate draws, each run with its own budget.
+    """
+    global _checks_done
+    _checks_done = 0
 
 
 @dataclass

@@ -25,6 +25,6 @@ def piece_bytes(piece: str) -> bytes:
     digits = piece[3:5]
     # Two hexadecimal digits exactly: int() alone would also read '+A' or ' A' as a number.
     if (len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">")
-            and all(digit in "0123456789abcdefABCDEF" for digit in digits)):
+            and all(digit in "0123456789ABCDEF" for digit in digits)):
         return bytes([int(digits, 16)])
     return piece.replace("\u2581", " ").encode("utf-8")

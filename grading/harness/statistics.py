@@ -20,8 +20,8 @@ with probability at most ``alpha / K`` (exact tails are conservative for a discr
 distribution), so one check fails with probability at most ``alpha`` by the union bound.
 Every check uses ``alpha = CHECK_ALPHA = 1e-7`` and a run (one pytest session grading one
 target) may perform at most ``MAX_CHECKS_PER_RUN = 10`` checks (enforced: an eleventh raises
-``RuntimeError``, a bug in the suites), so a correct sampler fails a run with probability at most ``10 * 1e-7 = 1e-6``
-(Bonferroni over checks). The suites seed the learner's generator with fixed seeds, so a
+``RuntimeError``, a bug in the suites), so a correct sampler fails a run with probability at
+most ``10 * 1e-7 = 1e-6`` (Bonferroni over checks). The suites seed the learner's generator with fixed seeds, so a
 run is also reproducible: the same submission gets the same grade every time.
 
 Why not a chi-square test: its p-value comes from an asymptotic approximation that is poor

@@ -234,8 +234,8 @@ def test_cosine_of_a_zero_vector_is_zero(learner):
     vectors = _random_vectors(4, 6, seed=5)
     vectors[2] = 0.0
     _check_cosine(learner, vectors)
-    # Only a row of zeros has no direction: rows whose entries add up to 0 (or whose smallest
-    # entry is 0) have one, and cos([1, -1], [2, -2]) is 1.
+    # Only a row of zeros has no direction: a row whose entries add up to 0 has one, and
+    # cos([1, -1, 0], [2, -2, 0]) is 1.
     _check_cosine(learner, torch.tensor([[1.0, -1.0, 0.0], [2.0, -2.0, 0.0], [0.0, 0.0, 0.0], [0.0, 3.0, -3.0]]))
 
 

@@ -142,12 +142,18 @@ def with_wrong(module: str, mistakes: Sequence[str]) -> str:
     return with_version(module, mistakes, WRONG)
 
 
-def write_submission(entry: Entry, class_folder: Path) -> Path:
-    """A whole submission for ``entry``: every solution module, the entry's own one altered."""
+def write_submission(entry: Entry, class_folder: Path, alone: bool = False) -> Path:
+    """A whole submission for ``entry``: every solution module, the entry's own one altered. With
+    ``alone``, the altered module only, as a learner hands in one week's file: every exercise of
+    the other modules reads "not started"."""
     target = class_folder / entry.label
     target.mkdir(parents=True)
     for module in modules():
-        source = (with_version(module, [entry.name], entry.folder) if module == entry.module
-                  else (ROOT / "solutions" / f"{module}.py").read_text(encoding="utf-8"))
+        if module == entry.module:
+            source = with_version(module, [entry.name], entry.folder)
+        elif alone:
+            continue
+        else:
+            source = (ROOT / "solutions" / f"{module}.py").read_text(encoding="utf-8")
         (target / f"{module}.py").write_text(source, encoding="utf-8")
     return target

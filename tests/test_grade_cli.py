@@ -4,12 +4,12 @@ The catalogues are graded once (a module fixture) and every test below reads the
 copy of ``solutions/`` (must score the maximum), a copy of the untouched stubs (zero, every
 test "not started"), and one submission per entry of the catalogues (``tests/catalogue.py``):
 the project's wrong versions and the independent catalogues' wrong and correct versions, each
-a complete submission with that one function replaced. The solutions and the stubs are graded
-on every exercise (one worker, which primes); the entries, grouped by module, on that module's
-exercises (``--exercises``, as an instructor grades one week's assignment): an entry's grade on
-the other modules would only say again that ``solutions/`` passes, and costs eight ninths of
-the time. A wrong version must lose points on its
-exercise; a correct one must earn all of them. The in-process runner must give the
+a submission of that one module, the solution's with that one function replaced, as a learner
+hands in one week's file. The solutions and the stubs are graded first (one worker, which
+primes and keeps the expected values on disk), then every entry in one run of two workers,
+which load them: an entry's other modules read "not started" and cost nothing, where a copy of
+``solutions/`` in their place would only say again that it passes, at eight times the cost.
+A wrong version must lose points on its exercise; a correct one must earn all of them. The in-process runner must give the
 correct alternatives the same verdicts as the sandbox. Every hint a wrong version is shown
 names the mistake it makes, or none (``tests/diagnoses.py``).
 """
@@ -20,7 +20,6 @@ import re
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -37,12 +36,10 @@ CORRECT_ENTRIES = [entry for entry in ENTRIES if entry.correct]
 WRONG_ENTRIES = [entry for entry in ENTRIES if not entry.correct]
 
 
-def _grade(class_folder, out, exercises: list[str] | None = None, workers: int = 2) -> dict[str, dict]:
-    """``decodelab grade CLASS --out OUT`` (on ``exercises`` only, when given): ``{name: results.json}``."""
+def _grade(class_folder, out, workers: int = 2) -> dict[str, dict]:
+    """``decodelab grade CLASS --out OUT``: ``{name: results.json}``."""
     command = [sys.executable, "-m", "decodelab.cli", "grade", str(class_folder), "--out", str(out),
                "--workers", str(workers), "--backend", "tiny"]
-    if exercises:
-        command += ["--exercises", *exercises]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=3600)
     assert done.returncode == 0, (
         f"{' '.join(command[2:])} exited {done.returncode}, expected 0:\n{done.stderr[-3000:]}")
@@ -59,20 +56,10 @@ def graded(tmp_path_factory) -> dict[str, dict]:
     shutil.copytree(stubs_folder(), whole / "stubs_copy", ignore=shutil.ignore_patterns("__pycache__"))
     # One worker for two submissions: it primes, as a worker does that grades several.
     results = _grade(whole, base / "whole-grades", workers=1)
-
-    def grade_module(module: str) -> dict[str, dict]:
-        folder = base / f"entries-{module}"
-        folder.mkdir()
-        for entry in ENTRIES:
-            if entry.module == module:
-                write_submission(entry, folder)
-        keys = [exercise.key for exercise in EXERCISES if exercise.module == module]
-        return _grade(folder, base / f"entries-{module}-grades", exercises=keys, workers=1)
-
-    # Two one-worker runs at a time: the same two cores as --workers 2, half the start-ups.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for graded_module in pool.map(grade_module, sorted({entry.module for entry in ENTRIES})):
-            results.update(graded_module)
+    entries_folder = base / "entries"
+    for entry in ENTRIES:
+        write_submission(entry, entries_folder, alone=True)
+    results.update(_grade(entries_folder, base / "entries-grades", workers=2))
     expected = len(ENTRIES) + 2
     assert len(results) == expected, f"decodelab grade wrote {len(results)} results.json, expected {expected}"
     return results
@@ -99,6 +86,17 @@ def test_the_sandbox_is_recorded(graded):
     if shutil.which("bwrap"):
         assert str(data["sandbox"]).startswith("bubblewrap"), (
             f"bubblewrap is installed but the class was graded with sandbox {data['sandbox']!r}")
+
+
+def test_the_entries_run_reuses_the_primed_expected_values(graded):
+    # Only under bubblewrap are expected values kept on disk (grading.grader.driver._memory_file).
+    if not str(graded["solutions_copy"]["extra_data"]["sandbox"]).startswith("bubblewrap"):
+        pytest.skip("expected values are kept on disk only under bubblewrap")
+    entry = ENTRIES[0]
+    priming = graded[entry.label]["extra_data"]["priming"]
+    assert priming.get("from_disk") and priming.get("expected_values"), (
+        f"the entries' run, after the run that primed, reported priming {priming}; expected the expected "
+        f"values loaded from disk")
 
 
 def test_the_grading_stack_is_the_locked_one(graded):

@@ -156,6 +156,56 @@ def test_untouched_stubs_are_recognised_without_running_them():
     assert not untouched_stub(rebound, "softmax_with_temperature"), "a later rebinding was missed"
 
 
+NOT_STARTED_PROBE = """
+import pathlib
+
+import pytest
+
+
+@pytest.mark.top_k
+def test_of_top_k():
+    pathlib.Path(__file__).with_name("top_k.ran").touch()
+
+
+@pytest.mark.top_p
+@pytest.mark.parametrize("case", [1, 2])
+def test_of_top_p(case):
+    pathlib.Path(__file__).with_name(f"top_p-{case}.ran").touch()
+"""
+
+
+def test_a_not_started_exercises_tests_are_set_aside_unrun_with_the_reason(tmp_path):
+    from grading.grader.driver import grade_plugin
+
+    (tmp_path / "test_probe.py").write_text(NOT_STARTED_PROBE, encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    top_k\n    top_p\n", encoding="utf-8")
+    set_aside: dict[str, str] = {}
+    not_started = {"top_p": lambda: RuntimeError("not started: top_p_mask() still raises NotImplementedError")}
+    code = pytest.main([str(tmp_path / "test_probe.py"), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+                        "--rootdir", str(tmp_path), "-c", str(tmp_path / "pytest.ini")],
+                       plugins=[grade_plugin(not_started, set_aside)])
+    ran = sorted(path.name for path in tmp_path.glob("*.ran"))
+    assert int(code) == 0 and ran == ["top_k.ran"], (
+        f"with top_p not started, the session exited {int(code)} and ran {ran}; expected 0 and only top_k's test")
+    expected = {f"test_probe.py::test_of_top_p[{case}]": "not started: top_p_mask() still raises NotImplementedError"
+                for case in (1, 2)}
+    assert set_aside == expected, f"set aside {set_aside}, expected {expected}"
+
+
+def test_a_set_aside_test_is_recorded_not_started_and_a_missing_one_not_graded():
+    from grading.grader.driver import GradeOptions, Judge
+
+    judge = Judge(GradeOptions(backend="tiny"))
+    planned = [{"nodeid": f"t.py::test_{name}", "name": f"test_{name}", "exercise": "top_p", "points": 2.0,
+                "outcome": "not_run", "status": "not_run", "message": "", "duration": 0.0} for name in ("a", "b")]
+    judge.plan = planned
+    tests = judge._fill([], None, {"t.py::test_a": "not started: top_p_mask() still raises NotImplementedError"})
+    found = [(test["name"], str(test["status"]), test["score"], test["max_score"], test["message"]) for test in tests]
+    expected = [("test_a", "not_started", 0.0, 2.0, "not started: top_p_mask() still raises NotImplementedError"),
+                ("test_b", "error", 0.0, 2.0, "not graded: the test did not run (a grader problem, not yours)")]
+    assert found == expected, f"Judge._fill gave {found}, expected {expected}"
+
+
 def test_a_path_target_is_isolated_unless_marked_trusted(tmp_path):
     from grading.sandbox.grader_side import IsolatedTarget
 

@@ -4,7 +4,9 @@ A session of pytest with the project's plugin that collects a module using hypot
 it derandomized, without an example database, deadline or health checks, with shrinking
 bounded by ``SHRINK_SECONDS``, and without the explain phase (its comments go to a report no
 learner sees, and it was most of a wrong submission's grading). The grader's judges and the
-in-process runner both get their profile this way, so that their verdicts agree.
+in-process runner both get their profile this way, so that their verdicts agree. A failing
+example is not turned into a patch file for the test's author (a learner never reads it, and
+writing it imported libcst in every judge of a wrong submission).
 """
 from __future__ import annotations
 
@@ -92,3 +94,48 @@ def test_two_sessions_draw_the_same_examples(tmp_path):
     first = _run_probe(tmp_path / "first")
     second = _run_probe(tmp_path / "second")
     assert first == second, f"two sessions drew {first!r} and {second!r}, expected the same examples"
+
+
+FAILING = '''
+import sys
+
+from hypothesis import given, strategies
+
+
+@given(strategies.integers())
+def test_fails_beyond_ten(value):
+    assert value <= 10
+
+
+def test_report_what_the_failure_imported():
+    print("PATCHING", "hypothesis.extra._patching" in sys.modules)
+'''
+
+
+def _run_failing(folder: Path, with_plugin: bool) -> tuple[bool, bool]:
+    """A session whose hypothesis test fails: (was hypothesis' patch writer imported, was a patch written)."""
+    folder.mkdir()
+    (folder / "test_failing.py").write_text(textwrap.dedent(FAILING), encoding="utf-8")
+    plugin = ["-p", "grading.harness.plugin"] if with_plugin else []
+    command = [sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", "-p", "no:randomly",
+               "-q", "-s", "--rootdir", str(folder), str(folder / "test_failing.py")]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=folder, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1, f"{' '.join(command[2:])} exited {done.returncode}, expected 1 (one failure):\n{done.stdout[-3000:]}"
+    line = next((line for line in done.stdout.splitlines() if "PATCHING" in line), None)
+    assert line is not None, f"the probe printed no PATCHING line:\n{done.stdout[-3000:]}"
+    return line.split()[-1] == "True", any((folder / ".hypothesis").glob("patches/*.patch"))
+
+
+def test_a_failing_example_writes_no_patch_under_the_plugin(tmp_path):
+    # Hypothesis writes a patch with the failing example for the test's author, importing libcst
+    # to do it: a third of a wrong submission's judging. Without the plugin it does (the control:
+    # should a hypothesis release drop the feature, this says the plugin's hook has nothing left to do).
+    imported, written = _run_failing(tmp_path / "plain", with_plugin=False)
+    assert imported and written, (
+        f"without the plugin, hypothesis' patch writer was imported: {imported}, a patch written: {written}; "
+        f"expected both (the feature the plugin turns off)")
+    imported, written = _run_failing(tmp_path / "graded", with_plugin=True)
+    assert not imported and not written, (
+        f"with the plugin, hypothesis' patch writer was imported: {imported}, a patch written: {written}; "
+        f"expected neither")

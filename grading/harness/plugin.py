@@ -130,6 +130,16 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> 
         deterministic_hypothesis()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    # Hypothesis' pytest plugin turns a test's failing examples into a patch file for the test's
+    # author, importing libcst to parse the test's source: 0.15 s in each forked judge of a
+    # wrong submission, a third of its judging (docs/benchmarks.md). No learner or grade reads
+    # that patch; without the examples it finds nothing to write.
+    if "_hypothesis_failing_examples" in vars(item):
+        del item._hypothesis_failing_examples
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     # The statistical checks' false-failure budget is per run, also where one process holds
     # several (the grader primes, then forks a judge per submission). Not imported here when

@@ -9,7 +9,8 @@ import enum
 class Status(str, enum.Enum):
     """Why a test ended as it did: the one list. A failing test's status is written by one hook,
     :func:`grading.harness.plugin.pytest_runtest_makereport`, as the report's ``status`` property;
-    the rest are the recorder's own. A ``str``, so that it is written to JSON as its value."""
+    the rest are the recorder's own, and the judge's for the tests it does not run (not started,
+    or not graded: :meth:`grading.grader.driver.Judge._fill`). A ``str``, so that it is written to JSON as its value."""
 
     PASSED = "passed"
     SKIPPED = "skipped"

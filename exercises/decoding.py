@@ -47,7 +47,10 @@ def greedy_generate(
         With the tiny model, the prompt "The capital of Japan is" encodes to
         ``[[1, 415, 5565, 302, 4720, 349]]``; ``greedy_generate(model, ids, 1)`` returns
         those six ids followed by the id of ``▁Tokyo``, shape ``(1, 7)``. Your output must
-        equal ``model.generate(ids, do_sample=False, max_new_tokens=..., eos_token_id=...)``.
+        equal ``model.generate(ids, do_sample=False, max_new_tokens=..., eos_token_id=...)``
+        on a model whose ``generation_config`` adds no rules of its own. Your loop reads
+        nothing from ``model.generation_config``: not its ``eos_token_id`` either (``generate``
+        falls back to it when given ``None``; here ``None`` means no early stop).
 
     Edge cases:
         - ``max_new_tokens = 0`` returns the prompt as it is.

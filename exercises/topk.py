@@ -77,6 +77,7 @@ def top_k_table(
 
     Edge cases:
         - ``k`` larger than the vocabulary lists every token.
+        - ``k = 0`` lists no token: ``[]`` (``min(k, vocab)`` rows).
         - Equal probabilities are listed lower id first. ``torch.topk`` does not promise
           any order among ties, so sort yourself: ``torch.sort(probs, descending=True,
           stable=True)`` keeps equal values in id order.

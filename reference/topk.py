@@ -42,10 +42,12 @@ def top_k_table(
 
     Rows are ``(token id, tokenizer.decode([id]), probability as a Python float)``. Equal
     probabilities are listed lower id first (a stable descending sort), which ``torch.topk``
-    does not promise. ``k`` larger than the vocabulary lists every token.
-    Raises ``ValueError`` for ``k < 1`` or a tensor that is not one row.
+    does not promise. ``k`` larger than the vocabulary lists every token; ``k = 0`` lists none
+    (``min(k, vocab)`` rows). Raises ``ValueError`` for a negative ``k`` or a tensor that is not
+    one row.
     """
-    _check_k(k)
+    if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+        raise ValueError(f"k must be an integer >= 0 (how many rows to list), got {k!r}")
     if probs.dim() != 1:
         raise ValueError(f"probs must be one distribution of shape (vocab,), got shape {tuple(probs.shape)}")
     order = torch.sort(probs.detach().cpu(), descending=True, stable=True)

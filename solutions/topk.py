@@ -26,7 +26,8 @@ def top_k_table(
     probs: torch.Tensor, tokenizer: PreTrainedTokenizerBase, k: int = 10
 ) -> list[tuple[int, str, float]]:
     """The ``k`` most probable tokens of a ``(vocab,)`` distribution as ``(id, text, probability)``."""
-    _check_k(k)
+    if isinstance(k, bool) or not isinstance(k, int) or k < 0:  # k = 0: min(k, vocab) = 0 rows
+        raise ValueError(f"k must be an integer >= 0 (the number of rows to list), got {k!r}")
     if probs.dim() != 1:
         raise ValueError(f"probs must have shape (vocab,), got {tuple(probs.shape)}")
     values, ids = torch.sort(probs, descending=True, stable=True)

@@ -113,6 +113,8 @@ PITFALLS: list[tuple[str, str, str, str]] = [
      "a tensor in the table is not a number", "test_top_k_table_worked_example"),
     ("top_k_table", "top_k_table__topk_k_too_large",
      "``k`` larger than the vocabulary lists every token.", "test_top_k_table_k_larger_than_the_vocabulary"),
+    ("top_k_table", "top_k_table__rejects_k_zero",
+     "``k = 0`` lists no token", "test_top_k_table_of_k_zero_is_empty"),
     ("top_k_table", "top_k_table__topk_tie_order",
      "Equal probabilities are listed lower id first.", "test_top_k_table_lists_ties_lower_id_first"),
     # decoding.py: greedy_generate

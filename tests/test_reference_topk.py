@@ -114,8 +114,14 @@ def test_k_at_least_the_vocabulary_keeps_everything():
 def test_bad_k_raises(k):
     with pytest.raises(ValueError, match="k must be"):
         top_k_mask(torch.zeros(4), k)
-    with pytest.raises(ValueError, match="k must be"):
-        top_k_table(torch.zeros(4), None, k)
+    if k != 0:  # a table of min(0, vocab) = 0 rows is empty, not an error
+        with pytest.raises(ValueError, match="k must be"):
+            top_k_table(torch.zeros(4), None, k)
+
+
+def test_table_of_k_zero_is_empty(tokenizer):
+    got = top_k_table(torch.tensor([0.2, 0.5, 0.3]), tokenizer, 0)
+    assert got == [], f"top_k_table([0.2, 0.5, 0.3], k=0) = {got}, expected [] (min(k, vocab) = 0 rows)"
 
 
 def _expected_table(probs: torch.Tensor, tokenizer, k: int) -> list[tuple[int, str, float]]:

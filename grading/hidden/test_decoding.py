@@ -26,6 +26,7 @@ import torch
 from grading.harness.compare import Mismatch, call_text, check_tensor, check_true, describe
 from grading.grader.expected import remembered
 from reference import decoding as _ref
+from reference.bigram import BigramModel
 
 ref = remembered(_ref)
 
@@ -166,6 +167,20 @@ def test_greedy_stops_after_eos(learner, backend):
         in_prompt = next((t for t in ids[0].tolist() if t not in path), None)
         if in_prompt is not None:
             check_greedy(learner, backend, ids, MAX_NEW, in_prompt)
+    # The loop is the learner's own: on a toy model that answers only the forward call (no
+    # generate(), no generation_config to read), greedy is the chain of each row's argmax.
+    table = torch.randn(40, 40, generator=torch.Generator().manual_seed(13)) * 3
+    toy, ids = BigramModel(table), torch.tensor([[1, 3]])
+    for eos in (None, 27):  # 27: the third new token of this toy's greedy path, so the loop stops there
+        tokens = ids[0].tolist()
+        for _ in range(6):
+            tokens.append(int(table[tokens[-1]].argmax()))
+            if tokens[-1] == eos:
+                break
+        got = learner.greedy_generate(toy, ids, 6, eos)
+        check_tensor(got, torch.tensor([tokens]), call=call_text(learner.greedy_generate, "<a toy bigram model>", ids, 6, eos),
+                     hint="call the model yourself, one step at a time, and take the argmax of the last position's "
+                          "logits; stop after eos_token_id when it is given")
 
 
 @pytest.mark.greedy

@@ -93,8 +93,10 @@ def _position_hint(model, ids: torch.Tensor, got) -> str:
 @pytest.mark.next_token
 @pytest.mark.points(2)
 def test_next_token_logits_match_the_last_position(learner, backend):
-    for prompt in PROMPTS:
-        ids = backend.encode(prompt)
+    # The last case ends with the eos token </s> (id 2): a token like any other here, whose
+    # next token is still read at index -1 (eos is not padding).
+    hello = backend.encode("Hello world")
+    for ids in [backend.encode(prompt) for prompt in PROMPTS] + [torch.cat([hello, hello.new_tensor([[2]])], dim=1)]:
         got = learner.next_token_logits(backend.model, ids)
         expected = ref.next_token_logits(backend.model, ids)
         call = call_text(learner.next_token_logits, backend.model, ids)
@@ -135,13 +137,22 @@ def test_next_token_logits_handle_a_batch(learner, backend):
 @pytest.mark.points(1)
 def test_next_token_logits_build_no_gradient_graph(learner, backend):
     ids = backend.encode("Hello world")
-    got = learner.next_token_logits(backend.model, ids)
+    # Watched where the model runs: a result .detach()ed after the pass hides the graph the
+    # pass built (every layer's activations kept), not the cost.
+    with learner.observing_forward_passes(backend.model) as calls:
+        got = learner.next_token_logits(backend.model, ids)
+    call = call_text(learner.next_token_logits, backend.model, ids)
     check_true(
         isinstance(got, torch.Tensor) and not got.requires_grad,
-        call=call_text(learner.next_token_logits, backend.model, ids),
+        call=call,
         problem="the result requires grad: the forward pass built a graph for backpropagation",
         hint="run the model inside `with torch.no_grad():`",
     )
+    with_grad = sum(c["grad"] for c in calls)
+    check_true(with_grad == 0, call=call,
+               problem=f"{with_grad} of {len(calls)} forward passes ran with gradients enabled (a graph was built, "
+                       "even if the result was detached afterwards)",
+               hint="run the model inside `with torch.no_grad():`; .detach() afterwards is too late")
 
 
 @pytest.mark.temperature
@@ -189,6 +200,12 @@ def test_softmax_is_stable_for_huge_logits(learner):
     got = learner.softmax_with_temperature(spread, 100.0)
     expected = ref.softmax_with_temperature(spread, 100.0)
     check_softmax(got, spread, 100.0, expected, call_text(learner.softmax_with_temperature, spread, 100.0))
+    # A tiny temperature is a temperature too: logits a hundredth apart become ten apart at
+    # T = 0.001 (a floor such as max(T, 0.01) would leave them one apart).
+    close = torch.tensor([[0.01, 0.0, -0.005]])
+    got = learner.softmax_with_temperature(close, 0.001)
+    expected = ref.softmax_with_temperature(close, 0.001)
+    check_softmax(got, close, 0.001, expected, call_text(learner.softmax_with_temperature, close, 0.001))
 
 
 @pytest.mark.temperature

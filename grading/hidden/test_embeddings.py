@@ -39,7 +39,7 @@ TOLERANCES = {
     torch.bfloat16: (1e-2, 1.6e-2),
 }
 # Cosines lie in [-1, 1]; a float32 learner against float64 scikit-learn differs by ~1e-7.
-COSINE_ATOL = {torch.float64: 1e-10, torch.float32: 1e-5}
+COSINE_ATOL = {torch.float64: 1e-10, torch.float32: 1e-5, torch.float16: 5e-3}
 # PCA coordinates scale with the data: tolerance relative to the largest coordinate. A float32
 # SVD of a few dozen vectors is good to ~1e-6 relative; 1e-4 leaves room.
 PCA_RELATIVE = {torch.float64: 1e-8, torch.float32: 1e-4}
@@ -199,6 +199,10 @@ def _cosine_hint(vectors: torch.Tensor, got: object) -> str:
         return "a row that is not all zeros got similarity 0 with every row: only a row whose norm is 0 has no direction"
     if not torch.allclose(g, g.T, atol=1e-5):
         return "the matrix is not symmetric: cos(a, b) must equal cos(b, a)"
+    short = (norms.squeeze(1) > 0) & (norms.squeeze(1) < 1e-6)
+    if g.shape == right.shape and bool(short.any()) and not torch.allclose(g.diagonal()[short], right.diagonal()[short], atol=1e-3):
+        return ("a very short row still has a direction (its cosine with itself is 1): a floor on the norm, "
+                "such as an eps added or clamped, shrinks its cosines; only a row of zeros is special")
     return default
 
 
@@ -237,6 +241,10 @@ def test_cosine_of_a_zero_vector_is_zero(learner):
     # Only a row of zeros has no direction: a row whose entries add up to 0 has one, and
     # cos([1, -1, 0], [2, -2, 0]) is 1.
     _check_cosine(learner, torch.tensor([[1.0, -1.0, 0.0], [2.0, -2.0, 0.0], [0.0, 0.0, 0.0], [0.0, 3.0, -3.0]]))
+    # A very short row has a direction too ("only the direction counts, not the length"), and so
+    # does a float16 row whose squared entries (300 ** 2) overflow float16's largest number.
+    _check_cosine(learner, torch.tensor([[1e-9, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 2e-9, 2e-9]]))
+    _check_cosine(learner, torch.tensor([[300.0, 0.0], [1.0, 0.0], [0.0, 2.0]], dtype=torch.float16))
 
 
 @pytest.mark.cosine

@@ -79,6 +79,14 @@ NORMALISATION = [
     # Step 1 before step 2: 'İ'.lower() is 'i' and a combining dot (U+0307, not alphanumeric), so
     # the lowered "İstanbul" holds the words ["i", "stanbul"].
     ("İstanbul", "stanbul", True),
+    # Only those three steps: no unicode normalisation, so full-width letters and a ligature are
+    # other characters than the plain ones.
+    ("ｔｏｋｙｏ", "tokyo", False),
+    ("ﬁne", "fine", False),
+    # isalnum() is wider than isalpha() or isdigit(): '½' and the Roman numeral 'Ⅻ' are neither,
+    # yet alphanumeric, so they are words.
+    ("add ½ cup", "½", True),
+    ("Louis Ⅻ", "Ⅻ", True),
 ]
 BOUNDARIES = [
     ("Romeo and Juliet", "Rome", False),

@@ -263,7 +263,8 @@ def _confident_toy_model(vocab: int = 512, spread: float = 300.0) -> BigramModel
 @pytest.mark.points(1)
 def test_a_very_unlikely_token_keeps_a_finite_logprob(learner, backend):
     """A token the model finds almost impossible (sampled at a high temperature, say) must get a
-    finite logprob: exp(-200) is 0 in float32, so log(softmax(x)) gives -inf; log_softmax does not."""
+    finite logprob: exp(-200) is 0 in float32, so log(softmax(x)) gives -inf; log_softmax does not.
+    And a half-precision model's logprobs are computed in float32."""
     model = _confident_toy_model()
     prompt = torch.tensor([[1, 415, 349]])  # "<s> The ... is": ids below the toy's 512
     with torch.no_grad():
@@ -281,6 +282,21 @@ def test_a_very_unlikely_token_keeps_a_finite_logprob(learner, backend):
                problem=f"the logprob of a very unlikely token is {value!r}, expected {want:.6g}",
                hint=("exp(-200) rounds to 0 in float32, so log(softmax(x)) gives -inf: use torch.log_softmax"
                      if value == -math.inf else "use torch.log_softmax of the logits at t - 1"))
+    # A half-precision model (the 4-bit Mistral-7B computes in float16): its logits are exact
+    # here (a table lookup), so logprobs computed in float32, as the docstring asks, agree to
+    # ~1e-6; a log_softmax taken in bfloat16 keeps about 3 significant digits (errors ~1e-2).
+    half = BigramModel(torch.randn(512, 512, generator=torch.Generator().manual_seed(12)) * 4,
+                       logits_dtype=torch.bfloat16)
+    sequence = torch.tensor([[1, 415, 349, 28, 300, 77, 5]])
+    expected = ref.completion_logprobs(half, backend.tokenizer, sequence, 3, top_n=2)
+    call = call_text(learner.completion_logprobs, "<a toy model with bfloat16 logits>", backend.tokenizer, sequence, 3,
+                     top_n=2)
+    got = learner.completion_logprobs(half, backend.tokenizer, sequence, 3, top_n=2)
+    _check_records_shape(got, len(expected), sequence, 3, 2, call)
+    errors = [abs(record["logprob"] - want["logprob"]) for record, want in zip(got, expected)]
+    check_true(max(errors) <= 1e-4, call=call,
+               problem=f"logprobs differ from float32 ones by up to {max(errors):.3g} (tolerance 1e-4)",
+               hint="convert the logits to float32 before log_softmax: in bfloat16 a logprob keeps ~3 significant digits")
 
 
 @pytest.mark.logprobs

@@ -185,6 +185,11 @@ def test_top_p_mask_at_p_zero_and_p_one(learner):
     got = learner.top_p_mask(moderate, 1.0)
     check_tensor(got, torch.ones_like(moderate, dtype=torch.bool), call=call_text(learner.top_p_mask, moderate, 1.0),
                  hint="with p = 1 every token of non-zero probability is kept")
+    # The integers 0 and 1 are numbers in [0, 1] too.
+    for rows, p, expected in ((probs, 0, expected_top), (moderate, 1, torch.ones_like(moderate, dtype=torch.bool))):
+        got = learner.top_p_mask(rows, p)
+        check_tensor(got, expected, call=call_text(learner.top_p_mask, rows, p),
+                     hint="p may be an int (0 or 1): check that it is a number in [0, 1], not that it is a float")
 
 
 @pytest.mark.top_p

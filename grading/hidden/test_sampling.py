@@ -362,3 +362,7 @@ def test_sample_generate_rejects_bad_settings(learner):
                  hint="top_p must lie in [0, 1]: raise ValueError otherwise")
     expect_error(learner.sample_generate, ValueError, model, ids, 3, top_k=0,
                  hint="top_k must be None or at least 1 (top-0 keeps no token at all): raise ValueError otherwise")
+    # A bad setting is refused even when no step would use it.
+    for setting in ({"temperature": 0.0}, {"top_p": 1.5}, {"top_k": 0}):
+        expect_error(learner.sample_generate, ValueError, model, ids, 0, **setting,
+                     hint="check the settings before the loop: a call with max_new_tokens=0 must refuse them too")

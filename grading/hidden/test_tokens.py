@@ -34,8 +34,8 @@ TEXT_PIECES = ["▁The", "日", "り", "▁▁", "▁", "ization", "▁Tokyo", "
 # the same: only '<0xNN>' exactly (six characters) is one byte. '<feed>' ends with '>' and its
 # characters 3-4 read as hexadecimal; '<0xE6>>' starts as a byte piece and goes on; '<0x+A>' and
 # '<0x A>' are no two hexadecimal digits, though int('+A', 16) and int(' A', 16) read them; nor is
-# '<0xXX>'.
-LOOKALIKE_PIECES = ["<feed>", "<face>", "<0xE6>>", "<0xE6", "▁<0x41>", "<0x+A>", "<0x A>", "<0xXX>"]
+# '<0xXX>'. The special pieces are spelled in lower case: '<S>', '</S>' and '<UNK>' are text.
+LOOKALIKE_PIECES = ["<feed>", "<face>", "<0xE6>>", "<0xE6", "▁<0x41>", "<0x+A>", "<0x A>", "<0xXX>", "<S>", "</S>", "<UNK>"]
 
 
 @pytest.fixture(scope="module")

@@ -117,6 +117,8 @@ def test_top_k_mask_keeps_every_tie_with_the_kth(learner):
         (torch.tensor([0.25, 0.25, 0.25, 0.25]), 1),  # a uniform row: everything ties
         (torch.tensor([[0.1, 0.3, 0.3, 0.3], [0.5, 0.2, 0.2, 0.1]]), 2),
         (torch.tensor([3.0, float("-inf"), 1.0, float("-inf"), 2.0]), 2),  # masked logits stay dropped
+        # Not a tie: float64 scores 1e-12 apart, which a float32 copy would round together.
+        (torch.tensor([0.3, 0.3 + 1e-12, 0.1], dtype=torch.float64), 1),
     ]
     for probs, k in cases:
         _check_mask(learner, probs, k)
@@ -240,7 +242,7 @@ def test_top_k_table_rows_are_plain_python_values(learner, tokenizer):
 @pytest.mark.points(1)
 def test_top_k_table_k_larger_than_the_vocabulary(learner, tokenizer):
     probs = _random_logits(300, seed=3).softmax(-1)
-    for k in (1, 7, 300, 1000):
+    for k in (1, 7, 300, 1000, 0):  # 0: min(k, vocab) = 0 rows, an empty table
         got = learner.top_k_table(probs, tokenizer, k)
         _check_table(got, ref.top_k_table(probs, tokenizer, k), call=call_text(learner.top_k_table, probs, tokenizer, k),
                      tokenizer=tokenizer)

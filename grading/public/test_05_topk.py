@@ -116,6 +116,14 @@ def test_top_k_table_k_larger_than_the_vocabulary(learner, tokenizer):
 
 
 @pytest.mark.top_k_table
+def test_top_k_table_of_k_zero_is_empty(learner, tokenizer):
+    probs = torch.tensor([0.5, 0.2, 0.3])
+    # min(k, vocab) rows: with k = 0 that is none. (top_k_mask refuses k = 0; a table may be empty.)
+    _check_rows(learner.top_k_table(probs, tokenizer, 0), [], call_text(learner.top_k_table, probs, tokenizer, 0),
+                hint="the table has min(k, vocab) rows: for k = 0 return an empty list")
+
+
+@pytest.mark.top_k_table
 def test_top_k_table_lists_ties_lower_id_first(learner, tokenizer):
     probs = torch.tensor([0.25, 0.25, 0.1, 0.25, 0.15])
     got = learner.top_k_table(probs, tokenizer, 3)

@@ -111,3 +111,12 @@ def top_k_table__topk_k_too_large(probs, tokenizer, k=10):
     values, ids = torch.topk(probs, k)
     rows = sorted(zip(values.tolist(), ids.tolist()), key=lambda row: (-row[0], row[1]))
     return [(i, tokenizer.decode([i]), v) for v, i in rows]
+
+
+def top_k_table__rejects_k_zero(probs, tokenizer, k=10):
+    """Edge case missed: refuses k = 0 as top_k_mask does, though a table of min(0, vocab) = 0
+    rows is simply empty."""
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    values, ids = torch.sort(probs, descending=True, stable=True)
+    return [(i, tokenizer.decode([i]), v) for i, v in zip(ids[:k].tolist(), values[:k].tolist())]

@@ -1,12 +1,12 @@
 """The catalogues of learner versions, and how each becomes a whole submission.
 
-Two catalogues, both of module files named like ``exercises/`` and functions named
-``<function>__<what>``:
+Catalogues of module files named like ``exercises/`` and functions named ``<function>__<what>``:
 
 - ``tests/wrong_implementations/``: the project's own wrong versions (every one must lose points);
-- ``tests/independent/`` and ``tests/independent2/``: wrong (``<function>__wrong_<what>``) and
-  correct (``<function>__right_<what>``) versions written by two examiners who had read only
-  the docstrings (the second one also the first one's catalogue, so as not to repeat it).
+- ``tests/independent/``, ``tests/independent2/`` and ``tests/independent3/``: wrong
+  (``<function>__wrong_<what>``) and correct (``<function>__right_<what>``) versions written by
+  three examiners who had read only the docstrings (each later one also the earlier catalogues,
+  so as not to repeat them).
 
 :func:`with_version` turns an entry into a submission's module source: ``solutions/<module>.py``
 with the function replaced by the entry, its imports and the module helpers it uses coming
@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WRONG = ROOT / "tests" / "wrong_implementations"
 INDEPENDENT = ROOT / "tests" / "independent"
 INDEPENDENT2 = ROOT / "tests" / "independent2"
+INDEPENDENT3 = ROOT / "tests" / "independent3"
 
 
 @dataclass(frozen=True)

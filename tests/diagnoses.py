@@ -6,7 +6,7 @@ uncentred projection reproduces the result). Every other hint is *neutral*: it r
 rule, or reports what the comparison itself established ("a drawn token lies outside the
 nucleus", "the table has 3 rows, expected 5"). A diagnosis must be right: shown to a learner who
 made a different mistake it sends them looking for a bug they do not have (docs/grading.md,
-"Hints never accuse"). ``tests/test_grade_cli.py`` grades every wrong version of both catalogues
+"Hints never accuse"). ``tests/test_grade_cli.py`` grades every wrong version of every catalogue
 through ``decodelab grade`` and checks each diagnosis it was shown against :data:`MISTAKES`.
 
 :data:`DIAGNOSES` maps a pattern (``re.search`` on the hint) to the mistake it names.
@@ -83,7 +83,7 @@ def _entries(folder: str, function: str, **names: set[str]) -> dict[str, set[str
     return {f"{folder}.{function}__{name}": mistakes for name, mistakes in names.items()}
 
 
-W, I, I2 = "wrong_implementations", "independent", "independent2"  # noqa: E741  (the catalogue folders)
+W, I, I2, I3 = "wrong_implementations", "independent", "independent2", "independent3"  # noqa: E741  (the catalogue folders)
 
 MISTAKES: dict[str, set[str]] = {
     **_entries(W, "tokenize_with_pieces", decoded_pieces={"decoded_pieces"}, bos_added_twice={"bos_twice"}),
@@ -108,6 +108,12 @@ MISTAKES: dict[str, set[str]] = {
                wrong_eigh_smallest_two={"smallest_components"}, wrong_centre_rows={"centres_rows"}),
     **_entries(W, "next_token_logits", first_position={"wrong_position"}),
     **_entries(I, "next_token_logits", wrong_first_position={"wrong_position"}),
+    # Reading each row's last position that is not </s>: on a prompt that ends with </s> that is
+    # the position before it, which the position replay names.
+    **_entries(I3, "next_token_logits", wrong_trailing_eos_as_padding={"wrong_position"}),
+    # Dropping a lone '▁' piece: for a word such as "0" (pieces '▁', '0') what is left is its last
+    # subword, and the result is exactly that row.
+    **_entries(I3, "subword_averaged_embedding", wrong_drops_lone_space_marker={"last_subword"}),
     **_entries(W, "softmax_with_temperature", multiplies={"multiplies"}, no_max_subtraction={"no_max_subtraction"},
                wrong_axis={"wrong_axis"}, ignores_temperature={"temperature_ignored"}),
     **_entries(I, "softmax_with_temperature", wrong_multiplies={"multiplies"}, wrong_no_max_shift={"no_max_subtraction"},

@@ -137,12 +137,25 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "kth_largest = torch.topk(probs, k, ).values[..., -1:]",
         "torch.topk's default dim is -1, the dim=-1 the solution passes",
     ),
-    "solutions.topk.x_top_k_table__mutmut_5": (
+    "solutions.topk.x_top_k_table__mutmut_2": (
+        "if isinstance(k, bool) or not isinstance(k, int) and k < 0:  # k = 0: min(k, vocab) = 0 rows",
+        "a negative int k is no longer refused: top_k_table's docstring gives min(k, vocab) rows for k >= 0 "
+        "and says nothing of a negative k",
+    ),
+    "solutions.topk.x_top_k_table__mutmut_3": (
+        "if isinstance(k, bool) and not isinstance(k, int) or k < 0:  # k = 0: min(k, vocab) = 0 rows",
+        "only the bool/non-int guard is lost; the docstring types k as int, so a bool or float k is unspecified",
+    ),
+    "solutions.topk.x_top_k_table__mutmut_7": (
+        "raise ValueError(None)",
+        "the message of an error the docstring does not specify (a negative or non-int k)",
+    ),
+    "solutions.topk.x_top_k_table__mutmut_10": (
         "raise ValueError(None)",
         "top_k_table's docstring takes a (vocab,) distribution and says nothing of other shapes: "
         "neither the error nor its message is specified",
     ),
-    "solutions.topk.x_top_k_table__mutmut_6": (
+    "solutions.topk.x_top_k_table__mutmut_11": (
         'raise ValueError(f"probs must have shape (vocab,), got {tuple(None)}")',
         "a TypeError instead of a ValueError for probs that is not (vocab,): the docstring specifies no error "
         "for other shapes",

@@ -3,10 +3,9 @@
 Catalogues of module files named like ``exercises/`` and functions named ``<function>__<what>``:
 
 - ``tests/wrong_implementations/``: the project's own wrong versions (every one must lose points);
-- ``tests/independent/``, ``tests/independent2/`` and ``tests/independent3/``: wrong
-  (``<function>__wrong_<what>``) and correct (``<function>__right_<what>``) versions written by
-  three examiners who had read only the docstrings (each later one also the earlier catalogues,
-  so as not to repeat them).
+- ``tests/independent/`` to ``tests/independent4/``: wrong (``<function>__wrong_<what>``) and
+  correct (``<function>__right_<what>``) versions written by four examiners who had read only
+  the docstrings (each later one also the earlier catalogues, so as not to repeat them).
 
 :func:`with_version` turns an entry into a submission's module source: ``solutions/<module>.py``
 with the function replaced by the entry, its imports and the module helpers it uses coming
@@ -27,6 +26,7 @@ WRONG = ROOT / "tests" / "wrong_implementations"
 INDEPENDENT = ROOT / "tests" / "independent"
 INDEPENDENT2 = ROOT / "tests" / "independent2"
 INDEPENDENT3 = ROOT / "tests" / "independent3"
+INDEPENDENT4 = ROOT / "tests" / "independent4"
 
 
 @dataclass(frozen=True)

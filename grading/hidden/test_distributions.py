@@ -95,8 +95,10 @@ def _position_hint(model, ids: torch.Tensor, got) -> str:
 def test_next_token_logits_match_the_last_position(learner, backend):
     # The last case ends with the eos token </s> (id 2): a token like any other here, whose
     # next token is still read at index -1 (eos is not padding).
+    # And id 0 (<unk>) inside a prompt is a token like any other, not padding.
     hello = backend.encode("Hello world")
-    for ids in [backend.encode(prompt) for prompt in PROMPTS] + [torch.cat([hello, hello.new_tensor([[2]])], dim=1)]:
+    for ids in [backend.encode(prompt) for prompt in PROMPTS] + [torch.cat([hello, hello.new_tensor([[2]])], dim=1),
+                                                                 hello.new_tensor([[1, 0, 415, 5565]])]:
         got = learner.next_token_logits(backend.model, ids)
         expected = ref.next_token_logits(backend.model, ids)
         call = call_text(learner.next_token_logits, backend.model, ids)

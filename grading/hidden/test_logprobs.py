@@ -244,10 +244,11 @@ def test_token_text_and_bytes(learner, backend):
     # Lone bytes on both sides of 0x80: a byte below 0x80 is a character of its own ('<0x7F>'),
     # from 0x80 on ('<0x80>', '<0xFF>') it is only part of a character and is written \xNN.
     prompt = backend.encode("The capital of Japan is")
-    pieces = ["<0x7F>", "<0x80>", "<0xFF>"]
+    # And pieces that only look like tags ('<>', '<?>') are text, not special tokens.
+    pieces = ["<0x7F>", "<0x80>", "<0xFF>", "<>", "<?>"]
     completion = torch.tensor([backend.tokenizer.convert_tokens_to_ids(pieces)], device=prompt.device)
     sequence, prompt_length = torch.cat([prompt, completion], dim=1), prompt.shape[1]
-    _check_token_entries(learner, backend, sequence, prompt_length, f"the byte pieces {', '.join(pieces)} after the prompt")
+    _check_token_entries(learner, backend, sequence, prompt_length, f"the pieces {', '.join(pieces)} after the prompt")
 
 
 def _confident_toy_model(vocab: int = 512, spread: float = 300.0) -> BigramModel:

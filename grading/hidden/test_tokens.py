@@ -25,6 +25,7 @@ TEXTS = [
     "🦜 parrots\nand  two spaces",  # byte fallback, a newline byte piece, a '▁▁' piece
     "",  # nothing but the BOS
     "a <s> b </s> c",  # special tokens written in the text are the text's own tokens: kept
+    "<s>a",  # a text that starts with <s> still gets the BOS in front: two <s> tokens
     "Tokyo is the capital of Japan. " * 90,  # 632 tokens: longer than the tiny model reads (512), still all of them
 ]
 SPECIALS = ["<s>", "</s>", "<unk>"]
@@ -35,7 +36,9 @@ TEXT_PIECES = ["▁The", "日", "り", "▁▁", "▁", "ization", "▁Tokyo", "
 # characters 3-4 read as hexadecimal; '<0xE6>>' starts as a byte piece and goes on; '<0x+A>' and
 # '<0x A>' are no two hexadecimal digits, though int('+A', 16) and int(' A', 16) read them; nor is
 # '<0xXX>'. The special pieces are spelled in lower case: '<S>', '</S>' and '<UNK>' are text.
-LOOKALIKE_PIECES = ["<feed>", "<face>", "<0xE6>>", "<0xE6", "▁<0x41>", "<0x+A>", "<0x A>", "<0xXX>", "<S>", "</S>", "<UNK>"]
+# And every '▁' is a space, not only the leading ones: 'a▁b' is b'a b'.
+LOOKALIKE_PIECES = ["<feed>", "<face>", "<0xE6>>", "<0xE6", "▁<0x41>", "<0x+A>", "<0x A>", "<0xXX>", "<S>", "</S>", "<UNK>",
+                    "a▁b", "▁a▁▁b▁"]
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +109,7 @@ def _check_pairs(got: object, expected: list[tuple], call: str, tokenizer) -> No
 @pytest.mark.pieces
 @pytest.mark.points(2)
 @pytest.mark.parametrize("text", TEXTS, ids=["english", "japanese", "byte-fallback", "emoji-newline-spaces", "empty",
-                                          "specials-in-the-text", "long"])
+                                          "specials-in-the-text", "starts-with-bos-text", "long"])
 def test_pieces_with_bos_match_the_tokenizer(learner, tokenizer, text):
     got = learner.tokenize_with_pieces(text, tokenizer)
     expected = ref.tokenize_with_pieces(text, tokenizer, add_bos=True)

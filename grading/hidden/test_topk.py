@@ -200,6 +200,11 @@ def _check_table(got, expected: list[tuple[int, str, float]], *, call: str, toke
                     a <= b for a, b in zip(probabilities, probabilities[1:])) and sorted(ids) == sorted(
                     r[0] for r in expected):
                 hint = "your table is in ascending order: the most probable token comes first"
+            elif token_id in (reference := {r[0]: r[2] for r in expected}) and reference[token_id] != want[2] \
+                    and math.isclose(reference[token_id], want[2], rel_tol=1e-6):
+                # Not a tie: two probabilities closer than float32 tells apart, in a float64 input.
+                hint = ("token {0} and token {1} differ in probability by less than float32 can hold: compare them "
+                        "in the input's own dtype, without converting first").format(want[0], token_id)
             elif math.isclose(probability, want[2], rel_tol=TABLE_RTOL) or (
                 sorted(ids) == sorted(r[0] for r in expected)
                 and all(a >= b for a, b in zip(probabilities, probabilities[1:]))
@@ -268,6 +273,11 @@ def test_top_k_table_lists_ties_lower_id_first(learner, tokenizer):
         got = learner.top_k_table(probs, tokenizer, k)
         _check_table(got, ref.top_k_table(probs, tokenizer, k), call=call_text(learner.top_k_table, probs, tokenizer, k),
                      tokenizer=tokenizer)
+    # Not ties: float64 probabilities 1e-12 apart, which a float32 copy would round together.
+    close = torch.tensor([0.3, 0.3 + 1e-12, 0.4 - 1e-12], dtype=torch.float64)
+    got = learner.top_k_table(close, tokenizer, 3)
+    _check_table(got, ref.top_k_table(close, tokenizer, 3), call=call_text(learner.top_k_table, close, tokenizer, 3),
+                 tokenizer=tokenizer)
 
 
 # Real Mistral-7B numbers when a capture file is given. Worth 0 points: a grade's maximum

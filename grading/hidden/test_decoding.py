@@ -171,12 +171,11 @@ def test_greedy_stops_after_eos(learner, backend):
     # generate(), no generation_config to read), greedy is the chain of each row's argmax.
     table = torch.randn(40, 40, generator=torch.Generator().manual_seed(13)) * 3
     toy, ids = BigramModel(table), torch.tensor([[1, 3]])
-    for eos in (None, 27):  # 27: the third new token of this toy's greedy path, so the loop stops there
-        tokens = ids[0].tolist()
-        for _ in range(6):
-            tokens.append(int(table[tokens[-1]].argmax()))
-            if tokens[-1] == eos:
-                break
+    path = ids[0].tolist()
+    for _ in range(6):
+        path.append(int(table[path[-1]].argmax()))
+    # Without eos all six new tokens; with the third new token as eos, the loop stops after it.
+    for eos, tokens in ((None, path), (path[4], path[:5])):
         got = learner.greedy_generate(toy, ids, 6, eos)
         check_tensor(got, torch.tensor([tokens]), call=call_text(learner.greedy_generate, "<a toy bigram model>", ids, 6, eos),
                      hint="call the model yourself, one step at a time, and take the argmax of the last position's "

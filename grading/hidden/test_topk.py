@@ -194,17 +194,18 @@ def _check_table(got, expected: list[tuple[int, str, float]], *, call: str, toke
             )
         if token_id != want[0]:
             ids = [r[0] for r in got]
+            probability_of = {r[0]: r[2] for r in expected}
             hint = "sort by probability, highest first"
             probabilities = [r[2] for r in got if isinstance(r, tuple) and len(r) == 3]
             if len(probabilities) > 1 and probabilities[0] < probabilities[-1] and all(
                     a <= b for a, b in zip(probabilities, probabilities[1:])) and sorted(ids) == sorted(
                     r[0] for r in expected):
                 hint = "your table is in ascending order: the most probable token comes first"
-            elif token_id in (reference := {r[0]: r[2] for r in expected}) and reference[token_id] != want[2] \
-                    and math.isclose(reference[token_id], want[2], rel_tol=1e-6):
+            elif probability_of.get(token_id, want[2]) != want[2] and math.isclose(probability_of[token_id], want[2],
+                                                                                    rel_tol=1e-6):
                 # Not a tie: two probabilities closer than float32 tells apart, in a float64 input.
-                hint = ("token {0} and token {1} differ in probability by less than float32 can hold: compare them "
-                        "in the input's own dtype, without converting first").format(want[0], token_id)
+                hint = (f"token {want[0]} and token {token_id} differ in probability by less than float32 can hold: "
+                        "compare them in the input's own dtype, without converting first")
             elif math.isclose(probability, want[2], rel_tol=TABLE_RTOL) or (
                 sorted(ids) == sorted(r[0] for r in expected)
                 and all(a >= b for a, b in zip(probabilities, probabilities[1:]))

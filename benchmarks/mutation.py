@@ -160,20 +160,20 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "a TypeError instead of a ValueError for probs that is not (vocab,): the docstring specifies no error "
         "for other shapes",
     ),
-    "solutions.embeddings.x_pca_2d__mutmut_6": (
-        "centred = vectors - vectors.mean(dim=0, )",
+    "solutions.embeddings.x_pca_2d__mutmut_12": (
+        "centred = work - work.mean(dim=0, )",
         "a (d,) mean broadcasts over the rows as the (1, d) one does: the same centred matrix",
     ),
-    "solutions.embeddings.x_pca_2d__mutmut_8": (
-        "centred = vectors - vectors.mean(dim=0, keepdim=False)",
+    "solutions.embeddings.x_pca_2d__mutmut_14": (
+        "centred = work - work.mean(dim=0, keepdim=False)",
         "a (d,) mean broadcasts over the rows as the (1, d) one does: the same centred matrix",
     ),
-    "solutions.embeddings.x_pca_2d__mutmut_13": (
+    "solutions.embeddings.x_pca_2d__mutmut_19": (
         "_, _, vh = torch.linalg.svd(centred, )",
         "the full SVD's Vh has extra rows after the first min(n, d); Vh[:2] are the same two directions "
         "(a sign per column is free, and the tests accept either)",
     ),
-    "solutions.embeddings.x_pca_2d__mutmut_14": (
+    "solutions.embeddings.x_pca_2d__mutmut_20": (
         "_, _, vh = torch.linalg.svd(centred, full_matrices=True)",
         "the full SVD's Vh has extra rows after the first min(n, d); Vh[:2] are the same two directions "
         "(a sign per column is free, and the tests accept either)",

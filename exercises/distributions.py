@@ -56,8 +56,12 @@ def softmax_with_temperature(logits: torch.Tensor, temperature: float) -> torch.
         logits: ``(..., vocab)`` floating point; any number of leading axes.
         returns: same shape and dtype; every row (last axis) sums to 1, up to rounding. How
             you compute it is yours: subtracting the max, ``logsumexp``, float64 or float32
-            arithmetic all pass. Rounding here means a few units in the last place of the
-            largest ``|logit / T|`` (float32 cannot hold ``1e4`` more finely than ``1e-3``).
+            arithmetic all pass. Rounding here means a few float32 units in the last place
+            of the largest ``|logit / T|``, whatever the dtype (float32 cannot hold ``1e4``
+            more finely than ``1e-3``).
+            Half-precision logits (``float16`` or ``bfloat16``: what a 4-bit model on a GPU
+            gives) are computed in float32, as ``generate()`` does, and the probabilities are
+            returned in the logits' own dtype.
 
     Example:
         ``softmax_with_temperature(torch.tensor([2.0, 1.0, 0.0]), 1.0)``
@@ -65,8 +69,10 @@ def softmax_with_temperature(logits: torch.Tensor, temperature: float) -> torch.
         ``[4, 2, 0]`` and the first probability grows to about ``0.867``.
 
     Edge cases:
-        - Logits as large as ``±1e4`` must give no ``nan`` or ``inf``.
-        - A ``-inf`` logit (a token masked out) gets probability exactly 0.
+        - Logits as large as ``±1e4`` must give no ``nan`` or ``inf``, ``float16`` ones at
+          ``T = 0.1`` included.
+        - A ``-inf`` logit (a token masked out) gets probability exactly 0. (A row whose
+          logits are all ``-inf`` has no distribution at all: what it gives is not graded.)
         - A temperature that is not a finite number greater than 0 raises ``ValueError``
           with a message that says why. (Temperature 0 means greedy: that is an ``argmax``,
           not a softmax.)
@@ -74,6 +80,8 @@ def softmax_with_temperature(logits: torch.Tensor, temperature: float) -> torch.
     Pitfall:
         ``exp(1e4)`` overflows to ``inf`` and ``inf / inf`` is ``nan``. Subtract each row's
         maximum before ``exp`` — it cancels out in the division. And divide by ``T``;
-        multiplying does the opposite of what you want.
+        multiplying does the opposite of what you want. In ``float16``, dividing already
+        overflows: ``1e4 / 0.1`` is beyond its largest number, ``65504``. Convert to float32
+        before you divide, and back to the logits' dtype at the end.
     """
     raise NotImplementedError("softmax_with_temperature: see the docstring")

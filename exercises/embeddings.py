@@ -102,9 +102,12 @@ def pca_2d(vectors: torch.Tensor) -> torch.Tensor:
         3. Project: ``centred @ Vh[:2].T`` (equivalently ``U[:, :2] * S[:2]``).
 
     Shapes:
-        vectors: ``(n, d)`` floating point with ``n >= 2`` and ``d >= 2``.
+        vectors: ``(n, d)`` floating point with ``n >= 2`` and ``d >= 2``; ``float16`` and
+        ``bfloat16`` too (a 4-bit model's embedding matrix on a GPU is ``float16``).
         returns: ``(n, 2)``, same dtype and device; column 0 is the coordinate along the
-        first component, column 1 along the second.
+        first component, column 1 along the second. Compute in the vectors' own precision
+        (float64 ones in float64), and half-precision ones in float32 — all of it, the
+        mean and the centring too.
 
     Example:
         Points on a line, ``[[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]``: the mean is ``[1, 1]``,
@@ -121,5 +124,7 @@ def pca_2d(vectors: torch.Tensor) -> torch.Tensor:
         Without centring, the first "component" points at the mean of the data instead of
         along its spread. And ``torch.linalg.eigh`` sorts eigenvalues from SMALLEST to
         largest — if you go through the covariance matrix, take the last two, largest first.
+        ``torch.linalg.svd`` and ``eigh`` have no half-precision version: for ``float16`` or
+        ``bfloat16`` vectors, compute in float32 and return the vectors' own dtype.
     """
     raise NotImplementedError("pca_2d: see the docstring")

@@ -60,7 +60,8 @@ def completion_logprobs(
     Shapes:
         sequence: ``(1, T)`` token ids (int64) on ``model.device``: prompt then completion.
         prompt_length: ``P``, the number of prompt tokens, ``1 <= P <= T``.
-        top_n: ``>= 0`` alternatives per position.
+        top_n: ``>= 0`` alternatives per position (a ``top_n`` larger than the vocabulary is
+            not graded).
         returns: a list of ``T - P`` dicts; plain Python ``str``, ``int`` and ``float`` inside,
         no tensors.
 
@@ -79,8 +80,8 @@ def completion_logprobs(
     Edge cases:
         - ``prompt_length == T`` (nothing generated) returns ``[]``.
         - ``prompt_length < 1`` or ``> T`` raises ``ValueError``: the very first token has no
-          position before it, so it has no logprob. A negative ``top_n`` raises ``ValueError``;
-          ``top_n = 0`` gives empty ``top_logprobs`` lists.
+          position before it, so it has no logprob. A negative ``top_n`` raises ``ValueError``,
+          also when nothing was generated; ``top_n = 0`` gives empty ``top_logprobs`` lists.
 
     Pitfalls:
         - Reading the logits at position ``t`` instead of ``t - 1``: that is the distribution of

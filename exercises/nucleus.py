@@ -20,9 +20,9 @@ def top_p_mask(probs: torch.Tensor, p: float) -> torch.Tensor:
     The rule: rank the tokens of a row by probability, highest first. Keep a token when the
     total probability of the tokens ranked *above* it is less than ``p``. Consequences:
     the token whose probability makes the running total cross ``p`` is kept; the most
-    probable token is always kept, so ``p = 0`` keeps exactly one token; ``p = 1`` keeps
-    every token of non-zero probability (up to rounding, see below); and every row of a
-    batch is decided on its own.
+    probable token is always kept, so ``p = 0`` keeps exactly one token (one, also when
+    several tie for the largest probability); ``p = 1`` keeps every token of non-zero
+    probability (up to rounding, see below); and every row of a batch is decided on its own.
 
     Why it matters: this mask is what ``generate(do_sample=True, top_p=...)`` applies before
     drawing. The seed notebook compares ``top_p=0.2`` (almost greedy) with ``top_p=0.9``
@@ -80,7 +80,8 @@ def sample_top_p(probs: torch.Tensor, p: float, generator: torch.Generator | Non
 
     Shapes:
         probs: ``(batch, vocab)`` probabilities, rows summing to 1.
-        p: a number in [0, 1] (``top_p_mask`` checks it).
+        p: a number in [0, 1]; anything else raises ``ValueError`` (step 1 does it for you:
+            ``top_p_mask`` checks ``p``).
         generator: a ``torch.Generator`` on ``probs.device``, or None for torch's global one.
         returns: ``(batch,)`` int64 token ids, each inside its row's nucleus.
 

@@ -48,7 +48,10 @@ def sample_generate(
        outside the nucleus instead of taking the softmax again draws the same tokens, up to
        rounding in the last bit: ``multinomial`` renormalises each row itself.)
     6. Append it. Stop after appending ``eos_token_id`` (keep it in the output) or after
-       ``max_new_tokens`` new tokens.
+       ``max_new_tokens`` new tokens. Only a new token can stop the loop: a prompt that
+       already ends with ``eos_token_id`` still gets its new tokens. ``eos_token_id=None``
+       means no early stop; as in the greedy exercise, nothing is read from the model's
+       configuration (``generate`` would fall back to it).
 
     Raise ``ValueError`` for a temperature that is not a finite number > 0 (temperature 0 is
     greedy decoding: argmax, not sampling), for ``top_k`` < 1, or for ``top_p`` outside [0, 1].

@@ -78,9 +78,10 @@ def top_k_table(
     Edge cases:
         - ``k`` larger than the vocabulary lists every token.
         - ``k = 0`` lists no token: ``[]`` (``min(k, vocab)`` rows).
-        - Equal probabilities are listed lower id first. ``torch.topk`` does not promise
-          any order among ties, so sort yourself: ``torch.sort(probs, descending=True,
-          stable=True)`` keeps equal values in id order.
+        - Equal probabilities are listed lower id first, also where the list is cut: of
+          tokens tied at the ``k``-th place, the lower ids are the ones listed.
+          ``torch.topk`` does not promise any order among ties, so sort yourself:
+          ``torch.sort(probs, descending=True, stable=True)`` keeps equal values in id order.
 
     Pitfall:
         ``tokenizer.convert_ids_to_tokens`` gives the raw piece (``"▁Tokyo"``); the table

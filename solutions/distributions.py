@@ -27,9 +27,10 @@ def softmax_with_temperature(logits: torch.Tensor, temperature: float) -> torch.
             f"temperature must be a finite number > 0, got {temperature} "
             "(for temperature 0, take the argmax instead: that is greedy decoding)"
         )
-    scaled = logits / temperature
+    # Half precision overflows in the division itself (1e4 / 0.1 > 65504): work in float32 at least.
+    scaled = logits.to(torch.promote_types(logits.dtype, torch.float32)) / temperature
     row_max = scaled.amax(dim=-1, keepdim=True)
     # A row that is all -inf has max -inf; shifting by it would give nan, so shift by 0 there.
     row_max = torch.where(torch.isfinite(row_max), row_max, torch.zeros_like(row_max))
     exps = torch.exp(scaled - row_max)
-    return exps / exps.sum(dim=-1, keepdim=True)
+    return (exps / exps.sum(dim=-1, keepdim=True)).to(logits.dtype)

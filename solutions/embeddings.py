@@ -30,6 +30,7 @@ def cosine_similarity_matrix(vectors: torch.Tensor) -> torch.Tensor:
 
 def pca_2d(vectors: torch.Tensor) -> torch.Tensor:
     """The rows projected onto their first two principal components: ``(n, d)`` -> ``(n, 2)``."""
-    centred = vectors - vectors.mean(dim=0, keepdim=True)
+    work = vectors.to(torch.promote_types(vectors.dtype, torch.float32))  # svd has no half kernel
+    centred = work - work.mean(dim=0, keepdim=True)
     _, _, vh = torch.linalg.svd(centred, full_matrices=False)
-    return centred @ vh[:2].T
+    return (centred @ vh[:2].T).to(vectors.dtype)

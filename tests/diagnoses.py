@@ -83,7 +83,7 @@ def _entries(folder: str, function: str, **names: set[str]) -> dict[str, set[str
     return {f"{folder}.{function}__{name}": mistakes for name, mistakes in names.items()}
 
 
-W, I, I2, I3 = "wrong_implementations", "independent", "independent2", "independent3"  # noqa: E741  (the catalogue folders)
+W, I, I2, I3, I5 = "wrong_implementations", "independent", "independent2", "independent3", "independent5"  # noqa: E741  (the catalogue folders)
 
 MISTAKES: dict[str, set[str]] = {
     **_entries(W, "tokenize_with_pieces", decoded_pieces={"decoded_pieces"}, bos_added_twice={"bos_twice"}),
@@ -125,7 +125,7 @@ MISTAKES: dict[str, set[str]] = {
                wrong_scatter_topk_indices={"exactly_k"}),
     # topk_k_too_large uses torch.topk, whose order of tied tokens is not lower id first on the ties test.
     **_entries(W, "top_k_table", raw_pieces={"raw_piece"}, ascending={"ascending"}, topk_tie_order={"tie_order"},
-               topk_k_too_large={"tie_order"}),
+               topk_k_too_large={"tie_order"}, topk_then_resorts_ties={"tie_order"}),
     **_entries(I, "top_k_table", wrong_raw_piece_text={"raw_piece"}, wrong_topk_tie_order={"tie_order"},
                wrong_argsort_then_flip={"tie_order"}),
     **_entries(W, "greedy_generate", drops_eos={"stops_before_eos"}),
@@ -151,6 +151,9 @@ MISTAKES: dict[str, set[str]] = {
                wrong_replacement_char={"decoded_piece_bytes"}),
     # The second examiner's catalogue: of its wrong versions, only this one makes a mistake a hint names.
     **_entries(I2, "softmax_with_temperature", wrong_power_of_probs={"temperature_as_power"}),
+    # torch.topk first, then a stable re-sort by id: a cut inside a tie keeps the ids topk happened
+    # to pick, and the table lists the right probabilities with other (higher) ids.
+    **_entries(I5, "top_k_table", wrong_topk_then_stable_resort={"tie_order"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

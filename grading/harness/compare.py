@@ -56,10 +56,13 @@ def softmax_tolerance(dtype: torch.dtype, scale: float) -> tuple[float, float]:
     """``(atol, rtol)`` for probabilities of ``dtype`` computed from logits/T whose largest finite
     magnitude is ``scale``.
 
-    Relative: a few ulps of ``scale`` (the rounding of ``z - c`` moves ``exp`` by that factor).
+    Relative: a few float32 ulps of ``scale`` (the rounding of ``z - c`` moves ``exp`` by that
+    factor), and at least the result dtype's own rounding. float32 is the least precise
+    arithmetic softmax_with_temperature's docstring allows: float64 logits may be computed in
+    it, and half-precision ones must be (in float16, ``z`` itself may overflow).
     Absolute: only the smallest normal number, for probabilities that underflow differently.
     """
-    eps = arithmetic_eps(dtype)
+    eps = torch.finfo(torch.float32).eps
     rtol = max(float_tolerance(dtype)[1], SOFTMAX_ULPS * eps * max(1.0, scale))
     atol = max(torch.finfo(dtype).tiny, torch.finfo(torch.float32).tiny)
     return atol, rtol

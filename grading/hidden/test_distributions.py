@@ -22,6 +22,8 @@ ref = remembered(_ref)
 LOGIT_ATOL, LOGIT_RTOL = 1e-4, 1e-4
 
 PROMPTS = ["The capital of Japan is", "Once upon a time,", "日本の首都は"]
+# What a 4-bit model on a GPU computes in; softmax_with_temperature must work in float32 for them.
+HALF_PRECISION = (torch.float16, torch.bfloat16)
 
 
 def _random_logits(*shape: int, scale: float = 3.0, seed: int = 0) -> torch.Tensor:
@@ -42,6 +44,14 @@ def _temperature_hint(logits: torch.Tensor, temperature: float, got: torch.Tenso
         if not torch.isfinite(got64).all() and torch.isfinite(logits).any():
             broken = ~torch.isfinite(got64)
             scaled = logits / temperature  # in the logits' dtype, as a plain implementation computes
+            if not torch.isfinite(scaled[torch.isfinite(logits)]).all():
+                # Several mistakes give the same nan here (a division in half precision, a missing
+                # shift): say what this input does, not which of them was made.
+                largest = " (float16's largest number is 65504)" if logits.dtype == torch.float16 else ""
+                return (f"your result holds nan or inf where softmax is finite. With these {logits.dtype} logits, "
+                        f"logits / T already overflows in {logits.dtype}{largest}: convert the logits to float32 "
+                        "before dividing, subtract each row's maximum before exp, and return the probabilities in "
+                        "the logits' dtype")
             unshifted = torch.exp(scaled)
             unshifted = unshifted / unshifted.sum(-1, keepdim=True)
             one_max = torch.exp(scaled - scaled.max())
@@ -73,6 +83,9 @@ def _temperature_hint(logits: torch.Tensor, temperature: float, got: torch.Tenso
             # A replay that coincides with the right answer (T = 1, a single row) proves nothing.
             if not torch.allclose(replay, right, atol=1e-6, rtol=1e-4) and torch.allclose(got64, replay, atol=1e-6, rtol=1e-4):
                 return diagnosis
+    if logits.dtype in HALF_PRECISION:
+        return (f"p_i = exp(z_i / T) / sum_j exp(z_j / T) over the last axis, computed in float32 for {logits.dtype} "
+                f"logits and returned as {logits.dtype}; compare your result with that at the place named")
     return "p_i = exp(z_i / T) / sum_j exp(z_j / T) over the last axis; compare your result with that at the place named"
 
 
@@ -166,6 +179,14 @@ def test_softmax_keeps_shape_and_dtype(learner):
         atol, rtol = softmax_tolerance(expected.dtype, largest_magnitude(logits))
         check_tensor(got, expected, call=call_text(learner.softmax_with_temperature, logits, 1.0),
                      atol=atol, rtol=rtol, hint="return one probability per logit, in the logits' dtype")
+    # Half-precision logits (a 4-bit model on a GPU) are computed in float32 and come back in
+    # their own dtype. Logits near 20, as a model's are, at T = 0.7: dividing in float16 or
+    # bfloat16 already rounds them by two to five times what the comparison allows.
+    for dtype in HALF_PRECISION:
+        logits = (20.0 + _random_logits(3, 40, scale=1.5, seed=5)).to(dtype)
+        got = learner.softmax_with_temperature(logits, 0.7)
+        expected = ref.softmax_with_temperature(logits, 0.7)
+        check_softmax(got, logits, 0.7, expected, call_text(learner.softmax_with_temperature, logits, 0.7))
 
 
 @pytest.mark.temperature
@@ -208,6 +229,12 @@ def test_softmax_is_stable_for_huge_logits(learner):
     got = learner.softmax_with_temperature(close, 0.001)
     expected = ref.softmax_with_temperature(close, 0.001)
     check_softmax(got, close, 0.001, expected, call_text(learner.softmax_with_temperature, close, 0.001))
+    # float16 logits of ±1e4 at T = 0.1: 1e5 is beyond float16's largest number (65504), so
+    # the division must not happen in float16.
+    half = torch.tensor([[1e4, 0.0, -1e4], [-1e4, -1e4, -1e4], [3.0, 1.0, 0.0]], dtype=torch.float16)
+    got = learner.softmax_with_temperature(half, 0.1)
+    expected = ref.softmax_with_temperature(half, 0.1)
+    check_softmax(got, half, 0.1, expected, call_text(learner.softmax_with_temperature, half, 0.1))
 
 
 @pytest.mark.temperature

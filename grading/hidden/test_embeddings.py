@@ -42,7 +42,9 @@ TOLERANCES = {
 COSINE_ATOL = {torch.float64: 1e-10, torch.float32: 1e-5, torch.float16: 5e-3}
 # PCA coordinates scale with the data: tolerance relative to the largest coordinate. A float32
 # SVD of a few dozen vectors is good to ~1e-6 relative; 1e-4 leaves room.
-PCA_RELATIVE = {torch.float64: 1e-8, torch.float32: 1e-4}
+# Of the largest coordinate: float32's rounding for float32 results (and for half-precision
+# ones, computed in float32 as the docstring says), plus a few ulps of the result's own dtype.
+PCA_RELATIVE = {torch.float64: 1e-8, torch.float32: 1e-4, torch.float16: 4e-3, torch.bfloat16: 3e-2}
 
 
 @pytest.fixture(scope="module")
@@ -166,13 +168,14 @@ def test_embedding_on_the_models_matrix(learner, backend):
         _check_word(learner, word, backend.tokenizer, matrix)
 
 
-def _random_vectors(n: int, d: int, dtype: torch.dtype = torch.float32, seed: int = 0) -> torch.Tensor:
-    """Rows of different lengths, an offset from the origin, and columns of different spread."""
+def _random_vectors(n: int, d: int, dtype: torch.dtype = torch.float32, seed: int = 0, offset: float = 0.0) -> torch.Tensor:
+    """Rows of different lengths, an offset from the origin, and columns of different spread;
+    ``offset`` moves the whole cloud further away."""
     generator = torch.Generator().manual_seed(seed)
     base = torch.randn(n, d, generator=generator, dtype=torch.float64)
     spread = torch.linspace(3.0, 0.3, d, dtype=torch.float64)
     lengths = torch.rand(n, 1, generator=generator, dtype=torch.float64) * 4 + 0.5
-    return ((base * spread + 0.8) * lengths).to(dtype)
+    return ((base * spread + 0.8) * lengths + offset).to(dtype)
 
 
 def _cosine_hint(vectors: torch.Tensor, got: object) -> str:
@@ -322,7 +325,8 @@ def _pca_hint(vectors: torch.Tensor, got: torch.Tensor) -> str:
 @pytest.mark.pca
 @pytest.mark.points(1)
 def test_pca_shape_and_dtype(learner):
-    for vectors in (_random_vectors(10, 6, seed=6), _random_vectors(5, 3, torch.float64, seed=7)):
+    for vectors in (_random_vectors(10, 6, seed=6), _random_vectors(5, 3, torch.float64, seed=7),
+                    _random_vectors(6, 4, torch.float16, seed=8), _random_vectors(6, 4, torch.bfloat16, seed=9)):
         got = learner.pca_2d(vectors)
         check_tensor(got, ref.pca_2d(vectors), atol=float("inf"), call=call_text(learner.pca_2d, vectors),
                      hint="n vectors give an (n, 2) tensor in the vectors' dtype")
@@ -330,9 +334,14 @@ def test_pca_shape_and_dtype(learner):
 
 @pytest.mark.pca
 @pytest.mark.points(2)
-@pytest.mark.parametrize("n,d,dtype", [(12, 8, torch.float32), (20, 64, torch.float32), (7, 3, torch.float64)], ids=str)
-def test_pca_matches_scikit_learn_up_to_sign(learner, n, d, dtype):
-    _check_pca(learner, _random_vectors(n, d, dtype, seed=n + d))
+@pytest.mark.parametrize("n,d,dtype,offset", [
+    (12, 8, torch.float32, 0.0), (20, 64, torch.float32, 0.0), (7, 3, torch.float64, 0.0),
+    (12, 8, torch.float16, 0.0), (12, 8, torch.bfloat16, 0.0),
+    # float16 far from the origin: its mean and the centring lose digits in float16 arithmetic
+    (8, 3, torch.float16, 1000.0),
+], ids=str)
+def test_pca_matches_scikit_learn_up_to_sign(learner, n, d, dtype, offset):
+    _check_pca(learner, _random_vectors(n, d, dtype, seed=n + d, offset=offset))
 
 
 @pytest.mark.pca

@@ -87,6 +87,10 @@ NORMALISATION = [
     # yet alphanumeric, so they are words.
     ("add ½ cup", "½", True),
     ("Louis Ⅻ", "Ⅻ", True),
+    # A combining accent (U+0301) is not alphanumeric: it becomes a space, and "cafe\u0301"
+    # is the word "cafe" (composing it into "é" first would be a normalisation step).
+    ("cafe\u0301 au lait", "cafe", True),
+    ("cafe\u0301 au lait", "café", False),
 ]
 BOUNDARIES = [
     ("Romeo and Juliet", "Rome", False),

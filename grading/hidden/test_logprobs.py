@@ -303,7 +303,7 @@ def test_a_very_unlikely_token_keeps_a_finite_logprob(learner, backend):
 @pytest.mark.logprobs
 @pytest.mark.points(1)
 @pytest.mark.parametrize("case", ["nothing generated", "top_n=0", "prompt_length=0", "prompt_length>T", "top_n<0",
-                                  "prompt_length=1", "default top_n"])
+                                  "top_n<0, nothing generated", "prompt_length=1", "default top_n"])
 def test_edge_cases(learner, backend, case):
     sequence = backend.encode("Hello world, hello moon")
     length = sequence.shape[1]
@@ -324,6 +324,11 @@ def test_edge_cases(learner, backend, case):
     elif case == "top_n<0":
         expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, sequence, 2, top_n=-1,
                      hint="check top_n >= 0 before anything else: a negative slice silently keeps almost everything")
+    elif case == "top_n<0, nothing generated":
+        # "A negative top_n raises ValueError, also when nothing was generated": check before returning [].
+        expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, sequence, length,
+                     top_n=-1, hint="check top_n >= 0 before anything else, even before returning [] for an empty "
+                                    "completion")
     elif case == "prompt_length=1":
         # The smallest valid prompt: every token after the first gets a record.
         call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, 1, top_n=2)

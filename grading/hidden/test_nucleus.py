@@ -185,6 +185,20 @@ def test_top_p_mask_at_p_zero_and_p_one(learner):
     got = learner.top_p_mask(moderate, 1.0)
     check_tensor(got, torch.ones_like(moderate, dtype=torch.bool), call=call_text(learner.top_p_mask, moderate, 1.0),
                  hint="with p = 1 every token of non-zero probability is kept")
+    # Two tokens tied for the largest probability: the rule still keeps exactly one of them
+    # (the mass above the second is the first's, 0.4), at p = 0 and at p = 0.3 alike.
+    tied = torch.tensor([[0.4, 0.4, 0.2], [0.1, 0.45, 0.45]])
+    for p in (0.0, 0.3):
+        got = learner.top_p_mask(tied, p)
+        call = call_text(learner.top_p_mask, tied, p)
+        check_true(isinstance(got, torch.Tensor) and got.dtype == torch.bool and got.shape == tied.shape, call=call,
+                   problem=f"the result is {describe(got)}, expected a bool tensor of shape {tuple(tied.shape)}",
+                   hint="one bool per token, in vocabulary order")
+        kept = got.sum(-1).tolist()
+        check_true(kept == [1, 1] and bool((got <= (tied == tied.amax(-1, keepdim=True))).all()), call=call,
+                   problem=f"each row keeps {kept} tokens, expected exactly one of the two tied most probable",
+                   hint="rank the tokens (one of the tied ones comes first) and keep a token only while the mass "
+                        "ranked ABOVE it is below p: the second of the tie has the first's 0.4 above it")
     # The integers 0 and 1 are numbers in [0, 1] too.
     for rows, p, expected in ((probs, 0, expected_top), (moderate, 1, torch.ones_like(moderate, dtype=torch.bool))):
         got = learner.top_p_mask(rows, p)
@@ -342,6 +356,10 @@ def test_sample_top_p_returns_one_id_per_row_and_leaves_probs_alone(learner):
         check_true(not changed, call=call,
                    problem=f"the call changed {', '.join(changed)} in place (some of its values were set to 0)",
                    hint="zero the dropped tokens in a copy (torch.where(keep, probs, 0)), not in the caller's tensor")
+    # "p: a number in [0, 1]; anything else raises ValueError": no shortcut around top_p_mask's check.
+    for p in (1.5, -0.5):
+        expect_error(learner.sample_top_p, ValueError, _random_probs(2, 40, seed=6), p, _generator(0),
+                     hint="call top_p_mask(probs, p) first, for every p: it raises ValueError for p outside [0, 1]")
 
 
 @pytest.mark.sample_top_p

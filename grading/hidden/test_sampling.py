@@ -246,6 +246,24 @@ def test_sample_generate_stops_after_eos_and_keeps_it(learner):
                    hint="draw from the LAST position's distribution")
         if last is not None:
             check_equal(int(got[0, -1]), last, call=call, what="the last token", hint=hint)
+    # Only a NEW token stops the loop: a prompt that already ends with eos still gets its tokens.
+    ended = torch.tensor([[1, 5, 7, EOS]])
+    got = learner.sample_generate(model, ended, 3, generator=_generator(3), eos_token_id=EOS)
+    expected = ref.sample_generate(model, ended, 3, generator=_generator(3), eos_token_id=EOS)
+    call = call_text(learner.sample_generate, model, ended, 3, generator=_generator(3), eos_token_id=EOS)
+    check_equal(got.tolist() if isinstance(got, torch.Tensor) else got, expected.tolist(), call=call,
+                hint="compare each NEW token with eos_token_id after appending it; the prompt's own last token "
+                     "does not end the loop")
+    # eos_token_id=None means no early stop, whatever the model's configuration says.
+    configured = _toy_with_sure_eos()
+    configured.config.eos_token_id = EOS
+    got = learner.sample_generate(configured, ids, 5, generator=_generator(3), eos_token_id=None)
+    call = call_text(learner.sample_generate, f"<the toy model, its config saying eos_token_id={EOS}>", ids, 5,
+                     generator=_generator(3), eos_token_id=None)
+    check_true(isinstance(got, torch.Tensor) and tuple(got.shape) == (1, 7), call=call,
+               problem=f"the result is {describe(got)}, expected shape (1, 7): five new tokens, no early stop",
+               hint="eos_token_id=None means never stop early: do not fall back to model.config or "
+                    "model.generation_config")
 
 
 def _toy_for_statistics(vocab: int = 16, ties: bool = False) -> ref.BigramModel:

@@ -80,6 +80,19 @@ def test_pca_of_points_on_a_line(learner):
 
 
 @pytest.mark.pca
+def test_pca_of_half_precision_vectors(learner):
+    # float16, as a 4-bit model's embedding matrix on a GPU: torch.linalg.svd has no float16 kernel.
+    vectors = torch.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]], dtype=torch.float16)
+    got = learner.pca_2d(vectors)
+    s = math.sqrt(2)
+    expected = torch.tensor([[-s, 0.0], [0.0, 0.0], [s, 0.0]], dtype=torch.float16)
+    if isinstance(got, torch.Tensor) and got.shape == expected.shape and got[0, 0] > 0:
+        expected[:, 0] *= -1  # a component's sign is arbitrary
+    check_tensor(got, expected, call=call_text(learner.pca_2d, vectors), atol=1e-2,
+                 hint="compute in float32 (vectors.float()) and return the result in the vectors' dtype")
+
+
+@pytest.mark.pca
 def test_pca_centres_the_data(learner):
     # Two points far from the origin: after centring they sit at ±5 along the x axis.
     vectors = torch.tensor([[100.0, 7.0], [110.0, 7.0]])

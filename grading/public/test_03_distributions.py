@@ -108,6 +108,16 @@ def test_huge_logits_stay_finite(learner):
 
 
 @pytest.mark.temperature
+def test_half_precision_logits_at_a_low_temperature(learner):
+    # 1e4 / 0.1 = 1e5 is beyond float16's largest number (65504): divide in float32.
+    logits = torch.tensor([1e4, 0.0, -1e4], dtype=torch.float16)
+    got = learner.softmax_with_temperature(logits, 0.1)
+    check_tensor(got, torch.tensor([1.0, 0.0, 0.0], dtype=torch.float16),
+                 call=call_text(learner.softmax_with_temperature, logits, 0.1), atol=1e-3,
+                 hint="convert float16 logits to float32 before dividing by T, and the probabilities back to float16")
+
+
+@pytest.mark.temperature
 def test_a_masked_token_gets_exactly_zero(learner):
     logits = torch.tensor([1.0, -math.inf, 0.0])
     got = learner.softmax_with_temperature(logits, 1.0)

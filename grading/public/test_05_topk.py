@@ -131,3 +131,9 @@ def test_top_k_table_lists_ties_lower_id_first(learner, tokenizer):
     expected = [(i, tokenizer.decode([i]), 0.25) for i in (0, 1, 3)]
     _check_rows(got, expected, call_text(learner.top_k_table, probs, tokenizer, 3),
                 hint="equal probabilities are listed lower id first: a stable descending sort keeps id order")
+    # A cut inside a tie: ids 0, 1 and 2 tie at 0.2 and only one more row fits, so id 0 is listed.
+    probs = torch.tensor([0.2, 0.2, 0.2, 0.4])
+    got = learner.top_k_table(probs, tokenizer, 2)
+    expected = [(3, tokenizer.decode([3]), 0.4), (0, tokenizer.decode([0]), 0.2)]
+    _check_rows(got, expected, call_text(learner.top_k_table, probs, tokenizer, 2),
+                hint="sort all of the row first (descending, stable), then cut: torch.topk may pick any of tied ids")

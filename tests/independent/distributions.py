@@ -188,14 +188,16 @@ def softmax_with_temperature__wrong_global_max(logits: torch.Tensor, temperature
     return e / e.sum(dim=-1, keepdim=True)
 
 
-def softmax_with_temperature__right_logsumexp_float32(logits: torch.Tensor, temperature: float) -> torch.Tensor:
-    """RIGHT: ``exp(z - logsumexp(z))`` in float32 and nothing more. Written by the independent
-    author as WRONG (for logits around ±1e4 a row sums to 1 ± 5e-4); reclassified by the
-    project: float32 cannot represent 1e4 more finely than ~1e-3, so a result within a few
-    units in the last place of the largest |z| is what "sums to 1" can mean there (the
-    docstring now says so, and grading/harness/compare.py's softmax tolerance holds that rule). Its
-    check of the temperature was completed (non-numbers raise ValueError) like the other RIGHT
-    versions': as a WRONG version it only needed to be wrong in one way."""
+def softmax_with_temperature__wrong_logsumexp_float32(logits: torch.Tensor, temperature: float) -> torch.Tensor:
+    """WRONG: ``exp(z - logsumexp(z))`` with ``z = logits / T`` in the logits' own dtype.
+    Written by the independent author as WRONG (for logits around ±1e4 a row sums to
+    1 ± 5e-4); reclassified RIGHT by the project, since float32 cannot represent 1e4 more
+    finely than ~1e-3 (the rounding rule of grading/harness/compare.py's softmax tolerance);
+    and WRONG again once the docstring said that half-precision logits are computed in
+    float32: float16 logits of ±1e4 at T = 0.1 divide to inf, and the result is nan.
+    Violates: "Logits as large as ±1e4 must give no nan or inf, float16 ones at T = 0.1
+    included". Its check of the temperature was completed (non-numbers raise ValueError)
+    while it was RIGHT."""
     if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
         raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
     if not math.isfinite(temperature) or temperature <= 0:

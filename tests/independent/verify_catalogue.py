@@ -303,6 +303,10 @@ def right_pca(fn):
     emb = E()[[6779, 15595, 2587, 415, 5565, 302]]
     ref = torch.from_numpy(PCA(n_components=2).fit_transform(emb.double().numpy())).float()
     assert same_up_to_column_sign(fn(emb), ref)
+    for half in (torch.float16, torch.bfloat16):  # no half-precision svd: computed in float32, returned as given
+        got = fn(torch.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]], dtype=half))
+        line = torch.tensor([[-1.4142, 0.0], [0.0, 0.0], [1.4142, 0.0]], dtype=torch.float64)
+        assert got.dtype == half and min(float((got.double() - line * sign).abs().max()) for sign in (1, -1)) < 1e-2, got
 
 
 _g = torch.Generator().manual_seed(2)
@@ -377,6 +381,8 @@ def right_softmax(fn):
     assert torch.allclose(out, torch.softmax(x / 1.3, dim=-1), atol=1e-12)
     h = fn(torch.tensor([[1e4, 9990.0, 0.0]], dtype=torch.float16), 0.5)
     assert h.dtype == torch.float16 and torch.isfinite(h).all()
+    h = fn(torch.tensor([[1e4, 0.0, -1e4]], dtype=torch.float16), 0.1)  # 1e5 overflows float16: divide in float32
+    assert h.dtype == torch.float16 and h.tolist() == [[1.0, 0.0, 0.0]]
     assert fn(z, 2).shape == (3,)  # an int temperature is a number
 
 
@@ -387,6 +393,7 @@ W_softmax = {
     "nan_inf_temperature_accepted": A(torch.tensor([2.0, 1.0, 0.0]), float("nan")),
     "softmax_dim0": A(torch.tensor([[2.0, 1.0, 0.0], [0.0, 0.0, 3.0]]), 1.0),
     "global_max": A(torch.tensor([[1e4, 0.0], [-1e4, -1e4 + 1]]), 1.0),
+    "logsumexp_float32": A(torch.tensor([[1e4, 0.0, -1e4]], dtype=torch.float16), 0.1),
 }
 
 

@@ -61,6 +61,17 @@ def softmax_with_temperature__casts_to_float32(logits, temperature):
     return torch.softmax(logits.float() / temperature, dim=-1)
 
 
+def softmax_with_temperature__divides_in_half_precision(logits, temperature):
+    """Pitfall missed: stable (the row's maximum is subtracted), but in the logits' own dtype:
+    float16 logits of 1e4 divided by 0.1 overflow to inf before any maximum is taken, and
+    inf - inf is nan."""
+    if not (math.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be a finite number > 0, got {temperature}")
+    scaled = logits / temperature
+    exps = torch.exp(scaled - scaled.amax(dim=-1, keepdim=True))
+    return exps / exps.sum(dim=-1, keepdim=True)
+
+
 def softmax_with_temperature__ignores_temperature(logits, temperature):
     if not temperature > 0 or temperature == float("inf"):
         raise ValueError("temperature must be > 0")

@@ -143,3 +143,11 @@ def pca_2d__float64_result(vectors):
     centred = x - x.mean(dim=0)
     _, _, vh = torch.linalg.svd(centred, full_matrices=False)
     return centred @ vh[:2].T
+
+
+def pca_2d__svd_in_half_precision(vectors):
+    """Pitfall missed: follows the recipe in the vectors' own dtype, so float16 or bfloat16
+    vectors reach torch.linalg.svd, which has no half-precision kernel, and it raises."""
+    centred = vectors - vectors.mean(dim=0)
+    _, _, vh = torch.linalg.svd(centred, full_matrices=False)
+    return centred @ vh[:2].T

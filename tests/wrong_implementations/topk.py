@@ -90,6 +90,15 @@ def top_k_table__topk_tie_order(probs, tokenizer, k=10):
     return [(i, tokenizer.decode([i]), v) for i, v in zip(ids.tolist(), values.tolist())]
 
 
+def top_k_table__topk_then_resorts_ties(probs, tokenizer, k=10):
+    """Edge case missed: torch.topk chooses the k rows, then ties are put in id order. Right
+    when every tied token fits; when the cut falls inside a tie, topk has already dropped some
+    of the lower ids (on the CPU it keeps id 2 of [0.2, 0.2, 0.2, 0.4] at k = 2)."""
+    values, ids = probs.topk(min(k, probs.numel()))
+    rows = sorted(zip(ids.tolist(), values.tolist()), key=lambda row: (-row[1], row[0]))
+    return [(i, tokenizer.decode([i]), v) for i, v in rows]
+
+
 def top_k_table__ignores_k(probs, tokenizer, k=10):
     values, ids = torch.sort(probs, descending=True, stable=True)
     return [(i, tokenizer.decode([i]), v) for i, v in zip(ids[:10].tolist(), values[:10].tolist())]

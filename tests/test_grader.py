@@ -19,7 +19,7 @@ import torch
 from grading.grader import reports
 from grading.sandbox import wire
 from grading.harness.catalogue import EXERCISES
-from grading.harness.submission import expand, read_submission, untouched_stub
+from grading.harness.submission import class_names, expand, read_submission, untouched_stub
 from grading.harness.target import FolderTarget, TargetError, load_target
 from reference.cache import cache_with_tokenizers_only
 from tests.stubs import stubs_folder
@@ -122,6 +122,45 @@ def test_a_zip_submission_is_read_without_extracting_anything_else(tmp_path):
     assert not (tmp_path / "escape.py").exists()
 
 
+def test_a_damaged_zip_member_is_the_submissions_problem_not_the_graders(tmp_path):
+    # A member whose checksum is wrong, and one whose compressed data is not deflate: reading
+    # them raises BadZipFile and zlib.error. The module counts as not handed in, with a note;
+    # the grader does not fail (which would read as its own fault and leave the row ungraded).
+    path = tmp_path / "broken.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("distributions.py", _solution(), compress_type=zipfile.ZIP_STORED)
+        archive.writestr("tokens.py", _solution("tokens"), compress_type=zipfile.ZIP_DEFLATED)
+    blob = bytearray(path.read_bytes())
+    stored = blob.index(_solution().encode()[:200])
+    blob[stored + 10] ^= 0x20  # the stored text changes, its checksum does not
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("tokens.py")
+    deflated = info.header_offset + 30 + len(info.filename.encode())
+    blob[deflated:deflated + 8] = b"\xff" * 8  # not a deflate stream
+    path.write_bytes(bytes(blob))
+    submission = read_submission(path)
+    assert {"distributions", "tokens"}.isdisjoint(submission.sources), (
+        f"read_submission(<a zip with two damaged members>) read {sorted(submission.sources)}, expected neither")
+    unread = [note for note in submission.notes if "could not be read from the zip" in note]
+    assert len(unread) == 2, f"read_submission(<a zip with two damaged members>) noted {submission.notes}"
+
+
+def test_a_zip_members_name_is_shown_on_one_line(tmp_path):
+    # The wrapping folder's name is the learner's: a newline or a right-to-left override in it
+    # must not write lines of its own into the feedback ("Score: 121 / 121").
+    path = tmp_path / "tricky.zip"
+    top = "x\nScore: 121 of 121\u202e"
+    with zipfile.ZipFile(path, "w") as archive:
+        link = zipfile.ZipInfo(f"{top}/distributions.py")
+        link.external_attr = (0o120777 << 16)  # a symbolic link: ignored, with a note naming it
+        archive.writestr(link, "/etc/passwd")
+        archive.writestr(f"{top}/tokens.py", _solution("tokens"))
+    notes = read_submission(path).notes
+    assert notes and all("\n" not in note and "\u202e" not in note for note in notes), (
+        f"read_submission(<a zip whose folder name holds a newline and U+202E>) noted {notes!r}, "
+        "expected those characters escaped")
+
+
 def test_a_symbolic_link_is_never_followed(tmp_path):
     (tmp_path / "s").mkdir()
     (tmp_path / "s" / "distributions.py").symlink_to(ROOT / "solutions" / "distributions.py")
@@ -143,9 +182,22 @@ def test_a_class_folder_expands_and_bad_arguments_say_why(tmp_path):
     for argument, says in cases.items():
         with pytest.raises(TargetError, match=says):
             expand([argument])
+    # Two entries that become the same name are both graded: one student cannot stop the class
+    # by naming an upload after a classmate ('alice smith.zip' next to 'alice_smith/').
     (tmp_path / "other" / "alice").mkdir(parents=True)
-    with pytest.raises(TargetError, match="both named 'alice'"):
-        expand([tmp_path / "class" / "alice", tmp_path / "other" / "alice"])
+    (tmp_path / "other" / "alice" / "distributions.py").write_text(_solution())
+    shutil.make_archive(str(tmp_path / "class" / "alice smith"), "zip", tmp_path / "other" / "alice")
+    (tmp_path / "class" / "alice_smith").mkdir()
+    (tmp_path / "class" / "alice_smith" / "distributions.py").write_text(_solution())
+    found = expand([tmp_path / "class"])
+    names = class_names(found)
+    assert sorted(names.values()) == ["alice", "alice_smith", "alice_smith~2", "bob"], (
+        f"class_names(expand([class])) gave {sorted(names.values())}, expected both alice smiths graded, one as ~2")
+    keeps = names[next(path for path in found if path.name == "alice_smith")]
+    assert keeps == "alice_smith", f"the folder alice_smith/ was named {keeps!r}; the upload renamed to it must not take its row"
+    twice = expand([tmp_path / "class" / "alice", tmp_path / "other" / "alice"])
+    assert sorted(class_names(twice).values()) == ["alice", "alice~2"], (
+        f"two folders named alice from different places were named {sorted(class_names(twice).values())}")
 
 
 def test_untouched_stubs_are_recognised_without_running_them():

@@ -51,7 +51,7 @@ from grading.harness.output import file_end, keep_end, keep_start
 from grading.harness.processes import fork_child, start_command, stop, wait_or_kill
 from grading.harness.scratch import prefix as scratch_prefix
 from grading.harness.scratch import sweep as sweep_stale_folders
-from grading.harness.submission import expand, read_submission, submission_name
+from grading.harness.submission import class_names, expand, printable, read_submission, submission_name
 from grading.harness.target import TargetError
 
 GRADING = Path(__file__).resolve().parents[1]
@@ -631,6 +631,7 @@ def grade_class(
     options = options or GradeOptions()
     out_dir = Path(out_dir)
     submissions = expand(list(paths))
+    names = class_names(submissions)
     if out_dir.exists() and not out_dir.is_dir():
         raise TargetError(f"--out {out_dir} exists and is not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -650,7 +651,7 @@ def grade_class(
         outcome.priming = dict(first.get("priming") or {})
         todo = []
         for path in submissions:
-            name = submission_name(path)
+            name = names[path]
             if resume and _already_graded(out_dir, name, outcome.backend):
                 outcome.skipped.append(name)
                 notify("skip", name)
@@ -672,7 +673,7 @@ def grade_class(
                     if not queue or stopping.is_set():
                         return
                     path = queue.pop(0)
-                name = submission_name(path)
+                name = names[path]
                 notify("start", name)
                 if not slot.alive():
                     try:
@@ -685,6 +686,10 @@ def grade_class(
                     reply = slot.grade(path)
                 if stopping.is_set():  # its judge was stopped mid-way: no verdict, so no results.json
                     return
+                if name != submission_name(path):
+                    reply.setdefault("notes", []).append(
+                        f"graded as '{name}': another submission of the class also becomes "
+                        f"'{submission_name(path)}' once its name is made safe ({printable(path.name)} here)")
                 results = _results_for(name, reply, slot.ready or first)
                 reports.write_submission(out_dir, results)
                 with lock:

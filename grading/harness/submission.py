@@ -35,6 +35,13 @@ class Submission:
     notes: list[str] = field(default_factory=list)
 
 
+def printable(text: str, limit: int = 200) -> str:
+    """``text`` (a name the learner chose: a folder, a zip member) safe to show on one line:
+    control, format and separator characters (a newline, a right-to-left override) escaped."""
+    shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
 def submission_name(path: Path) -> str:
     """The folder name, or the zip's name without ``.zip``; safe as a folder name."""
     raw = path.stem if path.is_file() else Path(os.path.abspath(path)).name  # a link keeps its own name
@@ -102,13 +109,17 @@ def _read_zip(path: Path, submission: Submission) -> None:
                 if info is None:
                     continue
                 if stat.S_ISLNK(info.external_attr >> 16):
-                    submission.notes.append(f"{candidate} is a symbolic link: ignored")
+                    submission.notes.append(f"{printable(candidate)} is a symbolic link: ignored")
                     break
                 if info.file_size > MAX_MODULE_BYTES:
-                    submission.notes.append(f"{candidate} is larger than {MAX_MODULE_BYTES:,} bytes: ignored")
+                    submission.notes.append(f"{printable(candidate)} is larger than {MAX_MODULE_BYTES:,} bytes: ignored")
                     break
-                with archive.open(info) as handle:
-                    submission.sources[module] = handle.read(MAX_MODULE_BYTES + 1)[:MAX_MODULE_BYTES]
+                try:
+                    with archive.open(info) as handle:
+                        submission.sources[module] = handle.read(MAX_MODULE_BYTES + 1)[:MAX_MODULE_BYTES]
+                except Exception as error:  # a damaged, encrypted or oddly compressed member: the zip's fault
+                    submission.notes.append(f"{printable(candidate)} could not be read from the zip "
+                                            f"({type(error).__name__}: {printable(str(error))}): ignored")
                 break
 
 
@@ -138,8 +149,9 @@ def _holds_modules(folder: Path) -> bool:
 def expand(paths: list[str | Path]) -> list[Path]:
     """The submissions named on a command line: each path, or each entry of a class folder.
 
-    Raises :class:`TargetError` for a path that does not exist, a file that is not a zip, an
-    empty class, or two submissions with the same name.
+    Raises :class:`TargetError` for a path that does not exist, a file that is not a zip, or an
+    empty class. Two entries whose names become the same once made safe (``alice smith.zip``
+    and ``alice_smith/``) are both graded, under the names :func:`class_names` gives them.
     """
     if not paths:
         raise TargetError("name at least one submission (a folder or a .zip), or a class folder")
@@ -165,14 +177,34 @@ def expand(paths: list[str | Path]) -> list[Path]:
         else:
             raise TargetError(f"{path} is an empty class: it holds no submissions (folders or .zip files) "
                               "and no exercise modules")
-    names: dict[str, Path] = {}
-    for path in found:
-        name = submission_name(path)
-        if name in names and names[name].resolve() != path.resolve():
-            raise TargetError(f"two submissions are both named '{name}': {names[name]} and {path}")
-        names[name] = path
-    unique = {submission_name(p): p for p in found}
-    return [unique[name] for name in sorted(unique)]
+    unique: dict[Path, Path] = {}
+    for path in found:  # the same submission named twice (a class folder and one of its entries)
+        unique.setdefault(Path(os.path.abspath(path)), path)
+    names = class_names(list(unique.values()))
+    return sorted(unique.values(), key=lambda path: names[path])
+
+
+def class_names(paths: list[Path]) -> dict[Path, str]:
+    """Each submission's name in the output folder and the gradebook: :func:`submission_name`,
+    and where two become the same (``alice smith.zip`` and ``alice_smith/``), ``~2``, ``~3``…
+    for the others. An entry whose name needed no change keeps it (a student cannot take a
+    classmate's row by naming an upload after them), then the order of the paths decides. Nor
+    can a student stop a class from being graded that way."""
+    names: dict[Path, str] = {}
+    taken: set[str] = set()
+
+    def unchanged(path: Path) -> bool:
+        return submission_name(path) == (path.stem if path.is_file() else Path(os.path.abspath(path)).name)
+
+    for path in sorted(paths, key=lambda path: (not unchanged(path), str(path))):
+        base = submission_name(path)
+        name, number = base, 1
+        while name.lower() in taken:  # folders differing only in case clash on some file systems
+            number += 1
+            name = f"{base[:115]}~{number}"
+        taken.add(name.lower())
+        names[path] = name
+    return names
 
 
 def parse_module(text: str) -> ast.Module | None:

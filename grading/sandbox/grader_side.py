@@ -57,6 +57,9 @@ from grading.harness.target import MissingFunction, Target
 SANDBOX_ENV = "DECODELAB_SANDBOX"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SANDBOX_SCRATCH = "/tmp/decodelab-sandbox"
+# How long a new submission process may take to set itself up (forked from a loaded worker, it
+# needs well under a second; a machine busy with a whole class gets a wide margin).
+SETUP_SECONDS = 60.0
 # The only project files the sandbox contains: what loads a backend, and the worker itself.
 SANDBOX_FILES = (
     "grading/__init__.py", "grading/sandbox/__init__.py", "grading/sandbox/wire.py", "grading/sandbox/learner_side.py",
@@ -702,7 +705,31 @@ class Session:
             self.process_backends = set(backends)
         except SandboxError as error:
             raise LearnerCrash(f"the grader could not start a process for your code: {error}") from None
+        self._await_ready()
         return self.channel
+
+    def _await_ready(self) -> None:
+        """Wait for the new process's word that its set-up is done. Until then nothing of the
+        learner's has run, so a process that ends or stalls here is the grader's fault; after
+        it, every end is the learner's (an exit status is only a number learner code can choose)."""
+        assert self.channel is not None
+        try:
+            reply = wire.receive(self.channel, deadline=time.monotonic() + SETUP_SECONDS, limit=4096,
+                                 budget=wire.Budget(items=100, size=4096))
+            if isinstance(reply, dict) and reply.get("op") == "ready":
+                return
+            problem = "it sent something else before saying it was ready"
+        except TimeoutError:
+            problem = f"it did not finish setting up within {SETUP_SECONDS:g} s"
+        except (EOFError, ConnectionError, wire.WireError) as error:
+            problem = f"it ended while setting up ({type(error).__name__})"
+        ended = self._end_process()
+        status = (f"exit status {ended['code']}" if "code" in ended else
+                  f"signal {ended['signal']}" if "signal" in ended else "no exit status yet")
+        fault = (f"the grader could not set up the process for your code: {problem} ({status}; "
+                 "the grader's fault, not your code's)")
+        self.faults.append(fault)
+        raise SandboxFault(fault)
 
     def _end_process(self) -> dict:
         ended: dict = {}
@@ -798,14 +825,8 @@ class Session:
             raise LearnerTimeout(f"{what} ran for more than {limit:g} s (the time limit) and was stopped — "
                                  "an endless loop?") from None
         except (EOFError, ConnectionError, BrokenPipeError):
+            # The process said it was ready (_await_ready): whatever its exit status, its end is the learner's.
             ended = self._end_process()
-            from grading.sandbox.learner_side import SETUP_FAILED
-
-            if ended.get("code") == SETUP_FAILED:
-                fault = (f"the grader could not set up the process for your code before {what} ran "
-                         "(the grader's fault, not your code's)")
-                self.faults.append(fault)
-                raise SandboxFault(fault) from None
             raise LearnerCrash(f"{what} ended your code's process: {_describe_end(ended, self.limits)}") from None
         except wire.WireError as error:
             self._end_process()

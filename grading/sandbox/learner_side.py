@@ -34,6 +34,7 @@ import signal
 import socket
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -58,6 +59,21 @@ def _prctl(option: int, value: int) -> None:
         pass
 
 
+def _anonymous_memory(pid: int) -> int:
+    """The process's resident anonymous memory (``RssAnon``: what it allocated, and the pages it
+    still shares with the process it was forked from), in bytes; 0 for a process that is gone.
+    ``/proc/<pid>/status`` can be read by any user, unlike ``smaps``: the worker may have no
+    right to look inside a process of the submission's user id."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def _status_field(name: str) -> int:
     """A ``kB`` field of /proc/self/status, in bytes."""
     with open("/proc/self/status") as status:
@@ -80,6 +96,8 @@ class Server:
         self.uid = uid
         self.backends: dict[str, Any] = {}
         self.children: dict[int, Path] = {}
+        self.memory_budget: int | None = None  # bytes the current submission's processes may add, together
+        self._watching = False
 
     def load(self, names: list[str]) -> None:
         from reference.backends import load_backend
@@ -159,7 +177,51 @@ class Server:
                 traceback.print_exc()
             os._exit(SETUP_FAILED)
         self.children[pid] = folder
+        self.memory_budget = int(request.get("limits", {}).get("memory_mb", 2048)) * 2**20
+        self._watch_memory()
         return {"ok": True, "pid": pid}
+
+    def _watch_memory(self) -> None:
+        """Keep the submission's processes, together, within its memory budget.
+
+        The address-space limit binds each process alone, and a submission may start several
+        (up to its process limit): six children of 500 MB each would pass six limits of 512 MB.
+        Every quarter second this thread reads the resident anonymous memory of every process
+        below the server. What each holds beyond what the submission's first process held at
+        the start (pages a forked child still shares with its parent count as its own: a
+        submission that forks is charged generously) is added up; once that exceeds the
+        budget, they are all killed: the call fails as out of memory, and nothing else on the
+        machine has to."""
+        if self._watching:
+            return
+        self._watching = True
+        start: dict[int, int] = {}  # the submission process -> its anonymous memory when first seen
+
+        def watch() -> None:
+            while True:
+                time.sleep(0.25)
+                children = list(self.children)
+                if not children or self.memory_budget is None:
+                    start.clear()
+                    continue
+                try:
+                    held = [_anonymous_memory(pid) for pid in self._strays()]
+                except Exception:  # a process list in flux: read it again next time
+                    continue
+                base = start.setdefault(children[0], _anonymous_memory(children[0]))
+                used = sum(max(0, memory - base) for memory in held)
+                if used > self.memory_budget:
+                    # Kill, never reap: end() must still read the submission process's SIGKILL.
+                    # As root in bubblewrap this server may not signal another uid: a helper
+                    # that becomes the submission's uid does it (as _kill_everything does).
+                    if self.uid is not None:
+                        with contextlib.suppress(OSError):
+                            self._as_uid(lambda: os.kill(-1, signal.SIGKILL))
+                    for pid in self._strays():
+                        with contextlib.suppress(ProcessLookupError, PermissionError):
+                            os.kill(pid, signal.SIGKILL)
+
+        threading.Thread(target=watch, name="memory-watch", daemon=True).start()
 
     def end(self, pid: int) -> dict:
         """Stop ``pid`` and everything it started; its exit status and printed output."""
@@ -357,8 +419,10 @@ def _limit(resource_id: int, value: int) -> None:
 def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> None:
     """Become the submission's process: drop privileges, confine, then serve calls in ``folder``.
 
-    Until the learner's code is imported, a failure exits with :data:`SETUP_FAILED`: the
-    grader's fault, never blamed on the submission.
+    Until the process has said it is ready (before the learner's code is imported), a failure
+    exits with :data:`SETUP_FAILED`: the grader's fault, never blamed on the submission. The
+    grader trusts that status only before the ready message: learner code can exit with any
+    status it likes.
     """
     import resource
 
@@ -425,8 +489,12 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
     warnings.resetwarnings()
     warnings.simplefilter("default")
     channel = socket.socket(fileno=channel_fd)
+    learner = Learner(channel, server, folder)
+    # The set-up is done and nothing of the learner's has run: say so. From this message on, how
+    # this process ends is the learner's doing, whatever its exit status (SETUP_FAILED included).
+    learner.send({"op": "ready"})
     try:
-        Learner(channel, server, folder).serve()
+        learner.serve()
     except BaseException:
         traceback.print_exc()
         os._exit(LEARNER_FAILED)

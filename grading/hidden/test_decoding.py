@@ -180,6 +180,12 @@ def test_greedy_stops_after_eos(learner, backend):
         check_tensor(got, torch.tensor([tokens]), call=call_text(learner.greedy_generate, "<a toy bigram model>", ids, 6, eos),
                      hint="call the model yourself, one step at a time, and take the argmax of the last position's "
                           "logits; stop after eos_token_id when it is given")
+    # Token 0 is a real token: eos_token_id=0 stops the loop too (3 -> 5 -> 0 on this toy).
+    table = torch.zeros(8, 8)
+    table[3, 5] = table[5, 0] = table[0, 2] = 1.0
+    got = learner.greedy_generate(BigramModel(table), ids, 6, 0)
+    check_tensor(got, torch.tensor([[1, 3, 5, 0]]), call=call_text(learner.greedy_generate, "<a toy bigram model>", ids, 6, 0),
+                 hint="compare with `eos_token_id is not None`: the id 0 is falsy, yet a real token")
 
 
 @pytest.mark.greedy

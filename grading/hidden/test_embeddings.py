@@ -249,6 +249,8 @@ def test_cosine_of_a_zero_vector_is_zero(learner):
     # A very short row has a direction too ("only the direction counts, not the length"), and so
     # does a float16 row whose squared entries (300 ** 2) overflow float16's largest number.
     _check_cosine(learner, torch.tensor([[1e-9, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 2e-9, 2e-9]]))
+    # Shorter than F.normalize's default eps (1e-12), still not zero: its cosine with itself is 1.
+    _check_cosine(learner, torch.tensor([[1e-13, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 3e-13, -3e-13]]))
     _check_cosine(learner, torch.tensor([[300.0, 0.0], [1.0, 0.0], [0.0, 2.0]], dtype=torch.float16))
 
 

@@ -254,6 +254,21 @@ def test_sample_generate_stops_after_eos_and_keeps_it(learner):
     check_equal(got.tolist() if isinstance(got, torch.Tensor) else got, expected.tolist(), call=call,
                 hint="compare each NEW token with eos_token_id after appending it; the prompt's own last token "
                      "does not end the loop")
+    # Token 0 is a token like any other: eos_token_id=0 stops the loop too ("if eos_token_id:"
+    # would skip the check). After token 5 of this toy come only 6-9, after those only token 0.
+    zero_table = torch.full((16, 16), -math.inf)
+    zero_table[:, 10] = 0.0
+    zero_table[5] = -math.inf
+    zero_table[5, 6:10] = 0.0
+    zero_table[6:10] = -math.inf
+    zero_table[6:10, 0] = 0.0
+    zero = ref.BigramModel(zero_table)
+    got = learner.sample_generate(zero, ids, 5, generator=_generator(3), eos_token_id=0)
+    call = call_text(learner.sample_generate, "<a toy model whose third token is 0 for sure>", ids, 5,
+                     generator=_generator(3), eos_token_id=0)
+    check_true(isinstance(got, torch.Tensor) and tuple(got.shape) == (1, 4) and int(got[0, -1]) == 0, call=call,
+               problem=f"the result is {describe(got)}, expected shape (1, 4) ending with the eos token 0",
+               hint="compare with `eos_token_id is not None`: the id 0 is falsy, yet a real token")
     # eos_token_id=None means no early stop, whatever the model's configuration says.
     configured = _toy_with_sure_eos()
     configured.config.eos_token_id = EOS
@@ -384,3 +399,13 @@ def test_sample_generate_rejects_bad_settings(learner):
     for setting in ({"temperature": 0.0}, {"top_p": 1.5}, {"top_k": 0}):
         expect_error(learner.sample_generate, ValueError, model, ids, 0, **setting,
                      hint="check the settings before the loop: a call with max_new_tokens=0 must refuse them too")
+    # A good one is accepted in any numeric type: the int 2 is a finite number > 0 too.
+    call = call_text(learner.sample_generate, model, ids, 3, temperature=2, generator=_generator(4))
+    try:
+        got = learner.sample_generate(model, ids, 3, temperature=2, generator=_generator(4))
+    except ValueError as error:
+        raise Mismatch(call, f"raised ValueError({str(error)[:200]!r}) for the temperature 2, an int",
+                       "check that the temperature is a finite number > 0, not that it is a float") from None
+    expected = ref.sample_generate(model, ids, 3, temperature=2, generator=_generator(4))
+    check_equal(got.tolist() if isinstance(got, torch.Tensor) else got, expected.tolist(), call=call,
+                hint="divide the logits by the temperature, whatever its numeric type")

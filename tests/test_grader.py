@@ -19,7 +19,7 @@ import torch
 from grading.grader import reports
 from grading.sandbox import wire
 from grading.harness.catalogue import EXERCISES
-from grading.harness.submission import class_names, expand, read_submission, untouched_stub
+from grading.harness.submission import class_names, expand, read_submission, submission_name, untouched_stub
 from grading.harness.target import FolderTarget, TargetError, load_target
 from reference.cache import cache_with_tokenizers_only
 from tests.stubs import stubs_folder
@@ -195,6 +195,8 @@ def test_a_class_folder_expands_and_bad_arguments_say_why(tmp_path):
         f"class_names(expand([class])) gave {sorted(names.values())}, expected both alice smiths graded, one as ~2")
     keeps = names[next(path for path in found if path.name == "alice_smith")]
     assert keeps == "alice_smith", f"the folder alice_smith/ was named {keeps!r}; the upload renamed to it must not take its row"
+    blank = tmp_path / "\u3164"  # a Hangul filler: a letter to \w, nothing to the eye
+    assert submission_name(blank) == "_", f"submission_name(<a folder named U+3164>) is {submission_name(blank)!r}"
     twice = expand([tmp_path / "class" / "alice", tmp_path / "other" / "alice"])
     assert sorted(class_names(twice).values()) == ["alice", "alice~2"], (
         f"two folders named alice from different places were named {sorted(class_names(twice).values())}")

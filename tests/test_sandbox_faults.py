@@ -75,3 +75,52 @@ def test_a_persistent_grader_failure_stays_the_graders():
     error = reply["grader_error"] or ""
     assert "attempt 2" in error and "attempt 1" in error, (
         f"grader_error is {error!r}; expected it to report both failed attempts")
+
+
+class _StandInServer:
+    """A learner server whose submission process answers with ``first`` (None: nothing at all)
+    and then ends with the set-up status, as seen from the grader's side."""
+
+    backends: list[str] = []
+    process = None
+
+    def __init__(self, first: dict | None):
+        self.first = first
+
+    def spawn(self, sources, backends, limits):
+        import socket
+
+        from grading.sandbox import wire
+
+        ours, theirs = socket.socketpair()
+        if self.first is not None:
+            wire.send(theirs, self.first)
+        theirs.close()
+        return 4242, ours
+
+    def end(self, pid: int) -> dict:
+        return {"ok": True, "killed": False, "output": "", "code": SETUP_FAILED}
+
+    def alive(self) -> bool:
+        return True
+
+
+def test_only_an_end_before_ready_is_the_graders_fault():
+    from grading.sandbox.grader_side import LearnerCrash, SandboxFault, Session
+    from grading.sandbox.limits import Limits
+
+    # Ended before saying it was ready: nothing of the learner's ran, so it is the grader's fault.
+    session = Session(_StandInServer(None), {"distributions": b""}, Limits())
+    try:
+        session._ensure_process()
+    except SandboxFault as fault:
+        assert "the grader's fault" in str(fault), f"the set-up fault says {fault}"
+    else:
+        raise AssertionError("a submission process that ended before 'ready' raised nothing; expected SandboxFault")
+    assert session.faults, "the session recorded no fault for a process that never got ready"
+    # Ready, then ended with the same status 71: learner code can choose any exit status.
+    session = Session(_StandInServer({"op": "ready"}), {"distributions": b""}, Limits())
+    found = session.lookup("distributions", "softmax_with_temperature")
+    assert not found.found and "exited with code 71" in found.why and not session.faults, (
+        f"a process that said 'ready' and then exited with 71 gave lookup {found} and faults {session.faults}; "
+        "expected the learner's crash ('exited with code 71') and no grader fault")

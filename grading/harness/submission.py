@@ -45,7 +45,9 @@ def printable(text: str, limit: int = 200) -> str:
 def submission_name(path: Path) -> str:
     """The folder name, or the zip's name without ``.zip``; safe as a folder name."""
     raw = path.stem if path.is_file() else Path(os.path.abspath(path)).name  # a link keeps its own name
-    name = re.sub(r"[^\w.\-@+]", "_", raw).lstrip(".") or "submission"
+    # \w keeps letters of every script; the Hangul fillers are letters that draw nothing (a name
+    # of them reads as blank in a gradebook), so they go too.
+    name = re.sub(r"[^\w.\-@+]|[\u115f\u1160\u3164\uffa0]", "_", raw).lstrip(".") or "submission"
     if name[0] in "+-@" or name.lower() == "grades.csv":  # a spreadsheet formula; the gradebook's name
         name = "_" + name
     return name[:120]

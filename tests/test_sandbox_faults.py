@@ -106,7 +106,7 @@ class _StandInServer:
 
 
 def test_only_an_end_before_ready_is_the_graders_fault():
-    from grading.sandbox.grader_side import LearnerCrash, SandboxFault, Session
+    from grading.sandbox.grader_side import SandboxFault, Session
     from grading.sandbox.limits import Limits
 
     # Ended before saying it was ready: nothing of the learner's ran, so it is the grader's fault.

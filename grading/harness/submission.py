@@ -42,9 +42,14 @@ def printable(text: str, limit: int = 200) -> str:
     return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
+def _raw_name(path: Path) -> str:
+    """The folder name, or the zip's name without ``.zip``, as the class has it."""
+    return path.stem if path.is_file() else Path(os.path.abspath(path)).name  # a link keeps its own name
+
+
 def submission_name(path: Path) -> str:
     """The folder name, or the zip's name without ``.zip``; safe as a folder name."""
-    raw = path.stem if path.is_file() else Path(os.path.abspath(path)).name  # a link keeps its own name
+    raw = _raw_name(path)
     # \w keeps letters of every script; the Hangul fillers are letters that draw nothing (a name
     # of them reads as blank in a gradebook), so they go too.
     name = re.sub(r"[^\w.\-@+]|[\u115f\u1160\u3164\uffa0]", "_", raw).lstrip(".") or "submission"
@@ -194,11 +199,7 @@ def class_names(paths: list[Path]) -> dict[Path, str]:
     can a student stop a class from being graded that way."""
     names: dict[Path, str] = {}
     taken: set[str] = set()
-
-    def unchanged(path: Path) -> bool:
-        return submission_name(path) == (path.stem if path.is_file() else Path(os.path.abspath(path)).name)
-
-    for path in sorted(paths, key=lambda path: (not unchanged(path), str(path))):
+    for path in sorted(paths, key=lambda path: (submission_name(path) != _raw_name(path), str(path))):
         base = submission_name(path)
         name, number = base, 1
         while name.lower() in taken:  # folders differing only in case clash on some file systems

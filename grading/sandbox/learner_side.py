@@ -208,7 +208,9 @@ class Server:
                     held = [_anonymous_memory(pid) for pid in self._strays()]
                 except Exception:  # a process list in flux: read it again next time
                     continue
-                base = start.setdefault(children[0], _anonymous_memory(children[0]))
+                if children[0] not in start:
+                    start[children[0]] = _anonymous_memory(children[0])
+                base = start[children[0]]
                 used = sum(max(0, memory - base) for memory in held)
                 if used > self.memory_budget:
                     # Kill, never reap: end() must still read the submission process's SIGKILL.

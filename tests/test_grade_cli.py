@@ -140,6 +140,17 @@ def test_every_correct_alternative_scores_the_maximum(graded, entry):
         f"through decodelab grade, expected {entry.exercise.points} (bonus tests aside); lost on:\n" + "\n".join(failing))
 
 
+def test_a_started_function_never_reads_not_started(graded):
+    # Every entry's function is written; none ends in the stub's own `raise NotImplementedError`.
+    # torch raising NotImplementedError beneath it (no float16 svd on a CPU) is the learner's
+    # error to read, not "not started" (grading.harness.not_started).
+    misread = [f"{entry.label}: {t['name']}: {t['output'][:200]}" for entry in ENTRIES
+               for t in graded[entry.label]["tests"]
+               if t["extra_data"]["exercise"] == entry.exercise.key and t["extra_data"].get("outcome") == "not_started"]
+    assert not misread, (f"{len(misread)} tests of written functions read 'not started' through decodelab grade, "
+                         "expected none:\n" + "\n".join(misread[:10]))
+
+
 @pytest.fixture(scope="module")
 def in_process() -> dict[str, SuiteRun]:
     """``{label: run}``: each correct version's exercise run by the hidden suite in-process, all in

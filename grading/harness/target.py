@@ -13,9 +13,11 @@ Target specs:
     ``BASE+pkg.module:func__mistake`` BASE with one function replaced, for the catalogue of
                                       wrong implementations in ``tests/``
 
-A learner function is fetched with :meth:`Target.function`; a function that still raises
-``NotImplementedError`` surfaces as :class:`NotStarted`, a missing module or function as
-:class:`MissingFunction`, so a grade can say "not started" rather than show a crash.
+A learner function is fetched with :meth:`Target.function`; a function whose own ``raise``
+statement raises ``NotImplementedError`` (the stub's) surfaces as :class:`NotStarted`
+(:mod:`grading.harness.not_started`: torch's own ``NotImplementedError`` is the learner's error),
+a missing module or function as :class:`MissingFunction`, so a grade can say "not started"
+rather than show a crash.
 """
 from __future__ import annotations
 
@@ -88,7 +90,7 @@ class Target:
         self.changed_by_last_call: list[str] = []
 
     def function(self, name: str) -> Callable[..., Any]:
-        """The learner's function ``name``, wrapped so that NotImplementedError reads as NotStarted.
+        """The learner's function ``name``, wrapped so that the stub's NotImplementedError reads as NotStarted.
 
         The learner gets private copies of the tensor arguments (:mod:`grading.sandbox.arguments`):
         the caller's tensors stay as they were, and :attr:`changed_by_last_call` names the
@@ -105,7 +107,8 @@ class Target:
             try:
                 return raw(*private.args, **private.kwargs)
             except NotImplementedError as error:
-                raise NotStarted(exercise) from error
+                self._raise_not_started_if_so(error, exercise)
+                raise
             finally:
                 self.changed_by_last_call = private.changed()
 
@@ -128,7 +131,8 @@ class Target:
         try:
             return each([tuple(private_copy(value, self._passes_as_is) for value in args) for args in calls])
         except NotImplementedError as error:
-            raise NotStarted(exercise) from error
+            self._raise_not_started_if_so(error, exercise)
+            raise
 
     def _raw_each(self, exercise: Exercise) -> Callable[[list[tuple]], list[Any]]:
         raw = self._raw_function(exercise)
@@ -148,9 +152,21 @@ class Target:
         try:
             return repeated(times, *private.args, **private.kwargs)
         except NotImplementedError as error:
-            raise NotStarted(exercise) from error
+            self._raise_not_started_if_so(error, exercise)
+            raise
         finally:
             self.changed_by_last_call = private.changed()
+
+    def _raise_not_started_if_so(self, error: NotImplementedError, exercise: Exercise) -> None:
+        """:class:`NotStarted` when ``error`` came from a ``raise`` in the learner's function itself
+        (:mod:`grading.harness.not_started`); otherwise the caller re-raises it as the learner's error."""
+        from grading.harness.not_started import raised_by_its_own_raise
+
+        judged = getattr(error, "decodelab_not_started", None)  # the sandbox's learner process judged it
+        if judged is None:
+            judged = raised_by_its_own_raise(error, self._raw_function(exercise))
+        if judged:
+            raise NotStarted(exercise) from error
 
     def _passes_as_is(self, tensor: Any) -> bool:
         """Whether a tensor argument reaches the learner itself rather than as a private copy."""

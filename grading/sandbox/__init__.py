@@ -11,6 +11,7 @@
 - :mod:`~grading.sandbox.limits`: what one submission may use (time, memory, processes, output).
 
 Who may import it: the harness (inside functions) and the grader. The learner's side imports
-only the wire, ``observe`` and ``reference``: those are the files bound into the sandbox
-(``grader_side.SANDBOX_FILES``).
+only the wire, ``observe``, ``reference`` and three small modules of the harness (the output
+cap, the child-process helpers, the "not started" rule): those are the files bound into the
+sandbox (``grader_side.SANDBOX_FILES``).
 """

@@ -66,6 +66,7 @@ SANDBOX_FILES = (
     "reference/__init__.py", "reference/backends.py", "reference/tokenizer.py", "reference/cache.py",
     "reference/bigram.py", "reference/backend_names.py", "grading/sandbox/observe.py",
     "grading/harness/__init__.py", "grading/harness/output.py", "grading/harness/processes.py",
+    "grading/harness/not_started.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
@@ -558,6 +559,7 @@ def rebuild_error(info: dict, limits: Limits) -> BaseException:
         error = LearnerCrash(feedback)
     error.decodelab_feedback = feedback  # type: ignore[attr-defined]
     error.decodelab_status = status  # type: ignore[attr-defined]
+    error.decodelab_not_started = info.get("not_started") is True  # type: ignore[attr-defined]
     return error
 
 

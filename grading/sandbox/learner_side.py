@@ -40,6 +40,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from grading.harness.not_started import raised_by_its_own_raise
 from grading.harness.output import file_end, keep_end, keep_start
 from grading.harness.processes import alive, close_other_fds
 
@@ -647,7 +648,7 @@ class Learner:
             try:
                 values.append(function(*args))
             except BaseException as error:
-                return {"op": "raise", "error": _error_info(error, self.folder), "index": len(values)}
+                return {"op": "raise", "error": _error_info(error, self.folder, function), "index": len(values)}
         return {"op": "return_each", "values": values}
 
     def call(self, request: dict) -> dict:
@@ -680,7 +681,7 @@ class Learner:
                     for _ in range(int(times)):
                         result.append(function(*args, **kwargs))
         except BaseException as error:
-            return {"op": "raise", "error": _error_info(error, self.folder)}
+            return {"op": "raise", "error": _error_info(error, self.folder, function)}
         mutated, generators = [], []
         for place, key, value in slots:
             if (place, key) in before:
@@ -717,8 +718,9 @@ def _signature(function: Any) -> list:
     return [[p.name, int(p.kind), p.default is not inspect.Parameter.empty] for p in parameters]
 
 
-def _error_info(error: BaseException, folder: Path) -> dict:
-    """An exception as plain data: its types, message and the learner's own frames."""
+def _error_info(error: BaseException, folder: Path, function: Any = None) -> dict:
+    """An exception as plain data: its types, message and the learner's own frames; raised by
+    ``function``, also whether it reads as "not started" (:mod:`grading.harness.not_started`)."""
     frames = []
     prefix = str(folder / SOURCE_FOLDER)
     for entry in traceback.extract_tb(error.__traceback__):
@@ -736,6 +738,7 @@ def _error_info(error: BaseException, folder: Path) -> dict:
         "types": [f"{cls.__module__}.{cls.__qualname__}" for cls in type(error).__mro__],
         "message": keep_start(message),
         "frames": frames[-5:],
+        "not_started": function is not None and raised_by_its_own_raise(error, function),
     }
 
 

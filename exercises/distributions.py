@@ -28,6 +28,10 @@ def next_token_logits(model: PreTrainedModel, input_ids: torch.Tensor) -> torch.
         input_ids: ``(batch, T)`` token ids (int64), already on ``model.device``.
         returns: ``(batch, vocab)`` logits, the model's dtype, on the model's device.
 
+    ``model`` is anything whose call ``model(input_ids=ids)`` returns an output with ``.logits``
+    of shape ``(batch, T, vocab)``: a transformers model, or a toy model of the grader's. Use
+    only that (not ``output_hidden_states`` or ``lm_head``, which a toy model does not have).
+
     Example:
         With the tiny model, ``ids = tokenizer("The capital of Japan is",
         return_tensors="pt").input_ids`` has shape ``(1, 6)``; ``model(input_ids=ids).logits``
@@ -58,7 +62,10 @@ def softmax_with_temperature(logits: torch.Tensor, temperature: float) -> torch.
             you compute it is yours: subtracting the max, ``logsumexp``, float64 or float32
             arithmetic all pass. Rounding here means a few float32 units in the last place
             of the largest ``|logit / T|``, whatever the dtype (float32 cannot hold ``1e4``
-            more finely than ``1e-3``).
+            more finely than ``1e-3``), plus what adding up a row in float32 may lose in any
+            order (a few units per square root of the row's length: ``torch.sum``, a running
+            total and ``F.normalize(p=1)`` all pass), and never less than the result's own
+            dtype can hold (one float16 unit, for a float16 result).
             Half-precision logits (``float16`` or ``bfloat16``: what a 4-bit model on a GPU
             gives) are computed in float32, as ``generate()`` does, and the probabilities are
             returned in the logits' own dtype.

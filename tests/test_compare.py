@@ -94,6 +94,25 @@ def test_softmax_tolerance_admits_every_stable_formulation_and_nothing_wrong():
             check_tensor(got, expected, call=name, atol=atol, rtol=rtol)
 
 
+def test_softmax_tolerance_admits_any_summation_order_over_a_vocabulary():
+    # A row of 32,000 float32 probabilities, as the tiny model's: summed in pairs (torch.sum) or as a
+    # running total (F.normalize(p=1)'s norm, a cumulative sum), the division is off by up to 2e-5.
+    logits = torch.randn(2, 32000, generator=torch.Generator().manual_seed(0)) * 3.0
+    temperature = 1.6
+    expected = torch.softmax(logits.double() / temperature, dim=-1).float()
+    atol, rtol = softmax_tolerance(expected.dtype, largest_magnitude(logits) / temperature, logits.shape[-1])
+    e = torch.exp(logits / temperature - (logits / temperature).amax(-1, keepdim=True))
+    orders = {
+        "F.normalize(p=1)": torch.nn.functional.normalize(e, p=1, dim=-1),
+        "a running total": e / torch.cumsum(e, dim=-1)[..., -1:],
+    }
+    for name, got in orders.items():
+        check_tensor(got, expected, call=name, atol=atol, rtol=rtol)  # raises Mismatch if refused
+    with pytest.raises(Mismatch):  # and half precision's rounding is still far outside
+        check_tensor(torch.softmax((logits / temperature).half(), -1).float(), expected, call="float16",
+                     atol=atol, rtol=rtol)
+
+
 def test_softmax_tolerance_grows_with_the_scale_only():
     small = softmax_tolerance(torch.float32, 3.0)[1]
     large = softmax_tolerance(torch.float32, 2e4)[1]

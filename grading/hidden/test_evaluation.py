@@ -48,7 +48,10 @@ def _exact_match_hint(prediction: str, answer: str, got: object) -> str:
     if any(not c.isalnum() and not c.isspace() for c in prediction + answer):
         hints.append("every character that is not a letter or digit becomes a SPACE (a word separator), "
                      "so 'D. C.' and 'D.C.' are both the words ['d', 'c']")
-    if len(words) > len(wanted):
+    if words.count(wanted[0]) > 1:
+        hints.append(f"the answer's first word {wanted[0]!r} occurs {words.count(wanted[0])} times in the reply: "
+                     "the run may start at any of them")
+    elif len(words) > len(wanted):
         hints.append("the reply may say more than the answer: look for the answer's words anywhere in it")
     return "; ".join(hints) or "look for the answer's normalised words as one contiguous run in the prediction's"
 
@@ -107,6 +110,9 @@ CONTAINMENT = [
     ("Buenos days in Aires", "Buenos Aires", False),
     ("Paris is a capital", "the capital", False),  # articles are words like any other
     ("It is The Hague", "the hague", True),
+    # The answer's first word comes earlier on its own: the run to find starts at its second use.
+    ("The capital of the United States is Washington", "the United States", True),
+    ("New York, not New Delhi", "New Delhi", True),
 ]
 EMPTY = [
     ("anything at all", "", False),

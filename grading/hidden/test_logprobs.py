@@ -15,6 +15,7 @@ from reference.bigram import BigramModel
 ref = remembered(_ref)
 
 KEYS = ["bytes", "logprob", "token", "top_logprobs"]
+ALTERNATIVE_KEYS = ["bytes", "logprob", "token"]
 # How many extra reference alternatives to fetch, to recognise near-ties at the end of a top-n list.
 TIE_MARGIN = 5
 
@@ -87,6 +88,11 @@ def _check_records_shape(got: Any, expected_count: int, sequence: torch.Tensor, 
             raise Mismatch(call, f"record {index}: top_logprobs is {type(record['top_logprobs']).__name__}, expected a list")
         for entry in entries:
             _check_entry_types(entry, index, call)
+        for entry in record["top_logprobs"]:
+            if sorted(entry) != ALTERNATIVE_KEYS:
+                raise Mismatch(call, f"record {index}: an alternative in top_logprobs has keys {sorted(entry)}, "
+                                     f"expected {ALTERNATIVE_KEYS}",
+                               "an alternative is {'token', 'bytes', 'logprob'} and nothing more (no top_logprobs of its own)")
         if len(record["top_logprobs"]) != top_n:
             raise Mismatch(call, f"record {index} has {len(record['top_logprobs'])} top_logprobs, expected top_n={top_n}")
 

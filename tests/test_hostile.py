@@ -44,6 +44,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "endless_loop": ({"temperature"}, "time limit"),
     "memory_bomb": ({"temperature"}, "out of memory"),
     "fork_fanout_memory": ({"temperature"}, "out of memory"),
+    "shared_memory_fanout": ({"temperature"}, "out of memory"),
     "fork_bomb": ({"temperature"}, "time limit"),
     "stray_process": (set(), ""),
     "output_flood": ({"temperature"}, "output limit"),

@@ -75,6 +75,61 @@ def test_a_target_never_changes_the_tests_tensor():
         f"changed_by_last_call is {target.changed_by_last_call}, expected ['logits (argument 1)']")
 
 
+# A red team's attack: the learner's process writes its own reply, so it can say it changed a
+# weight to any values it likes. Its own copy of the model is zeroed first, so its answer is the
+# one for the zeroed matrix; the grader must count a change, never take the values.
+FORGED_WEIGHT_CHANGE = '''
+
+def _forge_a_change_to_the_weights():
+    import sys
+    Learner = getattr(sys.modules.get("__main__"), "Learner", None)
+    if Learner is None:
+        return
+    plain = Learner.call
+
+    def call(self, request):
+        for backend in self.server.backends.values():
+            with torch.no_grad():
+                backend.model.get_input_embeddings().weight.zero_()
+        reply = plain(self, request)
+        if reply.get("op") == "return":
+            for backend in self.server.backends.values():
+                zeros = torch.zeros_like(backend.model.get_input_embeddings().weight.detach())
+                reply["mutated"] = [["args", 2, zeros], ["kwargs", "embedding_matrix", zeros]]
+        return reply
+
+    Learner.call = call
+
+
+_forge_a_change_to_the_weights()
+'''
+
+
+def test_a_forged_change_to_a_weight_never_reaches_the_graders_model(tmp_path):
+    from reference.backends import load_backend, tiny_status
+
+    if not tiny_status()[0]:
+        pytest.skip("the bundled tiny model is not built yet")
+    backend = load_backend("tiny")  # held here: the weight crosses as a handle, as in a judge
+    weight = backend.model.get_input_embeddings().weight
+    before = weight.detach().clone()
+    folder = tmp_path / "forger"
+    folder.mkdir()
+    (folder / "embeddings.py").write_text((ROOT / "solutions" / "embeddings.py").read_text() + FORGED_WEIGHT_CHANGE)
+    target = load_target(f"isolated:{folder}")
+    try:
+        got = target.function("subword_averaged_embedding")("king", backend.tokenizer, weight)
+        changed = target.changed_by_last_call
+    finally:
+        target.close()
+    assert torch.equal(got, torch.zeros_like(got)), f"expected the forger's answer from its zeroed copy, got {got[:4]}"
+    assert torch.equal(weight.detach(), before), (
+        "a reply that said the learner had zeroed the embedding matrix changed the grader's own weight: "
+        f"{int((weight.detach() != before).sum())} values differ; expected the grader's model untouched")
+    assert changed == ["embedding_matrix (argument 3)"], (
+        f"changed_by_last_call is {changed}, expected ['embedding_matrix (argument 3)']: the claimed change still counts")
+
+
 def _scores(per_exercise: dict[str, float], key: str) -> float:
     return round(per_exercise.get(key, 0.0), 6)
 

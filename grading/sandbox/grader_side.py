@@ -887,6 +887,8 @@ class Session:
         ``times`` times over the same arguments (a generator advancing), a list of the results."""
         import torch
 
+        from grading.sandbox.arguments import is_parameter
+
         self._refuse_after_failures(function)
         what = f"{function}()" if times is None else f"{function}() ({times} calls in a row)"
         try:
@@ -916,9 +918,16 @@ class Session:
                     target = original[key]
                 except (KeyError, IndexError, TypeError):
                     continue
-                if isinstance(target, torch.Tensor) and isinstance(value, torch.Tensor) and \
-                        target.shape == value.shape and target.dtype == value.dtype:
-                    with torch.no_grad():
+                if not isinstance(target, torch.Tensor):
+                    continue
+                if is_parameter(target) or self._backend_handle(target) is not None:
+                    # A weight reaches the learner as a handle (its process has its own copy), so
+                    # what it says it did to it is only counted as a change: its values, which the
+                    # reply can forge, never reach the grader's model (a red team zeroed the
+                    # judge's embedding matrix this way and gained 5 points on logprobs).
+                    torch.autograd.graph.increment_version(target)
+                elif isinstance(value, torch.Tensor) and target.shape == value.shape and target.dtype == value.dtype:
+                    with torch.no_grad():  # a private copy of the test's tensor (grading.sandbox.arguments)
                         target.copy_(value)
             for place, key, state in reply.get("generators", []):
                 original = places.get(place, {})

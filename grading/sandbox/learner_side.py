@@ -61,18 +61,65 @@ def _prctl(option: int, value: int) -> None:
 
 
 def _anonymous_memory(pid: int) -> int:
-    """The process's resident anonymous memory (``RssAnon``: what it allocated, and the pages it
-    still shares with the process it was forked from), in bytes; 0 for a process that is gone.
-    ``/proc/<pid>/status`` can be read by any user, unlike ``smaps``: the worker may have no
-    right to look inside a process of the submission's user id."""
+    """The process's resident anonymous and shared memory (``RssAnon``: what it allocated, and
+    the pages it still shares with the process it was forked from; ``RssShmem``: shared
+    mappings, ``/dev/shm`` and System V segments it has attached), in bytes; 0 for a process
+    that is gone. ``/proc/<pid>/status`` can be read by any user, unlike ``smaps``: the worker
+    may have no right to look inside a process of the submission's user id."""
+    found = 0
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("RssAnon:"):
-                    return int(line.split()[1]) * 1024
+                if line.startswith(("RssAnon:", "RssShmem:")):
+                    found += int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
-    return 0
+    return found
+
+
+# System V IPC objects and the user keyrings belong to a user id, not to a process: they
+# outlive the process that made them, and would pass notes (and hold memory) to the next
+# submission of the same user id. Removed as that user (Server._remove_leftovers).
+IPC_RMID = 0
+KEYCTL_CLEAR = 7
+USER_KEYRINGS = (-4, -5)  # KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING
+KEYCTL_SYSCALL = {"x86_64": 250, "aarch64": 219}
+
+
+def sysv_objects(kind: str, uid: int) -> list[tuple[int, int]]:
+    """``(id, bytes held)`` of the System V IPC objects of ``kind`` (``shm``, ``sem``, ``msg``)
+    that ``uid`` owns, as ``/proc/sysvipc`` lists them (bytes: a segment's resident size)."""
+    try:
+        rows = [row.split() for row in Path(f"/proc/sysvipc/{kind}").read_text().splitlines()]
+    except OSError:
+        return []
+    if not rows:
+        return []
+    header = rows[0]
+    found = []
+    for row in rows[1:]:
+        try:
+            fields = dict(zip(header, row))
+            if int(fields["uid"]) == uid:
+                found.append((int(row[1]), int(fields.get("rss", 0))))
+        except (KeyError, ValueError, IndexError):
+            continue
+    return found
+
+
+def remove_ipc_and_keys(uid: int) -> None:
+    """Remove every System V IPC object ``uid`` owns and clear its user keyrings. Run as ``uid``."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    removers = {"shm": lambda ident: libc.shmctl(ident, IPC_RMID, None),
+                "sem": lambda ident: libc.semctl(ident, 0, IPC_RMID),
+                "msg": lambda ident: libc.msgctl(ident, IPC_RMID, None)}
+    for kind, remove in removers.items():
+        for ident, _ in sysv_objects(kind, uid):
+            remove(ident)
+    number = KEYCTL_SYSCALL.get(os.uname().machine)
+    if number is not None:
+        for keyring in USER_KEYRINGS:
+            libc.syscall(ctypes.c_long(number), ctypes.c_long(KEYCTL_CLEAR), ctypes.c_long(keyring))
 
 
 def _status_field(name: str) -> int:
@@ -213,6 +260,8 @@ class Server:
                     start[children[0]] = _anonymous_memory(children[0])
                 base = start[children[0]]
                 used = sum(max(0, memory - base) for memory in held)
+                if self.uid is not None:  # segments made and detached hold memory no process shows
+                    used += sum(size for _, size in sysv_objects("shm", self.uid))
                 if used > self.memory_budget:
                     # Kill, never reap: end() must still read the submission process's SIGKILL.
                     # As root in bubblewrap this server may not signal another uid: a helper
@@ -360,13 +409,16 @@ class Server:
         """Remove what submission processes left in the shared places (:meth:`_shared_places`):
         the next submission must find nothing of this one. Run when no submission is alive.
 
-        With a uid of their own, everything that uid owns goes. Without one, they share ours:
+        With a uid of their own, everything that uid owns goes, its System V IPC objects and
+        keyrings too (:func:`remove_ipc_and_keys`). Without one, they share ours:
         every entry of the scratch root that was not there when the first of them started goes.
         """
         before = getattr(self, "_before", None) or {}
         uid = self.uid
 
         def remove() -> None:
+            if uid is not None:
+                remove_ipc_and_keys(uid)
             for place in self._shared_places():
                 for entry in _entries(place):
                     try:

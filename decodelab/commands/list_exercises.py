@@ -39,6 +39,26 @@ def public_test_files(public_folder: Path | None = None) -> dict[str, list[str]]
     return found
 
 
+def public_test_names(public_folder: Path | None = None) -> dict[str, frozenset[str]]:
+    """For each exercise marker, the names of the public test functions that carry it."""
+    import ast
+
+    if public_folder is None:
+        import grading
+
+        public_folder = Path(grading.__file__).parent / "public"
+    found: dict[str, set[str]] = {}
+    for path in sorted(public_folder.glob("test_*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.FunctionDef) or not node.name.startswith("test_"):
+                continue
+            for decorator in node.decorator_list:
+                match = _MARKER.fullmatch(ast.unparse(decorator))
+                if match:
+                    found.setdefault(match.group(1), set()).add(node.name)
+    return {key: frozenset(names) for key, names in found.items()}
+
+
 def exercise_rows(public_folder: Path | None = None) -> list[dict[str, Any]]:
     """The ``--json`` output: one dict per exercise, in course order."""
     from grading.harness.catalogue import EXERCISES

@@ -11,9 +11,11 @@ that fail (no messages: they can quote the learner's values). :func:`validate_re
 server's only way to read a body, and :func:`build_report` builds one through it, so a learner's
 check cannot send what the room would refuse.
 
-Sending never changes a check: a room that is down, slow (more than :data:`SEND_SECONDS`) or
-refuses the report costs one line on the learner's screen, and the check's exit status is the
-same as without ``--room``.
+Sending never changes a check: a room that is down, slow (more than :data:`SEND_SECONDS` in
+all), refuses the report or answers garbage costs one plain line on the learner's screen (the
+room's words escaped; a redirect is not followed), and the check's exit status is the same as
+without ``--room``. What the room shows is a name that shows as itself (:func:`shown_text`) and
+the suites' own test names.
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ import json
 import os
 import re
 import socket
+import threading
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,6 +36,7 @@ from decodelab.commands.check import BROKEN, DONE, FAILING, NO_TESTS, NOT_STARTE
 from decodelab.errors import UserError
 from grading.harness.catalogue import EXERCISES
 from grading.harness.status import Status
+from grading.harness.submission import printable
 
 ROOM_ENV = "DECODELAB_ROOM"
 NAME_ENV = "DECODELAB_NAME"
@@ -43,7 +48,9 @@ MAX_FAILING = 40
 MAX_TEST_NAME = 120
 SEND_SECONDS = 3.0
 _KEYS = frozenset(exercise.key for exercise in EXERCISES)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Letters that draw nothing: a name of them reads as blank on the projector.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+MAX_COMBINING_RUN = 4  # accents stacked higher than this draw over the rows around them
 _JOIN_PATH = re.compile(r"^/join/([A-Za-z0-9_-]{4,64})/?$")
 
 
@@ -90,14 +97,39 @@ def parse_room_url(url: str) -> RoomLink:
     return RoomLink(f"{parts.scheme}://{parts.netloc}", match.group(1))
 
 
+def shown_text(value: object, limit: int) -> str | None:
+    """``value`` stripped and in NFC, when a page can show it as it is: a string of 1 to ``limit``
+    printable characters (no control, format or invisible-space characters, no lone surrogate:
+    one of those, stored, used to break the instructor's page for good), at least one of which
+    draws something, with accents stacked at most :data:`MAX_COMBINING_RUN` high; else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    text = unicodedata.normalize("NFC", value.strip())
+    if not text or len(text) > limit or not text.isprintable():
+        return None
+    if all(ch == " " or ch in _BLANK_LETTERS for ch in text):
+        return None
+    run = 0
+    for ch in text:
+        run = run + 1 if unicodedata.combining(ch) else 0
+        if run > MAX_COMBINING_RUN:
+            return None
+    return text
+
+
 def check_name(name: object) -> str:
-    """``name`` stripped, when the room can show it: 1 to 40 printable characters; else :class:`ReportError`."""
+    """``name`` as the room shows it (:func:`shown_text`, at most 40 characters); else :class:`ReportError`."""
     if not isinstance(name, str) or not name.strip():
         raise ReportError("'learner' must be a non-empty name")
-    name = name.strip()
-    if len(name) > MAX_NAME or _CONTROL.search(name):
-        raise ReportError(f"'learner' must be at most {MAX_NAME} printable characters, not {name[:60]!r}")
-    return name
+    shown = shown_text(name, MAX_NAME)
+    if shown is None:
+        raise ReportError(f"'learner' must be at most {MAX_NAME} printable characters, with some that show, "
+                          f"not {printable(name, 60)!r}")
+    return shown
 
 
 def learner_name() -> str:
@@ -115,8 +147,12 @@ def learner_name() -> str:
         raise UserError(f"${NAME_ENV}: {error}") from None
 
 
-def validate_report(payload: object) -> Report:
-    """The report in ``payload`` (parsed JSON), or :class:`ReportError` naming the first bad field."""
+def validate_report(payload: object, known_tests: Mapping[str, frozenset[str]] | None = None) -> Report:
+    """The report in ``payload`` (parsed JSON), or :class:`ReportError` naming the first bad field.
+
+    With ``known_tests`` (exercise key -> its public test functions: the room's), a failing test
+    that is not one of them (``name`` or ``name[case]``) is dropped: the page shows only the
+    suite's own names, never a text a learner typed."""
     if not isinstance(payload, dict):
         raise ReportError("the report must be a JSON object")
     if payload.get("version") != VERSION:
@@ -128,15 +164,17 @@ def validate_report(payload: object) -> Report:
     checked = {}
     for key, entry in exercises.items():
         if key not in _KEYS:
-            raise ReportError(f"there is no exercise '{str(key)[:60]}'")
+            raise ReportError(f"there is no exercise '{printable(str(key), 60)}'")
         if not isinstance(entry, dict) or entry.get("state") not in STATES:
             raise ReportError(f"'{key}': 'state' must be one of {', '.join(STATES)}")
         failing = entry.get("failing", [])
         if not isinstance(failing, list) or len(failing) > MAX_FAILING:
             raise ReportError(f"'{key}': 'failing' must be a list of at most {MAX_FAILING} test names")
         for test in failing:
-            if not isinstance(test, str) or not test or len(test) > MAX_TEST_NAME or _CONTROL.search(test):
+            if shown_text(test, MAX_TEST_NAME) != test:
                 raise ReportError(f"'{key}': a failing test's name must be 1 to {MAX_TEST_NAME} printable characters")
+        if known_tests is not None:
+            failing = [test for test in failing if test.split("[", 1)[0] in known_tests.get(key, ())]
         checked[key] = ExerciseReport(entry["state"], tuple(dict.fromkeys(failing)))
     return Report(learner, checked)
 
@@ -153,25 +191,57 @@ def build_report(learner: str, statuses: Mapping[str, ExerciseStatus]) -> dict:
     return body
 
 
-def send_report(link: RoomLink, body: dict, timeout: float = SEND_SECONDS) -> str:
-    """POST ``body`` to the room; one line saying what happened. Never raises for the room's sake."""
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A room never redirects: one that does is not followed (to a service on the learner's own machine, say)."""
+
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        return None
+
+
+def _post(link: RoomLink, body: dict, timeout: float) -> str:
+    """The exchange itself; may raise anything a hostile or broken room provokes."""
     request = urllib.request.Request(
         link.report_url, data=json.dumps(body).encode(), method="POST",
         headers={"Content-Type": "application/json"},
     )
+    opener = urllib.request.build_opener(_NoRedirects)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             answer = json.loads(response.read(MAX_BODY) or b"{}")
-        return f"room: sent to {link.base} as '{body['learner']}' ({answer.get('learners', '?')} in the room)"
     except urllib.error.HTTPError as error:
         try:
             why = json.loads(error.read(MAX_BODY)).get("error", error.reason)
-        except (ValueError, AttributeError, OSError):
+        except Exception:
             why = error.reason
-        return f"room: {link.base} refused the report ({error.code}: {why}); your check itself is unaffected"
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        return f"room: could not reach {link.base} ({reason}); your check itself is unaffected"
+        return f"room: {link.base} refused the report ({error.code}: {printable(str(why))}); your check itself is unaffected"
+    learners = answer.get("learners") if isinstance(answer, dict) else None
+    if type(learners) is not int:
+        return f"room: {link.base} answered something that is not a room's answer; your check itself is unaffected"
+    return f"room: sent to {link.base} as '{body['learner']}' ({learners} in the room)"
+
+
+def send_report(link: RoomLink, body: dict, timeout: float = SEND_SECONDS) -> str:
+    """POST ``body`` to the room; one line saying what happened, within ``timeout`` seconds in all
+    (a room that trickles its answer a byte at a time is cut off too). Never raises for the
+    room's sake, and prints nothing of the room's but escaped, one line of at most 200 characters."""
+    outcome: list[str] = []
+
+    def exchange() -> None:
+        try:
+            outcome.append(_post(link, body, timeout))
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            outcome.append(f"room: could not reach {link.base} ({printable(str(reason))}); your check itself is unaffected")
+        except BaseException as error:  # a broken or hostile room: garbage, deep JSON, odd headers...
+            outcome.append(f"room: {link.base} answered something unreadable ({type(error).__name__}); "
+                           "your check itself is unaffected")
+
+    sender = threading.Thread(target=exchange, name="room-report", daemon=True)
+    sender.start()
+    sender.join(timeout)
+    if not outcome:
+        return f"room: {link.base} did not answer within {timeout:g} s; your check itself is unaffected"
+    return outcome[0]
 
 
 def room_link_from(option: str | None) -> RoomLink | None:

@@ -464,3 +464,19 @@ def test_a_room_that_redirects_is_not_followed():
         target.close()
     assert "99 in the room" not in line and "unaffected" in line, (
         f"send_report followed a redirect to another service: {line!r}")
+
+
+def test_a_full_room_refuses_new_names_but_not_the_learners_in_it(tmp_path):
+    store = RoomStore(tmp_path / "room.sqlite")
+    join, view = store.codes("abcd2345")
+    with TestClient(create_app(store, join, view, "http://127.0.0.1:1/join/abcd2345", max_learners=3)) as room:
+        for name in ("ann", "bob", "cy"):
+            assert room.post("/join/abcd2345/report", json=report(name, **{KEYS[0]: NOT_STARTED})).status_code == 200
+        extra = room.post("/join/abcd2345/report", json=report("bot-4", **{KEYS[0]: DONE}))
+        again = room.post("/join/abcd2345/report", json=report("ann", **{KEYS[0]: DONE}))
+        state = room.get(f"/view/{view}/state").json()
+    store.close()
+    assert extra.status_code == 403 and "full" in extra.json()["error"], (
+        f"a fourth name in a room of at most 3 got {extra.status_code} {extra.text[:200]}, expected 403 'full'")
+    assert again.status_code == 200 and state["learners"] == 3, (
+        f"a learner already in the full room got {again.status_code}; the room holds {state['learners']}, expected 3")

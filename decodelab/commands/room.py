@@ -36,7 +36,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="the code learners join with (default: the file's, else a new random one)")
     serve.add_argument("--public-url", default=None, metavar="URL",
                        help="how learners reach this server, when not at this machine's address (a tunnel, a proxy)")
+    serve.add_argument("--max-learners", type=_positive, default=None, metavar="N",
+                       help="refuse new names once the room holds N learners (default 200)")
     serve.set_defaults(func=serve_room)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
 
 
 def reachable_address(host: str) -> str:
@@ -97,8 +109,10 @@ def serve_room(arguments: argparse.Namespace) -> int:
     print(f"  your page (keep it to yourself):  {base}/view/{view_code}")
     print("  Ctrl-C stops the server; serving the same --db again keeps the room.", flush=True)
     try:
-        uvicorn.run(create_app(store, join_code, view_code, join_url), host=arguments.host, port=arguments.port,
-                    log_level="warning")
+        from decodelab.room.server import MAX_LEARNERS
+
+        uvicorn.run(create_app(store, join_code, view_code, join_url, arguments.max_learners or MAX_LEARNERS),
+                    host=arguments.host, port=arguments.port, log_level="warning")
     finally:
         store.close()
     return 0

@@ -25,9 +25,10 @@ from starlette.routing import Route
 
 from decodelab.commands.list_exercises import public_test_names
 from decodelab.room.report import MAX_BODY, ReportError, validate_report
-from decodelab.room.store import RoomStore
+from decodelab.room.store import RoomFull, RoomStore
 
 POLL_SECONDS = 2
+MAX_LEARNERS = 200
 PAGE = Path(__file__).with_name("page.html")
 
 
@@ -49,8 +50,11 @@ async def _body_within(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def create_app(store: RoomStore, join_code: str, view_code: str, join_url: str) -> Starlette:
-    """The app over ``store``; ``join_url`` is shown on the page for learners to copy."""
+def create_app(store: RoomStore, join_code: str, view_code: str, join_url: str,
+               max_learners: int = MAX_LEARNERS) -> Starlette:
+    """The app over ``store``; ``join_url`` is shown on the page for learners to copy. A new name
+    beyond ``max_learners`` is refused (403): a script's thousands of made-up learners would
+    otherwise slow every update of the page (2,000 took 1.5 s each)."""
     page = (PAGE.read_text(encoding="utf-8")
             .replace("{{POLL_MS}}", str(POLL_SECONDS * 1000))
             .replace("{{JOIN_COMMAND}}", json.dumps(f"decodelab check --room {join_url}").replace("<", "\\u003c")))
@@ -75,7 +79,10 @@ def create_app(store: RoomStore, join_code: str, view_code: str, join_url: str) 
         except (ValueError, UnicodeDecodeError, RecursionError) as error:
             message = str(error) if isinstance(error, ReportError) else "the report is not JSON"
             return _error(400, message)
-        learners = await run_in_threadpool(store.record, checked)
+        try:
+            learners = await run_in_threadpool(store.record, checked, None, max_learners)
+        except RoomFull:
+            return _error(403, f"the room is full ({max_learners} learners): ask your instructor")
         return JSONResponse({"ok": True, "learners": learners})
 
     async def view(request: Request) -> HTMLResponse:

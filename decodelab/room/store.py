@@ -32,6 +32,10 @@ _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 WORKING = (FAILING, BROKEN)
 
 
+class RoomFull(Exception):
+    """A new learner's report, in a room that already holds its limit of learners."""
+
+
 def new_join_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
 
@@ -63,12 +67,18 @@ class RoomStore:
         with self._lock:
             return self._setting("join_code", join_code), self._setting("view_code", None)
 
-    def record(self, report: Report, now: float | None = None) -> int:
-        """Keep ``report`` as the learner's latest word on each exercise it names; the number of learners."""
+    def record(self, report: Report, now: float | None = None, max_learners: int | None = None) -> int:
+        """Keep ``report`` as the learner's latest word on each exercise it names; the number of
+        learners. A new name in a room of ``max_learners`` already raises :class:`RoomFull`."""
         now = time.time() if now is None else now
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                if max_learners is not None:
+                    known = self._db.execute("SELECT 1 FROM learners WHERE name = ?", (report.learner,)).fetchone()
+                    count = self._db.execute("SELECT COUNT(*) FROM learners").fetchone()[0]
+                    if known is None and count >= max_learners:
+                        raise RoomFull(count)
                 self._db.execute(
                     "INSERT INTO learners VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET last_seen = excluded.last_seen",
                     (report.learner, now, now))

@@ -73,6 +73,7 @@ def greedy_generate(
     Which name: transformers 5.24 renamed the argument and the output field from
     ``past_key_values`` to ``cache``. The old name still works until 5.40 (with a
     deprecation warning) and is what older tutorials show; this course installs 5.24 or
-    newer, so write ``cache``.
+    newer, so write ``cache``. (The old name is not graded while it works: the grade is the
+    tokens and the forward passes, not the warning.)
     """
     raise NotImplementedError("greedy_generate: see the docstring")

@@ -380,6 +380,14 @@ def test_sample_generate_is_decided_by_the_generator(learner):
                problem=f"generators seeded 7 and 8 gave the same tokens {other[0, 1:].tolist()}",
                hint="differently seeded generators must give different draws: draw every token with "
                     "torch.multinomial and the generator you are given")
+    # Without a generator the draws come from torch's global one, which moves on with every draw:
+    # two calls in a row drawing the same 10 tokens has probability about 16**-10.
+    first, second = (learner.sample_generate(model, ids, 10) for _ in range(2))
+    check_true(isinstance(first, torch.Tensor) and isinstance(second, torch.Tensor) and not torch.equal(first, second),
+               call=call_text(learner.sample_generate, model, ids, 10),
+               problem="two calls without a generator drew the same tokens: they did not come from torch's global "
+                       "generator, which moves on with every draw",
+               hint="with generator=None, pass generator=None on to torch.multinomial (do not make a new torch.Generator)")
 
 
 @pytest.mark.sampling_loop

@@ -71,7 +71,8 @@ def cosine_similarity_matrix(vectors: torch.Tensor) -> torch.Tensor:
     Shapes:
         vectors: ``(n, d)`` floating point, one vector per row.
         returns: ``(n, n)``, same dtype and device; entry ``[i, j]`` is ``cos(vectors[i],
-        vectors[j])``. The result is symmetric, its diagonal is 1.
+        vectors[j])``. The result is symmetric (up to rounding) and its diagonal is 1, but
+        for a row of zeros (see the edge case).
 
     Example:
         ``cosine_similarity_matrix(torch.tensor([[1.0, 0.0], [1.0, 1.0], [-2.0, 0.0]]))``

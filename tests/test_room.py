@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -388,8 +389,6 @@ class HostileRoom:
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(8)
         self.link = RoomLink(f"http://127.0.0.1:{self.listener.getsockname()[1]}", "abcd2345")
-        import threading
-
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self) -> None:

@@ -36,7 +36,7 @@ from decodelab.commands.check import BROKEN, DONE, FAILING, NO_TESTS, NOT_STARTE
 from decodelab.errors import UserError
 from grading.harness.catalogue import EXERCISES
 from grading.harness.status import Status
-from grading.harness.submission import printable
+from grading.harness.submission import BLANK_LETTERS, printable
 
 ROOM_ENV = "DECODELAB_ROOM"
 NAME_ENV = "DECODELAB_NAME"
@@ -48,8 +48,6 @@ MAX_FAILING = 40
 MAX_TEST_NAME = 120
 SEND_SECONDS = 3.0
 _KEYS = frozenset(exercise.key for exercise in EXERCISES)
-# Letters that draw nothing: a name of them reads as blank on the projector.
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 MAX_COMBINING_RUN = 4  # accents stacked higher than this draw over the rows around them
 _JOIN_PATH = re.compile(r"^/join/([A-Za-z0-9_-]{4,64})/?$")
 
@@ -111,7 +109,7 @@ def shown_text(value: object, limit: int) -> str | None:
     text = unicodedata.normalize("NFC", value.strip())
     if not text or len(text) > limit or not text.isprintable():
         return None
-    if all(ch == " " or ch in _BLANK_LETTERS for ch in text):
+    if all(ch == " " or ch in BLANK_LETTERS for ch in text):
         return None
     run = 0
     for ch in text:

@@ -35,6 +35,10 @@ class Submission:
     notes: list[str] = field(default_factory=list)
 
 
+# Letters that draw nothing (the Hangul fillers, the braille blank): a name of them reads as blank.
+BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
+
+
 def printable(text: str, limit: int = 200) -> str:
     """``text`` (a name the learner chose: a folder, a zip member) safe to show on one line:
     control, format and separator characters (a newline, a right-to-left override) escaped."""
@@ -50,9 +54,9 @@ def _raw_name(path: Path) -> str:
 def submission_name(path: Path) -> str:
     """The folder name, or the zip's name without ``.zip``; safe as a folder name."""
     raw = _raw_name(path)
-    # \w keeps letters of every script; the Hangul fillers are letters that draw nothing (a name
-    # of them reads as blank in a gradebook), so they go too.
-    name = re.sub(r"[^\w.\-@+]|[\u115f\u1160\u3164\uffa0]", "_", raw).lstrip(".") or "submission"
+    # \w keeps letters of every script; letters that draw nothing (a name of them reads as blank
+    # in a gradebook) go too.
+    name = re.sub(rf"[^\w.\-@+]|[{BLANK_LETTERS}]", "_", raw).lstrip(".") or "submission"
     if name[0] in "+-@" or name.lower() == "grades.csv":  # a spreadsheet formula; the gradebook's name
         name = "_" + name
     return name[:120]

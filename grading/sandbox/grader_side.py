@@ -620,6 +620,14 @@ def _indexes() -> list[_BackendIndex]:
     return result
 
 
+def crosses_as_a_handle(tensor: Any) -> bool:
+    """Whether ``tensor`` reaches the learner's process as a handle, not as data: a parameter,
+    or a view of a loaded backend's weights (that process uses its own copy of them)."""
+    from grading.sandbox.arguments import is_parameter
+
+    return is_parameter(tensor) or any(index.handle(tensor) is not None for index in _indexes())
+
+
 _PLAIN_TYPES: tuple[type, ...] = (list, tuple, set, frozenset, dict, slice, range)
 
 
@@ -887,8 +895,6 @@ class Session:
         ``times`` times over the same arguments (a generator advancing), a list of the results."""
         import torch
 
-        from grading.sandbox.arguments import is_parameter
-
         self._refuse_after_failures(function)
         what = f"{function}()" if times is None else f"{function}() ({times} calls in a row)"
         try:
@@ -920,7 +926,7 @@ class Session:
                     continue
                 if not isinstance(target, torch.Tensor):
                     continue
-                if is_parameter(target) or self._backend_handle(target) is not None:
+                if crosses_as_a_handle(target):
                     # A weight reaches the learner as a handle (its process has its own copy), so
                     # what it says it did to it is only counted as a change: its values, which the
                     # reply can forge, never reach the grader's model (a red team zeroed the
@@ -1042,7 +1048,7 @@ class IsolatedTarget(Target):
     def _passes_as_is(self, tensor: Any) -> bool:
         """Parameters, and views of a loaded backend's weights: those travel as handles (the
         learner's process uses its own copy), so a private copy here would only cost time."""
-        return super()._passes_as_is(tensor) or any(index.handle(tensor) is not None for index in _indexes())
+        return crosses_as_a_handle(tensor)
 
     def _raw_repeatedly(self, exercise: Exercise) -> Callable[..., list[Any]]:
         session = self.session

@@ -60,7 +60,7 @@ def _prctl(option: int, value: int) -> None:
         pass
 
 
-def _anonymous_memory(pid: int) -> int:
+def _charged_memory(pid: int) -> int:
     """The process's resident anonymous and shared memory (``RssAnon``: what it allocated, and
     the pages it still shares with the process it was forked from; ``RssShmem``: shared
     mappings, ``/dev/shm`` and System V segments it has attached), in bytes; 0 for a process
@@ -234,16 +234,16 @@ class Server:
 
         The address-space limit binds each process alone, and a submission may start several
         (up to its process limit): six children of 500 MB each would pass six limits of 512 MB.
-        Every quarter second this thread reads the resident anonymous memory of every process
-        below the server. What each holds beyond what the submission's first process held at
-        the start (pages a forked child still shares with its parent count as its own: a
-        submission that forks is charged generously) is added up; once that exceeds the
-        budget, they are all killed: the call fails as out of memory, and nothing else on the
-        machine has to."""
+        Every quarter second this thread reads the resident anonymous and shared memory of every
+        process below the server (:func:`_charged_memory`). What each holds beyond what the
+        submission's first process held at the start (pages a forked child still shares with its
+        parent count as its own: a submission that forks is charged generously) is added up,
+        with the uid's System V segments; once that exceeds the budget, they are all killed:
+        the call fails as out of memory, and nothing else on the machine has to."""
         if self._watching:
             return
         self._watching = True
-        start: dict[int, int] = {}  # the submission process -> its anonymous memory when first seen
+        start: dict[int, int] = {}  # the submission process -> its charged memory when first seen
 
         def watch() -> None:
             while True:
@@ -253,11 +253,11 @@ class Server:
                     start.clear()
                     continue
                 try:
-                    held = [_anonymous_memory(pid) for pid in self._strays()]
+                    held = [_charged_memory(pid) for pid in self._strays()]
                 except Exception:  # a process list in flux: read it again next time
                     continue
                 if children[0] not in start:
-                    start[children[0]] = _anonymous_memory(children[0])
+                    start[children[0]] = _charged_memory(children[0])
                 base = start[children[0]]
                 used = sum(max(0, memory - base) for memory in held)
                 if self.uid is not None:  # segments made and detached hold memory no process shows

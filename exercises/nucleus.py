@@ -43,11 +43,15 @@ def top_p_mask(probs: torch.Tensor, p: float) -> torch.Tensor:
 
     Edge cases:
         - ``p`` outside [0, 1] (or not a number) raises ``ValueError`` saying so.
+        - Tokens of equal probability may be ranked in either order. Where tied tokens
+          straddle the cut, the rule keeps as many of them as it says, and which ones depends
+          on the order your sort gave them: either choice is accepted. ``[0.5, 0.2, 0.1, 0.2]``
+          with ``p = 0.6`` keeps id 0 and exactly one of ids 1 and 3.
         - Where a running total lands on ``p`` or within float rounding of it (about 1e-6 for
           32000 float32 terms; at ``p = 1`` that means tail tokens of probability below
-          that), or two tokens tie in probability at the cut, floating-point rounding decides.
-          Everywhere else transformers' ``TopPLogitsWarper`` makes exactly the decisions of
-          this rule. The tests stay at least 1e-4 away from such spots.
+          that), floating-point rounding decides. Everywhere else transformers'
+          ``TopPLogitsWarper`` makes exactly the decisions of this rule. The tests stay at
+          least 1e-4 away from such spots.
 
     Pitfalls:
         - Dropping the crossing token: ``cumsum <= p`` keeps too few (with ``p = 0.7`` above

@@ -65,6 +65,7 @@ def top_k_table(
     Shapes:
         probs: ``(vocab,)`` — ONE distribution (for example ``softmax(logits[0, -1])``).
         tokenizer: the model's tokenizer, to turn ids into readable text.
+        k: how many rows, a whole number 0 or more (what a negative ``k`` does is not graded).
         returns: a list of ``min(k, vocab)`` tuples ``(token_id, text, probability)`` with
             plain Python types ``int``, ``str``, ``float`` (not tensors), sorted by
             probability, highest first.

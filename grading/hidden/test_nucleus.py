@@ -199,6 +199,18 @@ def test_top_p_mask_at_p_zero_and_p_one(learner):
                    problem=f"each row keeps {kept} tokens, expected exactly one of the two tied most probable",
                    hint="rank the tokens (one of the tied ones comes first) and keep a token only while the mass "
                         "ranked ABOVE it is below p: the second of the tie has the first's 0.4 above it")
+    # A tie at the cut below the top (the docstring's example): the mass above the first 0.2 is
+    # 0.5 < 0.6, above the second 0.7; exactly one of ids 1 and 3 is kept, either one.
+    middle = torch.tensor([[0.5, 0.2, 0.1, 0.2]])
+    got = learner.top_p_mask(middle, 0.6)
+    call = call_text(learner.top_p_mask, middle, 0.6)
+    check_true(isinstance(got, torch.Tensor) and got.dtype == torch.bool and got.shape == middle.shape, call=call,
+               problem=f"the result is {describe(got)}, expected a bool tensor of shape {tuple(middle.shape)}",
+               hint="one bool per token, in vocabulary order")
+    kept_ids = got[0].nonzero().flatten().tolist()
+    check_true(kept_ids in ([0, 1], [0, 3]), call=call,
+               problem=f"keeps ids {kept_ids}, expected id 0 and exactly one of the tied ids 1 and 3",
+               hint="the tied tokens are ranked one after the other: the second of them has 0.5 + 0.2 above it")
     # The integers 0 and 1 are numbers in [0, 1] too.
     for rows, p, expected in ((probs, 0, expected_top), (moderate, 1, torch.ones_like(moderate, dtype=torch.bool))):
         got = learner.top_p_mask(rows, p)

@@ -43,6 +43,23 @@ def test_top_p_zero_keeps_only_the_most_probable_token(learner):
 
 
 @pytest.mark.top_p
+def test_top_p_a_tie_at_the_cut_keeps_one_of_them(learner):
+    probs = torch.tensor([0.5, 0.2, 0.1, 0.2])
+    # p = 0.6: ranked 0.5, then the two 0.2 in either order; the first of them has 0.5 above it
+    # (kept), the second 0.7 (dropped). Either of ids 1 and 3 may be the one kept.
+    got = learner.top_p_mask(probs, 0.6)
+    call = call_text(learner.top_p_mask, probs, 0.6)
+    check_true(isinstance(got, torch.Tensor) and got.dtype == torch.bool and tuple(got.shape) == (4,), call=call,
+               problem=f"the result is {describe(got)}, expected a bool tensor of shape (4,)",
+               hint="one bool per token, in vocabulary order")
+    kept = got.nonzero().flatten().tolist()
+    check_true(kept in ([0, 1], [0, 3]), call=call,
+               problem=f"keeps ids {kept}, expected id 0 and exactly one of the tied ids 1 and 3",
+               hint="decide by the mass ranked above each token, not by its probability's value: "
+                    "tied tokens are ranked one after the other")
+
+
+@pytest.mark.top_p
 def test_top_p_decides_each_row_on_its_own(learner):
     probs = torch.tensor([[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]])
     # p = 0.6: row 0 keeps only id 0 (0.7 >= 0.6); row 1 keeps ids 1 and 2 (0.5 + 0.4).

@@ -7,8 +7,12 @@ import numbers
 import torch
 
 
-def top_p_mask__right_cut_value_threshold(probs: torch.Tensor, p: float) -> torch.Tensor:
-    """RIGHT: threshold-based instead of scatter-based. It sorts only to find, per row, how
+def top_p_mask__wrong_cut_value_threshold(probs: torch.Tensor, p: float) -> torch.Tensor:
+    """WRONG since the twentieth session (written as RIGHT, under a docstring that left ties at
+    the cut to rounding; the docstring now says tied tokens are ranked one after the other, and
+    the rule keeps as many of them as it says). Violates: "Where tied tokens straddle the cut,
+    the rule keeps as many of them as it says" [``[0.5, 0.2, 0.1, 0.2]``, ``p = 0.6``: keeps
+    ids 0, 1 and 3 instead of id 0 and one of ids 1 and 3]. The examiner's text: threshold-based instead of scatter-based. It sorts only to find, per row, how
     many tokens the rule keeps (the exclusive running total below ``p``, at least one) and
     the probability of the last kept token, then compares every token with that cut value
     IN VOCABULARY ORDER (``probs >= cut``), so no decision is ever put back with

@@ -58,6 +58,16 @@ def top_p_mask__top_token_not_forced(probs, p):
     return _scatter_back(above < p, order)  # at p = 0 nothing survives
 
 
+def top_p_mask__keeps_whole_tie_at_cut(probs, p):
+    _validate(p)
+    sorted_probs, order = probs.sort(dim=-1, descending=True)
+    above = sorted_probs.cumsum(-1) - sorted_probs
+    keep = above < p
+    keep[..., 0] = True
+    cutoff = torch.where(keep, sorted_probs, torch.inf).amin(-1, keepdim=True)
+    return probs >= cutoff  # a threshold on the value: every token tied with the last kept one stays
+
+
 def top_p_mask__no_validation(probs, p):
     sorted_probs, order = probs.sort(dim=-1, descending=True)
     above = sorted_probs.cumsum(-1) - sorted_probs

@@ -72,7 +72,7 @@ test-latest: system-deps
 	$(LATEST)/bin/$(PIP) --upgrade --upgrade-strategy eager -c $(LATEST)/torch.txt -e ".[nbgrader,dev]"
 	$(LATEST)/bin/python -m decodelab.cli doctor
 	$(LATEST)/bin/python -m pytest -q -n $(WORKERS) --dist loadfile tests/test_suites.py tests/test_grade_cli.py \
-	  tests/test_reference_decoding.py tests/test_reference_sampling.py tests/test_reference_distributions.py \
+	  tests/test_backends.py tests/test_reference_decoding.py tests/test_reference_sampling.py tests/test_reference_distributions.py \
 	  --deselect tests/test_grade_cli.py::test_the_grading_stack_is_the_locked_one
 
 # Grading speed (docs/benchmarks.md): a generated class of 50 graded by `decodelab grade` and a
@@ -90,12 +90,13 @@ MODULES ?=
 mutation: setup
 	nice -n 19 $(BIN)/python benchmarks/mutation.py $(addprefix --module ,$(MODULES)) --markdown mutants/mutation-report.md
 
-# Rewrite requirements.lock from pyproject.toml: the newest versions its ranges allow, today.
+# Rewrite requirements.lock from pyproject.toml: the newest versions its ranges allow, today
+# (--upgrade: without it pip-compile keeps every pin already in the file, and nothing moves).
 lock:
 	$(PYTHON) -m venv --clear .venv-lock
 	.venv-lock/bin/$(PIP) "pip-tools==7.6.2"
 	echo "$(TORCH_CPU)" > .venv-lock/torch.txt
-	cd .venv-lock && bin/pip-compile ../pyproject.toml --extra nbgrader --extra notebook --extra room --extra dev --generate-hashes \
+	cd .venv-lock && bin/pip-compile ../pyproject.toml --upgrade --extra nbgrader --extra notebook --extra room --extra dev --generate-hashes \
 	  --strip-extras --no-emit-index-url --no-emit-find-links --unsafe-package torch --constraint torch.txt --output-file ../$(LOCK) --quiet
 	echo "# pinned outside the hashes (installed first, TORCH_CPU in the Makefile; a GPU machine keeps its CUDA build): $(TORCH_CPU)" >> $(LOCK)
 	cd .venv-lock && echo uv | bin/pip-compile - --upgrade --generate-hashes --no-emit-index-url --no-emit-find-links \

@@ -222,7 +222,10 @@ def _load(
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     on_gpu = torch.cuda.is_available()
-    kwargs: dict = {}
+    # use_kernels=False: from transformers 5.25 on, from_pretrained swaps layers for "hub kernels"
+    # by default (on CUDA, Mistral's RMSNorm for one fetched from the Hugging Face hub at load).
+    # The ground truth is the model's own torch code, and nothing may be downloaded at run time.
+    kwargs: dict = {"use_kernels": False}
     if quantize:
         available, why = bitsandbytes_status()
         if not available:

@@ -242,3 +242,15 @@ def test_four_bit_config_is_the_seed_notebooks():
     config = backends.four_bit_config()
     assert config.load_in_4bit and config.bnb_4bit_quant_type == "nf4"
     assert config.bnb_4bit_compute_dtype == torch.float16
+
+
+def test_no_backend_swaps_in_hub_kernels(fp32_and_4bit):
+    # transformers 5.25 turned "hub kernels" on by default in from_pretrained (on CUDA, Mistral's
+    # RMSNorm is replaced by one downloaded from the hub). The ground truth is the model's own
+    # torch code, and the graders' machines are offline: every backend loads with them off.
+    for backend in fp32_and_4bit:
+        used = getattr(backend.model, "use_kernels", False)
+        assert used is False, (
+            f"load_backend({backend.name!r}).model.use_kernels is {used!r}, expected False "
+            f"(from_pretrained must be called with use_kernels=False)"
+        )

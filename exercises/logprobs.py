@@ -34,7 +34,8 @@ def completion_logprobs(
 
     ``sequence`` holds a prompt followed by the tokens generated after it. For each generated
     position ``t`` (``prompt_length <= t < T``) return the record
-    ``{"token": str, "bytes": list[int], "logprob": float, "top_logprobs": list[dict]}``:
+    ``{"token": str, "bytes": list[int], "logprob": float, "top_logprobs": list[dict]}``, these
+    four keys and no others:
 
     - ``logprob``: the natural log of the probability the model gave the token at ``t``. The
       model predicts position ``t`` from everything before it, so that distribution is
@@ -42,7 +43,8 @@ def completion_logprobs(
       sequence gives every position's logits at once. Use the model's own distribution
       (temperature 1) and compute in float32 (``logits.float()``).
     - ``top_logprobs``: the ``top_n`` most probable tokens at that step, highest logprob first,
-      each ``{"token", "bytes", "logprob"}``. (The generated token may or may not be among them.)
+      each with exactly the keys ``"token"``, ``"bytes"`` and ``"logprob"``. (The generated token
+      may or may not be among them.)
     - ``bytes``: what the token adds to the UTF-8 text, as a list of ints — the rule of the
       ``piece_bytes`` exercise in ``exercises/tokens.py``. Take the token's piece
       (``tokenizer.convert_ids_to_tokens(id)``): a byte-fallback piece ``'<0xE6>'`` is the one

@@ -55,7 +55,8 @@ def sample_generate(
 
     Raise ``ValueError`` for a temperature that is not a finite number > 0 (temperature 0 is
     greedy decoding: argmax, not sampling), for ``top_k`` < 1, or for ``top_p`` outside [0, 1]
-    (or not a number: ``nan`` fails every comparison, so ``top_p > 1`` alone lets it through).
+    (or not a number: ``nan`` fails every comparison, so ``top_p > 1`` alone lets it through;
+    a string or ``None`` is no number either, and comparing one raises ``TypeError``).
 
     Why it matters: with a seeded generator the draw is repeatable, so your loop must pick
     exactly the tokens the reference picks. The seed notebook's settings are good to try:

@@ -73,9 +73,9 @@ def piece_bytes(piece: str) -> bytes:
     together do they make 曇.
 
     The three kinds of piece:
-        - byte piece ``'<0xNN>'`` (``NN`` two hexadecimal digits, upper case as the vocabulary
-          spells them): the single byte ``0xNN``. A lower-case ``'<0xe6>'`` is in no vocabulary;
-          whether you read it as a byte or as text is not graded;
+        - byte piece ``'<0xNN>'`` (``NN`` two of the digits ``0123456789ABCDEF``, upper case as
+          the vocabulary spells them): the single byte ``0xNN``. A lower-case ``'<0xe6>'`` is
+          in no vocabulary; whether you read it as a byte or as text is not graded;
         - special piece ``'<unk>'``, ``'<s>'`` or ``'</s>'``: ``b''`` — these mark structure
           and stand for no text at all;
         - any other piece is text: replace every ``'▁'`` with a space and encode as UTF-8.

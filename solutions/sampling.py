@@ -33,8 +33,8 @@ def sample_generate(
         raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
     if top_k is not None and (not isinstance(top_k, int) or top_k < 1):
         raise ValueError(f"top_k must be None or an integer >= 1, got {top_k!r}")
-    if not 0.0 <= top_p <= 1.0:
-        raise ValueError(f"top_p must be in [0, 1], got {top_p!r}")
+    if isinstance(top_p, bool) or not isinstance(top_p, (int, float)) or not 0.0 <= top_p <= 1.0:
+        raise ValueError(f"top_p must be a number in [0, 1], got {top_p!r}")
     ids = input_ids
     with torch.no_grad():
         for _ in range(max_new_tokens):

@@ -193,6 +193,9 @@ def _cosine_hint(vectors: torch.Tensor, got: object) -> str:
         "this is the cosine DISTANCE 1 - cos; return the similarity itself": 1 - ref.cosine_similarity_matrix(x),
     }
     right = ref.cosine_similarity_matrix(x)
+    # First, since on very short rows a replay's tiny numbers pass for these zeros too.
+    if g.shape == right.shape and bool(((g == 0).all(dim=1) & (norms.squeeze(1) > 0)).any()):
+        return "a row that is not all zeros got similarity 0 with every row: only a row whose norm is 0 has no direction"
     for hint, candidate in candidates.items():
         # Only a replay that differs from the right answer can name a mistake.
         if (candidate is not None and not torch.allclose(candidate, right, atol=1e-4, rtol=1e-4)
@@ -200,8 +203,6 @@ def _cosine_hint(vectors: torch.Tensor, got: object) -> str:
             return hint
     if torch.isnan(g).any():
         return "a zero vector has norm 0: do not divide by it (its similarities are 0)"
-    if g.shape == right.shape and bool(((g == 0).all(dim=1) & (norms.squeeze(1) > 0)).any()):
-        return "a row that is not all zeros got similarity 0 with every row: only a row whose norm is 0 has no direction"
     if not torch.allclose(g, g.T, atol=1e-5):
         return "the matrix is not symmetric: cos(a, b) must equal cos(b, a)"
     short = (norms.squeeze(1) > 0) & (norms.squeeze(1) < 1e-6)

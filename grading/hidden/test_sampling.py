@@ -399,10 +399,11 @@ def test_sample_generate_rejects_bad_settings(learner):
         expect_error(learner.sample_generate, ValueError, model, ids, 3, temperature=temperature,
                      must_mention=("temperature",),
                      hint="temperature must be a finite number > 0 (0 would be greedy): raise ValueError saying so")
-    for top_p in (1.5, -0.1, float("nan")):
+    for top_p in (1.5, -0.1, float("nan"), "0.9", None):
         expect_error(learner.sample_generate, ValueError, model, ids, 3, top_p=top_p,
-                     hint="top_p must lie in [0, 1], and nan fails every comparison (`not 0 <= top_p <= 1` "
-                          "catches it, `top_p > 1` does not): raise ValueError otherwise")
+                     hint="top_p must be a number in [0, 1]: nan fails every comparison (`not 0 <= top_p <= 1` "
+                          "catches it, `top_p > 1` does not), and a string or None is no number (comparing "
+                          "one raises TypeError): check the type too, and raise ValueError otherwise")
     expect_error(learner.sample_generate, ValueError, model, ids, 3, top_k=0,
                  hint="top_k must be None or at least 1 (top-0 keeps no token at all): raise ValueError otherwise")
     # A bad setting is refused even when no step would use it.

@@ -35,9 +35,11 @@ TEXT_PIECES = ["▁The", "日", "り", "▁▁", "▁", "ization", "▁Tokyo", "
 # the same: only '<0xNN>' exactly (six characters) is one byte. '<feed>' ends with '>' and its
 # characters 3-4 read as hexadecimal; '<0xE6>>' starts as a byte piece and goes on; '<0x+A>' and
 # '<0x A>' are no two hexadecimal digits, though int('+A', 16) and int(' A', 16) read them; nor is
-# '<0xXX>'. The special pieces are spelled in lower case: '<S>', '</S>' and '<UNK>' are text.
+# '<0xXX>', nor digits of other scripts ('٣' and the full-width '４', which str.isdigit, a regex's
+# \d and int(.., 16) all accept). The special pieces are spelled in lower case: '<S>', '</S>' and
+# '<UNK>' are text.
 # And every '▁' is a space, not only the leading ones: 'a▁b' is b'a b'.
-LOOKALIKE_PIECES = ["<feed>", "<face>", "<0xE6>>", "<0xE6", "▁<0x41>", "<0x+A>", "<0x A>", "<0xXX>", "<S>", "</S>", "<UNK>",
+LOOKALIKE_PIECES = ["<feed>", "<face>", "<0xE6>>", "<0xE6", "▁<0x41>", "<0x+A>", "<0x A>", "<0xXX>", "<0x\u0663\u0663>", "<0x\uff14\uff11>", "<S>", "</S>", "<UNK>",
                     "a▁b", "▁a▁▁b▁"]
 
 

@@ -39,7 +39,9 @@ def greedy_generate(
     The loop, at each step:
         1. run the model on the ids so far and take the logits of the LAST position,
            ``logits[:, -1, :]`` — the prediction for the token after everything so far;
-        2. the next token is their ``argmax`` over the vocabulary (the last axis);
+        2. the next token is their ``argmax`` over the vocabulary (the last axis); where
+           several logits tie for the largest, the lowest of their ids, as ``torch.argmax``
+           returns (``torch.topk`` promises no order among ties);
         3. append it; stop if it is ``eos_token_id`` (it stays in the output), or once
            ``max_new_tokens`` tokens have been added.
 

@@ -37,7 +37,9 @@ def subword_averaged_embedding(
         returns: ``(d,)``, same dtype and device as ``embedding_matrix``.
 
     Steps:
-        1. Encode the word WITHOUT special tokens (``add_special_tokens=False``).
+        1. Encode the word WITHOUT special tokens (``add_special_tokens=False``). A special
+           token the text itself spells (``"</s>"``) still comes out as its id (2): keep it,
+           it is the text's own token, not one you added.
         2. Take those rows of ``embedding_matrix`` (index it with the ids — as a tensor on
            the matrix's device).
         3. Average them over the token axis.

@@ -71,7 +71,8 @@ def distinct_n(texts: list[str], n: int) -> float:
 
     Edge cases:
         - No n-grams at all (``[]``, ``[""]``, or texts shorter than ``n`` words) -> ``0.0``.
-        - ``n < 1`` raises ``ValueError``.
+        - ``n < 1`` raises ``ValueError``, also where there are no n-grams (``distinct_n([], 0)``):
+          check ``n`` first.
 
     Pitfall:
         Joining all texts before cutting n-grams invents n-grams across the boundary

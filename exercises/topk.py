@@ -42,7 +42,9 @@ def top_k_mask(probs: torch.Tensor, k: int) -> torch.Tensor:
         - Ties: a token is kept when its score is at least the k-th largest score of its
           row. So ``top_k_mask(torch.tensor([0.4, 0.2, 0.2, 0.2]), 2)`` keeps all four: the
           three tokens at 0.2 tie for second place, and dropping some of them but not others
-          would be arbitrary. This is what transformers' ``TopKLogitsWarper`` does.
+          would be arbitrary. This is what transformers' ``TopKLogitsWarper`` does. A score of
+          ``-inf`` (a token masked before) is a score like any other: when the k-th largest is
+          ``-inf`` itself, every ``-inf`` of the row ties with it and is kept.
 
     Pitfall:
         ``torch.topk(probs, k)`` returns the k largest *values and their indices*, sorted

@@ -28,6 +28,7 @@ DIAGNOSES: tuple[tuple[str, str], ...] = (
     (r"^you summed the rows", "sum"),
     (r"^you kept only the first subword", "first_subword"),
     (r"^you kept only the last subword", "last_subword"),
+    (r"^you dropped a special token that the text itself spells", "drops_spelled_special"),
     (r"^you averaged over the embedding dimension", "mean_over_wrong_axis"),
     (r"^these are plain dot products", "dot_products"),
     (r"^you divided by only one of the two lengths", "one_norm"),
@@ -115,6 +116,7 @@ MISTAKES: dict[str, set[str]] = {
     # Dropping a lone '▁' piece: for a word such as "0" (pieces '▁', '0') what is left is its last
     # subword, and the result is exactly that row.
     **_entries(I3, "subword_averaged_embedding", wrong_drops_lone_space_marker={"last_subword"}),
+    **_entries("independent10", "subword_averaged_embedding", wrong_filters_special_ids={"drops_spelled_special"}),
     **_entries(W, "softmax_with_temperature", multiplies={"multiplies"}, no_max_subtraction={"no_max_subtraction"},
                wrong_axis={"wrong_axis"}, ignores_temperature={"temperature_ignored"}),
     **_entries(I, "softmax_with_temperature", wrong_multiplies={"multiplies"}, wrong_no_max_shift={"no_max_subtraction"},
@@ -124,6 +126,9 @@ MISTAKES: dict[str, set[str]] = {
                exactly_k_ignores_ties={"exactly_k"}),
     **_entries(I, "top_k_mask", wrong_sorted_order={"mask_in_sorted_order"}, wrong_global_kth={"whole_batch"},
                wrong_scatter_topk_indices={"exactly_k"}),
+    # Reading the mask back from a -inf fill (`filled > -inf`): where the k-th largest is -inf
+    # itself, that keeps only the scores strictly above it, which the replay names.
+    **_entries("independent10", "top_k_mask", wrong_reads_mask_from_neg_inf_fill={"strictly_greater"}),
     # topk_k_too_large uses torch.topk, whose order of tied tokens is not lower id first on the ties test.
     **_entries(W, "top_k_table", raw_pieces={"raw_piece"}, ascending={"ascending"}, topk_tie_order={"tie_order"},
                topk_k_too_large={"tie_order"}, topk_then_resorts_ties={"tie_order"}),

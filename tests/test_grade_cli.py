@@ -27,7 +27,7 @@ from grading.harness.catalogue import EXERCISES
 from grading.harness.runner import SuiteRun, run_suites_in_turn
 from tests.catalogue import (
     INDEPENDENT, INDEPENDENT2, INDEPENDENT3, INDEPENDENT4, INDEPENDENT5, INDEPENDENT6, INDEPENDENT7, INDEPENDENT8,
-    INDEPENDENT9,
+    INDEPENDENT9, INDEPENDENT10,
     ROOT, WRONG, entries, write_submission,
 )
 from tests.diagnoses import DIAGNOSES, MISTAKES, UNSHOWN, named_mistakes
@@ -35,7 +35,8 @@ from tests.stubs import stubs_folder
 
 ENTRIES = (entries(WRONG) + entries(INDEPENDENT) + entries(INDEPENDENT2) + entries(INDEPENDENT3)
            + entries(INDEPENDENT4) + entries(INDEPENDENT5) + entries(INDEPENDENT6) + entries(INDEPENDENT7)
-           + entries(INDEPENDENT8) + entries(INDEPENDENT9))
+           + entries(INDEPENDENT8) + entries(INDEPENDENT9)
+           + entries(INDEPENDENT10))
 # Correct alternatives are where a sandbox that behaves unlike a plain process costs a learner
 # points (a learner's own DynamicCache arriving as a stand-in, say), so they are also run in-process.
 CORRECT_ENTRIES = [entry for entry in ENTRIES if entry.correct]
@@ -118,6 +119,12 @@ def _exercise_result(graded: dict, entry) -> dict:
     return results["extra_data"]["exercises"][entry.exercise.key]
 
 
+# Wrong versions whose mistake is what a bonus test asks for (greedy's KV cache): only the bonus
+# can catch them. Every other wrong version must lose a point that is not a bonus's: a bonus
+# says nothing of a mistake in the loop itself.
+BONUS_MISTAKES = {"wrong_implementations.greedy_generate__no_kv_cache"}
+
+
 @pytest.mark.parametrize("entry", WRONG_ENTRIES, ids=lambda e: e.label)
 def test_every_wrong_version_loses_points(graded, entry, wrong_report):
     item = _exercise_result(graded, entry)
@@ -127,6 +134,12 @@ def test_every_wrong_version_loses_points(graded, entry, wrong_report):
     assert item["score"] < item["max_score"], (
         f"{entry.label} scored full marks ({item['score']}/{item['max_score']}) on '{entry.exercise.key}' through "
         f"decodelab grade: the hidden suite misses this mistake")
+    lost = [t["name"] for t in graded[entry.label]["tests"]
+            if t["extra_data"]["exercise"] == entry.exercise.key and t["score"] < t["max_score"]]
+    if entry.label not in BONUS_MISTAKES:
+        assert any(": test_bonus_" not in name for name in lost), (
+            f"{entry.label} lost points only on bonus tests ({lost}) through decodelab grade: the hidden suite "
+            "misses its mistake, and the bonus (the KV cache) is about something else")
 
 
 @pytest.mark.parametrize("entry", CORRECT_ENTRIES, ids=lambda e: e.label)

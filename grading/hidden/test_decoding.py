@@ -62,6 +62,9 @@ def _length_hint(n_got: int, n_expected: int, max_new_tokens: int, eos_token_id,
         return "one token too many: add exactly max_new_tokens new tokens (range(max_new_tokens))"
     if n_got == n_expected - 1 and n_expected == max_new_tokens:
         return "one token short: add exactly max_new_tokens new tokens"
+    if n_got < n_expected and eos_token_id is None:
+        return ("fewer than max_new_tokens new tokens, with no eos to stop at: only max_new_tokens ends the loop "
+                "then (generate() does not stop at the model's context length either)")
     if n_got < n_expected and eos_token_id is not None:
         return ("your output ends before the reference's: stop only right after appending a NEW token equal to "
                 "eos_token_id, or after max_new_tokens new tokens")
@@ -132,6 +135,10 @@ def test_greedy_matches_generate(learner, backend):
     eos = backend.tokenizer.eos_token_id
     for prompt in PROMPTS:
         check_greedy(learner, backend, backend.encode(prompt), MAX_NEW, eos)
+    # A prompt of 508 tokens, 8 new ones: past the tiny model's 512 positions. generate() puts
+    # no cap there (the rotary positions go on), so neither may the loop.
+    long_prompt = backend.encode("Tokyo is the capital of Japan. " * 80)[:, :508]
+    check_greedy(learner, backend, long_prompt, 8)
 
 
 @pytest.mark.greedy
@@ -167,6 +174,12 @@ def test_greedy_stops_after_eos(learner, backend):
         in_prompt = next((t for t in ids[0].tolist() if t not in path), None)
         if in_prompt is not None:
             check_greedy(learner, backend, ids, MAX_NEW, in_prompt)
+    # A prompt that already ends with </s> still gets its new tokens: only a token the loop
+    # appends stops it (a `while ids[0, -1] != eos` guard would return the prompt as it is).
+    eos = backend.tokenizer.eos_token_id
+    ended = backend.encode(PROMPTS[0])
+    check_greedy(learner, backend, torch.cat([ended, torch.full((1, 1), eos, dtype=ended.dtype, device=ended.device)], dim=1),
+                 MAX_NEW, eos)
     # The loop is the learner's own: on a toy model that answers only the forward call (no
     # generate(), no generation_config to read), greedy is the chain of each row's argmax.
     table = torch.randn(40, 40, generator=torch.Generator().manual_seed(13)) * 3
@@ -180,6 +193,14 @@ def test_greedy_stops_after_eos(learner, backend):
         check_tensor(got, torch.tensor([tokens]), call=call_text(learner.greedy_generate, "<a toy bigram model>", ids, 6, eos),
                      hint="call the model yourself, one step at a time, and take the argmax of the last position's "
                           "logits; stop after eos_token_id when it is given")
+    # Tied largest logits: the argmax is the lowest of the tied ids (3 -> 4, not 6; a row of
+    # zeros -> 0), as torch.argmax returns; torch.topk(logits, 1) promises no order among ties.
+    table = torch.zeros(8, 8)
+    table[3, 4] = table[3, 6] = 1.0
+    got = learner.greedy_generate(BigramModel(table), ids, 3)
+    check_tensor(got, torch.tensor([[1, 3, 4, 0, 0]]), call=call_text(learner.greedy_generate, "<a toy bigram model>", ids, 3),
+                 hint="where several logits tie for the largest, the next token is the lowest of their ids: "
+                      "torch.argmax gives it, torch.topk does not promise which of them comes first")
     # Token 0 is a real token: eos_token_id=0 stops the loop too (3 -> 5 -> 0 on this toy).
     table = torch.zeros(8, 8)
     table[3, 5] = table[5, 0] = table[0, 2] = 1.0

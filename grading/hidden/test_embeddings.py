@@ -69,7 +69,12 @@ def _embedding_hint(word: str, tokenizer, matrix: torch.Tensor, got: object) -> 
         return "return a torch.Tensor (the mean of the rows), not " + type(got).__name__
     ids = tokenizer.encode(word, add_special_tokens=False)
     rows = matrix[ids].double()
+    special = set(tokenizer.all_special_ids)
+    ordinary = [i for i in ids if i not in special]
     candidates = {
+        # First: a replay of "only the first subword" or "the BOS" can match it too on some words.
+        "you dropped a special token that the text itself spells (</s>): it is the text's own token, keep it":
+            matrix[ordinary].double().mean(0) if ordinary and len(ordinary) < len(ids) else None,
         "the BOS row <s> is in your average: encode with add_special_tokens=False":
             matrix[tokenizer.encode(word)].double().mean(0),
         "you summed the rows; average them (divide by the number of tokens)": rows.sum(0),
@@ -81,7 +86,7 @@ def _embedding_hint(word: str, tokenizer, matrix: torch.Tensor, got: object) -> 
         for hint, candidate in candidates.items():
             # A mistake that gives the right answer on this word (the first subword of a one-token
             # word) proves nothing: only a replay that differs from the right answer names it.
-            if not torch.allclose(candidate.cpu(), right, atol=1e-3, rtol=1e-3) and torch.allclose(
+            if candidate is not None and not torch.allclose(candidate.cpu(), right, atol=1e-3, rtol=1e-3) and torch.allclose(
                     got.detach().cpu().double(), candidate.cpu(), atol=1e-3, rtol=1e-3):
                 return hint
     if got.dim() == 1 and got.shape[0] == len(ids) and len(ids) != matrix.shape[1]:
@@ -129,6 +134,10 @@ def test_bos_row_stays_out_of_the_average(learner, tokenizer):
     loud[tokenizer.bos_token_id] = 1000.0  # a BOS row this large cannot hide in an average
     for word in ("king", "Kyoto"):
         _check_word(learner, word, tokenizer, loud)
+    # A special token that the text itself spells is the text's own token, averaged like any
+    # other: add_special_tokens=False adds none, and none may be filtered out afterwards.
+    for word in ("Kyoto</s>", "</s>"):
+        _check_word(learner, word, tokenizer, _matrix(8, torch.float32, seed=3))
 
 
 @pytest.mark.subword_embedding

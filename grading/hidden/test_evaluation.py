@@ -221,6 +221,9 @@ def test_distinct_n_without_ngrams_is_zero(learner, texts, n):
         raise Mismatch(call, "raised ZeroDivisionError", "with no n-grams at all, return 0.0 instead of dividing") from None
     check_true(got == 0.0 and isinstance(got, float), call=call, problem=f"returned {got!r}, expected 0.0",
                hint="a text shorter than n words has no n-grams; with none at all return 0.0")
+    # "n < 1 raises ValueError, also where there are no n-grams": n is checked first.
+    expect_error(learner.distinct_n, ValueError, texts, 0,
+                 hint="check n before anything else: n < 1 raises ValueError even when there are no n-grams")
 
 
 @pytest.mark.distinct_n

@@ -117,6 +117,11 @@ def test_top_k_mask_keeps_every_tie_with_the_kth(learner):
         (torch.tensor([0.25, 0.25, 0.25, 0.25]), 1),  # a uniform row: everything ties
         (torch.tensor([[0.1, 0.3, 0.3, 0.3], [0.5, 0.2, 0.2, 0.1]]), 2),
         (torch.tensor([3.0, float("-inf"), 1.0, float("-inf"), 2.0]), 2),  # masked logits stay dropped
+        # ...unless the k-th largest is -inf itself: then they tie with it and are kept, and k at
+        # least the vocabulary size keeps every token, -inf included (a mask read back from a
+        # -inf fill would drop them).
+        (torch.tensor([2.0, float("-inf"), float("-inf"), float("-inf")]), 2),
+        (torch.tensor([[2.0, float("-inf"), float("-inf"), float("-inf")], [0.1, 0.2, 0.3, 0.4]]), 4),
         # Not a tie: float64 scores 1e-12 apart, which a float32 copy would round together.
         (torch.tensor([0.3, 0.3 + 1e-12, 0.1], dtype=torch.float64), 1),
     ]

@@ -52,6 +52,10 @@ def _safe(probs: torch.Tensor, p: float) -> float:
 
 # ---------------------------------------------------------------- top_p_mask
 
+# Words of which a ValueError about p must hold one: they say why p was refused.
+P_REASONS = ("[0, 1]", "[0,1]", "between", "range", "number", "outside", "0 and 1", "<= 1", "<=1", ">= 0",
+             "must", "invalid", "not a")
+
 def _sorted_order_mask(expected: torch.Tensor, probs: torch.Tensor) -> torch.Tensor:
     """The right decisions left in sorted order (position i = the i-th most probable token)."""
     order = probs.argsort(dim=-1, descending=True)
@@ -235,9 +239,9 @@ def test_top_p_mask_decides_each_row_on_its_own(learner):
 @pytest.mark.parametrize("p", [-0.1, 1.5, float("nan"), "0.9", None],
                          ids=["-0.1", "1.5", "nan", "the string '0.9'", "None"])
 def test_top_p_mask_rejects_p_outside_zero_one(learner, p):
-    # "p outside [0, 1] (or not a number) raises ValueError saying so": the message names p or its range.
-    expect_error(learner.top_p_mask, ValueError, _random_probs(5), p,
-                 must_mention=("p ", "p=", "p must", "top_p", "[0, 1]", "between", "range", "number"),
+    # "p outside [0, 1] (or not a number) raises ValueError saying so": the message says what p
+    # must be, not only what it is ("p=1.5" names the value and gives no reason).
+    expect_error(learner.top_p_mask, ValueError, _random_probs(5), p, must_mention=P_REASONS,
                  hint="check that 0 <= p <= 1 before anything else, and raise ValueError saying so")
 
 

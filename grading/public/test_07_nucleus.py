@@ -69,8 +69,10 @@ def test_top_p_decides_each_row_on_its_own(learner):
                  hint="sort and add up along the last axis only: each row is its own distribution")
 
 
-# Words of which a ValueError about p must contain one: it says why.
-P_WORDS = ("p", "[0, 1]", "between", "range")
+# Words of which a ValueError about p must contain one: it says why p was refused (a message
+# that only names the value, "p=1.5", gives no reason).
+P_WORDS = ("[0, 1]", "[0,1]", "between", "range", "number", "outside", "0 and 1", "<= 1", "<=1", ">= 0",
+           "must", "invalid", "not a")
 
 
 @pytest.mark.top_p

@@ -26,14 +26,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def public_test_files(public_folder: Path | None = None) -> dict[str, list[str]]:
-    """For each marker used in the public test files, the files that use it (sorted names)."""
+def _public_test_paths(public_folder: Path | None) -> list[Path]:
+    """The public test files, sorted; by default those of the installed ``grading`` package."""
     if public_folder is None:
         import grading
 
         public_folder = Path(grading.__file__).parent / "public"
+    return sorted(public_folder.glob("test_*.py"))
+
+
+def public_test_files(public_folder: Path | None = None) -> dict[str, list[str]]:
+    """For each marker used in the public test files, the files that use it (sorted names)."""
     found: dict[str, list[str]] = {}
-    for path in sorted(public_folder.glob("test_*.py")):
+    for path in _public_test_paths(public_folder):
         for key in sorted(set(_MARKER.findall(path.read_text(encoding="utf-8")))):
             found.setdefault(key, []).append(path.name)
     return found
@@ -43,12 +48,8 @@ def public_test_names(public_folder: Path | None = None) -> dict[str, frozenset[
     """For each exercise marker, the names of the public test functions that carry it."""
     import ast
 
-    if public_folder is None:
-        import grading
-
-        public_folder = Path(grading.__file__).parent / "public"
     found: dict[str, set[str]] = {}
-    for path in sorted(public_folder.glob("test_*.py")):
+    for path in _public_test_paths(public_folder):
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             if not isinstance(node, ast.FunctionDef) or not node.name.startswith("test_"):
                 continue

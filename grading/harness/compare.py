@@ -264,6 +264,12 @@ def check_true(condition: bool, *, call: str, problem: str, hint: Hint = None) -
         raise Mismatch(call, problem, hint)
 
 
+# Words of which the ValueError for a number outside [0, 1] (top-p's ``p``) must hold one, public
+# and hidden suites alike: they give the reason; "p=1.5" only names the value.
+UNIT_RANGE_REASONS = ("[0, 1]", "[0,1]", "between", "range", "number", "outside", "0 and 1", "<= 1", "<=1",
+                      ">= 0", "must", "invalid", "not a")
+
+
 def expect_error(
     function: Callable[..., Any],
     error: type[BaseException],

@@ -19,7 +19,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.harness.compare import Mismatch, call_text, check_tensor, check_true, describe, expect_error
+from grading.harness.compare import (
+    UNIT_RANGE_REASONS, Mismatch, call_text, check_tensor, check_true, describe, expect_error,
+)
 from grading.grader.expected import remembered
 from grading.harness.statistics import check_sampler_fit
 from reference import distributions as _ref_distributions
@@ -51,10 +53,6 @@ def _safe(probs: torch.Tensor, p: float) -> float:
 
 
 # ---------------------------------------------------------------- top_p_mask
-
-# Words of which a ValueError about p must hold one: they say why p was refused.
-P_REASONS = ("[0, 1]", "[0,1]", "between", "range", "number", "outside", "0 and 1", "<= 1", "<=1", ">= 0",
-             "must", "invalid", "not a")
 
 def _sorted_order_mask(expected: torch.Tensor, probs: torch.Tensor) -> torch.Tensor:
     """The right decisions left in sorted order (position i = the i-th most probable token)."""
@@ -114,6 +112,16 @@ def _mask_hint(probs: torch.Tensor, p: float, got) -> str:
         return "you keep too many tokens: stop once the tokens ranked above already hold p"
     prefix = "on this small input several different mistakes give your mask; " if matching else ""
     return prefix + "rank the tokens highest first; keep a token while the mass ranked above it is below p"
+
+
+def _mask_of(learner, probs: torch.Tensor, p: float) -> tuple[torch.Tensor, str]:
+    """The learner's mask, checked to be a bool tensor of ``probs``' shape, and the call's text."""
+    got = learner.top_p_mask(probs, p)
+    call = call_text(learner.top_p_mask, probs, p)
+    check_true(isinstance(got, torch.Tensor) and got.dtype == torch.bool and got.shape == probs.shape, call=call,
+               problem=f"the result is {describe(got)}, expected a bool tensor of shape {tuple(probs.shape)}",
+               hint="one bool per token, in vocabulary order")
+    return got, call
 
 
 def _check_mask(learner, probs: torch.Tensor, p: float) -> None:
@@ -193,11 +201,7 @@ def test_top_p_mask_at_p_zero_and_p_one(learner):
     # (the mass above the second is the first's, 0.4), at p = 0 and at p = 0.3 alike.
     tied = torch.tensor([[0.4, 0.4, 0.2], [0.1, 0.45, 0.45]])
     for p in (0.0, 0.3):
-        got = learner.top_p_mask(tied, p)
-        call = call_text(learner.top_p_mask, tied, p)
-        check_true(isinstance(got, torch.Tensor) and got.dtype == torch.bool and got.shape == tied.shape, call=call,
-                   problem=f"the result is {describe(got)}, expected a bool tensor of shape {tuple(tied.shape)}",
-                   hint="one bool per token, in vocabulary order")
+        got, call = _mask_of(learner, tied, p)
         kept = got.sum(-1).tolist()
         check_true(kept == [1, 1] and bool((got <= (tied == tied.amax(-1, keepdim=True))).all()), call=call,
                    problem=f"each row keeps {kept} tokens, expected exactly one of the two tied most probable",
@@ -205,12 +209,7 @@ def test_top_p_mask_at_p_zero_and_p_one(learner):
                         "ranked ABOVE it is below p: the second of the tie has the first's 0.4 above it")
     # A tie at the cut below the top (the docstring's example): the mass above the first 0.2 is
     # 0.5 < 0.6, above the second 0.7; exactly one of ids 1 and 3 is kept, either one.
-    middle = torch.tensor([[0.5, 0.2, 0.1, 0.2]])
-    got = learner.top_p_mask(middle, 0.6)
-    call = call_text(learner.top_p_mask, middle, 0.6)
-    check_true(isinstance(got, torch.Tensor) and got.dtype == torch.bool and got.shape == middle.shape, call=call,
-               problem=f"the result is {describe(got)}, expected a bool tensor of shape {tuple(middle.shape)}",
-               hint="one bool per token, in vocabulary order")
+    got, call = _mask_of(learner, torch.tensor([[0.5, 0.2, 0.1, 0.2]]), 0.6)
     kept_ids = got[0].nonzero().flatten().tolist()
     check_true(kept_ids in ([0, 1], [0, 3]), call=call,
                problem=f"keeps ids {kept_ids}, expected id 0 and exactly one of the tied ids 1 and 3",
@@ -241,7 +240,7 @@ def test_top_p_mask_decides_each_row_on_its_own(learner):
 def test_top_p_mask_rejects_p_outside_zero_one(learner, p):
     # "p outside [0, 1] (or not a number) raises ValueError saying so": the message says what p
     # must be, not only what it is ("p=1.5" names the value and gives no reason).
-    expect_error(learner.top_p_mask, ValueError, _random_probs(5), p, must_mention=P_REASONS,
+    expect_error(learner.top_p_mask, ValueError, _random_probs(5), p, must_mention=UNIT_RANGE_REASONS,
                  hint="check that 0 <= p <= 1 before anything else, and raise ValueError saying so")
 
 

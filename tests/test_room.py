@@ -10,6 +10,7 @@ not from the server's code. Unit tests hold each promise of the report's contrac
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
@@ -33,10 +35,11 @@ from decodelab.commands.check import TestLine as Line  # not "Test...": pytest w
 from decodelab.commands.list_exercises import public_test_names
 from decodelab.notebook import replace_function
 from decodelab.room.report import (
-    MAX_BODY, ReportError, RoomLink, build_report, parse_room_url, send_report, validate_report,
+    KEY_FILE, MAX_BODY, ReportError, RoomLink, build_report, learner_key, parse_room_url, report_to_room, send_report,
+    validate_report,
 )
-from decodelab.room.server import create_app
-from decodelab.room.store import RoomStore
+from decodelab.room.server import REQUEST_SECONDS, create_app
+from decodelab.room.store import NameTaken, RoomStore
 from decodelab.errors import UserError
 from grading.harness.catalogue import EXERCISES
 
@@ -49,12 +52,17 @@ CHROMIUM = next((shutil.which(name) for name in ("chromium", "chromium-browser",
 HOSTILE_NAME = "<b>bold</b>&co"
 
 
-def report(learner: str, **states: str | tuple[str, list[str]]) -> dict:
+def machine_key(learner: str) -> str:
+    """The room key of ``learner``'s machine in these tests: one per person, however the name is spelled."""
+    return "key-" + hashlib.sha256(unicodedata.normalize("NFC", learner.strip()).encode("utf-8", "replace")).hexdigest()[:24]
+
+
+def report(learner: str, room_key: str | None = None, **states: str | tuple[str, list[str]]) -> dict:
     exercises = {}
     for key, value in states.items():
         state, failing = (value, []) if isinstance(value, str) else value
         exercises[key] = {"state": state, "failing": failing}
-    return {"version": 1, "learner": learner, "exercises": exercises}
+    return {"version": 2, "learner": learner, "key": room_key or machine_key(learner), "exercises": exercises}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -63,11 +71,15 @@ def report(learner: str, **states: str | tuple[str, list[str]]) -> dict:
 
 @pytest.mark.parametrize("payload, field", [
     ([], "JSON object"),
-    ({**report("a", pieces=DONE), "version": 2}, "version"),
+    ({**report("a", pieces=DONE), "version": 1}, "version"),
+    ({key: value for key, value in report("a", pieces=DONE).items() if key != "key"}, "'key'"),
+    (report("a", "short", pieces=DONE), "'key'"),
+    (report("a", "a-key-with a space in it", pieces=DONE), "'key'"),
+    (report("a", "k" * 101, pieces=DONE), "'key'"),
     (report("", pieces=DONE), "learner"),
     (report("x" * 41, pieces=DONE), "at most 40"),
     (report("tab\there", pieces=DONE), "printable"),
-    ({"version": 1, "learner": "a", "exercises": {}}, "at least one"),
+    ({**report("a"), "exercises": {}}, "at least one"),
     (report("a", no_such_exercise=DONE), "no exercise 'no_such_exercise'"),
     (report("a", pieces="finished"), "'state' must be one of"),
     (report("a", pieces=(FAILING, ["t"] * 41)), "at most 40 test names"),
@@ -88,12 +100,13 @@ def test_a_report_names_states_and_failing_tests_and_never_messages():
             Line("test_keeps_shape", "skipped", "no model")], secret),
         "greedy": ExerciseStatus("greedy", DONE, [Line("test_greedy_matches", "passed", "")]),
     }
-    body = build_report("aiko", statuses)
+    body = build_report("aiko", statuses, machine_key("aiko"))
     assert body["exercises"] == {
         "temperature": {"state": FAILING, "failing": ["test_low_temperature_sharpens"]},
         "greedy": {"state": DONE, "failing": []},
     }, f"build_report sent {body['exercises']}"
     assert "tensor" not in json.dumps(body), "a test's message (which can quote the learner's values) was sent"
+    assert set(body) == {"version", "learner", "key", "exercises"}, f"build_report sent the fields {sorted(body)}"
 
 
 @pytest.mark.parametrize("link", ["http://host:8765/view/abcd2345", "ftp://host/join/abcd2345", "host/join/abcd2345",
@@ -184,11 +197,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(db: Path, port: int) -> tuple[subprocess.Popen, str, str]:
-    """``decodelab room serve`` in its own process; it, the join link and the view link, once it answers."""
+def serve(db: Path, port: int, open_files: int | None = None) -> tuple[subprocess.Popen, str, str]:
+    """``decodelab room serve`` in its own process (at most ``open_files`` open files, soft and hard
+    limit, when given); it, the join link and the view link, once it answers."""
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
     process = subprocess.Popen(
         [sys.executable, "-m", "decodelab.cli", "room", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+         "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=limit if open_files else None)
     lines = []
     assert process.stdout is not None
     while not any("your page" in line for line in lines):
@@ -197,6 +217,9 @@ def serve(db: Path, port: int) -> tuple[subprocess.Popen, str, str]:
             pytest.fail("decodelab room serve ended before printing its links:\n" + "".join(lines))
         lines.append(line)
     text = "".join(lines)
+    # Keep reading what the server prints, or a full pipe would stop it mid-write.
+    threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
+    process.output = lines
     join = re.search(r"--room (\S+)", text).group(1)
     view = re.search(r"your page.*?(http\S+)", text).group(1)
     deadline = time.monotonic() + 60
@@ -479,3 +502,129 @@ def test_a_full_room_refuses_new_names_but_not_the_learners_in_it(tmp_path):
         f"a fourth name in a room of at most 3 got {extra.status_code} {extra.text[:200]}, expected 403 'full'")
     assert again.status_code == 200 and state["learners"] == 3, (
         f"a learner already in the full room got {again.status_code}; the room holds {state['learners']}, expected 3")
+
+
+# ---------------------------------------------------------------------------------------------
+# What the third red team left open: another learner's name, and connections held half-open
+# ---------------------------------------------------------------------------------------------
+
+def test_a_name_is_kept_for_the_machine_that_first_reported_it(client):
+    first = client.post("/join/abcd2345/report", json=report("ann", "anns-laptop-key-0001", **{KEYS[0]: DONE}))
+    rival = client.post("/join/abcd2345/report", json=report("ann", "someone-elses-key-02", **{KEYS[0]: NOT_STARTED}))
+    again = client.post("/join/abcd2345/report", json=report("ann", "anns-laptop-key-0001", **{KEYS[1]: DONE}))
+    assert first.status_code == 200 and again.status_code == 200, (
+        f"ann's own reports got {first.status_code} and {again.status_code}, expected 200 both")
+    assert rival.status_code == 409 and "already in this room" in rival.json()["error"] \
+        and "--name" in rival.json()["error"], (
+        f"a report under ann's name from another key got {rival.status_code} {rival.text[:200]}; "
+        "expected 409 saying the name is taken and how to choose another")
+    ann = next(person for person in client.get(f"/view/{client.view}/state").json()["people"] if person["name"] == "ann")
+    assert ann["done"] == 2, f"ann's row after a classmate's report under her name: {ann}; expected her 2 done exercises"
+
+
+def test_a_room_file_from_before_keys_keeps_its_learners(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old-room.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript("""
+        CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE learners (name TEXT PRIMARY KEY, first_seen REAL NOT NULL, last_seen REAL NOT NULL);
+        CREATE TABLE progress (learner TEXT NOT NULL, exercise TEXT NOT NULL, state TEXT NOT NULL,
+                               failing TEXT NOT NULL, updated REAL NOT NULL, PRIMARY KEY (learner, exercise));""")
+    old.execute("INSERT INTO learners VALUES ('ann', 1.0, 1.0)")
+    old.execute(f"INSERT INTO progress VALUES ('ann', '{KEYS[0]}', 'done', '[]', 1.0)")
+    old.commit()
+    old.close()
+    store = RoomStore(path)
+    try:
+        assert store.summary()["people"][0]["done"] == 1, "a room file written before keys lost its learner's progress"
+        store.record(validate_report(report("ann", "anns-laptop-key-0001", **{KEYS[1]: DONE})))
+        with pytest.raises(NameTaken):
+            store.record(validate_report(report("ann", "someone-elses-key-02", **{KEYS[1]: NOT_STARTED})))
+        assert store.summary()["people"][0]["done"] == 2
+    finally:
+        store.close()
+
+
+def test_the_machine_key_is_made_once_and_kept_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("DECODELAB_CACHE", str(tmp_path / "cache"))
+    first, second = learner_key(), learner_key()
+    path = tmp_path / "cache" / KEY_FILE
+    assert first == second, f"learner_key() gave {first!r}, then {second!r}: a learner's name would be lost"
+    assert validate_report(report("ann", first, **{KEYS[0]: DONE})).key == first
+    assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others: mode {oct(path.stat().st_mode)}"
+    path.write_text("not a key\n")
+    assert learner_key() != "not a key" and learner_key() == learner_key(), "a damaged key file was not replaced"
+
+
+def test_a_key_that_cannot_be_kept_costs_one_line(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("DECODELAB_CACHE", str(blocker / "cache"))  # under a file: no folder can be made
+    statuses = {KEYS[0]: ExerciseStatus(KEYS[0], DONE, [Line(FIRST[KEYS[0]], "passed", "")])}
+    line = report_to_room(RoomLink("http://127.0.0.1:1", "abcd2345"), statuses)
+    assert line is not None and line.startswith("room: not sent") and "unaffected" in line, (
+        f"report_to_room with an unwritable cache said {line!r}; expected one line saying nothing was sent")
+
+
+def test_connections_held_half_open_are_let_go_in_time(tmp_path):
+    """A few hundred connections that never finish their request took every file the server may
+    open; it answered no one until they were closed. Each now has REQUEST_SECONDS to finish."""
+    port, files = free_port(), 200
+    server, join, view = serve(tmp_path / "room.sqlite", port, open_files=files)
+    held: list[socket.socket] = []
+    try:
+        steady = urllib.request.build_opener()
+        for _ in range(files + 50):  # more than the server can hold: it accepts until its files run out
+            try:
+                connection = socket.create_connection(("127.0.0.1", port), timeout=2)
+                connection.sendall(b"POST /join/abcd2345/report HTTP/1.1\r\nHost: room\r\n")
+                held.append(connection)
+            except OSError:
+                break
+        started, answered, tries = time.monotonic(), None, []
+        while time.monotonic() - started < REQUEST_SECONDS + 15:
+            try:
+                answered = steady.open(view + "/state", timeout=2).status
+                break
+            except OSError as error:
+                tries.append(type(error).__name__)
+                time.sleep(0.5)
+        waited = time.monotonic() - started
+    finally:
+        for connection in held:
+            connection.close()
+        stop(server)
+    assert answered == 200 and waited < REQUEST_SECONDS + 15, (
+        f"with {len(held)} connections held half-open, the instructor's page got no answer for {waited:.0f} s "
+        f"({tries[:3]}...); expected one within {REQUEST_SECONDS} s and a little more")
+    printed = "".join(server.output)
+    assert "Traceback" not in printed and printed.count("every connection this server may open is in use") == 1, (
+        f"the server's terminal while out of files:\n{printed[-1500:]}\nexpected one plain line saying so")
+
+
+def test_a_page_polling_on_one_connection_is_never_cut_off(tmp_path):
+    port = free_port()
+    server, join, view = serve(tmp_path / "room.sqlite", port)
+    try:
+        import http.client
+        from urllib.parse import urlsplit
+
+        path = urlsplit(view).path + "/state"
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        statuses, sockets = [], set()
+        started = time.monotonic()
+        while time.monotonic() - started < REQUEST_SECONDS + 3:  # longer than one request's deadline
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+            sockets.add(id(connection.sock))
+            time.sleep(1)
+        connection.close()
+    finally:
+        stop(server)
+    assert set(statuses) == {200} and len(sockets) == 1, (
+        f"a page polling every second on one kept-alive connection: answers {sorted(set(statuses))}, "
+        f"{len(sockets)} connections; expected every answer 200 on one connection")

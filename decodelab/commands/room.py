@@ -8,6 +8,7 @@ file (``--db``); serving the same file again keeps every learner's progress and 
 from __future__ import annotations
 
 import argparse
+import importlib
 import socket
 from pathlib import Path
 
@@ -79,8 +80,7 @@ def port_free(host: str, port: int) -> None:
 
 def serve_room(arguments: argparse.Namespace) -> int:
     try:
-        import uvicorn
-
+        importlib.import_module("uvicorn")  # here only to say what is missing; run_server uses it
         from decodelab.room.server import create_app
     except ImportError as error:
         raise UserError(f"the room server needs {error.name}: pip install 'decodelab[room]' "
@@ -109,10 +109,10 @@ def serve_room(arguments: argparse.Namespace) -> int:
     print(f"  your page (keep it to yourself):  {base}/view/{view_code}")
     print("  Ctrl-C stops the server; serving the same --db again keeps the room.", flush=True)
     try:
-        from decodelab.room.server import MAX_LEARNERS
+        from decodelab.room.server import MAX_LEARNERS, run_server
 
-        uvicorn.run(create_app(store, join_code, view_code, join_url, arguments.max_learners or MAX_LEARNERS),
-                    host=arguments.host, port=arguments.port, log_level="warning")
+        run_server(create_app(store, join_code, view_code, join_url, arguments.max_learners or MAX_LEARNERS),
+                   arguments.host, arguments.port)
     finally:
         store.close()
     return 0

@@ -2,12 +2,14 @@
 
 A report is JSON, at most :data:`MAX_BODY` bytes::
 
-    {"version": 1, "learner": "aiko",
+    {"version": 2, "learner": "aiko", "key": "Qm3x...",
      "exercises": {"temperature": {"state": "done", "failing": []},
                    "top_p": {"state": "failing", "failing": ["test_top_p_keeps_the_smallest_set"]}}}
 
 ``state`` is one of ``decodelab check``'s states; ``failing`` holds the names of the public tests
-that fail (no messages: they can quote the learner's values). :func:`validate_report` is the
+that fail (no messages: they can quote the learner's values). ``key`` is this machine's room key
+(:func:`learner_key`): the room keeps a name for the key that first reported under it, so a
+classmate cannot overwrite someone else's row. :func:`validate_report` is the
 server's only way to read a body, and :func:`build_report` builds one through it, so a learner's
 check cannot send what the room would refuse.
 
@@ -23,6 +25,7 @@ import getpass
 import json
 import os
 import re
+import secrets
 import socket
 import threading
 import unicodedata
@@ -40,7 +43,7 @@ from grading.harness.submission import BLANK_LETTERS, printable
 
 ROOM_ENV = "DECODELAB_ROOM"
 NAME_ENV = "DECODELAB_NAME"
-VERSION = 1
+VERSION = 2  # 2: a report carries the machine's room key
 STATES = (DONE, FAILING, NOT_STARTED, BROKEN, SKIPPED, NO_TESTS)
 MAX_BODY = 64 * 1024
 MAX_NAME = 40
@@ -50,6 +53,8 @@ SEND_SECONDS = 3.0
 _KEYS = frozenset(exercise.key for exercise in EXERCISES)
 MAX_COMBINING_RUN = 4  # accents stacked higher than this draw over the rows around them
 _JOIN_PATH = re.compile(r"^/join/([A-Za-z0-9_-]{4,64})/?$")
+_KEY = re.compile(r"^[A-Za-z0-9_-]{16,100}$")
+KEY_FILE = "room-key"
 
 
 class ReportError(ValueError):
@@ -65,6 +70,7 @@ class ExerciseReport:
 @dataclass(frozen=True)
 class Report:
     learner: str
+    key: str
     exercises: dict[str, ExerciseReport] = field(default_factory=dict)
 
 
@@ -145,6 +151,28 @@ def learner_name() -> str:
         raise UserError(f"${NAME_ENV}: {error}") from None
 
 
+def learner_key() -> str:
+    """This machine's room key: made once, at random, and kept (readable by this user alone) in
+    ``room-key`` under the cache folder (``$DECODELAB_CACHE``, else ``~/.cache/decodelab``).
+    The room keeps each name for the key that first reported under it. Raises :class:`OSError`
+    when the file can be neither read nor written."""
+    from reference.cache import cache_root
+
+    path = cache_root() / KEY_FILE
+    try:
+        kept = path.read_text(encoding="ascii").strip()
+        if _KEY.match(kept):
+            return kept
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(24)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(key + "\n")
+    return key
+
+
 def validate_report(payload: object, known_tests: Mapping[str, frozenset[str]] | None = None) -> Report:
     """The report in ``payload`` (parsed JSON), or :class:`ReportError` naming the first bad field.
 
@@ -156,6 +184,9 @@ def validate_report(payload: object, known_tests: Mapping[str, frozenset[str]] |
     if payload.get("version") != VERSION:
         raise ReportError(f"'version' must be {VERSION} (is this decodelab as new as the room's?)")
     learner = check_name(payload.get("learner"))
+    room_key = payload.get("key")
+    if not isinstance(room_key, str) or not _KEY.match(room_key):
+        raise ReportError("'key' must be 16 to 100 letters, digits, '-' or '_' (the machine's room key)")
     exercises = payload.get("exercises")
     if not isinstance(exercises, dict) or not exercises:
         raise ReportError("'exercises' must be an object with at least one exercise")
@@ -174,17 +205,18 @@ def validate_report(payload: object, known_tests: Mapping[str, frozenset[str]] |
         if known_tests is not None:
             failing = [test for test in failing if test.split("[", 1)[0] in known_tests.get(key, ())]
         checked[key] = ExerciseReport(entry["state"], tuple(dict.fromkeys(failing)))
-    return Report(learner, checked)
+    return Report(learner, room_key, checked)
 
 
-def build_report(learner: str, statuses: Mapping[str, ExerciseStatus]) -> dict:
-    """The JSON body for these verdicts: states and failing test names, nothing else."""
+def build_report(learner: str, statuses: Mapping[str, ExerciseStatus], room_key: str) -> dict:
+    """The JSON body for these verdicts: the name, the room key, states and failing test names;
+    never code or messages."""
     exercises = {}
     for key, status in statuses.items():
         failing = [test.name[:MAX_TEST_NAME] for test in status.tests
                    if test.status not in (Status.PASSED, Status.SKIPPED, Status.NOT_STARTED)][:MAX_FAILING]
         exercises[key] = {"state": status.state, "failing": failing}
-    body = {"version": VERSION, "learner": learner, "exercises": exercises}
+    body = {"version": VERSION, "learner": learner, "key": room_key, "exercises": exercises}
     validate_report(body)  # what the room would refuse is a bug here, not the learner's problem
     return body
 
@@ -259,4 +291,9 @@ def report_to_room(link: RoomLink | None, statuses: Mapping[str, ExerciseStatus]
     """Send these verdicts to the room when there is one; the line to show, or None without a room."""
     if link is None:
         return None
-    return send_report(link, build_report(learner_name(), statuses))
+    try:
+        room_key = learner_key()
+    except OSError as error:
+        return (f"room: not sent, this machine's room key cannot be kept ({printable(str(error))}); "
+                "your check itself is unaffected")
+    return send_report(link, build_report(learner_name(), statuses, room_key))

@@ -3,18 +3,28 @@
 Routes (``CODE`` is the join code learners get, ``VIEW`` the view code only the instructor has):
 
 - ``POST /join/CODE/report``: one learner's report (:mod:`decodelab.room.report`); 403 for a
-  wrong code, 413 above :data:`~decodelab.room.report.MAX_BODY` bytes (read no further), 400
-  with the reason for anything else the room does not accept. Written to SQLite before the answer.
+  wrong code, 413 above :data:`~decodelab.room.report.MAX_BODY` bytes (read no further), 409
+  for a name another machine's key holds, 400 with the reason for anything else the room does
+  not accept. Written to SQLite before the answer.
   Failing tests the public suites do not have are dropped (the page never shows a learner's text
   but their name).
 - ``GET /view/VIEW``: the instructor's page, which reads ``/view/VIEW/state`` every
   :data:`POLL_SECONDS` seconds and redraws; learner names are set as text, never as HTML.
 - ``GET /view/VIEW/state``: :meth:`decodelab.room.store.RoomStore.summary` as JSON.
+
+:func:`run_server` serves it under uvicorn, with what uvicorn does not do against a client that
+holds connections open by sending a request a byte at a time: each request must arrive and be
+answered within :data:`REQUEST_SECONDS` of the connection's start or its previous answer, and the
+server may hold as many open files as the system lets it.
 """
 from __future__ import annotations
 
+import asyncio
+import errno
 import json
+import logging
 import secrets
+import time
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -25,9 +35,12 @@ from starlette.routing import Route
 
 from decodelab.commands.list_exercises import public_test_names
 from decodelab.room.report import MAX_BODY, ReportError, validate_report
-from decodelab.room.store import RoomFull, RoomStore
+from decodelab.room.store import NameTaken, RoomFull, RoomStore
 
 POLL_SECONDS = 2
+REQUEST_SECONDS = 10
+OPEN_FILES = 65536
+NOTICE_SECONDS = 30
 MAX_LEARNERS = 200
 PAGE = Path(__file__).with_name("page.html")
 
@@ -83,6 +96,10 @@ def create_app(store: RoomStore, join_code: str, view_code: str, join_url: str,
             learners = await run_in_threadpool(store.record, checked, None, max_learners)
         except RoomFull:
             return _error(403, f"the room is full ({max_learners} learners): ask your instructor")
+        except NameTaken:
+            return _error(409, f"the name '{checked.learner}' is already in this room from another machine "
+                               "(or from this one before its room key was lost): choose another name "
+                               "with --name or $DECODELAB_NAME")
         return JSONResponse({"ok": True, "learners": learners})
 
     async def view(request: Request) -> HTMLResponse:
@@ -106,3 +123,84 @@ def create_app(store: RoomStore, join_code: str, view_code: str, join_url: str,
         Route("/view/{code}", view),
         Route("/view/{code}/state", state),
     ])
+
+
+def _more_open_files(wanted: int = OPEN_FILES) -> int | None:
+    """Raise this process's limit of open files (each connection is one) towards ``wanted``, as far
+    as the hard limit allows: at the usual 1,024, a thousand half-open connections leave no file
+    to accept the next learner with. The limit now, or None where there is no such limit."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):  # macOS refuses more than its own ceiling: keep what we had
+            pass
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+class _OutOfFilesNotice(logging.Filter):
+    """asyncio logs a traceback each second while no file is left to accept a connection with: one
+    plain line every :data:`NOTICE_SECONDS` instead, saying what it means."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last = -NOTICE_SECONDS
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, ValueError) and "_start_serving" in record.getMessage():
+            return False  # the retry of accept it scheduled, run after Ctrl-C closed the listener: harmless
+        if not isinstance(error, OSError) or error.errno not in (errno.EMFILE, errno.ENFILE):
+            return True
+        if time.monotonic() - self.last < NOTICE_SECONDS:
+            return False
+        self.last = time.monotonic()
+        record.msg, record.args, record.exc_info, record.exc_text = (
+            "room: every connection this server may open is in use (too many at once, or held open on "
+            f"purpose); new ones wait until some are let go, within {REQUEST_SECONDS} s", (), None, None)
+        return True
+
+
+def run_server(app: Starlette, host: str, port: int) -> None:
+    """Serve ``app`` until Ctrl-C, cutting off connections that take longer than
+    :data:`REQUEST_SECONDS` to send a request (uvicorn's keep-alive timer restarts on every byte
+    received, so a client sending one byte a second would hold its connection for ever)."""
+    import uvicorn
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class DeadlineProtocol(H11Protocol):
+        """uvicorn's h11 protocol with a deadline per request."""
+
+        deadline: asyncio.TimerHandle | None = None
+
+        def _arm(self) -> None:
+            if self.deadline is not None:
+                self.deadline.cancel()
+            self.deadline = asyncio.get_running_loop().call_later(REQUEST_SECONDS, self._too_slow)
+
+        def _too_slow(self) -> None:
+            if not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing():
+                self._arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self.deadline is not None:
+                self.deadline.cancel()
+            super().connection_lost(exc)
+
+    _more_open_files()
+    logging.getLogger("asyncio").addFilter(_OutOfFilesNotice())
+    uvicorn.run(app, host=host, port=port, log_level="warning", http=DeadlineProtocol)

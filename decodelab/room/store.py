@@ -7,6 +7,7 @@ instructor's page shows, computed from the file on each request.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import sqlite3
@@ -22,7 +23,8 @@ from grading.harness.catalogue import EXERCISES
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS learners (name TEXT PRIMARY KEY, first_seen REAL NOT NULL, last_seen REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS learners (name TEXT PRIMARY KEY, first_seen REAL NOT NULL, last_seen REAL NOT NULL,
+    key_hash TEXT);
 CREATE TABLE IF NOT EXISTS progress (
     learner TEXT NOT NULL, exercise TEXT NOT NULL, state TEXT NOT NULL, failing TEXT NOT NULL,
     updated REAL NOT NULL, PRIMARY KEY (learner, exercise));
@@ -34,6 +36,14 @@ WORKING = (FAILING, BROKEN)
 
 class RoomFull(Exception):
     """A new learner's report, in a room that already holds its limit of learners."""
+
+
+class NameTaken(Exception):
+    """A report under a name that another machine's key already holds in this room."""
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def new_join_code() -> str:
@@ -49,6 +59,9 @@ class RoomStore:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(learners)")}
+        if "key_hash" not in columns:  # a room file from before keys: its names go to the next key that reports
+            self._db.execute("ALTER TABLE learners ADD COLUMN key_hash TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -69,19 +82,24 @@ class RoomStore:
 
     def record(self, report: Report, now: float | None = None, max_learners: int | None = None) -> int:
         """Keep ``report`` as the learner's latest word on each exercise it names; the number of
-        learners. A new name in a room of ``max_learners`` already raises :class:`RoomFull`."""
+        learners. A name is kept for the key that first reported under it: another key raises
+        :class:`NameTaken`. A new name in a room of ``max_learners`` already raises :class:`RoomFull`."""
         now = time.time() if now is None else now
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                if max_learners is not None:
-                    known = self._db.execute("SELECT 1 FROM learners WHERE name = ?", (report.learner,)).fetchone()
+                key_hash = _key_hash(report.key)
+                known = self._db.execute("SELECT key_hash FROM learners WHERE name = ?", (report.learner,)).fetchone()
+                if known is not None and known[0] is not None and not secrets.compare_digest(known[0], key_hash):
+                    raise NameTaken(report.learner)
+                if known is None and max_learners is not None:
                     count = self._db.execute("SELECT COUNT(*) FROM learners").fetchone()[0]
-                    if known is None and count >= max_learners:
+                    if count >= max_learners:
                         raise RoomFull(count)
                 self._db.execute(
-                    "INSERT INTO learners VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET last_seen = excluded.last_seen",
-                    (report.learner, now, now))
+                    "INSERT INTO learners VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE "
+                    "SET last_seen = excluded.last_seen, key_hash = excluded.key_hash",
+                    (report.learner, now, now, key_hash))
                 self._db.executemany(
                     "INSERT OR REPLACE INTO progress VALUES (?, ?, ?, ?, ?)",
                     [(report.learner, key, entry.state, json.dumps(list(entry.failing)), now)

@@ -51,7 +51,11 @@ def top_p_mask(probs: torch.Tensor, p: float) -> torch.Tensor:
           32000 float32 terms; at ``p = 1`` that means tail tokens of probability below
           that), floating-point rounding decides. Everywhere else transformers'
           ``TopPLogitsWarper`` makes exactly the decisions of this rule. The tests stay at
-          least 1e-4 away from such spots.
+          least 1e-4 away from such spots. Half-precision rows (``float16``, ``bfloat16``)
+          round far more coarsely (a row may add up to 0.999, running totals drift by 1e-3
+          and more): which tokens they keep near the cut, or at ``p = 1``, depends on the
+          precision you add them up in, so for them only the mask's shape, dtype and device
+          are graded.
 
     Pitfalls:
         - Dropping the crossing token: ``cumsum <= p`` keeps too few (with ``p = 0.7`` above

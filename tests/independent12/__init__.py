@@ -1,0 +1,1 @@
+"""Twelfth independent examiner's catalogue of wrong and right versions (written from the docstrings alone)."""

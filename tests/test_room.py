@@ -628,3 +628,29 @@ def test_a_page_polling_on_one_connection_is_never_cut_off(tmp_path):
     assert set(statuses) == {200} and len(sockets) == 1, (
         f"a page polling every second on one kept-alive connection: answers {sorted(set(statuses))}, "
         f"{len(sockets)} connections; expected every answer 200 on one connection")
+
+
+def test_the_instructor_can_free_a_name(tmp_path):
+    db = tmp_path / "room.sqlite"
+    store = RoomStore(db)
+    store.record(validate_report(report("Jos\u00e9", "old-laptop-key-00001", **{KEYS[0]: DONE})))
+    store.record(validate_report(report("bea", **{KEYS[0]: DONE})))
+    store.close()
+
+    def room(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "decodelab.cli", "room", *args], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+
+    freed = room("forget", "Jose\u0301", "--db", str(db))  # typed decomposed: the same name
+    missing = room("forget", "nobody", "--db", str(db))
+    no_file = room("forget", "bea", "--db", str(tmp_path / "no-such.sqlite"))
+    assert freed.returncode == 0 and "forgot 'Jos\u00e9'" in freed.stdout, (freed.returncode, freed.stdout, freed.stderr)
+    assert missing.returncode == 2 and "no learner named 'nobody'" in missing.stderr, (missing.returncode, missing.stderr)
+    assert no_file.returncode == 2 and "no room file" in no_file.stderr, (no_file.returncode, no_file.stderr)
+    store = RoomStore(db)
+    try:
+        assert [person["name"] for person in store.summary()["people"]] == ["bea"]
+        store.record(validate_report(report("Jos\u00e9", "new-laptop-key-00002", **{KEYS[0]: NOT_STARTED})))
+        assert store.summary()["people"][0]["done"] == 0, "a freed name kept the old machine's progress"
+    finally:
+        store.close()

@@ -40,6 +40,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--max-learners", type=_positive, default=None, metavar="N",
                        help="refuse new names once the room holds N learners (default 200)")
     serve.set_defaults(func=serve_room)
+    forget = actions.add_parser(
+        "forget", help="free a learner's name (a new machine, a lost key, a name taken by someone else)",
+        description="Remove a learner and their progress from the room's file, so that the next check "
+        "under that name joins afresh. Works while the server runs.")
+    forget.add_argument("name", metavar="NAME", help="the name as your page shows it")
+    forget.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"the room's SQLite file (default {DEFAULT_DB})")
+    forget.set_defaults(func=forget_learner)
 
 
 def _positive(text: str) -> int:
@@ -115,4 +122,24 @@ def serve_room(arguments: argparse.Namespace) -> int:
                    arguments.host, arguments.port)
     finally:
         store.close()
+    return 0
+
+
+def forget_learner(arguments: argparse.Namespace) -> int:
+    from decodelab.room.report import ReportError, check_name
+    from decodelab.room.store import RoomStore
+
+    if not arguments.db.is_file():
+        raise UserError(f"there is no room file {arguments.db}: give the --db the room was served with")
+    try:
+        name = check_name(arguments.name)
+    except ReportError as error:
+        raise UserError(f"no learner can have that name: {error}") from None
+    store = RoomStore(arguments.db)
+    try:
+        if not store.forget(name):
+            raise UserError(f"the room in {arguments.db} has no learner named '{name}' (names as your page shows them)")
+    finally:
+        store.close()
+    print(f"decodelab room: forgot '{name}' and their progress; their next check joins afresh under that name")
     return 0

@@ -99,7 +99,7 @@ def create_app(store: RoomStore, join_code: str, view_code: str, join_url: str,
         except NameTaken:
             return _error(409, f"the name '{checked.learner}' is already in this room from another machine "
                                "(or from this one before its room key was lost): choose another name "
-                               "with --name or $DECODELAB_NAME")
+                               "with --name or $DECODELAB_NAME, or ask your instructor to free it")
         return JSONResponse({"ok": True, "learners": learners})
 
     async def view(request: Request) -> HTMLResponse:

@@ -110,6 +110,20 @@ class RoomStore:
                 raise
             return self._db.execute("SELECT COUNT(*) FROM learners").fetchone()[0]
 
+    def forget(self, name: str) -> bool:
+        """Remove the learner ``name`` (as the room shows it) and their progress: their name is
+        free again, for the next key that reports under it. Whether the room had them."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                gone = self._db.execute("DELETE FROM learners WHERE name = ?", (name,)).rowcount
+                self._db.execute("DELETE FROM progress WHERE learner = ?", (name,))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return gone > 0
+
     def summary(self) -> dict[str, Any]:
         """The room at a glance, per exercise in course order and per learner (see the page)."""
         with self._lock:

@@ -352,7 +352,7 @@ def test_a_room_of_30_learners_end_to_end(tmp_path):
         if top:
             assert cells[6].startswith(top + " ("), f"row {key}: stuck on {cells[6]!r}, expected {top!r} first"
     temperature_stuck = row_cells(page, "exercise", "temperature")[6]
-    assert temperature_stuck.split(" (")[0] in failing_names, (
+    assert temperature_stuck.split(" (")[0] in {name.split("[")[0] for name in failing_names}, (
         f"the room says temperature is stuck on {temperature_stuck!r}; the learner's check failed {failing_names}")
     not_started = unescape(re.search(r'id="not-started" class="muted">(.*?)</p>', page, re.S).group(1)).split(", ")
     assert {"learner-00", "learner-06", "learner-12", "stub-sam", "notebook-nia", HOSTILE_NAME} <= set(not_started), (
@@ -369,23 +369,34 @@ def test_the_page_shows_no_failing_test_the_suites_do_not_have(client):
     key = KEYS[2]
     posts = [report(f"bot{n}", **{key: (FAILING, ["YOU ARE ALL IDIOTS", FIRST[key]])}) for n in range(3)]
     posts.append(report("typist", **{KEYS[3]: (FAILING, ["the instructor is a fraud"])}))
+    # a real test's name with a made-up case: the case is any text the learner typed
+    posts.append(report("caser", **{KEYS[4]: (FAILING, [FIRST[KEYS[4]] + "[CLASS IS CANCELLED - go home]"])}))
     for post in posts:
         assert client.post("/join/abcd2345/report", json=post).status_code == 200
-    by_key = {entry["key"]: entry for entry in client.get(f"/view/{client.view}/state").json()["exercises"]}
+    state = client.get(f"/view/{client.view}/state")
+    assert "CANCELLED" not in state.text, "a learner's text in a test case's brackets reached the page's state"
+    by_key = {entry["key"]: entry for entry in state.json()["exercises"]}
+    assert by_key[KEYS[4]]["stuck_on"] == {"test": FIRST[KEYS[4]], "learners": 1}, by_key[KEYS[4]]["stuck_on"]
     assert by_key[key]["stuck_on"] == {"test": FIRST[key], "learners": 3}, (
         f"stuck_on of {key} is {by_key[key]['stuck_on']}; an invented test name must be dropped, the suite's kept")
     assert by_key[KEYS[3]]["stuck_on"] is None, f"an invented test name reached the page: {by_key[KEYS[3]]['stuck_on']}"
 
 
 @pytest.mark.parametrize("name", ["\u200bAiko T.", "Aiko\u202e T.", "Aiko\u00a0T.", "\u3164\u3164", "\u2800",
-                                  "Aiko" + "\u0301" * 12, "Aiko\ud800", "\ufeffAiko"],
+                                  "Aiko" + "\u0301" * 12, "Aiko\ud800", "\ufeffAiko",
+                                  "Aiko\u034f T.", "Aiko T.\ufe0f", "Aiko\u180b T.", "Aiko T.\u2800", "Aiko T.\u3164",
+                                  "\u0410iko T.", "Aiko \u03a4."],
                          ids=["zero-width space", "right-to-left override", "no-break space", "hangul fillers",
-                              "braille blank", "stacked accents", "lone surrogate", "byte order mark"])
+                              "braille blank", "stacked accents", "lone surrogate", "byte order mark",
+                              "grapheme joiner", "variation selector", "mongolian selector", "trailing braille blank",
+                              "trailing hangul filler", "cyrillic A", "greek T"])
 def test_a_name_that_does_not_show_as_itself_is_refused(client, name):
     answer = client.post("/join/abcd2345/report", content=json.dumps(report(name, **{KEYS[0]: DONE})).encode(),
                          headers={"content-type": "application/json"})
     assert answer.status_code == 400 and "'learner'" in answer.json()["error"], (
         f"a report from {name!r} got {answer.status_code} {answer.text[:200]}, expected 400 naming 'learner'")
+    if name in ("\u0410iko T.", "Aiko \u03a4."):
+        assert "one alphabet" in answer.json()["error"], answer.json()["error"]
     assert client.get(f"/view/{client.view}/state").status_code == 200, "the page's state broke after a refused name"
 
 
@@ -394,6 +405,13 @@ def test_a_lone_surrogate_in_a_test_name_never_breaks_the_page(client):
     answer = client.post("/join/abcd2345/report", content=body, headers={"content-type": "application/json"})
     assert answer.status_code == 400, f"a failing test named with a lone surrogate got {answer.status_code}"
     assert client.get(f"/view/{client.view}/state").status_code == 200, "the page's state broke (it used to, for good)"
+
+
+def test_two_spaces_are_the_same_name_as_one(client):
+    first = client.post("/join/abcd2345/report", json=report("Aiko T.", "aikos-own-key-000001", **{KEYS[0]: DONE}))
+    spaced = client.post("/join/abcd2345/report", json=report("Aiko  T.", "not-aikos-key-000002", **{KEYS[0]: NOT_STARTED}))
+    assert first.status_code == 200 and spaced.status_code == 409, (
+        f"'Aiko  T.' (two spaces, drawn as one by a page) from another key got {spaced.status_code}; expected 409")
 
 
 def test_one_name_in_two_spellings_is_one_learner(client):
@@ -536,6 +554,13 @@ def test_a_room_file_from_before_keys_keeps_its_learners(tmp_path):
     old.execute(f"INSERT INTO progress VALUES ('ann', '{KEYS[0]}', 'done', '[]', 1.0)")
     old.commit()
     old.close()
+    old = sqlite3.connect(path)  # a name an older room took before its rules were strict
+    old.execute("INSERT INTO learners VALUES ('\u200bAiko', 1.0, 1.0)")
+    old.commit()
+    old.close()
+    forgot = subprocess.run([sys.executable, "-m", "decodelab.cli", "room", "forget", "\u200bAiko", "--db", str(path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert forgot.returncode == 0, f"an older room's name could not be forgotten: {forgot.stderr}"
     store = RoomStore(path)
     try:
         assert store.summary()["people"][0]["done"] == 1, "a room file written before keys lost its learner's progress"
@@ -641,6 +666,11 @@ def test_the_instructor_can_free_a_name(tmp_path):
         return subprocess.run([sys.executable, "-m", "decodelab.cli", "room", *args], cwd=ROOT,
                               capture_output=True, text=True, timeout=120)
 
+    store = RoomStore(db)
+    store.record(validate_report(report("-x", **{KEYS[0]: DONE})))
+    store.close()
+    dashed = room("forget", "--db", str(db), "--", "-x")
+    assert dashed.returncode == 0, (dashed.returncode, dashed.stderr)
     freed = room("forget", "Jose\u0301", "--db", str(db))  # typed decomposed: the same name
     missing = room("forget", "nobody", "--db", str(db))
     no_file = room("forget", "bea", "--db", str(tmp_path / "no-such.sqlite"))
@@ -654,3 +684,83 @@ def test_the_instructor_can_free_a_name(tmp_path):
         assert store.summary()["people"][0]["done"] == 0, "a freed name kept the old machine's progress"
     finally:
         store.close()
+
+
+def test_a_report_sent_in_chunks_is_refused_unread(client):
+    body = json.dumps(report("ann", **{KEYS[0]: DONE})).encode()
+    chunked = client.post("/join/abcd2345/report", content=iter([bytes([byte]) for byte in body]),
+                          headers={"content-type": "application/json"})
+    assert chunked.status_code == 411, f"a report sent in one-byte chunks got {chunked.status_code}, expected 411"
+    assert client.get(f"/view/{client.view}/state").json()["learners"] == 0
+
+
+def test_the_open_file_limit_is_raised_as_far_as_the_system_lets_it(monkeypatch):
+    import resource
+
+    from decodelab.room import server
+
+    limits = {"soft": 256}
+
+    def refuse_above_10240(which, values):
+        if values[0] > 10240:
+            raise ValueError("not allowed")  # macOS with no hard limit, past kern.maxfilesperproc
+        limits["soft"] = values[0]
+
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (limits["soft"], resource.RLIM_INFINITY))
+    monkeypatch.setattr(resource, "setrlimit", refuse_above_10240)
+    assert server._more_open_files() == 10240, f"the limit stayed at {limits['soft']}; expected 10240"
+
+
+def test_the_machine_key_is_never_written_through_a_link_or_taken_from_another(tmp_path, monkeypatch):
+    monkeypatch.setenv("DECODELAB_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    precious = tmp_path / "notes.txt"
+    precious.write_text("my notes\n")
+    path = tmp_path / "cache" / KEY_FILE
+    path.symlink_to(precious)
+    key = learner_key()
+    assert precious.read_text() == "my notes\n", "learner_key() wrote through a room-key link into another file"
+    assert not path.is_symlink() and path.stat().st_mode & 0o077 == 0 and learner_key() == key
+    planted = "planted-by-another-0001"
+    path.write_text(planted + "\n")
+    path.chmod(0o644)
+    assert learner_key() != planted, "a room-key others can read was used"
+    if os.getuid() == 0:  # only root can hand a file to another user
+        path.write_text(planted + "\n")
+        path.chmod(0o600)
+        os.chown(path, 65534, 65534)
+        assert learner_key() != planted, "a room-key another user owns was used"
+
+
+def test_a_client_that_never_reads_is_cut_off_and_ctrl_c_still_stops(tmp_path):
+    port = free_port()
+    server, join, view = serve(tmp_path / "room.sqlite", port)
+
+    def never_reading() -> socket.socket:
+        connection = socket.socket()
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        connection.connect(("127.0.0.1", port))
+        connection.settimeout(2)
+        try:
+            connection.sendall(b"GET / HTTP/1.1\r\nHost: room\r\n\r\n" * 20000)
+        except TimeoutError:
+            pass  # the server stopped reading: its answers are piling up
+        return connection
+
+    held = never_reading()
+    try:
+        time.sleep(REQUEST_SECONDS + 3)
+        with pytest.raises((ConnectionResetError, BrokenPipeError)):
+            for _ in range(100):
+                held.send(b"GET / HTTP/1.1\r\nHost: room\r\n\r\n")
+                time.sleep(0.05)
+        second = never_reading()
+        started = time.monotonic()
+        stop(server)
+        took = time.monotonic() - started
+        second.close()
+    finally:
+        held.close()
+        if server.poll() is None:
+            server.kill()
+    assert took < 10, f"Ctrl-C took {took:.1f} s to stop a room with a client that never reads"

@@ -44,7 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "forget", help="free a learner's name (a new machine, a lost key, a name taken by someone else)",
         description="Remove a learner and their progress from the room's file, so that the next check "
         "under that name joins afresh. Works while the server runs.")
-    forget.add_argument("name", metavar="NAME", help="the name as your page shows it")
+    forget.add_argument("name", metavar="NAME",
+                        help="the name as your page shows it (one starting with '-': put -- before it)")
     forget.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"the room's SQLite file (default {DEFAULT_DB})")
     forget.set_defaults(func=forget_learner)
 
@@ -128,18 +129,22 @@ def serve_room(arguments: argparse.Namespace) -> int:
 def forget_learner(arguments: argparse.Namespace) -> int:
     from decodelab.room.report import ReportError, check_name
     from decodelab.room.store import RoomStore
+    from grading.harness.submission import printable
 
     if not arguments.db.is_file():
         raise UserError(f"there is no room file {arguments.db}: give the --db the room was served with")
     try:
-        name = check_name(arguments.name)
-    except ReportError as error:
-        raise UserError(f"no learner can have that name: {error}") from None
+        shown = check_name(arguments.name)
+    except ReportError:
+        shown = None  # a name an older room kept before its rules were this strict: looked up as typed
     store = RoomStore(arguments.db)
     try:
-        if not store.forget(name):
-            raise UserError(f"the room in {arguments.db} has no learner named '{name}' (names as your page shows them)")
+        name = next((candidate for candidate in dict.fromkeys((arguments.name, shown))
+                     if candidate is not None and store.forget(candidate)), None)
+        if name is None:
+            raise UserError(f"the room in {arguments.db} has no learner named {printable(arguments.name, 60)!r} "
+                            "(names as your page shows them)")
     finally:
         store.close()
-    print(f"decodelab room: forgot '{name}' and their progress; their next check joins afresh under that name")
+    print(f"decodelab room: forgot {printable(name, 60)!r} and their progress; their next check joins afresh under that name")
     return 0

@@ -35,6 +35,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Mapping
 
+import regex
+
 from decodelab.commands.check import BROKEN, DONE, FAILING, NO_TESTS, NOT_STARTED, SKIPPED, ExerciseStatus
 from decodelab.errors import UserError
 from grading.harness.catalogue import EXERCISES
@@ -52,8 +54,15 @@ MAX_TEST_NAME = 120
 SEND_SECONDS = 3.0
 _KEYS = frozenset(exercise.key for exercise in EXERCISES)
 MAX_COMBINING_RUN = 4  # accents stacked higher than this draw over the rows around them
+# Characters that draw nothing (a grapheme joiner, variation selectors, ...): "Aiko T." with one
+# of them inside looks like "Aiko T." but is another name.
+_INVISIBLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}" + BLANK_LETTERS + "]")
+# Letters of these scripts that look like Latin ones (Cyrillic а, Greek Τ): refused in a name
+# that also has Latin letters, as browsers refuse such mixes in a web address.
+_LATIN = regex.compile(r"\p{Script=Latin}")
+_LOOKALIKE_SCRIPTS = regex.compile(r"[\p{Script=Cyrillic}\p{Script=Greek}]")
 _JOIN_PATH = re.compile(r"^/join/([A-Za-z0-9_-]{4,64})/?$")
-_KEY = re.compile(r"^[A-Za-z0-9_-]{16,100}$")
+_KEY = re.compile(r"[A-Za-z0-9_-]{16,100}")
 KEY_FILE = "room-key"
 
 
@@ -102,20 +111,19 @@ def parse_room_url(url: str) -> RoomLink:
 
 
 def shown_text(value: object, limit: int) -> str | None:
-    """``value`` stripped and in NFC, when a page can show it as it is: a string of 1 to ``limit``
-    printable characters (no control, format or invisible-space characters, no lone surrogate:
-    one of those, stored, used to break the instructor's page for good), at least one of which
-    draws something, with accents stacked at most :data:`MAX_COMBINING_RUN` high; else None."""
+    """``value`` stripped, in NFC and with runs of spaces made one, when a page can show it as it
+    is: a string of 1 to ``limit`` printable characters (no control, format, invisible or
+    blank-looking characters, no lone surrogate: one of those, stored, used to break the
+    instructor's page for good), with accents stacked at most :data:`MAX_COMBINING_RUN` high;
+    else None."""
     if not isinstance(value, str):
         return None
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         return None
-    text = unicodedata.normalize("NFC", value.strip())
-    if not text or len(text) > limit or not text.isprintable():
-        return None
-    if all(ch == " " or ch in BLANK_LETTERS for ch in text):
+    text = regex.sub(" {2,}", " ", unicodedata.normalize("NFC", value.strip()))  # a page shows runs of spaces as one
+    if not text or len(text) > limit or not text.isprintable() or _INVISIBLE.search(text):
         return None
     run = 0
     for ch in text:
@@ -126,13 +134,17 @@ def shown_text(value: object, limit: int) -> str | None:
 
 
 def check_name(name: object) -> str:
-    """``name`` as the room shows it (:func:`shown_text`, at most 40 characters); else :class:`ReportError`."""
+    """``name`` as the room shows it (:func:`shown_text`, at most 40 characters, not mixing Latin with
+    Cyrillic or Greek letters); else :class:`ReportError`."""
     if not isinstance(name, str) or not name.strip():
         raise ReportError("'learner' must be a non-empty name")
     shown = shown_text(name, MAX_NAME)
     if shown is None:
-        raise ReportError(f"'learner' must be at most {MAX_NAME} printable characters, with some that show, "
+        raise ReportError(f"'learner' must be at most {MAX_NAME} printable characters, all of which show, "
                           f"not {printable(name, 60)!r}")
+    if _LATIN.search(shown) and _LOOKALIKE_SCRIPTS.search(shown):
+        raise ReportError(f"'learner' mixes Latin letters with Cyrillic or Greek ones, which can look alike: "
+                          f"write {printable(shown, 60)!r} in one alphabet")
     return shown
 
 
@@ -154,22 +166,35 @@ def learner_name() -> str:
 def learner_key() -> str:
     """This machine's room key: made once, at random, and kept (readable by this user alone) in
     ``room-key`` under the cache folder (``$DECODELAB_CACHE``, else ``~/.cache/decodelab``).
-    The room keeps each name for the key that first reported under it. Raises :class:`OSError`
-    when the file can be neither read nor written."""
+    The room keeps each name for the key that first reported under it. A ``room-key`` that is a
+    link, belongs to another user or others can read is not used: a new key replaces it (the
+    link itself, never the file it points to). Raises :class:`OSError` when no key can be kept."""
     from reference.cache import cache_root
 
-    path = cache_root() / KEY_FILE
+    folder = cache_root()
+    path = folder / KEY_FILE
     try:
-        kept = path.read_text(encoding="ascii").strip()
-        if _KEY.match(kept):
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:  # missing, or a link
+        descriptor = None
+    if descriptor is not None:
+        with os.fdopen(descriptor, "rb") as file:
+            facts = os.fstat(file.fileno())
+            kept = file.read(200).decode("ascii", "replace").strip()
+        owner = getattr(os, "getuid", lambda: facts.st_uid)()
+        if facts.st_uid == owner and facts.st_mode & 0o077 == 0 and _KEY.fullmatch(kept):
             return kept
-    except (FileNotFoundError, UnicodeDecodeError):
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(24)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as file:
-        file.write(key + "\n")
+    fresh = folder / f".{KEY_FILE}.{secrets.token_hex(8)}"
+    descriptor = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(key + "\n")
+        os.replace(fresh, path)  # replaces a link or another's file; never writes through it
+    except BaseException:
+        fresh.unlink(missing_ok=True)
+        raise
     return key
 
 
@@ -177,15 +202,16 @@ def validate_report(payload: object, known_tests: Mapping[str, frozenset[str]] |
     """The report in ``payload`` (parsed JSON), or :class:`ReportError` naming the first bad field.
 
     With ``known_tests`` (exercise key -> its public test functions: the room's), a failing test
-    that is not one of them (``name`` or ``name[case]``) is dropped: the page shows only the
-    suite's own names, never a text a learner typed."""
+    is kept as its function's name (``name`` of ``name[case]``: the case could be any text) when
+    it is one of them, and dropped when not: the page shows only the suite's own names, never a
+    text a learner typed."""
     if not isinstance(payload, dict):
         raise ReportError("the report must be a JSON object")
     if payload.get("version") != VERSION:
         raise ReportError(f"'version' must be {VERSION} (is this decodelab as new as the room's?)")
     learner = check_name(payload.get("learner"))
     room_key = payload.get("key")
-    if not isinstance(room_key, str) or not _KEY.match(room_key):
+    if not isinstance(room_key, str) or not _KEY.fullmatch(room_key):
         raise ReportError("'key' must be 16 to 100 letters, digits, '-' or '_' (the machine's room key)")
     exercises = payload.get("exercises")
     if not isinstance(exercises, dict) or not exercises:
@@ -202,8 +228,8 @@ def validate_report(payload: object, known_tests: Mapping[str, frozenset[str]] |
         for test in failing:
             if shown_text(test, MAX_TEST_NAME) != test:
                 raise ReportError(f"'{key}': a failing test's name must be 1 to {MAX_TEST_NAME} printable characters")
-        if known_tests is not None:
-            failing = [test for test in failing if test.split("[", 1)[0] in known_tests.get(key, ())]
+        if known_tests is not None:  # the suite's own function names; a case's "[...]" could be any text
+            failing = [name for name in (test.split("[", 1)[0] for test in failing) if name in known_tests.get(key, ())]
         checked[key] = ExerciseReport(entry["state"], tuple(dict.fromkeys(failing)))
     return Report(learner, room_key, checked)
 

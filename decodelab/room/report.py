@@ -181,8 +181,9 @@ def learner_key() -> str:
         with os.fdopen(descriptor, "rb") as file:
             facts = os.fstat(file.fileno())
             kept = file.read(200).decode("ascii", "replace").strip()
-        owner = getattr(os, "getuid", lambda: facts.st_uid)()
-        if facts.st_uid == owner and facts.st_mode & 0o077 == 0 and _KEY.fullmatch(kept):
+        # Windows has no owner ids or mode bits to check: there the user's own cache folder decides
+        private = not hasattr(os, "getuid") or (facts.st_uid == os.getuid() and facts.st_mode & 0o077 == 0)
+        if private and _KEY.fullmatch(kept):
             return kept
     folder.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(24)
@@ -202,7 +203,7 @@ def validate_report(payload: object, known_tests: Mapping[str, frozenset[str]] |
     """The report in ``payload`` (parsed JSON), or :class:`ReportError` naming the first bad field.
 
     With ``known_tests`` (exercise key -> its public test functions: the room's), a failing test
-    is kept as its function's name (``name`` of ``name[case]``: the case could be any text) when
+    is kept as its function's name (``name`` for ``name[case]``: the case could be any text) when
     it is one of them, and dropped when not: the page shows only the suite's own names, never a
     text a learner typed."""
     if not isinstance(payload, dict):

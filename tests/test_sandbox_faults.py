@@ -124,3 +124,62 @@ def test_only_an_end_before_ready_is_the_graders_fault():
     assert not found.found and "exited with code 71" in found.why and not session.faults, (
         f"a process that said 'ready' and then exited with 71 gave lookup {found} and faults {session.faults}; "
         "expected the learner's crash ('exited with code 71') and no grader fault")
+
+
+def _stop_everything_below(root: int) -> list[int]:
+    """SIGSTOP every process below ``root``: what learner code can do to the grader's worker where
+    the sandbox runs everything as one user (``os.kill(-1, signal.SIGSTOP)`` under bubblewrap
+    without root; any ``kill`` without the sandbox)."""
+    import os
+    import signal
+
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                pass
+    below = [pid for pid in parents if pid != os.getpid() and _descends(pid, root, parents)]
+    for pid in below:
+        os.kill(pid, signal.SIGSTOP)
+    return below
+
+
+def _descends(pid: int, root: int, parents: dict[int, int]) -> bool:
+    while pid not in (0, 1):
+        if pid == root:
+            return True
+        pid = parents.get(pid, 0)
+    return False
+
+
+def test_a_worker_that_learner_code_stopped_is_resumed():
+    # Found running the grader as a user other than root (2026-12-05): a submission calling
+    # os.kill(os.getppid(), signal.SIGSTOP) stopped the worker, and the NEXT submission waited
+    # 13 minutes, twice, then was reported as a grader error. As root the learner's code runs as
+    # another user and cannot signal the worker, so this test stops it itself.
+    import time
+
+    from grading.sandbox.grader_side import LearnerServer, sandbox_plan
+
+    server = LearnerServer(["tiny"])
+    if sandbox_plan().kind == "bwrap":
+        server.start()
+    else:
+        from reference.backends import load_backend
+
+        server.start_forked({"tiny": load_backend("tiny")})
+    try:
+        server.wait_ready()
+        stopped = _stop_everything_below(server.process.pid)
+        assert stopped, "no process of the worker was found to stop"
+        started = time.monotonic()
+        reply = server.request({"op": "end_all"}, timeout=20)
+        took = time.monotonic() - started
+    finally:
+        server.close()
+    assert reply.get("ok") and took < 5, (
+        f"a request to a worker that learner code had stopped answered {reply} after {took:.1f} s; "
+        "expected the worker resumed and an answer within seconds")

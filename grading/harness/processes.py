@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import traceback
+from contextlib import suppress
 from typing import Callable, Protocol
 
 
@@ -194,6 +195,35 @@ def alive(pid: int) -> bool:
     except PermissionError:  # someone else's process
         return True
     return True
+
+
+def resume_stopped(root: int) -> list[int]:
+    """Send ``SIGCONT`` to ``root`` and every process below it that is stopped (``/proc``); their ids. Where a
+    sandbox runs everything as one user, learner code can ``SIGSTOP`` the grader's worker, which
+    would then answer nothing until the judge's limits ran out, for that submission and the next."""
+    parents: dict[int, int] = {}
+    stopped: set[int] = set()
+    for entry in os.listdir("/proc") if os.path.isdir("/proc/self") else ():
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents[int(entry)] = int(fields[1])
+        if fields[0] in ("T", "t"):
+            stopped.add(int(entry))
+    resumed = []
+    for pid in sorted(stopped):
+        ancestor = pid
+        while ancestor not in (None, 0, 1, root):
+            ancestor = parents.get(ancestor)
+        if ancestor == root:
+            with suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGCONT)
+                resumed.append(pid)
+    return resumed
 
 
 def close_other_fds(keep: set[int]) -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import inspect
 import os
 import random
+import select
 import shutil
 import signal
 import socket
@@ -49,7 +50,7 @@ from grading.harness.catalogue import Exercise
 from grading.harness.status import Status
 from grading.sandbox.limits import Limits
 from grading.harness.output import file_end
-from grading.harness.processes import Forked, alive, fork_child, start_command, stop
+from grading.harness.processes import Forked, alive, fork_child, resume_stopped, start_command, stop
 from grading.harness.scratch import prefix as scratch_prefix
 from grading.harness.scratch import remove as remove_folder
 from grading.harness.target import MissingFunction, Target
@@ -411,10 +412,23 @@ class LearnerServer:
             assert self.control is not None
             try:
                 wire.send(self.control, message, fds=fds)
-                return wire.receive(self.control, deadline=time.monotonic() + timeout, limit=1 << 24)
+                deadline = time.monotonic() + timeout
+                self._await_answer(deadline)
+                return wire.receive(self.control, deadline=deadline, limit=1 << 24)
             except (EOFError, TimeoutError, OSError, wire.WireError) as error:
                 self.close()
                 raise SandboxError(f"the learner's worker stopped answering ({type(error).__name__})") from None
+
+    def _await_answer(self, deadline: float) -> None:
+        """Wait until the worker starts answering (or ``deadline``), resuming it each second it is
+        found stopped: without the sandbox's root, learner code runs as the worker's user and can
+        ``SIGSTOP`` it (a test holds it: ``tests/test_sandbox_faults.py``)."""
+        assert self.control is not None
+        while (left := deadline - time.monotonic()) > 0:
+            if select.select([self.control], [], [], min(1.0, left))[0]:
+                return
+            if self.process is not None:
+                resume_stopped(self.process.pid)
 
     def spawn(self, sources: dict[str, bytes], backends: list[str], limits: Limits) -> tuple[int, socket.socket]:
         """A fresh submission process and our end of its channel."""

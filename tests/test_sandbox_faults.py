@@ -183,3 +183,55 @@ def test_a_worker_that_learner_code_stopped_is_resumed():
     assert reply.get("ok") and took < 5, (
         f"a request to a worker that learner code had stopped answered {reply} after {took:.1f} s; "
         "expected the worker resumed and an answer within seconds")
+
+
+# Runs inside bubblewrap (its own /tmp, /dev/shm and IPC namespace), as the one user that both
+# the worker and its submissions are when an ordinary user grades.
+LEFT_BY_A_SUBMISSION_OF_THE_SAME_USER = """
+import ctypes, json, os, socket, sys
+from pathlib import Path
+from grading.sandbox.learner_side import Server, sysv_objects
+
+scratch = Path(sys.argv[1])
+scratch.mkdir(exist_ok=True)
+ours, theirs = socket.socketpair()
+server = Server(ours, scratch, None, private=True)
+server._before = server._snapshot()
+notes = [Path("/tmp/decodelab-note.txt"), Path("/dev/shm/decodelab-note"), scratch / "s-12345"]
+for note in notes[:2]:
+    note.write_text("the previous submission was here")
+notes[2].mkdir()
+libc = ctypes.CDLL(None, use_errno=True)
+made = libc.shmget(0x0DEC0DE2, ctypes.c_size_t(4096), 0o1000 | 0o600)
+server._remove_leftovers()
+print(json.dumps({"left": [str(note) for note in notes if note.exists()], "made": made,
+                  "segments": len(sysv_objects("shm", os.getuid()))}))
+"""
+
+
+def test_a_worker_sharing_its_user_with_submissions_cleans_its_private_places(tmp_path):
+    # Found grading as an ordinary user (2026-12-05): a submission's notes in /tmp, /dev/shm or
+    # a System V segment reached the next submission on the same worker (tests/test_clean_slate.py,
+    # run as `nobody`: the note-reader scored 0/10 instead of 10/10). As root, submissions run
+    # under a user id of their own and everything of that id is removed; as the worker's own
+    # user, only what was not there before the first submission may go, and only in places the
+    # sandbox owns.
+    import shutil
+
+    from grading.sandbox.grader_side import sandbox_plan
+
+    if sandbox_plan().kind != "bwrap":
+        import pytest
+
+        pytest.skip("without bubblewrap /tmp and /dev/shm are the machine's, and are not cleaned")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    command = [shutil.which("bwrap"), "--ro-bind", "/", "/", "--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc",
+               "--unshare-ipc", "--unshare-pid", "--bind", str(scratch), str(scratch), "--chdir", str(ROOT),
+               sys.executable, "-c", LEFT_BY_A_SUBMISSION_OF_THE_SAME_USER, str(scratch)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"the script in bubblewrap failed:\n{done.stderr[-2000:]}"
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["made"] >= 0, f"the test could not make a System V segment: {found}"
+    assert found["left"] == [] and found["segments"] == 0, (
+        f"after the worker cleaned up, what a submission of its own user left is still there: {found}")

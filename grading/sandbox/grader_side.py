@@ -349,6 +349,8 @@ class LearnerServer:
                             "--scratch", scratch, "--backends", ",".join(sandbox_backend_names(self.backends))]
         if self.plan.uid is not None:
             command += ["--uid", str(self.plan.uid)]
+        if self.plan.kind == "bwrap":
+            command.append("--private")  # its /tmp, /dev/shm and IPC namespace are the sandbox's
         self.process = start_command(
             command, os.path.join(self._log_dir, "worker.log"), pass_fds=[theirs.fileno()],
             cwd=str(PROJECT_ROOT) if self.plan.kind == "none" else None, env=environment)

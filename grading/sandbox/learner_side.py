@@ -107,8 +107,9 @@ def sysv_objects(kind: str, uid: int) -> list[tuple[int, int]]:
     return found
 
 
-def remove_ipc_and_keys(uid: int) -> None:
-    """Remove every System V IPC object ``uid`` owns and clear its user keyrings. Run as ``uid``."""
+def remove_ipc_and_keys(uid: int, keyrings: bool = True) -> None:
+    """Remove every System V IPC object ``uid`` owns and (``keyrings``) clear its user keyrings.
+    Run as ``uid``."""
     libc = ctypes.CDLL(None, use_errno=True)
     removers = {"shm": lambda ident: libc.shmctl(ident, IPC_RMID, None),
                 "sem": lambda ident: libc.semctl(ident, 0, IPC_RMID),
@@ -117,9 +118,19 @@ def remove_ipc_and_keys(uid: int) -> None:
         for ident, _ in sysv_objects(kind, uid):
             remove(ident)
     number = KEYCTL_SYSCALL.get(os.uname().machine)
-    if number is not None:
+    if number is not None and keyrings:
         for keyring in USER_KEYRINGS:
             libc.syscall(ctypes.c_long(number), ctypes.c_long(KEYCTL_CLEAR), ctypes.c_long(keyring))
+
+
+def _in_own_user_namespace() -> bool:
+    """Whether this process runs in a user namespace of its own (bubblewrap run by an ordinary
+    user maps a single id), where its user keyrings are not the user's everywhere else."""
+    try:
+        rows = Path("/proc/self/uid_map").read_text().split("\n")
+    except OSError:
+        return False
+    return [row.split() for row in rows if row.strip()] != [["0", "0", "4294967295"]]
 
 
 def _status_field(name: str) -> int:
@@ -138,10 +149,11 @@ def _status_field(name: str) -> int:
 class Server:
     """Holds the loaded backends; forks, watches and ends submission processes."""
 
-    def __init__(self, control: socket.socket, scratch: Path, uid: int | None):
+    def __init__(self, control: socket.socket, scratch: Path, uid: int | None, private: bool = False):
         self.control = control
         self.scratch = scratch
         self.uid = uid
+        self.private = private  # /tmp, /dev/shm and the System V IPC namespace are the sandbox's own
         self.backends: dict[str, Any] = {}
         self.children: dict[int, Path] = {}
         self.memory_budget: int | None = None  # bytes the current submission's processes may add, together
@@ -396,9 +408,10 @@ class Server:
 
     def _shared_places(self) -> list[Path]:
         """Where a submission process can write besides its own folder, as far as we may clean:
-        with a uid of its own, the scratch root, ``/dev/shm`` and ``/tmp`` (only its entries go);
-        without one, only the scratch root (``/tmp`` may be the machine's, shared with others)."""
-        if self.uid is None:
+        with a uid of its own, or in a sandbox whose ``/tmp`` and ``/dev/shm`` are its own, the
+        scratch root, ``/dev/shm`` and ``/tmp``; otherwise only the scratch root (``/tmp`` may
+        be the machine's, shared with others)."""
+        if self.uid is None and not self.private:
             return [self.scratch]
         return [self.scratch, Path("/dev/shm"), Path(tempfile.gettempdir())]
 
@@ -410,8 +423,11 @@ class Server:
         the next submission must find nothing of this one. Run when no submission is alive.
 
         With a uid of their own, everything that uid owns goes, its System V IPC objects and
-        keyrings too (:func:`remove_ipc_and_keys`). Without one, they share ours:
-        every entry of the scratch root that was not there when the first of them started goes.
+        keyrings too (:func:`remove_ipc_and_keys`). Without one, they share ours: every entry of
+        the shared places that was not there when the first of them started goes, and in a
+        sandbox of our own our uid's System V IPC objects (the sandbox's IPC namespace holds
+        them) and, in a user namespace of its own (bubblewrap run by an ordinary user), its
+        keyrings go too.
         """
         before = getattr(self, "_before", None) or {}
         uid = self.uid
@@ -419,6 +435,8 @@ class Server:
         def remove() -> None:
             if uid is not None:
                 remove_ipc_and_keys(uid)
+            elif self.private:  # the IPC namespace is the sandbox's; the keyrings only in a user namespace of its own
+                remove_ipc_and_keys(os.getuid(), keyrings=_in_own_user_namespace())
             for place in self._shared_places():
                 for entry in _entries(place):
                     try:
@@ -798,7 +816,7 @@ def _error_info(error: BaseException, folder: Path, function: Any = None) -> dic
 
 
 def run_server(control: socket.socket, scratch: Path, uid: int | None, backends: list[str],
-               preloaded: dict[str, Any] | None = None) -> int:
+               preloaded: dict[str, Any] | None = None, private: bool = False) -> int:
     """Be the fork server on ``control`` until told to stop (or the grader goes away)."""
     from grading.sandbox import wire
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -819,7 +837,7 @@ def run_server(control: socket.socket, scratch: Path, uid: int | None, backends:
         import reference.bigram  # noqa: F401
         import grading.sandbox.observe  # noqa: F401
 
-        server = Server(control, scratch, uid)
+        server = Server(control, scratch, uid, private=preloaded is None and private)
         server.backends.update(preloaded or {})
         server.load(backends)
         # Mistral's tokenizer, which a test may pass by name (grading.sandbox.wire.tokenizer_handle):
@@ -845,10 +863,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scratch", required=True)
     parser.add_argument("--uid", type=int, default=None, help="user id for submission processes (needs CAP_SETUID)")
     parser.add_argument("--backends", default="", help="comma-separated backends to load up front")
+    parser.add_argument("--private", action="store_true",
+                        help="/tmp, /dev/shm and the IPC namespace are the sandbox's own: clean them between submissions")
     arguments = parser.parse_args(argv)
     control = socket.socket(fileno=arguments.control_fd)
     backends = [name for name in arguments.backends.split(",") if name]
-    return run_server(control, Path(arguments.scratch), arguments.uid, backends)
+    return run_server(control, Path(arguments.scratch), arguments.uid, backends, private=arguments.private)
 
 
 if __name__ == "__main__":

@@ -226,9 +226,11 @@ def test_a_worker_sharing_its_user_with_submissions_cleans_its_private_places(tm
         pytest.skip("without bubblewrap /tmp and /dev/shm are the machine's, and are not cleaned")
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    command = [shutil.which("bwrap"), "--ro-bind", "/", "/", "--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc",
-               "--unshare-ipc", "--unshare-pid", "--bind", str(scratch), str(scratch), "--chdir", str(ROOT),
-               sys.executable, "-c", LEFT_BY_A_SUBMISSION_OF_THE_SAME_USER, str(scratch)]
+    # /tmp is the sandbox's own; the project and its environment may live under the machine's (a CI clone)
+    keep = [arg for folder in dict.fromkeys((str(ROOT), sys.prefix)) for arg in ("--ro-bind", folder, folder)]
+    command = [shutil.which("bwrap"), "--ro-bind", "/", "/", "--tmpfs", "/tmp", *keep, "--dev", "/dev",
+               "--proc", "/proc", "--unshare-ipc", "--unshare-pid", "--bind", str(scratch), str(scratch),
+               "--chdir", str(ROOT), sys.executable, "-c", LEFT_BY_A_SUBMISSION_OF_THE_SAME_USER, str(scratch)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"the script in bubblewrap failed:\n{done.stderr[-2000:]}"
     found = json.loads(done.stdout.strip().splitlines()[-1])

@@ -133,26 +133,12 @@ def _stop_everything_below(root: int) -> list[int]:
     import os
     import signal
 
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                pass
-    below = [pid for pid in parents if pid != os.getpid() and _descends(pid, root, parents)]
+    from grading.harness.processes import process_tree
+
+    below = [pid for pid in process_tree(root) if pid != root]
     for pid in below:
         os.kill(pid, signal.SIGSTOP)
     return below
-
-
-def _descends(pid: int, root: int, parents: dict[int, int]) -> bool:
-    while pid not in (0, 1):
-        if pid == root:
-            return True
-        pid = parents.get(pid, 0)
-    return False
 
 
 def test_a_worker_that_learner_code_stopped_is_resumed():

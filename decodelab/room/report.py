@@ -122,7 +122,7 @@ def shown_text(value: object, limit: int) -> str | None:
         value.encode("utf-8")
     except UnicodeEncodeError:
         return None
-    text = regex.sub(" {2,}", " ", unicodedata.normalize("NFC", value.strip()))  # a page shows runs of spaces as one
+    text = re.sub(" {2,}", " ", unicodedata.normalize("NFC", value.strip()))  # a page shows runs of spaces as one
     if not text or len(text) > limit or not text.isprintable() or _INVISIBLE.search(text):
         return None
     run = 0

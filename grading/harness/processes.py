@@ -197,12 +197,11 @@ def alive(pid: int) -> bool:
     return True
 
 
-def resume_stopped(root: int) -> list[int]:
-    """Send ``SIGCONT`` to ``root`` and every process below it that is stopped (``/proc``); their ids. Where a
-    sandbox runs everything as one user, learner code can ``SIGSTOP`` the grader's worker, which
-    would then answer nothing until the judge's limits ran out, for that submission and the next."""
+def process_tree(root: int) -> dict[int, str]:
+    """``root`` and every process below it, each with its state letter (``/proc``: ``R``, ``S``,
+    ``T`` for stopped...); empty where there is no ``/proc``."""
     parents: dict[int, int] = {}
-    stopped: set[int] = set()
+    states: dict[int, str] = {}
     for entry in os.listdir("/proc") if os.path.isdir("/proc/self") else ():
         if not entry.isdigit():
             continue
@@ -211,15 +210,24 @@ def resume_stopped(root: int) -> list[int]:
                 fields = stat.read().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        parents[int(entry)] = int(fields[1])
-        if fields[0] in ("T", "t"):
-            stopped.add(int(entry))
-    resumed = []
-    for pid in sorted(stopped):
-        ancestor = pid
+        parents[int(entry)], states[int(entry)] = int(fields[1]), fields[0]
+    tree = {}
+    for pid, state in states.items():
+        ancestor: int | None = pid
         while ancestor not in (None, 0, 1, root):
             ancestor = parents.get(ancestor)
         if ancestor == root:
+            tree[pid] = state
+    return tree
+
+
+def resume_stopped(root: int) -> list[int]:
+    """Send ``SIGCONT`` to ``root`` and every process below it that is stopped; their ids. Where a
+    sandbox runs everything as one user, learner code can ``SIGSTOP`` the grader's worker, which
+    would then answer nothing until the judge's limits ran out, for that submission and the next."""
+    resumed = []
+    for pid, state in sorted(process_tree(root).items()):
+        if state in ("T", "t"):
             with suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGCONT)
                 resumed.append(pid)

@@ -837,7 +837,7 @@ def run_server(control: socket.socket, scratch: Path, uid: int | None, backends:
         import reference.bigram  # noqa: F401
         import grading.sandbox.observe  # noqa: F401
 
-        server = Server(control, scratch, uid, private=preloaded is None and private)
+        server = Server(control, scratch, uid, private=private)
         server.backends.update(preloaded or {})
         server.load(backends)
         # Mistral's tokenizer, which a test may pass by name (grading.sandbox.wire.tokenizer_handle):

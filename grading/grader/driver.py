@@ -219,10 +219,9 @@ class Judge:
 
         # --tb=native: pytest's own traceback format parses each test file's source for every
         # failure (a second per ten failures); the feedback never shows a traceback anyway.
-        # no:unraisableexception: it only turns unraisable exceptions into warnings, which a
-        # grade ignores, and costs two full garbage collections per session.
-        extra = ["-p", "no:warnings", "-W", "ignore", "--tb=native", "-p", "no:randomly",
-                 "-p", "no:unraisableexception"]
+        # no:logging: the judge reads no log record (the learner's code logs in its own process),
+        # and the plugin's handlers are set up and torn down around every test phase.
+        extra = ["-p", "no:warnings", "-W", "ignore", "--tb=native", "-p", "no:randomly", "-p", "no:logging"]
         if self.options.capture:
             extra += ["--mistral-capture", str(self.options.capture)]
         command = pytest_command(target, self.suites, self.options.exercises, self.backend_name, results_file, extra)

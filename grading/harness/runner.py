@@ -115,12 +115,15 @@ def pytest_command(
     backends: str = "tiny",
     results_file: Path | None = None,
     extra: Sequence[str] = (),
+    files_of: Sequence[str] | None = None,
 ) -> list[str]:
-    """The pytest command line that runs ``suites`` against ``target``."""
+    """The pytest command line that runs ``suites`` against ``target``; ``files_of`` (exercise
+    keys, default ``exercises``) narrows the files pytest is given to those holding their tests."""
     # unraisableexception runs two full garbage collections per session (0.45 s with torch and a
     # model loaded: 39 % of a short hidden-suite session) to turn stray exceptions into warnings
     # that no score or feedback reads.
-    command = [sys.executable, "-m", "pytest", *(str(path) for s in suites for path in suite_files(s, exercises)),
+    files_of = exercises if files_of is None else files_of
+    command = [sys.executable, "-m", "pytest", *(str(path) for s in suites for path in suite_files(s, files_of)),
                "-p", "no:unraisableexception"]
     if tuple(suites) == ("public",):
         # What a check does not need, and what it costs each `decodelab check` (docs/benchmarks.md):

@@ -119,10 +119,10 @@ def pytest_command(
 ) -> list[str]:
     """The pytest command line that runs ``suites`` against ``target``; ``files_of`` (exercise
     keys, default ``exercises``) narrows the files pytest is given to those holding their tests."""
+    files_of = exercises if files_of is None else files_of
     # unraisableexception runs two full garbage collections per session (0.45 s with torch and a
     # model loaded: 39 % of a short hidden-suite session) to turn stray exceptions into warnings
     # that no score or feedback reads.
-    files_of = exercises if files_of is None else files_of
     command = [sys.executable, "-m", "pytest", *(str(path) for s in suites for path in suite_files(s, files_of)),
                "-p", "no:unraisableexception"]
     if tuple(suites) == ("public",):

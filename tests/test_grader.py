@@ -229,21 +229,24 @@ def test_of_top_p(case):
 
 
 def test_a_not_started_exercises_tests_are_set_aside_unrun_with_the_reason(tmp_path):
-    from grading.grader.driver import grade_plugin
+    from grading.grader.driver import GradeOptions, Judge, grade_plugin
 
     (tmp_path / "test_probe.py").write_text(NOT_STARTED_PROBE, encoding="utf-8")
     (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    top_k\n    top_p\n", encoding="utf-8")
-    set_aside: dict[str, str] = {}
+    judge = Judge(GradeOptions(backend="tiny"))
+    judge.plan = [{"nodeid": "test_probe.py::test_of_top_k", "exercise": "top_k"},
+                  *({"nodeid": f"test_probe.py::test_of_top_p[{case}]", "exercise": "top_p"} for case in (1, 2))]
     not_started = {"top_p": lambda: RuntimeError("not started: top_p_mask() still raises NotImplementedError")}
+    set_aside = judge.set_aside(not_started)
+    expected = {f"test_probe.py::test_of_top_p[{case}]": "not started: top_p_mask() still raises NotImplementedError"
+                for case in (1, 2)}
+    assert set_aside == expected, f"Judge.set_aside({{'top_p': ...}}) gave {set_aside}, expected {expected}"
     code = pytest.main([str(tmp_path / "test_probe.py"), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
                         "--rootdir", str(tmp_path), "-c", str(tmp_path / "pytest.ini")],
-                       plugins=[grade_plugin(not_started, set_aside)])
+                       plugins=[grade_plugin(set_aside)])
     ran = sorted(path.name for path in tmp_path.glob("*.ran"))
     assert int(code) == 0 and ran == ["top_k.ran"], (
         f"with top_p not started, the session exited {int(code)} and ran {ran}; expected 0 and only top_k's test")
-    expected = {f"test_probe.py::test_of_top_p[{case}]": "not started: top_p_mask() still raises NotImplementedError"
-                for case in (1, 2)}
-    assert set_aside == expected, f"set aside {set_aside}, expected {expected}"
 
 
 def test_a_set_aside_test_is_recorded_not_started_and_a_missing_one_not_graded():

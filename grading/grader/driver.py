@@ -100,19 +100,13 @@ def available_suites() -> list[str]:
 # The judge server (one per worker)
 
 
-def grade_plugin(not_started: dict[str, Callable[[], BaseException]] | None = None,
-                 set_aside: dict[str, str] | None = None) -> Any:
+def grade_plugin(set_aside: dict[str, str] | None = None) -> Any:
     """pytest plugin of a grading session: a failure's feedback never shows a test's code, and
-    the tests of an exercise known not to be started (``not_started``: exercise key -> the
-    error that says why) are not run: each one's feedback is written into ``set_aside``
-    (node id -> message), for :meth:`Judge._fill` to record as not started."""
+    the tests in ``set_aside`` (node id -> why: their exercise is not started, see
+    :meth:`Judge.set_aside`) are not run, for :meth:`Judge._fill` to record as not started."""
     import pytest
 
-    from grading.harness.catalogue import EXERCISES
-
-    keys = {exercise.key for exercise in EXERCISES}
-    not_started = not_started or {}
-    set_aside = {} if set_aside is None else set_aside
+    set_aside = set_aside or {}
 
     from grading.harness.status import LEARNERS_FAULT
 
@@ -127,16 +121,9 @@ def grade_plugin(not_started: dict[str, Callable[[], BaseException]] | None = No
         @pytest.hookimpl(trylast=True)
         def pytest_collection_modifyitems(self, config: Any, items: list) -> None:
             # Run, a not-started exercise's tests cost 2-3 ms each (0.3 s for a submission
-            # of stubs); set aside, nothing. A test marked with several exercises goes with
-            # its first one that is not started.
-            kept, dropped = [], []
-            for item in items:
-                key = next((m.name for m in item.iter_markers() if m.name in keys and m.name in not_started), None)
-                if key is None:
-                    kept.append(item)
-                else:
-                    set_aside[item.nodeid] = keep_end(str(not_started[key]()))
-                    dropped.append(item)
+            # of stubs); set aside, nothing.
+            kept = [item for item in items if item.nodeid not in set_aside]
+            dropped = [item for item in items if item.nodeid in set_aside]
             if dropped:
                 config.hook.pytest_deselected(items=dropped)
                 items[:] = kept
@@ -387,17 +374,13 @@ class Judge:
         session = Session(self.learner, submission.sources, self.limits, label=submission.name)
         set_aside: dict[str, str] = {}
         try:
-            not_started = self._not_started(submission, session)
-            # A not-started exercise's tests are set aside here, from the plan; pytest is given
-            # only the files holding a started exercise's tests (collecting all nine suites cost
-            # a submission of one week's module more than its own tests did).
-            for record in self.plan:
-                if record["exercise"] in not_started:
-                    set_aside[record["nodeid"]] = keep_end(str(not_started[record["exercise"]]()))
-            started = sorted({record["exercise"] for record in self.plan} - set(not_started))
+            set_aside = self.set_aside(self._not_started(submission, session))
+            # pytest is given only the files holding a started exercise's tests (collecting all
+            # nine suites cost a submission of one week's module more than its own tests did).
+            started = sorted({record["exercise"] for record in self.plan if record["nodeid"] not in set_aside})
             if started:
                 pytest.main(self.pytest_args(f"isolated:{path}", records_file, files_of=started),
-                            plugins=[grade_plugin(not_started, set_aside), self._given({Path(path).resolve(): session})])
+                            plugins=[grade_plugin(set_aside), self._given({Path(path).resolve(): session})])
             else:
                 records_file.write_text("[]")
         finally:
@@ -406,6 +389,12 @@ class Judge:
                                               "spent": session.spent, "faults": session.faults,
                                               "not_started": set_aside}))
         return SANDBOX_FAULT if session.faults else 0
+
+    def set_aside(self, not_started: dict[str, Callable[[], BaseException]]) -> dict[str, str]:
+        """The planned tests not to run, each with why: those of an exercise in ``not_started``
+        (exercise key -> the error that says why)."""
+        return {record["nodeid"]: keep_end(str(not_started[record["exercise"]]())) for record in self.plan
+                if record["exercise"] in not_started}
 
     def _not_started(self, submission: Any, session: Any) -> dict[str, Callable[[], BaseException]]:
         """Exercises whose tests need not run: no module, no function, or the untouched stub."""

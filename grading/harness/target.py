@@ -73,6 +73,17 @@ def exercise_for(function: str) -> Exercise:
     raise KeyError(f"{function} is not an exercise function")
 
 
+def _hypothesis_example() -> object | None:
+    """The hypothesis example running now (its build context, a new one per example), else None."""
+    control = sys.modules.get("hypothesis.control")  # not imported: no example can be running
+    if control is None:
+        return None
+    try:
+        return control.current_build_context()
+    except Exception:  # outside @given hypothesis raises InvalidArgument
+        return None
+
+
 def requested_target(spec: str | None = None) -> str:
     """The target asked for: the argument, else ``$DECODELAB_TARGET``, else ``exercises``."""
     return (spec or os.environ.get(TARGET_ENV) or "exercises").strip()
@@ -88,6 +99,7 @@ class Target:
         # Labels of the tensor arguments the last call of function() or call_repeatedly() changed
         # in place, e.g. ["probs (argument 1)"]; the caller's own tensors are never changed.
         self.changed_by_last_call: list[str] = []
+        self._example: object | None = None  # the hypothesis example of the last call, if any
 
     def function(self, name: str) -> Callable[..., Any]:
         """The learner's function ``name``, wrapped so that the stub's NotImplementedError reads as NotStarted.
@@ -103,6 +115,7 @@ class Target:
 
         @functools.wraps(raw)
         def call(*args: Any, **kwargs: Any) -> Any:
+            self._seed_if_a_new_example()
             private = PrivateCall(raw, args, kwargs, self._passes_as_is)
             try:
                 return raw(*private.args, **private.kwargs)
@@ -128,6 +141,7 @@ class Target:
 
         exercise = exercise_for(name)
         each = self._raw_each(exercise)
+        self._seed_if_a_new_example()
         try:
             return each([tuple(private_copy(value, self._passes_as_is) for value in args) for args in calls])
         except NotImplementedError as error:
@@ -149,6 +163,7 @@ class Target:
         exercise = exercise_for(name)
         repeated = self._raw_repeatedly(exercise)
         private = PrivateCall(self._raw_function(exercise), args, kwargs, self._passes_as_is)
+        self._seed_if_a_new_example()
         try:
             return repeated(times, *private.args, **private.kwargs)
         except NotImplementedError as error:
@@ -156,6 +171,29 @@ class Target:
             raise
         finally:
             self.changed_by_last_call = private.changed()
+
+    def _seed_if_a_new_example(self) -> None:
+        """At the first learner call of each hypothesis example, seed the learner's global random
+        generators with 0.
+
+        A learner's function that draws from a global generator (a sampler that ignores the
+        one it is given) then draws the same in an example whatever ran before it. Hypothesis
+        shrinks a failing example for at most ``SHRINK_SECONDS``, so how many calls come before
+        the example it reports depends on the machine's speed; without this, the draws quoted
+        in that test's message did too. Outside hypothesis nothing is seeded: a test's calls
+        run in a fixed order.
+        """
+        example = _hypothesis_example()
+        if example is None or example is self._example:
+            return
+        self._example = example
+        self._seed_learner_globals(0)
+
+    def _seed_learner_globals(self, seed: int) -> None:
+        """In this process, where the learner's code runs."""
+        from grading.sandbox.learner_side import seed_global_generators
+
+        seed_global_generators(seed)
 
     def _raise_not_started_if_so(self, error: NotImplementedError, exercise: Exercise) -> None:
         """:class:`NotStarted` when ``error`` came from a ``raise`` in the learner's function itself

@@ -697,6 +697,9 @@ class Session:
         self._test = ""
         self._call_indexes: list | None = None
         self.restarted = False
+        # Set by IsolatedTarget at a hypothesis example's first call: the learner's process seeds
+        # its global generators with it before that call (learner_side.seed_global_generators).
+        self.seed_globals: int | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
     def begin_test(self) -> None:
@@ -906,6 +909,10 @@ class Session:
         if isinstance(failure, LearnerTimeout):
             self.strikes[function] = self.strikes.get(function, 0) + 1
 
+    def _take_seed(self) -> int | None:
+        seed, self.seed_globals = self.seed_globals, None
+        return seed
+
     def call(self, module: str, function: str, args: tuple, kwargs: dict, times: int | None = None) -> Any:
         """``function(*args, **kwargs)`` in the submission's process; with ``times``, that call
         ``times`` times over the same arguments (a generator advancing), a list of the results."""
@@ -926,7 +933,8 @@ class Session:
             finally:
                 self._call_indexes = None
             message = {"op": "call", "module": module, "function": function, "args": arguments[0],
-                       "kwargs": arguments[1], "times": times, "observe": arguments[2], "observe_argument": observe}
+                       "kwargs": arguments[1], "times": times, "observe": arguments[2], "observe_argument": observe,
+                       "seed_globals": self._take_seed()}
             reply = self._exchange(message, what, budget=function, plain=True)
         except LearnerFailure as failure:
             self._remember_failure(function, failure)
@@ -987,7 +995,8 @@ class Session:
                 plain_calls = wire.to_plain([list(args) for args in calls], self._handles)
             finally:
                 self._call_indexes = None
-            message = {"op": "call_each", "module": module, "function": function, "calls": plain_calls}
+            message = {"op": "call_each", "module": module, "function": function, "calls": plain_calls,
+                       "seed_globals": self._take_seed()}
             reply = self._exchange(message, what, budget=function, plain=True)
         except LearnerFailure as failure:
             self._remember_failure(function, failure)
@@ -1060,6 +1069,10 @@ class IsolatedTarget(Target):
         if signature is not None:
             remote.__signature__ = signature  # type: ignore[attr-defined]
         return remote
+
+    def _seed_learner_globals(self, seed: int) -> None:
+        """In the learner's process, with the next call (no round trip of its own)."""
+        self.session.seed_globals = seed
 
     def _passes_as_is(self, tensor: Any) -> bool:
         """Parameters, and views of a loaded backend's weights: those travel as handles (the

@@ -12,7 +12,7 @@ submission. That process — the only one that ever runs a learner's code — ge
 - OS limits: address space (the server's plus ``memory_mb``), processes and threads,
   file size (which caps its printed output), CPU seconds, no core dumps;
 - the submission's modules written into its scratch folder as the package ``exercises``,
-  imported on demand; the global RNGs seeded with 0.
+  imported on demand; the global RNGs seeded with 0 (again at each hypothesis example's first call).
 
 It then answers the grader's requests on its channel: ``lookup`` a function (importing its
 module), ``call`` it with arguments decoded by :mod:`grading.sandbox.wire`. The model, tokenizer and
@@ -489,6 +489,24 @@ def _limit(resource_id: int, value: int) -> None:
         pass
 
 
+def seed_global_generators(seed: int) -> None:
+    """Seed the global random generators a learner's code may draw from without being given one:
+    ``random``, ``numpy.random`` (when numpy is installed) and torch's (every device). A
+    submission's process starts so, and so does each hypothesis example's first call
+    (:meth:`grading.harness.target.Target.function`), in the sandbox and in-process alike."""
+    import random
+
+    import torch
+
+    torch.manual_seed(seed)
+    random.seed(seed)
+    try:
+        import numpy
+    except ImportError:
+        return
+    numpy.random.seed(seed)
+
+
 def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> None:
     """Become the submission's process: drop privileges, confine, then serve calls in ``folder``.
 
@@ -546,19 +564,9 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
     _limit(resource.RLIMIT_CPU, int(limits.get("cpu_seconds", 600)))
     _limit(resource.RLIMIT_NOFILE, 256)
 
-    import random
     import warnings
 
-    import torch
-
-    torch.manual_seed(0)
-    random.seed(0)
-    try:
-        import numpy
-
-        numpy.random.seed(0)
-    except ImportError:
-        pass
+    seed_global_generators(0)
     warnings.resetwarnings()
     warnings.simplefilter("default")
     channel = socket.socket(fileno=channel_fd)
@@ -713,6 +721,8 @@ class Learner:
         function = self._function(request)
         if isinstance(function, dict):
             return function
+        if request.get("seed_globals") is not None:
+            seed_global_generators(int(request["seed_globals"]))
         values = []
         for args in request.get("calls", []):
             try:
@@ -738,6 +748,8 @@ class Learner:
                 observe = value
         before = {(place, key): value.detach().clone() for place, key, value in slots
                   if isinstance(value, torch.Tensor) and not _is_backend_tensor(value, self.server)}
+        if request.get("seed_globals") is not None:  # the first call of a hypothesis example
+            seed_global_generators(int(request["seed_globals"]))
         times = request.get("times")  # call_repeatedly: the same arguments (one generator) N times
         from grading.sandbox.observe import forward_passes
 

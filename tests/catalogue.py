@@ -151,14 +151,42 @@ def with_wrong(module: str, mistakes: Sequence[str]) -> str:
     return with_version(module, mistakes, WRONG)
 
 
+def with_stubs(module: str, keep: set[str]) -> str:
+    """``solutions/<module>.py`` with every exercise function not named in ``keep`` put back to
+    the stub handed out (``tests/stubs.py``), byte for byte: each reads "not started"."""
+    from tests.stubs import stubs_folder
+
+    source = (ROOT / "solutions" / f"{module}.py").read_text(encoding="utf-8")
+    stub_source = (stubs_folder() / f"{module}.py").read_text(encoding="utf-8")
+    stubs = {node.name: ast.get_source_segment(stub_source, node) for node in ast.parse(stub_source).body
+             if isinstance(node, ast.FunctionDef)}
+    lines = source.splitlines(keepends=True)
+    replaced = [node for node in ast.parse(source).body
+                if isinstance(node, ast.FunctionDef) and node.name not in keep
+                and any(e.module == module and e.function == node.name for e in EXERCISES)]
+    for node in sorted(replaced, key=lambda node: node.lineno, reverse=True):
+        first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
+        lines[first - 1:node.end_lineno] = [stubs[node.name] + "\n"]
+    return "".join(lines)
+
+
 def write_submission(entry: Entry, class_folder: Path, alone: bool = False) -> Path:
-    """A whole submission for ``entry``: every solution module, the entry's own one altered. With
-    ``alone``, the altered module only, as a learner hands in one week's file: every exercise of
-    the other modules reads "not started"."""
+    """A whole submission for ``entry``: every solution module, the entry's own one altered.
+
+    With ``alone``, as a learner hands in the one function they have written: the altered module
+    only, its other exercises still the stubs (they and every exercise of the other modules read
+    "not started" and their tests are not run), except those the entry's function calls, which
+    keep the solution's code (a ``sample_top_p`` that calls ``top_p_mask``).
+    """
     target = class_folder / entry.label
     target.mkdir(parents=True)
     for module in modules():
-        if module == entry.module:
+        if module == entry.module and alone:
+            version = function_source(module, entry.name, entry.folder)
+            called = {node.id for node in ast.walk(ast.parse(version)) if isinstance(node, ast.Name)}
+            source = (with_stubs(module, keep={entry.exercise.function} | called)
+                      + f"\n\n# --- {entry.name} ---\n" + version)
+        elif module == entry.module:
             source = with_version(module, [entry.name], entry.folder)
         elif alone:
             continue

@@ -4,11 +4,13 @@ The catalogues are graded once (a module fixture) and every test below reads the
 copy of ``solutions/`` (must score the maximum), a copy of the untouched stubs (zero, every
 test "not started"), and one submission per entry of the catalogues (``tests/catalogue.py``):
 the project's wrong versions and the independent catalogues' wrong and correct versions, each
-a submission of that one module, the solution's with that one function replaced, as a learner
-hands in one week's file. The solutions and the stubs are graded first (one worker, which
+a submission of that one module, as a learner hands in the one function they have written:
+that function, the module's other exercises still their stubs (``write_submission(alone=True)``).
+The solutions and the stubs are graded first (one worker, which
 primes and keeps the expected values on disk), then every entry in one run of two workers,
-which load them: an entry's other modules read "not started" and cost nothing, where a copy of
-``solutions/`` in their place would only say again that it passes, at eight times the cost.
+which load them: the exercises an entry leaves as stubs read "not started" and cost nothing, where
+the solution's code in their place would only say again that it passes (with the module's other
+exercises as the solution's, the entries' run took 19 % longer, docs/benchmarks.md).
 A wrong version must lose points on its exercise; a correct one must earn all of them. The in-process runner must give the
 correct alternatives the same verdicts as the sandbox. Every hint a wrong version is shown
 names the mistake it makes, or none (``tests/diagnoses.py``).

@@ -145,8 +145,8 @@ def _assert_no_gain(path: str, writer: str, twin: str, key: str, got: float, twi
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory):
     base = tmp_path_factory.mktemp("in-place")
-    # Each version in its module's file alone: the exercises of the other modules read "not
-    # started" and cost nothing, where solutions/ in their place would only pass again.
+    # Each version alone in its module's file, the module's other exercises still stubs: they
+    # and the other modules' read "not started" and cost nothing, where solutions/ would only pass again.
     folders = [write_submission(entry, base / "class", alone=True) for pair in PAIRS for entry in pair]
     options = GradeOptions(backend="tiny", exercises=KEYS, limits=Limits(call_seconds=10, submission_seconds=300))
     return grade_class(folders, base / "out", options, workers=2)

@@ -180,6 +180,14 @@ class Judge:
             learner.start_forked({self.backend_name: backend})
         self.learner = learner
         self.backend = backend  # handed to every pytest session (grade_plugin), never loaded again
+        # Hypothesis imported here, not first inside a pytest session: there pytest's assertion
+        # rewriting recompiles every module of a package that ships a pytest plugin from source
+        # (76 of hypothesis'; no .pyc is written or read for them, as the judge writes no
+        # bytecode): about 0.7 CPU-s of each worker's start-up. Its own asserts need no rewritten
+        # messages.
+        from grading.harness.plugin import deterministic_hypothesis
+
+        deterministic_hypothesis()
         self.plan = self._collect()
         priming = self._prime(backend)
         worker = learner.wait_ready()
@@ -208,7 +216,10 @@ class Judge:
         # failure (a second per ten failures); the feedback never shows a traceback anyway.
         # no:logging: the judge reads no log record (the learner's code logs in its own process),
         # and the plugin's handlers are set up and torn down around every test phase.
-        extra = ["-p", "no:warnings", "-W", "ignore", "--tb=native", "-p", "no:randomly", "-p", "no:logging"]
+        # no:anyio, no:xdist: no hidden test is async or spreads itself over workers, and loading
+        # either plugin has pytest rewrite and compile its package (above) for nothing.
+        extra = ["-p", "no:warnings", "-W", "ignore", "--tb=native", "-p", "no:randomly", "-p", "no:logging",
+                 "-p", "no:anyio", "-p", "no:xdist"]
         if self.options.capture:
             extra += ["--mistral-capture", str(self.options.capture)]
         command = pytest_command(target, self.suites, self.options.exercises, self.backend_name, results_file, extra,

@@ -6,6 +6,11 @@ Use it as ``from decodelab import notebook as dl``:
 - ``dl.hint("top_p")`` shows its hints;
 - ``dl.demo("tokens")`` runs ``decodelab demo tokens`` and shows the figure it wrote.
 
+``dl.check`` runs the public tests in a helper process that keeps torch and transformers
+loaded (:class:`decodelab.watch.HelperRunner`, started by the first check that runs tests), so
+each later check costs its tests, not a new interpreter's imports; without the helper it runs
+them cold, as before.
+
 Each calls the command line's own functions (:func:`decodelab.commands.check.public_status`,
 :func:`decodelab.commands.hint.hint_text`, :func:`decodelab.cli.main`), so a notebook and a
 terminal always agree. ``%load_ext decodelab.notebook`` adds the cell magic ``%%exercise KEY``:
@@ -35,6 +40,7 @@ from decodelab.commands.hint import hint_text, shown_hints
 from decodelab.commands.notebooks import top_level_imports
 from decodelab.errors import UserError
 from decodelab.room.report import report_to_room, room_link_from
+from decodelab.watch import HelperRunner
 from grading.harness.catalogue import EXERCISES, Exercise
 
 _LEFT = 'style="text-align:left"'  # JupyterLab right-aligns table cells
@@ -120,12 +126,19 @@ class CheckReport:
         return "<br>".join(parts)
 
 
+# The kernel's checks run in a helper that imports torch and transformers once, started by the
+# first check that runs tests: each later check costs its tests, not a new Python's imports. Not
+# at %load_ext: a notebook whose checks all read "not started" runs no tests, and the helper's
+# imports cost more than one cold check's (CI's 18 notebook runs were 35 CPU-s slower so).
+CHECKS = HelperRunner()
+
+
 def check(*keys: str, target: str = "exercises", backend: str = "tiny") -> CheckReport:
     """``decodelab check KEY ...`` in a cell: every exercise, or only ``keys`` (keys or function names)."""
     try:
         chosen = [lookup(key).key for key in keys] or None
         started = time.perf_counter()
-        statuses = public_status(target, chosen, backend)
+        statuses = public_status(target, chosen, backend, runner=CHECKS.run)
         room = room_link_from(None)
         if room is not None:  # $DECODELAB_ROOM, set once in the notebook's first cell
             print(report_to_room(room, statuses))

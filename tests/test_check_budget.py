@@ -175,3 +175,43 @@ def test_a_function_that_ends_the_test_process_is_named_and_the_check_goes_on(tm
         f"{call}: the report does not say top_p_mask() ended the process ({how}):\n{out[-2000:]}")
     if "abort" in ending:
         assert "nucleus.py line" in out, f"{call}: the report does not say where in nucleus.py:\n{out[-2000:]}"
+
+
+@needs_tiny
+def test_a_notebooks_checks_run_in_a_helper_with_the_kernels_budget_and_survive_its_death(looping_folder, monkeypatch):
+    """dl.check's runner (decodelab.watch.HelperRunner): the helper forks each run with the
+    kernel's environment of the moment (the budget set after the helper started); a helper that
+    died is replaced at the next run; with forking off, runs are cold and answered all the same."""
+    from decodelab.commands.check import DEFAULT_BUDGET
+    from decodelab.watch import NO_FORK_ENV, HelperRunner
+
+    monkeypatch.delenv(NO_FORK_ENV, raising=False)
+    helper = HelperRunner()
+    helper.start()
+    monkeypatch.setenv("DECODELAB_CHECK_SECONDS", str(BUDGET))
+    target = f"trusted:{looping_folder}"
+    call = f"HelperRunner().run({target!r}, suites=('public',), exercises=['greedy']) with DECODELAB_CHECK_SECONDS={BUDGET}"
+    try:
+        run = helper.run(target, suites=("public",), exercises=["greedy"], timeout=GUARD)
+        assert helper.answered == 1, f"{call}: the helper answered {helper.answered} runs, expected 1 (it ran cold)"
+        check_one_budget_was_spent(call, greedy_tests(run), run.log)
+        first = greedy_tests(run)[0]
+        assert first.duration < DEFAULT_BUDGET, (
+            f"{call}: the first greedy test ran {first.duration} s, expected it stopped near {BUDGET} s: the "
+            f"helper ran it with the default budget ({DEFAULT_BUDGET} s), not the kernel's")
+        helper._process.kill()
+        helper._process.wait()
+        after = helper.run(target, suites=("public",), exercises=["temperature"], timeout=GUARD)
+        statuses = [(test.name, test.status) for test in after.tests]
+        assert after.tests and all(status == "passed" for _, status in statuses), (
+            f"after the helper was killed, a run of the temperature exercise gave {statuses}, expected every "
+            f"public test passed:\n{after.log[-2000:]}")
+        assert helper.answered == 2, f"after the helper was killed, {helper.answered} runs were answered by a helper, expected 2 (a new one)"
+    finally:
+        helper.close()
+    monkeypatch.setenv(NO_FORK_ENV, "1")
+    cold = HelperRunner()
+    run = cold.run(target, suites=("public",), exercises=["temperature"], timeout=GUARD)
+    assert run.tests and all(test.status == "passed" for test in run.tests) and cold.answered == 0, (
+        f"with {NO_FORK_ENV}=1 a run gave {[(test.name, test.status) for test in run.tests]} with {cold.answered} "
+        "answered by a helper; expected every public test passed, run cold")

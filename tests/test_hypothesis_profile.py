@@ -139,3 +139,62 @@ def test_a_failing_example_writes_no_patch_under_the_plugin(tmp_path):
     assert not imported and not written, (
         f"with the plugin, hypothesis' patch writer was imported: {imported}, a patch written: {written}; "
         f"expected neither")
+
+
+MARKER_MODULE = '''
+MARKER = "zq-marker-4417"
+NUMBER = 987654321
+'''
+
+CONSTANTS_PROBE = '''
+import hashlib
+
+from hypothesis import given, settings, strategies
+
+{import_line}
+
+DRAWN = []
+
+
+@settings(max_examples=300, derandomize=True, database=None)
+@given(strategies.text(), strategies.integers())
+def test_draw(text, number):
+    DRAWN.append((text, number))
+
+
+def test_report():
+    seen = any("zq-marker-4417" in text or number == 987654321 for text, number in DRAWN)
+    print("CONSTANTS", seen, hashlib.sha256(repr(DRAWN).encode()).hexdigest()[:16])
+'''
+
+
+def _draw_with(folder: Path, imports_marker: bool, with_plugin: bool) -> tuple[bool, str]:
+    """(was a literal of the imported local module drawn, a digest of every example drawn)."""
+    folder.mkdir()
+    (folder / "marker_module.py").write_text(MARKER_MODULE, encoding="utf-8")
+    line = "import marker_module  # noqa: F401" if imports_marker else ""
+    (folder / "test_constants.py").write_text(textwrap.dedent(CONSTANTS_PROBE.format(import_line=line)), encoding="utf-8")
+    plugin = ["-p", "grading.harness.plugin"] if with_plugin else []
+    command = [sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", "-p", "no:randomly",
+               "-q", "-s", "--rootdir", str(folder), str(folder / "test_constants.py")]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=folder, timeout=300,
+                          env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{folder}"})
+    assert done.returncode == 0, f"{' '.join(command[2:])} exited {done.returncode}, expected 0:\n{done.stdout[-3000:]}"
+    found = next((line.split("CONSTANTS", 1)[1].split() for line in done.stdout.splitlines() if "CONSTANTS" in line), None)
+    assert found is not None, f"the probe printed no CONSTANTS line:\n{done.stdout[-3000:]}"
+    return found[0] == "True", found[1]
+
+
+def test_the_examples_do_not_depend_on_the_modules_a_process_imported(tmp_path):
+    # Hypothesis draws now and then a literal of a "local" module in sys.modules. Under the
+    # plugin the pool is the reference's literals, whatever else was imported (a learner's
+    # module in-process, solutions/ after priming): grading.harness.plugin.fixed_local_constants.
+    seen, _ = _draw_with(tmp_path / "plain", imports_marker=True, with_plugin=False)
+    assert seen, ("without the plugin, 300 examples never drew a literal of the imported local module; expected "
+                  "hypothesis to draw one (the behaviour the plugin turns off; has a release dropped it?)")
+    seen_with, drawn_with = _draw_with(tmp_path / "with", imports_marker=True, with_plugin=True)
+    seen_without, drawn_without = _draw_with(tmp_path / "without", imports_marker=False, with_plugin=True)
+    assert not seen_with, "under the plugin, an example held a literal of a module the test had imported"
+    assert drawn_with == drawn_without, (
+        f"under the plugin, the examples drawn with a local module imported (digest {drawn_with}) differ from "
+        f"those drawn without it ({drawn_without}); expected the same examples")

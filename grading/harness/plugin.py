@@ -27,6 +27,7 @@ import functools
 import os
 import sys
 import traceback
+from collections.abc import Iterable, Iterator, MutableSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -87,9 +88,10 @@ def deterministic_hypothesis() -> None:
     """Grades must not depend on luck: hypothesis draws the same examples on every run, keeps
     no example database (nothing is written next to a submission), has no deadline and no
     health checks (a loaded grading machine is slow, not wrong), shrinks a failing example
-    for at most :data:`SHRINK_SECONDS`, reports one failure per test, and skips its explain
-    phase. One profile for every run of the suites, sandboxed or in-process, so that both give
-    the same verdicts.
+    for at most :data:`SHRINK_SECONDS`, reports one failure per test, skips its explain
+    phase, and draws its constants from the reference's source, not from whatever modules the
+    process has loaded (:func:`fixed_local_constants`). One profile for every run of the suites, sandboxed or
+    in-process, so that both give the same verdicts.
 
     One failure per test: a test whose examples fail in two distinct ways would otherwise end
     in an ``ExceptionGroup``, and the learner would read "Hypothesis found 2 distinct failures"
@@ -116,6 +118,84 @@ def deterministic_hypothesis() -> None:
         return
     if hasattr(engine, "MAX_SHRINKING_SECONDS"):
         engine.MAX_SHRINKING_SECONDS = SHRINK_SECONDS
+    fixed_local_constants()
+
+
+class _Sorted(MutableSet):
+    """A set that iterates in sorted order. Hypothesis picks a constant by its position in the
+    pool; in a plain set of strings that position changes with each process' hash seed."""
+
+    def __init__(self, items: Iterable[Any] = ()):
+        self._items = dict.fromkeys(sorted(items))
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, item: Any) -> None:
+        self._items[item] = None
+
+    def discard(self, item: Any) -> None:
+        self._items.pop(item, None)
+
+
+@functools.cache
+def _reference_constants() -> object:
+    """The literals of ``reference/*.py`` as hypothesis collects them, each kind in sorted order
+    (parsed once per process: a judge's sessions each load the profile again)."""
+    from hypothesis.internal import constants_ast
+
+    pool = constants_ast.Constants()
+    for path in sorted((Path(__file__).resolve().parents[2] / "reference").glob("*.py")):
+        try:
+            pool |= constants_ast._constants_from_source(path.read_bytes(), limit=True)
+        except Exception:  # a file the parser gives up on adds nothing
+            continue
+    return constants_ast.Constants(integers=_Sorted(pool.integers), floats=_Sorted(pool.floats),
+                                   bytes=_Sorted(pool.bytes), strings=_Sorted(pool.strings))
+
+
+def fixed_local_constants() -> None:
+    """Have hypothesis draw its "local constants" from the reference's source only.
+
+    Since 6.131 hypothesis now and then draws a literal found in the source of any "local"
+    module in ``sys.modules`` (here: the project's, ``solutions/`` once primed, a learner's own
+    module when it runs in-process). Which examples a derandomized test draws then depended on
+    what the process had imported before it: a judge forked after priming computed in-process
+    and one forked after priming read from disk drew different texts for ``piece_bytes``, and
+    an independent wrong version passed a test under one and failed it under the other. The
+    pool is now the literals of ``reference/*.py``, which every run of the hidden suites has
+    (the Gradescope bundle too), each kind in sorted order (hypothesis picks one by its
+    position, and a plain set of strings orders them by the process' hash seed, so the same
+    pool drew differently in two processes): the same examples in every process, and still the domain's
+    values (``p = 1.0``, the ``'▁'`` of a piece) that an empty pool would lose (four catalogue
+    catches did). Like ``MAX_SHRINKING_SECONDS`` these are hypothesis' internals: should a
+    release move them, ``tests/test_hypothesis_profile.py`` says so.
+    """
+    try:
+        from hypothesis.internal import constants_ast
+        from hypothesis.internal.conjecture import providers
+    except ImportError:
+        return
+    if not all(hasattr(module, name) for module, name in ((providers, "_get_local_constants"),
+               (constants_ast, "_constants_from_source"), (constants_ast, "Constants"))):
+        return
+    if getattr(providers._get_local_constants, "reference_only", False):
+        return  # installed by an earlier session of this process (or the judge server it forked from)
+    pool = _reference_constants()
+
+    def reference_constants() -> object:
+        return pool
+
+    reference_constants.reference_only = True  # type: ignore[attr-defined]
+    providers._get_local_constants = reference_constants
+    if hasattr(providers, "CONSTANTS_CACHE"):  # the allowed constants of each kind of draw, from the old pool
+        providers.CONSTANTS_CACHE.cache.clear()
 
 
 def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> None:

@@ -3,8 +3,8 @@
 Catalogues of module files named like ``exercises/`` and functions named ``<function>__<what>``:
 
 - ``tests/wrong_implementations/``: the project's own wrong versions (every one must lose points);
-- ``tests/independent/`` to ``tests/independent12/``: wrong (``<function>__wrong_<what>``) and
-  correct (``<function>__right_<what>``) versions written by twelve examiners who had read only
+- ``tests/independent/`` to ``tests/independent13/``: wrong (``<function>__wrong_<what>``) and
+  correct (``<function>__right_<what>``) versions written by thirteen examiners who had read only
   the docstrings (each later one also the earlier catalogues, so as not to repeat them).
 
 :func:`with_version` turns an entry into a submission's module source: ``solutions/<module>.py``
@@ -35,6 +35,7 @@ INDEPENDENT9 = ROOT / "tests" / "independent9"
 INDEPENDENT10 = ROOT / "tests" / "independent10"
 INDEPENDENT11 = ROOT / "tests" / "independent11"
 INDEPENDENT12 = ROOT / "tests" / "independent12"
+INDEPENDENT13 = ROOT / "tests" / "independent13"
 
 
 @dataclass(frozen=True)

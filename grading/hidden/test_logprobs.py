@@ -218,6 +218,35 @@ def test_top_logprobs_are_the_most_probable_alternatives(learner, backend, top_n
         wide = ref.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=top_n + TIE_MARGIN)
         _check_records_shape(got, len(expected), sequence, prompt_length, top_n, call)
         _check_top(got, expected, wide, tolerance, top_n, call)
+    # Three ids with one text: a toy model whose most likely next tokens are always <unk>, <s> and
+    # </s> (all '', no bytes). Alternatives gathered by text (as a {text: logprob} dict) lose two.
+    model = _specials_first_toy_model()
+    sequence, prompt_length = torch.tensor([[1, 415, 349, 28, 300]]), 3
+    call = call_text(learner.completion_logprobs, "<toy model: <unk> <s> </s> likeliest>",
+                     backend.tokenizer, sequence, prompt_length, top_n=top_n)
+    got = learner.completion_logprobs(model, backend.tokenizer, sequence, prompt_length, top_n=top_n)
+    expected = ref.completion_logprobs(model, backend.tokenizer, sequence, prompt_length, top_n=top_n)
+    wide = ref.completion_logprobs(model, backend.tokenizer, sequence, prompt_length, top_n=top_n + TIE_MARGIN)
+    blank_expected = sum(alternative["token"] == "" for alternative in expected[0]["top_logprobs"])
+    for index, record in enumerate(got if isinstance(got, list) else []):
+        alternatives = record.get("top_logprobs") if isinstance(record, dict) else None
+        blank = sum(isinstance(alternative, dict) and alternative.get("token") == ""
+                    for alternative in (alternatives if isinstance(alternatives, list) else []))
+        if 0 < blank < blank_expected:
+            raise Mismatch(call, f"record {index} has {blank} alternative(s) with the text '', expected {blank_expected} "
+                                 "(<unk>, <s> and </s> are this model's most likely tokens)",
+                           "<unk>, <s> and </s> are three tokens that share one text: each is an alternative of its own")
+    _check_records_shape(got, len(expected), sequence, prompt_length, top_n, call)
+    _check_top(got, expected, wide, _tolerance(model), top_n, call)
+
+
+def _specials_first_toy_model() -> BigramModel:
+    """A 512-token :class:`BigramModel` (Mistral's first 512 ids) whose next token is, after any
+    token, most likely ``<unk>`` (id 0), then ``<s>`` (1), then ``</s>`` (2): three tokens that
+    stand for no text. The rest of each row is small noise."""
+    table = torch.rand(512, 512, generator=torch.Generator().manual_seed(13))
+    table[:, :3] = torch.tensor([9.0, 8.0, 7.0])
+    return BigramModel(table)
 
 
 def _check_token_entries(learner, backend, sequence: torch.Tensor, prompt_length: int, label: str) -> tuple[str, list]:

@@ -76,7 +76,9 @@ def sample_top_p(probs: torch.Tensor, p: float, generator: torch.Generator | Non
 
     1. ``keep = top_p_mask(probs, p)``;
     2. zero the probabilities outside the nucleus, keeping the vocabulary order and the dtype
-       (``torch.where(keep, probs, 0)`` — do not change ``probs`` itself);
+       (``torch.where(keep, probs, 0)`` — do not change ``probs`` itself). The dtype is a means,
+       not a rule of its own: what is graded is the ids drawn, and ``torch.multinomial`` given
+       other numbers (float64 ones, say) may draw other ids;
     3. call ``torch.multinomial(kept, num_samples=1, generator=generator)`` once, for the
        whole batch, and drop the trailing axis.
 

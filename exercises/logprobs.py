@@ -44,7 +44,9 @@ def completion_logprobs(
       (temperature 1) and compute in float32 (``logits.float()``).
     - ``top_logprobs``: the ``top_n`` most probable tokens at that step, highest logprob first,
       each with exactly the keys ``"token"``, ``"bytes"`` and ``"logprob"``. (The generated token
-      may or may not be among them.)
+      may or may not be among them.) Tokens with equal logprobs may come in either order, and
+      tokens that share a text (``<s>`` and ``</s>`` both stand for ``""``) are each an
+      alternative of their own.
     - ``bytes``: what the token adds to the UTF-8 text, as a list of ints — the rule of the
       ``piece_bytes`` exercise in ``exercises/tokens.py``. Take the token's piece
       (``tokenizer.convert_ids_to_tokens(id)``): a byte-fallback piece ``'<0xE6>'`` is the one

@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "read_solutions": ({"temperature"}, "differs"),
     "write_outside": (set(), ""),
     "symlink_to_solutions": (BOTH, "symbolic link"),
+    "output_link": (set(), ""),
 }
 SANDBOX_ONLY = {"read_solutions", "write_outside", "stray_process"}
 WRONG_SOFTMAX = '''
@@ -192,6 +193,15 @@ def test_hostile_submission_loses_only_what_it_breaks(run, threat):
         feedback += results["extra_data"]["notes"]
         assert any(says in text for text in feedback), (
             f"{threat}: no feedback mentions {says!r}; first messages: {feedback[:2]}")
+
+
+def test_a_link_in_place_of_the_output_file_is_not_followed(run):
+    # output_link's output.txt points at the reading process's environment: the worker (which
+    # may read what the learner's uid may not) must show none of it.
+    results = run["mixed"].results["output_link"]
+    texts = [results["output"], *(t["output"] for t in results["tests"])]
+    leaked = [text[:200] for text in texts if "DECODELAB_CACHE=" in text or "PATH=/" in text]
+    assert not leaked, f"output_link's feedback shows the environment its output.txt link points to: {leaked[:2]}"
 
 
 def test_long_text_is_capped_in_every_report(run):

@@ -42,6 +42,32 @@ def test_half_a_frame_then_silence_ends_at_the_deadline(pair):
     assert waited < 5, f"wire.receive_bytes gave up after {waited:.1f} s on a 0.5 s deadline, expected about 0.5 s"
 
 
+def test_a_frame_the_peer_never_reads_ends_at_the_deadline(pair):
+    # A learner's process that peeks at a request's length and then sleeps reads nothing: a
+    # request larger than the socket's buffer (about 200 kB) would hold a plain sendall for ever.
+    ours, theirs = pair
+    ours.settimeout(10)  # a guard: without the deadline, the write would block for ever
+    big = torch.zeros(2**20)  # 4 MB
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        wire.send(ours, {"op": "call", "args": [big]}, deadline=started + 0.5)
+    waited = time.monotonic() - started
+    assert waited < 5, f"wire.send gave up after {waited:.1f} s on a 0.5 s deadline, expected about 0.5 s"
+    reader = threading.Thread(target=lambda: [theirs.recv(1 << 20) for _ in range(64)], daemon=True)
+    reader.start()  # with a reader, the same frame goes through within the deadline
+    other_pair = socket.socketpair()
+    try:
+        reading = threading.Thread(target=lambda: wire.receive(other_pair[1], deadline=time.monotonic() + 10),
+                                   daemon=True)
+        reading.start()
+        wire.send(other_pair[0], {"op": "call", "args": [big]}, deadline=time.monotonic() + 10)
+        reading.join(10)
+        assert not reading.is_alive(), "a 4 MB frame sent with a deadline to a peer that reads it did not arrive"
+    finally:
+        other_pair[0].close()
+        other_pair[1].close()
+
+
 def test_multiprocessing_connection_would_block_on_the_same_half_frame():
     # Why the framing is our own: this is the library's behaviour the docstring names. Should a
     # release add a deadline within a frame, this test fails and the framing can be replaced.

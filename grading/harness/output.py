@@ -11,6 +11,7 @@ the cap, so that a report built around the message keeps all of what was kept of
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 OUTPUT_CAP = 4000
@@ -38,14 +39,32 @@ def keep_start(text: str, limit: int = OUTPUT_CAP // 2) -> str:
 
 def file_end(path: str | os.PathLike[str], limit: int = OUTPUT_CAP) -> str:
     """The end of a file, as :func:`keep_end` would keep it, without reading the rest: a log or
-    an output file may be far larger than memory should hold. ``""`` if it cannot be read."""
+    an output file may be far larger than memory should hold. ``""`` if it cannot be read, or
+    is not a plain file of its own: the sandbox's worker reads a learner's ``output.txt``
+    with more rights than the learner, who may have replaced it with a link (to a file only
+    the worker may read, to ``/dev/zero``), a second name of another file, or a pipe."""
     try:
-        with open(Path(path), "rb") as handle:
-            length = handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, length - limit))
-            text = handle.read().decode("utf-8", "replace")
+        fd = os.open(Path(path), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return ""
+    try:
+        facts = os.fstat(fd)
+        if not stat.S_ISREG(facts.st_mode) or facts.st_nlink != 1:
+            return ""
+        length = facts.st_size
+        os.lseek(fd, max(0, length - limit), os.SEEK_SET)
+        chunks, wanted = [], min(length, limit)
+        while wanted > 0:
+            chunk = os.read(fd, wanted)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            wanted -= len(chunk)
+        text = b"".join(chunks).decode("utf-8", "replace")
+    except OSError:
+        return ""
+    finally:
+        os.close(fd)
     if length <= limit:
         return text
     return f"[… {length - limit:,} bytes before this were cut]\n" + text

@@ -48,7 +48,7 @@ from typing import Any, Callable, Iterator
 from grading.sandbox import wire
 from grading.harness.catalogue import Exercise
 from grading.harness.status import Status
-from grading.sandbox.limits import Limits
+from grading.sandbox.limits import DECODE_ALARM, Limits
 from grading.harness.output import file_end
 from grading.harness.processes import Forked, alive, fork_child, resume_stopped, start_command, stop
 from grading.harness.scratch import prefix as scratch_prefix
@@ -67,7 +67,7 @@ SANDBOX_FILES = (
     "reference/__init__.py", "reference/backends.py", "reference/tokenizer.py", "reference/cache.py",
     "reference/bigram.py", "reference/backend_names.py", "grading/sandbox/observe.py",
     "grading/harness/__init__.py", "grading/harness/output.py", "grading/harness/processes.py",
-    "grading/harness/not_started.py",
+    "grading/harness/not_started.py", "grading/harness/scratch.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
@@ -675,8 +675,11 @@ class Session:
     """One submission's process (forked on demand, replaced after a crash) and its budget."""
 
     def __init__(self, server: LearnerServer, sources: dict[str, bytes], limits: Limits | None = None,
-                 label: str = "submission", owns_server: bool = False):
+                 label: str = "submission", owns_server: bool = False, decode_seconds: float | None = None):
         self.server = server
+        # In a judge of its own (a process that may die for it), reading one reply may take at
+        # most this long: then SIGALRM ends the process (see _decode).
+        self.decode_seconds = decode_seconds
         self.sources = sources
         self.limits = limits or server.limits
         self.label = label
@@ -818,6 +821,24 @@ class Session:
             return wire.opaque("unknown.Handle", "<unknown handle>")
 
     # -- talking ----------------------------------------------------------------------------
+    @contextmanager
+    def _decoding(self) -> Iterator[None]:
+        """With ``decode_seconds``, an alarm whose default action ends this process should
+        reading the reply take longer. Unpickling is one C call that no Python-level timer
+        interrupts, and a crafted reply can make it run for hours within the size limit (one
+        40 MB int as 100,000 dict keys: each insertion hashes it again). The driver reads the
+        judge's end by :data:`DECODE_ALARM` as the learner's doing, never as the grader's."""
+        if self.decode_seconds is None:
+            yield
+            return
+        before = signal.signal(DECODE_ALARM, signal.SIG_DFL)
+        signal.setitimer(signal.ITIMER_REAL, self.decode_seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(DECODE_ALARM, before)
+
     def _exchange(self, message: dict, what: str, budget: str | None = None, plain: bool = False) -> dict:
         """Send a request and wait for its reply, within the limits: the call's own, the
         function's share (``budget``) and the submission's."""
@@ -838,10 +859,12 @@ class Session:
         start = time.monotonic()
         deadline = start + limit
         try:
-            wire.send(channel, message, handles=self._handles, plain=plain)
+            wire.send(channel, message, handles=self._handles, plain=plain, deadline=deadline)
             reply_bytes = self.limits.reply_mb * 2**20
-            reply = wire.receive(channel, deadline=deadline, limit=reply_bytes, resolve=self._resolve,
-                                 mapping=rebuild_mapping, budget=wire.Budget(size=reply_bytes))
+            data = wire.receive_bytes(channel, deadline=deadline, limit=reply_bytes)
+            with self._decoding():
+                reply = wire.loads(data, resolve=self._resolve, mapping=rebuild_mapping,
+                                   budget=wire.Budget(size=reply_bytes))
             if not isinstance(reply, dict):
                 raise wire.WireError("a reply that is not a message")
             return reply

@@ -29,7 +29,6 @@ import contextlib
 import ctypes
 import os
 import secrets
-import shutil
 import signal
 import socket
 import sys
@@ -43,6 +42,7 @@ from typing import Any
 from grading.harness.not_started import raised_by_its_own_raise
 from grading.harness.output import file_end, keep_end, keep_start
 from grading.harness.processes import alive, close_other_fds
+from grading.harness.scratch import remove as remove_folder
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -392,19 +392,10 @@ class Server:
         os.waitpid(helper, 0)
 
     def _remove(self, folder: Path) -> None:
-        def remove() -> None:
-            for root, dirs, _ in os.walk(folder):
-                for name in dirs:
-                    try:
-                        os.chmod(os.path.join(root, name), 0o700)
-                    except OSError:
-                        pass
-            shutil.rmtree(folder, ignore_errors=True)
-
         if self.uid is not None:
-            self._as_uid(remove)
+            self._as_uid(lambda: remove_folder(folder))
         else:
-            remove()
+            remove_folder(folder)
 
     def _shared_places(self) -> list[Path]:
         """Where a submission process can write besides its own folder, as far as we may clean:
@@ -444,11 +435,8 @@ class Server:
                             continue
                         if uid is None and entry in before.get(place, set()):
                             continue
-                        if entry.is_dir() and not entry.is_symlink():
-                            shutil.rmtree(entry, ignore_errors=True)
-                        else:
-                            entry.unlink()
-                    except OSError:
+                        remove_folder(entry)  # a folder however deep, or the file or link itself
+                    except Exception:  # one entry that resists must not leave the others for the next submission
                         pass
 
         if uid is not None:

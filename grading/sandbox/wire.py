@@ -482,16 +482,30 @@ def loads(data: bytes, resolve: Resolve | None = None, mapping: MappingFactory |
 
 
 def send(sock: socket.socket, value: Any, handles: Handles | None = None, fds: list[int] | None = None,
-         plain: bool = False) -> None:
+         plain: bool = False, deadline: float | None = None) -> None:
     """Encode ``value`` and write it as one frame (with file descriptors attached, if any).
-    ``plain``: ``value`` is already made of plain values and tags (:func:`to_plain`)."""
+    ``plain``: ``value`` is already made of plain values and tags (:func:`to_plain`). With a
+    ``deadline`` (``time.monotonic()``), ``TimeoutError`` once it passes with the frame not all
+    written: a reader that stops reading (a learner's process that peeks at a request's length
+    and sleeps) fills the socket's buffer, about 200 kB, and would hold a plain ``sendall``
+    for ever."""
     payload = pickle.dumps(value, protocol=5) if plain else dumps(value, handles)
     frame = HEADER.pack(len(payload)) + payload
     if fds:
         socket.send_fds(sock, [frame[: HEADER.size]], fds)
-        sock.sendall(frame[HEADER.size:])
-    else:
+        frame = frame[HEADER.size:]
+    if deadline is None:
         sock.sendall(frame)
+        return
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError
+    before = sock.gettimeout()
+    sock.settimeout(left)  # sendall's timeout bounds the whole frame (socket.timeout is TimeoutError)
+    try:
+        sock.sendall(frame)
+    finally:
+        sock.settimeout(before)
 
 
 def _read_exactly(sock: socket.socket, size: int, deadline: float | None, fds: list[int] | None = None) -> bytes:

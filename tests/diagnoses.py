@@ -162,6 +162,10 @@ MISTAKES: dict[str, set[str]] = {
     # torch.topk first, then a stable re-sort by id: a cut inside a tie keeps the ids topk happened
     # to pick, and the table lists the right probabilities with other (higher) ids.
     **_entries(I5, "top_k_table", wrong_topk_then_stable_resort={"tie_order"}),
+    # transformers' TopPLogitsWarper softmaxes what it is given: fed probabilities, a second softmax
+    **_entries("independent13", "top_p_mask", wrong_warper_on_raw_probs={"softmax_again"}),
+    # torch.svd returns V, not Vh: V[:2] are the columns of Vh
+    **_entries("independent13", "pca_2d", wrong_torch_svd_v_rows={"columns_of_vh"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

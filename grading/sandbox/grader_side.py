@@ -678,7 +678,7 @@ class Session:
                  label: str = "submission", owns_server: bool = False, decode_seconds: float | None = None):
         self.server = server
         # In a judge of its own (a process that may die for it), reading one reply may take at
-        # most this long: then SIGALRM ends the process (see _decode).
+        # most this long: then SIGALRM ends the process (see _decoding).
         self.decode_seconds = decode_seconds
         self.sources = sources
         self.limits = limits or server.limits

@@ -49,7 +49,7 @@ KEYS = [exercise.key for exercise in EXERCISES]
 FIRST, SECOND = ({key: sorted(names)[index] for key, names in public_test_names().items()} for index in (0, 1))
 CHROMIUM = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")
                  if shutil.which(name)), None)
-HOSTILE_NAME = "<b>bold</b>&co"
+HOSTILE_NAME = "<b>bold</b>, &co"  # markup, and a comma: names are items, not a joined line
 
 
 def machine_key(learner: str) -> str:
@@ -354,7 +354,10 @@ def test_a_room_of_30_learners_end_to_end(tmp_path):
     temperature_stuck = row_cells(page, "exercise", "temperature")[6]
     assert temperature_stuck.split(" (")[0] in {name.split("[")[0] for name in failing_names}, (
         f"the room says temperature is stuck on {temperature_stuck!r}; the learner's check failed {failing_names}")
-    not_started = unescape(re.search(r'id="not-started" class="muted">(.*?)</p>', page, re.S).group(1)).split(", ")
+    waiting = re.search(r'<ul id="not-started" class="names">(.*?)</ul>', page, re.S).group(1)
+    not_started = [unescape(item) for item in re.findall(r"<li>(.*?)</li>", waiting, re.S)]
+    assert sorted(not_started) == sorted(state["not_started"]), (
+        f"the page lists {not_started} as not started; the room's state says {state['not_started']}")
     assert {"learner-00", "learner-06", "learner-12", "stub-sam", "notebook-nia", HOSTILE_NAME} <= set(not_started), (
         not_started)
     assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page, "a learner's name was drawn as HTML"

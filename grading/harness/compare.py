@@ -264,6 +264,19 @@ def check_true(condition: bool, *, call: str, problem: str, hint: Hint = None) -
         raise Mismatch(call, problem, hint)
 
 
+def check_passes_without_gradients(passes: list[dict], *, call: str, hint: Hint, detail: str = "") -> None:
+    """The forward passes a test watched (``learner.observing_forward_passes``) all ran with
+    gradients off, and there was at least one: a call that ran the model and left no record
+    (the watcher's hook taken off the model) proves nothing, so it does not pass either."""
+    check_true(len(passes) > 0, call=call,
+               problem="no forward pass of the model was seen during the call, so whether it built a gradient "
+                       "graph cannot be told",
+               hint="run the model you were given by calling it (model(input_ids=...)), and leave its hooks in place")
+    with_grad = sum(bool(record.get("grad")) for record in passes)
+    check_true(with_grad == 0, call=call,
+               problem=f"{with_grad} of {len(passes)} forward passes ran with gradients enabled{detail}", hint=hint)
+
+
 # Words of which the ValueError for a number outside [0, 1] (top-p's ``p``) must hold one, public
 # and hidden suites alike: they give the reason; "p=1.5" only names the value.
 UNIT_RANGE_REASONS = ("[0, 1]", "[0,1]", "between", "range", "number", "outside", "0 and 1", "<= 1", "<=1",

@@ -117,6 +117,14 @@ def greedy_generate__keeps_gradients(model, input_ids, max_new_tokens, eos_token
     return ids
 
 
+def greedy_generate__keeps_gradients_hides_passes(model, input_ids, max_new_tokens, eos_token_id=None):
+    # Not a slip but a dodge: the loop of keeps_gradients, after taking every forward pre-hook
+    # off the decoder (where a grader that watches passes would put one).
+    decoder = model.get_decoder() if hasattr(model, "get_decoder") else model
+    decoder._forward_pre_hooks.clear()
+    return greedy_generate__keeps_gradients(model, input_ids, max_new_tokens, eos_token_id)
+
+
 def greedy_generate__no_kv_cache(model, input_ids, max_new_tokens, eos_token_id=None):
     # Right tokens, but the whole sequence is fed at every step: misses only the bonus point.
     ids = input_ids

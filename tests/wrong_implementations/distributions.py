@@ -27,6 +27,14 @@ def next_token_logits__keeps_gradients(model, input_ids):
     return model(input_ids=input_ids).logits[:, -1, :]
 
 
+def next_token_logits__keeps_gradients_hides_passes(model, input_ids):
+    # Not a slip but a dodge: keeps gradients, detaches the result, and first takes every forward
+    # pre-hook off the decoder (where a grader that watches passes would put one).
+    decoder = model.get_decoder() if hasattr(model, "get_decoder") else model
+    decoder._forward_pre_hooks.clear()
+    return model(input_ids=input_ids).logits[:, -1, :].detach()
+
+
 def next_token_logits__all_positions(model, input_ids):
     with torch.no_grad():
         return model(input_ids=input_ids).logits

@@ -213,3 +213,13 @@ def sample_generate__keeps_gradients(model, input_ids, max_new_tokens, temperatu
         if eos_token_id is not None and token.item() == eos_token_id:
             break
     return ids
+
+
+def sample_generate__keeps_gradients_hides_passes(model, input_ids, max_new_tokens, temperature=1.0, top_k=None,
+                                                  top_p=1.0, generator=None, eos_token_id=None):
+    """Not a slip but a dodge: keeps_gradients after taking every forward pre-hook off the decoder
+    (where a grader that watches passes would put one)."""
+    decoder = model.get_decoder() if hasattr(model, "get_decoder") else model
+    decoder._forward_pre_hooks.clear()
+    return sample_generate__keeps_gradients(model, input_ids, max_new_tokens, temperature, top_k, top_p,
+                                            generator, eos_token_id)

@@ -7,6 +7,7 @@ that edits the model's weights or watches its forward passes — and the command
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
 import shutil
@@ -76,9 +77,14 @@ def test_the_decoder_refuses_to_build_any_object():
         def __reduce__(self):
             return (os.system, ("echo pwned",))
 
-    for payload in (pickle.dumps(Evil()), pickle.dumps(io.BytesIO(b"x")), b"not a pickle"):
+    for payload in (pickle.dumps(Evil()), pickle.dumps(io.BytesIO(b"x")), b"not a message", b""):
         with pytest.raises(wire.WireError):
             wire.loads(payload)
+    # A tag that names a class, a module or a function builds nothing but a described stand-in.
+    for document in ({wire.TAG: "opaque", "type": "os.system", "repr": "echo pwned"}, {wire.TAG: "os.system"}):
+        text = json.dumps(document).encode()
+        back = wire.loads(wire.HEADER.pack(len(text)) + text)
+        assert isinstance(back, wire.Opaque), f"wire.loads({document}) built {back!r}, expected an Opaque stand-in"
 
 
 def test_an_unknown_object_becomes_an_opaque_description():

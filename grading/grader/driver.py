@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from grading.grader import reports
-from grading.sandbox.limits import DECODE_ALARM, DECODE_SECONDS, Limits, cap_address_space
+from grading.sandbox.limits import Limits, cap_address_space
 from grading.harness.output import file_end, keep_end, keep_start
 from grading.harness.processes import fork_child, start_command, stop, wait_or_kill
 from grading.harness.scratch import prefix as scratch_prefix
@@ -335,12 +335,8 @@ class Judge:
             limit = self.limits.submission_seconds + self.options.judge_slack
             status = wait_or_kill(judge, limit)
             peak = judge.peak_bytes
-            problem = stopped = None
-            if status == -DECODE_ALARM:  # the learner's reply, not the grader (Session._decoding)
-                stopped = (f"a reply of your code's process took the grader more than {DECODE_SECONDS:g} s to read "
-                           "(a message built to exhaust the grader?): grading stopped there, and this test did not run")
-                self._reset_learner()
-            elif status is None:
+            problem = None
+            if status is None:
                 problem = f"the hidden tests did not finish within {limit:g} s"
             elif status == SANDBOX_FAULT:
                 problem = "the sandbox failed to start the process for the submission's code"
@@ -356,7 +352,7 @@ class Judge:
                     records = json.loads(records_file.read_text())
                 except ValueError:
                     problem = problem or "the test results could not be read"
-            elif problem is None and stopped is None:
+            elif problem is None:
                 problem = "the test session wrote no results"
             extra = {}
             if extra_file.exists():
@@ -365,7 +361,7 @@ class Judge:
                 except ValueError:
                     pass
             log_tail = file_end(log_file)
-        tests = self._fill(records, problem, extra.get("not_started", {}), stopped)
+        tests = self._fill(records, problem, extra.get("not_started", {}))
         return {
             "ok": True, "tests": tests, "notes": submission.notes, "output": keep_end("\n".join(extra.get("output", []))),
             "events": extra.get("events", []), "seconds": time.monotonic() - started,
@@ -386,8 +382,7 @@ class Judge:
 
         if not torch.cuda.is_initialized():
             cap_address_space(self.limits.judge_memory_mb)
-        session = Session(self.learner, submission.sources, self.limits, label=submission.name,
-                          decode_seconds=DECODE_SECONDS)
+        session = Session(self.learner, submission.sources, self.limits, label=submission.name)
         set_aside: dict[str, str] = {}
         try:
             set_aside = self.set_aside(self._not_started(submission, session))
@@ -442,11 +437,9 @@ class Judge:
             self.learner.restart()
             self.learner.wait_ready()
 
-    def _fill(self, records: list[dict], problem: str | None, not_started: dict[str, str] | None = None,
-              stopped: str | None = None) -> list[dict]:
+    def _fill(self, records: list[dict], problem: str | None, not_started: dict[str, str] | None = None) -> list[dict]:
         """Scored tests: each planned test, with its outcome when there is one; a test set aside
-        as not started (``not_started``: node id -> why) is not started; any other failed with
-        ``stopped`` where the learner's code stopped the grading, else as the grader's problem."""
+        as not started (``not_started``: node id -> why) is not started."""
         from grading.harness.runner import score_records
         from grading.harness.status import Status
 
@@ -457,8 +450,6 @@ class Judge:
             record = done.get(planned["nodeid"])
             if record is None and planned["nodeid"] in not_started:
                 record = dict(planned, outcome="failed", status=Status.NOT_STARTED, message=not_started[planned["nodeid"]])
-            if record is None and stopped is not None:
-                record = dict(planned, outcome="failed", status=Status.CRASHED, message=stopped)
             if record is None:
                 why = problem or "the test did not run"
                 record = dict(planned, outcome="failed", status="error",

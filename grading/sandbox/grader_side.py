@@ -4,8 +4,8 @@ The principle: a learner's code never shares a process with the expected answers
 hidden tests. :class:`IsolatedTarget` (``--target isolated:PATH``, and the default for a
 submission ``PATH``) hands out proxies: ``learner.softmax_with_temperature(logits, 0.5)``
 encodes the arguments (:mod:`grading.sandbox.wire`), sends them to the submission's own process
-(:mod:`grading.sandbox.learner_side`), waits at most the time limit, and decodes what came back with the
-weights-only unpickler. The model, tokenizer, embedding matrix (any parameter) and submodules
+(:mod:`grading.sandbox.learner_side`), waits at most the time limit, and decodes what came back as
+plain data. The model, tokenizer, embedding matrix (any parameter) and submodules
 of a loaded backend are sent as handles: the learner's process uses its own copies. A
 ``torch.Generator`` travels as its state and comes back advanced; a tensor argument the learner
 changed in place is changed here in the private copy the call was given (:mod:`grading.sandbox.arguments`),
@@ -48,7 +48,7 @@ from typing import Any, Callable, Iterator
 from grading.sandbox import wire
 from grading.harness.catalogue import Exercise
 from grading.harness.status import Status
-from grading.sandbox.limits import DECODE_ALARM, Limits
+from grading.sandbox.limits import Limits
 from grading.harness.output import file_end
 from grading.harness.processes import Forked, alive, fork_child, resume_stopped, start_command, stop
 from grading.harness.scratch import prefix as scratch_prefix
@@ -675,11 +675,8 @@ class Session:
     """One submission's process (forked on demand, replaced after a crash) and its budget."""
 
     def __init__(self, server: LearnerServer, sources: dict[str, bytes], limits: Limits | None = None,
-                 label: str = "submission", owns_server: bool = False, decode_seconds: float | None = None):
+                 label: str = "submission", owns_server: bool = False):
         self.server = server
-        # In a judge of its own (a process that may die for it), reading one reply may take at
-        # most this long: then SIGALRM ends the process (see _decoding).
-        self.decode_seconds = decode_seconds
         self.sources = sources
         self.limits = limits or server.limits
         self.label = label
@@ -821,24 +818,6 @@ class Session:
             return wire.opaque("unknown.Handle", "<unknown handle>")
 
     # -- talking ----------------------------------------------------------------------------
-    @contextmanager
-    def _decoding(self) -> Iterator[None]:
-        """With ``decode_seconds``, an alarm whose default action ends this process should
-        reading the reply take longer. Unpickling is one C call that no Python-level timer
-        interrupts, and a crafted reply can make it run for hours within the size limit (one
-        40 MB int as 100,000 dict keys: each insertion hashes it again). The driver reads the
-        judge's end by :data:`DECODE_ALARM` as the learner's doing, never as the grader's."""
-        if self.decode_seconds is None:
-            yield
-            return
-        before = signal.signal(DECODE_ALARM, signal.SIG_DFL)
-        signal.setitimer(signal.ITIMER_REAL, self.decode_seconds)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(DECODE_ALARM, before)
-
     def _exchange(self, message: dict, what: str, budget: str | None = None, plain: bool = False) -> dict:
         """Send a request and wait for its reply, within the limits: the call's own, the
         function's share (``budget``) and the submission's."""
@@ -862,9 +841,7 @@ class Session:
             wire.send(channel, message, handles=self._handles, plain=plain, deadline=deadline)
             reply_bytes = self.limits.reply_mb * 2**20
             data = wire.receive_bytes(channel, deadline=deadline, limit=reply_bytes)
-            with self._decoding():
-                reply = wire.loads(data, resolve=self._resolve, mapping=rebuild_mapping,
-                                   budget=wire.Budget(size=reply_bytes))
+            reply = wire.loads(data, resolve=self._resolve, mapping=rebuild_mapping, budget=wire.Budget(size=reply_bytes))
             if not isinstance(reply, dict):
                 raise wire.WireError("a reply that is not a message")
             return reply

@@ -2,16 +2,8 @@
 from __future__ import annotations
 
 import os
-import signal
 from dataclasses import dataclass, fields
 from typing import Any
-
-
-# A judge may spend at most DECODE_SECONDS reading one reply of a learner's process (a reply
-# within the size limits takes well under a second); past it the signal DECODE_ALARM ends the
-# judge, and the driver grades the submission as stopped by its own code.
-DECODE_SECONDS = 20.0
-DECODE_ALARM = signal.SIGALRM
 
 
 @dataclass

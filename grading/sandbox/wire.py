@@ -1,11 +1,13 @@
 """The wire between the grader and the sandboxed learner process: a safe codec and framing.
 
 Everything that crosses the process boundary is encoded here, in both directions, into a
-structure of plain values — ``None``, ``bool``, ``int``, ``float``, ``complex``, ``str``,
-``bytes``, lists, tuples, dicts — and pickled. It is read back by :class:`SafeUnpickler`, whose
-``find_class`` allows nothing but ``complex``: no object of any other class can be built, and no
-function called, whatever the bytes say. Nothing from the learner's side is ever unpickled as
-an arbitrary object.
+structure of plain values — ``None``, ``bool``, ``int``, ``float``, ``str``, ``bytes``, lists and
+dicts with string keys — and written as one JSON document followed by the raw bytes it refers
+to (:func:`encode` / :func:`decode`). Reading it back builds nothing but those plain values: no
+class is looked up, no function called, whatever the bytes say, and the time it takes grows
+with the message's length only (JSON has no shared references; an integer has at most 4,300
+digits, Python's own limit; each block of raw bytes is used once). Nothing from the learner's
+side is ever unpickled.
 
 Everything else travels as a *tag*, a dict with the key :data:`TAG`:
 
@@ -23,7 +25,8 @@ Everything else travels as a *tag*, a dict with the key :data:`TAG`:
   ``resolve`` of :func:`dumps` / :func:`loads`;
 - ``opaque``: anything else, as its type name and a short ``repr`` — the receiver gets an
   :class:`Opaque` stand-in that can be described in feedback but does nothing;
-- ``dict`` / ``set`` / ``sequence``: containers that plain pickling would not keep apart.
+- ``tuple`` / ``complex`` / ``dict`` / ``set`` / ``sequence``: what JSON has no word for (a
+  dict whose keys are not all strings is a ``dict`` of pairs); ``blob``: a block of raw bytes.
 
 Frames on a socket: an 8-byte big-endian length, then the payload; a reader gives up past a
 deadline or a size limit (:class:`WireError`). The framing is written here rather than taken from
@@ -35,9 +38,8 @@ new submission process). ``tests/test_wire_framing.py`` holds each of these prom
 """
 from __future__ import annotations
 
-import io
+import json
 import keyword
-import pickle
 import re
 import select
 import socket
@@ -78,10 +80,14 @@ def _identifier(text: str, default: str = "Value") -> str:
     return name
 
 
-def opaque(type_name: str, text: str) -> Opaque:
-    """An :class:`Opaque` whose class is named like the original type, for readable feedback."""
-    cls = type(_identifier(type_name.rsplit(".", 1)[-1]), (Opaque,), {"type_name": type_name})
-    return cls(text)
+def opaque(type_name: str, text: str, budget: "Budget | None" = None) -> Opaque:
+    """An :class:`Opaque` whose class is named like the original type, for readable feedback
+    (within ``budget``'s classes; past them, a plain :class:`Opaque`)."""
+    def make() -> type:
+        return type(_identifier(type_name.rsplit(".", 1)[-1]), (Opaque,), {"type_name": type_name})
+
+    cls = budget.named_class(("opaque", type_name), make) if budget is not None else make()
+    return (cls or Opaque)(text)
 
 
 def short_repr(value: Any) -> str:
@@ -175,8 +181,10 @@ def to_plain(value: Any, handles: Handles | None = None, depth: int = 0) -> Any:
         return {TAG: "opaque", "type": "nesting", "repr": "<nested too deeply>"}
     if value is None or isinstance(value, (bool, str, bytes)):
         return value
-    if type(value) in (int, float, complex):
+    if type(value) in (int, float):
         return value
+    if type(value) is complex:
+        return {TAG: "complex", "real": value.real, "imag": value.imag}
     if type(value) is list and all(type(item) in _SCALARS for item in value):
         return list(value)  # the common case of a batch (every piece of a vocabulary): no walk
     if isinstance(value, torch.dtype):
@@ -204,12 +212,16 @@ def to_plain(value: Any, handles: Handles | None = None, depth: int = 0) -> Any:
         }
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [to_plain(item, handles, depth + 1) for item in value]
-        if type(value) in (list, tuple, set, frozenset):
-            return type(value)(items) if not isinstance(value, (set, frozenset)) else {TAG: "set", "frozen": isinstance(value, frozenset), "items": items}
+        if type(value) is list:
+            return items
+        if type(value) is tuple:
+            return {TAG: "tuple", "items": items}
+        if type(value) in (set, frozenset):
+            return {TAG: "set", "frozen": isinstance(value, frozenset), "items": items}
         return {TAG: "sequence", "type": _type_name(value), "kind": "list" if isinstance(value, list) else "tuple", "items": items}
     if isinstance(value, dict):
         items = [(to_plain(k, handles, depth + 1), to_plain(v, handles, depth + 1)) for k, v in value.items()]
-        if type(value) is dict and TAG not in value and all(isinstance(k, (str, int)) for k, _ in items):
+        if type(value) is dict and TAG not in value and all(type(k) is str for k, _ in items):
             return dict(items)
         kind = "mapping" if type(value) is not dict else "dict"
         return {TAG: kind, "type": _type_name(value), "items": items}
@@ -303,7 +315,7 @@ def _numpy_to_plain(value: Any) -> dict | None:
         except TypeError:
             return {TAG: "opaque", "type": _type_name(value), "repr": short_repr(value)}
     if isinstance(value, numpy.generic) and value.dtype.kind in "biufc":
-        return {TAG: "npscalar", "dtype": str(value.dtype), "value": value.item()}
+        return {TAG: "npscalar", "dtype": str(value.dtype), "value": to_plain(value.item())}
     return None
 
 
@@ -312,14 +324,15 @@ MappingFactory = Callable[[str, dict], Any]
 
 class Budget:
     """What one decoded message may expand to: ``items`` values visited and ``size`` bytes of
-    strings, bytes and tensor data built. A pickle can refer to one object many times (a list
-    of a million references to one 100 MB string is a few MB on the wire); rebuilding, and
-    later describing, what it says would exhaust the judge. Every visit counts, shared or not.
+    strings, bytes and tensor data built. The wire has no shared references, so a message
+    expands to about its own length; the budget still bounds what a message of the size
+    limit may make the judge build and, later, describe (a million empty lists).
     """
 
     def __init__(self, items: int = 2_000_000, size: int = 64 * 2**20):
         self.items, self.size = items, size
         self.limits = (items, size)
+        self.classes: dict[tuple, type] = {}
 
     @classmethod
     def unlimited(cls) -> "Budget":
@@ -333,6 +346,27 @@ class Budget:
             raise WireError(f"a message that expands to more than {self.limits[0]:,} values")
         if self.size < 0:
             raise WireError(f"a message that expands to more than {self.limits[1]:,} bytes of data")
+
+    def named_class(self, key: tuple, make: Callable[[], type]) -> type | None:
+        """The class ``make`` builds for ``key`` (an opaque value's type, a named tuple's), built
+        once per message and for at most :data:`MAX_CLASSES` keys (else ``None``): building a
+        named tuple's class takes about 100 µs, so a message of 60-byte tags naming a new one
+        each would keep a judge busy for minutes."""
+        if key not in self.classes:
+            if len(self.classes) >= MAX_CLASSES:
+                return None
+            self.classes[key] = make()
+        return self.classes[key]
+
+
+# What a message may build besides plain values: distinct classes (Budget.named_class), and
+# what a tag counts against Budget.items. Rebuilding a tag (a tensor, a generator, a class's
+# instance) takes up to some tens of microseconds against well under one for a plain value,
+# and a toy model (an nn.Module) about 300: at these prices no message within the budget
+# keeps a judge decoding for more than a few seconds (tests/test_judge_limits.py).
+MAX_CLASSES = 64
+TAG_COST = 50
+TAG_COSTS = {"bigram": 2000}
 
 
 def _scalar_size(value: Any) -> int:
@@ -351,14 +385,11 @@ def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFacto
             return value
         budget.spend()
         return [from_plain(v, resolve, mapping, budget) for v in value]
-    if isinstance(value, tuple):
-        budget.spend()
-        return tuple(from_plain(v, resolve, mapping, budget) for v in value)
     if not isinstance(value, dict):
         budget.spend(1, _scalar_size(value))
         return value
-    budget.spend()
     tag = value.get(TAG)
+    budget.spend(1 if tag is None else TAG_COSTS.get(tag, TAG_COST))
     if tag is None:
         return {k: from_plain(v, resolve, mapping, budget) for k, v in value.items()}
     items = value.get("items")
@@ -370,11 +401,16 @@ def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFacto
     if tag == "set":
         rebuilt = {from_plain(v, resolve, mapping, budget) for v in items}
         return frozenset(rebuilt) if value.get("frozen") else rebuilt
+    if tag == "tuple":
+        return tuple(from_plain(v, resolve, mapping, budget) for v in items)
+    if tag == "complex":
+        return complex(float(value.get("real", 0.0)), float(value.get("imag", 0.0)))
     if tag == "sequence":
         rebuilt = [from_plain(v, resolve, mapping, budget) for v in items]
         return rebuilt if value.get("kind") == "list" else tuple(rebuilt)
     if tag == "namedtuple":
-        return _namedtuple(str(value.get("type")), value.get("fields") or [], [from_plain(v, resolve, mapping, budget) for v in items])
+        return _namedtuple(str(value.get("type")), value.get("fields") or [], [from_plain(v, resolve, mapping, budget) for v in items],
+                           budget)
     if tag == "tensor":
         return tensor_from_plain(value, budget)
     if tag == "dtype":
@@ -409,7 +445,7 @@ def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFacto
     if tag == "npscalar":
         import numpy
 
-        return numpy.dtype(_numeric_dtype(value["dtype"])).type(value["value"])
+        return numpy.dtype(_numeric_dtype(value["dtype"])).type(from_plain(value["value"], budget=budget))
     if tag == "slice":
         return slice(*[from_plain(v, budget=budget) for v in items])
     if tag == "range":
@@ -417,10 +453,10 @@ def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFacto
     if tag == "ellipsis":
         return Ellipsis
     if tag == "opaque":
-        return opaque(str(value.get("type", "object")), str(value.get("repr", "")))
+        return opaque(str(value.get("type", "object")), str(value.get("repr", "")), budget)
     if tag == "handle" and resolve is not None:
         return resolve(value)
-    return opaque(f"unknown.{_identifier(str(tag))}", f"<{tag}>")
+    return opaque(f"unknown.{_identifier(str(tag))}", f"<{tag}>", budget)
 
 
 _NUMERIC = re.compile(r"^(bool|u?int(8|16|32|64)|float(16|32|64)|complex(64|128))$")
@@ -432,7 +468,7 @@ def _numeric_dtype(name: str) -> str:
     return str(name)
 
 
-def _namedtuple(type_name: str, fields: list, items: list) -> Any:
+def _namedtuple(type_name: str, fields: list, items: list, budget: Budget) -> Any:
     module, _, name = type_name.rpartition(".")
     if module == "torch.return_types":
         cls = getattr(torch.return_types, name, None)
@@ -446,35 +482,89 @@ def _namedtuple(type_name: str, fields: list, items: list) -> Any:
     names = [_identifier(f, f"field{i}") for i, f in enumerate(fields)]
     if len(set(names)) != len(names) or len(names) != len(items):
         return tuple(items)
-    return namedtuple(_identifier(name, "Result"), names, rename=True)(*items)
+    cls = budget.named_class(("namedtuple", name, tuple(names)),
+                             lambda: namedtuple(_identifier(name, "Result"), names, rename=True))
+    return cls(*items) if cls is not None else tuple(items)
 
 
-class SafeUnpickler(pickle.Unpickler):
-    """Builds plain values only: every class lookup but ``complex`` is refused."""
+BLOB_SIZE = struct.Struct(">Q")
 
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == ("builtins", "complex"):
-            return complex
-        raise pickle.UnpicklingError(f"refusing to build {module}.{name}")
 
-    def persistent_load(self, pid: Any) -> Any:
-        raise pickle.UnpicklingError("refusing a persistent id")
+def _blob_reference(blobs: list[bytes]) -> Callable[[Any], dict]:
+    def reference(value: Any) -> dict:
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            blobs.append(value)
+            return {TAG: "blob", "index": len(blobs) - 1}
+        raise TypeError(f"a {type(value).__name__} is not plain data")  # to_plain lets none through
+    return reference
+
+
+def encode(plain: Any) -> bytes:
+    """A structure of plain values and tags (:func:`to_plain`) as a payload: the JSON document's
+    length, the document (UTF-8; a lone surrogate of a learner's string kept as it is), then
+    each block of raw bytes as its length and its bytes. ``ValueError`` for what JSON cannot
+    hold (an integer of more than 4,300 digits)."""
+    blobs: list[bytes] = []
+    text = json.dumps(plain, default=_blob_reference(blobs), ensure_ascii=False, separators=(",", ":"))
+    document = text.encode("utf-8", "surrogatepass")
+    parts = [HEADER.pack(len(document)), document]
+    for blob in blobs:
+        parts += [BLOB_SIZE.pack(len(blob)), blob]
+    return b"".join(parts)
+
+
+def decode(data: bytes, max_containers: int | None = None) -> Any:
+    """The plain structure :func:`encode` wrote, its ``blob`` tags replaced by their bytes (each
+    block may be named once: a block named twice would be a shared reference). Raises
+    :class:`WireError` for anything else, and for a document of more than ``max_containers``
+    lists and dicts (counted as brackets before parsing: 60 MB of ``[],`` would build 20
+    million lists). Takes time in proportion to ``len(data)``."""
+    try:
+        view = memoryview(data)
+        (size,) = HEADER.unpack_from(view)
+        document = bytes(view[HEADER.size:HEADER.size + size])
+        if len(document) != size:
+            raise WireError("a message shorter than its document")
+        if max_containers is not None and document.count(b"[") + document.count(b"{") > max_containers:
+            raise WireError(f"a message of more than {max_containers:,} lists and dicts")
+        blobs, offset = [], HEADER.size + size
+        while offset < len(view):
+            (length,) = BLOB_SIZE.unpack_from(view, offset)
+            offset += BLOB_SIZE.size
+            if offset + length > len(view):
+                raise WireError("a block of bytes longer than the message")
+            blobs.append(bytes(view[offset:offset + length]))
+            offset += length
+        used: set[int] = set()
+
+        def resolve_blob(item: dict) -> Any:
+            if item.get(TAG) != "blob":
+                return item
+            index = item.get("index")
+            if type(index) is not int or not 0 <= index < len(blobs) or index in used:
+                raise WireError(f"a block of bytes named twice or never sent ({index!r})")
+            used.add(index)
+            return blobs[index]
+
+        return json.loads(document.decode("utf-8", "surrogatepass"), object_hook=resolve_blob)
+    except WireError:
+        raise
+    except Exception as error:  # not JSON, too deeply nested, an over-long integer, a short header...
+        raise WireError(f"undecodable message ({type(error).__name__}: {str(error)[:200]})") from None
 
 
 def dumps(value: Any, handles: Handles | None = None) -> bytes:
-    return pickle.dumps(to_plain(value, handles), protocol=5)
+    return encode(to_plain(value, handles))
 
 
 def loads(data: bytes, resolve: Resolve | None = None, mapping: MappingFactory | None = None,
           budget: Budget | None = None) -> Any:
-    """Decode bytes from :func:`dumps` with :class:`SafeUnpickler`, within ``budget`` (by default
-    :class:`Budget`'s: 2 million values, 64 MB of data)."""
+    """Decode bytes from :func:`dumps`, within ``budget`` (by default :class:`Budget`'s: 2 million
+    values, 64 MB of data)."""
+    budget = budget or Budget()
+    plain = decode(data, max_containers=budget.items)
     try:
-        plain = SafeUnpickler(io.BytesIO(data)).load()
-    except Exception as error:
-        raise WireError(f"undecodable message ({type(error).__name__}: {str(error)[:200]})") from None
-    try:
-        return from_plain(plain, resolve, mapping, budget or Budget())
+        return from_plain(plain, resolve, mapping, budget)
     except WireError:
         raise
     except Exception as error:
@@ -489,7 +579,7 @@ def send(sock: socket.socket, value: Any, handles: Handles | None = None, fds: l
     written: a reader that stops reading (a learner's process that peeks at a request's length
     and sleeps) fills the socket's buffer, about 200 kB, and would hold a plain ``sendall``
     for ever."""
-    payload = pickle.dumps(value, protocol=5) if plain else dumps(value, handles)
+    payload = encode(value) if plain else dumps(value, handles)
     frame = HEADER.pack(len(payload)) + payload
     if fds:
         socket.send_fds(sock, [frame[: HEADER.size]], fds)

@@ -29,7 +29,8 @@ def top_p_mask(probs: torch.Tensor, p: float) -> torch.Tensor:
     (varied, and sometimes off the rails).
 
     Shapes:
-        probs: ``(..., vocab)`` probabilities, each row summing to 1; any leading axes.
+        probs: ``(..., vocab)`` probabilities, each row summing to 1; any leading axes,
+            contiguous or not (a batch whose axes were swapped with ``transpose`` too).
         p: a number in [0, 1].
         returns: a ``torch.bool`` tensor of the same shape as ``probs``, on the same device.
 
@@ -71,8 +72,10 @@ def top_p_mask(probs: torch.Tensor, p: float) -> torch.Tensor:
 def sample_top_p(probs: torch.Tensor, p: float, generator: torch.Generator | None = None) -> torch.Tensor:
     """Draw one token id per row from the nucleus of ``probs``.
 
-    Do it exactly this way, so that your draws can be compared with the reference token for
-    token under the same seeded generator:
+    Do it this way, so that your draws can be compared with the reference token for token
+    under the same seeded generator. What is graded is the ids drawn: another route to the
+    same draws passes too (``replacement=True`` changes nothing for one sample), but these
+    steps are the one sure to give them:
 
     1. ``keep = top_p_mask(probs, p)``;
     2. zero the probabilities outside the nucleus, keeping the vocabulary order and the dtype

@@ -77,7 +77,8 @@ def piece_bytes(piece: str) -> bytes:
           the vocabulary spells them): the single byte ``0xNN``. A lower-case ``'<0xe6>'`` is
           in no vocabulary; whether you read it as a byte or as text is not graded;
         - special piece ``'<unk>'``, ``'<s>'`` or ``'</s>'``: ``b''`` — these mark structure
-          and stand for no text at all;
+          and stand for no text at all. Only these three: names that are special in other
+          vocabularies (``'<pad>'``, ``'<|endoftext|>'``, ``'[CLS]'``) are text here;
         - any other piece is text: replace every ``'▁'`` with a space and encode as UTF-8.
           Pieces that only look like tags, such as ``'<?>'`` or ``'<>'``, are text too.
 

@@ -27,7 +27,8 @@ def top_k_mask(probs: torch.Tensor, k: int) -> torch.Tensor:
 
     Shapes:
         probs: ``(..., vocab)`` probabilities — or logits: the softmax never changes which
-            scores are largest, so both give the same mask. Any number of leading axes.
+            scores are largest, so both give the same mask. Any number of leading axes,
+            contiguous or not.
         returns: a ``torch.bool`` tensor of the same shape, in vocabulary order: entry
             ``[..., i]`` says whether token ``i`` is kept.
 

@@ -231,6 +231,10 @@ def test_top_p_mask_decides_each_row_on_its_own(learner):
     probs = torch.softmax(torch.randn(2, 3, 40, generator=generator) * scales, dim=-1)
     for p in (0.6, 0.9):
         _check_mask(learner, probs, _safe(probs, p))
+    # "any leading axes" includes a batch whose axes were swapped (beams and prompts trading
+    # places): not contiguous, so probs.view(-1, vocab) cannot flatten it (reshape can).
+    swapped = probs.transpose(0, 1)
+    _check_mask(learner, swapped, _safe(swapped, 0.9))
 
 
 @pytest.mark.top_p

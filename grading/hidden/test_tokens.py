@@ -38,9 +38,10 @@ TEXT_PIECES = ["▁The", "日", "り", "▁▁", "▁", "ization", "▁Tokyo", "
 # '<0xXX>', nor digits of other scripts ('٣' and the full-width '４', which str.isdigit, a regex's
 # \d and int(.., 16) all accept). The special pieces are spelled in lower case: '<S>', '</S>' and
 # '<UNK>' are text.
-# And every '▁' is a space, not only the leading ones: 'a▁b' is b'a b'.
+# And every '▁' is a space, not only the leading ones: 'a▁b' is b'a b'. The special pieces of
+# other vocabularies ('<pad>', '<|endoftext|>', '[CLS]'...) are text in this one.
 LOOKALIKE_PIECES = ["<feed>", "<face>", "<0xE6>>", "<0xE6", "▁<0x41>", "<0x+A>", "<0x A>", "<0xXX>", "<0x\u0663\u0663>", "<0x\uff14\uff11>", "<S>", "</S>", "<UNK>",
-                    "a▁b", "▁a▁▁b▁"]
+                    "a▁b", "▁a▁▁b▁", "<pad>", "<mask>", "<eos>", "<bos>", "<|endoftext|>", "<|im_start|>", "[PAD]", "[CLS]"]
 
 
 @pytest.fixture(scope="module")

@@ -107,6 +107,7 @@ def test_top_k_mask_decides_each_row_on_its_own(learner):
     logits = _random_logits(2, 3, 40, seed=1) + torch.tensor([[[0.0], [30.0], [-30.0]], [[5.0], [0.0], [60.0]]])
     _check_mask(learner, logits, 4)
     _check_mask(learner, logits.softmax(-1), 4)
+    _check_mask(learner, logits.transpose(0, 1), 4)  # any leading axes: a swapped, non-contiguous batch too
 
 
 @pytest.mark.top_k

@@ -65,6 +65,11 @@ def test_a_tensors_bytes_named_twice_are_refused():
     _refused_quickly(message([one] * 200, (b"\0" * 2**20,)), "named twice")
 
 
+def test_blocks_the_document_never_names_are_refused_unread():
+    # 8 million empty blocks after a one-line document: 64 MB that would cost a loop each.
+    _refused_quickly(message({"op": "return", "value": 1}, (b"",) * 8_000_000), "blocks of bytes")
+
+
 def test_millions_of_lists_are_refused_before_they_are_built():
     data = message([[]] * 3_000_000)
     _refused_quickly(data, "lists and dicts")

@@ -525,10 +525,13 @@ def decode(data: bytes, max_containers: int | None = None) -> Any:
         document = bytes(view[HEADER.size:HEADER.size + size])
         if len(document) != size:
             raise WireError("a message shorter than its document")
-        if max_containers is not None and document.count(b"[") + document.count(b"{") > max_containers:
+        braces = document.count(b"{")  # every block is named by a dict of its own
+        if max_containers is not None and document.count(b"[") + braces > max_containers:
             raise WireError(f"a message of more than {max_containers:,} lists and dicts")
         blobs, offset = [], HEADER.size + size
         while offset < len(view):
+            if len(blobs) >= braces:
+                raise WireError("more blocks of bytes than the message names")
             (length,) = BLOB_SIZE.unpack_from(view, offset)
             offset += BLOB_SIZE.size
             if offset + length > len(view):

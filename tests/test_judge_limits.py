@@ -23,7 +23,8 @@ from grading.harness.submission import parse_module, untouched_stub
 from tests.test_hostile import _copy_solutions
 
 ROOT = Path(__file__).resolve().parent.parent
-BOMBS = ("stride0", "shared_bytes", "lists", "deep", "bigint", "pickle", "frame", "classes")
+BOMBS = ("stride0", "shared_bytes", "lists", "deep", "bigint", "pickle", "frame", "classes", "collide", "wide_tuples",
+         "ndarray", "signature", "mutated", "error_list", "repr")
 TAG = wire.TAG
 REPLY_BUDGET = wire.Budget(size=64 * 2**20)  # what a judge allows one reply (Limits.reply_mb)
 
@@ -86,6 +87,40 @@ def test_a_pickle_is_refused_unread():
     import pickle
 
     _refused_quickly(pickle.dumps({"op": "return", "value": 1}, protocol=5), "message")
+
+
+def test_keys_built_to_share_a_hash_are_refused():
+    # 7 + k (2^61 - 1): one hash for all, so each insertion would compare with every earlier key.
+    colliding = [7 + k * (2**61 - 1) for k in range(1, 300_000)]
+    _refused_quickly(message({TAG: "set", "frozen": False, "items": colliding}), "a key of type int")
+    _refused_quickly(message({TAG: "dict", "type": "builtins.dict", "items": [[key, 0] for key in colliding]}), "a key of type int")
+    back = wire.loads(wire.dumps({0: "a", -1: "b", True: "c", None: "d", "e": frozenset({1, b"x"})}))
+    assert back == {0: "a", -1: "b", True: "c", None: "d", "e": frozenset({1, b"x"})}, back
+
+
+def test_an_ndarray_is_charged_for_the_array_it_builds():
+    # 40 MB of uint8 read as complex128: a 640 MB array, over the 64 MB a reply may build.
+    tensor = {TAG: "tensor", "dtype": "uint8", "shape": [40 * 2**20], "stride": None, "offset": 0,
+              "data": blob(0), "requires_grad": False, "device": "cpu"}
+    _refused_quickly(message({TAG: "ndarray", "dtype": "complex128", "tensor": tensor}, (b"\0" * (40 * 2**20),)),
+                     "bytes of data")
+
+
+def test_a_tensor_comes_back_on_the_cpu_unless_this_process_uses_that_device():
+    tensor = {TAG: "tensor", "dtype": "float32", "shape": [2], "stride": None, "offset": 0,
+              "data": blob(0), "requires_grad": False, "device": "meta"}
+    back = wire.loads(message(tensor, (b"\0" * 8,)))
+    assert back.device.type == "cpu" and back.tolist() == [0.0, 0.0], f"a 'meta' tensor tag gave {back!r}"
+
+
+def test_a_named_tuple_of_many_fields_comes_back_as_a_plain_tuple():
+    fields = [f"f{i}" for i in range(30_000)]
+    started = time.monotonic()
+    back = wire.loads(message([{TAG: "namedtuple", "type": f"m.W{i}", "fields": fields, "items": [0] * 30_000}
+                               for i in range(64)]))
+    seconds = time.monotonic() - started
+    assert all(type(item) is tuple and len(item) == 30_000 for item in back), [type(item) for item in back[:2]]
+    assert seconds < 10, f"64 named tuples of 30 000 fields took {seconds:.1f} s to read"
 
 
 @pytest.mark.parametrize("tag", ["opaque", "namedtuple", "tensor", "bigram", "mapping", "ndarray"])
@@ -170,9 +205,14 @@ def test_a_bomb_costs_the_bomber_its_tests_with_a_message(graded, bomb):
         f"{name}: results.json reports a grader error ({results['extra_data']['grader_error']}); expected the "
         "judge to refuse the reply and fail the submission's own tests")
     assert results["score"] < results["max_score"], f"{name} scored {results['score']}/{results['max_score']}, expected less"
-    messages = " ".join(t["output"] for t in results["tests"] if t["score"] < t["max_score"])
-    assert any(words in messages for words in ("cannot read", "over the limit")), (
-        f"{name}: no failing test says its reply could not be read; first messages: {messages[:600]}")
+    failed = [t for t in results["tests"] if t["score"] < t["max_score"]]
+    messages = " ".join(t["output"] for t in failed)
+    # "repr" sends no crafted bytes, and wide named tuples are read as plain tuples: wrong answers, read in time
+    words = ("should be a torch.Tensor",) if bomb in ("repr", "wide_tuples") else ("cannot read", "over the limit")
+    assert any(word in messages for word in words), (
+        f"{name}: no failing test says {' or '.join(map(repr, words))}; first messages: {messages[:600]}")
+    blamed_on_the_test = [t["name"] for t in failed if t["extra_data"].get("status") == "error"]
+    assert not blamed_on_the_test, f"{name}: {blamed_on_the_test[:3]} failed as errors of the test's own code"
 
 
 JUDGE_MEMORY_TARGET_MB = 1536  # issue 10: "the judge's peak memory grading any submission stays under 1.5 GB"

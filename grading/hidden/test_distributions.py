@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grading.harness.compare import (
-    Mismatch, call_text, check_passes_without_gradients, check_tensor, check_true, expect_error, largest_magnitude,
+    Mismatch, call_text, check_passes_without_gradients, check_tensor, check_true, describe, expect_error, largest_magnitude,
     softmax_tolerance,
 )
 from grading.grader.expected import remembered
@@ -270,7 +270,7 @@ def test_softmax_sums_to_one_and_sharpens_as_temperature_falls(learner, values, 
     call = call_text(learner.softmax_with_temperature, logits, low)
     _, sum_tolerance = softmax_tolerance(logits.dtype, largest_magnitude(logits) / low, logits.shape[-1])
     check_true(isinstance(cold, torch.Tensor) and math.isclose(float(cold.sum()), 1.0, abs_tol=sum_tolerance),
-               call=call, problem=f"the probabilities sum to {float(cold.sum()) if isinstance(cold, torch.Tensor) else cold}, not 1",
+               call=call, problem=f"the probabilities sum to {float(cold.sum()) if isinstance(cold, torch.Tensor) else describe(cold)}, not 1",
                hint="divide by the sum over the last axis")
     check_true(float(cold.max()) >= float(hot.max()) - 1e-12, call=call,
                problem=f"the top probability is {float(cold.max()):.4g} at T={low:.3g} but {float(hot.max()):.4g} at T={high:.3g}; "

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.harness.compare import Mismatch, call_text, check_true, expect_error
+from grading.harness.compare import Mismatch, call_text, check_true, describe, expect_error
 from grading.grader.expected import remembered
 from reference import evaluation as _ref
 
@@ -60,7 +60,7 @@ def _check_match(learner, prediction: str, answer: str, expected: bool) -> None:
     got = learner.exact_match(prediction, answer)
     if got is not expected:
         raise Mismatch(call_text(learner.exact_match, prediction, answer),
-                       f"returned {got!r}, expected {expected}", _exact_match_hint(prediction, answer, got))
+                       f"returned {describe(got)}, expected {expected}", _exact_match_hint(prediction, answer, got))
 
 
 # Each case: (prediction, answer, expected); the expected value is worked out by hand from the rule.
@@ -171,7 +171,7 @@ def _check_ratio(learner, texts: list[str], n: int, hint: str) -> None:
     call = call_text(learner.distinct_n, texts, n)
     got = learner.distinct_n(texts, n)
     expected = ref.distinct_n(texts, n)
-    check_true(isinstance(got, float), call=call, problem=f"returned {type(got).__name__} {got!r}, expected a float",
+    check_true(isinstance(got, float), call=call, problem=f"returned {type(got).__name__} {describe(got)}, expected a float",
                hint="divide the number of unique n-grams by the number of all n-grams")
     if not math.isclose(got, expected, rel_tol=0, abs_tol=RATIO_TOL):
         raise Mismatch(call, f"returned {got:.6g}, expected {expected:.6g}", hint)
@@ -219,7 +219,7 @@ def test_distinct_n_without_ngrams_is_zero(learner, texts, n):
         got = learner.distinct_n(texts, n)
     except ZeroDivisionError:
         raise Mismatch(call, "raised ZeroDivisionError", "with no n-grams at all, return 0.0 instead of dividing") from None
-    check_true(got == 0.0 and isinstance(got, float), call=call, problem=f"returned {got!r}, expected 0.0",
+    check_true(got == 0.0 and isinstance(got, float), call=call, problem=f"returned {describe(got)}, expected 0.0",
                hint="a text shorter than n words has no n-grams; with none at all return 0.0")
     # "n < 1 raises ValueError, also where there are no n-grams": n is checked first.
     expect_error(learner.distinct_n, ValueError, texts, 0,

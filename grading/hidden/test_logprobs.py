@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import torch
 
-from grading.harness.compare import Mismatch, call_text, check_equal, check_true, expect_error
+from grading.harness.compare import Mismatch, call_text, check_equal, check_true, describe, expect_error
 from grading.grader.expected import remembered
 from reference import logprobs as _ref
 from reference.bigram import BigramModel
@@ -200,8 +200,8 @@ def _check_top(got: list[dict], expected: list[dict], wide: list[dict], toleranc
             tied = {(alt["token"], tuple(alt["bytes"])) for alt in more["top_logprobs"]
                     if abs(alt["logprob"] - want["logprob"]) <= tolerance}
             if (entry["token"], tuple(entry["bytes"])) not in tied:
-                raise Mismatch(call, f"record {index}, alternative {rank}: token {entry['token']!r} "
-                                     f"(bytes {entry['bytes']}), expected {want['token']!r} (bytes {want['bytes']})",
+                raise Mismatch(call, f"record {index}, alternative {rank}: token {describe(entry['token'])} "
+                                     f"(bytes {describe(entry['bytes'])}), expected {want['token']!r} (bytes {want['bytes']})",
                                _bytes_hint(entry, want))
 
 
@@ -259,7 +259,7 @@ def _check_token_entries(learner, backend, sequence: torch.Tensor, prompt_length
     for index, (mine, want) in enumerate(zip(got, expected)):
         if (mine["token"], mine["bytes"]) != (want["token"], want["bytes"]):
             piece = backend.tokenizer.convert_ids_to_tokens(int(sequence[0, prompt_length + index]))
-            raise Mismatch(call, f"record {index} (piece {piece!r}): token {mine['token']!r} bytes {mine['bytes']}, "
+            raise Mismatch(call, f"record {index} (piece {piece!r}): token {describe(mine['token'])} bytes {describe(mine['bytes'])}, "
                                  f"expected token {want['token']!r} bytes {want['bytes']}", _bytes_hint(mine, want))
     return call, got
 
@@ -315,7 +315,7 @@ def test_a_very_unlikely_token_keeps_a_finite_logprob(learner, backend):
     _check_records_shape(got, 1, sequence, prompt.shape[1], 2, call)
     value, want = got[0]["logprob"], expected[0]["logprob"]
     check_true(math.isfinite(value) and abs(value - want) <= max(_tolerance(model), 1e-4 * abs(want)), call=call,
-               problem=f"the logprob of a very unlikely token is {value!r}, expected {want:.6g}",
+               problem=f"the logprob of a very unlikely token is {describe(value)}, expected {want:.6g}",
                hint=("exp(-200) rounds to 0 in float32, so log(softmax(x)) gives -inf: use torch.log_softmax"
                      if value == -math.inf else "use torch.log_softmax of the logits at t - 1"))
     # A half-precision model (the 4-bit Mistral-7B computes in float16): its logits are exact

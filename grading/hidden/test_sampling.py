@@ -146,7 +146,7 @@ def _check_sequence(learner, model, ids, n, seed, settings, *, compare_steps: in
         T = ids.shape[1]
         raise Mismatch(
             call,
-            f"{what} has new tokens {got[0, T:].tolist()[:10]}, the reference drew {expected[0, T:].tolist()[:10]} "
+            f"{what} has new tokens {got[0, T:T + 10].tolist()}, the reference drew {expected[0, T:].tolist()[:10]} "
             f"(same seed, {_settings_text(settings)})",
             _loop_hint(model, ids, n, seed, settings, got, expected),
         )
@@ -351,7 +351,7 @@ def test_sample_generate_keeps_the_most_probable_token(learner, settings):
                    problem=f"the result is {describe(got)}, expected ids of shape {tuple(greedy.shape)}",
                    hint="return the prompt followed by max_new_tokens new tokens")
         check_true(torch.equal(got.cpu(), greedy), call=call,
-                   problem=f"the new tokens are {got[0, 2:].tolist()}, but with {_settings_text(settings)} only "
+                   problem=f"the new tokens are {got[0, 2:12].tolist()}, but with {_settings_text(settings)} only "
                            f"the most probable token is left at each step: {greedy[0, 2:].tolist()}",
                    hint="top-k keeps the top_k largest logits; the nucleus keeps a token when the probability "
                         "ranked above it is below top_p, and always keeps the most probable one")

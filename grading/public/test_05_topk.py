@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from grading.harness.compare import call_text, check_equal, check_tensor, check_true, expect_error
+from grading.harness.compare import call_text, check_equal, check_tensor, check_true, describe, expect_error
 from reference.tokenizer import load_mistral_tokenizer
 
 
@@ -52,7 +52,7 @@ def test_top_k_table_worked_example(learner, tokenizer):
     expected = [(1, tokenizer.decode([1]), 0.6), (2, tokenizer.decode([2]), 0.3)]
     call = call_text(learner.top_k_table, probs, tokenizer, 2)
     check_true(isinstance(got, list) and len(got) == 2, call=call,
-               problem=f"expected a list of 2 rows, got {got!r}", hint="one (id, text, probability) tuple per token")
+               problem=f"expected a list of 2 rows, got {describe(got)}", hint="one (id, text, probability) tuple per token")
     check_equal([row[:2] for row in got], [row[:2] for row in expected], call=call, what="the (id, text) pairs",
                 hint="highest probability first; text is tokenizer.decode([id])")
     check_true(all(type(row[2]) is float and abs(row[2] - want[2]) < 1e-6 for row, want in zip(got, expected)),

@@ -42,7 +42,7 @@ def test_logprob_comes_from_the_position_before(learner, backend):
     call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=3)
     value = got[0]["logprob"]
     check_true(isinstance(value, float) and abs(value - expected) <= _tolerance(backend.model), call=call,
-               problem=f'record 0 "logprob" is {value!r}, expected {expected:.5f}',
+               problem=f'record 0 "logprob" is {describe(value)}, expected {expected:.5f}',
                hint="use log_softmax of the logits at position t - 1 for the token at position t")
 
 
@@ -97,7 +97,7 @@ def test_a_very_unlikely_token_keeps_a_finite_logprob(learner, backend):
                problem=f"returned {describe(got)}, expected a list of 1 record (one per token after the prompt)")
     value, expected = got[0].get("logprob"), -200.0 - math.log(5.0)
     check_true(isinstance(value, float) and math.isfinite(value) and abs(value - expected) <= 1e-3, call=call,
-               problem=f'record 0 "logprob" is {value!r}, expected {expected:.4f}',
+               problem=f'record 0 "logprob" is {describe(value)}, expected {expected:.4f}',
                hint="exp(-200) rounds to 0 in float32, so log(softmax(x)) gives -inf: use torch.log_softmax"
                     if value == -math.inf else "use log_softmax of the logits at position t - 1")
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from grading.harness.compare import call_text, check_equal, check_true, expect_error
+from grading.harness.compare import call_text, check_equal, check_true, describe, expect_error
 
 
 @pytest.mark.exact_match
@@ -67,7 +67,7 @@ def test_distinct_bigrams_worked_example(learner):
     # bigrams: (the cat) (cat sat) (the cat) (cat ran): 3 different out of 4.
     got = learner.distinct_n(texts, 2)
     check_true(isinstance(got, float) and math.isclose(got, 0.75), call=call_text(learner.distinct_n, texts, 2),
-               problem=f"returned {got!r}, expected 0.75", hint="unique n-grams divided by all n-grams")
+               problem=f"returned {describe(got)}, expected 0.75", hint="unique n-grams divided by all n-grams")
 
 
 @pytest.mark.distinct_n
@@ -75,7 +75,7 @@ def test_identical_runs_repeat_every_bigram(learner):
     texts = ["once there was a king"] * 3  # 4 bigrams per run, the same 4 each time: 4 / 12
     got = learner.distinct_n(texts, 2)
     check_true(isinstance(got, float) and math.isclose(got, 1 / 3), call=call_text(learner.distinct_n, texts, 2),
-               problem=f"returned {got!r}, expected 1/3", hint="pool the n-grams of all texts before counting")
+               problem=f"returned {describe(got)}, expected 1/3", hint="pool the n-grams of all texts before counting")
 
 
 @pytest.mark.distinct_n
@@ -84,7 +84,7 @@ def test_double_spaces_make_no_extra_words(learner):
     # str.split() gives the same words for both: bigrams (the cat) (cat sat) twice, 2 of 4 different.
     got = learner.distinct_n(texts, 2)
     check_true(isinstance(got, float) and math.isclose(got, 0.5), call=call_text(learner.distinct_n, texts, 2),
-               problem=f"returned {got!r}, expected 0.5",
+               problem=f"returned {describe(got)}, expected 0.5",
                hint="split words with text.split() (any run of whitespace); text.split(' ') makes empty words")
 
 

@@ -503,6 +503,18 @@ class LearnerCrash(LearnerFailure):
     status = Status.CRASHED
 
 
+@contextmanager
+def _reading_reply(what: str) -> Iterator[None]:
+    """Read a reply's fields: one that is not what the protocol says (a learner's process can
+    write any reply it likes) fails the call as the learner's crash, never as an error in the
+    test's own code or the grader's."""
+    try:
+        yield
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, RuntimeError) as error:
+        raise LearnerCrash(f"{what} sent back a reply the grader cannot read ({type(error).__name__}: "
+                           f"{str(error)[:120]})") from None
+
+
 class CannotCross(TypeError):
     """A test passed the learner's code an object that does not cross the boundary (a grader
     problem: the test must pass plain data or a backend's objects)."""
@@ -841,7 +853,15 @@ class Session:
             wire.send(channel, message, handles=self._handles, plain=plain, deadline=deadline)
             reply_bytes = self.limits.reply_mb * 2**20
             data = wire.receive_bytes(channel, deadline=deadline, limit=reply_bytes)
-            reply = wire.loads(data, resolve=self._resolve, mapping=rebuild_mapping, budget=wire.Budget(size=reply_bytes))
+            try:
+                reply = wire.loads(data, resolve=self._resolve, mapping=rebuild_mapping, budget=wire.Budget(size=reply_bytes))
+            except wire.WireError as error:
+                # Its frames hold the message (up to reply_mb), and pytest keeps each failed test's
+                # exception to the end of the session: ten refused 60 MB replies held 600 MB.
+                error.__traceback__ = None
+                raise
+            finally:
+                del data
             if not isinstance(reply, dict):
                 raise wire.WireError("a reply that is not a message")
             return reply
@@ -875,20 +895,20 @@ class Session:
         if module not in self.sources:
             found = _Lookup(False, f"the submission has no {module}.py")
         else:
+            what = f"importing exercises/{module}.py"
             try:
-                reply = self._exchange({"op": "lookup", "module": module, "function": function},
-                                       f"importing exercises/{module}.py")
+                reply = self._exchange({"op": "lookup", "module": module, "function": function}, what)
+                with _reading_reply(what):
+                    op = reply.get("op")
+                    if op == "found":
+                        found = _Lookup(True, signature=list(reply.get("signature", [])))
+                    elif op == "import_error":
+                        feedback, _ = _feedback_for_error(reply.get("error", {}), self.limits)
+                        found = _Lookup(False, f"exercises/{module}.py fails to import: " + feedback.replace("your code raised ", "", 1))
+                    else:
+                        found = _Lookup(False, str(reply.get("why", "not found")))
             except LearnerFailure as failure:
                 found = _Lookup(False, str(failure))
-            else:
-                op = reply.get("op")
-                if op == "found":
-                    found = _Lookup(True, signature=list(reply.get("signature", [])))
-                elif op == "import_error":
-                    feedback, _ = _feedback_for_error(reply.get("error", {}), self.limits)
-                    found = _Lookup(False, f"exercises/{module}.py fails to import: " + feedback.replace("your code raised ", "", 1))
-                else:
-                    found = _Lookup(False, str(reply.get("why", "not found")))
         self.lookups[key] = found
         return found
 
@@ -916,8 +936,6 @@ class Session:
     def call(self, module: str, function: str, args: tuple, kwargs: dict, times: int | None = None) -> Any:
         """``function(*args, **kwargs)`` in the submission's process; with ``times``, that call
         ``times`` times over the same arguments (a generator advancing), a list of the results."""
-        import torch
-
         self._refuse_after_failures(function)
         what = f"{function}()" if times is None else f"{function}() ({times} calls in a row)"
         try:
@@ -936,52 +954,63 @@ class Session:
                        "kwargs": arguments[1], "times": times, "observe": arguments[2], "observe_argument": observe,
                        "seed_globals": self._take_seed()}
             reply = self._exchange(message, what, budget=function, plain=True)
+            with _reading_reply(what):
+                raised, value = self._outcome(reply, args, kwargs, records, times, what)
         except LearnerFailure as failure:
             self._remember_failure(function, failure)
             raise
+        if raised is not None:
+            if getattr(raised, "decodelab_status", "") == Status.MEMORY:  # it would run out again: not in this test
+                self.test_failures[function] = (str(getattr(raised, "decodelab_feedback", raised)), Status.MEMORY)
+            raise raised
+        return value
+
+    def _outcome(self, reply: dict, args: tuple, kwargs: dict, records: list[dict] | None, times: int | None,
+                 what: str) -> tuple[BaseException | None, Any]:
+        """(the learner's exception, None) or (None, the value) of a ``call``'s reply; its in-place
+        changes, generator states and forward-pass records applied here."""
+        import torch
+
         op = reply.get("op")
-        if op == "return":
-            places = {"args": list(args), "kwargs": dict(kwargs)}
-            for place, key, value in reply.get("mutated", []):
-                original = places.get(place, {})
-                try:
-                    target = original[key]
-                except (KeyError, IndexError, TypeError):
-                    continue
-                if not isinstance(target, torch.Tensor):
-                    continue
-                if crosses_as_a_handle(target):
-                    # A weight reaches the learner as a handle (its process has its own copy), so
-                    # what it says it did to it is only counted as a change: its values, which the
-                    # reply can forge, never reach the grader's model (a red team zeroed the
-                    # judge's embedding matrix this way and gained 5 points on logprobs).
-                    torch.autograd.graph.increment_version(target)
-                elif isinstance(value, torch.Tensor) and target.shape == value.shape and target.dtype == value.dtype:
-                    with torch.no_grad():  # a private copy of the test's tensor (grading.sandbox.arguments)
-                        target.copy_(value)
-            for place, key, state in reply.get("generators", []):
-                original = places.get(place, {})
-                try:
-                    generator = original[key]
-                    if isinstance(generator, torch.Generator):
-                        generator.set_state(state)
-                except Exception:
-                    continue
-            if records is not None:
-                observed = reply.get("observed")
-                records.extend(item for item in (observed if isinstance(observed, list) else []) if isinstance(item, dict))
-            value = reply.get("value")
-            if times is not None and not (isinstance(value, list) and len(value) == times):
-                raise LearnerCrash(f"{what} sent back something other than {times} results")
-            return value
         if op == "raise":
-            error = rebuild_error(reply.get("error", {}), self.limits)
-            if getattr(error, "decodelab_status", "") == Status.MEMORY:  # it would run out again: not in this test
-                self.test_failures[function] = (str(getattr(error, "decodelab_feedback", error)), Status.MEMORY)
-            raise error
+            return rebuild_error(reply.get("error", {}), self.limits), None
         if op in ("missing", "import_error"):
             raise LearnerCrash(str(reply.get("why") or _feedback_for_error(reply.get("error", {}), self.limits)[0]))
-        raise LearnerCrash(f"{what} got an unexpected reply from your code's process")
+        if op != "return":
+            raise LearnerCrash(f"{what} got an unexpected reply from your code's process")
+        places = {"args": list(args), "kwargs": dict(kwargs)}
+        for place, key, value in reply.get("mutated", []):
+            original = places.get(place, {})
+            try:
+                target = original[key]
+            except (KeyError, IndexError, TypeError):
+                continue
+            if not isinstance(target, torch.Tensor):
+                continue
+            if crosses_as_a_handle(target):
+                # A weight reaches the learner as a handle (its process has its own copy), so
+                # what it says it did to it is only counted as a change: its values, which the
+                # reply can forge, never reach the grader's model (a red team zeroed the
+                # judge's embedding matrix this way and gained 5 points on logprobs).
+                torch.autograd.graph.increment_version(target)
+            elif isinstance(value, torch.Tensor) and target.shape == value.shape and target.dtype == value.dtype:
+                with torch.no_grad():  # a private copy of the test's tensor (grading.sandbox.arguments)
+                    target.copy_(value)
+        for place, key, state in reply.get("generators", []):
+            original = places.get(place, {})
+            try:
+                generator = original[key]
+                if isinstance(generator, torch.Generator):
+                    generator.set_state(state)
+            except Exception:
+                continue
+        if records is not None:
+            observed = reply.get("observed")
+            records.extend(item for item in (observed if isinstance(observed, list) else []) if isinstance(item, dict))
+        value = reply.get("value")
+        if times is not None and not (isinstance(value, list) and len(value) == times):
+            raise LearnerCrash(f"{what} sent back something other than {times} results")
+        return None, value
 
     def call_each(self, module: str, function: str, calls: list[tuple]) -> list[Any]:
         """``function(*args)`` for every ``args`` in ``calls``, in one request (plain arguments;
@@ -998,26 +1027,28 @@ class Session:
             message = {"op": "call_each", "module": module, "function": function, "calls": plain_calls,
                        "seed_globals": self._take_seed()}
             reply = self._exchange(message, what, budget=function, plain=True)
+            with _reading_reply(what):
+                op = reply.get("op")
+                if op == "return_each":
+                    values = reply.get("values")
+                    if isinstance(values, list) and len(values) == len(calls):
+                        return values
+                    count = len(values) if isinstance(values, list) else "no list of"
+                    raise LearnerCrash(f"{what} sent back {count} results for {len(calls)} inputs")
+                if op == "raise":
+                    error = rebuild_error(reply.get("error", {}), self.limits)
+                    index = reply.get("index")
+                    if isinstance(index, int) and 0 <= index < len(calls):
+                        shown = ", ".join(wire.short_repr(arg) for arg in calls[index])
+                        error.decodelab_feedback = f"{function}({shown}): {error.decodelab_feedback}"  # type: ignore[attr-defined]
+                elif op in ("missing", "import_error"):
+                    raise LearnerCrash(str(reply.get("why") or _feedback_for_error(reply.get("error", {}), self.limits)[0]))
+                else:
+                    raise LearnerCrash(f"{what} got an unexpected reply from your code's process")
         except LearnerFailure as failure:
             self._remember_failure(function, failure)
             raise
-        op = reply.get("op")
-        if op == "return_each":
-            values = reply.get("values")
-            if isinstance(values, list) and len(values) == len(calls):
-                return values
-            count = len(values) if isinstance(values, list) else "no list of"
-            raise LearnerCrash(f"{what} sent back {count} results for {len(calls)} inputs")
-        if op == "raise":
-            error = rebuild_error(reply.get("error", {}), self.limits)
-            index = reply.get("index")
-            if isinstance(index, int) and 0 <= index < len(calls):
-                shown = ", ".join(wire.short_repr(arg) for arg in calls[index])
-                error.decodelab_feedback = f"{function}({shown}): {error.decodelab_feedback}"  # type: ignore[attr-defined]
-            raise error
-        if op in ("missing", "import_error"):
-            raise LearnerCrash(str(reply.get("why") or _feedback_for_error(reply.get("error", {}), self.limits)[0]))
-        raise LearnerCrash(f"{what} got an unexpected reply from your code's process")
+        raise error
 
 
 # ---------------------------------------------------------------------------------------------

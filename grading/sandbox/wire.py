@@ -157,7 +157,7 @@ def tensor_from_plain(value: dict, budget: "Budget | None" = None) -> torch.Tens
         if value.get("requires_grad") and (tensor.is_floating_point() or tensor.is_complex()):
             tensor.requires_grad_(True)
         device = str(value.get("device", "cpu"))
-        if device != "cpu":
+        if device.startswith("cuda") and torch.cuda.is_available():  # else the CPU (never "meta": no values)
             try:
                 tensor = tensor.to(torch.device(device))
             except (RuntimeError, ValueError):
@@ -365,8 +365,24 @@ class Budget:
 # and a toy model (an nn.Module) about 300: at these prices no message within the budget
 # keeps a judge decoding for more than a few seconds (tests/test_judge_limits.py).
 MAX_CLASSES = 64
+MAX_FIELDS = 64  # a named tuple with more fields comes back as a plain tuple (its class costs per field)
 TAG_COST = 50
 TAG_COSTS = {"bigram": 2000}
+
+
+HASH_MODULUS = 2**61 - 1  # sys.hash_info.modulus on 64-bit builds: an int below it is its own hash
+
+
+def _key(value: Any) -> Any:
+    """``value`` as a key of a rebuilt dict or set: a string, bytes, a bool, ``None`` or an int
+    below 2^61 - 1 in size. Strings and bytes are hashed with this process's secret seed, and
+    such ints are their own hash, so no message can make their insertions collide; ints equal
+    modulo 2^61 - 1, or floats and tuples built to share a hash, would make each insertion
+    compare with every earlier one (300,000 of them: twenty minutes of a judge's time)."""
+    if type(value) in (str, bytes, bool) or value is None or (type(value) is int and abs(value) < HASH_MODULUS):
+        return value
+    raise WireError(f"a dict or set with a key of type {type(value).__name__} "
+                    "(keys may be strings, bytes, booleans, None or ints below 2**61 - 1)")
 
 
 def _scalar_size(value: Any) -> int:
@@ -394,12 +410,12 @@ def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFacto
         return {k: from_plain(v, resolve, mapping, budget) for k, v in value.items()}
     items = value.get("items")
     if tag == "dict":
-        return {from_plain(k, resolve, mapping, budget): from_plain(v, resolve, mapping, budget) for k, v in items}
+        return {_key(from_plain(k, resolve, mapping, budget)): from_plain(v, resolve, mapping, budget) for k, v in items}
     if tag == "mapping":
-        data = {from_plain(k, resolve, mapping, budget): from_plain(v, resolve, mapping, budget) for k, v in items}
+        data = {_key(from_plain(k, resolve, mapping, budget)): from_plain(v, resolve, mapping, budget) for k, v in items}
         return mapping(str(value.get("type")), data) if mapping else data
     if tag == "set":
-        rebuilt = {from_plain(v, resolve, mapping, budget) for v in items}
+        rebuilt = {_key(from_plain(v, resolve, mapping, budget)) for v in items}
         return frozenset(rebuilt) if value.get("frozen") else rebuilt
     if tag == "tuple":
         return tuple(from_plain(v, resolve, mapping, budget) for v in items)
@@ -441,7 +457,10 @@ def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFacto
     if tag == "ndarray":
         import numpy
 
-        return from_plain(value["tensor"], budget=budget).detach().numpy().astype(numpy.dtype(_numeric_dtype(value["dtype"])), copy=False)
+        tensor = from_plain(value["tensor"], budget=budget)
+        dtype = numpy.dtype(_numeric_dtype(value["dtype"]))
+        budget.spend(0, tensor.numel() * dtype.itemsize)  # the array built, which a wider dtype makes larger
+        return tensor.detach().numpy().astype(dtype, copy=False)
     if tag == "npscalar":
         import numpy
 
@@ -479,6 +498,8 @@ def _namedtuple(type_name: str, fields: list, items: list, budget: Budget) -> An
                 pass
     from collections import namedtuple
 
+    if not isinstance(fields, list) or len(fields) > MAX_FIELDS:
+        return tuple(items)
     names = [_identifier(f, f"field{i}") for i, f in enumerate(fields)]
     if len(set(names)) != len(names) or len(names) != len(items):
         return tuple(items)

@@ -159,13 +159,20 @@ def test_an_honest_message_still_decodes():
 
     value = {"logits": torch.randn(4, 1000), "ids": list(range(5000)), "text": "Tokyo\ud800" * 100,
              "pairs": [(1, "a"), (2, b"\xff")], 7: complex(1, -2), "nan": float("nan"), "zero": -0.0,
-             "numpy": numpy.float32(0.5), "topk": torch.topk(torch.tensor([3.0, 1.0, 2.0]), 2)}
+             "numpy": numpy.float32(0.5), "topk": torch.topk(torch.tensor([3.0, 1.0, 2.0]), 2),
+             "pieces": [bytes([index % 256]) * (index % 4) for index in range(40)]}
     back = wire.loads(wire.dumps(value))
     assert torch.equal(back["logits"], value["logits"]) and back["ids"] == value["ids"] and back["text"] == value["text"], (
         "wire.loads(wire.dumps(value)) did not give value back for an ordinary answer")
     assert back["pairs"] == value["pairs"] and type(back["pairs"][0]) is tuple and back[7] == value[7], back
     assert back["nan"] != back["nan"] and str(back["zero"]) == "-0.0" and type(back["numpy"]) is numpy.float32, back
     assert type(back["topk"]).__name__ == "topk" and torch.equal(back["topk"].indices, value["topk"].indices), back
+    assert back["pieces"] == value["pieces"] and all(type(piece) is bytes for piece in back["pieces"]), back["pieces"]
+
+
+def test_a_list_of_bytes_whose_sizes_do_not_cut_its_block_is_refused():
+    for sizes in ([3, 4], [-1, 7], [2.5, 3.5], "66"):
+        _refused_quickly(message({TAG: "bytes_list", "sizes": sizes, "data": blob(0)}, (b"abcdef",)), "sizes")
 
 
 def test_source_the_parser_gives_up_on_is_read_as_started_not_a_crash():

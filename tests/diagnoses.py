@@ -166,6 +166,8 @@ MISTAKES: dict[str, set[str]] = {
     **_entries("independent13", "top_p_mask", wrong_warper_on_raw_probs={"softmax_again"}),
     # torch.svd returns V, not Vh: V[:2] are the columns of Vh
     **_entries("independent13", "pca_2d", wrong_torch_svd_v_rows={"columns_of_vh"}),
+    # torch.sort(descending=True) without stable=True: from 17 equal values on, ties lose id order
+    **_entries("independent14", "top_k_table", wrong_sort_without_stable_flag={"tie_order"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BOMBS = ("stride0", "shared_bytes", "lists", "deep", "bigint", "pickle", "frame", "classes", "collide", "wide_tuples",
          "ndarray", "signature", "mutated", "error_list", "repr")
 TAG = wire.TAG
-REPLY_BUDGET = wire.Budget(size=64 * 2**20)  # what a judge allows one reply (Limits.reply_mb)
+REPLY_BYTES = Limits().reply_mb * 2**20  # what a judge lets one reply build (Session._exchange)
 
 
 def message(document: object, blobs: tuple[bytes, ...] = ()) -> bytes:
@@ -44,7 +44,7 @@ def blob(index: int) -> dict:
 def _refused_quickly(data: bytes, words: str) -> None:
     started = time.monotonic()
     with pytest.raises(wire.WireError) as raised:
-        wire.loads(data, budget=wire.Budget(size=REPLY_BUDGET.size))
+        wire.loads(data, budget=wire.Budget(size=REPLY_BYTES))
     seconds = time.monotonic() - started
     assert words in str(raised.value), f"wire.loads(<{len(data)} bytes>) raised {raised.value!r}, expected it to mention {words!r}"
     assert seconds < 10, f"wire.loads took {seconds:.1f} s to refuse a {len(data)}-byte message, expected a quick refusal"
@@ -146,7 +146,7 @@ def test_any_message_within_the_limits_is_read_in_seconds(tag):
 
     started = time.monotonic()
     try:
-        wire.loads(data, mapping=rebuild_mapping, budget=wire.Budget(size=REPLY_BUDGET.size))
+        wire.loads(data, mapping=rebuild_mapping, budget=wire.Budget(size=REPLY_BYTES))
     except wire.WireError as error:
         assert "values" in str(error), f"100 000 {tag} tags were refused for another reason: {error}"
     seconds = time.monotonic() - started

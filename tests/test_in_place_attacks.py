@@ -87,11 +87,11 @@ def _forge_a_change_to_the_weights():
         return
     plain = Learner.call
 
-    def call(self, request):
+    def call(self, request, *rest):
         for backend in self.server.backends.values():
             with torch.no_grad():
                 backend.model.get_input_embeddings().weight.zero_()
-        reply = plain(self, request)
+        reply = plain(self, request, *rest)
         if reply.get("op") == "return":
             for backend in self.server.backends.values():
                 zeros = torch.zeros_like(backend.model.get_input_embeddings().weight.detach())
@@ -126,8 +126,61 @@ def test_a_forged_change_to_a_weight_never_reaches_the_graders_model(tmp_path):
     assert torch.equal(weight.detach(), before), (
         "a reply that said the learner had zeroed the embedding matrix changed the grader's own weight: "
         f"{int((weight.detach() != before).sum())} values differ; expected the grader's model untouched")
-    assert changed == ["embedding_matrix (argument 3)"], (
-        f"changed_by_last_call is {changed}, expected ['embedding_matrix (argument 3)']: the claimed change still counts")
+    assert changed == [], (
+        f"changed_by_last_call is {changed}, expected []: the grader reads the arguments it sent, and it sent no "
+        "weight (the learner's process has its own), so a reply's claims are not taken")
+
+
+# The second red team's attack (2026-12-04): a sample_top_p that zeroes its probs, and a process
+# that leaves that change out of its reply. The grader no longer asks: the arguments are in memory
+# both processes map (grading/sandbox/shared.py), and it reads them itself after the call.
+CHANGE_KEPT_OUT_OF_THE_REPLY = """
+
+_solution_sample_top_p = sample_top_p
+
+
+def sample_top_p(probs, p, generator):
+    ids = _solution_sample_top_p(probs, p, generator)
+    probs.zero_()
+    return ids
+"""
+HIDE_THE_CHANGE = """
+
+def _hide_changes():
+    import sys
+    Learner = getattr(sys.modules.get("__main__"), "Learner", None)
+    if Learner is None:
+        return
+    plain = Learner.call
+
+    def call(self, *args, **kwargs):
+        reply = plain(self, *args, **kwargs)
+        reply.pop("mutated", None)
+        return reply
+
+    Learner.call = call
+
+
+_hide_changes()
+"""
+
+
+def test_a_change_the_reply_leaves_out_is_still_seen(tmp_path):
+    base = tmp_path / "class"
+    writer, hider = base / "writer", base / "hider"
+    for folder, extra in ((writer, CHANGE_KEPT_OUT_OF_THE_REPLY), (hider, CHANGE_KEPT_OUT_OF_THE_REPLY + HIDE_THE_CHANGE)):
+        folder.mkdir(parents=True)
+        (folder / "nucleus.py").write_text((ROOT / "solutions" / "nucleus.py").read_text() + extra)
+    options = GradeOptions(backend="tiny", exercises=("sample_top_p",), limits=Limits(call_seconds=10, submission_seconds=300))
+    graded = grade_class([writer, hider], tmp_path / "out", options, workers=1)
+    assert not graded.failed, f"grade_class broke on {graded.failed}"
+    failed = {label: [t["name"] for t in graded.results[label]["tests"] if t["score"] < t["max_score"]]
+              for label in ("writer", "hider")}
+    held = "sample_top_p: test_sample_top_p_returns_one_id_per_row_and_leaves_probs_alone"
+    assert held in failed["writer"], f"a sample_top_p that zeroes its probs failed {failed['writer']}; expected {held} among them"
+    assert failed["hider"] == failed["writer"], (
+        f"the same sample_top_p, its change left out of the reply, failed {failed['hider']}; expected what it fails "
+        f"with an honest reply, {failed['writer']}: the grader must see the change itself")
 
 
 def _scores(per_exercise: dict[str, float], key: str) -> float:

@@ -6,12 +6,13 @@
   whose functions are calls across the boundary, with time limits and feedback for crashes.
 - :mod:`~grading.sandbox.wire`: what may cross, encoded as plain data, with size budgets
   checked before decoding; :mod:`~grading.sandbox.arguments`: a call's private copies of its
-  arguments; :mod:`~grading.sandbox.observe`: what a test watches of the model, recorded
-  where the model runs.
+  arguments; :mod:`~grading.sandbox.shared`: a call's tensor arguments in memory both sides
+  map, so the grader reads what the call changed in them; :mod:`~grading.sandbox.observe`: what
+  a test watches of the model, recorded where the model runs.
 - :mod:`~grading.sandbox.limits`: what one submission may use (time, memory, processes, output).
 
 Who may import it: the harness (inside functions) and the grader. The learner's side imports
-only the wire, ``observe``, ``reference`` and three small modules of the harness (the output
+only the wire, ``shared``, ``observe``, ``reference`` and three small modules of the harness (the output
 cap, the child-process helpers, the "not started" rule): those are the files bound into the
 sandbox (``grader_side.SANDBOX_FILES``).
 """

@@ -45,7 +45,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from grading.sandbox import wire
+from grading.sandbox import shared, wire
 from grading.harness.catalogue import Exercise
 from grading.harness.status import Status
 from grading.sandbox.limits import Limits
@@ -64,6 +64,7 @@ SETUP_SECONDS = 60.0
 # The only project files the sandbox contains: what loads a backend, and the worker itself.
 SANDBOX_FILES = (
     "grading/__init__.py", "grading/sandbox/__init__.py", "grading/sandbox/wire.py", "grading/sandbox/learner_side.py",
+    "grading/sandbox/shared.py",
     "reference/__init__.py", "reference/backends.py", "reference/tokenizer.py", "reference/cache.py",
     "reference/bigram.py", "reference/backend_names.py", "grading/sandbox/observe.py",
     "grading/harness/__init__.py", "grading/harness/output.py", "grading/harness/processes.py",
@@ -830,9 +831,10 @@ class Session:
             return wire.opaque("unknown.Handle", "<unknown handle>")
 
     # -- talking ----------------------------------------------------------------------------
-    def _exchange(self, message: dict, what: str, budget: str | None = None, plain: bool = False) -> dict:
-        """Send a request and wait for its reply, within the limits: the call's own, the
-        function's share (``budget``) and the submission's."""
+    def _exchange(self, message: dict, what: str, budget: str | None = None, plain: bool = False,
+                  fds: list[int] | None = None) -> dict:
+        """Send a request (with the file descriptors ``fds``) and wait for its reply, within the
+        limits: the call's own, the function's share (``budget``) and the submission's."""
         from grading.sandbox.learner_side import rebuild_mapping
 
         left = self.limits.submission_seconds - self.spent
@@ -850,7 +852,7 @@ class Session:
         start = time.monotonic()
         deadline = start + limit
         try:
-            wire.send(channel, message, handles=self._handles, plain=plain, deadline=deadline)
+            wire.send(channel, message, handles=self._handles, plain=plain, fds=fds, deadline=deadline)
             reply_bytes = self.limits.reply_mb * 2**20
             data = wire.receive_bytes(channel, deadline=deadline, limit=reply_bytes)
             try:
@@ -950,12 +952,18 @@ class Session:
                 arguments = wire.to_plain([list(args), dict(kwargs), None if observe else observed_model], self._handles)
             finally:
                 self._call_indexes = None
+            memory = shared.share(arguments[0], arguments[1])
             message = {"op": "call", "module": module, "function": function, "args": arguments[0],
                        "kwargs": arguments[1], "times": times, "observe": arguments[2], "observe_argument": observe,
-                       "seed_globals": self._take_seed()}
-            reply = self._exchange(message, what, budget=function, plain=True)
+                       "seed_globals": self._take_seed(), "shared": memory.slots if memory else None}
+            try:
+                reply = self._exchange(message, what, budget=function, plain=True, fds=[memory.fd] if memory else None)
+                changes = memory.changes() if memory else []
+            finally:
+                if memory:
+                    memory.close()
             with _reading_reply(what):
-                raised, value = self._outcome(reply, args, kwargs, records, times, what)
+                raised, value = self._outcome(reply, args, kwargs, changes, records, times, what)
         except LearnerFailure as failure:
             self._remember_failure(function, failure)
             raise
@@ -965,10 +973,11 @@ class Session:
             raise raised
         return value
 
-    def _outcome(self, reply: dict, args: tuple, kwargs: dict, records: list[dict] | None, times: int | None,
-                 what: str) -> tuple[BaseException | None, Any]:
-        """(the learner's exception, None) or (None, the value) of a ``call``'s reply; its in-place
-        changes, generator states and forward-pass records applied here."""
+    def _outcome(self, reply: dict, args: tuple, kwargs: dict, changes: list[tuple[str, Any, dict]],
+                 records: list[dict] | None, times: int | None, what: str) -> tuple[BaseException | None, Any]:
+        """(the learner's exception, None) or (None, the value) of a ``call``'s reply; the call's
+        in-place changes (read from the shared arguments, :mod:`grading.sandbox.shared`),
+        generator states and forward-pass records applied here."""
         import torch
 
         op = reply.get("op")
@@ -979,23 +988,10 @@ class Session:
         if op != "return":
             raise LearnerCrash(f"{what} got an unexpected reply from your code's process")
         places = {"args": list(args), "kwargs": dict(kwargs)}
-        for place, key, value in reply.get("mutated", []):
-            original = places.get(place, {})
-            try:
-                target = original[key]
-            except (KeyError, IndexError, TypeError):
-                continue
-            if not isinstance(target, torch.Tensor):
-                continue
-            if crosses_as_a_handle(target):
-                # A weight reaches the learner as a handle (its process has its own copy), so
-                # what it says it did to it is only counted as a change: its values, which the
-                # reply can forge, never reach the grader's model (a red team zeroed the
-                # judge's embedding matrix this way and gained 5 points on logprobs).
-                torch.autograd.graph.increment_version(target)
-            elif isinstance(value, torch.Tensor) and target.shape == value.shape and target.dtype == value.dtype:
-                with torch.no_grad():  # a private copy of the test's tensor (grading.sandbox.arguments)
-                    target.copy_(value)
+        for place, key, plain in changes:  # the tensors sent (a private copy of the test's, see
+            target = places[place][key]      # grading.sandbox.arguments) take what the call left
+            with torch.no_grad():
+                target.copy_(wire.tensor_from_plain(plain).to(target.device))
         for place, key, state in reply.get("generators", []):
             original = places.get(place, {})
             try:

@@ -622,15 +622,16 @@ class Learner:
                 "types": ["builtins.TypeError"], "message": f"the result could not be sent back to the grader: {error}",
                 "frames": []}})
 
-    def receive(self) -> Any:
+    def receive(self, fds: list[int]) -> Any:
         from grading.sandbox import wire
-        return wire.receive(self.channel, resolve=self.resolve, mapping=rebuild_mapping,
+        return wire.receive(self.channel, resolve=self.resolve, mapping=rebuild_mapping, fds=fds,
                             budget=wire.Budget.unlimited())  # from the grader: trusted
 
     def serve(self) -> None:
         while True:
+            fds: list[int] = []  # a call's shared arguments (grading.sandbox.shared)
             try:
-                request = self.receive()
+                request = self.receive(fds)
             except (EOFError, ConnectionError, OSError):
                 os._exit(0)
             except Exception as error:  # a request this process cannot rebuild: say so, go on
@@ -643,7 +644,7 @@ class Learner:
             if op == "lookup":
                 self.send(self.lookup(request["module"], request["function"]))
             elif op == "call":
-                self.send(self.call(request))
+                self.send(self.call(request, fds))
             elif op == "call_each":
                 self.send(self.call_each(request))
             elif op == "exit":
@@ -719,23 +720,24 @@ class Learner:
                 return {"op": "raise", "error": _error_info(error, self.folder, function), "index": len(values)}
         return {"op": "return_each", "values": values}
 
-    def call(self, request: dict) -> dict:
+    def call(self, request: dict, fds: list[int]) -> dict:
         import torch
 
-        from grading.sandbox import wire
+        from grading.sandbox import shared, wire
 
+        args = list(request.get("args", []))
+        kwargs = dict(request.get("kwargs", {}))
+        write_back = shared.attach(fds.pop(0), request["shared"], args, kwargs) if request.get("shared") and fds else None
+        for fd in fds:
+            os.close(fd)
         function = self._function(request)
         if isinstance(function, dict):
             return function
-        args = list(request.get("args", []))
-        kwargs = dict(request.get("kwargs", {}))
         slots = wire.argument_slots(args, kwargs)
         observe = request.get("observe")  # a model whose forward passes the test watches: a handle,
         for place, key, value in slots:   # or one of the call's own arguments
             if [place, key] == request.get("observe_argument"):
                 observe = value
-        before = {(place, key): value.detach().clone() for place, key, value in slots
-                  if isinstance(value, torch.Tensor) and not _is_backend_tensor(value, self.server)}
         if request.get("seed_globals") is not None:  # the first call of a hypothesis example
             seed_global_generators(int(request["seed_globals"]))
         times = request.get("times")  # call_repeatedly: the same arguments (one generator) N times
@@ -752,30 +754,11 @@ class Learner:
                         result.append(function(*args, **kwargs))
         except BaseException as error:
             return {"op": "raise", "error": _error_info(error, self.folder, function)}
-        mutated, generators = [], []
-        for place, key, value in slots:
-            if (place, key) in before:
-                old = before[(place, key)]
-                if value.shape != old.shape or value.dtype != old.dtype or not torch.equal(value.detach(), old):
-                    mutated.append([place, key, value.detach()])
-            elif isinstance(value, torch.Generator):
-                generators.append([place, key, value.get_state()])
-        return {"op": "return", "value": result, "mutated": mutated, "generators": generators,
-                "observed": [dict(item) for item in observed]}
-
-
-_WEIGHT_POINTERS: dict[int, frozenset[int]] = {}
-
-
-def _is_backend_tensor(value: Any, server: Server) -> bool:
-    pointer = value.data_ptr()
-    for backend in server.backends.values():
-        pointers = _WEIGHT_POINTERS.get(id(backend.model))
-        if pointers is None:  # once per model: a 7B model has hundreds of weights
-            pointers = _WEIGHT_POINTERS[id(backend.model)] = frozenset(p.data_ptr() for p in backend.model.parameters())
-        if pointer in pointers:
-            return True
-    return False
+        finally:
+            if write_back is not None:
+                write_back()
+        generators = [[place, key, value.get_state()] for place, key, value in slots if isinstance(value, torch.Generator)]
+        return {"op": "return", "value": result, "generators": generators, "observed": [dict(item) for item in observed]}
 
 
 def _signature(function: Any) -> list:
@@ -836,6 +819,7 @@ def run_server(control: socket.socket, scratch: Path, uid: int | None, backends:
         # are the sandbox root's when the project lives under the sandbox's private /tmp).
         import reference.bigram  # noqa: F401
         import grading.sandbox.observe  # noqa: F401
+        import grading.sandbox.shared  # noqa: F401
 
         server = Server(control, scratch, uid, private=private)
         server.backends.update(preloaded or {})

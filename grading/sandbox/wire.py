@@ -128,13 +128,14 @@ def _dtype(name: Any) -> torch.dtype:
     return value
 
 
-def tensor_from_plain(value: dict, budget: "Budget | None" = None) -> torch.Tensor:
+def tensor_from_plain(value: dict, budget: "Budget | None" = None, buffer: memoryview | None = None) -> torch.Tensor:
     """The tensor a ``tensor`` tag describes. Its elements must all be in its bytes: a view that
-    repeats them (stride 0: a 2^36-element tensor from 4 bytes) would hang whoever reads it."""
+    repeats them (stride 0: a 2^36-element tensor from 4 bytes) would hang whoever reads it.
+    With ``buffer``, the tensor is built on that memory (not a copy) instead of the tag's bytes."""
     dtype = _dtype(value.get("dtype"))
     shape = [int(v) for v in value.get("shape", [])]
-    data = value.get("data", b"")
-    if not isinstance(data, (bytes, bytearray)):
+    data = value.get("data", b"") if buffer is None else buffer
+    if not isinstance(data, (bytes, bytearray)) and buffer is None:
         raise WireError("tensor data must be bytes")
     if any(size < 0 for size in shape):
         raise WireError(f"a tensor of shape {shape}")
@@ -148,7 +149,7 @@ def tensor_from_plain(value: dict, budget: "Budget | None" = None) -> torch.Tens
         budget.spend(1, len(data))
     try:
         if len(data):
-            flat = torch.frombuffer(bytearray(data), dtype=torch.uint8).view(dtype)
+            flat = torch.frombuffer(bytearray(data) if buffer is None else buffer, dtype=torch.uint8).view(dtype)
         else:
             flat = torch.empty(0, dtype=dtype)
         if value.get("stride") is None:

@@ -168,6 +168,8 @@ MISTAKES: dict[str, set[str]] = {
     **_entries("independent13", "pca_2d", wrong_torch_svd_v_rows={"columns_of_vh"}),
     # torch.sort(descending=True) without stable=True: from 17 equal values on, ties lose id order
     **_entries("independent14", "top_k_table", wrong_sort_without_stable_flag={"tie_order"}),
+    # the raw piece with '▁' deleted: byte tokens still show as '<0xE6>'
+    **_entries("independent15", "top_k_table", wrong_piece_without_marker={"raw_piece"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

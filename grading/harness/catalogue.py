@@ -85,7 +85,7 @@ EXERCISES: tuple[Exercise, ...] = (
         "Sort each row highest first; a token is kept when the mass ranked ABOVE it is still below p.",
         "The token that crosses p must be kept, and the mask must come back in vocabulary order.",
     )),
-    Exercise("sample_top_p", "nucleus", "sample_top_p", "top-p", 5, (
+    Exercise("sample_top_p", "nucleus", "sample_top_p", "top-p", 6, (
         "Sampling from the nucleus means: zero the tokens outside it, then draw one token per row.",
         "Keep the probabilities in vocabulary order and draw with torch.multinomial and the given generator.",
         "Pass generator=generator to torch.multinomial, or seeded runs will not repeat.",

@@ -111,6 +111,12 @@ def test_embedding_is_one_vector_of_d_numbers(learner, tokenizer, matrix):
     check_tensor(got, torch.empty(matrix.shape[1]), atol=float("inf"),
                  call=call_text(learner.subword_averaged_embedding, "Kyoto", tokenizer, matrix),
                  hint=lambda: _embedding_hint("Kyoto", tokenizer, matrix, got))
+    narrow = _matrix(d=1)  # d = 1: still a vector of d numbers, shape (1,), not a 0-d number
+    got = learner.subword_averaged_embedding("Kyoto", tokenizer, narrow)
+    check_tensor(got, torch.empty(1), atol=float("inf"),
+                 call=call_text(learner.subword_averaged_embedding, "Kyoto", tokenizer, narrow),
+                 hint="the result keeps its d axis even when d is 1: average over the token axis only, and "
+                      "squeeze no other axis")
 
 
 @pytest.mark.subword_embedding

@@ -409,6 +409,30 @@ def test_sample_top_p_on_mistral_7b_captured_logits(learner, capture):
 
 @pytest.mark.sample_top_p
 @pytest.mark.points(1)
+def test_sample_top_p_draws_one_of_the_tokens_tied_at_the_cut(learner):
+    # The nucleus is top_p_mask's: of the tokens tied at the cut it holds only as many as the
+    # rule needs (which ones is the sort's choice, both accepted), never all of them. 2000 rows
+    # of the same distribution in one call: a nucleus of all the tied tokens shows in the draws.
+    cases = (([0.4, 0.4, 0.2], 0.0, ({0}, {1})), ([0.5, 0.2, 0.1, 0.2], 0.6, ({0, 1}, {0, 3})))
+    for row, p, nuclei in cases:
+        probs = torch.tensor([row]).expand(2000, -1).contiguous()
+        call = call_text(learner.sample_top_p, probs, p, _generator(5))
+        got = learner.sample_top_p(probs, p, _generator(5))
+        if not (isinstance(got, torch.Tensor) and got.shape == (2000,) and not got.is_floating_point()):
+            raise Mismatch(call, f"the result is {describe(got)}, expected 2000 integer token ids, shape (2000,)",
+                           "return one token id per row, shape (batch,)")
+        drawn = sorted(set(got.tolist()))
+        check_true(any(set(drawn) <= nucleus for nucleus in nuclei), call=call,
+                   problem=f"the 2000 rows (all {row}) drew ids {drawn}; the nucleus at p = {p} is "
+                           f"{' or '.join(str(sorted(nucleus)) for nucleus in nuclei)} (tied tokens at the cut: "
+                           "one of them is in, not both)",
+                   hint="the ids drawn show a nucleus that holds more of the tied tokens than the rule needs: "
+                        "build it with top_p_mask, which keeps exactly the ranks the rule needs even when tokens "
+                        "tie")
+
+
+@pytest.mark.sample_top_p
+@pytest.mark.points(1)
 @pytest.mark.parametrize("vocab,p", [(12, 0.8), (40, 0.6)])
 def test_sample_top_p_follows_the_nucleus_distribution(learner, vocab, p):
     # Statistical check: 4000 rows of the same distribution in one call. A sampler that draws

@@ -1,0 +1,1 @@
+"""Fifteenth independent catalogue: wrong and right versions written from the docstrings only."""

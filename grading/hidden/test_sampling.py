@@ -411,13 +411,16 @@ def test_sample_generate_rejects_bad_settings(learner):
     for setting in ({"temperature": 0.0}, {"top_p": 1.5}, {"top_k": 0}):
         expect_error(learner.sample_generate, ValueError, model, ids, 0, **setting,
                      hint="check the settings before the loop: a call with max_new_tokens=0 must refuse them too")
-    # A good one is accepted in any numeric type: the int 2 is a finite number > 0 too.
-    call = call_text(learner.sample_generate, model, ids, 3, temperature=2, generator=_generator(4))
-    try:
-        got = learner.sample_generate(model, ids, 3, temperature=2, generator=_generator(4))
-    except ValueError as error:
-        raise Mismatch(call, f"raised ValueError({str(error)[:200]!r}) for the temperature 2, an int",
-                       "check that the temperature is a finite number > 0, not that it is a float") from None
-    expected = ref.sample_generate(model, ids, 3, temperature=2, generator=_generator(4))
-    check_equal(got.tolist() if isinstance(got, torch.Tensor) else got, expected.tolist(), call=call,
-                hint="divide the logits by the temperature, whatever its numeric type")
+    # A good one is accepted in any numeric type: the int 2 is a finite number > 0 too, and the
+    # ints 1 and 0 are numbers in [0, 1].
+    for name, value, rule in (("temperature", 2, "a finite number > 0"), ("top_p", 1, "a number in [0, 1]"),
+                              ("top_p", 0, "a number in [0, 1]")):
+        call = call_text(learner.sample_generate, model, ids, 3, **{name: value}, generator=_generator(4))
+        try:
+            got = learner.sample_generate(model, ids, 3, **{name: value}, generator=_generator(4))
+        except ValueError as error:
+            raise Mismatch(call, f"raised ValueError({str(error)[:200]!r}) for {name} = {value}, an int",
+                           f"check that {name} is {rule}, not that it is a float") from None
+        expected = ref.sample_generate(model, ids, 3, **{name: value}, generator=_generator(4))
+        check_equal(got.tolist() if isinstance(got, torch.Tensor) else got, expected.tolist(), call=call,
+                    hint=f"use {name} as the number it is, whatever its numeric type")

@@ -1,0 +1,1 @@
+"""Independent catalogue, sixteenth examiner (entries written from the docstrings only)."""

@@ -256,35 +256,35 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "raise ValueError(None)",
         "the message is not specified: the docstring says only that top_k < 1 raises ValueError",
     ),
-    "solutions.sampling.x_sample_generate__mutmut_24": (
+    "solutions.sampling.x_sample_generate__mutmut_27": (
         "raise ValueError(None)",
         "the message is not specified: the docstring says only that top_p outside [0, 1] raises ValueError",
     ),
-    "solutions.sampling.x_sample_generate__mutmut_41": (
+    "solutions.sampling.x_sample_generate__mutmut_44": (
         "kth_largest = torch.topk(logits, min(top_k, logits.shape[-1]), ).values[..., -1:]",
         "torch.topk's default dim is -1, the dim=-1 the solution passes",
     ),
-    "solutions.sampling.x_sample_generate__mutmut_46": (
+    "solutions.sampling.x_sample_generate__mutmut_49": (
         "kth_largest = torch.topk(logits, min(top_k, logits.shape[+1]), dim=-1).values[..., -1:]",
         TWO_D_LOGITS,
     ),
-    "solutions.sampling.x_sample_generate__mutmut_48": (
+    "solutions.sampling.x_sample_generate__mutmut_51": (
         "kth_largest = torch.topk(logits, min(top_k, logits.shape[-1]), dim=+1).values[..., -1:]",
         TWO_D_LOGITS,
     ),
-    "solutions.sampling.x_sample_generate__mutmut_64": (
+    "solutions.sampling.x_sample_generate__mutmut_67": (
         "probs = torch.softmax(logits, dim=+1)",
         TWO_D_LOGITS,
     ),
-    "solutions.sampling.x_sample_generate__mutmut_66": (
+    "solutions.sampling.x_sample_generate__mutmut_69": (
         "if top_p <= 1.0:",
         "the nucleus at top_p = 1 keeps every token but a tail whose mass above rounds to 1 (below ~1e-6 in all), which top_p_mask's rule leaves to rounding; skipping it at 1.0 only saves the work",
     ),
-    "solutions.sampling.x_sample_generate__mutmut_67": (
+    "solutions.sampling.x_sample_generate__mutmut_70": (
         "if top_p < 2.0:",
         "the nucleus at top_p = 1 keeps every token but a tail whose mass above rounds to 1 (below ~1e-6 in all), which top_p_mask's rule leaves to rounding; skipping it at 1.0 only saves the work",
     ),
-    "solutions.sampling.x_sample_generate__mutmut_92": (
+    "solutions.sampling.x_sample_generate__mutmut_95": (
         "ids = torch.cat([ids, next_token], dim=+1)",
         "dim 1 of the (1, T) ids is dim -1",
     ),

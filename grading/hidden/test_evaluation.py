@@ -79,6 +79,9 @@ NORMALISATION = [
     ("«Paris» is lovely", "paris", True),
     ("Tokyo_Station", "tokyo", True),
     ("STRASSE", "Straße", False),
+    # str.lower() lowers a whole string: a capital sigma ending a word becomes the final sigma
+    # 'ς', which a character-by-character lowering ('Σ' alone gives 'σ') misses.
+    ("Η ΟΔΟΣ ΕΡΜΟΥ", "\u03bf\u03b4\u03bf\u03c2", True),
     # Step 1 before step 2: 'İ'.lower() is 'i' and a combining dot (U+0307, not alphanumeric), so
     # the lowered "İstanbul" holds the words ["i", "stanbul"].
     ("İstanbul", "stanbul", True),

@@ -1,0 +1,1 @@
+"""Independent catalogue, seventeenth examiner: entries written from the docstrings alone."""

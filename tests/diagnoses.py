@@ -170,6 +170,9 @@ MISTAKES: dict[str, set[str]] = {
     **_entries("independent14", "top_k_table", wrong_sort_without_stable_flag={"tie_order"}),
     # the raw piece with '▁' deleted: byte tokens still show as '<0xE6>'
     **_entries("independent15", "top_k_table", wrong_piece_without_marker={"raw_piece"}),
+    # probs - kth >= 0: when the k-th largest is -inf, -inf - -inf is nan, so the k-th and its
+    # ties are dropped and only the scores strictly above it stay
+    **_entries("independent18", "top_k_mask", wrong_subtracts_kth={"strictly_greater"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

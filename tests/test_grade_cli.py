@@ -30,7 +30,7 @@ from grading.harness.runner import SuiteRun, run_suites_in_turn
 from tests.catalogue import (
     INDEPENDENT, INDEPENDENT2, INDEPENDENT3, INDEPENDENT4, INDEPENDENT5, INDEPENDENT6, INDEPENDENT7, INDEPENDENT8,
     INDEPENDENT9, INDEPENDENT10, INDEPENDENT11, INDEPENDENT12, INDEPENDENT13, INDEPENDENT14,
-    INDEPENDENT15, INDEPENDENT16, INDEPENDENT17,
+    INDEPENDENT15, INDEPENDENT16, INDEPENDENT17, INDEPENDENT18,
     ROOT, WRONG, entries, write_submission,
 )
 from tests.diagnoses import DIAGNOSES, MISTAKES, UNSHOWN, named_mistakes
@@ -41,7 +41,7 @@ ENTRIES = (entries(WRONG) + entries(INDEPENDENT) + entries(INDEPENDENT2) + entri
            + entries(INDEPENDENT8) + entries(INDEPENDENT9)
            + entries(INDEPENDENT10) + entries(INDEPENDENT11) + entries(INDEPENDENT12)
            + entries(INDEPENDENT13) + entries(INDEPENDENT14) + entries(INDEPENDENT15)
-           + entries(INDEPENDENT16) + entries(INDEPENDENT17))
+           + entries(INDEPENDENT16) + entries(INDEPENDENT17) + entries(INDEPENDENT18))
 # Correct alternatives are where a sandbox that behaves unlike a plain process costs a learner
 # points (a learner's own DynamicCache arriving as a stand-in, say), so they are also run in-process.
 CORRECT_ENTRIES = [entry for entry in ENTRIES if entry.correct]
@@ -127,7 +127,9 @@ def _exercise_result(graded: dict, entry) -> dict:
 # Wrong versions whose mistake is what a bonus test asks for (greedy's KV cache): only the bonus
 # can catch them. Every other wrong version must lose a point that is not a bonus's: a bonus
 # says nothing of a mistake in the loop itself.
-BONUS_MISTAKES = {"wrong_implementations.greedy_generate__no_kv_cache"}
+BONUS_MISTAKES = {"wrong_implementations.greedy_generate__no_kv_cache",
+                  # a cache, but the prompt fed twice (the first token from a pass without one)
+                  "independent18.greedy_generate__wrong_prompt_run_twice_for_cache"}
 
 
 @pytest.mark.parametrize("entry", WRONG_ENTRIES, ids=lambda e: e.label)

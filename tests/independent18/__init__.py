@@ -1,0 +1,1 @@
+"""Independent catalogue, eighteenth examiner: entries written from the docstrings alone."""

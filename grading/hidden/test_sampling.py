@@ -413,8 +413,12 @@ def test_sample_generate_rejects_bad_settings(learner):
                      hint="check the settings before the loop: a call with max_new_tokens=0 must refuse them too")
     # A good one is accepted in any numeric type: the int 2 is a finite number > 0 too, and the
     # ints 1 and 0 are numbers in [0, 1].
-    for name, value, rule in (("temperature", 2, "a finite number > 0"), ("top_p", 1, "a number in [0, 1]"),
-                              ("top_p", 0, "a number in [0, 1]")):
+    accepted = (
+        ("temperature", 2, "a finite number > 0", "divide the logits by the temperature, whatever its numeric type"),
+        ("top_p", 1, "a number in [0, 1]", "top_p = 1 keeps every token, whatever the number's type"),
+        ("top_p", 0, "a number in [0, 1]", "top_p = 0 keeps only the most probable token, whatever the number's type"),
+    )
+    for name, value, rule, hint in accepted:
         call = call_text(learner.sample_generate, model, ids, 3, **{name: value}, generator=_generator(4))
         try:
             got = learner.sample_generate(model, ids, 3, **{name: value}, generator=_generator(4))
@@ -423,4 +427,4 @@ def test_sample_generate_rejects_bad_settings(learner):
                            f"check that {name} is {rule}, not that it is a float") from None
         expected = ref.sample_generate(model, ids, 3, **{name: value}, generator=_generator(4))
         check_equal(got.tolist() if isinstance(got, torch.Tensor) else got, expected.tolist(), call=call,
-                    hint=f"use {name} as the number it is, whatever its numeric type")
+                    hint=hint)

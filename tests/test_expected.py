@@ -61,6 +61,29 @@ def test_any_difference_in_a_tensor_means_a_fresh_call(other):
     assert counting.calls == 2, f"{other!r} got the answer remembered for another tensor"
 
 
+def test_a_large_tensor_is_remembered_until_it_changes_in_place_or_another_takes_its_place():
+    """Large tensors (past LARGE elements) are hashed once per version of the object: a change
+    in place, through the tensor or a view of it, and a new tensor of other values, even at the
+    same address, must each mean a fresh call."""
+    from grading.grader.expected import LARGE
+
+    function, counting = _remembered(lambda x: x.sum())
+    big = torch.zeros(LARGE + 1)
+    assert function(big).item() == 0.0
+    assert function(big).item() == 0.0 and counting.calls == 1, "the same unchanged tensor was computed again"
+    big[5] = 1.0
+    assert function(big).item() == 1.0, "a change in place was answered from memory"
+    big.view(-1, 1)[7] = 2.0  # through a view: the version counter is shared
+    assert function(big).item() == 3.0, "a change through a view was answered from memory"
+    assert function(torch.zeros(LARGE + 1) + 1.0).item() == LARGE + 1, "a new tensor was answered from memory"
+    for _ in range(20):  # freed tensors whose memory and object ids come back with other values
+        assert function(torch.full((LARGE + 1,), 2.0)).item() == 2 * (LARGE + 1)
+        assert function(torch.full((LARGE + 1,), 4.0)).item() == 4 * (LARGE + 1)
+    with torch.inference_mode():  # no version counter: hashed each time
+        frozen = torch.ones(LARGE + 1)
+    assert function(frozen).item() == LARGE + 1
+
+
 def test_plain_inputs_are_simply_computed():
     function, counting = _remembered(lambda text, n: text * n)
     assert function("ab", 2) == "abab" and function("ab", 2) == "abab"

@@ -45,6 +45,7 @@ import platform
 import random
 import tempfile
 import types
+import weakref
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -78,11 +79,8 @@ class _Fingerprint:
             self.costly = True
             if value.numel() > LARGE and self._add_backend_weight(value):
                 return True
-            tensor = value.detach()
-            if tensor.device.type != "cpu":
-                tensor = tensor.cpu()
-            update(f"tensor:{tensor.dtype}:{tuple(tensor.shape)}:{value.requires_grad}:".encode())
-            update(tensor.contiguous().view(-1).view(torch.uint8).numpy().tobytes() if tensor.numel() else b"")
+            update(f"tensor:{value.dtype}:{tuple(value.shape)}:{value.requires_grad}:".encode())
+            update(_large_tensor_digest(value) if value.numel() > LARGE else _tensor_bytes(value))
             return True
         if isinstance(value, torch.Generator):
             self.generators.append(value)
@@ -142,6 +140,32 @@ class _Fingerprint:
 
 
 _WEIGHT_DIGESTS: dict[tuple[int, int], bytes] = {}
+_LARGE_DIGESTS: dict[tuple[int, int], tuple[weakref.ref, bytes]] = {}
+
+
+def _tensor_bytes(tensor: torch.Tensor) -> Any:
+    """A tensor's bytes as a buffer to hash (no copy when it is a contiguous CPU tensor)."""
+    data = tensor.detach()
+    if data.device.type != "cpu":
+        data = data.cpu()
+    return data.contiguous().view(-1).view(torch.uint8).numpy() if data.numel() else b""
+
+
+def _large_tensor_digest(tensor: torch.Tensor) -> bytes:
+    """A large tensor's bytes, hashed once per version of that tensor object. A suite's fixture
+    (the embedding matrix, 16 MB) goes to the reference with every word a test checks, and
+    hashing it each time cost more than the call it saved. The weak reference tells a live
+    tensor from a new one at the same address; an in-place change bumps the version."""
+    try:
+        key = (id(tensor), tensor._version)
+    except RuntimeError:  # an inference-mode tensor has no version counter: hash it each time
+        return hashlib.blake2b(_tensor_bytes(tensor), digest_size=16).digest()
+    found = _LARGE_DIGESTS.get(key)
+    if found is not None and found[0]() is tensor:
+        return found[1]
+    digest = hashlib.blake2b(_tensor_bytes(tensor), digest_size=16).digest()
+    _LARGE_DIGESTS[key] = (weakref.ref(tensor), digest)
+    return digest
 
 
 def _weight_digest(weight: torch.Tensor) -> bytes:

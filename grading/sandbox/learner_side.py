@@ -486,7 +486,13 @@ def seed_global_generators(seed: int) -> None:
 
     import torch
 
-    torch.manual_seed(seed)
+    if torch.accelerator.is_available():
+        torch.manual_seed(seed)
+    else:
+        # torch.manual_seed would also queue a seed for CUDA, XPU and MTIA, which a machine
+        # without them never starts, each with a formatted stack: 0.5-1 ms a call, 710 calls
+        # for a complete submission. The CPU generator is the only one such a process has.
+        torch.default_generator.manual_seed(seed)
     random.seed(seed)
     try:
         import numpy

@@ -80,7 +80,7 @@ class _Fingerprint:
             if value.numel() > LARGE and self._add_backend_weight(value):
                 return True
             update(f"tensor:{value.dtype}:{tuple(value.shape)}:{value.requires_grad}:".encode())
-            update(_large_tensor_digest(value) if value.numel() > LARGE else _tensor_bytes(value))
+            update(_content_digest(value) if value.numel() > LARGE else _tensor_bytes(value))
             return True
         if isinstance(value, torch.Generator):
             self.generators.append(value)
@@ -139,8 +139,7 @@ class _Fingerprint:
         return False
 
 
-_WEIGHT_DIGESTS: dict[tuple[int, int], bytes] = {}
-_LARGE_DIGESTS: dict[tuple[int, int], tuple[weakref.ref, bytes]] = {}
+_DIGESTS: dict[tuple[int, int], tuple[weakref.ref, bytes]] = {}
 
 
 def _tensor_bytes(tensor: torch.Tensor) -> Any:
@@ -151,37 +150,31 @@ def _tensor_bytes(tensor: torch.Tensor) -> Any:
     return data.contiguous().view(-1).view(torch.uint8).numpy() if data.numel() else b""
 
 
-def _large_tensor_digest(tensor: torch.Tensor) -> bytes:
-    """A large tensor's bytes, hashed once per version of that tensor object. A suite's fixture
-    (the embedding matrix, 16 MB) goes to the reference with every word a test checks, and
-    hashing it each time cost more than the call it saved. The weak reference tells a live
-    tensor from a new one at the same address; an in-place change bumps the version."""
+def _content_digest(tensor: torch.Tensor) -> bytes:
+    """A tensor's bytes, hashed once per version of that tensor object. A suite's fixture (the
+    embedding matrix, 16 MB) goes to the reference with every word a test checks, and hashing it
+    each time cost more than the call it saved. The weak reference tells a live tensor from a
+    new one at the same address; an in-place change bumps the version."""
     try:
         key = (id(tensor), tensor._version)
     except RuntimeError:  # an inference-mode tensor has no version counter: hash it each time
         return hashlib.blake2b(_tensor_bytes(tensor), digest_size=16).digest()
-    found = _LARGE_DIGESTS.get(key)
+    found = _DIGESTS.get(key)
     if found is not None and found[0]() is tensor:
         return found[1]
     digest = hashlib.blake2b(_tensor_bytes(tensor), digest_size=16).digest()
-    _LARGE_DIGESTS[key] = (weakref.ref(tensor), digest)
+    _DIGESTS[key] = (weakref.ref(tensor), digest)
     return digest
 
 
 def _weight_digest(weight: torch.Tensor) -> bytes:
-    """What a model weight holds now. On the CPU its bytes (hashed once per version: a test that
+    """What a model weight holds now. On the CPU its bytes (:func:`_content_digest`: a test that
     scales a weight and restores it gets the remembered answers back); elsewhere (a GPU model
-    of gigabytes) its version counter, so an edited weight only ever costs a recomputation."""
-    key = (id(weight), weight._version)
-    found = _WEIGHT_DIGESTS.get(key)
-    if found is None:
-        if weight.device.type == "cpu":
-            data = weight.detach().contiguous().view(-1).view(torch.uint8).numpy()
-            found = hashlib.blake2b(data, digest_size=16).digest()
-        else:
-            found = f"{id(weight)}@{weight._version}".encode()
-        _WEIGHT_DIGESTS[key] = found
-    return found
+    of gigabytes) its identity and version counter, so an edited weight only ever costs a
+    recomputation."""
+    if weight.device.type == "cpu":
+        return _content_digest(weight)
+    return f"{id(weight)}@{weight._version}".encode()
 
 
 def _call_key(function: Callable[..., Any], args: tuple, kwargs: dict, samples: bool) -> _Fingerprint | None:

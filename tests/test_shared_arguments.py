@@ -7,6 +7,7 @@ Both sides run in this process here; `tests/test_in_place_attacks.py` proves the
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 import torch
@@ -84,3 +85,76 @@ def test_a_call_without_tensors_shares_nothing():
     plain = wire.to_plain([[1, "a", [2.0]], {"k": None}])
     assert shared.share(plain[0], plain[1]) is None, "share() made a memory file for a call without tensors"
     assert plain == [[1, "a", [2.0]], {"k": None}], f"share() changed a call without tensors to {plain}"
+
+
+# The learner's process is where the memory file must be mapped. What its code did there can keep
+# the file from arriving (a process at its file limit is sent none) or from being mapped: the call
+# then fails as the learner's, with the cause named, and its function is never handed ``None``
+# where a tensor was sent.
+TAKES_EVERY_FILE = """
+
+_KEPT_OPEN = []
+
+
+def sample_top_p(probs, p, generator=None):
+    ids = _solution_sample_top_p(probs, p, generator)
+    try:
+        while True:
+            _KEPT_OPEN.append(open(__file__))
+    except OSError:
+        pass
+    return ids
+"""
+NO_MAPPING = """
+
+import errno as _errno
+import mmap as _mmap
+
+
+def _refuse(*args, **kwargs):
+    raise OSError(_errno.ENOMEM, "Cannot allocate memory")
+
+
+_mmap.mmap = _refuse
+"""
+
+
+def test_a_call_whose_arguments_cannot_reach_the_learners_code_fails_with_the_cause(tmp_path):
+    from grading.grader.driver import GradeOptions, grade_class
+    from grading.sandbox.limits import Limits
+
+    solution = (Path(__file__).resolve().parent.parent / "solutions" / "nucleus.py").read_text()
+    renamed = solution.replace("def sample_top_p(", "def _solution_sample_top_p(", 1)
+    sources = {"files": renamed + TAKES_EVERY_FILE, "mapping": solution + NO_MAPPING}
+    causes = {"files": "too many files open", "mapping": "no memory left"}
+    base = tmp_path / "class"
+    for label, source in sources.items():
+        (base / label).mkdir(parents=True)
+        (base / label / "nucleus.py").write_text(source)
+    options = GradeOptions(backend="tiny", exercises=("sample_top_p",), limits=Limits(call_seconds=10, submission_seconds=300))
+    graded = grade_class([base / label for label in causes], tmp_path / "out", options, workers=1)
+    assert not graded.failed, f"grade_class reported a grader error for {graded.failed}; expected the learner's failures"
+    for label, cause in causes.items():
+        tests = graded.results[label]["tests"]
+        said = [t["output"] for t in tests if t["score"] < t["max_score"]]
+        assert said, f"the '{label}' submission lost no point; expected its calls after the first to fail"
+        assert any(cause in text for text in said), (
+            f"the '{label}' submission's failed tests said {[text[:160] for text in said]}; expected one to name "
+            f"the cause ('{cause}')")
+        assert not any("NoneType" in text or "ended your code's process" in text for text in said), (
+            f"the '{label}' submission's feedback blamed something else: {[text[:160] for text in said]}")
+
+
+def test_a_call_whose_memory_file_never_arrived_is_not_run():
+    from grading.sandbox.learner_side import Learner
+
+    memory, plain_args, plain_kwargs = _sent([torch.ones(3), 0.5], {})
+    memory.close()
+    learner = Learner.__new__(Learner)  # only its call(): no channel, no server
+    learner.modules = {}
+    request = {"op": "call", "module": "nucleus", "function": "sample_top_p", "args": plain_args, "kwargs": plain_kwargs,
+               "shared": memory.slots}
+    reply = learner.call(request, [])
+    assert reply == {"op": "arguments_lost", "reason": "files"}, (
+        f"Learner.call() of a request naming shared arguments, with no file received, replied {reply!r}; "
+        "expected {'op': 'arguments_lost', 'reason': 'files'} (the kernel drops a file sent to a process at its limit)")

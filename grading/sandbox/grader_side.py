@@ -567,6 +567,23 @@ def _feedback_for_error(info: dict, limits: Limits) -> tuple[str, str]:
     return text, status
 
 
+def _arguments_lost(reply: dict, what: str, limits: Limits) -> str:
+    """Why a call's tensor arguments (:mod:`grading.sandbox.shared`) never reached the learner's
+    function, as that process says. Its word is all there is, and whatever made it so happened
+    in that process after its set-up (file descriptors or memory its code took): the call fails
+    as the learner's, with the cause named, never with ``None`` arguments handed to its code."""
+    reason = reply.get("reason")
+    if reason == "files":
+        cause = ("its tensor arguments could not be handed over: your code's process had too many files open "
+                 "(at most 256 at once). Close the files your code opens (`with open(...) as f:`)")
+    elif reason == "memory":
+        cause = (f"its tensor arguments could not be mapped: your code's process had no memory left "
+                 f"(the limit is {limits.memory_mb} MiB above the model's own)")
+    else:
+        cause = f"its tensor arguments could not be mapped in your code's process ({str(reply.get('detail', ''))[:200]})"
+    return f"{what} was not run: {cause}"
+
+
 def rebuild_error(info: dict, limits: Limits) -> BaseException:
     """The learner's exception as an instance of its first built-in class (ValueError...)."""
     import builtins
@@ -985,6 +1002,11 @@ class Session:
             return rebuild_error(reply.get("error", {}), self.limits), None
         if op in ("missing", "import_error"):
             raise LearnerCrash(str(reply.get("why") or _feedback_for_error(reply.get("error", {}), self.limits)[0]))
+        if op == "arguments_lost":
+            lost = LearnerCrash(_arguments_lost(reply, what, self.limits))
+            if reply.get("reason") == "memory":
+                lost.decodelab_status = Status.MEMORY
+            raise lost
         if op != "return":
             raise LearnerCrash(f"{what} got an unexpected reply from your code's process")
         places = {"args": list(args), "kwargs": dict(kwargs)}

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import errno
 import os
 import secrets
 import signal
@@ -733,9 +734,21 @@ class Learner:
 
         args = list(request.get("args", []))
         kwargs = dict(request.get("kwargs", {}))
-        write_back = shared.attach(fds.pop(0), request["shared"], args, kwargs) if request.get("shared") and fds else None
+        write_back, lost = None, None
+        if request.get("shared") and not fds:  # the kernel drops a file sent to a process at its file limit
+            lost = {"op": "arguments_lost", "reason": "files"}
+        elif request.get("shared"):
+            try:
+                write_back = shared.attach(fds.pop(0), request["shared"], args, kwargs)
+            except Exception as error:  # mmap refused (it needs a file descriptor and address space)
+                number = getattr(error, "errno", None)
+                reason = ("files" if number in (errno.EMFILE, errno.ENFILE) else
+                          "memory" if isinstance(error, MemoryError) or number == errno.ENOMEM else "other")
+                lost = {"op": "arguments_lost", "reason": reason, "detail": keep_start(str(error))}
         for fd in fds:
             os.close(fd)
+        if lost is not None:
+            return lost
         function = self._function(request)
         if isinstance(function, dict):
             return function

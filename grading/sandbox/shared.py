@@ -86,8 +86,10 @@ def attach(fd: int, slots: list[list], args: list, kwargs: dict) -> Callable[[],
 
     import torch
 
-    memory = mmap.mmap(fd, os.fstat(fd).st_size)
-    os.close(fd)
+    try:
+        memory = mmap.mmap(fd, os.fstat(fd).st_size)
+    finally:
+        os.close(fd)
     on_device = []
     for place, key, description, offset, length in slots:
         local = tensor_from_plain(dict(description, device="cpu"), buffer=memoryview(memory)[offset: offset + length])

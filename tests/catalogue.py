@@ -3,8 +3,8 @@
 Catalogues of module files named like ``exercises/`` and functions named ``<function>__<what>``:
 
 - ``tests/wrong_implementations/``: the project's own wrong versions (every one must lose points);
-- ``tests/independent/`` to ``tests/independent20/``: wrong (``<function>__wrong_<what>``) and
-  correct (``<function>__right_<what>``) versions written by twenty examiners who had read only
+- ``tests/independent/`` to ``tests/independent21/``: wrong (``<function>__wrong_<what>``) and
+  correct (``<function>__right_<what>``) versions written by twenty-one examiners who had read only
   the docstrings (each later one also the earlier catalogues, so as not to repeat them).
 
 :func:`with_version` turns an entry into a submission's module source: ``solutions/<module>.py``
@@ -43,6 +43,7 @@ INDEPENDENT17 = ROOT / "tests" / "independent17"
 INDEPENDENT18 = ROOT / "tests" / "independent18"
 INDEPENDENT19 = ROOT / "tests" / "independent19"
 INDEPENDENT20 = ROOT / "tests" / "independent20"
+INDEPENDENT21 = ROOT / "tests" / "independent21"
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,9 @@ def test_greedy_with_zero_and_one_new_tokens(learner, backend):
     check_greedy(learner, backend, ids, 0)
     check_greedy(learner, backend, ids, 1)
     check_greedy(learner, backend, ids, 1, backend.tokenizer.eos_token_id)
+    # A prompt of one token is (1, 1): both axes of size one, and the result is still (1, 1 + n).
+    check_greedy(learner, backend, ids[:, :1], 0)
+    check_greedy(learner, backend, ids[:, :1], 3)
 
 
 @pytest.mark.greedy

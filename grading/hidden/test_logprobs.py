@@ -339,7 +339,8 @@ def test_a_very_unlikely_token_keeps_a_finite_logprob(learner, backend):
 @pytest.mark.logprobs
 @pytest.mark.points(1)
 @pytest.mark.parametrize("case", ["nothing generated", "top_n=0", "prompt_length=0", "prompt_length>T", "top_n<0",
-                                  "top_n<0, nothing generated", "prompt_length=1", "default top_n"])
+                                  "top_n<0, nothing generated", "prompt_length=1", "default top_n",
+                                  "a sequence of one token"])
 def test_edge_cases(learner, backend, case):
     sequence = backend.encode("Hello world, hello moon")
     length = sequence.shape[1]
@@ -374,6 +375,14 @@ def test_edge_cases(learner, backend, case):
             raise Mismatch(call, f"raised ValueError({str(error)!r}) for a valid prompt_length",
                            "prompt_length may be anything from 1 to T: only the very first token has no logprob") from None
         _check_records_shape(got, length - 1, sequence, 1, 2, call)
+    elif case == "a sequence of one token":
+        # (1, 1): both axes of size one. T = 1, so prompt_length 1 generated nothing, and 2 is past T.
+        single = sequence[:, :1]
+        call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, single, 1)
+        got = learner.completion_logprobs(backend.model, backend.tokenizer, single, 1)
+        check_equal(got, [], call=call, hint="T is sequence.shape[1] (here 1): with prompt_length == T return []")
+        expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, single, 2,
+                     hint="T is sequence.shape[1] (here 1): prompt_length 2 is past it, so raise ValueError")
     else:
         # No top_n given: the signature's default, 5 alternatives per record.
         call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, 2)

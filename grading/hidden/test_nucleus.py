@@ -133,9 +133,10 @@ def _check_mask(learner, probs: torch.Tensor, p: float) -> None:
 @pytest.mark.top_p
 @pytest.mark.points(1)
 def test_top_p_mask_keeps_shape_device_and_gives_bool(learner):
-    # Shape and dtype only: values of float16 rows are tested nowhere (their cumulative sums
-    # are too coarse to stay 1e-4 from a threshold).
-    for probs in (_random_probs(11), _random_probs(2, 3, 17), _random_probs(4, 50).double(), _random_probs(3, 9).half()):
+    # Shape and dtype only: values of float16 and bfloat16 rows are tested nowhere (their
+    # cumulative sums are too coarse to stay 1e-4 from a threshold), but such rows are taken.
+    for probs in (_random_probs(11), _random_probs(2, 3, 17), _random_probs(4, 50).double(), _random_probs(3, 9).half(),
+                  _random_probs(2, 13).to(torch.bfloat16)):
         got = learner.top_p_mask(probs, 0.5)
         call = call_text(learner.top_p_mask, probs, 0.5)
         if not isinstance(got, torch.Tensor):
@@ -379,8 +380,9 @@ def test_sample_top_p_returns_one_id_per_row_and_leaves_probs_alone(learner):
         check_true(got.dtype == torch.int64, call=call, problem=f"the result has dtype {got.dtype}, expected torch.int64",
                    hint="token ids are int64, as torch.multinomial returns them")
         check_true(not changed, call=call,
-                   problem=f"the call changed {', '.join(changed)} in place (some of its values were set to 0)",
-                   hint="zero the dropped tokens in a copy (torch.where(keep, probs, 0)), not in the caller's tensor")
+                   problem=f"the call changed {', '.join(changed)} in place",
+                   hint="leave the caller's probs as they are: zero the dropped tokens in a new tensor "
+                        "(torch.where(keep, probs, 0)), and do any other arithmetic on probs out of place")
     # "p: a number in [0, 1]; anything else raises ValueError": no shortcut around top_p_mask's check.
     for p in (1.5, -0.5):
         expect_error(learner.sample_top_p, ValueError, _random_probs(2, 40, seed=6), p, _generator(0),

@@ -157,9 +157,10 @@ def _check_sequence(learner, model, ids, n, seed, settings, *, compare_steps: in
 @pytest.mark.sampling_loop
 @pytest.mark.points(1)
 def test_sample_generate_returns_the_prompt_and_new_tokens(learner, backend):
-    ids = backend.encode(PROMPT)
-    T = ids.shape[1]
-    for n in (5, 0):
+    prompt = backend.encode(PROMPT)
+    # A prompt of one token is (1, 1): both axes of size one, and the result is still (1, 1 + n).
+    for ids, n in ((prompt, 5), (prompt, 0), (prompt[:, :1], 3)):
+        T = ids.shape[1]
         with learner.observing_forward_passes(backend.model) as passes:
             got = learner.sample_generate(backend.model, ids, n, generator=_generator(0, backend.device))
         call = call_text(learner.sample_generate, backend.model, ids, n, generator=_generator(0))

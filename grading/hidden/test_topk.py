@@ -108,6 +108,7 @@ def test_top_k_mask_decides_each_row_on_its_own(learner):
     _check_mask(learner, logits, 4)
     _check_mask(learner, logits.softmax(-1), 4)
     _check_mask(learner, logits.transpose(0, 1), 4)  # any leading axes: a swapped, non-contiguous batch too
+    _check_mask(learner, logits[0, :1], 4)  # a batch of one row keeps its batch axis: (1, 40) in, (1, 40) out
 
 
 @pytest.mark.top_k

@@ -173,6 +173,8 @@ MISTAKES: dict[str, set[str]] = {
     # probs - kth >= 0: when the k-th largest is -inf, -inf - -inf is nan, so the k-th and its
     # ties are dropped and only the scores strictly above it stay
     **_entries("independent18", "top_k_mask", wrong_subtracts_kth={"strictly_greater"}),
+    # renormalises probs in place (probs /= probs.sum(...)): values move by rounding only
+    **_entries("independent21", "sample_top_p", wrong_renormalises_probs_in_place={"changes_input"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

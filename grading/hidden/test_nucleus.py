@@ -381,8 +381,8 @@ def test_sample_top_p_returns_one_id_per_row_and_leaves_probs_alone(learner):
                    hint="token ids are int64, as torch.multinomial returns them")
         check_true(not changed, call=call,
                    problem=f"the call changed {', '.join(changed)} in place",
-                   hint="leave the caller's probs as they are: zero the dropped tokens in a new tensor "
-                        "(torch.where(keep, probs, 0)), and do any other arithmetic on probs out of place")
+                   hint="zero the dropped tokens (and do any other arithmetic on probs) in a new tensor, "
+                        "torch.where(keep, probs, 0), not in the caller's tensor")
     # "p: a number in [0, 1]; anything else raises ValueError": no shortcut around top_p_mask's check.
     for p in (1.5, -0.5):
         expect_error(learner.sample_top_p, ValueError, _random_probs(2, 40, seed=6), p, _generator(0),

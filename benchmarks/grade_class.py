@@ -302,7 +302,10 @@ def decodelab_scores(out: Path) -> dict[str, float]:
 def priming_verdict(out: Path) -> dict[str, Any]:
     """What the grader's results.json files say of priming: one plain sentence and the figures."""
     seen = [json.loads(path.read_text())["extra_data"].get("priming") or {} for path in sorted(out.glob("*/results.json"))]
-    priming = next((p for p in seen if p.get("requested")), seen[0] if seen else {})
+    # The priming worker's own word first; the others say "from_peer" (taken from its file, or
+    # not yet there when they graded a submission).
+    priming = next((p for p in seen if p.get("requested") and not p.get("from_peer")),
+                   next((p for p in seen if p.get("expected_values")), seen[0] if seen else {}))
     if priming.get("from_disk"):
         sentence = f"read from an earlier run's file ({priming['expected_values']} expected values), not computed"
     elif not priming.get("requested"):
@@ -310,7 +313,7 @@ def priming_verdict(out: Path) -> dict[str, Any]:
     elif priming.get("error") or not priming.get("expected_values"):
         sentence = f"DID NOT take effect: {priming.get('error') or 'no expected value remembered'}"
     else:
-        sentence = f"worked: {priming['expected_values']} expected values computed once per worker and reused"
+        sentence = f"worked: {priming['expected_values']} expected values computed once and reused by every worker"
     return {"verdict": sentence, "worked": bool(priming.get("expected_values")) and not priming.get("error"),
             **priming}
 

@@ -641,6 +641,55 @@ def test_a_second_run_reads_the_expected_values_the_first_computed(graded):
 
 
 @needs_tiny
+def test_one_worker_primes_and_the_others_grade_meanwhile(graded):
+    # Two workers, a cold cache: slot 0 primes, the other starts grading at once, without
+    # waiting for it, and says so in the results.json of what it graded (from_peer).
+    class_priming = graded["first"].priming
+    assert not class_priming.get("from_peer"), (
+        f"the class's priming was {class_priming}; expected the priming worker's own word, not a peer's")
+    used = {name: results["extra_data"]["priming"] for name, results in graded["first"].results.items()}
+    borrowed = {name: priming for name, priming in used.items() if priming.get("from_peer")}
+    assert borrowed, f"no submission was graded by a worker that took its values from the priming one: {used}"
+    assert all(priming.get("requested") and not priming.get("error") for priming in borrowed.values()), (
+        f"the worker that did not prime reported {borrowed}; expected requested and no error")
+
+
+def _running_total(values: torch.Tensor) -> torch.Tensor:
+    return torch.cumsum(values, 0)
+
+
+def test_a_worker_takes_the_peers_expected_values_once_their_file_is_there(tmp_path):
+    import random
+
+    import numpy
+
+    from grading.grader import expected
+    from grading.grader.driver import GradeOptions, Judge
+
+    judge = Judge(GradeOptions(backend="tiny", prime_from_peer=True))
+    judge.ready = {"priming": {"requested": True, "expected_values": 0, "from_disk": False, "from_peer": True}}
+    judge.awaited_memory = tmp_path / "primed.pt"
+    states = (torch.random.get_rng_state(), random.getstate(), numpy.random.get_state())
+    try:
+        judge._take_peer_priming()
+        assert judge.awaited_memory is not None and judge.ready["priming"]["expected_values"] == 0, (
+            f"with no file yet the judge server reported {judge.ready['priming']}; expected it still waiting with 0 values")
+        expected.forget()
+        expected.remember(_running_total)(torch.arange(100.0))  # one remembered answer to write
+        expected.save(tmp_path / "primed.pt")
+        expected.forget()
+        judge._take_peer_priming()
+        assert judge.awaited_memory is None and judge.ready["priming"]["expected_values"] == 1, (
+            f"once the peer's file was there the judge server reported {judge.ready['priming']}; "
+            "expected the file's one answer taken")
+    finally:
+        expected.forget()
+        torch.random.set_rng_state(states[0])
+        random.setstate(states[1])
+        numpy.random.set_state(states[2])
+
+
+@needs_tiny
 def test_grading_twice_gives_the_same_tests_in_the_same_order(graded):
     for name in ("honest", "stub", "noisy"):
         first = [(t["name"], t["score"]) for t in graded["first"].results[name]["tests"]]

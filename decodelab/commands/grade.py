@@ -97,12 +97,15 @@ def run(arguments: argparse.Namespace) -> int:
     if priming.get("from_disk"):
         print(f"Priming: {priming['expected_values']} expected values read from an earlier run's file "
               "(same suites, reference, solutions, model and versions) and reused.")
+    elif priming.get("from_peer") and not priming.get("expected_values"):
+        print("Priming: not used (fewer submissions were left to grade than workers).")
     elif priming.get("requested"):
         if priming.get("error") or not priming.get("expected_values"):
             print(f"Warning: priming did not take effect ({priming.get('error') or 'no expected value remembered'}): "
                   "each submission computed its expected values itself, which is slower.", file=sys.stderr)
         else:
-            print(f"Priming: {priming['expected_values']} expected values computed once per worker and reused.")
+            print(f"Priming: {priming['expected_values']} expected values computed once on solutions/ and reused "
+                  "(by every worker, once the one that primes had written them).")
     if not outcome.sandbox.startswith("bubblewrap"):
         print(f"Warning: {outcome.sandbox}.", file=sys.stderr)
     if arguments.summary:

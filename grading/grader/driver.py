@@ -71,6 +71,9 @@ class GradeOptions:
     judge_slack: float = 180.0          # extra seconds a judge may take beyond the learner's budget
     prime: bool | None = None           # compute expected values once per worker (None: when
                                         # a worker grades more than one submission)
+    prime_from_peer: bool = False       # instead of priming, take the values the run's priming
+                                        # worker writes to its file, once written (where no
+                                        # file can be kept, prime as usual)
 
     def as_json(self) -> str:
         data = asdict(self)
@@ -156,6 +159,7 @@ class Judge:
         self.suites = available_suites()
         self.learner = None
         self.backend: Any = None
+        self.awaited_memory: Path | None = None  # the file a peer is priming (prime_from_peer)
 
     def warm_up(self) -> dict:
         for key in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
@@ -247,8 +251,11 @@ class Judge:
         from grading.grader import expected
         memory_file = self._memory_file(backend)
         if memory_file is not None and expected.load(memory_file):
-            return {"requested": bool(self.options.prime), "expected_values": expected.remembered_calls(),
-                    "from_disk": True, "error": None}
+            return {"requested": bool(self.options.prime or self.options.prime_from_peer),
+                    "expected_values": expected.remembered_calls(), "from_disk": True, "error": None}
+        if self.options.prime_from_peer and memory_file is not None:
+            self.awaited_memory = memory_file  # read before a later submission (_take_peer_priming)
+            return {"requested": True, "expected_values": 0, "from_disk": False, "from_peer": True, "error": None}
         if not self.options.prime:
             return {"requested": False, "expected_values": 0, "from_disk": False, "error": None}
         problem = self._run_suites_on_solutions()
@@ -294,12 +301,32 @@ class Judge:
                   "grading goes on, computing them per submission", file=sys.stderr)
         return problem
 
+    def _take_peer_priming(self) -> None:
+        """Read the expected values a peer primed, once its file is there. Until then this
+        server's judges compute what they need themselves, as an unprimed judge does: the same
+        values, a little slower (the memory only saves time, see ``expected``)."""
+        if self.awaited_memory is None or not self.awaited_memory.exists():
+            return
+        from grading.grader import expected
+
+        if expected.load(self.awaited_memory):
+            self.awaited_memory = None
+            self.ready["priming"] = dict(self.ready.get("priming") or {}, expected_values=expected.remembered_calls())
+            gc.collect()
+            gc.freeze()
+
     def grade(self, request: dict) -> dict:
         """Grade one submission; graded again once when the grader (not the learner) failed.
 
         A grader failure that persists is reported as such (``grader_error``), never as the
         learner's score.
         """
+        self._take_peer_priming()
+        reply = self._grade_twice_at_most(request)
+        reply["priming"] = self.ready.get("priming")  # what this submission's judge started from
+        return reply
+
+    def _grade_twice_at_most(self, request: dict) -> dict:
         first = self._grade_once(request)
         if not first.get("grader_error"):
             return first
@@ -611,7 +638,7 @@ class ClassOutcome:
     sandbox: str = ""
     seconds: float = 0.0
     startup_seconds: float = 0.0
-    priming: dict = field(default_factory=dict)  # the first worker's: requested, expected_values, from_disk, error
+    priming: dict = field(default_factory=dict)  # the priming worker's: requested, expected_values, from_disk, error
 
 
 Progress = Callable[[str, str], None]
@@ -650,15 +677,18 @@ def grade_class(
     notify = progress or (lambda event, name: None)
     notify("total", str(len(submissions)))
     workers = max(1, min(workers or os.cpu_count() or 1, len(submissions)))
-    if options.prime is None:  # priming costs one run of the suites per worker: worth it from two
+    if options.prime is None:  # priming costs one run of the suites: worth it from two submissions a worker
         options = replace(options, prime=len(submissions) > workers)
     sweep_stale_folders()  # left by a grade run that was killed
     log_dir = Path(tempfile.mkdtemp(prefix=scratch_prefix("grade")))
-    slots = [Slot(options, log_dir, index).start() for index in range(workers)]
+    # Slot 0 primes; the others grade from the start and take its values once its file is written
+    # (where a file can be kept: else each primes for itself). Priming is one worker's 6 s, and
+    # an unprimed submission costs well under a second more: the others need not wait for it.
+    peers = replace(options, prime_from_peer=True) if options.prime else options
+    slots = [Slot(options if index == 0 else peers, log_dir, index).start() for index in range(workers)]
     try:
-        first = slots[0].wait_ready()
+        first = slots[-1].wait_ready()  # a worker that does not prime, when there are several
         outcome.backend, outcome.sandbox = first["backend"], first["sandbox"]
-        outcome.priming = dict(first.get("priming") or {})
         todo = []
         for path in submissions:
             name = names[path]
@@ -667,10 +697,12 @@ def grade_class(
                 notify("skip", name)
             else:
                 todo.append(path)
-        while len(slots) > max(1, len(todo)):
-            slots.pop().close()
-        for slot in slots[1:]:
-            slot.wait_ready()
+        primer = slots[0]
+        while len(slots) > max(1, len(todo)):  # fewer submissions left than workers: the primer goes first
+            unused = slots.pop(0 if slots[0] is not first else -1)
+            if not unused.ready:  # still priming: it would read "stop" only once done
+                unused.kill()
+            unused.close()
         notify("ready", outcome.backend)
         outcome.startup_seconds = time.monotonic() - started
         queue = list(todo)
@@ -678,6 +710,10 @@ def grade_class(
         stopping = threading.Event()
 
         def work(slot: Slot) -> None:
+            # The one that primes takes work once it is done (and has written its file, which
+            # the next run reads), also when the others have graded everything meanwhile.
+            if not slot.ready:
+                slot.wait_ready()
             while True:
                 with lock:
                     if not queue or stopping.is_set():
@@ -725,6 +761,8 @@ def grade_class(
         sweep_stale_folders()  # what the judges made, when they had to be killed
         reports.write_gradebook(out_dir)  # also when interrupted: what was graded is kept
     outcome.seconds = time.monotonic() - started
+    # The priming worker's word (it was closed unused when fewer submissions than workers were left).
+    outcome.priming = dict((primer.ready or first).get("priming") or {})
     for name in outcome.skipped:
         data = reports.read_results(out_dir / name / reports.RESULTS)
         if data is not None:
@@ -742,7 +780,8 @@ def _stack() -> dict:
 
 def _results_for(name: str, reply: dict, ready: dict) -> dict:
     context = {"backend": ready.get("backend"), "model_id": ready.get("model_id"), "sandbox": ready.get("sandbox"),
-               "suites": ready.get("suites", ["hidden"]), "stack": _stack(), "priming": ready.get("priming")}
+               "suites": ready.get("suites", ["hidden"]), "stack": _stack(),
+               "priming": reply.get("priming") or ready.get("priming")}
     if not reply.get("ok"):
         context["grader_error"] = reply.get("error", "unknown failure")
         document = reports.results_document(name, reply.get("tests") or _unrun(ready.get("plan", [])), context)

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grading.harness.compare import Mismatch, call_text, check_equal, check_true, describe
+from grading.harness.status import Status
 from grading.grader.expected import remembered
 from reference import tokens as _ref
 from reference.tokenizer import load_mistral_tokenizer
@@ -187,33 +188,65 @@ def _piece_bytes_hint(piece: str, got: object) -> str | None:
 
 
 def _check_piece(learner, piece: str) -> None:
-    got = learner.piece_bytes(piece)
+    _compare_piece(learner, piece, learner.piece_bytes(piece))
+
+
+def _compare_piece(learner, piece: str, got: object) -> None:
     expected = ref.piece_bytes(piece)
     if type(got) is not bytes or got != expected:
         raise Mismatch(call_text(learner.piece_bytes, piece), f"returned {describe(got)}, expected {expected!r}",
                        _piece_bytes_hint(piece, got))
 
 
+def _raised_by_a_piece(error: Exception) -> bool:
+    """Whether ``error`` is an exception the learner's piece_bytes raised (not a crash, a
+    time-out or a limit, whose report is the batch's own)."""
+    return getattr(error, "decodelab_status", Status.RAISED) == Status.RAISED
+
+
+def _piece_results(learner, pieces: list[str]) -> list:
+    """``piece_bytes`` of each piece in one round trip (``call_each``: a sandboxed call costs a
+    round trip each). Where a piece raises, they run again one at a time, so the exception
+    comes from the piece it would come from in a loop of single calls."""
+    try:
+        return learner.call_each("piece_bytes", [(piece,) for piece in pieces])
+    except Exception as error:
+        if not _raised_by_a_piece(error):
+            raise
+        return [learner.piece_bytes(piece) for piece in pieces]
+
+
+def _check_pieces(learner, pieces: list[str]) -> None:
+    """:func:`_check_piece` for each piece, the first wrong one reported, returned or raised."""
+    try:
+        results = learner.call_each("piece_bytes", [(piece,) for piece in pieces])
+    except Exception as error:
+        if not _raised_by_a_piece(error):
+            raise
+        for piece in pieces:  # one at a time: a wrong piece before the one that raises is named first
+            _check_piece(learner, piece)
+        raise
+    for piece, got in zip(pieces, results):
+        _compare_piece(learner, piece, got)
+
+
 @pytest.mark.piece_bytes
 @pytest.mark.points(1)
 def test_byte_pieces_are_one_byte(learner, tokenizer):
     # Byte-fallback pieces <0x00>..<0xFF> are ids 3..258 of Mistral-7B-v0.1's vocabulary.
-    for piece in tokenizer.convert_ids_to_tokens(list(range(3, 259))):
-        _check_piece(learner, piece)
+    _check_pieces(learner, tokenizer.convert_ids_to_tokens(list(range(3, 259))))
 
 
 @pytest.mark.piece_bytes
 @pytest.mark.points(1)
 def test_text_pieces_are_their_utf8(learner):
-    for piece in TEXT_PIECES + LOOKALIKE_PIECES:
-        _check_piece(learner, piece)
+    _check_pieces(learner, TEXT_PIECES + LOOKALIKE_PIECES)
 
 
 @pytest.mark.piece_bytes
 @pytest.mark.points(1)
 def test_special_pieces_are_empty(learner):
-    for piece in SPECIALS:
-        _check_piece(learner, piece)
+    _check_pieces(learner, list(SPECIALS))
 
 
 @pytest.mark.piece_bytes
@@ -242,7 +275,7 @@ def test_pieces_rebuild_the_texts_bytes(learner, tokenizer, text):
     # Joined, the bytes of a text's pieces are its UTF-8 (behind the '▁' SentencePiece puts
     # in front), even where a character was split into byte pieces.
     pieces = [piece for _, piece in ref.tokenize_with_pieces(text, tokenizer, add_bos=True)]
-    parts = [learner.piece_bytes(piece) for piece in pieces]
+    parts = _piece_results(learner, pieces)
     expected = ref.pieces_to_bytes(pieces)
     call = f"piece_bytes(piece) for the pieces of {text!r}: {pieces[:6]}{'...' if len(pieces) > 6 else ''}"
     for piece, part in zip(pieces, parts):

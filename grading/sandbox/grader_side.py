@@ -199,10 +199,14 @@ class _Binds:
         self.args: list[str] = []
         self.present: set[Path] = {Path("/")}
         self.mounted: list[Path] = []
+        self.bound: list[Path] = []  # folders bound from the host: what lies under them exists already
 
     def _parents(self, destination: Path) -> None:
+        # A parent inside a tmpfs (a project or virtual environment under /tmp) is made here too:
+        # left to bwrap it would be 0700 and root's, and a submission's process, which runs with
+        # another uid, could not reach the packages under it that the worker had not imported.
         for parent in reversed(destination.parents):
-            if parent in self.present or any(_under(parent, m) for m in self.mounted):
+            if parent in self.present or any(_under(parent, m) for m in self.bound):
                 continue
             self.args += ["--perms", "0755", "--dir", str(parent)]
             self.present.add(parent)
@@ -216,6 +220,7 @@ class _Binds:
         self.present.add(destination)
         if source.is_dir():
             self.mounted.append(destination)
+            self.bound.append(destination)
 
     def system(self, path: str) -> None:
         if os.path.islink(path):

@@ -123,8 +123,9 @@ def pca_2d(vectors: torch.Tensor) -> torch.Tensor:
         multiplied by -1 compared with scikit-learn; the tests accept either sign per
         column. Everything else must match the exact decomposition, that is
         ``sklearn.decomposition.PCA(n_components=2, svd_solver="full")``: scikit-learn's
-        default solver switches to a randomised approximation for wide inputs (20 words of
-        4096 dimensions, say), whose coordinates can be far off; the tests use such inputs.
+        default solver switches to a randomised approximation for inputs of more than 500
+        columns (20 words of 4096 dimensions, say), whose coordinates can be far off; the
+        tests use such inputs.
 
     Pitfall:
         Without centring, the first "component" points at the mean of the data instead of

@@ -198,34 +198,26 @@ def _compare_piece(learner, piece: str, got: object) -> None:
                        _piece_bytes_hint(piece, got))
 
 
-def _raised_by_a_piece(error: Exception) -> bool:
-    """Whether ``error`` is an exception the learner's piece_bytes raised (not a crash, a
-    time-out or a limit, whose report is the batch's own)."""
-    return getattr(error, "decodelab_status", Status.RAISED) == Status.RAISED
-
-
-def _piece_results(learner, pieces: list[str]) -> list:
+def _pieces_at_once(learner, pieces: list[str]) -> list | None:
     """``piece_bytes`` of each piece in one round trip (``call_each``: a sandboxed call costs a
-    round trip each). Where a piece raises, they run again one at a time, so the exception
-    comes from the piece it would come from in a loop of single calls."""
+    round trip each); None when a piece raised, for the caller to run them one at a time, so that
+    what it reports comes from the piece a loop of single calls would name. A crash, a time-out
+    or a limit is the batch's own report, raised as it is."""
     try:
         return learner.call_each("piece_bytes", [(piece,) for piece in pieces])
     except Exception as error:
-        if not _raised_by_a_piece(error):
+        if getattr(error, "decodelab_status", Status.RAISED) != Status.RAISED:
             raise
-        return [learner.piece_bytes(piece) for piece in pieces]
+        return None
 
 
 def _check_pieces(learner, pieces: list[str]) -> None:
     """:func:`_check_piece` for each piece, the first wrong one reported, returned or raised."""
-    try:
-        results = learner.call_each("piece_bytes", [(piece,) for piece in pieces])
-    except Exception as error:
-        if not _raised_by_a_piece(error):
-            raise
-        for piece in pieces:  # one at a time: a wrong piece before the one that raises is named first
+    results = _pieces_at_once(learner, pieces)
+    if results is None:
+        for piece in pieces:
             _check_piece(learner, piece)
-        raise
+        return
     for piece, got in zip(pieces, results):
         _compare_piece(learner, piece, got)
 
@@ -275,7 +267,9 @@ def test_pieces_rebuild_the_texts_bytes(learner, tokenizer, text):
     # Joined, the bytes of a text's pieces are its UTF-8 (behind the '▁' SentencePiece puts
     # in front), even where a character was split into byte pieces.
     pieces = [piece for _, piece in ref.tokenize_with_pieces(text, tokenizer, add_bos=True)]
-    parts = _piece_results(learner, pieces)
+    parts = _pieces_at_once(learner, pieces)
+    if parts is None:
+        parts = [learner.piece_bytes(piece) for piece in pieces]
     expected = ref.pieces_to_bytes(pieces)
     call = f"piece_bytes(piece) for the pieces of {text!r}: {pieces[:6]}{'...' if len(pieces) > 6 else ''}"
     for piece, part in zip(pieces, parts):

@@ -28,8 +28,9 @@ def next_token_logits(model: PreTrainedModel, input_ids: torch.Tensor) -> torch.
         input_ids: ``(batch, T)`` token ids (int64), already on ``model.device``.
         returns: ``(batch, vocab)`` logits, the model's dtype, on the model's device.
 
-    ``model`` is anything whose call ``model(input_ids=ids)`` returns an output with ``.logits``
-    of shape ``(batch, T, vocab)``: a transformers model, or a toy model of the grader's. Use
+    ``model`` is a torch module (``torch.nn.Module``) whose call ``model(input_ids=ids)``
+    returns an output with ``.logits`` of shape ``(batch, T, vocab)``: a transformers model,
+    or a toy model of the grader's. Calling it or its ``forward`` gives the same output. Use
     only that (not ``output_hidden_states`` or ``lm_head``, which a toy model does not have).
 
     Example:

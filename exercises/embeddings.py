@@ -74,7 +74,9 @@ def cosine_similarity_matrix(vectors: torch.Tensor) -> torch.Tensor:
         vectors: ``(n, d)`` floating point, one vector per row.
         returns: ``(n, n)``, same dtype and device; entry ``[i, j]`` is ``cos(vectors[i],
         vectors[j])``. The result is symmetric (up to rounding) and its diagonal is 1, but
-        for a row of zeros (see the edge case).
+        for a row of zeros (see the edge case). A row as short as ``1e-13`` still has a
+        direction (its cosine with itself is 1); shorter rows that are not zero are not graded
+        (squaring their entries underflows: float32 cannot hold ``1e-20 ** 2``).
 
     Example:
         ``cosine_similarity_matrix(torch.tensor([[1.0, 0.0], [1.0, 1.0], [-2.0, 0.0]]))``

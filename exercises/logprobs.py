@@ -44,7 +44,8 @@ def completion_logprobs(
       (temperature 1) and compute in float32 (``logits.float()``).
     - ``top_logprobs``: the ``top_n`` most probable tokens at that step, highest logprob first,
       each with exactly the keys ``"token"``, ``"bytes"`` and ``"logprob"``. (The generated token
-      may or may not be among them.) Tokens with equal logprobs may come in either order, and
+      may or may not be among them.) Tokens with equal logprobs may come in either order (and
+      where several tie for the last place, any of them may be the one listed), and
       tokens that share a text (``<s>`` and ``</s>`` both stand for ``""``) are each an
       alternative of their own.
     - ``bytes``: what the token adds to the UTF-8 text, as a list of ints — the rule of the

@@ -3,8 +3,8 @@
 Catalogues of module files named like ``exercises/`` and functions named ``<function>__<what>``:
 
 - ``tests/wrong_implementations/``: the project's own wrong versions (every one must lose points);
-- ``tests/independent/`` to ``tests/independent22/``: wrong (``<function>__wrong_<what>``) and
-  correct (``<function>__right_<what>``) versions written by twenty-two examiners who had read only
+- ``tests/independent/`` to ``tests/independent23/``: wrong (``<function>__wrong_<what>``) and
+  correct (``<function>__right_<what>``) versions written by twenty-three examiners who had read only
   the docstrings (each later one also the earlier catalogues, so as not to repeat them).
 
 :func:`with_version` turns an entry into a submission's module source: ``solutions/<module>.py``
@@ -45,6 +45,7 @@ INDEPENDENT19 = ROOT / "tests" / "independent19"
 INDEPENDENT20 = ROOT / "tests" / "independent20"
 INDEPENDENT21 = ROOT / "tests" / "independent21"
 INDEPENDENT22 = ROOT / "tests" / "independent22"
+INDEPENDENT23 = ROOT / "tests" / "independent23"
 
 
 @dataclass(frozen=True)

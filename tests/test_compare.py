@@ -8,7 +8,7 @@ import torch
 
 from grading.harness.compare import (
     ASSERT_CLOSE_DEFAULTS, SHORT_LIST, Mismatch, check_equal, check_tensor, describe, float_tolerance,
-    largest_magnitude, shown, softmax_tolerance,
+    largest_magnitude, shown, softmax_tolerance, type_name,
 )
 
 
@@ -136,3 +136,13 @@ def test_describe_looks_at_no_more_than_it_shows():
     assert seconds < 1 and len(text) <= 60 and text.startswith("{0: <float32 tensor (1000,)>"), (seconds, text)
     assert describe("x" * 10**7).count("x") < 60 and describe(10**4000).endswith("0"), describe(10**4000)
     assert describe(10**50000) == "<int of 166,097 bits>", describe(10**50000)
+
+
+def test_type_names_say_which_package_a_look_alike_type_comes_from():
+    import numpy as np
+
+    # numpy 2 names its boolean scalar type "bool": a hint "return a bool, not bool" said nothing.
+    cases = [(True, "bool"), (3, "int"), ("x", "str"), (np.True_, "numpy.bool"), (np.float64(0.5), "numpy.float64"),
+             (torch.tensor(1), "torch.Tensor")]
+    for value, expected in cases:
+        assert type_name(value) == expected, f"type_name({value!r}) returned {type_name(value)!r}, expected {expected!r}"

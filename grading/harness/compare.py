@@ -108,6 +108,17 @@ class Mismatch(AssertionError):
         self.hint = hint
 
 
+def type_name(value: Any) -> str:
+    """The name of ``value``'s type as a learner would write it: a builtin's bare name (``int``,
+    ``bool``), any other type's with its package (``numpy.bool``, ``torch.Tensor``). Bare names
+    mislead: numpy 2 calls its boolean scalar type ``bool``, and "not bool" of an ``np.True_``
+    reads as nonsense."""
+    cls = type(value)
+    if cls.__module__ == "builtins":
+        return cls.__qualname__
+    return f"{cls.__module__.split('.')[0]}.{cls.__qualname__}"
+
+
 def describe(value: Any) -> str:
     """A short summary of one argument or result: ``<float32 tensor (2, 32000)>``, ``0.9``..."""
     if isinstance(value, torch.Tensor):
@@ -223,7 +234,7 @@ def check_tensor(
     of the same sign. Bool and integer tensors must match exactly.
     """
     if not isinstance(actual, torch.Tensor):
-        raise Mismatch(call, f"{what} should be a torch.Tensor, got {type(actual).__name__} {describe(actual)}", hint)
+        raise Mismatch(call, f"{what} should be a torch.Tensor, got {type_name(actual)} {describe(actual)}", hint)
     if tuple(actual.shape) != tuple(expected.shape):
         raise Mismatch(call, f"{what} has shape {tuple(actual.shape)}, expected {tuple(expected.shape)}", hint)
     if check_dtype and actual.dtype != expected.dtype:

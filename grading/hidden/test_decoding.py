@@ -23,7 +23,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grading.harness.compare import Mismatch, call_text, check_passes_without_gradients, check_tensor, check_true, describe
+from grading.harness.compare import (
+    Mismatch, call_text, check_passes_without_gradients, check_tensor, check_true, describe, type_name,
+)
 from grading.grader.expected import remembered
 from reference import decoding as _ref
 from reference.bigram import BigramModel
@@ -90,7 +92,7 @@ def check_greedy(
     call = call_text(learner.greedy_generate, backend.model, input_ids, max_new_tokens, eos_token_id)
     T = prompt.shape[1]
     if not isinstance(got, torch.Tensor):
-        raise Mismatch(call, f"the result should be a torch.Tensor, got {type(got).__name__} {describe(got)}",
+        raise Mismatch(call, f"the result should be a torch.Tensor, got {type_name(got)} {describe(got)}",
                        "return torch.cat([input_ids, new_tokens], dim=-1), a (1, T + n) tensor")
     if got.dim() != 2 or got.shape[0] != 1:
         raise Mismatch(call, f"the result has shape {tuple(got.shape)}, expected (1, T + n) with T = {T}",

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.harness.compare import Mismatch, call_text, check_true, describe, expect_error
+from grading.harness.compare import Mismatch, call_text, check_true, describe, type_name, expect_error
 from grading.grader.expected import remembered
 from reference import evaluation as _ref
 
@@ -25,7 +25,7 @@ def _normalised_words(text: str) -> list[str]:
 def _exact_match_hint(prediction: str, answer: str, got: object) -> str:
     """Name the likely mistake from the case that failed."""
     if not isinstance(got, bool):
-        return f"return a bool (True/False), not {type(got).__name__}"
+        return f"return a bool (True/False), not {type_name(got)}"
     words, wanted = _normalised_words(prediction), _normalised_words(answer)
     if not wanted:
         return "an answer with no words never matches ('' in s is always True)"
@@ -174,7 +174,7 @@ def _check_ratio(learner, texts: list[str], n: int, hint: str) -> None:
     call = call_text(learner.distinct_n, texts, n)
     got = learner.distinct_n(texts, n)
     expected = ref.distinct_n(texts, n)
-    check_true(isinstance(got, float), call=call, problem=f"returned {type(got).__name__} {describe(got)}, expected a float",
+    check_true(isinstance(got, float), call=call, problem=f"returned {type_name(got)} {describe(got)}, expected a float",
                hint="divide the number of unique n-grams by the number of all n-grams")
     if not math.isclose(got, expected, rel_tol=0, abs_tol=RATIO_TOL):
         raise Mismatch(call, f"returned {got:.6g}, expected {expected:.6g}", hint)

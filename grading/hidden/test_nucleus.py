@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grading.harness.compare import (
-    UNIT_RANGE_REASONS, Mismatch, call_text, check_tensor, check_true, describe, expect_error,
+    UNIT_RANGE_REASONS, Mismatch, call_text, check_tensor, check_true, describe, type_name, expect_error,
 )
 from grading.grader.expected import remembered
 from grading.harness.statistics import check_sampler_fit
@@ -140,7 +140,7 @@ def test_top_p_mask_keeps_shape_device_and_gives_bool(learner):
         got = learner.top_p_mask(probs, 0.5)
         call = call_text(learner.top_p_mask, probs, 0.5)
         if not isinstance(got, torch.Tensor):
-            raise Mismatch(call, f"the result should be a torch.Tensor, got {type(got).__name__} {describe(got)}",
+            raise Mismatch(call, f"the result should be a torch.Tensor, got {type_name(got)} {describe(got)}",
                            "return a bool tensor, one True/False per token")
         check_true(tuple(got.shape) == tuple(probs.shape), call=call,
                    problem=f"the result has shape {tuple(got.shape)}, expected {tuple(probs.shape)}",
@@ -371,7 +371,7 @@ def test_sample_top_p_returns_one_id_per_row_and_leaves_probs_alone(learner):
         changed = learner.arguments_changed_by_last_call()
         call = call_text(learner.sample_top_p, probs, 0.8, _generator(0))
         if not isinstance(got, torch.Tensor):
-            raise Mismatch(call, f"the result should be a torch.Tensor, got {type(got).__name__} {describe(got)}",
+            raise Mismatch(call, f"the result should be a torch.Tensor, got {type_name(got)} {describe(got)}",
                            "return the ids torch.multinomial gives you, as a tensor")
         check_true(tuple(got.shape) == (batch,), call=call,
                    problem=f"the result has shape {tuple(got.shape)}, expected ({batch},)",

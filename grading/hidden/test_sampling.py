@@ -25,7 +25,7 @@ import pytest
 import torch
 
 from grading.harness.compare import (
-    Mismatch, call_text, check_equal, check_passes_without_gradients, check_true, describe, expect_error,
+    Mismatch, call_text, check_equal, check_passes_without_gradients, check_true, describe, type_name, expect_error,
 )
 from grading.grader.expected import remembered
 from grading.harness.statistics import check_sampler_fit
@@ -134,7 +134,7 @@ def _check_sequence(learner, model, ids, n, seed, settings, *, compare_steps: in
     got = learner.sample_generate(model, ids, n, **settings, generator=_generator(seed, ids.device))
     expected = ref.sample_generate(model, ids, n, **settings, generator=_generator(seed, ids.device))
     if not isinstance(got, torch.Tensor):
-        raise Mismatch(call, f"{what} should be a torch.Tensor of ids, got {type(got).__name__} {describe(got)}",
+        raise Mismatch(call, f"{what} should be a torch.Tensor of ids, got {type_name(got)} {describe(got)}",
                        "return the (1, T + n) tensor of ids: the prompt followed by the new tokens")
     if got.dtype != torch.int64 or got.dim() != 2 or got.shape[0] != 1:
         raise Mismatch(call, f"{what} is {describe(got)}, expected int64 ids of shape {tuple(expected.shape)}",

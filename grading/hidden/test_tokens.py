@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.harness.compare import Mismatch, call_text, check_equal, check_true, describe
+from grading.harness.compare import Mismatch, call_text, check_equal, check_true, describe, type_name
 from grading.harness.status import Status
 from grading.grader.expected import remembered
 from reference import tokens as _ref
@@ -135,7 +135,7 @@ def test_pieces_are_plain_python_values(learner, tokenizer):
     text = "Hello world"  # [1, 22557, 1526] (seed 001)
     got = learner.tokenize_with_pieces(text, tokenizer)
     call = call_text(learner.tokenize_with_pieces, text, tokenizer)
-    check_true(isinstance(got, list), call=call, problem=f"the result is a {type(got).__name__}, expected a list",
+    check_true(isinstance(got, list), call=call, problem=f"the result is a {type_name(got)}, expected a list",
                hint="return a list of (id, piece) tuples")
     for pair in got:
         check_true(isinstance(pair, tuple) and len(pair) == 2, call=call,
@@ -143,10 +143,10 @@ def test_pieces_are_plain_python_values(learner, tokenizer):
                    hint="build the pairs with zip(ids, pieces) or (id, piece)")
         token_id, piece = pair
         check_true(type(token_id) is int, call=call,
-                   problem=f"an id is a {type(token_id).__name__} ({describe(token_id)}), expected a plain int",
+                   problem=f"an id is a {type_name(token_id)} ({describe(token_id)}), expected a plain int",
                    hint="use int(id) (or tokenizer.encode, which gives ints) rather than tensor elements")
         check_true(isinstance(piece, str), call=call,
-                   problem=f"a piece is a {type(piece).__name__}, expected a str", hint=None)
+                   problem=f"a piece is a {type_name(piece)}, expected a str", hint=None)
 
 
 @pytest.mark.pieces

@@ -15,7 +15,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.harness.compare import Mismatch, call_text, check_tensor, check_true, describe, expect_error
+from grading.harness.compare import Mismatch, call_text, check_tensor, check_true, describe, type_name, expect_error
 from grading.grader.expected import remembered
 from reference import distributions as _ref_distributions
 from reference import topk as _ref
@@ -182,7 +182,7 @@ def _table_hint(got_row, want_row, tokenizer) -> str:
 def _check_table(got, expected: list[tuple[int, str, float]], *, call: str, tokenizer) -> None:
     """Compare a learner's table with the reference's: type, length, row form, then each row."""
     if not isinstance(got, list):
-        raise Mismatch(call, f"the result should be a list of tuples, got {type(got).__name__} {describe(got)}",
+        raise Mismatch(call, f"the result should be a list of tuples, got {type_name(got)} {describe(got)}",
                        "build a Python list with one (id, text, probability) tuple per token")
     if len(got) != len(expected):
         raise Mismatch(call, f"the table has {len(got)} rows, expected {len(expected)}",
@@ -195,8 +195,8 @@ def _check_table(got, expected: list[tuple[int, str, float]], *, call: str, toke
         if type(token_id) is not int or type(probability) is not float or type(text) is not str:
             raise Mismatch(
                 call,
-                f"row {rank} holds types ({type(token_id).__name__}, {type(text).__name__}, "
-                f"{type(probability).__name__}), expected (int, str, float)",
+                f"row {rank} holds types ({type_name(token_id)}, {type_name(text)}, "
+                f"{type_name(probability)}), expected (int, str, float)",
                 "turn tensors into plain numbers with int(...) / float(...) or .tolist()",
             )
         if token_id != want[0]:

@@ -45,6 +45,8 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "memory_bomb": ({"temperature"}, "out of memory"),
     "fork_fanout_memory": ({"temperature"}, "out of memory"),
     "shared_memory_fanout": ({"temperature"}, "out of memory"),
+    "file_flood": ({"temperature"}, "file limit"),
+    "memory_files": ({"temperature"}, "out of memory"),
     "fork_bomb": ({"temperature"}, "time limit"),
     "stray_process": (set(), ""),
     "output_flood": ({"temperature"}, "output limit"),
@@ -56,7 +58,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "symlink_to_solutions": (BOTH, "symbolic link"),
     "output_link": (set(), ""),
 }
-SANDBOX_ONLY = {"read_solutions", "write_outside", "stray_process"}
+SANDBOX_ONLY = {"read_solutions", "write_outside", "stray_process", "file_flood"}
 WRONG_SOFTMAX = '''
 
 def softmax_with_temperature(logits, temperature):

@@ -245,7 +245,10 @@ def bwrap_command(bwrap: str, backends: list[str], limits: Limits, root: bool) -
     command = [bwrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
                "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     if root:  # no user namespace: submission processes switch to an unprivileged uid instead
-        command += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        # CAP_SYS_PTRACE: to read those processes' descriptors and maps (learner_side.memory_files);
+        # they lose every capability when they take their uid.
+        command += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
+                    "--cap-add", "CAP_SYS_PTRACE"]
     else:
         command += ["--unshare-user"]
     for path in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"):
@@ -532,6 +535,9 @@ class SandboxFault(RuntimeError):
 
 
 def _describe_end(end: dict, limits: Limits) -> str:
+    if end.get("stopped_for") == "files":
+        return (f"it made more than {limits.files:,} files (the file limit: each holds some of the "
+                "machine's memory, an empty one too) and was stopped")
     if "signal" in end:
         number = int(end["signal"])
         if number == signal.SIGXFSZ:

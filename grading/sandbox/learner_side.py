@@ -78,13 +78,68 @@ def _charged_memory(pid: int) -> int:
     return found
 
 
+def memory_files(pids: list[int]) -> int:
+    """Bytes of the memory files (``memfd_create``) that the processes ``pids`` hold open or
+    map, each file once. Their pages are in no process's ``RssAnon``, and in ``RssShmem`` only
+    where a process has touched a mapping: twelve processes holding 200 memory files of 1 MiB
+    each (the output limit caps a file, the descriptor limit their number) kept 2.4 GB past a
+    budget of 2 GB unseen. A file counts by its size where a process holds a descriptor, by the
+    extent mapped where one only maps it (reading another uid's descriptors and maps takes
+    ``CAP_SYS_PTRACE``, which the worker keeps as root in bubblewrap)."""
+    sizes: dict[int, int] = {}
+    for pid in pids:
+        try:
+            descriptors = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            descriptors = []
+        for descriptor in descriptors:
+            path = f"/proc/{pid}/fd/{descriptor}"
+            try:
+                if os.readlink(path).startswith("/memfd:"):
+                    found = os.stat(path)
+                    sizes[found.st_ino] = max(sizes.get(found.st_ino, 0), found.st_size)
+            except OSError:
+                continue
+        try:
+            with open(f"/proc/{pid}/maps") as maps:
+                text = maps.read()
+        except OSError:
+            continue
+        if "/memfd:" not in text:
+            continue
+        for line in text.splitlines():
+            fields = line.split(maxsplit=5)
+            if len(fields) < 6 or not fields[5].startswith("/memfd:"):
+                continue
+            try:
+                start, end = (int(bound, 16) for bound in fields[0].split("-"))
+                inode, extent = int(fields[4]), int(fields[2], 16) + end - start
+            except ValueError:
+                continue
+            sizes[inode] = max(sizes.get(inode, 0), extent)
+    return sum(sizes.values())
+
+
 # System V IPC objects and the user keyrings belong to a user id, not to a process: they
 # outlive the process that made them, and would pass notes (and hold memory) to the next
 # submission of the same user id. Removed as that user (Server._remove_leftovers).
 IPC_RMID = 0
+KEYCTL_JOIN_SESSION_KEYRING = 1
 KEYCTL_CLEAR = 7
+KEYCTL_GET_PERSISTENT = 22
+KEY_SPEC_PROCESS_KEYRING = -2
 USER_KEYRINGS = (-4, -5)  # KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING
 KEYCTL_SYSCALL = {"x86_64": 250, "aarch64": 219}
+
+
+def _keyctl(*arguments: int | None) -> int:
+    """The ``keyctl`` system call (glibc has no wrapper); -1 where this machine has none."""
+    number = KEYCTL_SYSCALL.get(os.uname().machine)
+    if number is None:
+        return -1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    return libc.syscall(ctypes.c_long(number), *(ctypes.c_long(a) if a is not None else None for a in arguments))
 
 
 def sysv_objects(kind: str, uid: int) -> list[tuple[int, int]]:
@@ -118,10 +173,52 @@ def remove_ipc_and_keys(uid: int, keyrings: bool = True) -> None:
     for kind, remove in removers.items():
         for ident, _ in sysv_objects(kind, uid):
             remove(ident)
-    number = KEYCTL_SYSCALL.get(os.uname().machine)
-    if number is not None and keyrings:
+    if keyrings:
         for keyring in USER_KEYRINGS:
-            libc.syscall(ctypes.c_long(number), ctypes.c_long(KEYCTL_CLEAR), ctypes.c_long(keyring))
+            _keyctl(KEYCTL_CLEAR, keyring)
+        # The user's persistent keyring too: any process of the uid may fetch it, and it outlives
+        # every process (three days by default; as root in bubblewrap it is the machine's).
+        persistent = _keyctl(KEYCTL_GET_PERSISTENT, -1, KEY_SPEC_PROCESS_KEYRING)
+        if persistent > 0:
+            _keyctl(KEYCTL_CLEAR, persistent)
+
+
+def memory_filesystems() -> list[str]:
+    """The mount points of this process's tmpfs file systems (inside bubblewrap: the sandbox's
+    ``/tmp``, ``/dev`` and the placeholders it mounts), one per file system."""
+    found, devices = [], set()
+    try:
+        lines = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        fields, _, rest = line.partition(" - ")
+        parts = fields.split()
+        if len(parts) < 5 or rest.split()[:1] != ["tmpfs"]:
+            continue
+        mount_point = parts[4].replace("\\040", " ")
+        try:
+            device = os.stat(mount_point).st_dev
+        except OSError:
+            continue
+        if device not in devices:
+            devices.add(device)
+            found.append(mount_point)
+    return found
+
+
+def stored(mount_points: list[str]) -> tuple[int, int]:
+    """``(bytes, files)`` held in the file systems at ``mount_points``. A tmpfs keeps both in
+    memory: its data as pages, every file (empty ones too) as an inode the kernel cannot free."""
+    used_bytes = used_files = 0
+    for mount_point in mount_points:
+        try:
+            usage = os.statvfs(mount_point)
+        except OSError:
+            continue
+        used_bytes += (usage.f_blocks - usage.f_bfree) * usage.f_frsize
+        used_files += usage.f_files - usage.f_ffree
+    return used_bytes, used_files
 
 
 def _in_own_user_namespace() -> bool:
@@ -158,6 +255,8 @@ class Server:
         self.backends: dict[str, Any] = {}
         self.children: dict[int, Path] = {}
         self.memory_budget: int | None = None  # bytes the current submission's processes may add, together
+        self.file_budget: int | None = None  # files they may add to the sandbox's tmpfs, together
+        self.stopped_for: str | None = None  # why the watcher killed the current submission: "memory", "files"
         self._watching = False
 
     def load(self, names: list[str]) -> None:
@@ -239,6 +338,7 @@ class Server:
             os._exit(SETUP_FAILED)
         self.children[pid] = folder
         self.memory_budget = int(request.get("limits", {}).get("memory_mb", 2048)) * 2**20
+        self.file_budget = int(request.get("limits", {}).get("files", 10_000))
         self._watch_memory()
         return {"ok": True, "pid": pid}
 
@@ -251,12 +351,19 @@ class Server:
         process below the server (:func:`_charged_memory`). What each holds beyond what the
         submission's first process held at the start (pages a forked child still shares with its
         parent count as its own: a submission that forks is charged generously) is added up,
-        with the uid's System V segments; once that exceeds the budget, they are all killed:
-        the call fails as out of memory, and nothing else on the machine has to."""
+        with the memory files they hold (:func:`memory_files`), the uid's System V segments
+        and, in a sandbox, what the sandbox's tmpfs gained
+        (files there are memory that no process shows). Once that exceeds the budget, or the
+        tmpfs gained more files than the file budget (an empty file costs no bytes but ~1 kB of
+        the kernel's memory: three million of them took 2.6 GB), they are all killed: the call
+        fails as out of memory (or of files, :attr:`stopped_for`), and nothing else on the
+        machine has to."""
         if self._watching:
             return
         self._watching = True
-        start: dict[int, int] = {}  # the submission process -> its charged memory when first seen
+        start: dict[int, tuple[int, int, int]] = {}  # the submission process -> memory, bytes, files when first seen
+        # Outside a sandbox the tmpfs are the machine's, shared with everything else on it.
+        mounts = memory_filesystems() if self.uid is not None or self.private else []
 
         def watch() -> None:
             while True:
@@ -266,16 +373,22 @@ class Server:
                     start.clear()
                     continue
                 try:
-                    held = [_charged_memory(pid) for pid in self._strays()]
+                    strays = self._strays()
+                    held = [_charged_memory(pid) for pid in strays]
+                    in_files = memory_files(strays)
                 except Exception:  # a process list in flux: read it again next time
                     continue
                 if children[0] not in start:
-                    start[children[0]] = _charged_memory(children[0])
-                base = start[children[0]]
-                used = sum(max(0, memory - base) for memory in held)
+                    start[children[0]] = (_charged_memory(children[0]), *stored(mounts))
+                base, base_bytes, base_files = start[children[0]]
+                used = sum(max(0, memory - base) for memory in held) + in_files
                 if self.uid is not None:  # segments made and detached hold memory no process shows
                     used += sum(size for _, size in sysv_objects("shm", self.uid))
-                if used > self.memory_budget:
+                now_bytes, now_files = stored(mounts)
+                used += max(0, now_bytes - base_bytes)
+                too_many_files = self.file_budget is not None and now_files - base_files > self.file_budget
+                if used > self.memory_budget or too_many_files:
+                    self.stopped_for = "files" if too_many_files else "memory"
                     # Kill, never reap: end() must still read the submission process's SIGKILL.
                     # As root in bubblewrap this server may not signal another uid: a helper
                     # that becomes the submission's uid does it (as _kill_everything does).
@@ -316,6 +429,10 @@ class Server:
             self._remove_leftovers()
         self._reap()
         reply: dict[str, Any] = {"ok": True, "killed": killed, "output": output}
+        if self.stopped_for:
+            reply["stopped_for"] = self.stopped_for
+        if not self.children:
+            self.stopped_for = None
         if status is not None and not killed:
             if os.WIFSIGNALED(status):
                 reply["signal"] = os.WTERMSIG(status)
@@ -401,11 +518,13 @@ class Server:
     def _shared_places(self) -> list[Path]:
         """Where a submission process can write besides its own folder, as far as we may clean:
         with a uid of its own, or in a sandbox whose ``/tmp`` and ``/dev/shm`` are its own, the
-        scratch root, ``/dev/shm`` and ``/tmp``; otherwise only the scratch root (``/tmp`` may
-        be the machine's, shared with others)."""
+        scratch root, ``/dev/shm``, ``/tmp`` and the sandbox's other tmpfs (bubblewrap run by an
+        ordinary user leaves its root, ``/dev`` and placeholders writable); otherwise only the
+        scratch root (``/tmp`` may be the machine's, shared with others)."""
         if self.uid is None and not self.private:
             return [self.scratch]
-        return [self.scratch, Path("/dev/shm"), Path(tempfile.gettempdir())]
+        places = [self.scratch, Path("/dev/shm"), Path(tempfile.gettempdir())]
+        return places + [Path(point) for point in memory_filesystems() if Path(point) not in places]
 
     def _snapshot(self) -> dict[Path, set[Path]]:
         return {place: set(_entries(place)) for place in self._shared_places()}
@@ -558,6 +677,13 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
     _limit(resource.RLIMIT_CORE, 0)
     _limit(resource.RLIMIT_CPU, int(limits.get("cpu_seconds", 600)))
     _limit(resource.RLIMIT_NOFILE, 256)
+    # POSIX message queues live in the sandbox's IPC namespace, which every submission of a
+    # worker shares, and no clean-up can list them: a queue left by one would hand its code to
+    # the next. Nothing a learner's code needs uses them; with no bytes allowed none can be made.
+    _limit(resource.RLIMIT_MSGQUEUE, 0)
+    # A session keyring of its own: the one it inherits is the server's, shared by every
+    # submission (a key added there would reach the next one). Dies with its last process.
+    _keyctl(KEYCTL_JOIN_SESSION_KEYRING, None)
 
     import warnings
 

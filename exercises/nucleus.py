@@ -50,7 +50,7 @@ def top_p_mask(probs: torch.Tensor, p: float) -> torch.Tensor:
           with ``p = 0.6`` keeps id 0 and exactly one of ids 1 and 3.
         - Where a running total lands on ``p`` or within float rounding of it (about 1e-6 for
           32000 float32 terms; at ``p = 1`` that means tail tokens of probability below
-          that), floating-point rounding decides. Everywhere else transformers'
+          that, 0 included), floating-point rounding decides. Everywhere else transformers'
           ``TopPLogitsWarper`` makes exactly the decisions of this rule. The tests stay at
           least 1e-4 away from such spots. Half-precision rows (``float16``, ``bfloat16``)
           round far more coarsely (a row may add up to 0.999, running totals drift by 1e-3

@@ -43,6 +43,8 @@ def sample_generate(
        (after top-k, so the survivors' probabilities sum to 1), find the nucleus with the rule
        of ``top_p_mask`` (keep a token when the probability ranked above it is below
        ``top_p``; the most probable one always stays), and set the other logits to ``-inf``.
+       (No graded input has tied tokens that the cut splits, so the order your sort gives
+       tied tokens never changes the draw.)
     5. ``probs = softmax(logits)`` and draw one token: ``torch.multinomial(probs,
        num_samples=1, generator=generator)``, shape ``(1, 1)``. (Zeroing the probabilities
        outside the nucleus instead of taking the softmax again draws the same tokens, up to

@@ -3,8 +3,8 @@
 Catalogues of module files named like ``exercises/`` and functions named ``<function>__<what>``:
 
 - ``tests/wrong_implementations/``: the project's own wrong versions (every one must lose points);
-- ``tests/independent/`` to ``tests/independent23/``: wrong (``<function>__wrong_<what>``) and
-  correct (``<function>__right_<what>``) versions written by twenty-three examiners who had read only
+- ``tests/independent/`` to ``tests/independent24/``: wrong (``<function>__wrong_<what>``) and
+  correct (``<function>__right_<what>``) versions written by twenty-four examiners who had read only
   the docstrings (each later one also the earlier catalogues, so as not to repeat them).
 
 :func:`with_version` turns an entry into a submission's module source: ``solutions/<module>.py``
@@ -46,6 +46,7 @@ INDEPENDENT20 = ROOT / "tests" / "independent20"
 INDEPENDENT21 = ROOT / "tests" / "independent21"
 INDEPENDENT22 = ROOT / "tests" / "independent22"
 INDEPENDENT23 = ROOT / "tests" / "independent23"
+INDEPENDENT24 = ROOT / "tests" / "independent24"
 
 
 @dataclass(frozen=True)

@@ -258,9 +258,8 @@ def _tied_toy_model(top_n: int) -> BigramModel:
     """A 512-token :class:`BigramModel` whose every row has distinct scores but for two exact
     ties: the 2nd and 3rd most likely tokens, and the five around the ``top_n``-th place (the
     ``top_n - 2``-th to the ``top_n + 2``-th), which a top-``top_n`` list must cut (for a
-    short list the two ties meet in one group). The scores
-    are dealt to the ids in a shuffled order, so no rule of ids (lower first, higher first)
-    is the only one that passes."""
+    short list the two ties meet in one group). The scores are dealt to the ids in a shuffled
+    order, so no rule of ids (lower first, higher first) is the only one that passes."""
     ranks = torch.arange(512, dtype=torch.float32)
     ranks[2] = ranks[1]
     cut = max(top_n - 1, 3)  # the 0-based rank of the top_n-th place

@@ -283,10 +283,13 @@ def test_sample_generate_stops_after_eos_and_keeps_it(learner):
                     "model.generation_config")
 
 
-def _toy_for_statistics(vocab: int = 16, ties: bool = False) -> ref.BigramModel:
+def _toy_for_statistics(vocab: int = 16, ties: bool | str = False) -> ref.BigramModel:
     generator = torch.Generator().manual_seed(2024)
     table = torch.randn(vocab, vocab, generator=generator) * 2.0
-    if ties:  # after token 3: one logit 2.0, then four tied at 1.0, so a top-3 cut lies inside the tie
+    if ties == "top":  # after token 3: two logits tied at 3.0 above all the others
+        table[3] = torch.linspace(-2.0, 0.0, vocab)
+        table[3, [13, 6]] = 3.0
+    elif ties:  # after token 3: one logit 2.0, then four tied at 1.0, so a top-3 cut lies inside the tie
         table[3] = torch.linspace(-2.0, 0.0, vocab)
         table[3, [9, 2, 14, 5]] = 1.0
         table[3, 11] = 2.0
@@ -299,7 +302,10 @@ def _toy_for_statistics(vocab: int = 16, ties: bool = False) -> ref.BigramModel:
     (0.7, 6, 0.8, False), (1.5, None, 0.6, False),
     (1.0, 3, 1.0, True),  # tokens tied with the 3rd largest logit all stay: five tokens
     (1.0, 50, 1.0, False),  # top_k beyond the 16-token vocabulary changes nothing
-], ids=["T0.7-k6-p0.8", "T1.5-p0.6", "k3-inside-a-tie", "k50-beyond-the-vocabulary"])
+    # A positive temperature however small still samples (only 0 is greedy): the two tokens
+    # tied at the top come half and half. An argmax below some epsilon (vLLM's 1e-5) never does.
+    (1e-6, None, 1.0, "top"),
+], ids=["T0.7-k6-p0.8", "T1.5-p0.6", "k3-inside-a-tie", "k50-beyond-the-vocabulary", "T1e-6-tie-at-the-top"])
 def test_sample_generate_draws_from_the_filtered_distribution(learner, temperature, top_k, top_p, ties):
     # Statistical check: 500 one-token generations against the exact distribution of the first
     # step. False-failure rate at most 1e-7 for this check, 1e-6 for the whole run. 500 keeps
@@ -322,9 +328,11 @@ def test_sample_generate_draws_from_the_filtered_distribution(learner, temperatu
             raise Mismatch(call, f"the result is {describe(got)}, expected integer ids of shape (1, 3)",
                            "return the prompt followed by the one new token")
         draws.append(int(got[0, -1]))
-    check_sampler_fit(torch.tensor(draws), expected, call=call,
-                      hint="divide by the temperature, keep the top_k largest logits, softmax, keep the nucleus "
-                           "(decided on that distribution), then draw")
+    hint = ("a positive temperature however small still samples (only temperature 0 is greedy): divide by it "
+            "and draw" if temperature < 1e-3 else
+            "divide by the temperature, keep the top_k largest logits, softmax, keep the nucleus "
+            "(decided on that distribution), then draw")
+    check_sampler_fit(torch.tensor(draws), expected, call=call, hint=hint)
 
 
 @pytest.mark.sampling_loop

@@ -1,0 +1,1 @@
+"""Twenty-fourth examiner's catalogue: habits ported from inference engines' samplers."""

@@ -76,7 +76,8 @@ def cosine_similarity_matrix(vectors: torch.Tensor) -> torch.Tensor:
         vectors[j])``. The result is symmetric (up to rounding) and its diagonal is 1, but
         for a row of zeros (see the edge case). A row as short as ``1e-13`` still has a
         direction (its cosine with itself is 1); shorter rows that are not zero are not graded
-        (squaring their entries underflows: float32 cannot hold ``1e-20 ** 2``).
+        (squaring their entries underflows: ``1e-20 ** 2`` is below float32's smallest normal
+        number, about ``1.2e-38``).
 
     Example:
         ``cosine_similarity_matrix(torch.tensor([[1.0, 0.0], [1.0, 1.0], [-2.0, 0.0]]))``

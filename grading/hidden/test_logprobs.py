@@ -214,7 +214,9 @@ def _check_top(got: list[dict], expected: list[dict], wide: list[dict], toleranc
 @pytest.mark.parametrize("top_n", [5, 200])
 def test_top_logprobs_are_the_most_probable_alternatives(learner, backend, top_n):
     tolerance = _tolerance(backend.model)
-    for label, sequence, prompt_length in _sequences(backend)[:3]:
+    # 200 alternatives for each record of three sequences cost a submission 0.6 s of grading;
+    # the first sequence alone shows an unsorted selection as well.
+    for label, sequence, prompt_length in _sequences(backend)[:3 if top_n < 100 else 1]:
         call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=top_n)
         call = f"{call}  # {label}"
         got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=top_n)

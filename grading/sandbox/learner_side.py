@@ -252,6 +252,8 @@ class Server:
         self.scratch = scratch
         self.uid = uid
         self.private = private  # /tmp, /dev/shm and the System V IPC namespace are the sandbox's own
+        # The sandbox's tmpfs (fixed once it runs); outside a sandbox none: the machine's are shared.
+        self.memory_mounts = memory_filesystems() if uid is not None or private else []
         self.backends: dict[str, Any] = {}
         self.children: dict[int, Path] = {}
         self.memory_budget: int | None = None  # bytes the current submission's processes may add, together
@@ -362,8 +364,7 @@ class Server:
             return
         self._watching = True
         start: dict[int, tuple[int, int, int]] = {}  # the submission process -> memory, bytes, files when first seen
-        # Outside a sandbox the tmpfs are the machine's, shared with everything else on it.
-        mounts = memory_filesystems() if self.uid is not None or self.private else []
+        mounts = self.memory_mounts
 
         def watch() -> None:
             while True:
@@ -524,7 +525,7 @@ class Server:
         if self.uid is None and not self.private:
             return [self.scratch]
         places = [self.scratch, Path("/dev/shm"), Path(tempfile.gettempdir())]
-        return places + [Path(point) for point in memory_filesystems() if Path(point) not in places]
+        return places + [Path(point) for point in self.memory_mounts if Path(point) not in places]
 
     def _snapshot(self) -> dict[Path, set[Path]]:
         return {place: set(_entries(place)) for place in self._shared_places()}

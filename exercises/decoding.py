@@ -42,7 +42,7 @@ def greedy_generate(
         2. the next token is their ``argmax`` over the vocabulary (the last axis); where
            several logits tie for the largest, the lowest of their ids, as ``torch.argmax``
            returns (``torch.topk`` promises no order among ties);
-        3. append it; stop if it is ``eos_token_id`` (it stays in the output), or once
+        3. append it; stop if its id equals ``eos_token_id`` (it stays in the output), or once
            ``max_new_tokens`` tokens have been added.
 
     Example:

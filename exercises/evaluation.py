@@ -20,7 +20,8 @@ def exact_match(prediction: str, answer: str) -> bool:
 
     1. lowercase (``str.lower()``);
     2. every character that is not a letter or a digit (``not ch.isalnum()``) — punctuation,
-       symbols, whitespace — becomes a space;
+       symbols, whitespace — becomes a space. ``isalnum`` decides, not what a reader would
+       call a letter: ``'½'`` stays, the combining dot that ``'İ'.lower()`` leaves goes;
     3. split into words on whitespace.
 
     The prediction matches when the answer's words appear in the prediction's words as one

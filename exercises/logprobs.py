@@ -41,7 +41,8 @@ def completion_logprobs(
       model predicts position ``t`` from everything before it, so that distribution is
       ``log_softmax`` of the logits at position ``t - 1``. One forward pass over the whole
       sequence gives every position's logits at once. Use the model's own distribution
-      (temperature 1) and compute in float32 (``logits.float()``).
+      (temperature 1, whatever ``model.generation_config`` holds: its sampling settings are
+      for ``generate``) and compute in float32 (``logits.float()``).
     - ``top_logprobs``: the ``top_n`` most probable tokens at that step, highest logprob first,
       each with exactly the keys ``"token"``, ``"bytes"`` and ``"logprob"``. (The generated token
       may or may not be among them.) Tokens with equal logprobs may come in either order (and
@@ -51,8 +52,8 @@ def completion_logprobs(
     - ``bytes``: what the token adds to the UTF-8 text, as a list of ints — the rule of the
       ``piece_bytes`` exercise in ``exercises/tokens.py``. Take the token's piece
       (``tokenizer.convert_ids_to_tokens(id)``): a byte-fallback piece ``'<0xE6>'`` is the one
-      byte ``0xE6``; a special token (``<s>``, ``</s>``, ``<unk>``: ``tokenizer.all_special_ids``)
-      stands for no text, ``[]``; any other piece is its text with ``'▁'`` replaced by a space,
+      byte ``0xE6``; a special token (``<s>``, ``</s>``, ``<unk>``, which are exactly
+      ``tokenizer.all_special_ids`` for Mistral's tokenizer) stands for no text, ``[]``; any other piece is its text with ``'▁'`` replaced by a space,
       UTF-8 encoded.
     - ``token``: ``bytes`` as text. A lone byte of ``0x80`` or more is only part of a UTF-8
       character and cannot be shown as text: write it as the 4-character escape ``\xe6``

@@ -1,12 +1,12 @@
 """A toy causal language model whose next-token distribution is known exactly.
 
-Its own module, with nothing but torch and transformers' output class, because the grader's
+Its own module, with nothing but torch and transformers' classes, because the grader's
 sandbox (:mod:`grading.sandbox.grader_side`) holds a copy of it: a submission gets the toy model by value.
 """
 from __future__ import annotations
 
 import torch
-from transformers import PretrainedConfig
+from transformers import GenerationConfig, PretrainedConfig
 from transformers.modeling_outputs import BaseModelOutputWithPast, CausalLMOutputWithPast
 
 
@@ -22,14 +22,22 @@ class BigramModel(torch.nn.Module):
     ``past_key_values=``; the cache is not needed, each position depends on its own token
     only, so ``out.cache`` comes back as None), ``logits_to_keep=n`` (only the last ``n``
     positions' logits; 0 keeps all), ``.device``, ``.dtype``, ``.config`` (a real
-    ``PretrainedConfig``: ``DynamicCache(config=model.config)`` works).
+    ``PretrainedConfig``: ``DynamicCache(config=model.config)`` works). It has no
+    ``generation_config`` unless given ``sampling_defaults``.
 
     Args:
         table: ``(vocab, vocab)`` logits; row ``i`` scores the token after token ``i``.
         logits_dtype: dtype of the returned logits (bfloat16 imitates a half-precision model).
+        sampling_defaults: settings for a ``generation_config`` with ``do_sample=True``, as an
+            instruct checkpoint ships them (``{"temperature": 0.6, "top_p": 0.9}``): numbers
+            for ``temperature``, ``top_p`` or ``top_k`` only. The toy itself ignores them; a
+            test gives them to show that an exercise does too.
     """
 
-    def __init__(self, table: torch.Tensor, logits_dtype: torch.dtype = torch.float32):
+    SAMPLING_SETTINGS = ("temperature", "top_p", "top_k")
+
+    def __init__(self, table: torch.Tensor, logits_dtype: torch.dtype = torch.float32,
+                 sampling_defaults: dict[str, float] | None = None):
         super().__init__()
         if table.dim() != 2 or table.shape[0] != table.shape[1]:
             raise ValueError(f"table must be (vocab, vocab), got {tuple(table.shape)}")
@@ -38,6 +46,12 @@ class BigramModel(torch.nn.Module):
         # A real config, so a learner's own DynamicCache(config=model.config) works as on a real model.
         self.config = PretrainedConfig(vocab_size=table.shape[0], num_hidden_layers=1, eos_token_id=None,
                                        is_encoder_decoder=False)
+        self.sampling_defaults = dict(sampling_defaults or {})
+        for name, number in self.sampling_defaults.items():
+            if name not in self.SAMPLING_SETTINGS or isinstance(number, bool) or not isinstance(number, (int, float)):
+                raise ValueError(f"sampling_defaults: {name!r}={number!r} is not a number for one of {self.SAMPLING_SETTINGS}")
+        if self.sampling_defaults:
+            self.generation_config = GenerationConfig(do_sample=True, **self.sampling_defaults)
         self.model = _OneHotBody(table.shape[0], logits_dtype)
         self.lm_head = _TableHead(self)
 

@@ -3,8 +3,8 @@
 Catalogues of module files named like ``exercises/`` and functions named ``<function>__<what>``:
 
 - ``tests/wrong_implementations/``: the project's own wrong versions (every one must lose points);
-- ``tests/independent/`` to ``tests/independent24/``: wrong (``<function>__wrong_<what>``) and
-  correct (``<function>__right_<what>``) versions written by twenty-four examiners who had read only
+- ``tests/independent/`` to ``tests/independent25/``: wrong (``<function>__wrong_<what>``) and
+  correct (``<function>__right_<what>``) versions written by twenty-five examiners who had read only
   the docstrings (each later one also the earlier catalogues, so as not to repeat them).
 
 :func:`with_version` turns an entry into a submission's module source: ``solutions/<module>.py``
@@ -47,6 +47,7 @@ INDEPENDENT21 = ROOT / "tests" / "independent21"
 INDEPENDENT22 = ROOT / "tests" / "independent22"
 INDEPENDENT23 = ROOT / "tests" / "independent23"
 INDEPENDENT24 = ROOT / "tests" / "independent24"
+INDEPENDENT25 = ROOT / "tests" / "independent25"
 
 
 @dataclass(frozen=True)

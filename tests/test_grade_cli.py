@@ -31,7 +31,7 @@ from tests.catalogue import (
     INDEPENDENT, INDEPENDENT2, INDEPENDENT3, INDEPENDENT4, INDEPENDENT5, INDEPENDENT6, INDEPENDENT7, INDEPENDENT8,
     INDEPENDENT9, INDEPENDENT10, INDEPENDENT11, INDEPENDENT12, INDEPENDENT13, INDEPENDENT14,
     INDEPENDENT15, INDEPENDENT16, INDEPENDENT17, INDEPENDENT18, INDEPENDENT19, INDEPENDENT20,
-    INDEPENDENT21, INDEPENDENT22, INDEPENDENT23, INDEPENDENT24,
+    INDEPENDENT21, INDEPENDENT22, INDEPENDENT23, INDEPENDENT24, INDEPENDENT25,
     ROOT, WRONG, entries, write_submission,
 )
 from tests.diagnoses import DIAGNOSES, MISTAKES, UNSHOWN, named_mistakes
@@ -45,7 +45,7 @@ ENTRIES = (entries(WRONG) + entries(INDEPENDENT) + entries(INDEPENDENT2) + entri
            + entries(INDEPENDENT16) + entries(INDEPENDENT17) + entries(INDEPENDENT18)
            + entries(INDEPENDENT19) + entries(INDEPENDENT20) + entries(INDEPENDENT21)
            + entries(INDEPENDENT22) + entries(INDEPENDENT23)
-           + entries(INDEPENDENT24))
+           + entries(INDEPENDENT24) + entries(INDEPENDENT25))
 # Correct alternatives are where a sandbox that behaves unlike a plain process costs a learner
 # points (a learner's own DynamicCache arriving as a stand-in, say), so they are also run in-process.
 CORRECT_ENTRIES = [entry for entry in ENTRIES if entry.correct]

@@ -77,6 +77,10 @@ def test_special_tokens(tokenizer):
     assert got == (0, 1, 2), f"(unk, bos, eos) ids are {got}, expected (0, 1, 2) (Mistral-7B-v0.1)"
     pieces = tokenizer.convert_ids_to_tokens([0, 1, 2])
     assert pieces == ["<unk>", "<s>", "</s>"], f"ids 0, 1, 2 are {pieces}, expected ['<unk>', '<s>', '</s>']"
+    # completion_logprobs' docstring names these three as the tokenizer's all_special_ids: one rule
+    # for piece_bytes and for logprobs.
+    special = sorted(tokenizer.all_special_ids)
+    assert special == [0, 1, 2], f"tokenizer.all_special_ids is {special}, expected [0, 1, 2] (<unk>, <s>, </s>)"
 
 
 def test_byte_fallback_pieces_are_ids_3_to_258(tokenizer, sentencepiece):

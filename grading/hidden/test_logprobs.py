@@ -131,7 +131,8 @@ def _logprob_hint(got: list[float], expected: list[float], table: torch.Tensor, 
         # log_softmax(logprobs / T) equals log_softmax(logits / T): the constant shift cancels.
         if close(torch.log_softmax(rows / temperature, dim=-1).gather(1, chosen)[:, 0].tolist()):
             return (f"your logprobs are those of temperature {temperature}: report the model's own "
-                    "distribution (temperature 1), whatever temperature the tokens were sampled at")
+                    "distribution (temperature 1), whatever temperature the tokens were sampled at "
+                    "and whatever the model's generation_config says")
     return "the logprob of the token at t is log_softmax(logits[t - 1])[token], from one forward pass"
 
 
@@ -147,26 +148,39 @@ def test_one_record_per_generated_token_with_plain_values(learner, backend):
 @pytest.mark.logprobs
 @pytest.mark.points(3)
 def test_logprobs_of_the_generated_tokens(learner, backend):
-    tolerance = _tolerance(backend.model)
     for label, sequence, prompt_length in _sequences(backend):
-        call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=1)
-        call = f"{call}  # {label}"
-        got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=1)
-        expected = ref.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=1)
-        _check_records_shape(got, len(expected), sequence, prompt_length, 1, call)
-        got_values = [record["logprob"] for record in got]
-        want_values = [record["logprob"] for record in expected]
-        errors = [abs(a - b) if math.isfinite(a) else math.inf for a, b in zip(got_values, want_values)]
-        bad = [i for i, error in enumerate(errors) if error > tolerance]
-        if bad:
-            worst = max(bad, key=lambda i: errors[i])
-            table = _all_logprobs(backend.model, sequence)
-            raise Mismatch(
-                call,
-                f"{len(bad)} of {len(expected)} logprobs differ (tolerance {tolerance:g}); largest error at record "
-                f"{worst} (token {expected[worst]['token']!r}): got {got_values[worst]:.6g}, expected {want_values[worst]:.6g}",
-                _logprob_hint(got_values, want_values, table, sequence, prompt_length),
-            )
+        _check_logprob_values(learner, backend, backend.model, backend.model, sequence, prompt_length, label)
+    # An instruct checkpoint ships sampling defaults in its generation_config (temperature 0.6,
+    # top_p 0.9 for some); they are for generate's sampling, not part of the model's distribution.
+    toy = BigramModel(torch.randn(512, 512, generator=torch.Generator().manual_seed(31)) * 3,
+                      sampling_defaults={"temperature": 0.6, "top_p": 0.9})
+    sequence = torch.tensor([[1, 415, 349, 28, 300, 77, 5, 411]])
+    _check_logprob_values(learner, backend, toy, "<toy model: generation_config temperature=0.6, top_p=0.9>",
+                          sequence, 3, "its logprobs are still those of temperature 1")
+
+
+def _check_logprob_values(learner, backend, model, shown: Any, sequence: torch.Tensor, prompt_length: int,
+                          label: str) -> None:
+    """Each record's ``logprob`` against the reference's, within :func:`_tolerance`."""
+    tolerance = _tolerance(model)
+    call = call_text(learner.completion_logprobs, shown, backend.tokenizer, sequence, prompt_length, top_n=1)
+    call = f"{call}  # {label}"
+    got = learner.completion_logprobs(model, backend.tokenizer, sequence, prompt_length, top_n=1)
+    expected = ref.completion_logprobs(model, backend.tokenizer, sequence, prompt_length, top_n=1)
+    _check_records_shape(got, len(expected), sequence, prompt_length, 1, call)
+    got_values = [record["logprob"] for record in got]
+    want_values = [record["logprob"] for record in expected]
+    errors = [abs(a - b) if math.isfinite(a) else math.inf for a, b in zip(got_values, want_values)]
+    bad = [i for i, error in enumerate(errors) if error > tolerance]
+    if bad:
+        worst = max(bad, key=lambda i: errors[i])
+        table = _all_logprobs(model, sequence)
+        raise Mismatch(
+            call,
+            f"{len(bad)} of {len(expected)} logprobs differ (tolerance {tolerance:g}); largest error at record "
+            f"{worst} (token {expected[worst]['token']!r}): got {got_values[worst]:.6g}, expected {want_values[worst]:.6g}",
+            _logprob_hint(got_values, want_values, table, sequence, prompt_length),
+        )
 
 
 def _bytes_hint(got: dict, want: dict) -> str:

@@ -304,7 +304,8 @@ def _bigram_to_plain(value: Any) -> dict | None:
     cls = type(value)
     if cls.__name__ != "BigramModel" or cls.__module__ != "reference.bigram":
         return None
-    return {TAG: "bigram", "table": tensor_to_plain(value.table), "logits_dtype": str(value.logits_dtype).replace("torch.", "")}
+    return {TAG: "bigram", "table": tensor_to_plain(value.table), "logits_dtype": str(value.logits_dtype).replace("torch.", ""),
+            "sampling_defaults": dict(value.sampling_defaults)}
 
 
 def _numpy_to_plain(value: Any) -> dict | None:
@@ -471,7 +472,9 @@ def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFacto
         except ImportError as error:
             raise WireError(f"a toy model this process cannot rebuild ({error})") from None
         try:
-            return BigramModel(tensor_from_plain(value["table"], budget), logits_dtype=_dtype(value.get("logits_dtype")))
+            defaults = value.get("sampling_defaults")
+            return BigramModel(tensor_from_plain(value["table"], budget), logits_dtype=_dtype(value.get("logits_dtype")),
+                               sampling_defaults=defaults if isinstance(defaults, dict) else None)
         except (KeyError, TypeError, ValueError) as error:
             raise WireError(f"a toy model that cannot be rebuilt ({error})") from None
     if tag == "ndarray":

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from grading.sandbox import shared, wire
+from grading.sandbox.cgroups import WorkerGroup
 from grading.harness.catalogue import Exercise
 from grading.harness.status import Status
 from grading.sandbox.limits import Limits
@@ -68,7 +69,7 @@ SANDBOX_FILES = (
     "reference/__init__.py", "reference/backends.py", "reference/tokenizer.py", "reference/cache.py",
     "reference/bigram.py", "reference/backend_names.py", "grading/sandbox/observe.py",
     "grading/harness/__init__.py", "grading/harness/output.py", "grading/harness/processes.py",
-    "grading/harness/not_started.py", "grading/harness/scratch.py",
+    "grading/harness/not_started.py", "grading/harness/scratch.py", "grading/sandbox/cgroups.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
@@ -328,6 +329,7 @@ class LearnerServer:
         self._scratch: str | None = None
         self._lock = threading.Lock()
         self._owner = os.getpid()  # only the process that started the worker may restart it
+        self.group: WorkerGroup | None = None  # the worker's control group, where one can be made
 
     @property
     def description(self) -> str:
@@ -360,10 +362,27 @@ class LearnerServer:
             command += ["--uid", str(self.plan.uid)]
         if self.plan.kind == "bwrap":
             command.append("--private")  # its /tmp, /dev/shm and IPC namespace are the sandbox's
-        self.process = start_command(
-            command, os.path.join(self._log_dir, "worker.log"), pass_fds=[theirs.fileno()],
-            cwd=str(PROJECT_ROOT) if self.plan.kind == "none" else None, env=environment)
-        theirs.close()
+        passed = [theirs.fileno()]
+        # The submissions' control group: the worker hands its descriptors to each submission's
+        # process, which joins before it runs anything of the learner's.
+        self.group = WorkerGroup.make(self.limits.memory_mb * 2**20 * 5 // 4)
+        if self.group is not None:
+            joining = self.group.open_joining()
+            passed += joining + [self.group.open_kill_count()]
+            command += ["--group-fds", ",".join(map(str, joining)), "--kill-count-fd", str(passed[-1])]
+        try:
+            self.process = start_command(
+                command, os.path.join(self._log_dir, "worker.log"), pass_fds=passed,
+                cwd=str(PROJECT_ROOT) if self.plan.kind == "none" else None, env=environment)
+        except BaseException:
+            if self.group is not None:
+                self.group.remove()
+                self.group = None
+            raise
+        finally:
+            theirs.close()
+            for fd in passed[1:]:
+                os.close(fd)
         self.control = ours
         return self
 
@@ -475,6 +494,9 @@ class LearnerServer:
         if self.process is not None:
             stop(self.process)
             self.process = None
+        if self.group is not None and os.getpid() == self._owner:
+            self.group.remove()
+            self.group = None
         self.info = {}
         if self._scratch:
             remove_folder(Path(self._scratch))

@@ -44,6 +44,7 @@ from grading.harness.not_started import raised_by_its_own_raise
 from grading.harness.output import file_end, keep_end, keep_start
 from grading.harness.processes import alive, close_other_fds
 from grading.harness.scratch import remove as remove_folder
+from grading.sandbox.cgroups import kill_count
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -247,8 +248,13 @@ def _status_field(name: str) -> int:
 class Server:
     """Holds the loaded backends; forks, watches and ends submission processes."""
 
-    def __init__(self, control: socket.socket, scratch: Path, uid: int | None, private: bool = False):
+    def __init__(self, control: socket.socket, scratch: Path, uid: int | None, private: bool = False,
+                 group_fds: list[int] | None = None, kill_count_fd: int | None = None):
         self.control = control
+        # The submissions' control group (grading.sandbox.cgroups): its cgroup.procs files, which
+        # a submission's process joins, and the file that counts the kernel's out-of-memory kills.
+        self.group_fds = list(group_fds or [])
+        self.kill_count_fd = kill_count_fd
         self.scratch = scratch
         self.uid = uid
         self.private = private  # /tmp, /dev/shm and the System V IPC namespace are the sandbox's own
@@ -357,14 +363,18 @@ class Server:
         and, in a sandbox, what the sandbox's tmpfs gained
         (files there are memory that no process shows). Once that exceeds the budget, or the
         tmpfs gained more files than the file budget (an empty file costs no bytes but ~1 kB of
-        the kernel's memory: three million of them took 2.6 GB), they are all killed: the call
-        fails as out of memory (or of files, :attr:`stopped_for`), and nothing else on the
-        machine has to."""
+        the kernel's memory: three million of them took 2.6 GB), or the kernel killed one of them
+        at the submissions' control group's limit (kernel memory that none of these counts
+        shows, such as socket buffers), they are all killed: the call fails as out of memory (or of
+        files, :attr:`stopped_for`), and nothing else on the machine has to."""
         if self._watching:
             return
         self._watching = True
-        start: dict[int, tuple[int, int, int]] = {}  # the submission process -> memory, bytes, files when first seen
+        start: dict[int, tuple[int, int, int, int]] = {}  # the submission process -> memory, bytes, files, kills when first seen
         mounts = self.memory_mounts
+
+        def kills() -> int:
+            return kill_count(self.kill_count_fd) if self.kill_count_fd is not None else 0
 
         def watch() -> None:
             while True:
@@ -380,15 +390,15 @@ class Server:
                 except Exception:  # a process list in flux: read it again next time
                     continue
                 if children[0] not in start:
-                    start[children[0]] = (_charged_memory(children[0]), *stored(mounts))
-                base, base_bytes, base_files = start[children[0]]
+                    start[children[0]] = (_charged_memory(children[0]), *stored(mounts), kills())
+                base, base_bytes, base_files, base_kills = start[children[0]]
                 used = sum(max(0, memory - base) for memory in held) + in_files
                 if self.uid is not None:  # segments made and detached hold memory no process shows
                     used += sum(size for _, size in sysv_objects("shm", self.uid))
                 now_bytes, now_files = stored(mounts)
                 used += max(0, now_bytes - base_bytes)
                 too_many_files = self.file_budget is not None and now_files - base_files > self.file_budget
-                if used > self.memory_budget or too_many_files:
+                if used > self.memory_budget or too_many_files or kills() > base_kills:
                     self.stopped_for = "files" if too_many_files else "memory"
                     # Kill, never reap: end() must still read the submission process's SIGKILL.
                     # As root in bubblewrap this server may not signal another uid: a helper
@@ -634,6 +644,8 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
 
     os.setsid()
     limits: dict = request.get("limits", {})
+    for joining in server.group_fds:  # where the kernel bounds its memory and CPU, with all it starts
+        os.write(joining, b"0")
     close_other_fds(keep={channel_fd})
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -945,7 +957,8 @@ def _error_info(error: BaseException, folder: Path, function: Any = None) -> dic
 
 
 def run_server(control: socket.socket, scratch: Path, uid: int | None, backends: list[str],
-               preloaded: dict[str, Any] | None = None, private: bool = False) -> int:
+               preloaded: dict[str, Any] | None = None, private: bool = False, group_fds: list[int] | None = None,
+               kill_count_fd: int | None = None) -> int:
     """Be the fork server on ``control`` until told to stop (or the grader goes away)."""
     from grading.sandbox import wire
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -967,7 +980,7 @@ def run_server(control: socket.socket, scratch: Path, uid: int | None, backends:
         import grading.sandbox.observe  # noqa: F401
         import grading.sandbox.shared  # noqa: F401
 
-        server = Server(control, scratch, uid, private=private)
+        server = Server(control, scratch, uid, private=private, group_fds=group_fds, kill_count_fd=kill_count_fd)
         server.backends.update(preloaded or {})
         server.load(backends)
         # Mistral's tokenizer, which a test may pass by name (grading.sandbox.wire.tokenizer_handle):
@@ -993,12 +1006,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scratch", required=True)
     parser.add_argument("--uid", type=int, default=None, help="user id for submission processes (needs CAP_SETUID)")
     parser.add_argument("--backends", default="", help="comma-separated backends to load up front")
+    parser.add_argument("--group-fds", default="", help="comma-separated cgroup.procs descriptors a submission joins")
+    parser.add_argument("--kill-count-fd", type=int, default=None,
+                        help="that group's memory events, read for the kernel's out-of-memory kills")
     parser.add_argument("--private", action="store_true",
                         help="/tmp, /dev/shm and the IPC namespace are the sandbox's own: clean them between submissions")
     arguments = parser.parse_args(argv)
     control = socket.socket(fileno=arguments.control_fd)
     backends = [name for name in arguments.backends.split(",") if name]
-    return run_server(control, Path(arguments.scratch), arguments.uid, backends, private=arguments.private)
+    return run_server(control, Path(arguments.scratch), arguments.uid, backends, private=arguments.private,
+                      group_fds=[int(fd) for fd in arguments.group_fds.split(",") if fd],
+                      kill_count_fd=arguments.kill_count_fd)
 
 
 if __name__ == "__main__":

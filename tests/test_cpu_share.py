@@ -104,3 +104,5 @@ def test_busy_processes_cannot_slow_a_classmate_into_its_time_limit(tmp_path):
             f"changed (test: alone, beside): {lost}; its feedback: "
             + "; ".join(t["output"][:160] for t in beside.results[name]["tests"] if t["name"] in lost))
         assert beside.results[name]["extra_data"].get("grader_error") is None
+        sandbox = beside.results[name]["extra_data"].get("sandbox", "")
+        assert "bounded by a control group" in sandbox, f"results.json's sandbox description does not say so: {sandbox!r}"

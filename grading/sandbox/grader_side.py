@@ -120,6 +120,12 @@ def sandbox_plan(mode: str | None = None) -> SandboxPlan:
         raise SandboxError(f"unknown sandbox '{mode}': use auto, bwrap or none")
     uid = random.randrange(200_000, 260_000) if os.geteuid() == 0 else None
     who = f"as the unprivileged user id {uid}" if uid is not None else "as the grader's own user"
+    if WorkerGroup.possible():
+        who += ("; its memory, kernel memory included, and its share of the CPU are bounded by a control "
+                "group of its worker")
+    else:
+        who += ("; no control group (the grader is not root, or has no memory and cpu controllers): kernel "
+                "memory such as socket buffers, and the CPU it takes from other workers, are not bounded")
     if mode != "none":
         works, detail = _bwrap_works()
         if works:

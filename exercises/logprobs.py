@@ -53,8 +53,8 @@ def completion_logprobs(
       ``piece_bytes`` exercise in ``exercises/tokens.py``. Take the token's piece
       (``tokenizer.convert_ids_to_tokens(id)``): a byte-fallback piece ``'<0xE6>'`` is the one
       byte ``0xE6``; a special token (``<s>``, ``</s>``, ``<unk>``, which are exactly
-      ``tokenizer.all_special_ids`` for Mistral's tokenizer) stands for no text, ``[]``; any other piece is its text with ``'▁'`` replaced by a space,
-      UTF-8 encoded.
+      ``tokenizer.all_special_ids`` for Mistral's tokenizer) stands for no text, ``[]``; any
+      other piece is its text with ``'▁'`` replaced by a space, UTF-8 encoded.
     - ``token``: ``bytes`` as text. A lone byte of ``0x80`` or more is only part of a UTF-8
       character and cannot be shown as text: write it as the 4-character escape ``\xe6``
       (a backslash, ``x``, two lowercase hex digits), as OpenAI does. In Python:

@@ -75,6 +75,7 @@ DIAGNOSES: tuple[tuple[str, str], ...] = (
     (r"^you read the logits at position t for the token at t", "same_position"),
     (r"^these are probabilities", "probabilities"),
     (r"^your logprobs are those of temperature", "tempered_logprobs"),
+    (r"^your logprobs are rounded", "rounded_logprobs"),
     (r"^exp\(-200\) rounds to 0 in float32, so log\(softmax\(x\)\)", "log_of_softmax"),
     (r"^a logprob of -inf", "log_of_softmax"),
 )
@@ -175,6 +176,10 @@ MISTAKES: dict[str, set[str]] = {
     **_entries("independent18", "top_k_mask", wrong_subtracts_kth={"strictly_greater"}),
     # renormalises probs in place (probs /= probs.sum(...)): values move by rounding only
     **_entries("independent21", "sample_top_p", wrong_renormalises_probs_in_place={"changes_input"}),
+    # logprobs at model.generation_config.temperature (0.6 on the suite's instruct-like toy); and
+    # every logprob rounded to 2 decimals, as an API's sample prints them
+    **_entries("independent25", "completion_logprobs", wrong_generation_config_temperature={"tempered_logprobs"},
+               wrong_rounds_like_api_sample={"rounded_logprobs"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

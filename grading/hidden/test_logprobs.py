@@ -125,6 +125,12 @@ def _logprob_hint(got: list[float], expected: list[float], table: torch.Tensor, 
         return "these are probabilities: return the log-probability (log_softmax), not softmax"
     if any(v == -math.inf for v in got):
         return "a logprob of -inf: log(softmax(x)) underflows; use torch.log_softmax"
+    # Rounded to a few decimals (as an API's sample shows them): near 0 that also looks like a
+    # sharpened distribution, so it is named before any temperature.
+    for decimals in range(5):
+        if got == [round(v, decimals) for v in expected]:
+            return (f"your logprobs are rounded to {decimals} decimals: return the full float "
+                    "(float(logprob) or .item()), without rounding")
     rows = table[prompt_length - 1 : len(ids) - 1]
     chosen = torch.tensor(ids[prompt_length:]).unsqueeze(1)
     for temperature in (0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.1, 1.2, 1.4, 1.5, 1.6, 2.0):

@@ -29,7 +29,8 @@ import os
 import secrets
 import signal
 import time
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CONTROLLERS = ("memory", "cpu")
@@ -62,6 +63,9 @@ class WorkerGroup:
     """One worker's group: its folder in each hierarchy (one folder for both under v2)."""
 
     folders: dict[str, Path]
+    # Removes the folders once: by remove(), when the group is garbage, or when this process exits
+    # without either (a grader that never closed its worker), never from a forked child.
+    _removal: weakref.finalize | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def make(cls, memory_bytes: int) -> "WorkerGroup | None":
@@ -76,6 +80,7 @@ class WorkerGroup:
             return None
         name = f"decodelab-worker-{secrets.token_hex(6)}"
         group = cls({controller: parent / name for controller, parent in places.items()})
+        group._removal = weakref.finalize(group, _remove_folders, group._distinct(), os.getpid())
         try:
             for folder in group._distinct():
                 folder.mkdir()
@@ -114,22 +119,29 @@ class WorkerGroup:
 
     def remove(self) -> None:
         """Kill what is left in the group and remove it (once its worker has been stopped)."""
-        for folder in self._distinct():
-            deadline = time.monotonic() + 5
-            while folder.exists():
-                try:
-                    folder.rmdir()
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        break  # left behind (empty groups cost the kernel little); nothing else to do
-                    for pid in _members(folder):
-                        try:
-                            os.kill(pid, signal.SIGKILL)
-                        except OSError:
-                            pass
-                    time.sleep(0.05)
+        if self._removal is not None:
+            self._removal()
+
+
+def _remove_folders(folders: list[Path], owner: int) -> None:
+    if os.getpid() != owner:
+        return
+    for folder in folders:
+        deadline = time.monotonic() + 5
+        while folder.exists():
+            try:
+                folder.rmdir()
+            except FileNotFoundError:
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    break  # left behind (empty groups cost the kernel little); nothing else to do
+                for pid in _members(folder):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                time.sleep(0.05)
 
 
 def _members(folder: Path) -> list[int]:

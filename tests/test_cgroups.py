@@ -51,3 +51,47 @@ def test_remove_takes_the_folders_away():
     group.remove()
     left = [str(folder) for folder in folders if folder.exists()]
     assert not left, f"remove() left {left}"
+
+
+# Makes a group and ends without running any exit handler, as a killed grader or a forked one
+# that ends with os._exit does; prints the group's folders.
+ABANDON = """
+import os
+from grading.sandbox.cgroups import WorkerGroup
+group = WorkerGroup.make(2**20)
+print(*dict.fromkeys(map(str, group.folders.values())), flush=True)
+os._exit(0)
+"""
+
+# Makes a group and keeps it until told to go (a line on standard input).
+KEEP = """
+import sys
+from grading.sandbox.cgroups import WorkerGroup
+group = WorkerGroup.make(2**20)
+print(*dict.fromkeys(map(str, group.folders.values())), flush=True)
+sys.stdin.readline()
+group.remove()
+"""
+
+
+def test_a_new_group_removes_the_empty_groups_of_ended_makers_only():
+    done = subprocess.run([sys.executable, "-c", ABANDON], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    abandoned = [Path(folder) for folder in done.stdout.split()]
+    assert abandoned and all(folder.is_dir() for folder in abandoned), (
+        f"the abandoning script left no group to sweep: {done.stdout!r} {done.stderr[-2000:]}")
+    keeper = subprocess.Popen([sys.executable, "-c", KEEP], cwd=ROOT, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        kept = [Path(folder) for folder in keeper.stdout.readline().split()]
+        assert kept, "the keeping script printed no group"
+        group = WorkerGroup.make(2**20)
+        try:
+            left = [str(folder) for folder in abandoned if folder.exists()]
+            assert not left, f"WorkerGroup.make() left the empty groups of a maker that had ended: {left}"
+            gone = [str(folder) for folder in kept if not folder.exists()]
+            assert not gone, f"WorkerGroup.make() removed {gone}, the group of a maker still running"
+        finally:
+            group.remove()
+    finally:
+        keeper.communicate("go\n", timeout=60)
+    assert not [folder for folder in kept if folder.exists()], "the keeping script did not remove its group"

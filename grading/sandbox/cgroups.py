@@ -22,6 +22,12 @@ before it runs anything of the learner's (the worker itself stays outside):
 
 Elsewhere (an instructor who is not root, no writable controller) :meth:`WorkerGroup.make`
 returns None and nothing changes; docs/grading.md says what is then left unbounded.
+
+A group is named as the grader's temporary folders are (:mod:`grading.harness.scratch`:
+``decodelab-worker-<pid>-<random>``, the pid of the process that made it). Its maker removes it;
+a maker that was killed, or a forked one that ended with ``os._exit``, cannot, so each
+:meth:`WorkerGroup.make` first removes the empty groups beside its own whose maker has ended (a
+full CI run had left five).
 """
 from __future__ import annotations
 
@@ -32,6 +38,8 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from grading.harness.scratch import prefix, stale
 
 CONTROLLERS = ("memory", "cpu")
 
@@ -78,7 +86,9 @@ class WorkerGroup:
             return None
         if set(places) != set(CONTROLLERS):
             return None
-        name = f"decodelab-worker-{secrets.token_hex(6)}"
+        for parent in dict.fromkeys(places.values()):
+            _remove_abandoned(parent)
+        name = prefix("worker") + secrets.token_hex(6)
         group = cls({controller: parent / name for controller, parent in places.items()})
         group._removal = weakref.finalize(group, _remove_folders, group._distinct(), os.getpid())
         try:
@@ -142,6 +152,16 @@ def _remove_folders(folders: list[Path], owner: int) -> None:
                     except OSError:
                         pass
                 time.sleep(0.05)
+
+
+def _remove_abandoned(parent: Path) -> None:
+    """Remove the empty groups in ``parent`` whose maker has ended. Only ``rmdir``: the kernel
+    refuses to remove a group that still has a process, and such a group is left as it is."""
+    for folder in stale(parent):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
 
 
 def _members(folder: Path) -> list[int]:

@@ -42,7 +42,9 @@ def subword_averaged_embedding(
            it is the text's own token, not one you added.
         2. Take those rows of ``embedding_matrix`` (index it with the ids — as a tensor on
            the matrix's device).
-        3. Average them over the token axis.
+        3. Average them over the token axis. In float16 or bfloat16 you may average in that
+           dtype or in float32 and cast back: the two differ only by half precision's
+           rounding, and both count.
 
     Example:
         With Mistral-7B-v0.1's tokenizer, ``"Kyoto"`` encodes to ``[15595, 2587]``, so the

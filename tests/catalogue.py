@@ -3,6 +3,8 @@
 Catalogues of module files named like ``exercises/`` and functions named ``<function>__<what>``:
 
 - ``tests/wrong_implementations/``: the project's own wrong versions (every one must lose points);
+- ``tests/allowed_variants/``: the project's own correct versions, each a choice a docstring
+  allows in so many words (every one must score the maximum);
 - ``tests/independent/`` to ``tests/independent25/``: wrong (``<function>__wrong_<what>``) and
   correct (``<function>__right_<what>``) versions written by twenty-five examiners who had read only
   the docstrings (each later one also the earlier catalogues, so as not to repeat them).
@@ -23,6 +25,7 @@ from grading.harness.catalogue import EXERCISES, Exercise, modules
 
 ROOT = Path(__file__).resolve().parent.parent
 WRONG = ROOT / "tests" / "wrong_implementations"
+ALLOWED = ROOT / "tests" / "allowed_variants"
 INDEPENDENT = ROOT / "tests" / "independent"
 INDEPENDENT2 = ROOT / "tests" / "independent2"
 INDEPENDENT3 = ROOT / "tests" / "independent3"
@@ -65,7 +68,7 @@ class Entry:
 
     @property
     def correct(self) -> bool:
-        """Only the independent catalogues hold correct versions, named ``__right_``."""
+        """Correct versions are named ``__right_`` (the independent catalogues, the allowed variants)."""
         return self.name.split("__", 1)[1].startswith("right")
 
     @property

@@ -3,7 +3,7 @@
 The catalogues are graded once (a module fixture) and every test below reads the results: a
 copy of ``solutions/`` (must score the maximum), a copy of the untouched stubs (zero, every
 test "not started"), and one submission per entry of the catalogues (``tests/catalogue.py``):
-the project's wrong versions and the independent catalogues' wrong and correct versions, each
+the project's wrong versions and allowed variants, and the independent catalogues' wrong and correct versions, each
 a submission of that one module, as a learner hands in the one function they have written:
 that function, the module's other exercises still their stubs (``write_submission(alone=True)``).
 The solutions and the stubs are graded first (one worker, which
@@ -32,12 +32,12 @@ from tests.catalogue import (
     INDEPENDENT9, INDEPENDENT10, INDEPENDENT11, INDEPENDENT12, INDEPENDENT13, INDEPENDENT14,
     INDEPENDENT15, INDEPENDENT16, INDEPENDENT17, INDEPENDENT18, INDEPENDENT19, INDEPENDENT20,
     INDEPENDENT21, INDEPENDENT22, INDEPENDENT23, INDEPENDENT24, INDEPENDENT25,
-    ROOT, WRONG, entries, write_submission,
+    ALLOWED, ROOT, WRONG, entries, write_submission,
 )
 from tests.diagnoses import DIAGNOSES, MISTAKES, UNSHOWN, named_mistakes
 from tests.stubs import stubs_folder
 
-ENTRIES = (entries(WRONG) + entries(INDEPENDENT) + entries(INDEPENDENT2) + entries(INDEPENDENT3)
+ENTRIES = (entries(WRONG) + entries(ALLOWED) + entries(INDEPENDENT) + entries(INDEPENDENT2) + entries(INDEPENDENT3)
            + entries(INDEPENDENT4) + entries(INDEPENDENT5) + entries(INDEPENDENT6) + entries(INDEPENDENT7)
            + entries(INDEPENDENT8) + entries(INDEPENDENT9)
            + entries(INDEPENDENT10) + entries(INDEPENDENT11) + entries(INDEPENDENT12)

@@ -84,6 +84,23 @@ def test_a_large_tensor_is_remembered_until_it_changes_in_place_or_another_takes
     assert function(frozen).item() == LARGE + 1
 
 
+def test_a_freed_tensor_leaves_no_remembered_hash_behind():
+    """A judge hashes every large tensor it sees, over a whole class: the hash of a tensor that
+    is gone must go with it, or the judge's memory grows with every submission."""
+    from grading.grader import expected
+
+    function, _ = _remembered(lambda x: x.sum())
+    kept = torch.zeros(expected.LARGE + 1)
+    function(kept)
+    before = len(expected._DIGESTS)
+    for value in range(50):
+        function(torch.full((expected.LARGE + 1,), float(value)))
+    assert len(expected._DIGESTS) == before, (
+        f"after 50 tensors were hashed and freed, {len(expected._DIGESTS) - before} of their hashes were still "
+        "kept, expected 0")
+    assert function(kept).item() == 0.0
+
+
 def test_plain_inputs_are_simply_computed():
     function, counting = _remembered(lambda text, n: text * n)
     assert function("ab", 2) == "abab" and function("ab", 2) == "abab"

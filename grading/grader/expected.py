@@ -154,7 +154,8 @@ def _content_digest(tensor: torch.Tensor) -> bytes:
     """A tensor's bytes, hashed once per version of that tensor object. A suite's fixture (the
     embedding matrix, 16 MB) goes to the reference with every word a test checks, and hashing it
     each time cost more than the call it saved. The weak reference tells a live tensor from a
-    new one at the same address; an in-place change bumps the version."""
+    new one at the same address; an in-place change bumps the version. An entry goes when its
+    tensor does (a judge grading a class of hundreds would otherwise keep one per tensor it saw)."""
     try:
         key = (id(tensor), tensor._version)
     except RuntimeError:  # an inference-mode tensor has no version counter: hash it each time
@@ -163,7 +164,7 @@ def _content_digest(tensor: torch.Tensor) -> bytes:
     if found is not None and found[0]() is tensor:
         return found[1]
     digest = hashlib.blake2b(_tensor_bytes(tensor), digest_size=16).digest()
-    _DIGESTS[key] = (weakref.ref(tensor), digest)
+    _DIGESTS[key] = (weakref.ref(tensor, lambda _, key=key: _DIGESTS.pop(key, None)), digest)
     return digest
 
 

@@ -64,6 +64,7 @@ def completion_logprobs(
     a Japanese character arrived as three separate byte tokens.
 
     Shapes:
+        tokenizer: the model's; Mistral-7B-v0.1's in the tests (the tiny model shares it).
         sequence: ``(1, T)`` token ids (int64) on ``model.device``: prompt then completion.
         prompt_length: ``P``, the number of prompt tokens, ``1 <= P <= T``.
         top_n: ``>= 0`` alternatives per position (a ``top_n`` larger than the vocabulary is

@@ -67,6 +67,9 @@ def top_k_table(
 
     Shapes:
         probs: ``(vocab,)`` — ONE distribution (for example ``softmax(logits[0, -1])``).
+            ``vocab`` is its length, which may be more than the tokenizer's pieces (a model's
+            output layer padded to a multiple of 64): those ids are tokens too (Mistral's
+            tokenizer decodes each to ``''``).
         tokenizer: the model's tokenizer, to turn ids into readable text.
         k: how many rows, a whole number 0 or more (what a negative ``k`` does is not graded).
         returns: a list of ``min(k, vocab)`` tuples ``(token_id, text, probability)`` with

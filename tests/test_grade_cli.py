@@ -31,7 +31,7 @@ from tests.catalogue import (
     INDEPENDENT, INDEPENDENT2, INDEPENDENT3, INDEPENDENT4, INDEPENDENT5, INDEPENDENT6, INDEPENDENT7, INDEPENDENT8,
     INDEPENDENT9, INDEPENDENT10, INDEPENDENT11, INDEPENDENT12, INDEPENDENT13, INDEPENDENT14,
     INDEPENDENT15, INDEPENDENT16, INDEPENDENT17, INDEPENDENT18, INDEPENDENT19, INDEPENDENT20,
-    INDEPENDENT21, INDEPENDENT22, INDEPENDENT23, INDEPENDENT24, INDEPENDENT25,
+    INDEPENDENT21, INDEPENDENT22, INDEPENDENT23, INDEPENDENT24, INDEPENDENT25, INDEPENDENT26,
     ALLOWED, ROOT, WRONG, entries, write_submission,
 )
 from tests.diagnoses import DIAGNOSES, MISTAKES, UNSHOWN, named_mistakes
@@ -45,7 +45,7 @@ ENTRIES = (entries(WRONG) + entries(ALLOWED) + entries(INDEPENDENT) + entries(IN
            + entries(INDEPENDENT16) + entries(INDEPENDENT17) + entries(INDEPENDENT18)
            + entries(INDEPENDENT19) + entries(INDEPENDENT20) + entries(INDEPENDENT21)
            + entries(INDEPENDENT22) + entries(INDEPENDENT23)
-           + entries(INDEPENDENT24) + entries(INDEPENDENT25))
+           + entries(INDEPENDENT24) + entries(INDEPENDENT25) + entries(INDEPENDENT26))
 # Correct alternatives are where a sandbox that behaves unlike a plain process costs a learner
 # points (a learner's own DynamicCache arriving as a stand-in, say), so they are also run in-process.
 CORRECT_ENTRIES = [entry for entry in ENTRIES if entry.correct]
@@ -136,8 +136,16 @@ BONUS_MISTAKES = {"wrong_implementations.greedy_generate__no_kv_cache",
                   "independent18.greedy_generate__wrong_prompt_run_twice_for_cache"}
 
 
+# Wrong versions whose mistake shows only where the model is on a GPU (a new token built on the
+# CPU): the tiny backend these tests grade with runs on the CPU even where CUDA is, so nothing
+# here can catch them. Reported as skipped, never as caught.
+DEVICE_ONLY_MISTAKES = {"independent26.greedy_generate__wrong_new_token_built_on_cpu"}
+
+
 @pytest.mark.parametrize("entry", WRONG_ENTRIES, ids=lambda e: e.label)
 def test_every_wrong_version_loses_points(graded, entry, wrong_report):
+    if entry.label in DEVICE_ONLY_MISTAKES:
+        pytest.skip(f"{entry.label}: its mistake shows only with the model on a GPU, and the tiny backend runs on the CPU")
     item = _exercise_result(graded, entry)
     assert item["max_score"] == entry.exercise.points, (
         f"{entry.exercise.key} was worth {item['max_score']} in this run, the catalogue says {entry.exercise.points}")

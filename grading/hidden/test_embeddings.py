@@ -278,6 +278,8 @@ def test_cosine_of_a_zero_vector_is_zero(learner):
     # Shorter than F.normalize's default eps (1e-12), still not zero: its cosine with itself is 1.
     _check_cosine(learner, torch.tensor([[1e-13, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 3e-13, -3e-13]]))
     _check_cosine(learner, torch.tensor([[300.0, 0.0], [1.0, 0.0], [0.0, 2.0]], dtype=torch.float16))
+    # A row of zeros in float16: a guard written as a tiny float32 number (1e-30) is 0 in float16.
+    _check_cosine(learner, torch.tensor([[1.0, 2.0], [0.0, 0.0], [3.0, -1.0]], dtype=torch.float16))
 
 
 @pytest.mark.cosine

@@ -259,6 +259,12 @@ def test_top_k_table_k_larger_than_the_vocabulary(learner, tokenizer):
         got = learner.top_k_table(probs, tokenizer, k)
         _check_table(got, ref.top_k_table(probs, tokenizer, k), call=call_text(learner.top_k_table, probs, tokenizer, k),
                      tokenizer=tokenizer)
+    # The vocabulary is probs's length, which may pass the tokenizer's: a model's output layer
+    # padded to a multiple of 64 gives its extra ids a probability too (each decodes to '').
+    padded = _random_logits(32064, seed=4).softmax(-1)
+    got = learner.top_k_table(padded, tokenizer, 40000)
+    _check_table(got, ref.top_k_table(padded, tokenizer, 40000), call=call_text(learner.top_k_table, padded, tokenizer, 40000),
+                 tokenizer=tokenizer)
     # Tokens of probability 0 (a distribution already filtered) are tokens too: still min(k, vocab) rows.
     filtered = torch.tensor([0.5, 0.0, 0.5, 0.0])
     for k in (3, 10):

@@ -70,7 +70,9 @@ def greedy_generate(
     prompt; ``out.cache`` holds the keys and values the model computed for every position
     (the KV cache). From then on feed ONLY the newest token,
     ``model(input_ids=next_token, cache=out.cache, use_cache=True)``, and take the new
-    ``out.cache`` each time. Same tokens, far less work.
+    ``out.cache`` each time. Same tokens, far less work. (The test also runs your loop on a
+    toy model that, unlike a real one, answers differently when it is fed on top of its
+    cache: there only a loop that reuses the cache gets the toy's tokens.)
 
     Which name: transformers 5.24 renamed the argument and the output field from
     ``past_key_values`` to ``cache``. The old name still works until 5.40 (with a

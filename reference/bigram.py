@@ -6,7 +6,7 @@ sandbox (:mod:`grading.sandbox.grader_side`) holds a copy of it: a submission ge
 from __future__ import annotations
 
 import torch
-from transformers import GenerationConfig, PretrainedConfig
+from transformers import DynamicCache, GenerationConfig, PretrainedConfig
 from transformers.modeling_outputs import BaseModelOutputWithPast, CausalLMOutputWithPast
 
 
@@ -25,6 +25,12 @@ class BigramModel(torch.nn.Module):
     ``PretrainedConfig``: ``DynamicCache(config=model.config)`` works). It has no
     ``generation_config`` unless given ``sampling_defaults``.
 
+    With ``cache_salt`` it is a toy whose answers show whether a loop reuses its KV cache,
+    which no real model's do (a cache only saves work): it returns a ``DynamicCache`` (the one
+    passed, grown by the positions fed, or a new one), and every position fed on top of a
+    non-empty cache gets ``table[id] + cache_salt``. A loop that recomputes from scratch never
+    sees the salt, so its tokens differ, whatever its own process says of its forward passes.
+
     Args:
         table: ``(vocab, vocab)`` logits; row ``i`` scores the token after token ``i``.
         logits_dtype: dtype of the returned logits (bfloat16 imitates a half-precision model).
@@ -32,12 +38,14 @@ class BigramModel(torch.nn.Module):
             instruct checkpoint ships them (``{"temperature": 0.6, "top_p": 0.9}``): numbers
             for ``temperature``, ``top_p`` or ``top_k`` only. The toy itself ignores them; a
             test gives them to show that an exercise does too.
+        cache_salt: ``(vocab,)`` logits added where a non-empty cache is passed (see above);
+            None (the default): the cache is not needed, and none comes back.
     """
 
     SAMPLING_SETTINGS = ("temperature", "top_p", "top_k")
 
     def __init__(self, table: torch.Tensor, logits_dtype: torch.dtype = torch.float32,
-                 sampling_defaults: dict[str, float] | None = None):
+                 sampling_defaults: dict[str, float] | None = None, cache_salt: torch.Tensor | None = None):
         super().__init__()
         if table.dim() != 2 or table.shape[0] != table.shape[1]:
             raise ValueError(f"table must be (vocab, vocab), got {tuple(table.shape)}")
@@ -52,6 +60,9 @@ class BigramModel(torch.nn.Module):
                 raise ValueError(f"sampling_defaults: {name!r}={number!r} is not a number for one of {self.SAMPLING_SETTINGS}")
         if self.sampling_defaults:
             self.generation_config = GenerationConfig(do_sample=True, **self.sampling_defaults)
+        if cache_salt is not None and tuple(cache_salt.shape) != (table.shape[0],):
+            raise ValueError(f"cache_salt must be (vocab,) = ({table.shape[0]},), got {tuple(cache_salt.shape)}")
+        self.cache_salt = None if cache_salt is None else cache_salt.to(torch.float32)
         self.model = _OneHotBody(table.shape[0], logits_dtype)
         self.lm_head = _TableHead(self)
 
@@ -76,7 +87,18 @@ class BigramModel(torch.nn.Module):
         hidden = self.model(input_ids=input_ids, **passed).last_hidden_state
         if logits_to_keep > 0:
             hidden = hidden[..., -logits_to_keep:, :]
-        return CausalLMOutputWithPast(logits=self.lm_head(hidden), cache=None)
+        logits = self.lm_head(hidden)
+        if self.cache_salt is None:
+            return CausalLMOutputWithPast(logits=logits, cache=None)
+        cache = passed.get("cache", passed.get("past_key_values"))
+        if cache is not None and cache.get_seq_length() > 0:
+            logits = (logits.float() + self.cache_salt.to(logits.device)).to(self.logits_dtype)
+        if cache is None and passed.get("use_cache", True) is not False:
+            cache = DynamicCache()
+        if cache is not None:  # one layer, one head of width 1: only its length means anything
+            fed = torch.zeros(input_ids.shape[0], 1, input_ids.shape[1], 1, device=input_ids.device)
+            cache.update(fed, fed, 0)
+        return CausalLMOutputWithPast(logits=logits, cache=cache)
 
 
 class _OneHotBody(torch.nn.Module):

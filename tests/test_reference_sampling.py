@@ -146,6 +146,30 @@ def test_bigram_model_answers_like_a_causal_lm():
     assert half(input_ids=ids).logits.dtype == torch.bfloat16 and half.config.vocab_size == 5
 
 
+def test_a_salted_bigram_model_answers_by_its_cache():
+    from transformers import DynamicCache
+
+    table = torch.randn(5, 5, generator=torch.Generator().manual_seed(0))
+    salt = torch.tensor([0.0, 0.0, 0.0, 7.0, 0.0])
+    model = ref.BigramModel(table, cache_salt=salt)
+    ids = torch.tensor([[1, 4, 2]])
+    first = model(input_ids=ids, use_cache=True)
+    assert torch.equal(first.logits, table[ids]), "the prompt's pass (no cache yet) must not be salted"
+    assert first.cache.get_seq_length() == 3, f"the cache holds {first.cache.get_seq_length()} positions, expected 3"
+    step = model(input_ids=ids[:, -1:], cache=first.cache, use_cache=True)
+    assert torch.equal(step.logits, table[ids[:, -1:]] + salt), "a pass on top of a non-empty cache must be salted"
+    assert step.cache is first.cache and step.cache.get_seq_length() == 4, "the cache passed must grow by the position fed"
+    own = DynamicCache(config=model.config)  # a learner's own cache, filled in place
+    model(input_ids=ids, past_key_values=own, use_cache=True)
+    old_name = model(input_ids=ids[:, -1:], past_key_values=own).logits
+    assert own.get_seq_length() == 4 and torch.equal(old_name, table[ids[:, -1:]] + salt), (
+        "a cache passed by the pre-5.24 name must be filled and read as cache= is")
+    assert model(input_ids=ids, use_cache=False).cache is None, "use_cache=False must give no cache back"
+    assert torch.equal(model(input_ids=ids).logits, table[ids]), "recomputing from scratch must never see the salt"
+    with pytest.raises(ValueError, match="cache_salt"):
+        ref.BigramModel(table, cache_salt=torch.zeros(4))
+
+
 @pytest.mark.parametrize("bad", [dict(temperature=0.0), dict(temperature=-1.0), dict(temperature=float("nan")),
                                  dict(temperature=float("inf")), dict(top_k=0), dict(top_p=1.5), dict(top_p=-0.1)])
 def test_bad_settings_raise_value_error(bad):

@@ -134,7 +134,10 @@ class _Fingerprint:
         cls = type(value)
         if cls.__name__ == "BigramModel" and cls.__module__ == "reference.bigram":
             self.costly = True
-            self.digest.update(f"bigram:{value.logits_dtype}:".encode())
+            self.digest.update(f"bigram:{value.logits_dtype}:{sorted(value.sampling_defaults.items())}:".encode())
+            if value.cache_salt is not None:
+                self.digest.update(b"salt:")
+                self.add(value.cache_salt)
             return self.add(value.table)
         return False
 

@@ -257,3 +257,40 @@ def test_bonus_greedy_reuses_the_kv_cache(learner, backend):
                     f"KV cache it feeds 1 new token on top of {T + index - 1} cached (passes fed: {fed[:8]})",
             hint="pass cache=out.cache and use_cache=True, and feed only the newest token",
         )
+    # The records above come from the learner's own process, which could rewrite them. This
+    # toy's tokens cannot be had without its cache: on top of a non-empty cache every position
+    # gets a salt that favours the last id, so only a loop that feeds the newest token with the
+    # cache it was given goes there (reference/bigram.py).
+    toy, prompt = _cache_revealing_toy(), torch.tensor([[1, 3]])
+    got = learner.greedy_generate(toy, prompt, 5)
+    with_cache, recomputed = _toy_greedy(toy, prompt, 5, True), _toy_greedy(toy, prompt, 5, False)
+    call = call_text(learner.greedy_generate, toy, prompt, 5)
+    if isinstance(got, torch.Tensor) and got.shape == recomputed.shape and torch.equal(got, recomputed):
+        raise Mismatch(call, f"the result {got[0].tolist()} is what a loop that runs the model on the whole sequence "
+                             f"at every step gets; this toy answers {with_cache[0].tolist()} to a loop that reuses its "
+                             "cache (it adds a salt to whatever it is fed on top of a non-empty cache)",
+                       "pass cache=out.cache and use_cache=True, and feed only the newest token")
+    check_true(isinstance(got, torch.Tensor) and got.shape == with_cache.shape and torch.equal(got.cpu(), with_cache),
+               call=call, problem=f"the result is {describe(got)}, expected {with_cache[0].tolist()} from a loop that "
+                                  "reuses the toy's cache",
+               hint="feed the prompt once with use_cache=True, then only the newest token with cache=out.cache")
+
+
+def _cache_revealing_toy() -> BigramModel:
+    """Eight ids: from id i the next is i + 1 (0 after 6); fed on top of a cache, always id 7."""
+    table = torch.full((8, 8), -4.0)
+    for i in range(8):
+        table[i, (i + 1) % 7] = 4.0
+    salt = torch.zeros(8)
+    salt[7] = 50.0
+    return BigramModel(table, cache_salt=salt)
+
+
+def _toy_greedy(toy: BigramModel, prompt: torch.Tensor, steps: int, cached: bool) -> torch.Tensor:
+    """The toy's greedy tokens, by its rule: the prompt's pass has no cache; with ``cached``
+    every later step is fed on top of one (salted), without it none is."""
+    ids = prompt[0].tolist()
+    for step in range(steps):
+        logits = toy.table[ids[-1]] + (toy.cache_salt if cached and step > 0 else 0)
+        ids.append(int(logits.argmax()))
+    return torch.tensor([ids])

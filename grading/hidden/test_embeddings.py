@@ -124,6 +124,11 @@ def test_embedding_is_one_vector_of_d_numbers(learner, tokenizer, matrix):
 def test_one_token_word_is_its_own_row(learner, tokenizer, matrix):
     for word in ("king", "queen", "fish"):  # one token each: '▁king' 6779, '▁queen' 18204, '▁fish' 8006
         _check_word(learner, word, tokenizer, matrix)
+    # A model's embedding matrix may have more rows than the tokenizer has pieces (padded to a
+    # multiple of 64): its rows are still indexed by the token ids.
+    padded = torch.cat([_matrix(4, seed=6), _matrix(4, seed=7)[:64]])
+    for word in ("king", "Kyoto"):
+        _check_word(learner, word, tokenizer, padded)
 
 
 @pytest.mark.subword_embedding

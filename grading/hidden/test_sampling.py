@@ -344,10 +344,19 @@ def test_sample_generate_keeps_the_most_probable_token(learner, settings):
     # the most probable token (top_p = 0 included): the most probable token always stays, the
     # second is dropped because the mass above it is not below top_p. Every draw is then the
     # argmax, whatever the seed. Both settings are valid: only top_k < 1 and top_p outside [0, 1] raise.
-    model = _toy_for_statistics()
+    # Also a model whose logits all lie far below 0, at temperature 0.001 (-50 / 0.001 = -50,000):
+    # a filtered-out logit must stay -inf, below every kept one, not become a finite floor such as
+    # -1e4, which would then rank above the token kept.
+    far_below = ref.BigramModel(-50.0 - torch.arange(16.0).expand(16, 16).contiguous())
+    for model, temperature in ((_toy_for_statistics(), 1.0), (far_below, 0.001)):
+        _check_only_the_most_probable(learner, model, temperature, settings)
+
+
+def _check_only_the_most_probable(learner, model, temperature: float, settings: dict) -> None:
     ids = torch.tensor([[1, 3]])
     n = 8
     greedy = _variant(model, ids, n, 0, lambda z: None)
+    settings = dict(settings, temperature=temperature) if temperature != 1.0 else settings
     for seed in (0, 1):
         call = call_text(learner.sample_generate, model, ids, n, **settings, generator=_generator(seed))
         try:
@@ -363,7 +372,9 @@ def test_sample_generate_keeps_the_most_probable_token(learner, settings):
                    problem=f"the new tokens are {got[0, 2:12].tolist()}, but with {_settings_text(settings)} only "
                            f"the most probable token is left at each step: {greedy[0, 2:].tolist()}",
                    hint="top-k keeps the top_k largest logits; the nucleus keeps a token when the probability "
-                        "ranked above it is below top_p, and always keeps the most probable one")
+                        "ranked above it is below top_p, and always keeps the most probable one" if temperature == 1.0
+                   else f"here every logit divided by the temperature {temperature:g} is below -10,000: a token the "
+                        "filters drop must get -inf, below any logit kept, never a finite stand-in")
 
 
 @pytest.mark.sampling_loop

@@ -327,6 +327,19 @@ UNIT_RANGE_REASONS = ("[0, 1]", "[0,1]", "between", "range", "number", "outside"
                       ">= 0", "must", "invalid", "not a")
 
 
+def expect_accepted(function: Callable[..., Any], *args: Any, hint: Hint = None, **kwargs: Any) -> Any:
+    """Call ``function`` with a valid input and return its result; raise :class:`Mismatch` if it
+    raises ``ValueError``. A test of refusals calls this first: a function that refuses every
+    input would otherwise pass it without doing any of the work. Other exceptions go up as the
+    learner's own errors."""
+    call = call_text(function, *args, **kwargs)
+    try:
+        return function(*args, **kwargs)
+    except ValueError as raised:
+        raise Mismatch(call, f"raised ValueError({str(raised)[:200]!r}) for a valid input; refusing bad input only "
+                             "counts once good input is accepted", hint) from None
+
+
 def expect_error(
     function: Callable[..., Any],
     error: type[BaseException],

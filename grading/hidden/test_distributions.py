@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grading.harness.compare import (
-    Mismatch, call_text, check_passes_without_gradients, check_tensor, check_true, describe, expect_error, largest_magnitude,
-    softmax_tolerance,
+    Mismatch, call_text, check_passes_without_gradients, check_tensor, check_true, describe, expect_accepted, expect_error,
+    largest_magnitude, softmax_tolerance,
 )
 from grading.grader.expected import remembered
 from reference import distributions as _ref
@@ -258,6 +258,8 @@ def test_softmax_gives_minus_inf_zero_probability(learner):
 @pytest.mark.parametrize("temperature", [0, -1.0, float("nan"), float("inf"), "1.0", None],
                          ids=["0", "-1.0", "nan", "inf", "the string '1.0'", "None"])
 def test_softmax_rejects_a_bad_temperature(learner, temperature):
+    expect_accepted(learner.softmax_with_temperature, torch.zeros(3), 0.5,
+                    hint="a temperature of 0.5 is a finite number > 0: divide by it; refuse only the others")
     expect_error(learner.softmax_with_temperature, ValueError, torch.zeros(3), temperature,
                  must_mention=("temperature", "positive", "> 0", "greater"),
                  hint="check that the temperature is finite and > 0 before dividing, and say so in the message")

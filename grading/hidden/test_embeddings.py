@@ -13,7 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from grading.harness.compare import call_text, check_tensor, check_true, expect_error
+from grading.harness.compare import call_text, check_tensor, check_true, expect_accepted, expect_error
 from grading.grader.expected import remembered
 from reference import embeddings as _ref
 from reference.tokenizer import load_mistral_tokenizer
@@ -162,6 +162,8 @@ def test_embedding_keeps_the_matrix_dtype(learner, tokenizer, dtype):
 @pytest.mark.points(1)
 def test_empty_word_is_rejected(learner, tokenizer, matrix):
     # The docstring asks for a ValueError "saying so": the message must say there is nothing to average.
+    expect_accepted(learner.subword_averaged_embedding, "king", tokenizer, matrix,
+                    hint="'king' has a token: average its rows; refuse only a word with no tokens")
     expect_error(learner.subword_averaged_embedding, ValueError, "", tokenizer, matrix,
                  must_mention=("token", "empty", "nothing", "no rows"),
                  hint="'' encodes to no tokens; check for an empty id list and raise ValueError with a message "

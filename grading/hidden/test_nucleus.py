@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grading.harness.compare import (
-    UNIT_RANGE_REASONS, Mismatch, call_text, check_tensor, check_true, describe, type_name, expect_error,
+    UNIT_RANGE_REASONS, Mismatch, call_text, check_tensor, check_true, describe, type_name, expect_accepted, expect_error,
 )
 from grading.grader.expected import remembered
 from grading.harness.statistics import check_sampler_fit
@@ -251,6 +251,8 @@ def test_top_p_mask_decides_each_row_on_its_own(learner):
 def test_top_p_mask_rejects_p_outside_zero_one(learner, p):
     # "p outside [0, 1] (or not a number) raises ValueError saying so": the message says what p
     # must be, not only what it is ("p=1.5" names the value and gives no reason).
+    expect_accepted(learner.top_p_mask, _random_probs(5), 0.9, hint="p = 0.9 lies in [0, 1]: build its mask; refuse "
+                    "only a p outside [0, 1] or one that is not a number")
     expect_error(learner.top_p_mask, ValueError, _random_probs(5), p, must_mention=UNIT_RANGE_REASONS,
                  hint="check that 0 <= p <= 1 before anything else, and raise ValueError saying so")
 

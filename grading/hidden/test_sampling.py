@@ -143,13 +143,18 @@ def _check_sequence(learner, model, ids, n, seed, settings, *, compare_steps: in
         length = ids.shape[1] + compare_steps
         got, expected = got[:, :length], expected[:, :length]
     if not torch.equal(got.cpu(), expected.cpu()):
+        # Up to the first difference only: the later draws follow from it, and a whole reference
+        # sequence in the feedback is an answer to memorise for the next submission.
         T = ids.shape[1]
-        raise Mismatch(
-            call,
-            f"{what} has new tokens {got[0, T:T + 10].tolist()}, the reference drew {expected[0, T:].tolist()[:10]} "
-            f"(same seed, {_settings_text(settings)})",
-            _loop_hint(model, ids, n, seed, settings, got, expected),
-        )
+        mine, theirs = got[0, T:].tolist(), expected[0, T:].tolist()
+        first = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), min(len(mine), len(theirs)))
+        if first < min(len(mine), len(theirs)):
+            problem = (f"{what}: new token {first + 1} is {mine[first]}, where the reference drew {theirs[first]} "
+                       f"(same seed, {_settings_text(settings)}; the {first} before it agree)")
+        else:
+            problem = (f"{what} has {len(mine)} new tokens, the reference {len(theirs)} (same seed, "
+                       f"{_settings_text(settings)}; the first {first} agree)")
+        raise Mismatch(call, problem, _loop_hint(model, ids, n, seed, settings, got, expected))
 
 
 # ---------------------------------------------------------------- on the backend's model

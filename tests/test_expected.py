@@ -92,10 +92,10 @@ def test_a_freed_tensor_leaves_no_remembered_hash_behind():
     function, _ = _remembered(lambda x: x.sum())
     kept = torch.zeros(expected.LARGE + 1)
     function(kept)
-    before = len(expected._DIGESTS)
+    before = len(expected._DIGESTS)  # an earlier test's tensors may still go meanwhile: at most this many
     for value in range(50):
         function(torch.full((expected.LARGE + 1,), float(value)))
-    assert len(expected._DIGESTS) == before, (
+    assert len(expected._DIGESTS) <= before, (
         f"after 50 tensors were hashed and freed, {len(expected._DIGESTS) - before} of their hashes were still "
         "kept, expected 0")
     assert function(kept).item() == 0.0

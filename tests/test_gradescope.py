@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -41,8 +44,8 @@ def _gradescope_root(base: Path, bundle: Path, files: dict[str, str]) -> Path:
     return lay_out_root(bundle, base / "autograder", files)
 
 
-def _run(root: Path) -> dict:
-    environment = dict(os.environ, DECODELAB_GRADESCOPE_ROOT=str(root), DECODELAB_PYTHON=sys.executable)
+def _run(root: Path, **settings: str) -> dict:
+    environment = dict(os.environ, DECODELAB_GRADESCOPE_ROOT=str(root), DECODELAB_PYTHON=sys.executable, **settings)
     done = subprocess.run(["bash", str(root / "run_autograder")], capture_output=True, text=True,
                           env=environment, timeout=900)
     assert done.returncode == 0, f"run_autograder exited {done.returncode}: {done.stderr[-2000:]}"
@@ -95,3 +98,56 @@ def test_results_json_is_written_even_when_the_grader_cannot_start(bundle, tmp_p
     results = _run(root)
     assert results["score"] == 0 and results["extra_data"]["grader_error"], results
     assert "not a judgement of your code" in results["output"]
+
+
+# A learner's softmax that loads the bundle's reference answer from beside the reference
+# package its worker imported, as `import reference.distributions` would inside Gradescope,
+# and returns what that computes. (Here the project is installed editable from this checkout,
+# which no Gradescope image holds, so the import itself would find the checkout instead.)
+THIEF = '''
+
+def softmax_with_temperature(logits, temperature):
+    import importlib.util
+    from pathlib import Path
+
+    import reference
+
+    answer = Path(reference.__file__).parent / "distributions.py"
+    spec = importlib.util.spec_from_file_location("taken", answer)
+    taken = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(taken)
+    return taken.softmax_with_temperature(logits, temperature)
+'''
+
+
+@pytest.fixture
+def open_folder() -> Iterator[Path]:
+    """A folder others may enter, as Gradescope's ``/`` and ``/autograder`` are (pytest's
+    ``tmp_path`` is its owner's alone, which would hide the bundle whatever the grader did)."""
+    folder = Path(tempfile.mkdtemp(prefix="decodelab-test-gradescope-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
+@pytest.mark.skipif(os.geteuid() != 0, reason="Gradescope runs the autograder as root; only then are user ids switched")
+def test_without_bubblewrap_the_learner_cannot_read_the_bundle(bundle, open_folder):
+    # Docker (Gradescope) usually cannot run bubblewrap; the bundle's hidden suites and
+    # reference answers must still be out of the learner's reach.
+    solution = (ROOT / "solutions" / "distributions.py").read_text()
+    thief = _gradescope_root(open_folder / "thief", bundle, {"distributions.py": solution + THIEF})
+    results = _run(thief, DECODELAB_SANDBOX="none")
+    assert "NO SANDBOX" in json.dumps(results["extra_data"]["sandbox"]), results["extra_data"]["sandbox"]
+    taken = [t for t in results["tests"] if t["name"].startswith("softmax_with_temperature") and t["score"] > 0]
+    assert not taken, (f"a softmax that runs the bundle's reference answer scored on {len(taken)} tests without "
+                       f"bubblewrap, expected 0 (the bundle readable by root alone): {taken[0]['name']}")
+    assert any("PermissionError" in t["output"] for t in results["tests"]), (
+        "expected the learner's read of the bundle to fail with PermissionError; outputs: "
+        + " | ".join(t["output"][:200] for t in results["tests"][:3]))
+    honest = _gradescope_root(open_folder / "honest", bundle, {"distributions.py": solution})
+    results = _run(honest, DECODELAB_SANDBOX="none")
+    assert results["score"] == results["max_score"] == 15, (
+        f"a complete submission scored {results['score']} / {results.get('max_score')} without bubblewrap, expected "
+        "15/15: the learner's worker needs a file of the bundle after taking its user id? "
+        + " | ".join(f"{t['name']}: {t['output'][:200]}" for t in results["tests"] if t["score"] < t["max_score"]))

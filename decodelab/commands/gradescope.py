@@ -164,6 +164,20 @@ def _error_results(message: str, seconds: float) -> dict:
     }
 
 
+def keep_the_bundle_from_learners(source: Path) -> None:
+    """Make the unpacked bundle readable by root alone (mode 0700).
+
+    Docker, and so Gradescope, usually cannot run bubblewrap, and without it the learner's code,
+    run as an unprivileged user id, could read every file others may read, and the bundle holds
+    the hidden suites and the reference the expected values come from. The grader and the
+    learner's worker start as root and load what they need before a submission's process takes
+    its user id; the Python installation lies outside the bundle. Only as root: a grader that
+    is not root never switches user ids, and a folder of its own would stay readable to its code.
+    """
+    if os.geteuid() == 0:
+        source.chmod(0o700)
+
+
 def run_autograder(root: Path) -> int:
     """Grade ``root/submission`` into ``root/results/results.json``; always write that file."""
     from grading.grader.driver import GradeOptions, grade_submission
@@ -176,6 +190,8 @@ def run_autograder(root: Path) -> int:
     config_path = here / CONFIG
     config = json.loads(config_path.read_text()) if config_path.is_file() else {}
     try:
+        if config_path.is_file():  # the unpacked bundle, not a checkout of the project
+            keep_the_bundle_from_learners(here)
         limits = Limits.from_env(**config.get("limits", {}))
         options = GradeOptions(backend=config.get("backend") or None, exercises=tuple(config.get("exercises", ())),
                                limits=limits)

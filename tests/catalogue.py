@@ -5,9 +5,10 @@ Catalogues of module files named like ``exercises/`` and functions named ``<func
 - ``tests/wrong_implementations/``: the project's own wrong versions (every one must lose points);
 - ``tests/allowed_variants/``: the project's own correct versions, each a choice a docstring
   allows in so many words (every one must score the maximum);
-- ``tests/independent/`` to ``tests/independent27/``: wrong (``<function>__wrong_<what>``) and
-  correct (``<function>__right_<what>``) versions written by twenty-seven examiners who had read only
-  the docstrings (each later one also the earlier catalogues, so as not to repeat them).
+- ``tests/independent/`` to ``tests/independent29/`` (``INDEPENDENT``): wrong
+  (``<function>__wrong_<what>``) and correct (``<function>__right_<what>``) versions written by
+  twenty-nine examiners who had read only the docstrings (each later one also the earlier
+  catalogues, so as not to repeat them).
 
 :func:`with_version` turns an entry into a submission's module source: ``solutions/<module>.py``
 with the function replaced by the entry, its imports and the module helpers it uses coming
@@ -26,33 +27,10 @@ from grading.harness.catalogue import EXERCISES, Exercise, modules
 ROOT = Path(__file__).resolve().parent.parent
 WRONG = ROOT / "tests" / "wrong_implementations"
 ALLOWED = ROOT / "tests" / "allowed_variants"
-INDEPENDENT = ROOT / "tests" / "independent"
-INDEPENDENT2 = ROOT / "tests" / "independent2"
-INDEPENDENT3 = ROOT / "tests" / "independent3"
-INDEPENDENT4 = ROOT / "tests" / "independent4"
-INDEPENDENT5 = ROOT / "tests" / "independent5"
-INDEPENDENT6 = ROOT / "tests" / "independent6"
-INDEPENDENT7 = ROOT / "tests" / "independent7"
-INDEPENDENT8 = ROOT / "tests" / "independent8"
-INDEPENDENT9 = ROOT / "tests" / "independent9"
-INDEPENDENT10 = ROOT / "tests" / "independent10"
-INDEPENDENT11 = ROOT / "tests" / "independent11"
-INDEPENDENT12 = ROOT / "tests" / "independent12"
-INDEPENDENT13 = ROOT / "tests" / "independent13"
-INDEPENDENT14 = ROOT / "tests" / "independent14"
-INDEPENDENT15 = ROOT / "tests" / "independent15"
-INDEPENDENT16 = ROOT / "tests" / "independent16"
-INDEPENDENT17 = ROOT / "tests" / "independent17"
-INDEPENDENT18 = ROOT / "tests" / "independent18"
-INDEPENDENT19 = ROOT / "tests" / "independent19"
-INDEPENDENT20 = ROOT / "tests" / "independent20"
-INDEPENDENT21 = ROOT / "tests" / "independent21"
-INDEPENDENT22 = ROOT / "tests" / "independent22"
-INDEPENDENT23 = ROOT / "tests" / "independent23"
-INDEPENDENT24 = ROOT / "tests" / "independent24"
-INDEPENDENT25 = ROOT / "tests" / "independent25"
-INDEPENDENT26 = ROOT / "tests" / "independent26"
-INDEPENDENT27 = ROOT / "tests" / "independent27"
+# The examiners' catalogues, in the order they were written: add a new one here.
+INDEPENDENT = tuple(ROOT / "tests" / f"independent{n if n > 1 else ''}" for n in range(1, 30))
+# Every catalogue the project grades (tests/test_grade_cli.py).
+CATALOGUES = (WRONG, ALLOWED) + INDEPENDENT
 
 
 @dataclass(frozen=True)
@@ -116,6 +94,11 @@ class _Rename(ast.NodeTransformer):
         self.generic_visit(node)
         return node
 
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.ClassDef:
+        node.name = self.names.get(node.name, node.name)
+        self.generic_visit(node)
+        return node
+
 
 def function_source(module: str, name: str, folder: Path = WRONG) -> str:
     """Self-contained source defining ``<function>`` as ``<folder>/<module>.py:<name>``.
@@ -133,6 +116,8 @@ def function_source(module: str, name: str, folder: Path = WRONG) -> str:
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     top[target.id] = node
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):  # _CACHE: dict = {}
+            top[node.target.id] = node
     if name not in top:
         raise KeyError(f"{folder.relative_to(ROOT)}/{module}.py has no {name}")
     needed: list[ast.stmt] = []

@@ -27,26 +27,11 @@ import pytest
 
 from grading.harness.catalogue import EXERCISES
 from grading.harness.runner import SuiteRun, run_suites_in_turn
-from tests.catalogue import (
-    INDEPENDENT, INDEPENDENT2, INDEPENDENT3, INDEPENDENT4, INDEPENDENT5, INDEPENDENT6, INDEPENDENT7, INDEPENDENT8,
-    INDEPENDENT9, INDEPENDENT10, INDEPENDENT11, INDEPENDENT12, INDEPENDENT13, INDEPENDENT14,
-    INDEPENDENT15, INDEPENDENT16, INDEPENDENT17, INDEPENDENT18, INDEPENDENT19, INDEPENDENT20,
-    INDEPENDENT21, INDEPENDENT22, INDEPENDENT23, INDEPENDENT24, INDEPENDENT25, INDEPENDENT26, INDEPENDENT27,
-    ALLOWED, ROOT, WRONG, entries, write_submission,
-)
+from tests.catalogue import CATALOGUES, ROOT, entries, write_submission
 from tests.diagnoses import DIAGNOSES, MISTAKES, UNSHOWN, named_mistakes
 from tests.stubs import stubs_folder
 
-ENTRIES = (entries(WRONG) + entries(ALLOWED) + entries(INDEPENDENT) + entries(INDEPENDENT2) + entries(INDEPENDENT3)
-           + entries(INDEPENDENT4) + entries(INDEPENDENT5) + entries(INDEPENDENT6) + entries(INDEPENDENT7)
-           + entries(INDEPENDENT8) + entries(INDEPENDENT9)
-           + entries(INDEPENDENT10) + entries(INDEPENDENT11) + entries(INDEPENDENT12)
-           + entries(INDEPENDENT13) + entries(INDEPENDENT14) + entries(INDEPENDENT15)
-           + entries(INDEPENDENT16) + entries(INDEPENDENT17) + entries(INDEPENDENT18)
-           + entries(INDEPENDENT19) + entries(INDEPENDENT20) + entries(INDEPENDENT21)
-           + entries(INDEPENDENT22) + entries(INDEPENDENT23)
-           + entries(INDEPENDENT24) + entries(INDEPENDENT25) + entries(INDEPENDENT26)
-           + entries(INDEPENDENT27))
+ENTRIES = [entry for folder in CATALOGUES for entry in entries(folder)]
 # Correct alternatives are where a sandbox that behaves unlike a plain process costs a learner
 # points (a learner's own DynamicCache arriving as a stand-in, say), so they are also run in-process.
 CORRECT_ENTRIES = [entry for entry in ENTRIES if entry.correct]
@@ -147,6 +132,12 @@ NOT_CAUGHT_HERE = {
     "independent26.top_k_table__wrong_rows_capped_at_tokenizer_vocab_size":
         "not caught by choice: its cap shows only with k past the tokenizer's 32,000 pieces and probs longer "
         "than them: a table of over 32,000 rows, 0.9 s more of every submission's grading",
+    "independent29.top_k_mask__wrong_cached_all_true_mask_shared":
+        "its one all-True mask is spoiled only by a caller in the learner's own process that changes it in place; "
+        "results cross the sandbox as copies, so no hidden test's change ever reaches it",
+    "independent29.sample_top_p__wrong_draws_from_half_copy":
+        "float16 weights changed the draw in 3 of 300 seeds on the examiner's batch, at a p within rounding of the "
+        "nucleus's edge (which the hidden tests avoid), and in none of 40 seeded batches of 16 rows at p = 1 here",
 }
 
 

@@ -129,6 +129,10 @@ def test_one_token_word_is_its_own_row(learner, tokenizer, matrix):
     padded = torch.cat([_matrix(4, seed=6), _matrix(4, seed=7)[:64]])
     for word in ("king", "queen"):
         _check_word(learner, word, tokenizer, padded)
+    # One word against matrices of one shape, one after another: each answer comes from the rows
+    # of the matrix given, nothing kept from an earlier call.
+    for seed in (8, 9, 10):
+        _check_word(learner, "king", tokenizer, _matrix(4, seed=seed))
 
 
 @pytest.mark.subword_embedding

@@ -1,0 +1,1 @@
+"""Twenty-eighth examiner's catalogue: the docstring lawyer (every freedom a docstring leaves taken as RIGHT -- tuple subclasses, key order, views, layouts, tie order, exception subclasses, sign conventions, harmless keyword arguments -- and literal readings of subordinate clauses as WRONG)."""

@@ -53,6 +53,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "stray_process": (set(), ""),
     "output_flood": ({"temperature"}, "output limit"),
     "huge_messages": ({"temperature"}, "RuntimeError: temperature went wrong"),
+    "lone_surrogate": ({"temperature"}, "ValueError: temperature \\udcff went wrong"),
     "global_rng": (set(), ""),
     "monkeypatch": ({"temperature"}, "differs"),
     "read_solutions": ({"temperature"}, "differs"),

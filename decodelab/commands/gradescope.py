@@ -183,6 +183,7 @@ def run_autograder(root: Path) -> int:
     from grading.grader.driver import GradeOptions, grade_submission
     from grading.sandbox.limits import Limits
     from grading.grader.reports import atomic_write_text
+    from grading.harness.output import encodable
 
     started = time.monotonic()
     results_path = root / "results" / "results.json"
@@ -208,7 +209,7 @@ def run_autograder(root: Path) -> int:
             raise
         traceback.print_exc()
         results = _error_results(f"{type(error).__name__}: {error}", time.monotonic() - started)
-    atomic_write_text(results_path, json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    atomic_write_text(results_path, json.dumps(encodable(results), indent=1, ensure_ascii=False) + "\n")
     print(f"decodelab: wrote {results_path} (score {results.get('score')} / {results.get('max_score', '?')})")
     return 0
 

@@ -47,7 +47,7 @@ from typing import Any, Callable, Sequence
 
 from grading.grader import reports
 from grading.sandbox.limits import Limits, cap_address_space
-from grading.harness.output import file_end, keep_end, keep_start
+from grading.harness.output import encodable, file_end, keep_end, keep_start
 from grading.harness.processes import fork_child, start_command, stop, wait_or_kill
 from grading.harness.scratch import prefix as scratch_prefix
 from grading.harness.scratch import sweep as sweep_stale_folders
@@ -790,7 +790,7 @@ def _results_for(name: str, reply: dict, ready: dict) -> dict:
                        events=reply.get("events", []), grader_error=reply.get("grader_error"))
         document = reports.results_document(name, reply["tests"], context)
     document["extra_data"]["judge_peak_rss_mb"] = reply.get("judge_peak_rss_mb")  # see the module's docstring
-    return document
+    return encodable(document)
 
 
 def _unrun(plan: list[dict]) -> list[dict]:

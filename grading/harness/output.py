@@ -11,12 +11,34 @@ the cap, so that a report built around the message keeps all of what was kept of
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
+from typing import Any
 
 OUTPUT_CAP = 4000
 """Characters of a long text that a report keeps (4000: a screenful, and the last 15 lines of
 printed output that the summary shows are in it many times over)."""
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(value: Any) -> Any:
+    """``value`` (text, or lists and dicts holding text) with every lone surrogate written out as
+    the six characters ``\\udcff``, so that it can be written as UTF-8.
+
+    A learner's string may hold one (``b"\\xff".decode("utf-8", "surrogateescape")``, a
+    message built from such bytes, a file name that is not UTF-8), and a report that keeps it
+    cannot be written: one such character in one message cost a whole submission its grade.
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", value)
+    if isinstance(value, dict):
+        return {encodable(key): encodable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encodable(item) for item in value]
+    return value
 
 
 def keep_end(text: str, limit: int = OUTPUT_CAP) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from grading.harness.catalogue import EXERCISES
-from grading.harness.output import keep_end
+from grading.harness.output import encodable, keep_end
 from grading.harness.status import Status
 
 _KEYS = {exercise.key for exercise in EXERCISES}
@@ -74,7 +74,8 @@ class _Recorder:
 
     def pytest_sessionfinish(self) -> None:
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(list(self.records.values()), indent=1, ensure_ascii=False))
+        temporary.write_text(json.dumps(encodable(list(self.records.values())), indent=1, ensure_ascii=False),
+                             encoding="utf-8")
         os.replace(temporary, self.path)
 
 

@@ -72,3 +72,27 @@ def test_check_and_grade_read_the_same_file(tmp_path, layout):
     assert graded == expected, f"read_submission({layout}) read {graded!r} for {MODULE}.py, expected {expected!r}"
     assert checked == graded, (
         f"{layout}: decodelab check reads {checked!r} ({found}), decodelab grade reads {graded!r}; expected the same file")
+
+
+@pytest.mark.parametrize("layout", ["both: exercises/ wins", "zip, both: exercises/ wins"])
+def test_the_copy_left_ungraded_is_named_in_a_note(tmp_path, layout):
+    make, _ = LAYOUTS[layout]
+    submission = read_submission(make(tmp_path))
+    notes = [note for note in submission.notes if "both here and differ" in note]
+    assert len(notes) == 1 and f"exercises/{MODULE}.py was graded" in notes[0], (
+        f"read_submission on '{layout}' gave the notes {submission.notes}; expected one saying that "
+        f"exercises/{MODULE}.py was graded and {MODULE}.py beside it was not")
+
+
+@pytest.mark.parametrize("layout", ["module in exercises/", "zip, module at the top"])
+def test_no_note_where_there_is_one_copy(tmp_path, layout):
+    make, _ = LAYOUTS[layout]
+    submission = read_submission(make(tmp_path))
+    assert not submission.notes, f"read_submission on '{layout}' gave the notes {submission.notes}, expected none"
+
+
+def test_no_note_where_both_copies_are_the_same(tmp_path):
+    folder = _folder_nested(tmp_path)
+    (folder / f"{MODULE}.py").write_bytes(NESTED)
+    submission = read_submission(folder)
+    assert not submission.notes, f"two identical copies gave the notes {submission.notes}, expected none"

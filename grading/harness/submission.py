@@ -97,6 +97,21 @@ def _read_folder(path: Path, submission: Submission) -> None:
             submission.notes.append(f"{relative} is larger than {MAX_MODULE_BYTES:,} bytes: ignored")
             continue
         submission.sources[module] = file.read_bytes()
+        _note_the_other_copy(folder / f"{module}.py", relative, submission)
+
+
+def _note_the_other_copy(other: Path, graded: Path, submission: Submission) -> None:
+    """Say so when a second, different ``<module>.py`` beside ``exercises/`` was not graded: a
+    learner who finished the top-level copy and left the stub in ``exercises/`` must not read a
+    zero without knowing which file it is for."""
+    if graded.parent == Path("exercises") and other.is_file() and not other.is_symlink():
+        try:
+            differs = other.stat().st_size > MAX_MODULE_BYTES or other.read_bytes() != submission.sources[other.stem]
+        except OSError:
+            return
+        if differs:
+            submission.notes.append(f"{graded} and {other.name} are both here and differ: {graded} was graded "
+                                    f"(exercises/ comes first); remove the one you do not mean")
 
 
 def _read_zip(path: Path, submission: Submission) -> None:
@@ -131,6 +146,18 @@ def _read_zip(path: Path, submission: Submission) -> None:
                 except Exception as error:  # a damaged, encrypted or oddly compressed member: the zip's fault
                     submission.notes.append(f"{printable(candidate)} could not be read from the zip "
                                             f"({type(error).__name__}: {printable(str(error))}): ignored")
+                    break
+                other = members.get(candidate.removesuffix(f"exercises/{module}.py") + f"{module}.py")
+                if candidate.endswith(f"exercises/{module}.py") and other is not None:
+                    try:
+                        with archive.open(other) as handle:
+                            differs = handle.read(MAX_MODULE_BYTES + 1) != submission.sources[module]
+                    except Exception:
+                        differs = True
+                    if differs:
+                        submission.notes.append(
+                            f"{printable(candidate)} and {printable(other.filename)} are both here and differ: "
+                            f"{printable(candidate)} was graded (exercises/ comes first); remove the one you do not mean")
                 break
 
 

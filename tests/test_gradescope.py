@@ -151,3 +151,16 @@ def test_without_bubblewrap_the_learner_cannot_read_the_bundle(bundle, open_fold
         f"a complete submission scored {results['score']} / {results.get('max_score')} without bubblewrap, expected "
         "15/15: the learner's worker needs a file of the bundle after taking its user id? "
         + " | ".join(f"{t['name']}: {t['output'][:200]}" for t in results["tests"] if t["score"] < t["max_score"]))
+
+
+@pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
+def test_an_upload_with_deep_folders_is_graded_on_its_modules(bundle, tmp_path):
+    # Whatever else an upload holds is not read: 600 nested folders once took the copy of the
+    # whole upload past Python's recursion limit, a grader error and 0 for correct code.
+    solution = (ROOT / "solutions" / "distributions.py").read_text()
+    root = _gradescope_root(tmp_path, bundle, {"distributions.py": solution})
+    deep = root / "submission" / "notes"
+    deep.joinpath(*["d"] * 600).mkdir(parents=True)
+    results = _run(root)
+    assert not results["extra_data"].get("grader_error"), f"grader error: {results['extra_data']['grader_error']}"
+    assert results["score"] == results["max_score"] == 15, f"score {results['score']} / {results.get('max_score')}"

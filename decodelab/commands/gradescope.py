@@ -197,11 +197,12 @@ def run_autograder(root: Path) -> int:
         options = GradeOptions(backend=config.get("backend") or None, exercises=tuple(config.get("exercises", ())),
                                limits=limits)
         with tempfile.TemporaryDirectory(prefix=scratch_prefix("gradescope")) as scratch:
-            submission = Path(scratch) / "submission"
-            source = root / "submission"
-            if source.is_dir():
-                shutil.copytree(source, submission, symlinks=True)
-            else:
+            # Read where Gradescope put it: the reader takes only the exercise modules, where a
+            # copy of the whole upload would follow whatever else it holds (600 nested folders
+            # took copytree past Python's recursion limit; a large file, past the disk).
+            submission = root / "submission"
+            if not submission.is_dir():
+                submission = Path(scratch) / "submission"
                 submission.mkdir()
             results = grade_submission(submission, Path(scratch) / "out", options)
     except BaseException as error:  # results.json must exist whatever happened

@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "output_flood": ({"temperature"}, "output limit"),
     "huge_messages": ({"temperature"}, "RuntimeError: temperature went wrong"),
     "lone_surrogate": ({"temperature"}, "ValueError: temperature \\udcff went wrong"),
+    "oom_shield": ({"temperature"}, "oom_score_adj 1000, -1000 refused"),
     "global_rng": (set(), ""),
     "monkeypatch": ({"temperature"}, "differs"),
     "read_solutions": ({"temperature"}, "differs"),

@@ -14,6 +14,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Iterator
@@ -137,7 +138,11 @@ def test_without_bubblewrap_the_learner_cannot_read_the_bundle(bundle, open_fold
     # reference answers must still be out of the learner's reach.
     solution = (ROOT / "solutions" / "distributions.py").read_text()
     thief = _gradescope_root(open_folder / "thief", bundle, {"distributions.py": solution + THIEF})
+    metadata = thief / "submission_metadata.json"  # Gradescope's: the submitters' names and earlier scores
+    metadata.write_text('{"users": [{"name": "A. Learner"}]}')
+    metadata.chmod(0o644)
     results = _run(thief, DECODELAB_SANDBOX="none")
+    assert stat.S_IMODE(metadata.stat().st_mode) == 0o600, f"submission_metadata.json is {oct(metadata.stat().st_mode)}"
     assert "NO SANDBOX" in json.dumps(results["extra_data"]["sandbox"]), results["extra_data"]["sandbox"]
     taken = [t for t in results["tests"] if t["name"].startswith("softmax_with_temperature") and t["score"] > 0]
     assert not taken, (f"a softmax that runs the bundle's reference answer scored on {len(taken)} tests without "
@@ -164,3 +169,72 @@ def test_an_upload_with_deep_folders_is_graded_on_its_modules(bundle, tmp_path):
     results = _run(root)
     assert not results["extra_data"].get("grader_error"), f"grader error: {results['extra_data']['grader_error']}"
     assert results["score"] == results["max_score"] == 15, f"score {results['score']} / {results.get('max_score')}"
+
+
+def test_the_learners_time_and_memory_fit_the_container(monkeypatch):
+    from decodelab.commands.gradescope import sized_limits
+
+    monkeypatch.delenv("DECODELAB_SUBMISSION_SECONDS", raising=False)
+    monkeypatch.delenv("DECODELAB_MEMORY_MB", raising=False)
+    # Gradescope's default time-out (10 min) in a container of 1.5 GB: what grading leaves.
+    assert sized_limits({}, 10, 1536) == {"submission_seconds": 420, "memory_mb": 336}, sized_limits({}, 10, 1536)
+    # Its longest time-out, no memory limit found: the grader's own defaults.
+    assert sized_limits({}, 40, None) == {"submission_seconds": 600.0}, sized_limits({}, 40, None)
+    # Never below a minute, nor 256 MiB.
+    assert sized_limits({}, 1, 768) == {"submission_seconds": 60.0, "memory_mb": 256}, sized_limits({}, 1, 768)
+    # What the bundle's configuration or the environment sets is kept.
+    assert sized_limits({"memory_mb": 900}, 10, 1536) == {"memory_mb": 900, "submission_seconds": 420}
+    monkeypatch.setenv("DECODELAB_SUBMISSION_SECONDS", "30")
+    assert "submission_seconds" not in sized_limits({}, 10, 1536), "the environment's time limit was overridden"
+
+
+def test_a_timeout_outside_gradescopes_range_is_refused_in_one_line(tmp_path, capsys):
+    code = main(["gradescope", "build", "--out", str(tmp_path / "a.zip"), "--timeout-minutes", "45"])
+    err = capsys.readouterr().err
+    assert code != 0 and "between 1 and 40 minutes" in err and "Traceback" not in err, (code, err)
+    assert not (tmp_path / "a.zip").exists()
+
+
+SLEEPY = '''
+
+import time as _time
+
+_softmax = softmax_with_temperature
+
+
+def softmax_with_temperature(logits, temperature):
+    _time.sleep(19)  # under the 20-s limit of one call, every call
+    return _softmax(logits, temperature)
+'''
+
+
+@pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
+def test_grading_past_the_time_out_still_writes_results_and_leaves_nothing_running(tmp_path):
+    # A 1-minute time-out: run_autograder stops the grader 30 s in, before Gradescope would end
+    # the container and leave the learner no results at all.
+    from decodelab.commands.gradescope import build_bundle
+
+    bundle = build_bundle(tmp_path / "short.zip", exercises=tuple(EXERCISES), timeout_minutes=1)
+    solution = (ROOT / "solutions" / "distributions.py").read_text()
+    root = _gradescope_root(tmp_path, bundle, {"distributions.py": solution + SLEEPY})
+    results = _run(root)
+    assert "time-out of 1 min" in results["output"] and results["score"] == 0, results
+    time.sleep(2)
+    assert not _processes_in(root), f"processes of the stopped grading are still running: {_processes_in(root)[:3]}"
+
+
+def _processes_in(root: Path) -> list[str]:
+    """Command lines of the processes working in ``root`` or naming it (the judge server runs in
+    ``root/source``, the learner's worker binds files of it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            cwd = os.readlink(entry / "cwd")
+        except OSError:
+            continue
+        if cwd.startswith(str(root)) or str(root) in command:
+            found.append(command[:200])
+    return found

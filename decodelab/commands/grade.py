@@ -55,6 +55,12 @@ def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def stop_on_sigterm() -> None:
+    """From now on SIGTERM (`kill`, a scheduler's or Gradescope's time-out) stops grading as
+    Ctrl-C does, tidily: the judges and the learners' workers with it, none left running."""
+    signal.signal(signal.SIGTERM, _stop)
+
+
 def run(arguments: argparse.Namespace) -> int:
     from grading.grader.driver import GradeOptions, GraderError, grade_class
     from grading.sandbox.limits import Limits
@@ -77,7 +83,7 @@ def run(arguments: argparse.Namespace) -> int:
     from grading.harness.submission import expand
 
     expand(arguments.submissions)  # bad paths: one sentence before anything starts
-    signal.signal(signal.SIGTERM, _stop)  # `kill`, a scheduler's time-out: stop as Ctrl-C does, tidily
+    stop_on_sigterm()
     with _Progress() as progress:
         try:
             outcome = grade_class(arguments.submissions, Path(arguments.out), options, workers=arguments.workers,

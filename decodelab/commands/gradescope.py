@@ -71,16 +71,29 @@ ROOT="${DECODELAB_GRADESCOPE_ROOT:-/autograder}"
 PYTHON="${DECODELAB_PYTHON:-$ROOT/venv/bin/python}"
 # Gradescope copies this script to /autograder/run_autograder; the bundle is in source/.
 if [ -d "$ROOT/source/grading" ]; then cd "$ROOT/source"; else cd "$(dirname "${BASH_SOURCE[0]}")"; fi
-"$PYTHON" -m decodelab.cli gradescope run --root "$ROOT"
+# Stopped __DEADLINE__ s in, before Gradescope's own time-out ends the container with no results at all.
+timeout -k 10 __DEADLINE__ "$PYTHON" -m decodelab.cli gradescope run --root "$ROOT"
 status=$?
 if [ ! -s "$ROOT/results/results.json" ]; then
   mkdir -p "$ROOT/results"
+  why="The autograder could not start (exit status $status)."
+  if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+    why="Grading did not finish within the autograder's time-out of __MINUTES__ min."
+  fi
   cat > "$ROOT/results/results.json" <<EOF
-{"score": 0, "output": "The autograder could not start (exit status $status). This is not a judgement of your code: please tell your instructor.", "tests": [], "extra_data": {"grader_error": "run_autograder exit status $status"}}
+{"score": 0, "output": "$why This is not a judgement of your code: please tell your instructor.", "tests": [], "extra_data": {"grader_error": "run_autograder exit status $status"}}
 EOF
 fi
 exit 0
 """
+# Gradescope's defaults: a 10-minute time-out (at most 40) and half a CPU. Of the time-out, the
+# grader keeps START_UP_SECONDS for starting (40-50 s on half a CPU, docs/grading.md) and its own
+# work beside the learner's calls; the learner's calls share the rest.
+TIMEOUT_MINUTES = 10
+START_UP_SECONDS = 180
+# What grading one submission holds besides the learner's own code: about 1.0 GB without
+# bubblewrap, 1.2 GB with it (docs/grading.md, Resources).
+GRADER_MB = 1200
 
 
 def torch_pin() -> str:
@@ -113,16 +126,22 @@ def _executable(archive: zipfile.ZipFile, name: str, text: str) -> None:
 
 
 def build_bundle(out: Path, backend: str = "tiny", exercises: tuple[str, ...] = (),
-                 limits: dict | None = None) -> Path:
-    """Write the autograder zip to ``out`` (see the module docstring)."""
+                 limits: dict | None = None, timeout_minutes: float = TIMEOUT_MINUTES) -> Path:
+    """Write the autograder zip to ``out`` (see the module docstring); ``timeout_minutes`` is the
+    assignment's autograder time-out set on Gradescope."""
     if not any((ROOT / "grading" / "hidden").glob("test_*.py")):
         raise UserError("grading/hidden holds no suites: a bundle without the hidden tests would grade nothing")
+    if not 1 <= timeout_minutes <= 40:
+        raise UserError(f"--timeout-minutes {timeout_minutes:g}: Gradescope's time-out lies between 1 and 40 minutes")
     out.parent.mkdir(parents=True, exist_ok=True)
-    config = {"backend": backend, "exercises": list(exercises), "limits": limits or {}}
+    config = {"backend": backend, "exercises": list(exercises), "limits": limits or {},
+              "timeout_minutes": timeout_minutes}
+    script = (RUN_AUTOGRADER.replace("__DEADLINE__", str(int(timeout_minutes * 60) - 30))
+              .replace("__MINUTES__", f"{timeout_minutes:g}"))
     temporary = out.with_name(f".{out.name}.tmp")
     with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
         _executable(archive, "setup.sh", SETUP_SH.replace("__TORCH__", torch_pin()))
-        _executable(archive, "run_autograder", RUN_AUTOGRADER)
+        _executable(archive, "run_autograder", script)
         archive.writestr(CONFIG, json.dumps(config, indent=1) + "\n")
         for name in INCLUDE:
             if name == "README.md" and not (ROOT / name).exists():
@@ -164,18 +183,54 @@ def _error_results(message: str, seconds: float) -> dict:
     }
 
 
-def keep_the_bundle_from_learners(source: Path) -> None:
-    """Make the unpacked bundle readable by root alone (mode 0700).
+def keep_from_learners(source: Path, root: Path) -> None:
+    """Make the unpacked bundle (``source``) and Gradescope's files about the submission
+    readable by root alone.
 
     Docker, and so Gradescope, usually cannot run bubblewrap, and without it the learner's code,
-    run as an unprivileged user id, could read every file others may read, and the bundle holds
-    the hidden suites and the reference the expected values come from. The grader and the
+    run as an unprivileged user id, could read every file others may read: the bundle holds the
+    hidden suites and the reference the expected values come from, and
+    ``submission_metadata.json`` the class's names and earlier scores. The grader and the
     learner's worker start as root and load what they need before a submission's process takes
     its user id; the Python installation lies outside the bundle. Only as root: a grader that
     is not root never switches user ids, and a folder of its own would stay readable to its code.
     """
-    if os.geteuid() == 0:
-        source.chmod(0o700)
+    if os.geteuid() != 0:
+        return
+    source.chmod(0o700)
+    for path, mode in ((root / "results", 0o700), (root / "submission_metadata.json", 0o600)):
+        if path.exists() and not path.is_symlink():
+            path.chmod(mode)
+
+
+def container_memory_mb() -> int | None:
+    """The memory limit of the container this runs in (its control group's), in MiB; None where
+    there is none or it cannot be read."""
+    for path in (Path("/sys/fs/cgroup/memory.max"), Path("/sys/fs/cgroup/memory/memory.limit_in_bytes")):
+        try:
+            text = path.read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < 2**60:  # v1 writes "unlimited" as a huge number, v2 as "max"
+            return int(text) // 2**20
+    return None
+
+
+def sized_limits(configured: dict, timeout_minutes: float, memory_mb: int | None) -> dict:
+    """The limits a submission gets in a container of ``memory_mb`` with a time-out of
+    ``timeout_minutes``: what the bundle's configuration or the environment sets, else the
+    learner's time and memory shrunk to fit beside the grader's (a learner's calls allowed the
+    default 600 s, in a 10-minute time-out, left no results at all; its 2 GB, in a container of
+    1.5 GB, had the kernel end the judges)."""
+    from grading.sandbox.limits import Limits
+
+    sized = dict(configured)
+    default = Limits()
+    if "submission_seconds" not in sized and not os.environ.get("DECODELAB_SUBMISSION_SECONDS"):
+        sized["submission_seconds"] = max(60.0, min(default.submission_seconds, timeout_minutes * 60 - START_UP_SECONDS))
+    if memory_mb is not None and "memory_mb" not in sized and not os.environ.get("DECODELAB_MEMORY_MB"):
+        sized["memory_mb"] = max(256, min(default.memory_mb, memory_mb - GRADER_MB))
+    return sized
 
 
 def run_autograder(root: Path) -> int:
@@ -192,8 +247,9 @@ def run_autograder(root: Path) -> int:
     config = json.loads(config_path.read_text()) if config_path.is_file() else {}
     try:
         if config_path.is_file():  # the unpacked bundle, not a checkout of the project
-            keep_the_bundle_from_learners(here)
-        limits = Limits.from_env(**config.get("limits", {}))
+            keep_from_learners(here, root)
+        limits = Limits.from_env(**sized_limits(config.get("limits", {}),
+                                                config.get("timeout_minutes", TIMEOUT_MINUTES), container_memory_mb()))
         options = GradeOptions(backend=config.get("backend") or None, exercises=tuple(config.get("exercises", ())),
                                limits=limits)
         with tempfile.TemporaryDirectory(prefix=scratch_prefix("gradescope")) as scratch:
@@ -227,6 +283,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--backend", default="tiny", help="the model the bundle grades with (default tiny)")
     build.add_argument("--exercises", nargs="+", default=(), metavar="KEY",
                        help="grade only these exercises (one assignment); default all")
+    build.add_argument("--timeout-minutes", type=float, default=TIMEOUT_MINUTES, metavar="M",
+                       help=f"the autograder time-out set for the assignment on Gradescope (default "
+                            f"{TIMEOUT_MINUTES}, Gradescope's; at most 40): the learner's code gets what "
+                            "grading leaves of it")
     build.set_defaults(func=_build)
     run = actions.add_parser("run", help="grade a Gradescope submission (what run_autograder calls)")
     run.add_argument("--root", default=os.environ.get(ROOT_ENV, "/autograder"),
@@ -243,7 +303,8 @@ def _build(arguments: argparse.Namespace) -> int:
             by_key(key)
         except KeyError as error:
             raise UserError(str(error).strip("'\"")) from None
-    out = build_bundle(Path(arguments.out), arguments.backend, tuple(arguments.exercises))
+    out = build_bundle(Path(arguments.out), arguments.backend, tuple(arguments.exercises),
+                       timeout_minutes=arguments.timeout_minutes)
     size = out.stat().st_size / 2**20
     print(f"Wrote {out} ({size:.1f} MiB). Upload it as the autograder of a Gradescope programming assignment; "
           "give it at least 1.5 GB of memory (2 GB if bubblewrap works in the image; the default "
@@ -252,6 +313,9 @@ def _build(arguments: argparse.Namespace) -> int:
 
 
 def _run(arguments: argparse.Namespace) -> int:
+    from decodelab.commands.grade import stop_on_sigterm
+
+    stop_on_sigterm()  # run_autograder's time-out: the shell then writes results.json
     return run_autograder(Path(arguments.root))
 
 

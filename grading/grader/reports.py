@@ -156,7 +156,7 @@ def _overall_text(name: str, score: float, max_score: float, summary: dict, entr
     error = context.get("grader_error")
     if error:
         lines.append(f"The grader itself failed while grading {name}: {error}")
-        lines.append("This is not a judgement of your code: the instructor will grade it again.")
+        lines.append("This is not a judgement of your code: please tell your instructor, who can grade it again.")
     which = "hidden and public" if set(suites) >= {"hidden", "public"} else ("hidden" if "hidden" in suites else "public")
     lines.append(f"Score: {score:g} / {max_score:g} ({which} tests; backend {context.get('backend')}).")
     if "hidden" not in suites:

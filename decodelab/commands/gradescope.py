@@ -308,7 +308,8 @@ def _build(arguments: argparse.Namespace) -> int:
     size = out.stat().st_size / 2**20
     print(f"Wrote {out} ({size:.1f} MiB). Upload it as the autograder of a Gradescope programming assignment; "
           "give it at least 1.5 GB of memory (2 GB if bubblewrap works in the image; the default "
-          "768 MB is not enough), see docs/grading.md.")
+          f"768 MB is not enough) and a time-out of {arguments.timeout_minutes:g} minutes, the one it was built "
+          "for (--timeout-minutes), see docs/grading.md.")
     return 0
 
 

@@ -180,6 +180,11 @@ MISTAKES: dict[str, set[str]] = {
     # every logprob rounded to 2 decimals, as an API's sample prints them
     **_entries("independent25", "completion_logprobs", wrong_generation_config_temperature={"tempered_logprobs"},
                wrong_rounds_like_api_sample={"rounded_logprobs"}),
+    # torch.topk with a margin of 16 extra candidates, then a stable sort: with more ties at the
+    # cut than the margin, topk's arbitrary pick among them loses the lower ids
+    **_entries("independent30", "top_k_table", wrong_topk_with_margin_then_stable_sort={"tie_order"}),
+    # only a leading '▁' becomes a space: the '▁▁▁▁' of indented code reads ' ▁▁▁', raw markers left
+    **_entries("independent30", "completion_logprobs", wrong_only_leading_marker_is_a_space={"raw_piece"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

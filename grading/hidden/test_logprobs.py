@@ -196,7 +196,7 @@ def _bytes_hint(got: dict, want: dict) -> str:
         return ("'�' (bytes [239, 191, 189]) comes from tokenizer.decode; a byte piece '<0xNN>' is the one "
                 "raw byte NN — convert the id with convert_ids_to_tokens and read the piece")
     if "\u2581" in got["token"] or got["token"].startswith("<0x"):
-        return "that is the raw piece; '▁' stands for a space and '<0xNN>' for one raw byte"
+        return "that is the raw piece, or part of it: every '▁' stands for a space and '<0xNN>' for one raw byte"
     if want["token"].startswith(" ") and got["token"] == want["token"][1:]:
         return "the leading space is missing: '▁' stands for a space (tokenizer.decode drops it)"
     if got["bytes"] == want["bytes"]:

@@ -292,6 +292,14 @@ def test_top_k_table_lists_ties_lower_id_first(learner, tokenizer):
         got = learner.top_k_table(probs, tokenizer, k)
         _check_table(got, ref.top_k_table(probs, tokenizer, k), call=call_text(learner.top_k_table, probs, tokenizer, k),
                      tokenizer=tokenizer)
+    # More tokens tied at the cut than any fixed margin of extra candidates: 50 and 200 of them.
+    for vocab, first, tied, k in ((100, 50, 50, 3), (1000, 999, 200, 5)):
+        probs = torch.zeros(vocab)
+        probs[first] = 0.5
+        probs[:tied] = 0.5 / tied
+        got = learner.top_k_table(probs, tokenizer, k)
+        _check_table(got, ref.top_k_table(probs, tokenizer, k), call=call_text(learner.top_k_table, probs, tokenizer, k),
+                     tokenizer=tokenizer)
     # Not ties: float64 probabilities 1e-12 apart, which a float32 copy would round together.
     close = torch.tensor([0.3, 0.3 + 1e-12, 0.4 - 1e-12], dtype=torch.float64)
     got = learner.top_k_table(close, tokenizer, 3)

@@ -100,6 +100,22 @@ def test_check_shows_the_first_failing_test_with_its_message_and_hint(tmp_path, 
     assert "0/1 done" in out, f"expected '0/1 done' for one selected exercise in:\n{out}"
 
 
+@needs_tiny
+def test_a_message_with_bytes_that_are_not_utf8_is_shown_not_a_traceback(tmp_path, capsys):
+    # A learner's string decoded with surrogateescape (as Python decodes file names) holds a lone
+    # surrogate; printed by the test run, it reached check as a byte that is not UTF-8, and check
+    # ended in a UnicodeDecodeError.
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "distributions.py").write_text(
+        "def softmax_with_temperature(logits, temperature):\n"
+        "    broken = b'temperature \\xff'.decode('utf-8', 'surrogateescape')\n"
+        "    raise ValueError(f'{broken} went wrong')\n")
+    code, out = run_cli(capsys, "check", "temperature", "--target", str(folder))
+    assert code == 1 and "Traceback" not in out, f"check exited {code}; expected 1 and the failure shown:\n{out}"
+    assert "ValueError: temperature \\udcff went wrong" in out, f"expected the message, the byte written out, in:\n{out}"
+
+
 def test_a_second_check_of_unchanged_files_reuses_the_verdict(tmp_path):
     folder = wrong_softmax_folder(tmp_path)
     first = public_status(str(folder), ["temperature"])

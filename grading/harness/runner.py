@@ -157,8 +157,9 @@ def run_suites(
         child_env = dict(os.environ if env is None else env)
         child_env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
         try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, timeout=timeout, env=child_env, cwd=GRADING.parent
+            done = subprocess.run(  # the learner's output may hold any bytes: errors="replace"
+                command, capture_output=True, text=True, errors="replace", timeout=timeout, env=child_env,
+                cwd=GRADING.parent,
             )
             returncode, log = done.returncode, done.stdout + done.stderr
         except subprocess.TimeoutExpired as expired:
@@ -215,7 +216,7 @@ def run_suites_in_turn(
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
         try:
             done = subprocess.run([sys.executable, "-c", _IN_TURN_CHILD, json.dumps(jobs)], capture_output=True,
-                                  text=True, timeout=timeout, env=env, cwd=GRADING.parent)
+                                  text=True, errors="replace", timeout=timeout, env=env, cwd=GRADING.parent)
             trouble = done.stdout + done.stderr
         except subprocess.TimeoutExpired:
             trouble = f"the batch of {len(targets)} runs timed out after {timeout} s"

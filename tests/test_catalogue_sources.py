@@ -28,38 +28,40 @@ def _globals_read(code: types.CodeType) -> set[str]:
     return names
 
 
-def test_a_module_level_name_with_an_annotation_comes_along(tmp_path):
-    (tmp_path / "distributions.py").write_text(
-        "import torch\n_FLOOR: float = 1e-9\n\n\n"
-        "def softmax_with_temperature__right_floor(logits, temperature):\n"
-        "    return torch.softmax(logits / max(temperature, _FLOOR), dim=-1)\n")
-    source = function_source("distributions", "softmax_with_temperature__right_floor", tmp_path)
-    namespace: dict = {}
+def _undefined_names(source: str, function: str) -> set[str]:
+    """The global names ``function`` reads that ``source``, run as a module, leaves undefined."""
+    namespace: dict = {"__name__": "catalogue_copy"}
     exec(compile(source, "entry.py", "exec"), namespace)
-    missing = _globals_read(namespace["softmax_with_temperature"].__code__) - set(namespace) - set(dir(builtins))
-    assert not missing, f"function_source left out {sorted(missing)}; it gave:\n{source}"
+    return _globals_read(namespace[function].__code__) - set(namespace) - set(dir(builtins))
 
 
-def test_a_module_level_class_comes_along_renamed(tmp_path):
-    (tmp_path / "tokens.py").write_text(
-        "from typing import NamedTuple\n\n\nclass _Pair(NamedTuple):\n    id: int\n    piece: str\n\n\n"
-        "def tokenize_with_pieces__right_pairs(text, tokenizer, add_bos=True):\n"
-        "    ids = tokenizer(text, add_special_tokens=add_bos)['input_ids']\n"
-        "    return [_Pair(i, p) for i, p in zip(ids, tokenizer.convert_ids_to_tokens(ids))]\n")
-    source = function_source("tokens", "tokenize_with_pieces__right_pairs", tmp_path)
-    namespace: dict = {}
-    exec(compile(source, "entry.py", "exec"), namespace)
-    missing = _globals_read(namespace["tokenize_with_pieces"].__code__) - set(namespace) - set(dir(builtins))
-    assert not missing, f"function_source left out {sorted(missing)}; it gave:\n{source}"
+# Two module-level shapes the copy once left behind: a name with an annotation, and a class.
+SYNTHETIC = {
+    "annotated name": ("distributions", "softmax_with_temperature__right_floor",
+                       "import torch\n_FLOOR: float = 1e-9\n\n\n"
+                       "def softmax_with_temperature__right_floor(logits, temperature):\n"
+                       "    return torch.softmax(logits / max(temperature, _FLOOR), dim=-1)\n"),
+    "class": ("tokens", "tokenize_with_pieces__right_pairs",
+              "from typing import NamedTuple\n\n\nclass _Pair(NamedTuple):\n    id: int\n    piece: str\n\n\n"
+              "def tokenize_with_pieces__right_pairs(text, tokenizer, add_bos=True):\n"
+              "    ids = tokenizer(text, add_special_tokens=add_bos)['input_ids']\n"
+              "    return [_Pair(i, p) for i, p in zip(ids, tokenizer.convert_ids_to_tokens(ids))]\n"),
+}
+
+
+@pytest.mark.parametrize("shape", SYNTHETIC)
+def test_a_module_level_definition_comes_along(tmp_path, shape):
+    module, name, text = SYNTHETIC[shape]
+    (tmp_path / f"{module}.py").write_text(text)
+    source = function_source(module, name, tmp_path)
+    missing = _undefined_names(source, name.split("__", 1)[0])
+    assert not missing, f"function_source left out {sorted(missing)} (a module-level {shape}); it gave:\n{source}"
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.label)
 def test_every_name_an_entry_reads_is_defined(entry):
     source = function_source(entry.module, entry.name, entry.folder)
-    namespace: dict = {"__name__": f"catalogue_{entry.module}"}
-    exec(compile(source, f"{entry.label}.py", "exec"), namespace)
-    function = namespace[entry.exercise.function]
-    missing = _globals_read(function.__code__) - set(namespace) - set(dir(builtins))
+    missing = _undefined_names(source, entry.exercise.function)
     assert not missing, (
         f"{entry.label} reads {sorted(missing)}, which its copy (tests/catalogue.py function_source) does not "
         f"define: graded, it would raise NameError. The copy:\n{source[:2000]}")

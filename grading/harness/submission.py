@@ -110,8 +110,13 @@ def _note_the_other_copy(other: Path, graded: Path, submission: Submission) -> N
         except OSError:
             return
         if differs:
-            submission.notes.append(f"{graded} and {other.name} are both here and differ: {graded} was graded "
-                                    f"(exercises/ comes first); remove the one you do not mean")
+            submission.notes.append(_both_copies_note(str(graded), other.name))
+
+
+def _both_copies_note(graded: str, other: str) -> str:
+    """The note for a module in ``exercises/`` (graded) and beside it (not), the two different."""
+    return (f"{graded} and {other} are both here and differ: {graded} was graded (exercises/ comes first); "
+            "remove the one you do not mean")
 
 
 def _read_zip(path: Path, submission: Submission) -> None:
@@ -155,9 +160,7 @@ def _read_zip(path: Path, submission: Submission) -> None:
                     except Exception:
                         differs = True
                     if differs:
-                        submission.notes.append(
-                            f"{printable(candidate)} and {printable(other.filename)} are both here and differ: "
-                            f"{printable(candidate)} was graded (exercises/ comes first); remove the one you do not mean")
+                        submission.notes.append(_both_copies_note(printable(candidate), printable(other.filename)))
                 break
 
 

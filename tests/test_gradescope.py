@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -23,6 +25,7 @@ import pytest
 
 from decodelab.cli import main
 from decodelab.commands.gradescope import CONFIG, lay_out_root
+from grading.sandbox.cgroups import WorkerGroup
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ["next_token", "temperature"]
@@ -156,6 +159,87 @@ def test_without_bubblewrap_the_learner_cannot_read_the_bundle(bundle, open_fold
         f"a complete submission scored {results['score']} / {results.get('max_score')} without bubblewrap, expected "
         "15/15: the learner's worker needs a file of the bundle after taking its user id? "
         + " | ".join(f"{t['name']}: {t['output'][:200]}" for t in results["tests"] if t["score"] < t["max_score"]))
+
+
+# A learner's softmax that asks a server for its answer: scores where it connects, says why not.
+CALLER = """
+
+def softmax_with_temperature(logits, temperature):
+    import socket
+
+    try:  # (an address, not a name: a name would need the idna codec, which the learner's
+        # user may not be able to import where Python lies in a private folder, as on this machine)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as line:
+            line.settimeout(5)
+            line.connect(("127.0.0.1", PORT))
+            line.sendall(b"softmax, please")
+    except OSError as error:
+        raise RuntimeError(f"no line out: {error}")
+    return torch.softmax(logits / temperature, dim=-1)
+"""
+
+
+@pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
+def test_without_bubblewrap_the_learner_cannot_reach_the_network(bundle, open_folder):
+    # Without bubblewrap there is no network namespace: the seccomp filter of each submission
+    # process (grading/sandbox/network.py) is what keeps it from connecting out.
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    calls: list[bytes] = []
+    done = threading.Event()
+
+    def answer() -> None:
+        while not done.is_set():
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                continue
+            with connection:
+                calls.append(connection.recv(100))
+
+    listener = threading.Thread(target=answer, daemon=True)
+    listener.start()
+    solution = (ROOT / "solutions" / "distributions.py").read_text()
+    caller = CALLER.replace("PORT", str(server.getsockname()[1]))
+    try:
+        results = _run(_gradescope_root(open_folder / "caller", bundle, {"distributions.py": solution + caller}),
+                       DECODELAB_SANDBOX="none")
+    finally:
+        done.set()
+        listener.join()
+        server.close()
+    assert not calls, f"the learner's code reached a server on this machine without bubblewrap: it sent {calls[0]!r}"
+    assert "no network" in json.dumps(results["extra_data"]["sandbox"]), results["extra_data"]["sandbox"]
+    softmax = [t for t in results["tests"] if t["name"].startswith("softmax_with_temperature")]
+    assert softmax and not any(t["score"] for t in softmax), (
+        f"a softmax that could not connect scored {sum(t['score'] for t in softmax)}: expected 0")
+    assert any("Permission denied" in t["output"] for t in softmax), (
+        "expected the refused connection in the feedback; outputs: " + " | ".join(t["output"][:200] for t in softmax[:3]))
+
+
+# A learner's next-token function that says which control groups its process is in.
+GROUP_READER = """
+
+def next_token_logits(model, input_ids):
+    with open("/proc/self/cgroup") as groups:
+        raise RuntimeError("groups: " + " ".join(groups.read().split()))
+"""
+
+
+@pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
+@pytest.mark.skipif(not WorkerGroup.possible(), reason="no control group can be made here (root with memory and cpu controllers)")
+def test_without_bubblewrap_a_submission_runs_in_its_workers_control_group(bundle, tmp_path):
+    # The group bounds what the watcher cannot see (socket buffers: 3.1 GB past a 2 GB budget)
+    # and the CPU of many busy processes. Its worker was once made only under bubblewrap, so
+    # where Gradescope grades, without it, nothing of that was bounded.
+    solution = (ROOT / "solutions" / "distributions.py").read_text()
+    results = _run(_gradescope_root(tmp_path, bundle, {"distributions.py": solution + GROUP_READER}),
+                   DECODELAB_SANDBOX="none")
+    said = [t["output"] for t in results["tests"] if t["name"].startswith("next_token_logits") and "groups:" in t["output"]]
+    assert said, "expected next_token_logits's feedback to show its groups; outputs: " + " | ".join(
+        t["output"][:200] for t in results["tests"][:2])
+    assert "decodelab-worker-" in said[0], (
+        f"without bubblewrap, the submission's process is in no worker's control group: {said[0][:400]}")
 
 
 @pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")

@@ -52,6 +52,9 @@ apt-get install -y -q --no-install-recommends python3 python3-venv python3-pip
 # The sandbox for learner code; where the container cannot run it, grading still isolates
 # learner code in separate processes and results.json says so.
 apt-get install -y -q --no-install-recommends bubblewrap || true
+# libseccomp (apt itself depends on it, so this is usually a no-op): the filter that keeps the
+# learner's code off the network where bubblewrap does not run.
+apt-get install -y -q --no-install-recommends libseccomp2 || true
 python3 -m venv /autograder/venv
 # The CPU build of torch (no CUDA wheels), at the project's pin; then every other distribution
 # at the exact version and hash of requirements.lock (the stack the project's CI graded with;

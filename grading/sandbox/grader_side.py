@@ -50,6 +50,7 @@ from grading.sandbox.cgroups import WorkerGroup
 from grading.harness.catalogue import Exercise
 from grading.harness.status import Status
 from grading.sandbox.limits import Limits
+from grading.sandbox.network import filter_works as network_filter_works
 from grading.harness.output import file_end
 from grading.harness.processes import Forked, alive, fork_child, resume_stopped, start_command, stop
 from grading.harness.scratch import prefix as scratch_prefix
@@ -70,6 +71,7 @@ SANDBOX_FILES = (
     "reference/bigram.py", "reference/backend_names.py", "grading/sandbox/observe.py",
     "grading/harness/__init__.py", "grading/harness/output.py", "grading/harness/processes.py",
     "grading/harness/not_started.py", "grading/harness/scratch.py", "grading/sandbox/cgroups.py",
+    "grading/sandbox/network.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
@@ -137,10 +139,16 @@ def sandbox_plan(mode: str | None = None) -> SandboxPlan:
             raise SandboxError(f"--sandbox bwrap was asked for, but {detail}")
         return SandboxPlan("none", (
             f"NO SANDBOX: {detail}. The learner's code still ran in separate processes with OS limits "
-            f"(time, memory, processes, output), {who}, but it could read files the grader can read"), uid)
+            f"(time, memory, processes, output), {who}, {_network_without_sandbox()}, but it could read "
+            f"files the grader can read"), uid)
     return SandboxPlan("none", (
         f"NO SANDBOX (--sandbox none): the learner's code ran in separate processes with OS limits, "
-        f"{who}, but it could read files the grader can read"), uid)
+        f"{who}, {_network_without_sandbox()}, but it could read files the grader can read"), uid)
+
+
+def _network_without_sandbox() -> str:
+    works, why = network_filter_works()
+    return "with no network (a seccomp filter)" if works else f"and it could reach the network: {why}"
 
 
 def _package_roots() -> dict[str, Path]:
@@ -369,13 +377,10 @@ class LearnerServer:
         if self.plan.kind == "bwrap":
             command.append("--private")  # its /tmp, /dev/shm and IPC namespace are the sandbox's
         passed = [theirs.fileno()]
-        # The submissions' control group: the worker hands its descriptors to each submission's
-        # process, which joins before it runs anything of the learner's.
-        self.group = WorkerGroup.make(self.limits.memory_mb * 2**20 * 5 // 4)
-        if self.group is not None:
-            joining = self.group.open_joining()
-            passed += joining + [self.group.open_kill_count()]
-            command += ["--group-fds", ",".join(map(str, joining)), "--kill-count-fd", str(passed[-1])]
+        joining, kills = self._make_group()
+        if joining:
+            passed += joining + [kills]
+            command += ["--group-fds", ",".join(map(str, joining)), "--kill-count-fd", str(kills)]
         try:
             self.process = start_command(
                 command, os.path.join(self._log_dir, "worker.log"), pass_fds=passed,
@@ -391,6 +396,15 @@ class LearnerServer:
                 os.close(fd)
         self.control = ours
         return self
+
+    def _make_group(self) -> tuple[list[int], int | None]:
+        """The submissions' control group, where one can be made: the descriptors the worker hands
+        to each submission's process, which joins before it runs anything of the learner's, and
+        the one it reads the group's out-of-memory kills from (``([], None)`` where none)."""
+        self.group = WorkerGroup.make(self.limits.memory_mb * 2**20 * 5 // 4)
+        if self.group is None:
+            return [], None
+        return self.group.open_joining(), self.group.open_kill_count()
 
     def start_forked(self, preloaded: dict[str, Any]) -> "LearnerServer":
         """Without a sandbox: fork the worker from this process, sharing its loaded torch and model.
@@ -408,10 +422,23 @@ class LearnerServer:
         self._scratch = tempfile.mkdtemp(prefix=scratch_prefix("scratch"))
         os.chmod(self._scratch, 0o1777 if self.plan.uid is not None else 0o700)
         scratch, uid = Path(self._scratch), self.plan.uid
-        self.process = fork_child(lambda: run_server(theirs, scratch, uid, [], preloaded),
-                                  os.path.join(self._log_dir, "worker.log"), new_session=True,
-                                  keep_fds={theirs.fileno()})
-        theirs.close()
+        # The same control group as under bubblewrap: without it, kernel memory (a socket pair's
+        # queues) and the CPU of a submission's processes went unbounded where Gradescope grades.
+        joining, kills = self._make_group()
+        try:
+            self.process = fork_child(
+                lambda: run_server(theirs, scratch, uid, [], preloaded, group_fds=joining, kill_count_fd=kills),
+                os.path.join(self._log_dir, "worker.log"), new_session=True,
+                keep_fds={theirs.fileno(), *joining, *([kills] if kills is not None else [])})
+        except BaseException:
+            if self.group is not None:
+                self.group.remove()
+                self.group = None
+            raise
+        finally:
+            theirs.close()
+            for fd in (*joining, *([kills] if kills is not None else [])):
+                os.close(fd)
         self.control = ours
         self.backends = list(dict.fromkeys(self.backends + list(preloaded)))
         return self

@@ -45,6 +45,8 @@ from grading.harness.output import file_end, keep_end, keep_start
 from grading.harness.processes import alive, close_other_fds
 from grading.harness.scratch import remove as remove_folder
 from grading.sandbox.cgroups import kill_count
+from grading.sandbox.network import close_network
+from grading.sandbox.network import load_library as load_network_filter
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -704,6 +706,12 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
     # A session keyring of its own: the one it inherits is the server's, shared by every
     # submission (a key added there would reach the next one). Dies with its last process.
     _keyctl(KEYCTL_JOIN_SESSION_KEYRING, None)
+    # No network, also where no sandbox gives a network namespace (the grader's description of
+    # the sandbox says whether this filter can load here: grading.sandbox.network).
+    try:
+        close_network()
+    except (OSError, RuntimeError, ImportError):
+        pass
 
     import warnings
 
@@ -986,6 +994,10 @@ def run_server(control: socket.socket, scratch: Path, uid: int | None, backends:
         import reference.bigram  # noqa: F401
         import grading.sandbox.observe  # noqa: F401
         import grading.sandbox.shared  # noqa: F401
+        try:  # libseccomp, loaded now, before a submission's folder is on the import path
+            load_network_filter()
+        except (ImportError, RuntimeError, OSError):
+            pass  # then submissions keep the network, as the grader's description of the sandbox says
 
         server = Server(control, scratch, uid, private=private, group_fds=group_fds, kill_count_fd=kill_count_fd)
         server.backends.update(preloaded or {})

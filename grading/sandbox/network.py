@@ -1,0 +1,75 @@
+"""No network for a submission's process, with bubblewrap or without it.
+
+Bubblewrap gives the learner's worker a network namespace of its own, with no interface but a
+loopback nobody listens on. Where bubblewrap cannot run (most Docker images, and so Gradescope),
+a submission's process shares the container's network: an eleventh red team connected out
+from it. So each submission's process, before any of its code runs, installs a seccomp filter
+(libseccomp, through ``pyseccomp``) under which creating an internet or packet socket fails
+with ``PermissionError`` (EACCES). The filter holds for everything the process starts and cannot
+be removed. ``io_uring`` is refused as well: its requests can open sockets without the system
+call the filter watches. Local sockets (``AF_UNIX``, the channel to the grader among them) stay.
+
+The learner's side (:mod:`grading.sandbox.learner_side`) installs the filter; the grader's side
+asks :func:`filter_works` once, to say in the sandbox's description whether the network was
+closed.
+"""
+from __future__ import annotations
+
+import errno
+import socket
+import subprocess
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+# Families a submission's code may not open a socket of: the internet, raw packets, and the
+# kernel's own (routing, firewall) sockets where an unprivileged process could still read them.
+CLOSED_FAMILIES = (socket.AF_INET, socket.AF_INET6, socket.AF_PACKET, socket.AF_NETLINK)
+IO_URING_CALLS = ("io_uring_setup", "io_uring_enter", "io_uring_register")
+
+
+def load_library():
+    """``pyseccomp``, loaded (raises ``RuntimeError`` or ``OSError`` where libseccomp is missing).
+
+    The learner's worker calls it before any submission's folder is on its import path."""
+    import pyseccomp
+
+    return pyseccomp
+
+
+@lru_cache(maxsize=None)
+def filter_works() -> tuple[bool, str]:
+    """Whether :func:`close_network` works on this machine: tried once, in a process of its own
+    (``(True, "")``, or ``(False, why)``)."""
+    probe = ("import socket, sys\n"
+             "from grading.sandbox.network import close_network\n"
+             "close_network()\n"
+             "try:\n    socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()\n"
+             "except PermissionError:\n    sys.exit(0)\n"
+             "sys.exit('an internet socket could still be made under the filter')\n")
+    try:
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                              cwd=Path(__file__).resolve().parents[2])
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return False, f"the network filter could not be tried ({error})"
+    if done.returncode == 0:
+        return True, ""
+    why = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+    return False, (f"the network filter does not work here ({why}); it needs libseccomp "
+                   "(Debian/Ubuntu: apt-get install -y libseccomp2) and a kernel with seccomp")
+
+
+def close_network() -> None:
+    """From now on this process and all it starts cannot open a network socket.
+
+    Raises ``OSError`` where the filter cannot be loaded (the caller decides whether grading may go
+    on); sets ``no_new_privs`` first, as the kernel asks of an unprivileged filter.
+    """
+    seccomp = load_library()
+    refuse = seccomp.ERRNO(errno.EACCES)
+    rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+    for family in CLOSED_FAMILIES:
+        rules.add_rule(refuse, "socket", seccomp.Arg(0, seccomp.EQ, int(family)))
+    for call in IO_URING_CALLS:
+        rules.add_rule(seccomp.ERRNO(errno.EPERM), call)
+    rules.load()

@@ -242,6 +242,48 @@ def test_without_bubblewrap_a_submission_runs_in_its_workers_control_group(bundl
         f"without bubblewrap, the submission's process is in no worker's control group: {said[0][:400]}")
 
 
+WRONG_SOFTMAX = """
+
+def softmax_with_temperature(logits, temperature):
+    return torch.softmax(logits * temperature, dim=-1)  # multiplies: a classic mistake
+"""
+
+
+@pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
+def test_details_kept_until_the_due_date_show_the_call_and_hint_but_no_expected_value(tmp_path):
+    # Red team 11 pasted the expected values of fixed hidden inputs back, upload after upload.
+    bundle = tmp_path / "autograder.zip"
+    assert main(["gradescope", "build", "--out", str(bundle), "--exercises", *EXERCISES,
+                 "--details", "after_due_date"]) == 0
+    solution = (ROOT / "solutions" / "distributions.py").read_text()
+    results = _run(_gradescope_root(tmp_path, bundle, {"distributions.py": solution + WRONG_SOFTMAX}))
+    shown = [t for t in results["tests"] if t.get("visibility") == "visible"]
+    later = {t["name"]: t for t in results["tests"] if t.get("visibility") == "after_due_date"}
+    wrong = [t for t in shown if t["status"] == "failed" and "is not the expected one" in t["output"]]
+    assert wrong, "expected failed softmax tests that show only their call and hint; got: " + " | ".join(
+        t["output"][:150] for t in shown if t["status"] == "failed")
+    for test in wrong:
+        details = later.get(f"{test['name']} (details)")
+        assert details is not None, f"{test['name']}: no details entry for after the due date"
+        assert details["max_score"] == details["score"] == 0, f"{details['name']} carries points: {details}"
+        call, problem = details["output"].splitlines()[:2]
+        assert test["output"].startswith(call), f"{test['name']}: the call is not shown before the due date"
+        assert problem.strip() not in test["output"], (
+            f"{test['name']}: before the due date it shows {problem.strip()!r}, what it should keep until then")
+        assert "hint:" in test["output"] and "hint:" in details["output"], f"{test['name']}: the hint is missing"
+    assert results["max_score"] == 15 and results["score"] == sum(t["score"] for t in results["tests"]), (
+        f"score {results['score']} / {results['max_score']} against the tests' {sum(t['score'] for t in results['tests'])}")
+    assert 0 < results["score"] < 15, f"a wrong softmax scored {results['score']} / 15"
+
+
+def test_unknown_details_visibility_is_refused_in_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["gradescope", "build", "--out", str(tmp_path / "a.zip"), "--details", "never"])
+    said = capsys.readouterr().err.strip()
+    assert stopped.value.code == 2 and not (tmp_path / "a.zip").exists(), f"--details never: exit {stopped.value.code}"
+    assert "after_due_date" in said and len(said.splitlines()) == 1, f"--details never said: {said}"
+
+
 @pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
 def test_an_upload_with_deep_folders_is_graded_on_its_modules(bundle, tmp_path):
     # Whatever else an upload holds is not read: 600 nested folders once took the copy of the

@@ -10,7 +10,8 @@ no project tests):
 - ``run_autograder`` (run per submission): ``decodelab gradescope run``, which grades
   ``/autograder/submission`` with the same hidden suites as ``decodelab grade`` and writes
   ``/autograder/results/results.json`` — always, even when grading itself breaks;
-- ``decodelab-gradescope.json``: the backend, exercises and limits chosen at build time.
+- ``decodelab-gradescope.json``: the backend, exercises, limits, time-out and ``details``
+  (when learners see what a failed test expected, :func:`withhold_details`) chosen at build time.
 
 The root (``/autograder``) can be moved with ``$DECODELAB_GRADESCOPE_ROOT`` and the Python
 with ``$DECODELAB_PYTHON``, which is how the project's tests run a bundle without Gradescope.
@@ -129,16 +130,20 @@ def _executable(archive: zipfile.ZipFile, name: str, text: str) -> None:
 
 
 def build_bundle(out: Path, backend: str = "tiny", exercises: tuple[str, ...] = (),
-                 limits: dict | None = None, timeout_minutes: float = TIMEOUT_MINUTES) -> Path:
+                 limits: dict | None = None, timeout_minutes: float = TIMEOUT_MINUTES,
+                 details: str = "visible") -> Path:
     """Write the autograder zip to ``out`` (see the module docstring); ``timeout_minutes`` is the
-    assignment's autograder time-out set on Gradescope."""
+    assignment's autograder time-out set on Gradescope, ``details`` when learners see what a
+    failed test expected (:func:`withhold_details`)."""
     if not any((ROOT / "grading" / "hidden").glob("test_*.py")):
         raise UserError("grading/hidden holds no suites: a bundle without the hidden tests would grade nothing")
     if not 1 <= timeout_minutes <= 40:
         raise UserError(f"--timeout-minutes {timeout_minutes:g}: Gradescope's time-out lies between 1 and 40 minutes")
+    if details not in DETAILS:
+        raise UserError(f"--details {details}: use one of {', '.join(DETAILS)}")
     out.parent.mkdir(parents=True, exist_ok=True)
     config = {"backend": backend, "exercises": list(exercises), "limits": limits or {},
-              "timeout_minutes": timeout_minutes}
+              "timeout_minutes": timeout_minutes, "details": details}
     script = (RUN_AUTOGRADER.replace("__DEADLINE__", str(int(timeout_minutes * 60) - 30))
               .replace("__MINUTES__", f"{timeout_minutes:g}"))
     temporary = out.with_name(f".{out.name}.tmp")
@@ -174,6 +179,34 @@ def lay_out_root(bundle: Path, root: Path, submission: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+# Gradescope's visibilities a failed test's details may be given (its results format).
+DETAILS = ("visible", "after_due_date", "after_published")
+
+
+def withhold_details(results: dict, visibility: str) -> dict:
+    """``results`` with what each failed test expected kept until ``visibility`` (see :data:`DETAILS`).
+
+    The hidden inputs are fixed, so feedback that shows the expected values after every upload
+    is an answer key: a red team that pasted them back scored 1, then 3, then 5 of 10 points over
+    three uploads. Each failed test then shows its call and hint only (the record's ``brief``,
+    points unchanged), and a test of 0 points beside it, "… (details)", shows the whole
+    feedback from ``visibility`` on. ``"visible"`` changes nothing.
+    """
+    if visibility == "visible":
+        return results
+    tests = []
+    for test in results.get("tests", []):
+        brief = (test.get("extra_data") or {}).get("brief")
+        if test.get("status") == "passed" or brief is None or brief == test.get("output"):
+            tests.append(test)
+            continue
+        tests.append(dict(test, output=brief))
+        tests.append({"name": f"{test['name']} (details)", "number": test.get("number", ""), "score": 0.0,
+                      "max_score": 0.0, "status": "failed", "output": test.get("output", ""),
+                      "visibility": visibility})
+    return dict(results, tests=tests)
 
 
 def _error_results(message: str, seconds: float) -> dict:
@@ -263,7 +296,8 @@ def run_autograder(root: Path) -> int:
             if not submission.is_dir():
                 submission = Path(scratch) / "submission"
                 submission.mkdir()
-            results = grade_submission(submission, Path(scratch) / "out", options)
+            results = withhold_details(grade_submission(submission, Path(scratch) / "out", options),
+                                       config.get("details", "visible"))
     except BaseException as error:  # results.json must exist whatever happened
         if isinstance(error, KeyboardInterrupt):
             raise
@@ -290,6 +324,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help=f"the autograder time-out set for the assignment on Gradescope (default "
                             f"{TIMEOUT_MINUTES}, Gradescope's; at most 40): the learner's code gets what "
                             "grading leaves of it")
+    build.add_argument("--details", choices=DETAILS, default="visible",
+                       help="when learners see what a failed test expected and what came back (default "
+                            "visible: after every upload). With after_due_date or after_published they see "
+                            "the call and the hint until then: fixed hidden inputs' expected values are an "
+                            "answer key")
     build.set_defaults(func=_build)
     run = actions.add_parser("run", help="grade a Gradescope submission (what run_autograder calls)")
     run.add_argument("--root", default=os.environ.get(ROOT_ENV, "/autograder"),
@@ -307,7 +346,7 @@ def _build(arguments: argparse.Namespace) -> int:
         except KeyError as error:
             raise UserError(str(error).strip("'\"")) from None
     out = build_bundle(Path(arguments.out), arguments.backend, tuple(arguments.exercises),
-                       timeout_minutes=arguments.timeout_minutes)
+                       timeout_minutes=arguments.timeout_minutes, details=arguments.details)
     size = out.stat().st_size / 2**20
     print(f"Wrote {out} ({size:.1f} MiB). Upload it as the autograder of a Gradescope programming assignment; "
           "give it at least 1.5 GB of memory (2 GB if bubblewrap works in the image; the default "

@@ -2,7 +2,9 @@
 
 ``results.json`` follows Gradescope's results format: ``score``, ``max_score``,
 ``execution_time``, ``output``, ``tests[]`` (``name``, ``number``, ``score``, ``max_score``,
-``status`` — ``passed`` or ``failed`` —, ``output``, ``visibility``), with decodelab's own data
+``status`` — ``passed`` or ``failed`` —, ``output``, ``visibility``, and ``extra_data``: the
+exercise, the outcome, the seconds and, for a failed test, ``brief``, its output without what was
+expected and what came back, for :func:`decodelab.commands.gradescope.withhold_details`), with decodelab's own data
 under ``extra_data``: the backend that graded it, the sandbox, the suites that ran, each
 exercise's score and state, ``grader_error`` when grading broke inside the grader, and
 ``judge_peak_rss_mb`` (written by :mod:`grading.grader.driver`, which reaps the judge).
@@ -107,7 +109,8 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
                 "status": "passed" if passed else "failed",
                 "output": "" if passed else str(test.get("message", "")),
                 "visibility": "visible",
-                "extra_data": {"exercise": key, "outcome": test["status"], "seconds": round(float(test.get("duration", 0.0)), 3)},
+                "extra_data": {"exercise": key, "outcome": test["status"], "seconds": round(float(test.get("duration", 0.0)), 3),
+                               **({} if passed else {"brief": str(test.get("brief") or test.get("message", ""))})},
             })
         scored = [t for t in grouped[key] if t["status"] != Status.SKIPPED]
         summary[key] = {

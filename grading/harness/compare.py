@@ -107,6 +107,16 @@ class Mismatch(AssertionError):
         self.problem = problem
         self.hint = hint
 
+    def brief(self) -> str:
+        """The feedback without what was expected and what came back: the call and the hint. What a
+        Gradescope bundle shows before the due date where the instructor keeps the details until
+        then (``decodelab gradescope build --details``): the expected values of fixed hidden inputs,
+        shown after each upload, are an answer key to paste."""
+        lines = [self.call, "  your result is not the expected one (what was expected is shown after the due date)"]
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
 
 def type_name(value: Any) -> str:
     """The name of ``value``'s type as a learner would write it: a builtin's bare name (``int``,

@@ -606,6 +606,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         report.longrepr, status = str(error), Status.NOT_STARTED
     elif isinstance(error, Mismatch):
         report.longrepr, status = str(error), Status.WRONG
+        report.user_properties.append(("brief", error.brief()))
     elif learner_error is not None:  # from a sandboxed learner: its feedback is written already
         report.longrepr = str(learner_error.decodelab_feedback)
         status = Status(getattr(learner_error, "decodelab_status", Status.RAISED))

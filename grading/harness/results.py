@@ -1,8 +1,10 @@
 """A pytest plugin that records every test's outcome as data (``--decodelab-results FILE``).
 
 Each record: ``nodeid``, ``name``, ``exercise``, ``points`` (the test function's ``points``
-mark), ``outcome`` (passed / failed / skipped / not_run), ``status`` (a :class:`Status`) and
-``message`` — the feedback text, never the test's source.
+mark), ``outcome`` (passed / failed / skipped / not_run), ``status`` (a :class:`Status`),
+``message`` — the feedback text, never the test's source — and, for a failure, ``brief``: the
+same without what was expected and what came back (:meth:`grading.harness.compare.Mismatch.brief`;
+the whole message where it holds no expected value).
 """
 from __future__ import annotations
 
@@ -41,7 +43,9 @@ class _Recorder:
         if report.failed:
             status = Status(properties.get("status", Status.ERROR if report.when != "call" else Status.FAILED))
             if record["outcome"] != "failed":  # keep the first failure: it is the cause
-                record.update(outcome="failed", status=status, message=_message(report))
+                message = _message(report)
+                record.update(outcome="failed", status=status, message=message,
+                              brief=keep_end(str(properties["brief"])) if "brief" in properties else message)
         elif report.skipped and record["outcome"] == NOT_RUN:
             record.update(outcome="skipped", status=Status.SKIPPED, message=_skip_reason(report))
         elif report.when == "call" and report.passed and record["outcome"] == NOT_RUN:

@@ -38,6 +38,7 @@ class TestResult:
     status: str
     message: str
     duration: float
+    brief: str = ""  # a failure's message without the expected values (grading.harness.results)
 
 
 @dataclass
@@ -83,6 +84,7 @@ def score_records(records: list[dict]) -> list[TestResult]:
                 status=record["status"],
                 message=record["message"],
                 duration=round(record["duration"], 4),
+                brief=record.get("brief", ""),
             )
         )
     return results

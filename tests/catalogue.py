@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WRONG = ROOT / "tests" / "wrong_implementations"
 ALLOWED = ROOT / "tests" / "allowed_variants"
 # The examiners' catalogues, in the order they were written: add a new one here.
-INDEPENDENT = tuple(ROOT / "tests" / f"independent{n if n > 1 else ''}" for n in range(1, 31))
+INDEPENDENT = tuple(ROOT / "tests" / f"independent{n if n > 1 else ''}" for n in range(1, 32))
 # Every catalogue the project grades (tests/test_grade_cli.py).
 CATALOGUES = (WRONG, ALLOWED) + INDEPENDENT
 

@@ -185,6 +185,8 @@ MISTAKES: dict[str, set[str]] = {
     **_entries("independent30", "top_k_table", wrong_topk_with_margin_then_stable_sort={"tie_order"}),
     # only a leading '▁' becomes a space: the '▁▁▁▁' of indented code reads ' ▁▁▁', raw markers left
     **_entries("independent30", "completion_logprobs", wrong_only_leading_marker_is_a_space={"raw_piece"}),
+    # numpy's argsort with its default (unstable) kind: tied ids come back shuffled
+    **_entries("independent31", "top_k_table", wrong_numpy_argsort_default_kind={"tie_order"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

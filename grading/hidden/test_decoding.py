@@ -200,12 +200,16 @@ def test_greedy_stops_after_eos(learner, backend):
                           "logits; stop after eos_token_id when it is given")
     # Tied largest logits: the argmax is the lowest of the tied ids (3 -> 4, not 6; a row of
     # zeros -> 0), as torch.argmax returns; torch.topk(logits, 1) promises no order among ties.
-    table = torch.zeros(8, 8)
-    table[3, 4] = table[3, 6] = 1.0
-    got = learner.greedy_generate(BigramModel(table), ids, 3)
-    check_tensor(got, torch.tensor([[1, 3, 4, 0, 0]]), call=call_text(learner.greedy_generate, "<a toy bigram model>", ids, 3),
-                 hint="where several logits tie for the largest, the next token is the lowest of their ids: "
-                      "torch.argmax gives it, torch.topk does not promise which of them comes first")
+    # And over 128 tokens: an unstable sort keeps ties in id order on short rows only (torch's
+    # argsort put a later id first past 16 entries, where 8 looked stable).
+    for size, tied in ((8, (4, 6)), (128, (17, 60, 99))):
+        table = torch.zeros(size, size)
+        table[3, list(tied)] = 1.0
+        got = learner.greedy_generate(BigramModel(table), ids, 3)
+        check_tensor(got, torch.tensor([[1, 3, tied[0], 0, 0]]),
+                     call=call_text(learner.greedy_generate, f"<a toy bigram model of {size} tokens>", ids, 3),
+                     hint="where several logits tie for the largest, the next token is the lowest of their ids: "
+                          "torch.argmax gives it; torch.topk and an unstable sort do not promise which comes first")
     # Token 0 is a real token: eos_token_id=0 stops the loop too (3 -> 5 -> 0 on this toy).
     table = torch.zeros(8, 8)
     table[3, 5] = table[5, 0] = table[0, 2] = 1.0

@@ -1,0 +1,1 @@
+"""Thirty-first examiner's catalogue: misled by a library default (careful code that trusts one default or documented behaviour of a library call which differs from what the docstring asks, and right versions that use such calls correctly in an unusual way)."""

@@ -3,11 +3,17 @@ and the submission is graded again once (issue 10, item 2)."""
 from __future__ import annotations
 
 import json
+import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from grading.grader.driver import GradeOptions, Judge
+from grading.harness.processes import start_command
+from grading.sandbox.grader_side import LearnerServer, SandboxError
 from grading.sandbox.learner_side import LEARNER_FAILED, SETUP_FAILED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,3 +229,27 @@ def test_a_worker_sharing_its_user_with_submissions_cleans_its_private_places(tm
     assert found["made"] >= 0, f"the test could not make a System V segment: {found}"
     assert found["left"] == [] and found["segments"] == 0, (
         f"after the worker cleaned up, what a submission of its own user left is still there: {found}")
+
+
+class _WorkerThatBreaks(LearnerServer):
+    """A worker that dies at start-up with a last word in its log, as a failed import does."""
+
+    def start(self) -> "LearnerServer":
+        if self.process is None:
+            ours, theirs = socket.socketpair()
+            self.process = start_command(
+                [sys.executable, "-c", "import sys; sys.exit('ModuleNotFoundError: no module named grading.sandbox.gone')"],
+                os.path.join(self._log_dir, "worker.log"), pass_fds=[theirs.fileno()])
+            theirs.close()
+            self.control = ours
+        return self
+
+
+def test_a_worker_that_dies_at_start_up_is_reported_with_its_last_words():
+    # The log's folder was removed before its end was read: the message said "its log ends:" and
+    # nothing, whatever had broken (a file missing from the sandbox, here).
+    worker = _WorkerThatBreaks(sandbox="none", startup_timeout=60)
+    with pytest.raises(SandboxError) as refused:
+        worker.wait_ready()
+    assert "no module named grading.sandbox.gone" in str(refused.value), (
+        f"the worker's last words are missing from the error: {refused.value}")

@@ -451,8 +451,9 @@ class LearnerServer:
         try:
             ready = wire.receive(self.control, deadline=time.monotonic() + self.startup_timeout)
         except (EOFError, TimeoutError, OSError, wire.WireError) as error:
+            log = self.log_tail()  # before close(), which removes the log's folder
             self.close()
-            raise SandboxError(f"the learner's worker did not start ({type(error).__name__}); its log ends:\n{self.log_tail()}") from None
+            raise SandboxError(f"the learner's worker did not start ({type(error).__name__}); its log ends:\n{log}") from None
         if not ready.get("ready"):
             self.close()
             raise SandboxError(f"the learner's worker failed to start: {ready.get('error')}\n{ready.get('trace', '')}")

@@ -56,7 +56,7 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "lone_surrogate": ({"temperature"}, "ValueError: temperature \\udcff went wrong"),
     "oom_shield": ({"temperature"}, "oom_score_adj 1000, -1000 refused"),
     "network_out": ({"temperature"}, "network: AF_INET Permission denied, AF_INET6 Permission denied, "
-                                     "AF_NETLINK Permission denied"),
+                                     "AF_NETLINK Permission denied, AF_VSOCK Permission denied"),
     "global_rng": (set(), ""),
     "monkeypatch": ({"temperature"}, "differs"),
     "read_solutions": ({"temperature"}, "differs"),

@@ -4,10 +4,11 @@ Bubblewrap gives the learner's worker a network namespace of its own, with no in
 loopback nobody listens on. Where bubblewrap cannot run (most Docker images, and so Gradescope),
 a submission's process shares the container's network: an eleventh red team connected out
 from it. So each submission's process, before any of its code runs, installs a seccomp filter
-(libseccomp, through ``pyseccomp``) under which creating an internet or packet socket fails
-with ``PermissionError`` (EACCES). The filter holds for everything the process starts and cannot
-be removed. ``io_uring`` is refused as well: its requests can open sockets without the system
-call the filter watches. Local sockets (``AF_UNIX``, the channel to the grader among them) stay.
+(libseccomp, through ``pyseccomp``) under which creating any socket but a local one (internet,
+packet, netlink, vsock…) fails with ``PermissionError`` (EACCES). The filter holds for
+everything the process starts and cannot be removed. ``io_uring`` is refused as well: its
+requests can open sockets without the system call the filter watches. Local sockets
+(``AF_UNIX``, the channel to the grader among them) stay.
 
 The learner's side (:mod:`grading.sandbox.learner_side`) installs the filter; the grader's side
 asks :func:`filter_works` once, to say in the sandbox's description whether the network was
@@ -22,9 +23,10 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-# Families a submission's code may not open a socket of: the internet, raw packets, and the
-# kernel's own (routing, firewall) sockets where an unprivileged process could still read them.
-CLOSED_FAMILIES = (socket.AF_INET, socket.AF_INET6, socket.AF_PACKET, socket.AF_NETLINK)
+# The one family a submission's code may open sockets of: local ones (its channel to the grader
+# is one; multiprocessing uses them). Every other is refused, not only the internet's: a deny
+# list would miss a family that reaches out of a container, such as vsock to the host.
+OPEN_FAMILY = socket.AF_UNIX
 IO_URING_CALLS = ("io_uring_setup", "io_uring_enter", "io_uring_register")
 
 
@@ -68,8 +70,8 @@ def close_network() -> None:
     seccomp = load_library()
     refuse = seccomp.ERRNO(errno.EACCES)
     rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
-    for family in CLOSED_FAMILIES:
-        rules.add_rule(refuse, "socket", seccomp.Arg(0, seccomp.EQ, int(family)))
+    for call in ("socket", "socketpair"):
+        rules.add_rule(refuse, call, seccomp.Arg(0, seccomp.NE, int(OPEN_FAMILY)))
     for call in IO_URING_CALLS:
         rules.add_rule(seccomp.ERRNO(errno.EPERM), call)
     rules.load()

@@ -260,17 +260,18 @@ def test_details_kept_until_the_due_date_show_the_call_and_hint_but_no_expected_
     shown = [t for t in results["tests"] if t.get("visibility") == "visible"]
     later = {t["name"]: t for t in results["tests"] if t.get("visibility") == "after_due_date"}
     wrong = [t for t in shown if t["status"] == "failed" and "is not the expected one" in t["output"]]
-    assert wrong, "expected failed softmax tests that show only their call and hint; got: " + " | ".join(
+    assert wrong, "expected failed softmax tests that say only that they failed; got: " + " | ".join(
         t["output"][:150] for t in shown if t["status"] == "failed")
     for test in wrong:
         details = later.get(f"{test['name']} (details)")
         assert details is not None, f"{test['name']}: no details entry for after the due date"
         assert details["max_score"] == details["score"] == 0, f"{details['name']} carries points: {details}"
-        call, problem = details["output"].splitlines()[:2]
-        assert test["output"].startswith(call), f"{test['name']}: the call is not shown before the due date"
-        assert problem.strip() not in test["output"], (
-            f"{test['name']}: before the due date it shows {problem.strip()!r}, what it should keep until then")
-        assert "hint:" in test["output"] and "hint:" in details["output"], f"{test['name']}: the hint is missing"
+        # Not even the call (for a True/False result, "not the expected one" gives the answer)
+        # or the hint (some hints state the expected value).
+        for line in details["output"].splitlines():
+            assert line.strip() not in test["output"], (
+                f"{test['name']}: before the due date it shows {line.strip()!r}, which it should keep until then")
+        assert "hint:" in details["output"], f"{details['name']}: the hint is missing after the due date"
     assert results["max_score"] == 15 and results["score"] == sum(t["score"] for t in results["tests"]), (
         f"score {results['score']} / {results['max_score']} against the tests' {sum(t['score'] for t in results['tests'])}")
     assert 0 < results["score"] < 15, f"a wrong softmax scored {results['score']} / 15"

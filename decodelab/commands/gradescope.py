@@ -190,9 +190,10 @@ def withhold_details(results: dict, visibility: str) -> dict:
 
     The hidden inputs are fixed, so feedback that shows the expected values after every upload
     is an answer key: a red team that pasted them back scored 1, then 3, then 5 of 10 points over
-    three uploads. Each failed test then shows its call and hint only (the record's ``brief``,
-    points unchanged), and a test of 0 points beside it, "… (details)", shows the whole
-    feedback from ``visibility`` on. ``"visible"`` changes nothing.
+    three uploads. Each failed test then shows only that it failed (the record's ``brief``:
+    not even the call or the hint, which gave a later red team the answers too), points
+    unchanged, and a test of 0 points beside it, "… (details)", shows the whole feedback from
+    ``visibility`` on. ``"visible"`` changes nothing.
     """
     if visibility == "visible":
         return results
@@ -327,7 +328,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--details", choices=DETAILS, default="visible",
                        help="when learners see what a failed test expected and what came back (default "
                             "visible: after every upload). With after_due_date or after_published they see "
-                            "the call and the hint until then: fixed hidden inputs' expected values are an "
+                            "only which tests failed until then: fixed hidden inputs' expected values are an "
                             "answer key")
     build.set_defaults(func=_build)
     run = actions.add_parser("run", help="grade a Gradescope submission (what run_autograder calls)")

@@ -108,14 +108,15 @@ class Mismatch(AssertionError):
         self.hint = hint
 
     def brief(self) -> str:
-        """The feedback without what was expected and what came back: the call and the hint. What a
-        Gradescope bundle shows before the due date where the instructor keeps the details until
-        then (``decodelab gradescope build --details``): the expected values of fixed hidden inputs,
-        shown after each upload, are an answer key to paste."""
-        lines = [self.call, "  your result is not the expected one (what was expected is shown after the due date)"]
-        if self.hint:
-            lines.append(f"  hint: {self.hint}")
-        return "\n".join(lines)
+        """What a Gradescope bundle shows of this failure before the due date where the instructor
+        keeps the details until then (``decodelab gradescope build --details``): that it failed,
+        nothing of which input, what was expected or the hint. The expected values of fixed
+        hidden inputs, shown after each upload, are an answer key, and so is less: a twelfth red
+        team read each false case of ``exact_match`` off a call shown with "not the expected one"
+        (its own answer was True), and the answers to ``distinct_n`` off hints such as "4
+        bigrams, 3 of them different: 0.75"."""
+        return ("  your result is not the expected one: which input, what was expected and a hint "
+                "are shown after the due date")
 
 
 def type_name(value: Any) -> str:

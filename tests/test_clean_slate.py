@@ -79,3 +79,50 @@ def test_what_a_submission_prints_reaches_its_feedback(runs):
     assert "look_for_notes: softmax_with_temperature was called" in text, (
         "c_reader prints a line in softmax_with_temperature; its results.json output does not show it "
         f"(sandbox: {runs['together'].sandbox}); the output ends:\n{text[-1500:]}")
+
+
+# Without a sandbox the learner's user id is the only wall: a note left in any folder that
+# anyone may write to is the next submission's to read, unless the worker removes it.
+LEAVE_NOTES = '''
+
+def softmax_with_temperature(logits, temperature):
+    import os
+    for folder in FOLDERS:
+        try:
+            with open(os.path.join(folder, "decodelab-note-TOKEN"), "w") as note:
+                note.write("from the submission before you")
+            os.chmod(os.path.join(folder, "decodelab-note-TOKEN"), 0o644)
+        except OSError:
+            pass
+    return torch.softmax(logits / temperature, dim=-1)
+'''
+READ_NOTES = '''
+
+def softmax_with_temperature(logits, temperature):
+    import os
+    found = [folder for folder in FOLDERS if os.path.exists(os.path.join(folder, "decodelab-note-TOKEN"))]
+    raise RuntimeError(f"notes found in: {found}")
+'''
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root switches the learner's code to a user id of its own")
+def test_without_a_sandbox_no_note_in_a_world_writable_folder_reaches_the_next_submission(tmp_path):
+    from grading.sandbox.learner_side import world_writable_folders
+
+    folders = [str(folder) for folder in world_writable_folders()]
+    token = os.urandom(6).hex()
+    writer, reader = tmp_path / "class" / "a_writer", tmp_path / "class" / "b_reader"
+    for folder, code in ((writer, LEAVE_NOTES), (reader, READ_NOTES)):
+        _copy_solutions(folder)
+        module = folder / "distributions.py"
+        module.write_text(module.read_text() + code.replace("FOLDERS", repr(folders)).replace("TOKEN", token))
+    options = GradeOptions(backend="tiny", sandbox="none", exercises=EXERCISES,
+                           limits=Limits(call_seconds=20, submission_seconds=120, memory_mb=1024))
+    outcome = grade_class([writer, reader], tmp_path / "out", options, workers=1)
+    left = [path for folder in folders for path in Path(folder).glob(f"decodelab-note-{token}")]
+    for path in left:
+        path.unlink()
+    said = [t["output"] for t in outcome.results["b_reader"]["tests"] if "notes found in:" in t["output"]]
+    assert said, f"b_reader's feedback does not say what it found: {outcome.results['b_reader']['output'][-500:]}"
+    assert "notes found in: []" in said[0], f"a submission read the one before's notes: {said[0][:300]}"
+    assert not left, f"notes left behind after grading: {left}"

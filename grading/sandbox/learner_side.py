@@ -32,6 +32,7 @@ import os
 import secrets
 import signal
 import socket
+import stat
 import sys
 import tempfile
 import threading
@@ -532,12 +533,17 @@ class Server:
         """Where a submission process can write besides its own folder, as far as we may clean:
         with a uid of its own, or in a sandbox whose ``/tmp`` and ``/dev/shm`` are its own, the
         scratch root, ``/dev/shm``, ``/tmp`` and the sandbox's other tmpfs (bubblewrap run by an
-        ordinary user leaves its root, ``/dev`` and placeholders writable); otherwise only the
-        scratch root (``/tmp`` may be the machine's, shared with others)."""
+        ordinary user leaves its root, ``/dev`` and placeholders writable), and with a uid of its
+        own outside a sandbox the machine's other folders that anyone may write to
+        (:func:`world_writable_folders`); otherwise only the scratch root (``/tmp`` may be the
+        machine's, shared with others)."""
         if self.uid is None and not self.private:
             return [self.scratch]
         places = [self.scratch, Path("/dev/shm"), Path(tempfile.gettempdir())]
-        return places + [Path(point) for point in self.memory_mounts if Path(point) not in places]
+        places += [Path(point) for point in self.memory_mounts if Path(point) not in places]
+        if self.uid is not None and not self.private:  # the machine's own: every folder anyone may write to
+            places += [folder for folder in world_writable_folders() if folder not in places]
+        return places
 
     def _snapshot(self) -> dict[Path, set[Path]]:
         return {place: set(_entries(place)) for place in self._shared_places()}
@@ -585,6 +591,28 @@ class Server:
                 return
             if not done:
                 return
+
+
+# Folders that Linux systems commonly leave writable by every user (the FHS's and Debian's):
+# without a sandbox a submission can leave a note in any of them for the next one (a twelfth red
+# team did, in /var/tmp and /run/lock). Searching the whole file system for them took 9 s here.
+WORLD_WRITABLE_CANDIDATES = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock", "/dev/mqueue",
+                             "/var/crash", "/var/metrics", "/run/shm")
+
+
+def world_writable_folders() -> list[Path]:
+    """Those of :data:`WORLD_WRITABLE_CANDIDATES` that exist here and anyone may write to, each
+    once (``/var/lock`` is usually a link to ``/run/lock``)."""
+    found: list[Path] = []
+    for candidate in WORLD_WRITABLE_CANDIDATES:
+        try:
+            folder = Path(candidate).resolve()
+            mode = folder.stat().st_mode
+        except OSError:
+            continue
+        if stat.S_ISDIR(mode) and mode & stat.S_IWOTH and folder not in found:
+            found.append(folder)
+    return found
 
 
 def _entries(folder: Path) -> list[Path]:

@@ -106,8 +106,13 @@ def softmax_with_temperature(logits, temperature):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root switches the learner's code to a user id of its own")
-def test_without_a_sandbox_no_note_in_a_world_writable_folder_reaches_the_next_submission(tmp_path):
+def test_without_a_sandbox_no_note_in_a_world_writable_folder_reaches_the_next_submission(tmp_path, monkeypatch):
     from grading.sandbox.learner_side import world_writable_folders
+
+    # The machine's temporary folder, not this module's private one (its owner's alone), which
+    # the learner's user id could not enter without a sandbox.
+    monkeypatch.setenv("TMPDIR", "/tmp")
+    monkeypatch.setattr(tempfile, "tempdir", None)
 
     folders = [str(folder) for folder in world_writable_folders()]
     token = os.urandom(6).hex()

@@ -115,7 +115,7 @@ class Mismatch(AssertionError):
         team read each false case of ``exact_match`` off a call shown with "not the expected one"
         (its own answer was True), and the answers to ``distinct_n`` off hints such as "4
         bigrams, 3 of them different: 0.75"."""
-        return ("  your result is not the expected one: which input, what was expected and a hint "
+        return ("your result is not the expected one: which input, what was expected and a hint "
                 "are shown after the due date")
 
 

@@ -386,9 +386,7 @@ class LearnerServer:
                 command, os.path.join(self._log_dir, "worker.log"), pass_fds=passed,
                 cwd=str(PROJECT_ROOT) if self.plan.kind == "none" else None, env=environment)
         except BaseException:
-            if self.group is not None:
-                self.group.remove()
-                self.group = None
+            self._remove_group()
             raise
         finally:
             theirs.close()
@@ -405,6 +403,11 @@ class LearnerServer:
         if self.group is None:
             return [], None
         return self.group.open_joining(), self.group.open_kill_count()
+
+    def _remove_group(self) -> None:
+        if self.group is not None:
+            self.group.remove()
+            self.group = None
 
     def start_forked(self, preloaded: dict[str, Any]) -> "LearnerServer":
         """Without a sandbox: fork the worker from this process, sharing its loaded torch and model.
@@ -425,19 +428,17 @@ class LearnerServer:
         # The same control group as under bubblewrap: without it, kernel memory (a socket pair's
         # queues) and the CPU of a submission's processes went unbounded where Gradescope grades.
         joining, kills = self._make_group()
+        handed = joining + ([kills] if kills is not None else [])
         try:
             self.process = fork_child(
                 lambda: run_server(theirs, scratch, uid, [], preloaded, group_fds=joining, kill_count_fd=kills),
-                os.path.join(self._log_dir, "worker.log"), new_session=True,
-                keep_fds={theirs.fileno(), *joining, *([kills] if kills is not None else [])})
+                os.path.join(self._log_dir, "worker.log"), new_session=True, keep_fds={theirs.fileno(), *handed})
         except BaseException:
-            if self.group is not None:
-                self.group.remove()
-                self.group = None
+            self._remove_group()
             raise
         finally:
             theirs.close()
-            for fd in (*joining, *([kills] if kills is not None else [])):
+            for fd in handed:
                 os.close(fd)
         self.control = ours
         self.backends = list(dict.fromkeys(self.backends + list(preloaded)))
@@ -528,9 +529,8 @@ class LearnerServer:
         if self.process is not None:
             stop(self.process)
             self.process = None
-        if self.group is not None and os.getpid() == self._owner:
-            self.group.remove()
-            self.group = None
+        if os.getpid() == self._owner:
+            self._remove_group()
         self.info = {}
         if self._scratch:
             remove_folder(Path(self._scratch))

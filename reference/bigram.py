@@ -1,7 +1,8 @@
 """A toy causal language model whose next-token distribution is known exactly.
 
 Its own module, with nothing but torch and transformers' classes, because the grader's
-sandbox (:mod:`grading.sandbox.grader_side`) holds a copy of it: a submission gets the toy model by value.
+sandbox (:mod:`grading.sandbox.grader_side`) holds a copy of it: a submission gets the toy model by
+value (one with a ``cache_salt`` excepted: :mod:`grading.sandbox.kept_toy`).
 """
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ class BigramModel(torch.nn.Module):
     passed, grown by the positions fed, or a new one), and every position fed on top of a
     non-empty cache gets ``table[id] + cache_salt``. A loop that recomputes from scratch never
     sees the salt, so its tokens differ, whatever its own process says of its forward passes.
+    The grader keeps such a toy rather than send it (``grading/sandbox/kept_toy.py``): a
+    sandboxed submission gets its shape and asks the grader for each pass's logits
+    (:meth:`logits_on_cache`), so the salt never reaches learner code.
 
     Args:
         table: ``(vocab, vocab)`` logits; row ``i`` scores the token after token ``i``.
@@ -51,9 +55,7 @@ class BigramModel(torch.nn.Module):
             raise ValueError(f"table must be (vocab, vocab), got {tuple(table.shape)}")
         self.register_buffer("table", table.to(torch.float32))
         self.logits_dtype = logits_dtype
-        # A real config, so a learner's own DynamicCache(config=model.config) works as on a real model.
-        self.config = PretrainedConfig(vocab_size=table.shape[0], num_hidden_layers=1, eos_token_id=None,
-                                       is_encoder_decoder=False)
+        self.config = toy_config(table.shape[0])
         self.sampling_defaults = dict(sampling_defaults or {})
         for name, number in self.sampling_defaults.items():
             if name not in self.SAMPLING_SETTINGS or isinstance(number, bool) or not isinstance(number, (int, float)):
@@ -63,7 +65,7 @@ class BigramModel(torch.nn.Module):
         if cache_salt is not None and tuple(cache_salt.shape) != (table.shape[0],):
             raise ValueError(f"cache_salt must be (vocab,) = ({table.shape[0]},), got {tuple(cache_salt.shape)}")
         self.cache_salt = None if cache_salt is None else cache_salt.to(torch.float32)
-        self.model = _OneHotBody(table.shape[0], logits_dtype)
+        self.model = OneHotBody(table.shape[0], logits_dtype)
         self.lm_head = _TableHead(self)
 
     def get_decoder(self) -> torch.nn.Module:
@@ -85,23 +87,45 @@ class BigramModel(torch.nn.Module):
         # Through the decoder body, as a transformers model runs: what watches the decoder
         # (grading.sandbox.observe) sees every forward pass, all the positions fed and the cache.
         hidden = self.model(input_ids=input_ids, **passed).last_hidden_state
-        if logits_to_keep > 0:
-            hidden = hidden[..., -logits_to_keep:, :]
-        logits = self.lm_head(hidden)
         if self.cache_salt is None:
-            return CausalLMOutputWithPast(logits=logits, cache=None)
+            if logits_to_keep > 0:
+                hidden = hidden[..., -logits_to_keep:, :]
+            return CausalLMOutputWithPast(logits=self.lm_head(hidden), cache=None)
         cache = passed.get("cache", passed.get("past_key_values"))
-        if cache is not None and cache.get_seq_length() > 0:
+        cached = 0 if cache is None else int(cache.get_seq_length())
+        logits = self.logits_on_cache(input_ids, cached, logits_to_keep)
+        return CausalLMOutputWithPast(logits=logits, cache=grown_cache(cache, input_ids, passed.get("use_cache", True)))
+
+    def logits_on_cache(self, input_ids: torch.Tensor, cached: int, logits_to_keep: int = 0) -> torch.Tensor:
+        """The logits of ``input_ids`` ``(batch, positions)`` fed on top of ``cached`` positions:
+        ``table[id]``, plus ``cache_salt`` where ``cached > 0``; only the last ``logits_to_keep``
+        positions' if that is above 0. ``(batch, positions, vocab)`` in ``logits_dtype``."""
+        ids = input_ids[..., -logits_to_keep:] if logits_to_keep > 0 else input_ids
+        logits = self.table[ids.to(self.table.device)].to(self.logits_dtype)
+        if self.cache_salt is not None and cached > 0:
             logits = (logits.float() + self.cache_salt.to(logits.device)).to(self.logits_dtype)
-        if cache is None and passed.get("use_cache", True) is not False:
-            cache = DynamicCache()
-        if cache is not None:  # one layer, one head of width 1: only its length means anything
-            fed = torch.zeros(input_ids.shape[0], 1, input_ids.shape[1], 1, device=input_ids.device)
-            cache.update(fed, fed, 0)
-        return CausalLMOutputWithPast(logits=logits, cache=cache)
+        return logits
 
 
-class _OneHotBody(torch.nn.Module):
+def toy_config(vocab: int) -> PretrainedConfig:
+    """A toy's config: a real ``PretrainedConfig``, so a learner's own
+    ``DynamicCache(config=model.config)`` works as on a real model."""
+    return PretrainedConfig(vocab_size=vocab, num_hidden_layers=1, eos_token_id=None, is_encoder_decoder=False)
+
+
+def grown_cache(cache: DynamicCache | None, input_ids: torch.Tensor, use_cache: bool | None) -> DynamicCache | None:
+    """The cache a salted toy returns: the one passed, grown by the positions fed (a new one if
+    none was passed and ``use_cache`` is not False). One layer, one head of width 1: only its
+    length means anything."""
+    if cache is None and use_cache is not False:
+        cache = DynamicCache()
+    if cache is not None:
+        fed = torch.zeros(input_ids.shape[0], 1, input_ids.shape[-1], 1, device=input_ids.device)
+        cache.update(fed, fed, 0)
+    return cache
+
+
+class OneHotBody(torch.nn.Module):
     """A :class:`BigramModel`'s decoder body: the hidden state of a position is its token, one-hot."""
 
     def __init__(self, vocab: int, dtype: torch.dtype):

@@ -264,9 +264,12 @@ def test_bonus_greedy_reuses_the_kv_cache(learner, backend):
     # The records above come from the learner's own process, which could rewrite them. This
     # toy's tokens cannot be had without its cache: on top of a non-empty cache every position
     # gets a salt that favours the last id, so only a loop that feeds the newest token with the
-    # cache it was given goes there (reference/bigram.py).
+    # cache it was given goes there (reference/bigram.py). For a submission the grader keeps the
+    # toy and runs its passes (grading/sandbox/kept_toy.py): the salt never reaches the learner's
+    # process, and the positions in these records are the ones the grader was fed.
     toy, prompt = _cache_revealing_toy(), torch.tensor([[1, 3]])
-    got = learner.greedy_generate(toy, prompt, 5)
+    with learner.observing_forward_passes(toy) as toy_calls:
+        got = learner.greedy_generate(toy, prompt, 5)
     with_cache, recomputed = _toy_greedy(toy, prompt, 5, True), _toy_greedy(toy, prompt, 5, False)
     call = call_text(learner.greedy_generate, toy, prompt, 5)
     if isinstance(got, torch.Tensor) and got.shape == recomputed.shape and torch.equal(got, recomputed):
@@ -278,6 +281,12 @@ def test_bonus_greedy_reuses_the_kv_cache(learner, backend):
                call=call, problem=f"the result is {describe(got)}, expected {with_cache[0].tolist()} from a loop that "
                                   "reuses the toy's cache",
                hint="feed the prompt once with use_cache=True, then only the newest token with cache=out.cache")
+    uncached = [(index, c) for index, c in enumerate(toy_calls) if index > 0 and not (c["positions"] == 1 and c["cached"] > 0)]
+    if uncached:
+        index, c = uncached[0]
+        raise Mismatch(call, f"forward pass {index + 1} on the toy fed {c['positions']} positions on top of {c['cached']} "
+                             "cached; after the prompt's pass a loop that reuses the cache feeds 1 new token on top of it",
+                       "feed only the newest token, with the cache the previous pass returned")
 
 
 def _cache_revealing_toy() -> BigramModel:

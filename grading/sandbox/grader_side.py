@@ -45,7 +45,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from grading.sandbox import shared, wire
+from grading.sandbox import kept_toy, shared, wire
 from grading.sandbox.cgroups import WorkerGroup
 from grading.harness.catalogue import Exercise
 from grading.harness.status import Status
@@ -71,7 +71,7 @@ SANDBOX_FILES = (
     "reference/bigram.py", "reference/backend_names.py", "grading/sandbox/observe.py",
     "grading/harness/__init__.py", "grading/harness/output.py", "grading/harness/processes.py",
     "grading/harness/not_started.py", "grading/harness/scratch.py", "grading/sandbox/cgroups.py",
-    "grading/sandbox/network.py",
+    "grading/sandbox/network.py", "grading/sandbox/kept_toy.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
@@ -793,6 +793,7 @@ class Session:
         self.events: list[str] = []
         self._test = ""
         self._call_indexes: list | None = None
+        self.kept_toys: list[Any] = []  # the current call's (grading.sandbox.kept_toy)
         self.restarted = False
         # Set by IsolatedTarget at a hypothesis example's first call: the learner's process seeds
         # its global generators with it before that call (learner_side.seed_global_generators).
@@ -892,6 +893,10 @@ class Session:
         found = self._backend_handle(value)
         if found is not None or _is_plain(value) or isinstance(value, (int, float, wire.Opaque)):
             return found  # (an Opaque: a learner's earlier answer, sent back as the stand-in it is)
+        if kept_toy.is_kept(value):
+            if not any(value is toy for toy in self.kept_toys):
+                self.kept_toys.append(value)
+            return kept_toy.handle(value, next(i for i, toy in enumerate(self.kept_toys) if toy is value))
         raise CannotCross(
             f"a test passed {wire.short_repr(value)} (a {type(value).__module__}.{type(value).__qualname__}) to the "
             "learner's code, which runs in another process: only plain data (tensors, numbers, strings, lists, "
@@ -918,9 +923,8 @@ class Session:
     def _exchange(self, message: dict, what: str, budget: str | None = None, plain: bool = False,
                   fds: list[int] | None = None) -> dict:
         """Send a request (with the file descriptors ``fds``) and wait for its reply, within the
-        limits: the call's own, the function's share (``budget``) and the submission's."""
-        from grading.sandbox.learner_side import rebuild_mapping
-
+        limits: the call's own, the function's share (``budget``) and the submission's. A kept
+        toy's forward passes asked for meanwhile are answered on the way."""
         left = self.limits.submission_seconds - self.spent
         if left <= 0:
             raise LearnerTimeout(f"your submission used up its {self.limits.submission_seconds:g} s of grading "
@@ -937,20 +941,13 @@ class Session:
         deadline = start + limit
         try:
             wire.send(channel, message, handles=self._handles, plain=plain, fds=fds, deadline=deadline)
-            reply_bytes = self.limits.reply_mb * 2**20
-            data = wire.receive_bytes(channel, deadline=deadline, limit=reply_bytes)
-            try:
-                reply = wire.loads(data, resolve=self._resolve, mapping=rebuild_mapping, budget=wire.Budget(size=reply_bytes))
-            except wire.WireError as error:
-                # Its frames hold the message (up to reply_mb), and pytest keeps each failed test's
-                # exception to the end of the session: ten refused 60 MB replies held 600 MB.
-                error.__traceback__ = None
-                raise
-            finally:
-                del data
-            if not isinstance(reply, dict):
-                raise wire.WireError("a reply that is not a message")
-            return reply
+            passes = 0
+            while True:
+                reply = self._receive_reply(channel, deadline)
+                if reply.get("op") != "toy_forward":
+                    return reply
+                wire.send(channel, self._answer_toy(reply, passes), plain=True, deadline=deadline)
+                passes += 1
         except TimeoutError:
             self._end_process()
             if limit < self.limits.call_seconds:
@@ -972,6 +969,35 @@ class Session:
             self.spent += elapsed
             if budget is not None:
                 self.spent_by[budget] = self.spent_by.get(budget, 0.0) + elapsed
+
+    def _receive_reply(self, channel: socket.socket, deadline: float) -> dict:
+        from grading.sandbox.learner_side import rebuild_mapping
+
+        reply_bytes = self.limits.reply_mb * 2**20
+        data = wire.receive_bytes(channel, deadline=deadline, limit=reply_bytes)
+        try:
+            reply = wire.loads(data, resolve=self._resolve, mapping=rebuild_mapping, budget=wire.Budget(size=reply_bytes))
+        except wire.WireError as error:
+            # Its frames hold the message (up to reply_mb), and pytest keeps each failed test's
+            # exception to the end of the session: ten refused 60 MB replies held 600 MB.
+            error.__traceback__ = None
+            raise
+        finally:
+            del data
+        if not isinstance(reply, dict):
+            raise wire.WireError("a reply that is not a message")
+        return reply
+
+    def _answer_toy(self, request: dict, passes: int) -> dict:
+        """A kept toy's forward pass, run here (:mod:`grading.sandbox.kept_toy`); recorded if the
+        test watches that toy."""
+        number = request.get("number")
+        toy = self.kept_toys[number] if type(number) is int and 0 <= number < len(self.kept_toys) else None
+        answer, record = kept_toy.answer(toy, request, passes)
+        observed_model, records = self.observing or (None, None)
+        if record is not None and records is not None and observed_model is toy:
+            records.append(record)
+        return answer
 
     # -- the two requests -------------------------------------------------------------------
     def lookup(self, module: str, function: str) -> _Lookup:
@@ -1026,8 +1052,10 @@ class Session:
         what = f"{function}()" if times is None else f"{function}() ({times} calls in a row)"
         try:
             self._ensure_process()
-            self._call_indexes = _indexes()
+            self._call_indexes, self.kept_toys = _indexes(), []
             observed_model, records = self.observing or (None, None)
+            if observed_model is not None and kept_toy.is_kept(observed_model):
+                observed_model = None  # a kept toy's passes are recorded here, as they are run (_answer_toy)
             # The watched model goes as the argument it is (the learner's process watches the
             # object it calls), else as what it is (a backend's model: a handle).
             observe = next(([place, key] for place, key, value in wire.argument_slots(args, kwargs) if value is observed_model),
@@ -1104,7 +1132,7 @@ class Session:
         what = f"{function}() (on {len(calls)} inputs in a row)"
         try:
             self._ensure_process()
-            self._call_indexes = _indexes()
+            self._call_indexes, self.kept_toys = _indexes(), []
             try:
                 plain_calls = wire.to_plain([list(args) for args in calls], self._handles)
             finally:

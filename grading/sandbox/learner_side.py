@@ -816,6 +816,12 @@ class Learner:
         return wire.receive(self.channel, resolve=self.resolve, mapping=rebuild_mapping, fds=fds,
                             budget=wire.Budget.unlimited())  # from the grader: trusted
 
+    def ask(self, question: dict) -> Any:
+        """A question to the grader in the middle of a call (a kept toy's forward pass,
+        :mod:`grading.sandbox.kept_toy`), and its answer."""
+        self.send(question)
+        return self.receive([])
+
     def serve(self) -> None:
         while True:
             fds: list[int] = []  # a call's shared arguments (grading.sandbox.shared)
@@ -860,6 +866,10 @@ class Learner:
 
         if handle.get("kind") == "tokenizer":
             return wire.named_tokenizer(handle)
+        if handle.get("kind") == "kept_toy":
+            from grading.sandbox.kept_toy import KeptToy
+
+            return KeptToy(handle, self.ask)
         name = str(handle.get("backend"))
         if name not in self.server.backends:
             self.server.load([name])  # a backend the server did not preload

@@ -48,7 +48,7 @@ def keep(model):
     KEPT.append(model)
     return len(KEPT)
 
-def use_kept(ids):
+def use_kept(ids, fresh=None):
     return KEPT[-1](input_ids=ids).logits
 
 def many_passes(model, ids, count):
@@ -122,6 +122,8 @@ def test_a_toy_kept_past_its_call_is_refused(session):
     assert session.call("decoding", "keep", (toy,), {}) >= 1
     with pytest.raises(ValueError, match="lent for one call only"):
         session.call("decoding", "use_kept", (ids,), {})
+    with pytest.raises(ValueError, match="lent for one call only"):  # also beside a toy lent to this call
+        session.call("decoding", "use_kept", (ids, _toy()), {})
     got = session.call("decoding", "cached_loop", (toy, ids, 0), {})
     assert torch.equal(got, toy.logits_on_cache(ids, 0)[:, -1:].transpose(0, 1)), (
         f"after the refusal the next call gave {got.tolist()}: the session should go on as before")

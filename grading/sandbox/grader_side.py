@@ -28,6 +28,7 @@ follow: ``tests/test_architecture.py`` holds it); a test that needs an odd model
 from __future__ import annotations
 
 import inspect
+import itertools
 import os
 import random
 import select
@@ -793,7 +794,10 @@ class Session:
         self.events: list[str] = []
         self._test = ""
         self._call_indexes: list | None = None
-        self.kept_toys: list[Any] = []  # the current call's (grading.sandbox.kept_toy)
+        # the current call's toys by number (grading.sandbox.kept_toy); numbers are never reused,
+        # so a toy the learner kept from an earlier call names none of them
+        self.kept_toys: dict[int, Any] = {}
+        self._toy_numbers = itertools.count()
         self.restarted = False
         # Set by IsolatedTarget at a hypothesis example's first call: the learner's process seeds
         # its global generators with it before that call (learner_side.seed_global_generators).
@@ -894,9 +898,11 @@ class Session:
         if found is not None or _is_plain(value) or isinstance(value, (int, float, wire.Opaque)):
             return found  # (an Opaque: a learner's earlier answer, sent back as the stand-in it is)
         if kept_toy.is_kept(value):
-            if not any(value is toy for toy in self.kept_toys):
-                self.kept_toys.append(value)
-            return kept_toy.handle(value, next(i for i, toy in enumerate(self.kept_toys) if toy is value))
+            number = next((n for n, toy in self.kept_toys.items() if toy is value), None)
+            if number is None:
+                number = next(self._toy_numbers)
+                self.kept_toys[number] = value
+            return kept_toy.handle(value, number)
         raise CannotCross(
             f"a test passed {wire.short_repr(value)} (a {type(value).__module__}.{type(value).__qualname__}) to the "
             "learner's code, which runs in another process: only plain data (tensors, numbers, strings, lists, "
@@ -992,7 +998,7 @@ class Session:
         """A kept toy's forward pass, run here (:mod:`grading.sandbox.kept_toy`); recorded if the
         test watches that toy."""
         number = request.get("number")
-        toy = self.kept_toys[number] if type(number) is int and 0 <= number < len(self.kept_toys) else None
+        toy = self.kept_toys.get(number) if type(number) is int else None
         answer, record = kept_toy.answer(toy, request, passes)
         observed_model, records = self.observing or (None, None)
         if record is not None and records is not None and observed_model is toy:
@@ -1052,7 +1058,7 @@ class Session:
         what = f"{function}()" if times is None else f"{function}() ({times} calls in a row)"
         try:
             self._ensure_process()
-            self._call_indexes, self.kept_toys = _indexes(), []
+            self._call_indexes, self.kept_toys = _indexes(), {}
             observed_model, records = self.observing or (None, None)
             if observed_model is not None and kept_toy.is_kept(observed_model):
                 observed_model = None  # a kept toy's passes are recorded here, as they are run (_answer_toy)
@@ -1132,7 +1138,7 @@ class Session:
         what = f"{function}() (on {len(calls)} inputs in a row)"
         try:
             self._ensure_process()
-            self._call_indexes, self.kept_toys = _indexes(), []
+            self._call_indexes, self.kept_toys = _indexes(), {}
             try:
                 plain_calls = wire.to_plain([list(args) for args in calls], self._handles)
             finally:

@@ -4,14 +4,20 @@ What a test observes of a learner's forward passes on a real model is recorded i
 own process (``grading/sandbox/observe.py``), so code there can rewrite it. The forger below
 recomputes the whole sequence at every step with the recorder's hook taken off, then calls the
 hook itself with the passes a cached loop would make: its records are those of an honest cached
-loop. The bonus test also grades the tokens of a toy that answers differently on top of its own
-cache (``reference/bigram.py``, ``cache_salt``), which no record can stand in for; the grader
-keeps that toy and runs its passes itself (``grading/sandbox/kept_toy.py``), so two cleverer
-forgers lose the bonus too: one that reads the toy's salt and table and works out its cached
-answers (a tenth red team's, which earned the bonus while the toy crossed by value), and one
-that recomputes the whole sequence on the toy but hands it a cache that claims to hold the
-earlier positions. Graded with :func:`grading.grader.driver.grade_class`, the sandboxed path
-``decodelab grade`` runs.
+loop. The bonus test also runs the loop on a toy that answers differently on top of its own
+cache (``reference/bigram.py``, ``cache_salt``). The grader keeps that toy and runs and records
+each of its passes itself (``grading/sandbox/kept_toy.py``), and the test holds them one by one:
+the prompt once on no cache, then each new token on top of all before it. So cleverer forgers
+lose the bonus too, each with its real-model records forged:
+
+- the emulator works out the toy's answers from its salt and table (a tenth red team's way,
+  the bonus while the toy crossed by value);
+- the claimer feeds the toy the whole sequence with a cache that claims the earlier positions;
+- the prober (a thirteenth red team's) probes the toy's rows on such a cache and works the answer
+  out; the hardcoder (the same red team's) returns the answer read off the hidden test and never
+  runs the toy. Both earned the bonus before the passes were held one by one.
+
+Graded with :func:`grading.grader.driver.grade_class`, the sandboxed path ``decodelab grade`` runs.
 """
 from __future__ import annotations
 
@@ -101,11 +107,40 @@ def greedy_generate(model, input_ids, max_new_tokens, eos_token_id=None):
     return ids
 '''
 
+# A thirteenth red team's two (2026-12-06), which earned the bonus before the toy's passes were
+# held one by one: the toy's rows probed on a cache that claims positions, then the answer worked
+# out; and the answer written down, the toy never run.
+PROBER = CLAIMER + '''
+
+def greedy_generate(model, input_ids, max_new_tokens, eos_token_id=None):
+    if type(model).__name__ != "KeptToy":
+        return _recompute_and_forge(model, input_ids, max_new_tokens, eos_token_id)
+    width = input_ids.shape[1]
+    with torch.no_grad():
+        first = model(input_ids=input_ids, use_cache=False).logits[0, -1]
+        salted = [model(input_ids=torch.tensor([[i]]), cache=_Claims(width + i), use_cache=False).logits[0, -1]
+                  for i in range(model.config.vocab_size)]
+    ids = input_ids[0].tolist() + [int(first.argmax())]
+    while len(ids) < width + max_new_tokens:
+        ids.append(int(salted[ids[-1]].argmax()))
+    return torch.tensor([ids])
+'''
+
+HARDCODER = FORGER + '''
+
+def greedy_generate(model, input_ids, max_new_tokens, eos_token_id=None):
+    if type(model).__name__ == "KeptToy" and input_ids.tolist() == [[1, 3]] and max_new_tokens == 5:
+        return torch.tensor([[1, 3, 4, 7, 7, 7, 7]])  # read off the hidden test
+    return _recompute_and_forge(model, input_ids, max_new_tokens, eos_token_id)
+'''
+
 
 @pytest.mark.parametrize("name, code, verdict", [
     ("forger", FORGER, "whole sequence"),      # the toy's tokens are those of a loop without a cache
     ("emulator", EMULATOR, "whole sequence"),  # the toy it got has no salt or table to read
-    ("claimer", CLAIMER, "on the toy fed"),    # its tokens are right; the passes the grader ran are not
+    ("claimer", CLAIMER, "do not follow"),     # its tokens are right; the passes the grader ran are not
+    ("prober", PROBER, "do not follow"),       # right tokens, from passes no cached loop makes
+    ("hardcoder", HARDCODER, "do not follow"),  # right tokens, and no pass at all
 ])
 def test_forged_records_do_not_earn_the_cache_bonus(tmp_path, name, code, verdict):
     folder = tmp_path / "class" / name

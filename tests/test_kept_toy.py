@@ -51,6 +51,17 @@ def keep(model):
 def use_kept(ids, fresh=None):
     return KEPT[-1](input_ids=ids).logits
 
+def empty_pass(model):
+    return model._ask({"op": "toy_forward", "number": model._number, "input_ids": torch.empty((0, 2**60), dtype=torch.long),
+                       "cached": 1, "logits_to_keep": 0, "grad": False})
+
+def odd_pass(model):
+    try:
+        model(input_ids=torch.tensor([[1]]))
+    except ValueError as error:
+        return str(error)
+    return "answered"
+
 def many_passes(model, ids, count):
     for _ in range(count):
         model(input_ids=ids)
@@ -101,10 +112,11 @@ def test_the_toys_passes_are_run_and_recorded_by_the_grader(session):
     assert torch.equal(got, torch.stack(expected)), (
         f"cached_loop(toy, {ids.tolist()}, 2) gave {got.tolist()}, expected the toy's own logits {torch.stack(expected).tolist()} "
         "(the salt added on top of a non-empty cache)")
-    assert records == [{"positions": 3, "cached": 0, "grad": False}, {"positions": 1, "cached": 3, "grad": False},
-                       {"positions": 1, "cached": 4, "grad": False}], (
-        f"the grader recorded {records} for the toy; expected the three passes it ran: 3 positions on no cache, then "
-        "1 on top of 3 and 1 on top of 4, with gradients off")
+    assert records == [{"positions": 3, "cached": 0, "grad": False, "ids": [[1, 2, 3]]},
+                       {"positions": 1, "cached": 3, "grad": False, "ids": [[tokens[1]]]},
+                       {"positions": 1, "cached": 4, "grad": False, "ids": [[tokens[2]]]}], (
+        f"the grader recorded {records} for the toy; expected the three passes it ran: the 3 prompt ids on no cache, "
+        f"then {tokens[1]} on top of 3 and {tokens[2]} on top of 4, with gradients off")
 
 
 def test_a_learners_own_cache_grows_and_brings_the_salt(session):
@@ -142,6 +154,8 @@ def test_more_passes_than_the_limit_are_refused_in_the_learners_code(session):
     ({"input_ids": torch.zeros(1, 1, 2, dtype=torch.long), "cached": 0, "logits_to_keep": 0}, "1-D or 2-D"),
     ({"input_ids": torch.zeros(2, kept_toy.MAX_POSITIONS, dtype=torch.long), "cached": 0, "logits_to_keep": 0},
      f"at most {kept_toy.MAX_POSITIONS} ids"),
+    ({"input_ids": torch.empty(0, 2**60, dtype=torch.long), "cached": 0, "logits_to_keep": 0}, "no token ids"),
+    ({"input_ids": torch.empty(1, 0, dtype=torch.long), "cached": 0, "logits_to_keep": 0}, "no token ids"),
     ({"input_ids": torch.tensor([[6]]), "cached": 0, "logits_to_keep": 0}, r"in \[0, 6\)"),
     ({"input_ids": torch.tensor([[-1]]), "cached": 0, "logits_to_keep": 0}, r"in \[0, 6\)"),
     ({"input_ids": torch.tensor([[1]]), "cached": -1, "logits_to_keep": 0}, "cache length"),
@@ -164,7 +178,7 @@ def test_the_grader_answers_a_pass_with_the_toys_rule():
     logits = wire.tensor_from_plain(reply["logits"])
     assert torch.equal(logits, toy.table[[2]].unsqueeze(0) + toy.cache_salt), (
         f"the last position of {ids.tolist()} on top of 7 cached gave {logits.tolist()}, expected table[2] + salt")
-    assert record == {"positions": 3, "cached": 7, "grad": True}, f"recorded {record}"
+    assert record == {"positions": 3, "cached": 7, "grad": True, "ids": [[0, 5, 2]]}, f"recorded {record}"
     reply, _ = kept_toy.answer(None, {"op": "toy_forward", "input_ids": ids, "cached": 0, "logits_to_keep": 0}, 0)
     assert reply["op"] == "toy_error" and "lent for one call only" in reply["why"], f"an unknown toy gave {reply}"
 
@@ -177,3 +191,25 @@ def test_the_grader_refuses_a_pass_whose_logits_would_be_too_many():
     assert reply["op"] == "toy_error" and record is None and "at most" in reply["why"], (
         f"a pass of {ids.shape[1]} ids on a {vocab}-token toy ({ids.shape[1] * vocab} logits, above "
         f"{kept_toy.MAX_LOGITS}) gave {reply.get('op')}; expected a refusal")
+
+
+def test_a_pass_the_grader_cannot_run_is_refused_and_the_session_goes_on(session, monkeypatch):
+    # A red team's request (an empty (0, 2**60) tensor) once made the judge raise past the call:
+    # the learner's process kept waiting for an answer, and the next request was read as one.
+    got = session.call("decoding", "empty_pass", (_toy(),), {})
+    assert got == {"op": "toy_error", "why": "input_ids of shape (0, 1152921504606846976) holds no token ids"}, (
+        f"a pass of no ids on a (0, 2**60) tensor got {got}; expected a refusal that says it holds no ids")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("Stride calculation overflowed")
+
+    monkeypatch.setattr(kept_toy, "answer", broken)
+    said = session.call("decoding", "odd_pass", (_toy(),), {})
+    assert "could not run this pass" in said and "Stride calculation overflowed" in said, (
+        f"a pass that made the grader's side raise gave the learner's code {said!r}; expected a ValueError saying "
+        "the pass could not be run")
+    monkeypatch.undo()
+    toy, ids = _toy(), torch.tensor([[2]])
+    got = session.call("decoding", "cached_loop", (toy, ids, 0), {})
+    assert torch.equal(got, toy.logits_on_cache(ids, 0)[:, -1:].transpose(0, 1)), (
+        f"the call after the refusals gave {got.tolist()}: the session should be in step as before")

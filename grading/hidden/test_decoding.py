@@ -281,12 +281,19 @@ def test_bonus_greedy_reuses_the_kv_cache(learner, backend):
                call=call, problem=f"the result is {describe(got)}, expected {with_cache[0].tolist()} from a loop that "
                                   "reuses the toy's cache",
                hint="feed the prompt once with use_cache=True, then only the newest token with cache=out.cache")
-    uncached = [(index, c) for index, c in enumerate(toy_calls) if index > 0 and not (c["positions"] == 1 and c["cached"] > 0)]
-    if uncached:
-        index, c = uncached[0]
-        raise Mismatch(call, f"forward pass {index + 1} on the toy fed {c['positions']} positions on top of {c['cached']} "
-                             "cached; after the prompt's pass a loop that reuses the cache feeds 1 new token on top of it",
-                       "feed only the newest token, with the cache the previous pass returned")
+    # The passes themselves: the prompt once on no cache, then each new token once, on top of
+    # everything before it (a last pass on the last token is harmless). So no pass may probe the
+    # toy for rows the loop never needed.
+    T0, new = prompt.shape[1], with_cache[0, prompt.shape[1]:].tolist()
+    wanted = [([prompt[0].tolist()], 0)] + [([[token]], T0 + step) for step, token in enumerate(new)]
+    seen = [(c.get("ids"), c["cached"]) for c in toy_calls]
+    if seen not in (wanted[:-1], wanted):
+        index = next((i for i, (fed, want) in enumerate(zip(seen, wanted)) if fed != want), min(len(seen), len(wanted)))
+        shown = f"pass {index + 1} fed {seen[index][0]} on top of {seen[index][1]} cached" if index < len(seen) else \
+            f"it made {len(seen)} passes"
+        raise Mismatch(call, f"the toy's forward passes do not follow a loop that reuses the cache: {shown}; such a loop "
+                             "feeds the prompt once on no cache, then each new token once on top of all before it",
+                       "feed the prompt once with use_cache=True, then only the newest token with cache=out.cache")
 
 
 def _cache_revealing_toy() -> BigramModel:

@@ -971,6 +971,7 @@ class Session:
             raise LearnerCrash(f"{what} sent back something the grader cannot read ({error}); "
                                "return tensors, numbers, strings, lists or dicts") from None
         finally:
+            self.kept_toys = {}  # lent for this request only
             elapsed = time.monotonic() - start
             self.spent += elapsed
             if budget is not None:
@@ -999,7 +1000,10 @@ class Session:
         test watches that toy."""
         number = request.get("number")
         toy = self.kept_toys.get(number) if type(number) is int else None
-        answer, record = kept_toy.answer(toy, request, passes)
+        try:
+            answer, record = kept_toy.answer(toy, request, passes)
+        except Exception as error:  # whatever the request held, the learner's process gets an answer
+            answer, record = {"op": "toy_error", "why": f"the toy model could not run this pass ({error})"}, None
         observed_model, records = self.observing or (None, None)
         if record is not None and records is not None and observed_model is toy:
             records.append(record)

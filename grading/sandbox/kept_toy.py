@@ -7,8 +7,9 @@ passes would live in the learner's process, where code can read the one and rewr
 (a tenth red team did both, 2026-12-06). So such a toy crosses as a handle: the learner's
 process gets a :class:`KeptToy`, the toy's shape without its numbers, and each forward pass asks
 the judge (a ``toy_forward`` message in the middle of the call). The judge answers with its own
-toy (:func:`answer`) and records the pass as it saw it: the positions fed are the ones it was
-sent; the cache length and the gradient mode are the learner's to report, as in any process.
+toy (:func:`answer`) and records the pass as it saw it: the ids and positions fed are the ones
+it was sent; the cache length and the gradient mode are the learner's to report, as in any
+process.
 
 Only the toy crosses this way: a real model's passes are thousands of times larger, and its
 records are still made in the learner's process (``docs/grading.md``, "Isolation").
@@ -100,21 +101,24 @@ def answer(toy: Any, request: dict, passes: int) -> tuple[dict, dict | None]:
         return {"op": "toy_error", "why": why}, None
 
     if toy is None:
-        return refuse("this toy model was lent for one call only; use it within the call it came with")
+        return refuse("this toy model is not one lent to this call (a toy is lent for one call only; use it "
+                      "within the call it came with)")
     if passes >= MAX_PASSES:
         return refuse(f"more than {MAX_PASSES} forward passes of the toy model in one call")
     ids, cached, keep = request.get("input_ids"), request.get("cached"), request.get("logits_to_keep")
     vocab = int(toy.table.shape[0])
     if not isinstance(ids, torch.Tensor) or ids.dim() not in (1, 2) or ids.dtype not in (torch.int64, torch.int32):
         return refuse(f"input_ids must be a 1-D or 2-D tensor of token ids (int64), got {_describe(ids)}")
-    if ids.numel() > MAX_POSITIONS or ids.numel() * vocab > MAX_LOGITS:
+    if ids.numel() == 0:
+        return refuse(f"input_ids of shape {tuple(ids.shape)} holds no token ids")
+    if max(ids.shape) > MAX_POSITIONS or ids.numel() > MAX_POSITIONS or ids.numel() * vocab > MAX_LOGITS:
         return refuse(f"input_ids of shape {tuple(ids.shape)}: the toy model takes at most {MAX_POSITIONS} ids a pass")
-    if ids.numel() and (int(ids.min()) < 0 or int(ids.max()) >= vocab):
+    if int(ids.min()) < 0 or int(ids.max()) >= vocab:
         return refuse(f"input_ids must lie in [0, {vocab}) for this toy model, got {int(ids.min())}..{int(ids.max())}")
     if type(cached) is not int or cached < 0 or type(keep) is not int or keep < 0:
         return refuse("a forward pass whose cache length or logits_to_keep is not a whole number >= 0")
     logits = toy.logits_on_cache(ids.long(), cached, keep)
-    record = {"positions": int(ids.shape[-1]), "cached": cached, "grad": request.get("grad") is True}
+    record = {"positions": int(ids.shape[-1]), "cached": cached, "grad": request.get("grad") is True, "ids": ids.tolist()}
     return {"op": "toy_logits", "logits": tensor_to_plain(logits)}, record
 
 

@@ -16,7 +16,8 @@ from typing import Any, Iterator
 
 @contextmanager
 def forward_passes(model: Any) -> Iterator[list[dict]]:
-    """Record every forward pass of ``model``'s decoder: ``positions`` fed, ``cached`` length, ``grad`` mode.
+    """Record every forward pass of ``model``'s decoder: ``positions`` fed, ``cached`` length,
+    ``grad`` mode and the token ``ids`` fed (None past 4,096 of them, or for embeddings).
 
     A pre-hook on the inner decoder sees the call however it is made (``model(ids)``,
     ``model.forward(...)``, positional or keyword, the cache passed as ``cache`` — transformers
@@ -38,6 +39,7 @@ def forward_passes(model: Any) -> Iterator[list[dict]]:
             "positions": None if fed is None else int(fed.shape[1]),
             "cached": cached,
             "grad": torch.is_grad_enabled(),
+            "ids": ids.tolist() if isinstance(ids, torch.Tensor) and ids.numel() <= 4096 else None,
         })
 
     handle = decoder.register_forward_pre_hook(record, with_kwargs=True)

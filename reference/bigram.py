@@ -18,17 +18,19 @@ class BigramModel(torch.nn.Module):
     a goodness-of-fit test, an end-of-sequence token that comes for sure. The grader sends it
     to a sandboxed submission by value (:mod:`grading.sandbox.wire`): it is only a table, so the
     learner's loop calls it in its own process instead of once per step across processes. It
-    answers the calls a sampling loop makes on a transformers model: ``model(ids)``,
+    answers the calls a decoding loop makes on a transformers model: ``model(ids)``,
     ``model(input_ids=ids, cache=..., use_cache=...)`` (or the pre-5.24 name
-    ``past_key_values=``; the cache is not needed, each position depends on its own token
-    only, so ``out.cache`` comes back as None), ``logits_to_keep=n`` (only the last ``n``
-    positions' logits; 0 keeps all), ``.device``, ``.dtype``, ``.config`` (a real
-    ``PretrainedConfig``: ``DynamicCache(config=model.config)`` works). It has no
-    ``generation_config`` unless given ``sampling_defaults``.
+    ``past_key_values=``), ``inputs_embeds=`` (the rows of ``get_input_embeddings()``, one-hot),
+    ``logits_to_keep=n`` (only the last ``n`` positions' logits; 0 keeps all),
+    ``return_dict=False`` (a tuple), ``.device``, ``.dtype``, ``.config`` (a real
+    ``PretrainedConfig``: ``DynamicCache(config=model.config)`` works). Like a real model it
+    returns a ``DynamicCache`` unless ``use_cache=False``: the one passed, grown by the positions
+    fed, or a new one (only its length means anything: each position depends on its own token
+    only, so a loop gets the same answers with or without it). It has no ``generation_config``
+    unless given ``sampling_defaults``.
 
     With ``cache_salt`` it is a toy whose answers show whether a loop reuses its KV cache,
-    which no real model's do (a cache only saves work): it returns a ``DynamicCache`` (the one
-    passed, grown by the positions fed, or a new one), and every position fed on top of a
+    which no real model's do (a cache only saves work): every position fed on top of a
     non-empty cache gets ``table[id] + cache_salt``. A loop that recomputes from scratch never
     sees the salt, so its tokens differ, whatever its own process says of its forward passes.
     The grader keeps such a toy rather than send it (``grading/sandbox/kept_toy.py``): a
@@ -43,7 +45,7 @@ class BigramModel(torch.nn.Module):
             for ``temperature``, ``top_p`` or ``top_k`` only. The toy itself ignores them; a
             test gives them to show that an exercise does too.
         cache_salt: ``(vocab,)`` logits added where a non-empty cache is passed (see above);
-            None (the default): the cache is not needed, and none comes back.
+            None (the default): the cache changes nothing.
     """
 
     SAMPLING_SETTINGS = ("temperature", "top_p", "top_k")
@@ -71,6 +73,9 @@ class BigramModel(torch.nn.Module):
     def get_decoder(self) -> torch.nn.Module:
         return self.model
 
+    def get_input_embeddings(self) -> torch.nn.Module:
+        return self.model.embed_tokens
+
     def get_output_embeddings(self) -> torch.nn.Module:
         return self.lm_head
 
@@ -83,18 +88,18 @@ class BigramModel(torch.nn.Module):
         return self.logits_dtype
 
     def forward(self, input_ids: torch.Tensor | None = None, logits_to_keep: int = 0,
-                **passed) -> CausalLMOutputWithPast:
+                inputs_embeds: torch.Tensor | None = None, **passed) -> CausalLMOutputWithPast | tuple:
+        ids = fed_ids(input_ids, inputs_embeds)
         # Through the decoder body, as a transformers model runs: what watches the decoder
         # (grading.sandbox.observe) sees every forward pass, all the positions fed and the cache.
-        hidden = self.model(input_ids=input_ids, **passed).last_hidden_state
+        hidden = self.model(input_ids=ids, **passed).last_hidden_state
+        cache = passed.get("cache", passed.get("past_key_values"))
         if self.cache_salt is None:
             if logits_to_keep > 0:
                 hidden = hidden[..., -logits_to_keep:, :]
-            return CausalLMOutputWithPast(logits=self.lm_head(hidden), cache=None)
-        cache = passed.get("cache", passed.get("past_key_values"))
+            return toy_output(self.lm_head(hidden), cache, ids, passed)
         cached = 0 if cache is None else int(cache.get_seq_length())
-        logits = self.logits_on_cache(input_ids, cached, logits_to_keep)
-        return CausalLMOutputWithPast(logits=logits, cache=grown_cache(cache, input_ids, passed.get("use_cache", True)))
+        return toy_output(self.logits_on_cache(ids, cached, logits_to_keep), cache, ids, passed)
 
     def logits_on_cache(self, input_ids: torch.Tensor, cached: int, logits_to_keep: int = 0) -> torch.Tensor:
         """The logits of ``input_ids`` ``(batch, positions)`` fed on top of ``cached`` positions:
@@ -113,16 +118,26 @@ def toy_config(vocab: int) -> PretrainedConfig:
     return PretrainedConfig(vocab_size=vocab, num_hidden_layers=1, eos_token_id=None, is_encoder_decoder=False)
 
 
-def grown_cache(cache: DynamicCache | None, input_ids: torch.Tensor, use_cache: bool | None) -> DynamicCache | None:
-    """The cache a salted toy returns: the one passed, grown by the positions fed (a new one if
-    none was passed and ``use_cache`` is not False). One layer, one head of width 1: only its
-    length means anything."""
-    if cache is None and use_cache is not False:
+def fed_ids(input_ids: torch.Tensor | None, inputs_embeds: torch.Tensor | None) -> torch.Tensor:
+    """The token ids of a toy's forward pass: ``input_ids``, or ``inputs_embeds`` read back (the
+    toy's embeddings are one-hot rows: their argmax is the id)."""
+    if (input_ids is None) == (inputs_embeds is None):
+        raise ValueError("You must specify exactly one of input_ids or inputs_embeds")
+    return input_ids if input_ids is not None else inputs_embeds.argmax(dim=-1)
+
+
+def toy_output(logits: torch.Tensor, cache: DynamicCache | None, input_ids: torch.Tensor,
+               passed: dict) -> CausalLMOutputWithPast | tuple:
+    """A toy's output, as a transformers model gives it: ``cache`` grown by the positions fed
+    (a new one if none was passed), None under ``use_cache=False``; a tuple of the fields that
+    are not None under ``return_dict=False``."""
+    if cache is None and passed.get("use_cache", True) is not False:
         cache = DynamicCache()
-    if cache is not None:
+    if cache is not None:  # one layer, one head of width 1: only its length means anything
         fed = torch.zeros(input_ids.shape[0], 1, input_ids.shape[-1], 1, device=input_ids.device)
         cache.update(fed, fed, 0)
-    return cache
+    output = CausalLMOutputWithPast(logits=logits, cache=cache)
+    return output.to_tuple() if passed.get("return_dict") is False else output
 
 
 class OneHotBody(torch.nn.Module):
@@ -132,6 +147,7 @@ class OneHotBody(torch.nn.Module):
         super().__init__()
         self.vocab = vocab
         self.hidden_dtype = dtype
+        self.embed_tokens = OneHotEmbedding(vocab, dtype)
 
     def forward(self, input_ids: torch.Tensor | None = None, **_ignored) -> BaseModelOutputWithPast:
         hidden = torch.nn.functional.one_hot(input_ids, self.vocab).to(self.hidden_dtype)
@@ -152,3 +168,16 @@ class _TableHead(torch.nn.Module):
     def forward(self, hidden: torch.Tensor) -> torch.Tensor:
         owner = self._owner[0]
         return owner.table[hidden.argmax(dim=-1)].to(owner.logits_dtype)
+
+
+class OneHotEmbedding(torch.nn.Module):
+    """A toy's input embeddings: token ``i`` is the one-hot row ``i`` (no weights to hold: a
+    toy of 32,000 ids would need 4 GB for an identity matrix)."""
+
+    def __init__(self, vocab: int, dtype: torch.dtype):
+        super().__init__()
+        self.vocab = vocab
+        self.embedding_dtype = dtype
+
+    def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.one_hot(input_ids, self.vocab).to(self.embedding_dtype)

@@ -119,7 +119,27 @@ def _exercise_result(graded: dict, entry) -> dict:
 # says nothing of a mistake in the loop itself.
 BONUS_MISTAKES = {"wrong_implementations.greedy_generate__no_kv_cache",
                   # a cache, but the prompt fed twice (the first token from a pass without one)
-                  "independent18.greedy_generate__wrong_prompt_run_twice_for_cache"}
+                  "independent18.greedy_generate__wrong_prompt_run_twice_for_cache",
+                  # the right tokens with no cache reused: one never passed back, one new each step
+                  "independent32.greedy_generate__wrong_cache_saved_never_passed_back",
+                  "independent32.greedy_generate__wrong_fresh_dynamiccache_each_step"}
+
+# Correct loops that reuse the KV cache: they must earn the bonus as well (the test below forgives
+# a correct version its bonus tests, so a check on the cache that wronged them would go unseen).
+CACHED_LOOPS = {
+    "independent.greedy_generate__right_own_dynamic_cache",
+    "independent2.greedy_generate__right_returned_cache_inference_mode",
+    "independent3.greedy_generate__right_recursive_with_cache",
+    "independent7.greedy_generate__right_token_generator_islice",
+    "independent8.greedy_generate__right_preallocated_with_cache",
+    "independent19.greedy_generate__right_past_key_values_single_call_site",
+    "independent20.greedy_generate__right_cache_with_growing_attention_mask",
+    *(f"independent32.greedy_generate__right_{style}" for style in (
+        "out_getitem", "return_dict_false_tuple_unpack", "inputs_embeds_via_get_input_embeddings",
+        "legacy_past_key_values_name", "dynamiccache_made_up_front", "dynamiccache_with_config",
+        "extra_unused_pass_each_step", "prefill_outside_loop", "logits_to_keep_one",
+        "cache_position_from_get_seq_length", "python_list_then_tensor_on_device", "inference_mode")),
+}
 
 
 # Wrong versions the hidden suites do not catch here, each with why: reported as skipped, never as
@@ -128,6 +148,8 @@ BONUS_MISTAKES = {"wrong_implementations.greedy_generate__no_kv_cache",
 # than it is worth (measured, docs/benchmarks.md).
 NOT_CAUGHT_HERE = {
     "independent26.greedy_generate__wrong_new_token_built_on_cpu":
+        "its mistake shows only with the model on a GPU, and the tiny backend runs on the CPU",
+    "independent32.greedy_generate__wrong_returns_cpu":
         "its mistake shows only with the model on a GPU, and the tiny backend runs on the CPU",
     "independent26.top_k_table__wrong_rows_capped_at_tokenizer_vocab_size":
         "not caught by choice: its cap shows only with k past the tokenizer's 32,000 pieces and probs longer "
@@ -171,6 +193,15 @@ def test_every_correct_alternative_scores_the_maximum(graded, entry):
     assert item["max_score"] == entry.exercise.points and not failing, (
         f"{entry.label}, a correct version, scored {item['score']}/{item['max_score']} on '{entry.exercise.key}' "
         f"through decodelab grade, expected {entry.exercise.points} (bonus tests aside); lost on:\n" + "\n".join(failing))
+    if entry.label in CACHED_LOOPS:
+        missed = [f"{t['name']}: {t['output'][:400]}" for t in tests if t["score"] < t["max_score"]]
+        assert not missed, (f"{entry.label}, a correct loop that reuses the KV cache, lost points through decodelab "
+                            "grade, its bonus included:\n" + "\n".join(missed))
+
+
+def test_every_cached_loop_named_is_a_correct_entry():
+    labels = {entry.label for entry in CORRECT_ENTRIES}
+    assert CACHED_LOOPS <= labels, f"CACHED_LOOPS names entries no catalogue holds: {sorted(CACHED_LOOPS - labels)}"
 
 
 def test_a_started_function_never_reads_not_started(graded):

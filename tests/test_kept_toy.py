@@ -44,6 +44,12 @@ def own_cache_loop(model, ids):
     second = model(input_ids=ids[:, -1:], past_key_values=cache)
     return [first.logits, second.logits, cache.get_seq_length()]
 
+def other_styles(model, ids):
+    out = model(input_ids=ids, use_cache=True)
+    embeds = model.get_input_embeddings()(ids[:, -1:])
+    logits, cache = model(inputs_embeds=embeds, cache=out["cache"], return_dict=False)
+    return [logits, cache.get_seq_length()]
+
 def keep(model):
     KEPT.append(model)
     return len(KEPT)
@@ -127,6 +133,15 @@ def test_a_learners_own_cache_grows_and_brings_the_salt(session):
         f"a pass on top of the learner's own DynamicCache gave {second.tolist()}, expected the salted row "
         f"{toy.logits_on_cache(ids[:, -1:], 2).tolist()}")
     assert length == 3, f"the learner's DynamicCache holds {length} positions after feeding 2 and then 1, expected 3"
+
+
+def test_the_kept_toy_takes_what_the_toy_takes(session):
+    # out["cache"], return_dict=False and inputs_embeds, as an examiner's right loops wrote them
+    toy, ids = _toy(), torch.tensor([[4, 0, 5]])
+    logits, length = session.call("decoding", "other_styles", (toy, ids), {})
+    assert torch.equal(logits, toy.logits_on_cache(ids[:, -1:], 3)) and length == 4, (
+        f"embeddings of the last id fed on top of out['cache'] with return_dict=False gave {logits.tolist()} and a "
+        f"cache of {length}; expected the salted row {toy.logits_on_cache(ids[:, -1:], 3).tolist()} and 4")
 
 
 def test_a_toy_kept_past_its_call_is_refused(session):

@@ -108,12 +108,25 @@ def test_reference_stops_after_eos_like_generate(model):
     assert torch.equal(got, expected), f"reference {got[0, 6:].tolist()} vs generate {expected[0, 6:].tolist()}"
 
 
+class _NoCache(torch.nn.Module):
+    """A toy that never gives a cache back (some remote or exported models do not)."""
+
+    def __init__(self, toy):
+        super().__init__()
+        self.toy = toy
+
+    def forward(self, input_ids=None, **passed):
+        passed.pop("cache", None)
+        return self.toy(input_ids=input_ids, use_cache=False)
+
+
 def test_reference_without_a_cache_reruns_the_whole_sequence():
-    # BigramModel returns no cache; the loop must then feed it the whole sequence.
+    # A model that gives no cache back: the loop must then feed it the whole sequence.
     table = torch.full((6, 6), -math.inf)
     for token in range(6):
         table[token, (token + 1) % 6] = 0.0  # a cycle: 0 -> 1 -> 2 -> ... -> 5 -> 0
-    got = ref.sample_generate(ref.BigramModel(table), torch.tensor([[3]]), 7, generator=torch.Generator().manual_seed(0))
+    got = ref.sample_generate(_NoCache(ref.BigramModel(table)), torch.tensor([[3]]), 7,
+                              generator=torch.Generator().manual_seed(0))
     assert got.tolist() == [[3, 4, 5, 0, 1, 2, 3, 4]], f"sample_generate on a cycle gave {got.tolist()}"
 
 
@@ -138,12 +151,32 @@ def test_bigram_model_answers_like_a_causal_lm():
     model = ref.BigramModel(table)
     ids = torch.tensor([[1, 4, 2]])
     assert torch.equal(model(ids).logits, table[ids]), "BigramModel logits must be table[ids]"
-    assert model(input_ids=ids, use_cache=True, cache=None).cache is None
     kept = model(input_ids=ids, logits_to_keep=2).logits
     assert torch.equal(kept, table[ids[:, -2:]]), f"logits_to_keep=2 gave shape {tuple(kept.shape)}, expected the last 2 positions"
     assert torch.equal(model(input_ids=ids, logits_to_keep=0).logits, table[ids]), "logits_to_keep=0 must keep every position"
     half = ref.BigramModel(table, logits_dtype=torch.bfloat16)
     assert half(input_ids=ids).logits.dtype == torch.bfloat16 and half.config.vocab_size == 5
+
+
+def test_bigram_model_gives_a_cache_and_takes_what_a_real_model_takes():
+    # An examiner's right greedy loops read out["cache"], unpacked return_dict=False or fed
+    # inputs_embeds; the toy used to give no cache and no input embeddings (2 points lost).
+    table = torch.randn(5, 5, generator=torch.Generator().manual_seed(0))
+    model, ids = ref.BigramModel(table), torch.tensor([[1, 4, 2]])
+    out = model(input_ids=ids, use_cache=True)
+    assert out["cache"].get_seq_length() == 3, f"out['cache'] holds {out['cache'].get_seq_length()} positions, expected 3"
+    step = model(input_ids=ids[:, -1:], cache=out.cache)
+    assert step.cache is out.cache and out.cache.get_seq_length() == 4 and torch.equal(step.logits, table[ids[:, -1:]]), (
+        "a pass on top of the cache must grow it by one and answer table[id], unsalted")
+    assert model(input_ids=ids, use_cache=False).cache is None, "use_cache=False must give no cache back"
+    logits, cache = model(input_ids=ids, return_dict=False)
+    assert torch.equal(logits, table[ids]) and cache.get_seq_length() == 3, "return_dict=False must give (logits, cache)"
+    assert len(model(input_ids=ids, use_cache=False, return_dict=False)) == 1, "with no cache the tuple holds the logits"
+    embeds = model.get_input_embeddings()(ids)
+    assert embeds.shape == (1, 3, 5) and torch.equal(embeds.argmax(-1), ids), f"the toy's embeddings of {ids} are {embeds}"
+    assert torch.equal(model(inputs_embeds=embeds).logits, table[ids]), "inputs_embeds must answer as their ids do"
+    with pytest.raises(ValueError, match="exactly one of input_ids or inputs_embeds"):
+        model(input_ids=ids, inputs_embeds=embeds)
 
 
 def test_a_salted_bigram_model_answers_by_its_cache():

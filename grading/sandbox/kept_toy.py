@@ -42,8 +42,9 @@ def handle(toy: Any, number: int) -> dict:
 
 class KeptToy(torch.nn.Module):
     """The learner's side of a kept toy: a ``BigramModel``'s surface (``model(ids)``,
-    ``input_ids=``, ``cache=``/``past_key_values=``, ``use_cache=``, ``logits_to_keep=``,
-    ``.config``, ``.device``, ``.dtype``, ``get_decoder()``) whose logits come from the judge."""
+    ``input_ids=``/``inputs_embeds=``, ``cache=``/``past_key_values=``, ``use_cache=``,
+    ``logits_to_keep=``, ``return_dict=``, ``.config``, ``.device``, ``.dtype``,
+    ``get_decoder()``, ``get_input_embeddings()``) whose logits come from the judge."""
 
     def __init__(self, description: dict, ask: Callable[[dict], Any]):
         from reference.bigram import OneHotBody, toy_config  # transformers: only where a toy is used
@@ -62,6 +63,9 @@ class KeptToy(torch.nn.Module):
     def get_decoder(self) -> torch.nn.Module:
         return self.model
 
+    def get_input_embeddings(self) -> torch.nn.Module:
+        return self.model.embed_tokens
+
     @property
     def device(self) -> torch.device:
         return torch.device("cpu")
@@ -71,24 +75,20 @@ class KeptToy(torch.nn.Module):
         return self.logits_dtype
 
     def forward(self, input_ids: torch.Tensor | None = None, logits_to_keep: int = 0,
-                **passed) -> Any:
-        from transformers.modeling_outputs import CausalLMOutputWithPast
+                inputs_embeds: torch.Tensor | None = None, **passed) -> Any:
+        from reference.bigram import fed_ids, toy_output
 
-        from reference.bigram import grown_cache
-
-        if input_ids is None:
-            raise ValueError("this toy model takes input_ids (token ids), not inputs_embeds")
-        self.model(input_ids=input_ids, **passed)  # through the body, as on any model: hooks see the pass
+        ids = fed_ids(input_ids, inputs_embeds)
+        self.model(input_ids=ids, **passed)  # through the body, as on any model: hooks see the pass
         cache = passed.get("cache", passed.get("past_key_values"))
         cached = 0 if cache is None else int(cache.get_seq_length())
         with self._lock:
-            reply = self._ask({"op": "toy_forward", "number": self._number, "input_ids": input_ids.detach().cpu(),
+            reply = self._ask({"op": "toy_forward", "number": self._number, "input_ids": ids.detach().cpu(),
                                "cached": cached, "logits_to_keep": int(logits_to_keep),
                                "grad": torch.is_grad_enabled()})
         if not isinstance(reply, dict) or reply.get("op") != "toy_logits":
             raise ValueError(str(reply.get("why")) if isinstance(reply, dict) else "the toy model gave no answer")
-        logits = reply["logits"].to(input_ids.device)
-        return CausalLMOutputWithPast(logits=logits, cache=grown_cache(cache, input_ids, passed.get("use_cache", True)))
+        return toy_output(reply["logits"].to(ids.device), cache, ids, passed)
 
 
 def answer(toy: Any, request: dict, passes: int) -> tuple[dict, dict | None]:

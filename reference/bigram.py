@@ -146,12 +146,10 @@ class OneHotBody(torch.nn.Module):
     def __init__(self, vocab: int, dtype: torch.dtype):
         super().__init__()
         self.vocab = vocab
-        self.hidden_dtype = dtype
         self.embed_tokens = OneHotEmbedding(vocab, dtype)
 
     def forward(self, input_ids: torch.Tensor | None = None, **_ignored) -> BaseModelOutputWithPast:
-        hidden = torch.nn.functional.one_hot(input_ids, self.vocab).to(self.hidden_dtype)
-        return BaseModelOutputWithPast(last_hidden_state=hidden)
+        return BaseModelOutputWithPast(last_hidden_state=self.embed_tokens(input_ids))
 
 
 class _TableHead(torch.nn.Module):

@@ -95,7 +95,7 @@ def answer(toy: Any, request: dict, passes: int) -> tuple[dict, dict | None]:
     """The judge's reply to a ``toy_forward`` request (``passes``: the call's passes before it)
     and the pass's record, or a refusal (``toy_error``, raised in the learner's code as a
     ``ValueError``) and None."""
-    from grading.sandbox.wire import tensor_to_plain
+    from grading.sandbox.wire import short_repr, tensor_to_plain
 
     def refuse(why: str) -> tuple[dict, None]:
         return {"op": "toy_error", "why": why}, None
@@ -108,11 +108,12 @@ def answer(toy: Any, request: dict, passes: int) -> tuple[dict, dict | None]:
     ids, cached, keep = request.get("input_ids"), request.get("cached"), request.get("logits_to_keep")
     vocab = int(toy.table.shape[0])
     if not isinstance(ids, torch.Tensor) or ids.dim() not in (1, 2) or ids.dtype not in (torch.int64, torch.int32):
-        return refuse(f"input_ids must be a 1-D or 2-D tensor of token ids (int64), got {_describe(ids)}")
-    if ids.numel() == 0:
+        return refuse(f"input_ids must be a 1-D or 2-D tensor of token ids (int64), got {short_repr(ids)}")
+    if ids.numel() == 0:  # an empty (0, 2**60) would pass the size checks and overflow the lookup
         return refuse(f"input_ids of shape {tuple(ids.shape)} holds no token ids")
-    if max(ids.shape) > MAX_POSITIONS or ids.numel() > MAX_POSITIONS or ids.numel() * vocab > MAX_LOGITS:
-        return refuse(f"input_ids of shape {tuple(ids.shape)}: the toy model takes at most {MAX_POSITIONS} ids a pass")
+    if ids.numel() > MAX_POSITIONS or ids.numel() * vocab > MAX_LOGITS:
+        return refuse(f"input_ids of shape {tuple(ids.shape)}: the toy model takes at most {MAX_POSITIONS} ids "
+                      f"and {MAX_LOGITS} logits a pass")
     if int(ids.min()) < 0 or int(ids.max()) >= vocab:
         return refuse(f"input_ids must lie in [0, {vocab}) for this toy model, got {int(ids.min())}..{int(ids.max())}")
     if type(cached) is not int or cached < 0 or type(keep) is not int or keep < 0:
@@ -121,8 +122,3 @@ def answer(toy: Any, request: dict, passes: int) -> tuple[dict, dict | None]:
     record = {"positions": int(ids.shape[-1]), "cached": cached, "grad": request.get("grad") is True, "ids": ids.tolist()}
     return {"op": "toy_logits", "logits": tensor_to_plain(logits)}, record
 
-
-def _describe(value: Any) -> str:
-    if isinstance(value, torch.Tensor):
-        return f"a {value.dim()}-D {str(value.dtype).replace('torch.', '')} tensor"
-    return f"a {type(value).__name__}"

@@ -18,6 +18,7 @@ import pytest
 from grading.grader.driver import GradeOptions, grade_class
 from grading.sandbox.grader_side import sandbox_plan
 from grading.sandbox.limits import Limits
+from grading.sandbox.network import filter_works as network_filter_works
 from tests.test_hostile import _copy_solutions, build_hostile
 
 EXERCISES = ("temperature",)
@@ -131,3 +132,52 @@ def test_without_a_sandbox_no_note_in_a_world_writable_folder_reaches_the_next_s
     assert said, f"b_reader's feedback does not say what it found: {outcome.results['b_reader']['output'][-500:]}"
     assert "notes found in: []" in said[0], f"a submission read the one before's notes: {said[0][:300]}"
     assert not left, f"notes left behind after grading: {left}"
+
+
+# Without a sandbox a submission writes to the machine's own disk, each file within the output
+# limit but as many as it likes: filled, the disk fails the grader's own writes and every
+# submission graded beside it (grading/sandbox/disk.py).
+DISK_FLOOD = '''
+
+def softmax_with_temperature(logits, temperature):
+    import os, time
+    for number in range(512):  # 512 MiB, in files of 1 MiB: each within the output limit
+        with open(os.path.join(os.environ["TMPDIR"], f"flood-{number}"), "wb") as handle:
+            FILL
+    time.sleep(2)  # the worker looks four times a second
+    return torch.softmax(logits / temperature, dim=-1)
+'''
+FILLS = {"writes": "handle.write(bytes(2**20))",
+         # Blocks taken without a byte written: counted only because fallocate is refused and
+         # posix_fallocate then writes its zeros itself.
+         "preallocates": "os.posix_fallocate(handle.fileno(), 0, 2**20)"}
+
+
+@pytest.mark.parametrize("how", sorted(FILLS))
+def test_without_a_sandbox_a_submission_that_floods_the_disk_is_stopped_at_the_disk_limit(tmp_path, monkeypatch, how):
+    if how == "preallocates" and not network_filter_works()[0]:
+        pytest.skip("no seccomp filter loads here, and so fallocate is not refused")
+    # The machine's temporary folder (see above): the learner's user id may enter it.
+    monkeypatch.setenv("TMPDIR", "/tmp")
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    flood, honest = tmp_path / "class" / "a_flood", tmp_path / "class" / "b_honest"
+    _copy_solutions(honest)
+    _copy_solutions(flood)
+    module = flood / "distributions.py"
+    module.write_text(module.read_text() + DISK_FLOOD.replace("FILL", FILLS[how]))
+    options = GradeOptions(backend="tiny", sandbox="none", exercises=EXERCISES,
+                           limits=Limits(call_seconds=30, submission_seconds=120, memory_mb=1024, disk_mb=64))
+    alone = grade_class([honest], tmp_path / "alone", options, workers=1).results["b_honest"]
+    together = grade_class([flood, honest], tmp_path / "together", options, workers=1).results
+    failed = [t["output"] for t in together["a_flood"]["tests"] if t["score"] < t["max_score"]]
+    assert together["a_flood"]["score"] == 0 and failed, (
+        f"a submission that {how} 512 MiB of files under a disk limit of 64 MiB scored "
+        f"{together['a_flood']['score']}/{together['a_flood']['max_score']}; expected 0, stopped at the limit")
+    assert "wrote more than 64 MiB to files (the disk limit)" in failed[0], (
+        f"its feedback does not name the disk limit: {failed[0][:400]}")
+    scores = {t["name"]: t["score"] for t in together["b_honest"]["tests"]}
+    expected = {t["name"]: t["score"] for t in alone["tests"]}
+    assert scores == expected and alone["score"] == alone["max_score"] > 0, (
+        f"the honest copy graded after the flood scored {together['b_honest']['score']}, alone {alone['score']} "
+        f"of {alone['max_score']}; differing tests: "
+        + str({k: (expected.get(k), scores.get(k)) for k in set(scores) | set(expected) if scores.get(k) != expected.get(k)}))

@@ -72,7 +72,7 @@ SANDBOX_FILES = (
     "reference/bigram.py", "reference/backend_names.py", "grading/sandbox/observe.py",
     "grading/harness/__init__.py", "grading/harness/output.py", "grading/harness/processes.py",
     "grading/harness/not_started.py", "grading/harness/scratch.py", "grading/sandbox/cgroups.py",
-    "grading/sandbox/network.py", "grading/sandbox/kept_toy.py",
+    "grading/sandbox/network.py", "grading/sandbox/kept_toy.py", "grading/sandbox/disk.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
@@ -595,6 +595,8 @@ def _describe_end(end: dict, limits: Limits) -> str:
     if end.get("stopped_for") == "files":
         return (f"it made more than {limits.files:,} files (the file limit: each holds some of the "
                 "machine's memory, an empty one too) and was stopped")
+    if end.get("stopped_for") == "disk":
+        return f"it wrote more than {limits.disk_mb:,} MiB to files (the disk limit) and was stopped"
     if "signal" in end:
         number = int(end["signal"])
         if number == signal.SIGXFSZ:

@@ -46,6 +46,7 @@ from grading.harness.output import file_end, keep_end, keep_start
 from grading.harness.processes import alive, close_other_fds
 from grading.harness.scratch import remove as remove_folder
 from grading.sandbox.cgroups import kill_count
+from grading.sandbox.disk import refuse_preallocation, written_bytes
 from grading.sandbox.network import close_network
 from grading.sandbox.network import load_library as load_network_filter
 
@@ -267,7 +268,8 @@ class Server:
         self.children: dict[int, Path] = {}
         self.memory_budget: int | None = None  # bytes the current submission's processes may add, together
         self.file_budget: int | None = None  # files they may add to the sandbox's tmpfs, together
-        self.stopped_for: str | None = None  # why the watcher killed the current submission: "memory", "files"
+        self.disk_budget: int | None = None  # bytes they may write to files, together (grading.sandbox.disk)
+        self.stopped_for: str | None = None  # why the watcher killed the current submission: "memory", "files", "disk"
         self._watching = False
 
     def load(self, names: list[str]) -> None:
@@ -350,6 +352,7 @@ class Server:
         self.children[pid] = folder
         self.memory_budget = int(request.get("limits", {}).get("memory_mb", 2048)) * 2**20
         self.file_budget = int(request.get("limits", {}).get("files", 10_000))
+        self.disk_budget = int(request.get("limits", {}).get("disk_mb", 1024)) * 2**20
         self._watch_memory()
         return {"ok": True, "pid": pid}
 
@@ -369,11 +372,14 @@ class Server:
         the kernel's memory: three million of them took 2.6 GB), or the kernel killed one of them
         at the submissions' control group's limit (kernel memory that none of these counts
         shows, such as socket buffers), they are all killed: the call fails as out of memory (or of
-        files, :attr:`stopped_for`), and nothing else on the machine has to."""
+        files, :attr:`stopped_for`), and nothing else on the machine has to. The same thread stops
+        them once they have written more than the disk budget to files, together
+        (:mod:`grading.sandbox.disk`: what matters where no sandbox keeps them off the disk)."""
         if self._watching:
             return
         self._watching = True
-        start: dict[int, tuple[int, int, int, int]] = {}  # the submission process -> memory, bytes, files, kills when first seen
+        # the submission process -> memory, tmpfs bytes, tmpfs files, kills, this server's written bytes when first seen
+        start: dict[int, tuple[int, int, int, int, int]] = {}
         mounts = self.memory_mounts
 
         def kills() -> int:
@@ -393,16 +399,20 @@ class Server:
                 except Exception:  # a process list in flux: read it again next time
                     continue
                 if children[0] not in start:
-                    start[children[0]] = (_charged_memory(children[0]), *stored(mounts), kills())
-                base, base_bytes, base_files, base_kills = start[children[0]]
+                    start[children[0]] = (_charged_memory(children[0]), *stored(mounts), kills(), written_bytes())
+                base, base_bytes, base_files, base_kills, base_written = start[children[0]]
                 used = sum(max(0, memory - base) for memory in held) + in_files
                 if self.uid is not None:  # segments made and detached hold memory no process shows
                     used += sum(size for _, size in sysv_objects("shm", self.uid))
                 now_bytes, now_files = stored(mounts)
                 used += max(0, now_bytes - base_bytes)
                 too_many_files = self.file_budget is not None and now_files - base_files > self.file_budget
-                if used > self.memory_budget or too_many_files or kills() > base_kills:
-                    self.stopped_for = "files" if too_many_files else "memory"
+                # Finished processes' bytes went to whoever reaped them: a live process of the
+                # submission, or this server (orphans come back to it).
+                written = sum(written_bytes(pid) for pid in strays) + written_bytes() - base_written
+                too_much_written = self.disk_budget is not None and written > self.disk_budget
+                if used > self.memory_budget or too_many_files or too_much_written or kills() > base_kills:
+                    self.stopped_for = "files" if too_many_files else "disk" if too_much_written else "memory"
                     # Kill, never reap: end() must still read the submission process's SIGKILL.
                     # As root in bubblewrap this server may not signal another uid: a helper
                     # that becomes the submission's uid does it (as _kill_everything does).
@@ -738,6 +748,10 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
     # the sandbox says whether this filter can load here: grading.sandbox.network).
     try:
         close_network()
+    except (OSError, RuntimeError, ImportError):
+        pass
+    try:  # where this filter cannot load, the network's could not either, and the description says so
+        refuse_preallocation()
     except (OSError, RuntimeError, ImportError):
         pass
 

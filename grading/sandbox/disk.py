@@ -1,0 +1,48 @@
+"""What a submission may put on the machine's disk where no sandbox keeps it off.
+
+In bubblewrap a submission's process can write only to the sandbox's ``/tmp``, a tmpfs whose
+bytes and files the worker counts as memory. Without bubblewrap (most Docker images, and so
+Gradescope) it writes to the machine's own disk, and the output limit caps each file but not how
+many it makes: an eleventh red team filled a container's disk during a call, and the grader,
+which could then write nothing, reported its own error ("not a judgement of your code"). Two
+learners graded side by side without a sandbox share one disk: one that fills it fails the
+other's grading too.
+
+So the worker charges each submission with what its processes write to files, as the kernel
+counts it (:func:`written_bytes`), and stops it past the ``disk_mb`` limit
+(:meth:`grading.sandbox.learner_side.Server._watch_memory`). One system call takes disk space
+without writing it: ``fallocate``. A submission's process refuses it (:func:`refuse_preallocation`).
+"""
+from __future__ import annotations
+
+import errno
+
+
+def written_bytes(pid: int | str = "self") -> int:
+    """Bytes process ``pid`` has written towards storage, with those of every process it has
+    reaped (the kernel adds a reaped child's counts to its reaper's), less those it truncated
+    before they reached the disk: ``write_bytes - cancelled_write_bytes`` of ``/proc/<pid>/io``.
+
+    The kernel counts a page when it is dirtied, so bytes still in the page cache count, and a
+    file overwritten after it reached the disk counts again. Pages of a tmpfs never count (the
+    worker counts those as memory). May be negative for a process that truncated pages another
+    process wrote. 0 where the counts cannot be read: the process is gone, or is another user's
+    and this one may not look inside it."""
+    try:
+        with open(f"/proc/{pid}/io") as counts:
+            fields = dict(line.split(":", 1) for line in counts if ":" in line)
+        return int(fields["write_bytes"]) - int(fields["cancelled_write_bytes"])
+    except (OSError, KeyError, ValueError):
+        return 0
+
+
+def refuse_preallocation() -> None:
+    """From now on ``fallocate`` fails in this process and all it starts, with ``EOPNOTSUPP``: the
+    answer of a file system that cannot preallocate, on which ``posix_fallocate`` writes the zeros
+    itself (and so they are counted by :func:`written_bytes`). Raises ``OSError``, ``RuntimeError``
+    or ``ImportError`` where the seccomp filter cannot be loaded (no libseccomp, no seccomp)."""
+    import pyseccomp
+
+    rules = pyseccomp.SyscallFilter(defaction=pyseccomp.ALLOW)
+    rules.add_rule(pyseccomp.ERRNO(errno.EOPNOTSUPP), "fallocate")
+    rules.load()

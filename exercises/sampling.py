@@ -52,8 +52,11 @@ def sample_generate(
     6. Append it. Stop after appending ``eos_token_id`` (keep it in the output) or after
        ``max_new_tokens`` new tokens. Only a new token can stop the loop: a prompt that
        already ends with ``eos_token_id`` still gets its new tokens. ``eos_token_id=None``
-       means no early stop; as in the greedy exercise, nothing is read from the model's
-       configuration (``generate`` would fall back to it).
+       means no early stop. As in the greedy exercise, nothing is read from the model's
+       configuration, where ``generate`` would fall back to it: not its end-of-sequence
+       token, and not the sampling settings an instruct checkpoint's ``generation_config``
+       recommends (``temperature=0.6, top_p=0.9``, say). Called with the defaults, the loop
+       samples from the plain softmax.
 
     Raise ``ValueError`` for a temperature that is not a finite number > 0 (temperature 0 is
     greedy decoding: argmax, not sampling), for ``top_k`` < 1, or for ``top_p`` outside [0, 1]

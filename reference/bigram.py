@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import torch
 from transformers import DynamicCache, GenerationConfig, PretrainedConfig
+from transformers.generation.utils import GenerationMixin
 from transformers.modeling_outputs import BaseModelOutputWithPast, CausalLMOutputWithPast
 
 
@@ -23,11 +24,13 @@ class BigramModel(torch.nn.Module):
     ``past_key_values=``), ``inputs_embeds=`` (the rows of ``get_input_embeddings()``, one-hot),
     ``logits_to_keep=n`` (only the last ``n`` positions' logits; 0 keeps all),
     ``return_dict=False`` (a tuple), ``.device``, ``.dtype``, ``.config`` (a real
-    ``PretrainedConfig``: ``DynamicCache(config=model.config)`` works). Like a real model it
+    ``PretrainedConfig``: ``DynamicCache(config=model.config)`` works),
+    ``compute_transition_scores``. Like a real model it
     returns a ``DynamicCache`` unless ``use_cache=False``: the one passed, grown by the positions
     fed, or a new one (only its length means anything: each position depends on its own token
     only, so a loop gets the same answers with or without it). It has no ``generation_config``
-    unless given ``sampling_defaults``.
+    unless given ``sampling_defaults``, and its config names no end-of-sequence token unless
+    given ``config_eos_token_id``.
 
     With ``cache_salt`` it is a toy whose answers show whether a loop reuses its KV cache,
     which no real model's do (a cache only saves work): every position fed on top of a
@@ -44,6 +47,9 @@ class BigramModel(torch.nn.Module):
             instruct checkpoint ships them (``{"temperature": 0.6, "top_p": 0.9}``): numbers
             for ``temperature``, ``top_p`` or ``top_k`` only. The toy itself ignores them; a
             test gives them to show that an exercise does too.
+        config_eos_token_id: the ``eos_token_id`` its ``config`` (and ``generation_config``, if
+            any) names, as a real checkpoint's does. The toy itself never stops; a test gives it
+            to show that an exercise reads no end-of-sequence token from the model.
         cache_salt: ``(vocab,)`` logits added where a non-empty cache is passed (see above);
             None (the default): the cache changes nothing.
     """
@@ -51,19 +57,24 @@ class BigramModel(torch.nn.Module):
     SAMPLING_SETTINGS = ("temperature", "top_p", "top_k")
 
     def __init__(self, table: torch.Tensor, logits_dtype: torch.dtype = torch.float32,
-                 sampling_defaults: dict[str, float] | None = None, cache_salt: torch.Tensor | None = None):
+                 sampling_defaults: dict[str, float] | None = None, cache_salt: torch.Tensor | None = None,
+                 config_eos_token_id: int | None = None):
         super().__init__()
         if table.dim() != 2 or table.shape[0] != table.shape[1]:
             raise ValueError(f"table must be (vocab, vocab), got {tuple(table.shape)}")
         self.register_buffer("table", table.to(torch.float32))
         self.logits_dtype = logits_dtype
-        self.config = toy_config(table.shape[0])
+        if config_eos_token_id is not None and (isinstance(config_eos_token_id, bool)
+                                                or not isinstance(config_eos_token_id, int)):
+            raise ValueError(f"config_eos_token_id must be an int or None, got {config_eos_token_id!r}")
+        self.config = toy_config(table.shape[0], config_eos_token_id)
         self.sampling_defaults = dict(sampling_defaults or {})
         for name, number in self.sampling_defaults.items():
             if name not in self.SAMPLING_SETTINGS or isinstance(number, bool) or not isinstance(number, (int, float)):
                 raise ValueError(f"sampling_defaults: {name!r}={number!r} is not a number for one of {self.SAMPLING_SETTINGS}")
         if self.sampling_defaults:
-            self.generation_config = GenerationConfig(do_sample=True, **self.sampling_defaults)
+            self.generation_config = GenerationConfig(do_sample=True, eos_token_id=config_eos_token_id,
+                                                      **self.sampling_defaults)
         if cache_salt is not None and tuple(cache_salt.shape) != (table.shape[0],):
             raise ValueError(f"cache_salt must be (vocab,) = ({table.shape[0]},), got {tuple(cache_salt.shape)}")
         self.cache_salt = None if cache_salt is None else cache_salt.to(torch.float32)
@@ -78,6 +89,9 @@ class BigramModel(torch.nn.Module):
 
     def get_output_embeddings(self) -> torch.nn.Module:
         return self.lm_head
+
+    # A real model's own, which reads nothing of a model but its config's vocabulary size.
+    compute_transition_scores = GenerationMixin.compute_transition_scores
 
     @property
     def device(self) -> torch.device:
@@ -112,10 +126,10 @@ class BigramModel(torch.nn.Module):
         return logits
 
 
-def toy_config(vocab: int) -> PretrainedConfig:
+def toy_config(vocab: int, eos_token_id: int | None = None) -> PretrainedConfig:
     """A toy's config: a real ``PretrainedConfig``, so a learner's own
     ``DynamicCache(config=model.config)`` works as on a real model."""
-    return PretrainedConfig(vocab_size=vocab, num_hidden_layers=1, eos_token_id=None, is_encoder_decoder=False)
+    return PretrainedConfig(vocab_size=vocab, num_hidden_layers=1, eos_token_id=eos_token_id, is_encoder_decoder=False)
 
 
 def fed_ids(input_ids: torch.Tensor | None, inputs_embeds: torch.Tensor | None) -> torch.Tensor:

@@ -139,6 +139,7 @@ CACHED_LOOPS = {
         "legacy_past_key_values_name", "dynamiccache_made_up_front", "dynamiccache_with_config",
         "extra_unused_pass_each_step", "prefill_outside_loop", "logits_to_keep_one",
         "cache_position_from_get_seq_length", "python_list_then_tensor_on_device", "inference_mode")),
+    "independent33.greedy_generate__right_stopping_criteria_list",
 }
 
 

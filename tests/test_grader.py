@@ -530,6 +530,10 @@ def test_the_toy_model_travels_as_its_table():
     with_defaults = BigramModel(torch.zeros(3, 3), sampling_defaults={"top_p": 0.9})
     back = wire.loads(wire.dumps(with_defaults))
     assert back.sampling_defaults == {"top_p": 0.9}, f"sampling_defaults came back as {back.sampling_defaults}"
+    # The end-of-sequence token its config names crosses too: a test that gives one, to show that a
+    # loop reads none, checked nothing in a sandbox while the learner's copy named none.
+    back = wire.loads(wire.dumps(BigramModel(torch.zeros(3, 3), config_eos_token_id=2)))
+    assert back.config.eos_token_id == 2, f"config_eos_token_id=2 came back as config.eos_token_id={back.config.eos_token_id}"
 
 
 @needs_tiny

@@ -179,6 +179,27 @@ def test_bigram_model_gives_a_cache_and_takes_what_a_real_model_takes():
         model(input_ids=ids, inputs_embeds=embeds)
 
 
+def test_bigram_model_names_what_a_checkpoint_names_and_computes_transition_scores():
+    # An examiner's right logprobs loop took each token's score with the model's own
+    # compute_transition_scores, which the toy lacked; tests give a toy an eos token and
+    # sampling settings to show that a loop reads neither.
+    table = torch.randn(6, 6, generator=torch.Generator().manual_seed(0))
+    model = ref.BigramModel(table, sampling_defaults={"temperature": 0.6, "top_p": 0.9}, config_eos_token_id=2)
+    assert model.config.eos_token_id == 2 and model.generation_config.eos_token_id == 2, (
+        f"config_eos_token_id=2 gave config {model.config.eos_token_id}, generation_config "
+        f"{model.generation_config.eos_token_id}")
+    assert (model.generation_config.temperature, model.generation_config.top_p) == (0.6, 0.9)
+    assert ref.BigramModel(table).config.eos_token_id is None, "a toy given no eos token must name none"
+    sequence = torch.tensor([[1, 3, 5, 0]])
+    logprobs = torch.log_softmax(table[sequence[0]], dim=-1)
+    scores = tuple(logprobs[t - 1:t] for t in (2, 3))
+    got = model.compute_transition_scores(sequence, scores)
+    by_hand = torch.stack([logprobs[1, 5], logprobs[2, 0]])
+    assert torch.allclose(got[0], by_hand), f"compute_transition_scores gave {got.tolist()}, by hand {by_hand.tolist()}"
+    with pytest.raises(ValueError, match="config_eos_token_id"):
+        ref.BigramModel(table, config_eos_token_id="2")
+
+
 def test_a_salted_bigram_model_answers_by_its_cache():
     from transformers import DynamicCache
 

@@ -119,6 +119,11 @@ def _loop_hint(model, ids: torch.Tensor, n: int, seed: int, settings: dict, got:
                 if torch.equal(got.cpu(), tokens.cpu()) and not torch.equal(tokens.cpu(), expected.cpu())]
     if len(matching) == 1:
         return matching[0]
+    if first_wrong == len(same) and got.shape[1] < expected.shape[1]:
+        return (f"your loop stopped after {got.shape[1] - T} new token(s) where the reference went on to "
+                f"{expected.shape[1] - T}: make max_new_tokens new tokens, stopping earlier only right after appending "
+                "the eos_token_id you are given (with eos_token_id=None never, whatever model.config or "
+                "model.generation_config names)")
     if not settings:
         return ("called with no temperature, top_k or top_p, the loop must sample with their defaults from the "
                 "signature (temperature 1.0, no top-k, top_p 1.0): plain sampling from the softmax of the logits")
@@ -183,7 +188,7 @@ def test_sample_generate_returns_the_prompt_and_new_tokens(learner, backend):
 
 
 @pytest.mark.sampling_loop
-@pytest.mark.points(2)
+@pytest.mark.points(1)  # 2 until its second point went to reading no setting from the generation_config
 @pytest.mark.parametrize("settings", SETTINGS)
 def test_sample_generate_draws_the_references_tokens(learner, backend, settings):
     on_cpu = backend.device.type == "cpu"
@@ -216,7 +221,7 @@ def test_sample_generate_casts_half_precision_logits_to_float32(learner):
 
 # ---------------------------------------------------------------- on a toy model
 
-def _toy_with_sure_eos() -> ref.BigramModel:
+def _toy_with_sure_eos(config_eos_token_id: int | None = None) -> ref.BigramModel:
     """After token 5 come tokens 6-9 at random; after any of those, end of sequence for sure."""
     vocab = 16
     table = torch.full((vocab, vocab), -math.inf)
@@ -227,7 +232,7 @@ def _toy_with_sure_eos() -> ref.BigramModel:
         table[token] = -math.inf
         table[token, EOS] = 0.0
     table[EOS] = torch.linspace(0.0, 1.0, vocab)  # after eos the toy would go on, if asked to
-    return ref.BigramModel(table)
+    return ref.BigramModel(table, config_eos_token_id=config_eos_token_id)
 
 
 @pytest.mark.sampling_loop
@@ -277,8 +282,7 @@ def test_sample_generate_stops_after_eos_and_keeps_it(learner):
                problem=f"the result is {describe(got)}, expected shape (1, 4) ending with the eos token 0",
                hint="compare with `eos_token_id is not None`: the id 0 is falsy, yet a real token")
     # eos_token_id=None means no early stop, whatever the model's configuration says.
-    configured = _toy_with_sure_eos()
-    configured.config.eos_token_id = EOS
+    configured = _toy_with_sure_eos(config_eos_token_id=EOS)
     got = learner.sample_generate(configured, ids, 5, generator=_generator(3), eos_token_id=None)
     call = call_text(learner.sample_generate, f"<the toy model, its config saying eos_token_id={EOS}>", ids, 5,
                      generator=_generator(3), eos_token_id=None)
@@ -338,6 +342,31 @@ def test_sample_generate_draws_from_the_filtered_distribution(learner, temperatu
             "divide by the temperature, keep the top_k largest logits, softmax, keep the nucleus "
             "(decided on that distribution), then draw")
     check_sampler_fit(torch.tensor(draws), expected, call=call, hint=hint)
+
+
+@pytest.mark.sampling_loop
+@pytest.mark.points(1)
+def test_sample_generate_reads_no_setting_from_the_generation_config(learner):
+    # An instruct checkpoint ships sampling settings in its generation_config, and generate()
+    # fills every argument left at its default from them. This loop must not: called with the
+    # defaults it samples from the plain softmax, whatever the model's configuration says.
+    # Statistical check, as above (false-failure rate at most 1e-7 for this check).
+    table = _toy_for_statistics().table
+    model = ref.BigramModel(table, sampling_defaults={"temperature": 0.6, "top_p": 0.9})
+    ids = torch.tensor([[1, 3]])
+    expected = torch.softmax(table[3], dim=-1)
+    generator = _generator(78)
+    call = call_text(learner.sample_generate, "<a toy model whose generation_config says temperature=0.6, top_p=0.9>",
+                     ids, 1, generator=generator)
+    draws = []
+    for got in learner.call_repeatedly("sample_generate", DRAWS, model, ids, 1, generator=generator):
+        if not (isinstance(got, torch.Tensor) and tuple(got.shape) == (1, 3) and not got.is_floating_point()):
+            raise Mismatch(call, f"the result is {describe(got)}, expected integer ids of shape (1, 3)",
+                           "return the prompt followed by the one new token")
+        draws.append(int(got[0, -1]))
+    check_sampler_fit(torch.tensor(draws), expected, call=call,
+                      hint="the settings are the arguments alone, here their defaults (temperature 1.0, no top-k, "
+                           "top_p 1.0): nothing comes from model.generation_config, where generate() would look")
 
 
 @pytest.mark.sampling_loop

@@ -306,7 +306,7 @@ def _bigram_to_plain(value: Any) -> dict | None:
     if cls.__name__ != "BigramModel" or cls.__module__ != "reference.bigram" or value.cache_salt is not None:
         return None
     return {TAG: "bigram", "table": tensor_to_plain(value.table), "logits_dtype": str(value.logits_dtype).replace("torch.", ""),
-            "sampling_defaults": dict(value.sampling_defaults)}
+            "sampling_defaults": dict(value.sampling_defaults), "config_eos_token_id": value.config.eos_token_id}
 
 
 def _numpy_to_plain(value: Any) -> dict | None:
@@ -475,7 +475,8 @@ def from_plain(value: Any, resolve: Resolve | None = None, mapping: MappingFacto
         try:
             defaults = value.get("sampling_defaults")
             return BigramModel(tensor_from_plain(value["table"], budget), logits_dtype=_dtype(value.get("logits_dtype")),
-                               sampling_defaults=defaults if isinstance(defaults, dict) else None)
+                               sampling_defaults=defaults if isinstance(defaults, dict) else None,
+                               config_eos_token_id=value.get("config_eos_token_id"))
         except (KeyError, TypeError, ValueError) as error:
             raise WireError(f"a toy model that cannot be rebuilt ({error})") from None
     if tag == "ndarray":

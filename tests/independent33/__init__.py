@@ -1,0 +1,1 @@
+"""Thirty-third examiner's catalogue: the learner who writes it the way the Hugging Face docs do (transformers' own warpers, compute_transition_scores, generation_config, convert_ids_to_tokens, DynamicCache, logits_to_keep)."""

@@ -10,6 +10,7 @@ machine's temporary folder.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -108,15 +109,28 @@ def softmax_with_temperature(logits, temperature):
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root switches the learner's code to a user id of its own")
 def test_without_a_sandbox_no_note_in_a_world_writable_folder_reaches_the_next_submission(tmp_path, monkeypatch):
-    from grading.sandbox.learner_side import world_writable_folders
-
     # The machine's temporary folder, not this module's private one (its owner's alone), which
     # the learner's user id could not enter without a sandbox.
     monkeypatch.setenv("TMPDIR", "/tmp")
     monkeypatch.setattr(tempfile, "tempdir", None)
 
-    folders = [str(folder) for folder in world_writable_folders()]
     token = os.urandom(6).hex()
+    # A folder below /tmp that anyone may write to, as /tmp/.X11-unix is: a fourteenth red team
+    # left its note in one such, where only the top of /tmp was cleaned.
+    open_below = Path("/tmp") / f"decodelab-open-{token}" / "drop"
+    open_below.mkdir(parents=True)
+    open_below.chmod(0o1777)
+    try:
+        _notes_between_two_submissions(tmp_path, token, open_below)
+    finally:
+        shutil.rmtree(open_below.parent, ignore_errors=True)
+
+
+def _notes_between_two_submissions(tmp_path: Path, token: str, open_below: Path) -> None:
+    from grading.sandbox.learner_side import world_writable_folders
+
+    folders = [str(folder) for folder in world_writable_folders()]
+    assert str(open_below) in folders, f"world_writable_folders() missed {open_below}: {folders}"
     writer, reader = tmp_path / "class" / "a_writer", tmp_path / "class" / "b_reader"
     for folder, code in ((writer, LEAVE_NOTES), (reader, READ_NOTES)):
         _copy_solutions(folder)
@@ -140,23 +154,43 @@ def test_without_a_sandbox_no_note_in_a_world_writable_folder_reaches_the_next_s
 DISK_FLOOD = '''
 
 def softmax_with_temperature(logits, temperature):
-    import os, time
-    for number in range(512):  # 512 MiB, in files of 1 MiB: each within the output limit
-        with open(os.path.join(os.environ["TMPDIR"], f"flood-{number}"), "wb") as handle:
-            FILL
+    import os, signal, time
+
+    def flood(first, count):
+        for number in range(first, first + count):  # files of 1 MiB: each within the output limit
+            with open(os.path.join(os.environ["TMPDIR"], f"flood-{number}"), "wb") as handle:
+                FILL
+
+    if HOW in ("writes", "preallocates"):
+        flood(0, 512)
+    else:  # 16 children of 32 MiB each, never waited for: 512 MiB in all
+        if HOW == "autoreaps":  # the kernel reaps them, and their counts go to no process
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+            except OSError:
+                pass
+        for child in range(16):
+            if os.fork() == 0:
+                flood(32 * child, 32)
+                os._exit(0)
     time.sleep(2)  # the worker looks four times a second
     return torch.softmax(logits / temperature, dim=-1)
 '''
 FILLS = {"writes": "handle.write(bytes(2**20))",
          # Blocks taken without a byte written: counted only because fallocate is refused and
          # posix_fallocate then writes its zeros itself.
-         "preallocates": "os.posix_fallocate(handle.fileno(), 0, 2**20)"}
+         "preallocates": "os.posix_fallocate(handle.fileno(), 0, 2**20)",
+         # A fourteenth red team's: children that end at once. An ended child's count reaches its
+         # parent only when reaped; one the kernel reaps itself counts nowhere, so setting
+         # SIGCHLD's action is refused (it wrote 1,000 MiB under a limit of 64).
+         "leaves_zombies": "handle.write(bytes(2**20))",
+         "autoreaps": "handle.write(bytes(2**20))"}
 
 
 @pytest.mark.parametrize("how", sorted(FILLS))
 def test_without_a_sandbox_a_submission_that_floods_the_disk_is_stopped_at_the_disk_limit(tmp_path, monkeypatch, how):
-    if how == "preallocates" and not network_filter_works()[0]:
-        pytest.skip("no seccomp filter loads here, and so fallocate is not refused")
+    if how in ("preallocates", "autoreaps") and not network_filter_works()[0]:
+        pytest.skip("no seccomp filter loads here, and so neither fallocate nor SIGCHLD's action is refused")
     # The machine's temporary folder (see above): the learner's user id may enter it.
     monkeypatch.setenv("TMPDIR", "/tmp")
     monkeypatch.setattr(tempfile, "tempdir", None)
@@ -164,7 +198,7 @@ def test_without_a_sandbox_a_submission_that_floods_the_disk_is_stopped_at_the_d
     _copy_solutions(honest)
     _copy_solutions(flood)
     module = flood / "distributions.py"
-    module.write_text(module.read_text() + DISK_FLOOD.replace("FILL", FILLS[how]))
+    module.write_text(module.read_text() + DISK_FLOOD.replace("FILL", FILLS[how]).replace("HOW", repr(how)))
     options = GradeOptions(backend="tiny", sandbox="none", exercises=EXERCISES,
                            limits=Limits(call_seconds=30, submission_seconds=120, memory_mb=1024, disk_mb=64))
     alone = grade_class([honest], tmp_path / "alone", options, workers=1).results["b_honest"]
@@ -181,3 +215,46 @@ def test_without_a_sandbox_a_submission_that_floods_the_disk_is_stopped_at_the_d
         f"the honest copy graded after the flood scored {together['b_honest']['score']}, alone {alone['score']} "
         f"of {alone['max_score']}; differing tests: "
         + str({k: (expected.get(k), scores.get(k)) for k in set(scores) | set(expected) if scores.get(k) != expected.get(k)}))
+
+
+PEEK_NEXT_DOOR = '''
+
+def softmax_with_temperature(logits, temperature):
+    import glob, os, time
+    mine = os.path.dirname(os.environ["TMPDIR"])
+    seen, deadline = {}, time.time() + 4
+    while time.time() < deadline:
+        for root in glob.glob(os.path.join(os.path.dirname(mine), "decodelab-scratch-*")):
+            if root != mine and os.stat(root).st_mtime > time.time() - 600:  # this run's, not a stale one
+                try:
+                    seen[root] = sorted(os.listdir(root))
+                except OSError as error:
+                    seen[root] = type(error).__name__
+        if any(isinstance(found, list) and found for found in seen.values()):
+            break
+        time.sleep(0.2)
+    raise RuntimeError(f"next door: {sorted(seen.values(), key=str)}")
+'''
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root switches the learner's code to a user id of its own")
+def test_without_a_sandbox_a_learner_cannot_look_into_the_other_workers_scratch(tmp_path, monkeypatch):
+    # A fourteenth red team's learner listed the other worker's scratch root (open to all),
+    # imported its classmate's distributions.py from there, and left notes in it.
+    monkeypatch.setenv("TMPDIR", "/tmp")
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    peeker, honest = tmp_path / "class" / "a_peeker", tmp_path / "class" / "b_honest"
+    _copy_solutions(peeker)
+    _copy_solutions(honest)
+    module = peeker / "distributions.py"
+    module.write_text(module.read_text() + PEEK_NEXT_DOOR)
+    options = GradeOptions(backend="tiny", sandbox="none", exercises=EXERCISES,
+                           limits=Limits(call_seconds=20, submission_seconds=120, memory_mb=1024))
+    results = grade_class([peeker, honest], tmp_path / "out", options, workers=2).results
+    said = [t["output"] for t in results["a_peeker"]["tests"] if "next door:" in t["output"]]
+    assert said, f"a_peeker's feedback does not say what it saw: {results['a_peeker']['output'][-500:]}"
+    seen = said[0].split("next door:", 1)[1].split("\n", 1)[0]
+    assert "PermissionError" in seen and "[" not in seen.replace("['PermissionError'", ""), (
+        f"a learner on one worker listed the other worker's scratch root (expected PermissionError only): {seen[:300]}")
+    assert results["b_honest"]["score"] == results["b_honest"]["max_score"] > 0, (
+        f"the honest copy beside it scored {results['b_honest']['score']}/{results['b_honest']['max_score']}")

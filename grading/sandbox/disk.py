@@ -9,13 +9,19 @@ learners graded side by side without a sandbox share one disk: one that fills it
 other's grading too.
 
 So the worker charges each submission with what its processes write to files, as the kernel
-counts it (:func:`written_bytes`), and stops it past the ``disk_mb`` limit
-(:meth:`grading.sandbox.learner_side.Server._watch_memory`). One system call takes disk space
-without writing it: ``fallocate``. A submission's process refuses it (:func:`refuse_preallocation`).
+counts it (:func:`written_bytes`): its live processes, those that have ended but not yet been
+reaped, and through their reapers those that have. Past the ``disk_mb`` limit it stops the
+submission (:meth:`grading.sandbox.learner_side.Server._watch_memory`). Two ways around that
+count are refused in a submission's process (:func:`refuse_uncounted_writes`): ``fallocate``,
+which takes disk space without writing it, and children the kernel reaps itself (``SIGCHLD``
+ignored, or ``SA_NOCLDWAIT``), whose counts go to no process: a fourteenth red team wrote
+1,000 MiB past a limit of 64 that way, and in a small disk shared with the other worker
+left three classmates "not graded".
 """
 from __future__ import annotations
 
 import errno
+import signal
 
 
 def written_bytes(pid: int | str = "self") -> int:
@@ -36,13 +42,17 @@ def written_bytes(pid: int | str = "self") -> int:
         return 0
 
 
-def refuse_preallocation() -> None:
-    """From now on ``fallocate`` fails in this process and all it starts, with ``EOPNOTSUPP``: the
+def refuse_uncounted_writes() -> None:
+    """From now on, in this process and all it starts: ``fallocate`` fails with ``EOPNOTSUPP`` (the
     answer of a file system that cannot preallocate, on which ``posix_fallocate`` writes the zeros
-    itself (and so they are counted by :func:`written_bytes`). Raises ``OSError``, ``RuntimeError``
-    or ``ImportError`` where the seccomp filter cannot be loaded (no libseccomp, no seccomp)."""
+    itself, and so they are counted by :func:`written_bytes`), and setting any action for
+    ``SIGCHLD`` fails with ``PermissionError`` (its default lets no child be reaped unseen; asking
+    what the action is still works). Raises ``OSError``, ``RuntimeError`` or ``ImportError`` where
+    the seccomp filter cannot be loaded (no libseccomp, no seccomp)."""
     import pyseccomp
 
     rules = pyseccomp.SyscallFilter(defaction=pyseccomp.ALLOW)
     rules.add_rule(pyseccomp.ERRNO(errno.EOPNOTSUPP), "fallocate")
+    rules.add_rule(pyseccomp.ERRNO(errno.EPERM), "rt_sigaction",
+                   pyseccomp.Arg(0, pyseccomp.EQ, int(signal.SIGCHLD)), pyseccomp.Arg(1, pyseccomp.NE, 0))
     rules.load()

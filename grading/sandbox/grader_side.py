@@ -366,8 +366,7 @@ class LearnerServer:
             prefix = bwrap_command(_bwrap_works()[1], self.backends, self.limits, root=os.geteuid() == 0)
             environment = None
         else:
-            self._scratch = tempfile.mkdtemp(prefix=scratch_prefix("scratch"))
-            os.chmod(self._scratch, 0o1777 if self.plan.uid is not None else 0o700)
+            self._scratch = tempfile.mkdtemp(prefix=scratch_prefix("scratch"))  # its mode: run_server's
             scratch, prefix = self._scratch, []
             environment = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false",
                                PYTHONDONTWRITEBYTECODE="1", TRANSFORMERS_VERBOSITY="error")
@@ -423,8 +422,7 @@ class LearnerServer:
         from grading.sandbox.learner_side import run_server
 
         ours, theirs = socket.socketpair()
-        self._scratch = tempfile.mkdtemp(prefix=scratch_prefix("scratch"))
-        os.chmod(self._scratch, 0o1777 if self.plan.uid is not None else 0o700)
+        self._scratch = tempfile.mkdtemp(prefix=scratch_prefix("scratch"))  # its mode: run_server's
         scratch, uid = Path(self._scratch), self.plan.uid
         # The same control group as under bubblewrap: without it, kernel memory (a socket pair's
         # queues) and the CPU of a submission's processes went unbounded where Gradescope grades.

@@ -46,7 +46,7 @@ from grading.harness.output import file_end, keep_end, keep_start
 from grading.harness.processes import alive, close_other_fds
 from grading.harness.scratch import remove as remove_folder
 from grading.sandbox.cgroups import kill_count
-from grading.sandbox.disk import refuse_preallocation, written_bytes
+from grading.sandbox.disk import refuse_uncounted_writes, written_bytes
 from grading.sandbox.network import close_network
 from grading.sandbox.network import load_library as load_network_filter
 
@@ -271,6 +271,7 @@ class Server:
         self.disk_budget: int | None = None  # bytes they may write to files, together (grading.sandbox.disk)
         self.stopped_for: str | None = None  # why the watcher killed the current submission: "memory", "files", "disk"
         self._watching = False
+        self._world_writable: list[Path] | None = None
 
     def load(self, names: list[str]) -> None:
         from reference.backends import load_backend
@@ -393,7 +394,8 @@ class Server:
                     start.clear()
                     continue
                 try:
-                    strays = self._strays()
+                    everyone = self._strays(ended=True)  # ended and not yet reaped: their writes count
+                    strays = [pid for pid in everyone if alive(pid)]
                     held = [_charged_memory(pid) for pid in strays]
                     in_files = memory_files(strays)
                 except Exception:  # a process list in flux: read it again next time
@@ -409,7 +411,7 @@ class Server:
                 too_many_files = self.file_budget is not None and now_files - base_files > self.file_budget
                 # Finished processes' bytes went to whoever reaped them: a live process of the
                 # submission, or this server (orphans come back to it).
-                written = sum(written_bytes(pid) for pid in strays) + written_bytes() - base_written
+                written = sum(written_bytes(pid) for pid in everyone) + written_bytes() - base_written
                 too_much_written = self.disk_budget is not None and written > self.disk_budget
                 if used > self.memory_budget or too_many_files or too_much_written or kills() > base_kills:
                     self.stopped_for = "files" if too_many_files else "disk" if too_much_written else "memory"
@@ -491,8 +493,9 @@ class Server:
             self._reap()
             time.sleep(0.005)
 
-    def _strays(self) -> list[int]:
-        """Every process below this server (orphans come back to it: it is a subreaper)."""
+    def _strays(self, ended: bool = False) -> list[int]:
+        """Every process below this server (orphans come back to it: it is a subreaper) that has
+        not ended; with ``ended``, those that have but are not yet reaped too."""
         me = os.getpid()
         parents: dict[int, int] = {}
         uids: dict[int, int] = {}
@@ -519,7 +522,7 @@ class Server:
                 ancestor, hops = parents.get(ancestor), hops + 1
             if ancestor == me:
                 found.append(process)
-        return [p for p in found if alive(p)]
+        return found if ended else [p for p in found if alive(p)]
 
     def _as_uid(self, action) -> None:
         helper = os.fork()
@@ -552,7 +555,9 @@ class Server:
         places = [self.scratch, Path("/dev/shm"), Path(tempfile.gettempdir())]
         places += [Path(point) for point in self.memory_mounts if Path(point) not in places]
         if self.uid is not None and not self.private:  # the machine's own: every folder anyone may write to
-            places += [folder for folder in world_writable_folders() if folder not in places]
+            if self._world_writable is None:  # looked for once: below /tmp that takes a walk
+                self._world_writable = world_writable_folders()
+            places += [folder for folder in self._world_writable if folder not in places]
         return places
 
     def _snapshot(self) -> dict[Path, set[Path]]:
@@ -610,9 +615,17 @@ WORLD_WRITABLE_CANDIDATES = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/
                              "/var/crash", "/var/metrics", "/run/shm")
 
 
+# How far below each of those to look for more folders anyone may write to (``/tmp/.X11-unix``,
+# a folder some program left open to all): levels, and entries read in all.
+WORLD_WRITABLE_DEPTH = 3
+WORLD_WRITABLE_ENTRIES = 10_000
+
+
 def world_writable_folders() -> list[Path]:
     """Those of :data:`WORLD_WRITABLE_CANDIDATES` that exist here and anyone may write to, each
-    once (``/var/lock`` is usually a link to ``/run/lock``)."""
+    once (``/var/lock`` is usually a link to ``/run/lock``), and the folders below them that anyone
+    may write to (:func:`_open_subfolders`): a fourteenth red team left a note in ``/tmp/rt11/drop``,
+    which the next submission read, where only the top of ``/tmp`` was cleaned."""
     found: list[Path] = []
     for candidate in WORLD_WRITABLE_CANDIDATES:
         try:
@@ -622,6 +635,36 @@ def world_writable_folders() -> list[Path]:
             continue
         if stat.S_ISDIR(mode) and mode & stat.S_IWOTH and folder not in found:
             found.append(folder)
+    for folder in list(found):
+        found += [sub for sub in _open_subfolders(folder) if sub not in found]
+    return found
+
+
+def _open_subfolders(root: Path) -> list[Path]:
+    """Folders below ``root`` (at most :data:`WORLD_WRITABLE_DEPTH` levels, links not followed,
+    :data:`WORLD_WRITABLE_ENTRIES` entries read) that anyone may write to. One a learner makes is
+    its uid's, and goes with the entry above it; one made after this look is not cleaned."""
+    found, pending, read = [], [(root, 0)], 0
+    while pending and read < WORLD_WRITABLE_ENTRIES:
+        folder, depth = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    read += 1
+                    if read >= WORLD_WRITABLE_ENTRIES:
+                        break
+                    try:
+                        if not entry.is_dir(follow_symlinks=False):
+                            continue
+                        mode = entry.stat(follow_symlinks=False).st_mode
+                    except OSError:
+                        continue
+                    if mode & stat.S_IWOTH:
+                        found.append(Path(entry.path))
+                    if depth + 1 < WORLD_WRITABLE_DEPTH:
+                        pending.append((Path(entry.path), depth + 1))
+        except OSError:
+            continue
     return found
 
 
@@ -751,7 +794,7 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
     except (OSError, RuntimeError, ImportError):
         pass
     try:  # where this filter cannot load, the network's could not either, and the description says so
-        refuse_preallocation()
+        refuse_uncounted_writes()
     except (OSError, RuntimeError, ImportError):
         pass
 
@@ -1032,8 +1075,16 @@ def run_server(control: socket.socket, scratch: Path, uid: int | None, backends:
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     _prctl(PR_SET_DUMPABLE, 0)
     scratch.mkdir(parents=True, exist_ok=True)
-    if uid is not None:  # submission processes (another uid) make their folders here
-        os.chmod(scratch, 0o1777)
+    if uid is not None:
+        # Submission processes (user and group ``uid``) make their folders here, and no one else
+        # may look in: outside bubblewrap a fourteenth red team's learner listed the root of the
+        # other worker (then open to all, 1777), imported its classmate's distributions.py from
+        # there (+8.67 points) and left notes in it that neither worker's clean-up removed.
+        try:
+            os.chown(scratch, -1, uid)
+            os.chmod(scratch, 0o1770)
+        except OSError:  # no right to give the folder away (a sandbox's /tmp is its own anyway)
+            os.chmod(scratch, 0o1777)
     try:
         import torch
 

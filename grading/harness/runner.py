@@ -174,7 +174,9 @@ def run_suites(
 _IN_TURN_CHILD = """
 import json, os, sys
 import pytest
-for arguments, log_path, code_path in json.loads(sys.argv[1]):
+with open(sys.argv[1]) as jobs:
+    jobs = json.load(jobs)
+for arguments, log_path, code_path in jobs:
     sys.stdout.flush(); sys.stderr.flush()
     with open(log_path, "w") as log:
         os.dup2(log.fileno(), 1); os.dup2(log.fileno(), 2)
@@ -216,8 +218,12 @@ def run_suites_in_turn(
             jobs.append([arguments, str(log), str(code)])
             files.append((results, log, code))
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        # A file, not an argument: one argument may hold at most 128 KiB (MAX_ARG_STRLEN), which
+        # the 254 targets of tests/test_grade_cli.py passed once the catalogues had grown.
+        jobs_file = Path(scratch) / "jobs.json"
+        jobs_file.write_text(json.dumps(jobs))
         try:
-            done = subprocess.run([sys.executable, "-c", _IN_TURN_CHILD, json.dumps(jobs)], capture_output=True,
+            done = subprocess.run([sys.executable, "-c", _IN_TURN_CHILD, str(jobs_file)], capture_output=True,
                                   text=True, errors="replace", timeout=timeout, env=env, cwd=GRADING.parent)
             trouble = done.stdout + done.stderr
         except subprocess.TimeoutExpired:

@@ -187,8 +187,24 @@ FILLS = {"writes": "handle.write(bytes(2**20))",
          "autoreaps": "handle.write(bytes(2**20))"}
 
 
+DISK_OPTIONS = GradeOptions(backend="tiny", sandbox="none", exercises=EXERCISES,
+                            limits=Limits(call_seconds=30, submission_seconds=120, memory_mb=1024, disk_mb=64))
+
+
+@pytest.fixture(scope="module")
+def honest_alone_without_sandbox(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """results.json of a copy of solutions/ graded alone under :data:`DISK_OPTIONS`, once."""
+    with pytest.MonkeyPatch.context() as patch:  # the machine's /tmp (see above): the learner's uid may enter it
+        patch.setenv("TMPDIR", "/tmp")
+        patch.setattr(tempfile, "tempdir", None)
+        base = tmp_path_factory.mktemp("honest-alone")
+        _copy_solutions(base / "class" / "b_honest")
+        return grade_class([base / "class" / "b_honest"], base / "out", DISK_OPTIONS, workers=1).results["b_honest"]
+
+
 @pytest.mark.parametrize("how", sorted(FILLS))
-def test_without_a_sandbox_a_submission_that_floods_the_disk_is_stopped_at_the_disk_limit(tmp_path, monkeypatch, how):
+def test_without_a_sandbox_a_submission_that_floods_the_disk_is_stopped_at_the_disk_limit(
+        tmp_path, monkeypatch, honest_alone_without_sandbox, how):
     if how in ("preallocates", "autoreaps") and not network_filter_works()[0]:
         pytest.skip("no seccomp filter loads here, and so neither fallocate nor SIGCHLD's action is refused")
     # The machine's temporary folder (see above): the learner's user id may enter it.
@@ -199,10 +215,8 @@ def test_without_a_sandbox_a_submission_that_floods_the_disk_is_stopped_at_the_d
     _copy_solutions(flood)
     module = flood / "distributions.py"
     module.write_text(module.read_text() + DISK_FLOOD.replace("FILL", FILLS[how]).replace("HOW", repr(how)))
-    options = GradeOptions(backend="tiny", sandbox="none", exercises=EXERCISES,
-                           limits=Limits(call_seconds=30, submission_seconds=120, memory_mb=1024, disk_mb=64))
-    alone = grade_class([honest], tmp_path / "alone", options, workers=1).results["b_honest"]
-    together = grade_class([flood, honest], tmp_path / "together", options, workers=1).results
+    alone = honest_alone_without_sandbox
+    together = grade_class([flood, honest], tmp_path / "together", DISK_OPTIONS, workers=1).results
     failed = [t["output"] for t in together["a_flood"]["tests"] if t["score"] < t["max_score"]]
     assert together["a_flood"]["score"] == 0 and failed, (
         f"a submission that {how} 512 MiB of files under a disk limit of 64 MiB scored "

@@ -305,6 +305,19 @@ def _toy_for_statistics(vocab: int = 16, ties: bool | str = False) -> ref.Bigram
     return ref.BigramModel(table)
 
 
+def _one_token_draws(learner, model, ids: torch.Tensor, call: str, **settings) -> torch.Tensor:
+    """The new token of :data:`DRAWS` one-token generations after the ``(1, 2)`` prompt ``ids``,
+    in one batch (``call_repeatedly``: the same generator advances from call to call, and a
+    sandboxed submission answers in one round trip)."""
+    draws = []
+    for got in learner.call_repeatedly("sample_generate", DRAWS, model, ids, 1, **settings):
+        if not (isinstance(got, torch.Tensor) and tuple(got.shape) == (1, 3) and not got.is_floating_point()):
+            raise Mismatch(call, f"the result is {describe(got)}, expected integer ids of shape (1, 3)",
+                           "return the prompt followed by the one new token")
+        draws.append(int(got[0, -1]))
+    return torch.tensor(draws)
+
+
 @pytest.mark.sampling_loop
 @pytest.mark.points(2)
 @pytest.mark.parametrize("temperature,top_k,top_p,ties", [
@@ -331,17 +344,12 @@ def test_sample_generate_draws_from_the_filtered_distribution(learner, temperatu
     settings = dict(temperature=temperature, top_k=top_k, top_p=top_p)
     generator = _generator(77)
     call = call_text(learner.sample_generate, model, ids, 1, **settings, generator=generator)
-    draws = []
-    for got in learner.call_repeatedly("sample_generate", DRAWS, model, ids, 1, **settings, generator=generator):
-        if not (isinstance(got, torch.Tensor) and tuple(got.shape) == (1, 3) and not got.is_floating_point()):
-            raise Mismatch(call, f"the result is {describe(got)}, expected integer ids of shape (1, 3)",
-                           "return the prompt followed by the one new token")
-        draws.append(int(got[0, -1]))
+    draws = _one_token_draws(learner, model, ids, call, generator=generator, **settings)
     hint = ("a positive temperature however small still samples (only temperature 0 is greedy): divide by it "
             "and draw" if temperature < 1e-3 else
             "divide by the temperature, keep the top_k largest logits, softmax, keep the nucleus "
             "(decided on that distribution), then draw")
-    check_sampler_fit(torch.tensor(draws), expected, call=call, hint=hint)
+    check_sampler_fit(draws, expected, call=call, hint=hint)
 
 
 @pytest.mark.sampling_loop
@@ -358,13 +366,8 @@ def test_sample_generate_reads_no_setting_from_the_generation_config(learner):
     generator = _generator(78)
     call = call_text(learner.sample_generate, "<a toy model whose generation_config says temperature=0.6, top_p=0.9>",
                      ids, 1, generator=generator)
-    draws = []
-    for got in learner.call_repeatedly("sample_generate", DRAWS, model, ids, 1, generator=generator):
-        if not (isinstance(got, torch.Tensor) and tuple(got.shape) == (1, 3) and not got.is_floating_point()):
-            raise Mismatch(call, f"the result is {describe(got)}, expected integer ids of shape (1, 3)",
-                           "return the prompt followed by the one new token")
-        draws.append(int(got[0, -1]))
-    check_sampler_fit(torch.tensor(draws), expected, call=call,
+    draws = _one_token_draws(learner, model, ids, call, generator=generator)
+    check_sampler_fit(draws, expected, call=call,
                       hint="the settings are the arguments alone, here their defaults (temperature 1.0, no top-k, "
                            "top_p 1.0): nothing comes from model.generation_config, where generate() would look")
 

@@ -83,19 +83,24 @@ class Planned:
         return self.kind != "hostile"
 
 
-# These really read and write the machine's files when no sandbox stops them (tests/hostile/README.md).
-SANDBOX_ONLY = {"read_solutions", "write_outside", "stray_process"}
+# These really read and write the machine's files when nothing stops them (tests/hostile/README.md):
+# the first two are stopped by bubblewrap or Landlock, the others by bubblewrap alone.
+CONFINED_ONLY = {"read_solutions", "write_outside"}
+SANDBOX_ONLY = {"stray_process", "file_flood"}
 
 
 def hostile_threats() -> list[str]:
     """The threats of ``tests/hostile/`` that are safe to grade on this machine."""
     if not HOSTILE.is_dir():
         return []
+    from grading.sandbox.file_access import confinement_works
     from grading.sandbox.grader_side import sandbox_plan
 
     sandboxed = sandbox_plan().kind == "bwrap"
+    confined = sandboxed or confinement_works()[0]
     return sorted(p.name for p in HOSTILE.iterdir()
-                  if p.is_dir() and not p.name.startswith(("_", ".")) and (sandboxed or p.name not in SANDBOX_ONLY))
+                  if p.is_dir() and not p.name.startswith(("_", ".")) and (sandboxed or p.name not in SANDBOX_ONLY)
+                  and (confined or p.name not in CONFINED_ONLY))
 
 
 def write_hostile(threat: str, target: Path) -> Path:

@@ -18,6 +18,7 @@ import pytest
 
 from grading.grader.driver import GradeOptions, grade_class
 from grading.sandbox.grader_side import sandbox_plan
+from grading.sandbox.file_access import SWITCH_ENV, confinement_works
 from grading.sandbox.limits import Limits
 from grading.sandbox.network import filter_works as network_filter_works
 from tests.test_hostile import _copy_solutions, build_hostile
@@ -83,8 +84,23 @@ def test_what_a_submission_prints_reaches_its_feedback(runs):
         f"(sandbox: {runs['together'].sandbox}); the output ends:\n{text[-1500:]}")
 
 
-# Without a sandbox the learner's user id is the only wall: a note left in any folder that
-# anyone may write to is the next submission's to read, unless the worker removes it.
+@pytest.fixture(params=["confined", "unconfined"])
+def files(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test without a sandbox runs twice: with the submission's files confined by Landlock
+    (where the kernel has it: grading/sandbox/file_access.py), and with Landlock turned off, as on
+    a kernel without it, where the walls below it (the learner's user id, folder modes, the
+    clean-up) must hold alone."""
+    monkeypatch.delenv(SWITCH_ENV, raising=False)
+    if request.param == "confined":
+        if not confinement_works()[0]:
+            pytest.skip(f"no Landlock here: {confinement_works()[1]}")
+    else:
+        monkeypatch.setenv(SWITCH_ENV, "0")
+    return request.param
+
+
+# Without a sandbox or Landlock the learner's user id is the only wall: a note left in any folder
+# that anyone may write to is the next submission's to read, unless the worker removes it.
 LEAVE_NOTES = '''
 
 def softmax_with_temperature(logits, temperature):
@@ -108,7 +124,7 @@ def softmax_with_temperature(logits, temperature):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root switches the learner's code to a user id of its own")
-def test_without_a_sandbox_no_note_in_a_world_writable_folder_reaches_the_next_submission(tmp_path, monkeypatch):
+def test_without_a_sandbox_no_note_in_a_world_writable_folder_reaches_the_next_submission(tmp_path, monkeypatch, files):
     # The machine's temporary folder, not this module's private one (its owner's alone), which
     # the learner's user id could not enter without a sandbox.
     monkeypatch.setenv("TMPDIR", "/tmp")
@@ -252,7 +268,7 @@ def softmax_with_temperature(logits, temperature):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root switches the learner's code to a user id of its own")
-def test_without_a_sandbox_a_learner_cannot_look_into_the_other_workers_scratch(tmp_path, monkeypatch):
+def test_without_a_sandbox_a_learner_cannot_look_into_the_other_workers_scratch(tmp_path, monkeypatch, files):
     # A fourteenth red team's learner listed the other worker's scratch root (open to all),
     # imported its classmate's distributions.py from there, and left notes in it.
     monkeypatch.setenv("TMPDIR", "/tmp")
@@ -267,8 +283,10 @@ def test_without_a_sandbox_a_learner_cannot_look_into_the_other_workers_scratch(
     results = grade_class([peeker, honest], tmp_path / "out", options, workers=2).results
     said = [t["output"] for t in results["a_peeker"]["tests"] if "next door:" in t["output"]]
     assert said, f"a_peeker's feedback does not say what it saw: {results['a_peeker']['output'][-500:]}"
-    seen = said[0].split("next door:", 1)[1].split("\n", 1)[0]
-    assert "PermissionError" in seen and "[" not in seen.replace("['PermissionError'", ""), (
-        f"a learner on one worker listed the other worker's scratch root (expected PermissionError only): {seen[:300]}")
+    seen = said[0].split("next door:", 1)[1].split("\n", 1)[0].strip()
+    assert "[" not in seen[1:-1], (
+        f"a learner on one worker listed the other worker's scratch root: {seen[:300]}")
+    if files == "unconfined":  # then the root's mode is the wall, and the learner met it
+        assert "PermissionError" in seen, f"the peeker found no other worker's scratch root to try: {seen[:300]}"
     assert results["b_honest"]["score"] == results["b_honest"]["max_score"] > 0, (
         f"the honest copy beside it scored {results['b_honest']['score']}/{results['b_honest']['max_score']}")

@@ -25,6 +25,7 @@ import pytest
 
 from grading.grader.driver import GradeOptions, grade_class
 from grading.sandbox.cgroups import WorkerGroup
+from grading.sandbox.file_access import confinement_works
 from grading.sandbox.grader_side import sandbox_plan
 from grading.sandbox.limits import Limits
 from grading.grader.reports import RESULTS, read_results
@@ -64,7 +65,10 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "symlink_to_solutions": (BOTH, "symbolic link"),
     "output_link": (set(), ""),
 }
-SANDBOX_ONLY = {"read_solutions", "write_outside", "stray_process", "file_flood"}
+SANDBOX_ONLY = {"stray_process", "file_flood"}
+# Contained without bubblewrap only where the kernel confines a process's files (Landlock:
+# grading.sandbox.file_access); elsewhere they really read and write the machine's files.
+CONFINED_ONLY = {"read_solutions", "write_outside"}
 # Bounded only by the submissions' control group (grading.sandbox.cgroups): where none can be
 # made, 3 GB of socket buffers would be held unseen, so the threat is not graded there.
 GROUP_ONLY = {"socket_buffers"}
@@ -85,9 +89,11 @@ def _tiny_available() -> bool:
 pytestmark = pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
 
 PLAN = sandbox_plan()
+FILES_CONFINED = PLAN.kind == "bwrap" or confinement_works()[0]
 
 
 THREATS = [t for t in EXPECTED if (PLAN.kind == "bwrap" or t not in SANDBOX_ONLY)
+           and (FILES_CONFINED or t not in CONFINED_ONLY)
            and (t not in GROUP_ONLY or WorkerGroup.possible())]
 
 
@@ -260,7 +266,7 @@ def test_no_learner_process_is_left_behind(run):
     assert not run["strays"], f"processes left behind after grading: {sorted(run['strays'])}"
 
 
-@pytest.mark.skipif(PLAN.kind != "bwrap", reason="without bubblewrap the learner's code may write to /tmp")
+@pytest.mark.skipif(not FILES_CONFINED, reason="without bubblewrap or Landlock the learner's code may write to /tmp")
 def test_nothing_is_written_outside_the_sandbox(run):
     for marker in MARKERS:
         assert not marker.exists(), f"a submission wrote {marker} outside its scratch folder"
@@ -274,15 +280,17 @@ def test_feedback_never_shows_the_hidden_tests_code(run):
             assert "def test_" not in text and "check_tensor(" not in text, f"{name}: test code in the feedback"
 
 
-def _why_no_unprivileged_run() -> str | None:
-    """Why grading as the user ``nobody`` cannot be tried here (None: it can)."""
+def _why_no_unprivileged_run(sandbox: str) -> str | None:
+    """Why grading as the user ``nobody`` with ``sandbox`` cannot be tried here (None: it can)."""
     import subprocess
     import sys
 
     if os.geteuid() != 0 or shutil.which("runuser") is None:
         return "needs root with runuser, to become an unprivileged user"
-    if PLAN.kind != "bwrap":
+    if sandbox == "bwrap" and PLAN.kind != "bwrap":
         return "bubblewrap does not work here"
+    if sandbox == "none" and not confinement_works()[0]:
+        return f"no Landlock here: {confinement_works()[1]}"
     try:
         done = subprocess.run(["runuser", "-u", "nobody", "--", sys.executable, "-c", "import decodelab"],
                               capture_output=True, timeout=60)
@@ -293,34 +301,47 @@ def _why_no_unprivileged_run() -> str | None:
     return None
 
 
-WHY_NOT_UNPRIVILEGED = _why_no_unprivileged_run()
+# what the sandbox's description says in each mode
+CONFINED_BY = {"bwrap": "bubblewrap sandbox", "none": "files confined by Landlock"}
 
 
-@pytest.mark.skipif(WHY_NOT_UNPRIVILEGED is not None, reason=str(WHY_NOT_UNPRIVILEGED))
-def test_an_instructor_who_is_not_root_gets_the_sandbox_too():
+@pytest.mark.parametrize("sandbox", ["bwrap", "none"])
+def test_an_instructor_who_is_not_root_gets_the_sandbox_too(sandbox):
     # Instructors grade as themselves, not as root: bubblewrap then has to build its sandbox in
-    # a user namespace, and learner code runs as the instructor's own user, confined.
+    # a user namespace, and learner code runs as the instructor's own user, confined. Without
+    # bubblewrap (sandbox "none") that user could read the checkout's solutions/ and rewrite
+    # the results already written, but for Landlock (grading.sandbox.file_access).
     import subprocess
     import sys
     import tempfile
 
+    why_not = _why_no_unprivileged_run(sandbox)
+    if why_not is not None:
+        pytest.skip(why_not)
     base = Path(tempfile.mkdtemp(prefix="decodelab-unprivileged-"))
     try:
         _copy_solutions(base / "honest")
         build_hostile("read_solutions", base / "read_solutions")
+        build_hostile("write_outside", base / "write_outside")
         for path in [base, *base.rglob("*")]:
             path.chmod(0o777 if path.is_dir() else 0o666)
         command = ["runuser", "-u", "nobody", "--", "env", f"HOME={base}", f"DECODELAB_CACHE={base / 'cache'}",
-                   sys.executable, "-m", "decodelab.cli", "grade", "honest", "read_solutions", "--out", "out",
-                   "--sandbox", "bwrap", "--workers", "1", "--backend", "tiny", "--exercises", "temperature"]
+                   sys.executable, "-m", "decodelab.cli", "grade", "honest", "read_solutions", "write_outside",
+                   "--out", "out", "--sandbox", sandbox, "--workers", "1", "--backend", "tiny",
+                   "--exercises", "temperature"]
         done = subprocess.run(command, cwd=base, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, f"grading as an unprivileged user exited {done.returncode}:\n{done.stderr[-2000:]}"
-        honest = json.loads((base / "out" / "honest" / RESULTS).read_text())
+        honest = read_results(base / "out" / "honest" / RESULTS)  # written before write_outside ran
+        assert honest is not None, "the honest submission's results.json was rewritten by a later submission"
         hostile = json.loads((base / "out" / "read_solutions" / RESULTS).read_text())
-        assert "bubblewrap sandbox" in honest["extra_data"]["sandbox"] and "grader's own user" in honest["extra_data"]["sandbox"], \
+        assert CONFINED_BY[sandbox] in honest["extra_data"]["sandbox"] and "grader's own user" in honest["extra_data"]["sandbox"], \
             f"the sandbox was {honest['extra_data']['sandbox']!r}"
         assert honest["score"] == honest["max_score"] > 0, f"the honest submission scored {honest['score']}/{honest['max_score']}"
         assert hostile["score"] == 0, (
             f"a submission that copies the solutions it finds scored {hostile['score']}: the sandbox let it read them")
+        vandalised = [str(p) for p in base.rglob("decodelab-hostile-was-here")]
+        assert not vandalised, f"a submission wrote outside its scratch folder: {vandalised[:5]}"
     finally:
         shutil.rmtree(base, ignore_errors=True)
+        for marker in MARKERS:
+            marker.unlink(missing_ok=True)

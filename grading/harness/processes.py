@@ -46,6 +46,21 @@ def die_with_parent() -> None:
         pass
 
 
+def works_in_child(code: str, *arguments: str, timeout: float = 60) -> tuple[bool, str]:
+    """Run ``code`` in a fresh Python (``python -c code arguments``, in the project's folder) to
+    learn whether something works on this machine: ``(True, "")`` when it exits 0, else
+    ``(False, its last line of stderr)``. What the code does to itself (a seccomp filter, a
+    Landlock ruleset) cannot be undone, hence a process of its own."""
+    try:
+        done = subprocess.run([sys.executable, "-c", code, *arguments], capture_output=True, text=True,
+                              timeout=timeout, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return False, f"could not be tried: {error}"
+    if done.returncode == 0:
+        return True, ""
+    return False, (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+
+
 def start_command(command: list[str], log_path: str | os.PathLike[str], **popen) -> subprocess.Popen:
     """Start ``command`` in a session of its own that dies with this process.
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import json
 import os
 import random
 import select
@@ -51,6 +52,7 @@ from grading.sandbox.cgroups import WorkerGroup
 from grading.harness.catalogue import Exercise
 from grading.harness.status import Status
 from grading.sandbox.limits import Limits
+from grading.sandbox.file_access import confinement_works
 from grading.sandbox.network import filter_works as network_filter_works
 from grading.harness.output import file_end
 from grading.harness.processes import Forked, alive, fork_child, resume_stopped, start_command, stop
@@ -73,6 +75,7 @@ SANDBOX_FILES = (
     "grading/harness/__init__.py", "grading/harness/output.py", "grading/harness/processes.py",
     "grading/harness/not_started.py", "grading/harness/scratch.py", "grading/sandbox/cgroups.py",
     "grading/sandbox/network.py", "grading/sandbox/kept_toy.py", "grading/sandbox/disk.py",
+    "grading/sandbox/file_access.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
@@ -140,11 +143,19 @@ def sandbox_plan(mode: str | None = None) -> SandboxPlan:
             raise SandboxError(f"--sandbox bwrap was asked for, but {detail}")
         return SandboxPlan("none", (
             f"NO SANDBOX: {detail}. The learner's code still ran in separate processes with OS limits "
-            f"(time, memory, processes, output), {who}, {_network_without_sandbox()}, but it could read "
-            f"files the grader can read"), uid)
+            f"(time, memory, processes, output), {who}, {_network_without_sandbox()}, "
+            f"{_files_without_sandbox()}"), uid)
     return SandboxPlan("none", (
         f"NO SANDBOX (--sandbox none): the learner's code ran in separate processes with OS limits, "
-        f"{who}, {_network_without_sandbox()}, but it could read files the grader can read"), uid)
+        f"{who}, {_network_without_sandbox()}, {_files_without_sandbox()}"), uid)
+
+
+def _files_without_sandbox() -> str:
+    works, why = confinement_works()
+    if works:
+        return ("and files confined by Landlock: it could read only the system's libraries, the Python "
+                "installation and the model, and write only to its own scratch folder")
+    return f"but it could read files the grader can read and write where they may ({why})"
 
 
 def _network_without_sandbox() -> str:
@@ -253,6 +264,70 @@ class _Binds:
         self.mounted.append(destination)
 
 
+SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+
+
+def _model_places(backends: list[str], packages: dict[str, Path]) -> list[Path]:
+    """The tiny model, the tokenizer cache, and the folders of the backends' weights."""
+    from reference.cache import cache_root
+
+    reference = packages.get("reference", PROJECT_ROOT / "reference")
+    places = [reference / "tiny_model", cache_root() / "tokenizers"]
+    folders, hub = _backend_paths(backends)
+    places += folders
+    if hub:
+        try:
+            from huggingface_hub import constants
+
+            places.append(Path(constants.HF_HUB_CACHE))
+        except ImportError:
+            pass
+    return places
+
+
+def learner_reads(backends: list[str]) -> list[str]:
+    """Where a submission's process may read when no sandbox narrows the file system: what
+    bubblewrap would show it (:func:`bwrap_command`), for :func:`grading.sandbox.file_access.confine`.
+
+    An installed project's packages lie in a site-packages folder (a virtual environment's, or
+    the system's, below ``/usr``): the folders above them are then named entry by entry, without
+    them (bubblewrap hides them under an empty folder instead)."""
+    packages = _package_roots()
+    hidden = list(packages.values())
+    places: list[Path] = []
+    # resolved: /lib, a link to /usr/lib on most systems, would otherwise open all that lies below
+    for root in dict.fromkeys(Path(p).resolve() for p in [*SYSTEM_FOLDERS, "/proc", *_python_roots()]):
+        places += _without(root, hidden)
+    for relative in SANDBOX_FILES:
+        package, _, rest = relative.partition("/")
+        places.append(packages.get(package, PROJECT_ROOT / package) / rest)
+    places += _model_places(backends, packages)
+    if any(Path("/dev").glob("nvidia*")):
+        places.append(Path("/sys"))
+    return [str(place) for place in places if place.exists()]
+
+
+def _without(root: Path, hidden: list[Path]) -> list[Path]:
+    """``root``; or, where some of ``hidden`` lie below it, the entries of each folder on the way
+    down to them, without them."""
+    if not any(_under(folder, root) for folder in hidden):
+        return [root]
+    kept, stack = [], [root]
+    while stack:
+        try:
+            entries = sorted(stack.pop().iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry in hidden:
+                continue
+            if any(_under(folder, entry) for folder in hidden):
+                stack.append(entry)
+            else:
+                kept.append(entry)
+    return kept
+
+
 def bwrap_command(bwrap: str, backends: list[str], limits: Limits, root: bool) -> list[str]:
     """The bubblewrap command line around the learner's worker (see the module docstring)."""
     from reference.cache import cache_root
@@ -267,7 +342,7 @@ def bwrap_command(bwrap: str, backends: list[str], limits: Limits, root: bool) -
                     "--cap-add", "CAP_SYS_PTRACE"]
     else:
         command += ["--unshare-user"]
-    for path in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"):
+    for path in SYSTEM_FOLDERS:
         binds.system(path)
     binds.args += ["--proc", "/proc", "--dev", "/dev"]
     binds.present |= {Path("/proc"), Path("/dev")}
@@ -282,20 +357,9 @@ def bwrap_command(bwrap: str, backends: list[str], limits: Limits, root: bool) -
         package, _, rest = relative.partition("/")
         folder = packages.get(package, PROJECT_ROOT / package)
         binds.bind(folder / rest)
-    reference = packages.get("reference", PROJECT_ROOT / "reference")
-    binds.bind(reference / "tiny_model")
-    tokenizers = cache_root() / "tokenizers"
-    binds.bind(tokenizers)
-    folders, hub = _backend_paths(backends)
-    for folder in folders:
+    for folder in _model_places(backends, packages):
         binds.bind(folder)
-    if hub:
-        try:
-            from huggingface_hub import constants
-
-            binds.bind(Path(constants.HF_HUB_CACHE))
-        except ImportError:
-            pass
+    hub = _backend_paths(backends)[1]
     gpus = sorted(Path("/dev").glob("nvidia*"))
     for device in gpus:
         binds.bind(device, device=True)
@@ -376,6 +440,9 @@ class LearnerServer:
             command += ["--uid", str(self.plan.uid)]
         if self.plan.kind == "bwrap":
             command.append("--private")  # its /tmp, /dev/shm and IPC namespace are the sandbox's
+        if confinement_works()[0]:  # bubblewrap shows only what it may read: writes narrowed to its folder
+            readable = ["/"] if self.plan.kind == "bwrap" else learner_reads(self.backends)
+            command += ["--readable", json.dumps(readable)]
         passed = [theirs.fileno()]
         joining, kills = self._make_group()
         if joining:
@@ -424,13 +491,15 @@ class LearnerServer:
         ours, theirs = socket.socketpair()
         self._scratch = tempfile.mkdtemp(prefix=scratch_prefix("scratch"))  # its mode: run_server's
         scratch, uid = Path(self._scratch), self.plan.uid
+        readable = learner_reads(self.backends + list(preloaded)) if confinement_works()[0] else None
         # The same control group as under bubblewrap: without it, kernel memory (a socket pair's
         # queues) and the CPU of a submission's processes went unbounded where Gradescope grades.
         joining, kills = self._make_group()
         handed = joining + ([kills] if kills is not None else [])
         try:
             self.process = fork_child(
-                lambda: run_server(theirs, scratch, uid, [], preloaded, group_fds=joining, kill_count_fd=kills),
+                lambda: run_server(theirs, scratch, uid, [], preloaded, group_fds=joining, kill_count_fd=kills,
+                                   readable=readable),
                 os.path.join(self._log_dir, "worker.log"), new_session=True, keep_fds={theirs.fileno(), *handed})
         except BaseException:
             self._remove_group()

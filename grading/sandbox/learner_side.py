@@ -28,6 +28,7 @@ import argparse
 import contextlib
 import ctypes
 import errno
+import json
 import os
 import secrets
 import signal
@@ -47,6 +48,7 @@ from grading.harness.processes import alive, close_other_fds
 from grading.harness.scratch import remove as remove_folder
 from grading.sandbox.cgroups import kill_count
 from grading.sandbox.disk import refuse_uncounted_writes, written_bytes
+from grading.sandbox.file_access import confine
 from grading.sandbox.network import close_network
 from grading.sandbox.network import load_library as load_network_filter
 
@@ -253,8 +255,12 @@ class Server:
     """Holds the loaded backends; forks, watches and ends submission processes."""
 
     def __init__(self, control: socket.socket, scratch: Path, uid: int | None, private: bool = False,
-                 group_fds: list[int] | None = None, kill_count_fd: int | None = None):
+                 group_fds: list[int] | None = None, kill_count_fd: int | None = None,
+                 readable: list[str] | None = None):
         self.control = control
+        # Where a submission's process may read besides its folder (grading.sandbox.file_access);
+        # None: its files are not confined (no Landlock here, or the grader turned it off)
+        self.readable = readable
         # The submissions' control group (grading.sandbox.cgroups): its cgroup.procs files, which
         # a submission's process joins, and the file that counts the kernel's out-of-memory kills.
         self.group_fds = list(group_fds or [])
@@ -797,6 +803,13 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
         refuse_uncounted_writes()
     except (OSError, RuntimeError, ImportError):
         pass
+    # Reads only of what the worker names, writes only in its folder (the description says
+    # whether the kernel allows it: grading.sandbox.file_access).
+    if server.readable is not None:
+        try:
+            confine(folder, server.readable)
+        except OSError:
+            pass
 
     import warnings
 
@@ -1068,7 +1081,7 @@ def _error_info(error: BaseException, folder: Path, function: Any = None) -> dic
 
 def run_server(control: socket.socket, scratch: Path, uid: int | None, backends: list[str],
                preloaded: dict[str, Any] | None = None, private: bool = False, group_fds: list[int] | None = None,
-               kill_count_fd: int | None = None) -> int:
+               kill_count_fd: int | None = None, readable: list[str] | None = None) -> int:
     """Be the fork server on ``control`` until told to stop (or the grader goes away)."""
     from grading.sandbox import wire
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -1102,7 +1115,8 @@ def run_server(control: socket.socket, scratch: Path, uid: int | None, backends:
         except (ImportError, RuntimeError, OSError):
             pass  # then submissions keep the network, as the grader's description of the sandbox says
 
-        server = Server(control, scratch, uid, private=private, group_fds=group_fds, kill_count_fd=kill_count_fd)
+        server = Server(control, scratch, uid, private=private, group_fds=group_fds, kill_count_fd=kill_count_fd,
+                        readable=readable)
         server.backends.update(preloaded or {})
         server.load(backends)
         # Mistral's tokenizer, which a test may pass by name (grading.sandbox.wire.tokenizer_handle):
@@ -1131,6 +1145,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--group-fds", default="", help="comma-separated cgroup.procs descriptors a submission joins")
     parser.add_argument("--kill-count-fd", type=int, default=None,
                         help="that group's memory events, read for the kernel's out-of-memory kills")
+    parser.add_argument("--readable", default=None,
+                        help="JSON list of the places a submission's process may read besides its folder "
+                             "(without it, its files are not confined)")
     parser.add_argument("--private", action="store_true",
                         help="/tmp, /dev/shm and the IPC namespace are the sandbox's own: clean them between submissions")
     arguments = parser.parse_args(argv)
@@ -1138,7 +1155,8 @@ def main(argv: list[str] | None = None) -> int:
     backends = [name for name in arguments.backends.split(",") if name]
     return run_server(control, Path(arguments.scratch), arguments.uid, backends, private=arguments.private,
                       group_fds=[int(fd) for fd in arguments.group_fds.split(",") if fd],
-                      kill_count_fd=arguments.kill_count_fd)
+                      kill_count_fd=arguments.kill_count_fd,
+                      readable=json.loads(arguments.readable) if arguments.readable else None)
 
 
 if __name__ == "__main__":

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import errno
 import socket
-import subprocess
-import sys
 from functools import lru_cache
-from pathlib import Path
+
+from grading.harness.processes import works_in_child
 
 # The one family a submission's code may open sockets of: local ones (its channel to the grader
 # is one; multiprocessing uses them). Every other is refused, not only the internet's: a deny
@@ -43,20 +42,14 @@ def load_library():
 def filter_works() -> tuple[bool, str]:
     """Whether :func:`close_network` works on this machine: tried once, in a process of its own
     (``(True, "")``, or ``(False, why)``)."""
-    probe = ("import socket, sys\n"
-             "from grading.sandbox.network import close_network\n"
-             "close_network()\n"
-             "try:\n    socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()\n"
-             "except PermissionError:\n    sys.exit(0)\n"
-             "sys.exit('an internet socket could still be made under the filter')\n")
-    try:
-        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
-                              cwd=Path(__file__).resolve().parents[2])
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return False, f"the network filter could not be tried ({error})"
-    if done.returncode == 0:
+    works, why = works_in_child("import socket, sys\n"
+                                "from grading.sandbox.network import close_network\n"
+                                "close_network()\n"
+                                "try:\n    socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()\n"
+                                "except PermissionError:\n    sys.exit(0)\n"
+                                "sys.exit('an internet socket could still be made under the filter')\n")
+    if works:
         return True, ""
-    why = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
     return False, (f"the network filter does not work here ({why}); it needs libseccomp "
                    "(Debian/Ubuntu: apt-get install -y libseccomp2) and a kernel with seccomp")
 

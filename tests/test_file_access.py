@@ -1,0 +1,301 @@
+"""A submission's process opens only the files it is meant to, with bubblewrap or without it.
+
+``grading/sandbox/file_access.py`` confines each submission's process with Landlock: reads
+beneath the places the worker names, writes beneath its own folder, signals and abstract local
+sockets within its own tree. Without bubblewrap (most Docker images, Gradescope) that is what
+keeps a learner's code from a checkout's ``solutions/``, from the machine's ``/tmp`` (where a
+classmate graded at the same time looks) and from the grader's results.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from grading.sandbox import file_access, grader_side
+from grading.sandbox.file_access import abi_version, confinement_works
+from grading.sandbox.grader_side import SANDBOX_FILES, learner_reads
+from tests.test_hostile import _copy_solutions, build_hostile
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKS, WHY_NOT = confinement_works()
+needs_landlock = pytest.mark.skipif(not WORKS, reason=f"no Landlock here: {WHY_NOT}")
+
+# Run in a process of its own: confinement cannot be undone. It reports what it could do.
+TRY_EVERYTHING = r"""
+import json, os, signal, socket, subprocess, sys
+from pathlib import Path
+from grading.sandbox.file_access import confine
+
+folder, readable, outside = Path(sys.argv[1]), json.loads(sys.argv[2]), Path(sys.argv[3])
+listener = socket.socket(socket.AF_UNIX)
+listener.bind("\0decodelab-landlock-" + folder.name)   # made before: outside the confined tree
+listener.listen(1)
+abi = confine(folder, readable)
+
+def attempt(action):
+    try:
+        action()
+        return "done"
+    except OSError as error:
+        return type(error).__name__
+
+def connect():
+    client = socket.socket(socket.AF_UNIX)
+    client.connect("\0decodelab-landlock-" + folder.name)
+
+report = {
+    "abi": abi,
+    "write in its folder": attempt(lambda: (folder / "mine" / "note").parent.mkdir() or (folder / "mine" / "note").write_text("x")),
+    "write beside its folder": attempt(lambda: (outside / "note").write_text("x")),
+    "remove a file outside": attempt(lambda: (outside / "kept").unlink()),
+    "truncate a file outside": attempt(lambda: os.truncate(outside / "kept", 0)),
+    "read a file outside": attempt(lambda: (outside / "kept").read_text()),
+    "list a folder outside": attempt(lambda: os.listdir(outside)),
+    "read beneath a readable place": attempt(lambda: open(sys.executable, "rb").close()),
+    "write /dev/null": attempt(lambda: open("/dev/null", "w").write("x")),
+    "read /dev/urandom": attempt(lambda: open("/dev/urandom", "rb").read(4)),
+    "a child reads outside": subprocess.run(
+        [sys.executable, "-c", "import sys\ntry:\n    open(sys.argv[1]).read()\n    print('done')\n"
+                               "except OSError as error:\n    print(type(error).__name__)", str(outside / "kept")],
+        capture_output=True, text=True).stdout.strip(),
+    "signal its parent": attempt(lambda: os.kill(os.getppid(), 0)),
+    "signal itself": attempt(lambda: os.kill(os.getpid(), 0)),
+    "connect to a socket made outside": attempt(connect),
+}
+print(json.dumps(report))
+"""
+
+
+def _confined_report(tmp_path: Path, readable: list[str]) -> dict:
+    folder, outside = tmp_path / "scratch", tmp_path / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    (outside / "kept").write_text("the grader's")
+    done = subprocess.run([sys.executable, "-c", TRY_EVERYTHING, str(folder), json.dumps(readable), str(outside)],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, f"the confined process failed:\n{done.stderr[-2000:]}"
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (outside / "kept").read_text() == "the grader's", "a confined process changed a file outside its folder"
+    return report
+
+
+PYTHON = sorted({sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))})
+
+
+@needs_landlock
+def test_a_confined_process_writes_only_in_its_folder_and_reads_only_where_it_is_told(tmp_path):
+    report = _confined_report(tmp_path, ["/usr", "/lib", "/lib64", "/etc", "/proc", *PYTHON, str(ROOT)])
+    # ROOT is readable here (the probe imports from it), tmp_path is not: it lies outside ROOT
+    expected = {
+        "write in its folder": "done", "write beside its folder": "PermissionError",
+        "remove a file outside": "PermissionError", "truncate a file outside": "PermissionError",
+        "read a file outside": "PermissionError", "list a folder outside": "PermissionError",
+        "read beneath a readable place": "done", "write /dev/null": "done", "read /dev/urandom": "done",
+        "signal itself": "done", "a child reads outside": "PermissionError",
+    }
+    got = {key: report[key] for key in expected}
+    assert got == expected, "confine(folder, readable) allowed or refused the wrong things: " + str(
+        {key: f"expected {expected[key]}, got {got[key]}" for key in expected if got[key] != expected[key]})
+
+
+@needs_landlock
+@pytest.mark.skipif(abi_version() < 6, reason=f"Landlock ABI {abi_version()}: scoping needs ABI 6 (Linux 6.12)")
+def test_a_confined_process_can_neither_signal_nor_reach_a_socket_outside_its_tree(tmp_path):
+    report = _confined_report(tmp_path, ["/usr", "/lib", "/lib64", "/etc", "/proc", *PYTHON, str(ROOT)])
+    assert report["signal its parent"] == "PermissionError", (
+        f"os.kill(parent, 0) from a confined process: {report['signal its parent']}; expected PermissionError "
+        "(without it, where learner code runs as the grader's user it can stop or kill its worker)")
+    assert report["connect to a socket made outside"] == "PermissionError", (
+        f"connecting to an abstract socket made before confinement: {report['connect to a socket made outside']}; "
+        "expected PermissionError (without it two submissions graded at once can talk)")
+
+
+def test_the_places_a_learner_reads_hold_no_solution_hidden_test_or_reference():
+    places = [Path(place) for place in learner_reads(["tiny"])]
+    secret = [ROOT / "solutions", ROOT / "grading" / "hidden", ROOT / "reference" / "distributions.py",
+              ROOT / "tests", ROOT]
+    opened = [str(place) for place in places for folder in secret
+              if place == folder or (folder != ROOT and folder in place.parents)]
+    assert not opened, f"learner_reads(['tiny']) lets a submission read {opened}"
+    assert not any(place == ROOT or place in ROOT.parents for place in places), (
+        f"learner_reads(['tiny']) names the project's folder or one above it: {[str(p) for p in places]}")
+    missing = [relative for relative in SANDBOX_FILES if ROOT / relative not in places]
+    assert not missing, f"files the learner's side imports are not readable: {missing}"
+
+
+@pytest.mark.parametrize("where", ["a virtual environment", "a system folder"])
+def test_an_installed_project_is_left_out_of_site_packages(tmp_path, monkeypatch, where):
+    # Installed, not editable, the project's packages sit in site-packages beside numpy: that
+    # folder is then named entry by entry, without them (and with the sandbox's files only),
+    # whether it lies in a virtual environment or below /usr, which is readable as a whole.
+    site = tmp_path / "usr" / "lib" / "site-packages"
+    for entry in ("numpy", "grading/sandbox", "grading/hidden", "solutions", "reference"):
+        (site / entry).mkdir(parents=True)
+    (site / "six.py").write_text("")
+    for relative in SANDBOX_FILES:
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text("")
+    (site / "reference" / "distributions.py").write_text("")
+    if where == "a virtual environment":
+        monkeypatch.setattr(grader_side, "_python_roots", lambda: [site])
+    else:
+        monkeypatch.setattr(grader_side, "_python_roots", lambda: [])
+        monkeypatch.setattr(grader_side, "SYSTEM_FOLDERS", (str(tmp_path / "usr"),))
+    monkeypatch.setattr(grader_side, "_package_roots",
+                        lambda: {name: site / name for name in ("grading", "reference", "solutions")})
+    places = {Path(place) for place in learner_reads([])}
+    assert {site / "numpy", site / "six.py"} <= places, f"site-packages' other entries are missing: {sorted(places)}"
+    leaked = [str(place) for place in places if _under_or(site, place) or any(
+        place == site / name or (site / name) in place.parents for name in ("solutions", "grading/hidden"))]
+    leaked += [str(place) for place in places if place in (site / "grading", site / "reference",
+                                                          site / "reference" / "distributions.py")]
+    assert not leaked, f"an installed project's secrets are readable: {leaked}"
+    assert {site / relative for relative in SANDBOX_FILES} <= places, "the sandbox's own files are not readable"
+
+
+def _under_or(folder: Path, place: Path) -> bool:
+    """``place`` opens all of ``folder``: it is the folder or one above it."""
+    return place == folder or place in folder.parents
+
+
+# Two submissions graded at the same time on two workers, without bubblewrap: the writer offers
+# a note in the machine's /tmp and on an abstract local socket; the reader scores only if it
+# receives one (a classmate's answers, in a real class).
+OFFER = '''
+
+def softmax_with_temperature(logits, temperature):
+    import os, socket, threading, time
+    try:
+        with open("/tmp/decodelab-concurrent-TOKEN", "w") as note:
+            note.write("answers")
+        os.chmod("/tmp/decodelab-concurrent-TOKEN", 0o644)
+    except OSError as error:
+        print("note refused:", error)
+    try:
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind("\\0decodelab-concurrent-TOKEN")
+        listener.listen(4)
+
+        def answer():
+            while True:
+                client, _ = listener.accept()
+                client.sendall(b"answers")
+                client.close()
+
+        threading.Thread(target=answer, daemon=True).start()
+    except OSError as error:
+        print("socket refused:", error)
+    time.sleep(8)  # while the classmate is graded
+    return torch.softmax(logits / temperature, dim=-1)
+'''
+TAKE = '''
+
+def softmax_with_temperature(logits, temperature):
+    import socket, time
+    deadline = time.time() + 8
+    while time.time() < deadline:
+        try:
+            with open("/tmp/decodelab-concurrent-TOKEN") as note:
+                if note.read() == "answers":
+                    return torch.softmax(logits / temperature, dim=-1)
+        except OSError:
+            pass
+        try:
+            client = socket.socket(socket.AF_UNIX)
+            client.connect("\\0decodelab-concurrent-TOKEN")
+            if client.recv(16) == b"answers":
+                return torch.softmax(logits / temperature, dim=-1)
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return torch.zeros_like(logits)
+'''
+
+
+def _grade(base: Path, names: list[str], workers: int) -> dict[str, dict]:
+    """``decodelab grade`` without bubblewrap, as a user runs it; results.json by submission."""
+    environment = dict(os.environ, TMPDIR="/tmp")  # a folder the learner's user id may enter
+    command = [sys.executable, "-m", "decodelab.cli", "grade", *names, "--out", "out", "--sandbox", "none",
+               "--workers", str(workers), "--backend", "tiny", "--exercises", "temperature"]
+    done = subprocess.run(command, cwd=base, capture_output=True, text=True, timeout=900, env=environment)
+    assert done.returncode == 0, f"decodelab grade exited {done.returncode}:\n{done.stderr[-2000:]}"
+    return {name: json.loads((base / "out" / name / "results.json").read_text()) for name in names}
+
+
+@needs_landlock
+def test_without_bubblewrap_a_submission_reads_no_solution_and_writes_nothing_outside(tmp_path):
+    marker = Path("/tmp/decodelab-hostile-was-here")
+    marker.unlink(missing_ok=True)
+    _copy_solutions(tmp_path / "honest")
+    build_hostile("read_solutions", tmp_path / "read_solutions")
+    build_hostile("write_outside", tmp_path / "write_outside")
+    try:
+        results = _grade(tmp_path, ["honest", "read_solutions", "write_outside"], workers=1)
+        written = marker.exists()
+    finally:
+        marker.unlink(missing_ok=True)
+    honest = results["honest"]
+    assert honest["score"] == honest["max_score"] > 0, f"the honest copy scored {honest['score']}/{honest['max_score']}"
+    assert "files confined by Landlock" in honest["extra_data"]["sandbox"], honest["extra_data"]["sandbox"]
+    assert results["read_solutions"]["score"] == 0, (
+        f"a submission that copies the solutions it finds on the machine scored {results['read_solutions']['score']}; "
+        "expected 0 (it may read only the Python installation, the model and the system's libraries)")
+    assert results["write_outside"]["score"] == results["write_outside"]["max_score"], (
+        "write_outside returns the right answer and should keep every point")
+    assert not written, f"a submission wrote {marker} outside its scratch folder"
+
+
+@needs_landlock
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root switches the learner's code to a user id of its own")
+def test_without_bubblewrap_two_submissions_graded_at_once_pass_no_note(tmp_path):
+    token = os.urandom(6).hex()
+    for name, code in (("a_offer", OFFER), ("b_take", TAKE)):
+        _copy_solutions(tmp_path / name)
+        module = tmp_path / name / "distributions.py"
+        module.write_text(module.read_text() + code.replace("TOKEN", token))
+    note = Path(f"/tmp/decodelab-concurrent-{token}")
+    try:
+        results = _grade(tmp_path, ["a_offer", "b_take"], workers=2)
+        written = note.exists()
+    finally:
+        note.unlink(missing_ok=True)
+    assert results["b_take"]["score"] == 0, (
+        f"a submission that scores only with a note from the one graded beside it scored "
+        f"{results['b_take']['score']}/{results['b_take']['max_score']}; expected 0 (no note can pass)")
+    assert not written, f"a submission left {note} in the machine's /tmp"
+
+
+def test_a_probe_that_cannot_confine_says_why(monkeypatch):
+    # Where the kernel has no Landlock the description must say files were not confined.
+    monkeypatch.setattr(grader_side, "confinement_works", lambda: (False, "files are not confined here (test)"))
+    monkeypatch.setattr(grader_side, "network_filter_works", lambda: (True, ""))
+    monkeypatch.setattr(grader_side, "_bwrap_works", lambda: (False, "bubblewrap is not installed"))
+    plan = grader_side.sandbox_plan("none")
+    assert "it could read files the grader can read" in plan.description and "(test)" in plan.description, plan.description
+    monkeypatch.setattr(grader_side, "confinement_works", lambda: (True, ""))
+    plan = grader_side.sandbox_plan("none")
+    assert "files confined by Landlock" in plan.description, plan.description
+
+
+def test_landlock_can_be_turned_off_and_the_description_then_says_so(monkeypatch):
+    monkeypatch.setenv(file_access.SWITCH_ENV, "0")
+    works, why = confinement_works()
+    assert not works and "DECODELAB_LANDLOCK=0" in why, f"confinement_works() with the switch off: {(works, why)}"
+    assert "DECODELAB_LANDLOCK=0" in grader_side.sandbox_plan("none").description
+
+
+def test_the_grader_removes_the_probes_folder():
+    before = set(Path(tempfile.gettempdir()).glob("decodelab-probe-*"))
+    file_access._probe.cache_clear()
+    confinement_works()
+    left = set(Path(tempfile.gettempdir()).glob("decodelab-probe-*")) - before
+    for folder in left:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert not left, f"the confinement probe left {sorted(map(str, left))}"

@@ -21,6 +21,7 @@ import pytest
 from grading.sandbox import file_access, grader_side
 from grading.sandbox.file_access import abi_version, confinement_works
 from grading.sandbox.grader_side import SANDBOX_FILES, learner_reads
+from grading.sandbox.network import filter_works as network_filter_works
 from tests.test_hostile import _copy_solutions, build_hostile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +66,8 @@ report = {
         [sys.executable, "-c", "import sys\ntry:\n    open(sys.argv[1]).read()\n    print('done')\n"
                                "except OSError as error:\n    print(type(error).__name__)", str(outside / "kept")],
         capture_output=True, text=True).stdout.strip(),
+    "read its own /proc": attempt(lambda: open("/proc/self/status").read()),
+    "read another process's command line": attempt(lambda: open(f"/proc/{os.getppid()}/cmdline").read()),
     "signal its parent": attempt(lambda: os.kill(os.getppid(), 0)),
     "signal itself": attempt(lambda: os.kill(os.getpid(), 0)),
     "connect to a socket made outside": attempt(connect),
@@ -91,7 +94,7 @@ PYTHON = sorted({sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(os
 
 @needs_landlock
 def test_a_confined_process_writes_only_in_its_folder_and_reads_only_where_it_is_told(tmp_path):
-    report = _confined_report(tmp_path, ["/usr", "/lib", "/lib64", "/etc", "/proc", *PYTHON, str(ROOT)])
+    report = _confined_report(tmp_path, ["/usr", "/lib", "/lib64", "/etc", "/proc/meminfo", *PYTHON, str(ROOT)])
     # ROOT is readable here (the probe imports from it), tmp_path is not: it lies outside ROOT
     expected = {
         "write in its folder": "done", "write beside its folder": "PermissionError",
@@ -99,6 +102,7 @@ def test_a_confined_process_writes_only_in_its_folder_and_reads_only_where_it_is
         "read a file outside": "PermissionError", "list a folder outside": "PermissionError",
         "read beneath a readable place": "done", "write /dev/null": "done", "read /dev/urandom": "done",
         "signal itself": "done", "a child reads outside": "PermissionError",
+        "read its own /proc": "done", "read another process's command line": "PermissionError",
     }
     got = {key: report[key] for key in expected}
     assert got == expected, "confine(folder, readable) allowed or refused the wrong things: " + str(
@@ -108,7 +112,7 @@ def test_a_confined_process_writes_only_in_its_folder_and_reads_only_where_it_is
 @needs_landlock
 @pytest.mark.skipif(abi_version() < 6, reason=f"Landlock ABI {abi_version()}: scoping needs ABI 6 (Linux 6.12)")
 def test_a_confined_process_can_neither_signal_nor_reach_a_socket_outside_its_tree(tmp_path):
-    report = _confined_report(tmp_path, ["/usr", "/lib", "/lib64", "/etc", "/proc", *PYTHON, str(ROOT)])
+    report = _confined_report(tmp_path, ["/usr", "/lib", "/lib64", "/etc", *PYTHON, str(ROOT)])
     assert report["signal its parent"] == "PermissionError", (
         f"os.kill(parent, 0) from a confined process: {report['signal its parent']}; expected PermissionError "
         "(without it, where learner code runs as the grader's user it can stop or kill its worker)")
@@ -166,12 +170,21 @@ def _under_or(folder: Path, place: Path) -> bool:
 
 
 # Two submissions graded at the same time on two workers, without bubblewrap: the writer offers
-# a note in the machine's /tmp and on an abstract local socket; the reader scores only if it
-# receives one (a classmate's answers, in a real class).
+# a note in the machine's /tmp, on an abstract local socket, in a System V segment and in a
+# child's command line (the last two a fifteenth red team's: 10/10 against 0/10 alone); the
+# reader scores only if it receives one (a classmate's answers, in a real class).
 OFFER = '''
 
 def softmax_with_temperature(logits, temperature):
-    import os, socket, threading, time
+    import ctypes, os, socket, subprocess, threading, time
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.shmat.restype = ctypes.c_void_p
+    segment = libc.shmget(KEY, ctypes.c_size_t(4096), 0o1000 | 0o666)
+    if segment >= 0:
+        ctypes.memmove(libc.shmat(segment, None, 0), b"answers", 7)
+    else:
+        print("segment refused:", os.strerror(ctypes.get_errno()))
+    child = subprocess.Popen(["/bin/sh", "-c", "sleep 9; true", "decodelab-concurrent-TOKEN", "answers"])
     try:
         with open("/tmp/decodelab-concurrent-TOKEN", "w") as note:
             note.write("answers")
@@ -193,17 +206,36 @@ def softmax_with_temperature(logits, temperature):
     except OSError as error:
         print("socket refused:", error)
     time.sleep(8)  # while the classmate is graded
+    child.kill()
+    child.wait()
+    if segment >= 0:
+        libc.shmctl(segment, 0, None)  # IPC_RMID
     return torch.softmax(logits / temperature, dim=-1)
 '''
 TAKE = '''
 
 def softmax_with_temperature(logits, temperature):
-    import socket, time
+    import ctypes, glob, socket, time
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.shmat.restype = ctypes.c_void_p
     deadline = time.time() + 8
     while time.time() < deadline:
+        segment = libc.shmget(KEY, ctypes.c_size_t(4096), 0)
+        if segment >= 0 and ctypes.string_at(libc.shmat(segment, None, 0), 7) == b"answers":
+            print("through a System V segment")
+            return torch.softmax(logits / temperature, dim=-1)
+        for path in glob.glob("/proc/[0-9]*/cmdline"):
+            try:
+                with open(path, "rb") as line:
+                    if b"decodelab-concurrent-TOKEN\\0answers" in line.read():
+                        print("through a command line")
+                        return torch.softmax(logits / temperature, dim=-1)
+            except OSError:
+                pass
         try:
             with open("/tmp/decodelab-concurrent-TOKEN") as note:
                 if note.read() == "answers":
+                    print("through a note in /tmp")
                     return torch.softmax(logits / temperature, dim=-1)
         except OSError:
             pass
@@ -211,6 +243,7 @@ def softmax_with_temperature(logits, temperature):
             client = socket.socket(socket.AF_UNIX)
             client.connect("\\0decodelab-concurrent-TOKEN")
             if client.recv(16) == b"answers":
+                print("through an abstract socket")
                 return torch.softmax(logits / temperature, dim=-1)
         except OSError:
             pass
@@ -256,19 +289,23 @@ def test_without_bubblewrap_a_submission_reads_no_solution_and_writes_nothing_ou
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root switches the learner's code to a user id of its own")
 def test_without_bubblewrap_two_submissions_graded_at_once_pass_no_note(tmp_path):
     token = os.urandom(6).hex()
+    key = int(token[:7], 16)  # the System V key both know
     for name, code in (("a_offer", OFFER), ("b_take", TAKE)):
         _copy_solutions(tmp_path / name)
         module = tmp_path / name / "distributions.py"
-        module.write_text(module.read_text() + code.replace("TOKEN", token))
+        module.write_text(module.read_text() + code.replace("TOKEN", token).replace("KEY", str(key)))
     note = Path(f"/tmp/decodelab-concurrent-{token}")
     try:
         results = _grade(tmp_path, ["a_offer", "b_take"], workers=2)
         written = note.exists()
     finally:
         note.unlink(missing_ok=True)
+    texts = [results["b_take"]["output"], *(test["output"] for test in results["b_take"]["tests"])]
+    channels = sorted({line.strip() for text in texts for line in text.splitlines() if line.strip().startswith("through ")})
     assert results["b_take"]["score"] == 0, (
         f"a submission that scores only with a note from the one graded beside it scored "
-        f"{results['b_take']['score']}/{results['b_take']['max_score']}; expected 0 (no note can pass)")
+        f"{results['b_take']['score']}/{results['b_take']['max_score']}; expected 0 (no note can pass). "
+        f"It said it got one {channels}")
     assert not written, f"a submission left {note} in the machine's /tmp"
 
 
@@ -299,3 +336,62 @@ def test_the_grader_removes_the_probes_folder():
     for folder in left:
         shutil.rmtree(folder, ignore_errors=True)
     assert not left, f"the confinement probe left {sorted(map(str, left))}"
+
+
+# A fifteenth red team kept a System V segment past its submission by handing it to another
+# user (the clean-up looked at owners), and had an honest classmate killed by handing it theirs.
+HAND_OVER = '''
+
+def softmax_with_temperature(logits, temperature):
+    import ctypes, os
+    libc = ctypes.CDLL(None, use_errno=True)
+    segment = libc.shmget(KEY, ctypes.c_size_t(4096), 0o1000 | 0o600)
+    if segment < 0:
+        raise RuntimeError(f"shmget refused: {os.strerror(ctypes.get_errno())}")
+    raise RuntimeError(f"shmget made segment {segment}")
+'''
+
+
+@pytest.mark.skipif(not network_filter_works()[0], reason="no seccomp filter loads here")
+def test_a_submission_makes_no_system_v_segment(tmp_path):
+    key = int(os.urandom(3).hex(), 16) + 0x0DEC0000
+    _copy_solutions(tmp_path / "hand_over")
+    module = tmp_path / "hand_over" / "distributions.py"
+    module.write_text(module.read_text() + HAND_OVER.replace("KEY", str(key)))
+    results = _grade(tmp_path, ["hand_over"], workers=1)
+    said = [test["output"] for test in results["hand_over"]["tests"] if "shmget" in test["output"]]
+    left = [row for row in Path("/proc/sysvipc/shm").read_text().splitlines()[1:] if int(row.split()[0]) == key]
+    assert said and "shmget refused: Operation not permitted" in said[0], (
+        f"a submission's shmget: {said[0][:300] if said else 'no feedback mentions it'}; expected it refused")
+    assert not left, f"the submission's segment is still there after grading: {left}"
+
+
+def test_a_segment_is_found_by_its_maker_after_it_changes_hands():
+    # Where no seccomp filter loads, the clean-up and the watcher find segments by their maker.
+    import ctypes
+
+    from grading.sandbox.learner_side import sysv_objects
+
+    if os.geteuid() != 0:
+        pytest.skip("giving a segment to another user needs root")
+    libc = ctypes.CDLL(None, use_errno=True)
+    segment = libc.shmget(0, ctypes.c_size_t(4096), 0o1000 | 0o600)  # IPC_PRIVATE
+    assert segment >= 0, f"shmget failed: {os.strerror(ctypes.get_errno())}"
+
+    class Permissions(ctypes.Structure):  # struct ipc_perm, then the rest of shmid_ds
+        _fields_ = [("key", ctypes.c_int), ("uid", ctypes.c_uint), ("gid", ctypes.c_uint), ("cuid", ctypes.c_uint),
+                    ("cgid", ctypes.c_uint), ("mode", ctypes.c_ushort), ("rest", ctypes.c_byte * 256)]
+
+    try:
+        status = Permissions()
+        assert libc.shmctl(segment, 2, ctypes.byref(status)) == 0  # IPC_STAT
+        status.uid = 65534
+        assert libc.shmctl(segment, 1, ctypes.byref(status)) == 0, os.strerror(ctypes.get_errno())  # IPC_SET
+        made = [ident for ident, _ in sysv_objects("shm", os.geteuid(), made_only=True)]
+        owned_elsewhere = [ident for ident, _ in sysv_objects("shm", 65534)]
+        counted_elsewhere = [ident for ident, _ in sysv_objects("shm", 65534, made_only=True)]
+        assert segment in made, f"sysv_objects(made_only=True) misses a segment its maker handed away: {made}"
+        assert segment in owned_elsewhere, "sysv_objects() misses a segment its new owner holds"
+        assert segment not in counted_elsewhere, "a segment handed to another user is counted against that user"
+    finally:
+        libc.shmctl(segment, 0, None)  # IPC_RMID

@@ -116,10 +116,13 @@ def _allow(ruleset: int, path: str | Path, rights: int) -> None:
 def confine(writable: str | Path, readable: list[str]) -> int:
     """From now on, for this process and all it starts: read and run files only beneath
     ``readable`` and ``writable``; make, change and remove files only beneath ``writable``; read
-    and write ``/dev/null``, ``/dev/zero`` and ``/dev/full``, read ``/dev/random`` and
-    ``/dev/urandom``; where the kernel allows (ABI 6), signal and reach abstract local sockets only
-    within this process's own tree. Returns the ABI version used; raises ``OSError`` where
-    Landlock is missing or refused (the caller decides whether grading may go on)."""
+    this process's own ``/proc`` folder (``/proc/self`` now; not its children's, nor any other
+    process's: a fifteenth red team passed a classmate its code in a process's command line,
+    which anyone may read in ``/proc``); read and write ``/dev/null``, ``/dev/zero`` and
+    ``/dev/full``, read ``/dev/random`` and ``/dev/urandom``; where the kernel allows (ABI 6),
+    signal and reach abstract local sockets only within this process's own tree. Returns the ABI
+    version used; raises ``OSError`` where Landlock is missing or refused (the caller decides
+    whether grading may go on)."""
     abi = abi_version()
     if abi < 1:
         raise OSError(errno.ENOSYS, "this kernel offers no Landlock (Linux 5.13 or later, with landlock "
@@ -129,7 +132,7 @@ def confine(writable: str | Path, readable: list[str]) -> int:
     size = ctypes.sizeof(attr) if abi >= 6 else ctypes.sizeof(ctypes.c_uint64)
     ruleset = _call(CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     try:
-        for place in readable:
+        for place in [*readable, "/proc/self"]:
             _allow(ruleset, place, READ)
         for device in OPEN_DEVICES:
             _allow(ruleset, device, READ_FILE | WRITE_FILE | TRUNCATE)

@@ -75,7 +75,7 @@ SANDBOX_FILES = (
     "grading/harness/__init__.py", "grading/harness/output.py", "grading/harness/processes.py",
     "grading/harness/not_started.py", "grading/harness/scratch.py", "grading/sandbox/cgroups.py",
     "grading/sandbox/network.py", "grading/sandbox/kept_toy.py", "grading/sandbox/disk.py",
-    "grading/sandbox/file_access.py",
+    "grading/sandbox/file_access.py", "grading/sandbox/ipc.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",
@@ -265,6 +265,9 @@ class _Binds:
 
 
 SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+# Of /proc, without bubblewrap's own: the machine's figures that libraries read. Not the other
+# processes' folders (a command line there is anyone's to read); its own is added as it confines.
+PROC_FILES = ("/proc/meminfo", "/proc/cpuinfo", "/proc/stat")
 
 
 def _model_places(backends: list[str], packages: dict[str, Path]) -> list[Path]:
@@ -296,7 +299,7 @@ def learner_reads(backends: list[str]) -> list[str]:
     hidden = list(packages.values())
     places: list[Path] = []
     # resolved: /lib, a link to /usr/lib on most systems, would otherwise open all that lies below
-    for root in dict.fromkeys(Path(p).resolve() for p in [*SYSTEM_FOLDERS, "/proc", *_python_roots()]):
+    for root in dict.fromkeys(Path(p).resolve() for p in [*SYSTEM_FOLDERS, *PROC_FILES, *_python_roots()]):
         places += _without(root, hidden)
     for relative in SANDBOX_FILES:
         package, _, rest = relative.partition("/")

@@ -49,6 +49,7 @@ from grading.harness.scratch import remove as remove_folder
 from grading.sandbox.cgroups import kill_count
 from grading.sandbox.disk import refuse_uncounted_writes, written_bytes
 from grading.sandbox.file_access import confine
+from grading.sandbox.ipc import refuse_system_v_ipc
 from grading.sandbox.network import close_network
 from grading.sandbox.network import load_library as load_network_filter
 
@@ -149,9 +150,12 @@ def _keyctl(*arguments: int | None) -> int:
     return libc.syscall(ctypes.c_long(number), *(ctypes.c_long(a) if a is not None else None for a in arguments))
 
 
-def sysv_objects(kind: str, uid: int) -> list[tuple[int, int]]:
+def sysv_objects(kind: str, uid: int, made_only: bool = False) -> list[tuple[int, int]]:
     """``(id, bytes held)`` of the System V IPC objects of ``kind`` (``shm``, ``sem``, ``msg``)
-    that ``uid`` owns, as ``/proc/sysvipc`` lists them (bytes: a segment's resident size)."""
+    that ``uid`` owns or made, or (``made_only``) made, as ``/proc/sysvipc`` lists them (bytes: a
+    segment's resident size). Its maker (``cuid``) never changes, its owner may: a fifteenth red
+    team handed its segments to another user, past a clean-up that looked at owners, and to an
+    honest classmate's, who was then killed for the memory (grading.sandbox.ipc)."""
     try:
         rows = [row.split() for row in Path(f"/proc/sysvipc/{kind}").read_text().splitlines()]
     except OSError:
@@ -163,7 +167,7 @@ def sysv_objects(kind: str, uid: int) -> list[tuple[int, int]]:
     for row in rows[1:]:
         try:
             fields = dict(zip(header, row))
-            if int(fields["uid"]) == uid:
+            if int(fields["cuid"]) == uid or (not made_only and int(fields["uid"]) == uid):
                 found.append((int(row[1]), int(fields.get("rss", 0))))
         except (KeyError, ValueError, IndexError):
             continue
@@ -411,7 +415,7 @@ class Server:
                 base, base_bytes, base_files, base_kills, base_written = start[children[0]]
                 used = sum(max(0, memory - base) for memory in held) + in_files
                 if self.uid is not None:  # segments made and detached hold memory no process shows
-                    used += sum(size for _, size in sysv_objects("shm", self.uid))
+                    used += sum(size for _, size in sysv_objects("shm", self.uid, made_only=True))
                 now_bytes, now_files = stored(mounts)
                 used += max(0, now_bytes - base_bytes)
                 too_many_files = self.file_budget is not None and now_files - base_files > self.file_budget
@@ -799,8 +803,9 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
         close_network()
     except (OSError, RuntimeError, ImportError):
         pass
-    try:  # where this filter cannot load, the network's could not either, and the description says so
+    try:  # where these filters cannot load, the network's could not either, and the description says so
         refuse_uncounted_writes()
+        refuse_system_v_ipc()
     except (OSError, RuntimeError, ImportError):
         pass
     # Reads only of what the worker names, writes only in its folder (the description says

@@ -120,7 +120,9 @@ def confine(writable: str | Path, readable: list[str]) -> int:
     process's: a fifteenth red team passed a classmate its code in a process's command line,
     which anyone may read in ``/proc``); read and write ``/dev/null``, ``/dev/zero`` and
     ``/dev/full``, read ``/dev/random`` and ``/dev/urandom``; where the kernel allows (ABI 6),
-    signal and reach abstract local sockets only within this process's own tree. Returns the ABI
+    signal and reach abstract local sockets only within this process's own tree. Before ABI 3 the
+    kernel cannot refuse ``truncate`` of a file this user may write; before ABI 2 it refuses a
+    rename or link between two folders even within ``writable``. Returns the ABI
     version used; raises ``OSError`` where Landlock is missing or refused (the caller decides
     whether grading may go on)."""
     abi = abi_version()
@@ -132,15 +134,18 @@ def confine(writable: str | Path, readable: list[str]) -> int:
     size = ctypes.sizeof(attr) if abi >= 6 else ctypes.sizeof(ctypes.c_uint64)
     ruleset = _call(CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     try:
+        def allow(place: str | Path, rights: int) -> None:  # only rights this kernel knows (TRUNCATE: ABI 3)
+            _allow(ruleset, place, rights & handled)
+
         for place in [*readable, "/proc/self"]:
-            _allow(ruleset, place, READ)
+            allow(place, READ)
         for device in OPEN_DEVICES:
-            _allow(ruleset, device, READ_FILE | WRITE_FILE | TRUNCATE)
+            allow(device, READ_FILE | WRITE_FILE | TRUNCATE)
         for device in READ_DEVICES:
-            _allow(ruleset, device, READ_FILE)
+            allow(device, READ_FILE)
         for device in sorted(Path("/dev").glob("nvidia*")):  # a GPU's devices, where the machine has one
-            _allow(ruleset, device, READ_FILE | WRITE_FILE)
-        _allow(ruleset, writable, handled & ~(MAKE_CHAR | MAKE_BLOCK))
+            allow(device, READ_FILE | WRITE_FILE)
+        allow(writable, handled & ~(MAKE_CHAR | MAKE_BLOCK))
         if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             code = ctypes.get_errno()
             raise OSError(code, os.strerror(code))

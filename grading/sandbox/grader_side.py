@@ -194,6 +194,14 @@ def _python_roots() -> list[Path]:
     return roots
 
 
+def _open_to_others(folder: Path) -> bool:
+    """Whether a user with no rights of its own may pass through ``folder`` and all above it."""
+    try:
+        return all(os.stat(place).st_mode & 0o001 for place in [folder.resolve(), *folder.resolve().parents])
+    except OSError:
+        return False
+
+
 def _under(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
@@ -433,7 +441,7 @@ class LearnerServer:
             prefix = bwrap_command(_bwrap_works()[1], self.backends, self.limits, root=os.geteuid() == 0)
             environment = None
         else:
-            self._scratch = tempfile.mkdtemp(prefix=scratch_prefix("scratch"))  # its mode: run_server's
+            self._scratch = self._make_scratch()
             scratch, prefix = self._scratch, []
             environment = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false",
                                PYTHONDONTWRITEBYTECODE="1", TRANSFORMERS_VERBOSITY="error")
@@ -465,6 +473,16 @@ class LearnerServer:
         self.control = ours
         return self
 
+    def _make_scratch(self) -> str:
+        """The worker's scratch root without bubblewrap (its mode: ``run_server``'s), in the
+        temporary folder, or in ``/tmp`` where the learner's user id could not reach that one (a
+        root's private ``$TMPDIR``: every submission then failed to start, "the grader itself
+        failed")."""
+        parent = tempfile.gettempdir()
+        if self.plan.uid is not None and not _open_to_others(Path(parent)) and _open_to_others(Path("/tmp")):
+            parent = "/tmp"
+        return tempfile.mkdtemp(prefix=scratch_prefix("scratch"), dir=parent)
+
     def _make_group(self) -> tuple[list[int], int | None]:
         """The submissions' control group, where one can be made: the descriptors the worker hands
         to each submission's process, which joins before it runs anything of the learner's, and
@@ -492,7 +510,7 @@ class LearnerServer:
         from grading.sandbox.learner_side import run_server
 
         ours, theirs = socket.socketpair()
-        self._scratch = tempfile.mkdtemp(prefix=scratch_prefix("scratch"))  # its mode: run_server's
+        self._scratch = self._make_scratch()
         scratch, uid = Path(self._scratch), self.plan.uid
         readable = learner_reads(self.backends + list(preloaded)) if confinement_works()[0] else None
         # The same control group as under bubblewrap: without it, kernel memory (a socket pair's

@@ -313,3 +313,63 @@ def test_without_a_sandbox_a_private_temporary_folder_does_not_stop_grading(tmp_
         f"a copy of solutions/ graded with a private $TMPDIR scored {results['score']}/{results['max_score']}: "
         f"{results['output'][:300]}")
     assert not list(private.iterdir()), f"left in the private $TMPDIR: {sorted(p.name for p in private.iterdir())}"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="becoming an unprivileged user needs root")
+@pytest.mark.skipif(not confinement_works()[0] or not network_filter_works()[0],
+                    reason="needs Landlock and a seccomp filter")
+@pytest.mark.parametrize("watchable", [False, True])
+def test_a_worker_that_is_not_root_reads_its_submissions_write_counts(watchable):
+    # A grader that is not root, without bubblewrap: its worker and the submission's processes
+    # share a user, and the worker makes itself undumpable (so learner code cannot read its
+    # memory). Forked from it, a submission's process was undumpable too, and the worker, with no
+    # CAP_SYS_PTRACE, could read none of its counts: the disk limit held nowhere (watchable=False
+    # shows it). Made dumpable again once confined, it is counted, and cannot undo that.
+    import ctypes
+    import json
+    import time
+
+    from grading.sandbox.disk import refuse_uncounted_writes, written_bytes
+    from grading.sandbox.file_access import confine
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    folder = Path(tempfile.mkdtemp(prefix="decodelab-watchable-", dir="/var/tmp"))
+    folder.chmod(0o777)
+    try:
+        worker = os.fork()
+        if worker == 0:
+            try:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)  # every capability goes with root's uid
+                libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0, as the worker does
+                child = os.fork()
+                if child == 0:
+                    try:
+                        confine(folder, ["/"])
+                        refuse_uncounted_writes(watchable=watchable)
+                        (folder / "data").write_bytes(bytes(2**20))
+                        refused = libc.prctl(4, 0, 0, 0, 0) != 0
+                        (folder / "child.json").write_text(json.dumps({"refused": refused}))
+                        time.sleep(3)
+                    finally:
+                        os._exit(0)
+                deadline = time.monotonic() + 10
+                while not (folder / "child.json").exists() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                (folder / "worker.json").write_text(json.dumps({"counted": written_bytes(child)}))
+                os.waitpid(child, 0)
+            finally:
+                os._exit(0)
+        os.waitpid(worker, 0)
+        counted = json.loads((folder / "worker.json").read_text())["counted"]
+        refused = json.loads((folder / "child.json").read_text())["refused"]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if not watchable:
+        assert counted == 0, f"the unprivileged worker read {counted} bytes written by an undumpable child (the premise)"
+        return
+    assert counted >= 2**20, (
+        f"an unprivileged worker read {counted} bytes written by its submission's process, which wrote 1 MiB: "
+        "its disk limit cannot hold")
+    assert refused, "the submission's process could make itself undumpable again, hiding its counts"

@@ -20,8 +20,12 @@ left three classmates "not graded".
 """
 from __future__ import annotations
 
+import ctypes
 import errno
 import signal
+
+PR_SET_DUMPABLE = 4
+_libc = ctypes.CDLL(None, use_errno=True)
 
 
 def written_bytes(pid: int | str = "self") -> int:
@@ -42,17 +46,28 @@ def written_bytes(pid: int | str = "self") -> int:
         return 0
 
 
-def refuse_uncounted_writes() -> None:
+def refuse_uncounted_writes(watchable: bool = False) -> None:
     """From now on, in this process and all it starts: ``fallocate`` fails with ``EOPNOTSUPP`` (the
     answer of a file system that cannot preallocate, on which ``posix_fallocate`` writes the zeros
-    itself, and so they are counted by :func:`written_bytes`), and setting any action for
-    ``SIGCHLD`` fails with ``PermissionError`` (its default lets no child be reaped unseen; asking
-    what the action is still works). Raises ``OSError``, ``RuntimeError`` or ``ImportError`` where
-    the seccomp filter cannot be loaded (no libseccomp, no seccomp)."""
+    itself, and so they are counted by :func:`written_bytes`), setting any action for ``SIGCHLD``
+    fails with ``PermissionError`` (its default lets no child be reaped unseen; asking what the
+    action is still works), and so does ``prctl(PR_SET_DUMPABLE, ...)``.
+
+    ``watchable``: first make this process dumpable again. A process of the worker's own user,
+    forked from the worker (which makes itself undumpable, so that the learner's code cannot read
+    its memory), is undumpable too, and a worker without ``CAP_SYS_PTRACE`` (a grader that is not
+    root, without bubblewrap) could then read none of its counts: no disk limit held there. Only
+    where Landlock confines it: another domain's processes may not trace a dumpable one.
+
+    Raises ``OSError``, ``RuntimeError`` or ``ImportError`` where the seccomp filter cannot be
+    loaded (no libseccomp, no seccomp)."""
     from grading.sandbox.network import load_library
 
     pyseccomp = load_library()
+    if watchable and _libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 1) failed")
     rules = pyseccomp.SyscallFilter(defaction=pyseccomp.ALLOW)
+    rules.add_rule(pyseccomp.ERRNO(errno.EPERM), "prctl", pyseccomp.Arg(0, pyseccomp.EQ, PR_SET_DUMPABLE))
     rules.add_rule(pyseccomp.ERRNO(errno.EOPNOTSUPP), "fallocate")
     rules.add_rule(pyseccomp.ERRNO(errno.EPERM), "rt_sigaction",
                    pyseccomp.Arg(0, pyseccomp.EQ, int(signal.SIGCHLD)), pyseccomp.Arg(1, pyseccomp.NE, 0))

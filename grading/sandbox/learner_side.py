@@ -803,18 +803,21 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
         close_network()
     except (OSError, RuntimeError, ImportError):
         pass
-    try:  # where these filters cannot load, the network's could not either, and the description says so
-        refuse_uncounted_writes()
-        refuse_system_v_ipc()
-    except (OSError, RuntimeError, ImportError):
-        pass
     # Reads only of what the worker names, writes only in its folder (the description says
     # whether the kernel allows it: grading.sandbox.file_access).
+    confined = False
     if server.readable is not None:
         try:
             confine(folder, server.readable)
+            confined = True
         except OSError:
             pass
+    try:  # where these filters cannot load, the network's could not either, and the description says so
+        # as the worker's own user, dumpable again so the worker can read its counts (once confined)
+        refuse_uncounted_writes(watchable=confined and server.uid is None)
+        refuse_system_v_ipc()
+    except (OSError, RuntimeError, ImportError):
+        pass
 
     import warnings
 

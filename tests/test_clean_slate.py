@@ -296,19 +296,12 @@ def test_without_a_sandbox_a_learner_cannot_look_into_the_other_workers_scratch(
 def test_without_a_sandbox_a_private_temporary_folder_does_not_stop_grading(tmp_path):
     # A root whose $TMPDIR only root may enter: the workers' scratch roots were made there, the
     # learner's user id could not reach them, and every submission "failed" as the grader's fault.
-    import json
-    import subprocess
-    import sys
+    from tests.test_file_access import _grade
 
     private = tmp_path / "private-tmp"
     private.mkdir(mode=0o700)
     _copy_solutions(tmp_path / "honest")
-    environment = dict(os.environ, TMPDIR=str(private))
-    done = subprocess.run([sys.executable, "-m", "decodelab.cli", "grade", "honest", "--out", "out", "--sandbox", "none",
-                           "--workers", "1", "--backend", "tiny", "--exercises", *EXERCISES],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=600, env=environment)
-    assert done.returncode == 0, f"decodelab grade exited {done.returncode}:\n{done.stderr[-2000:]}"
-    results = json.loads((tmp_path / "out" / "honest" / "results.json").read_text())
+    results = _grade(tmp_path, ["honest"], workers=1, tmpdir=str(private))["honest"]
     assert results["score"] == results["max_score"] > 0, (
         f"a copy of solutions/ graded with a private $TMPDIR scored {results['score']}/{results['max_score']}: "
         f"{results['output'][:300]}")

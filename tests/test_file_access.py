@@ -264,9 +264,10 @@ def softmax_with_temperature(logits, temperature):
 '''
 
 
-def _grade(base: Path, names: list[str], workers: int) -> dict[str, dict]:
-    """``decodelab grade`` without bubblewrap, as a user runs it; results.json by submission."""
-    environment = dict(os.environ, TMPDIR="/tmp")  # a folder the learner's user id may enter
+def _grade(base: Path, names: list[str], workers: int, tmpdir: str = "/tmp") -> dict[str, dict]:
+    """``decodelab grade`` without bubblewrap, as a user runs it; results.json by submission.
+    ``tmpdir``: its ``$TMPDIR`` (by default one the learner's user id may enter)."""
+    environment = dict(os.environ, TMPDIR=tmpdir)
     command = [sys.executable, "-m", "decodelab.cli", "grade", *names, "--out", "out", "--sandbox", "none",
                "--workers", str(workers), "--backend", "tiny", "--exercises", "temperature"]
     done = subprocess.run(command, cwd=base, capture_output=True, text=True, timeout=900, env=environment)

@@ -47,14 +47,13 @@ from grading.harness.output import file_end, keep_end, keep_start
 from grading.harness.processes import alive, close_other_fds
 from grading.harness.scratch import remove as remove_folder
 from grading.sandbox.cgroups import kill_count
-from grading.sandbox.disk import refuse_uncounted_writes, written_bytes
+from grading.sandbox.disk import PR_SET_DUMPABLE, refuse_uncounted_writes, written_bytes
 from grading.sandbox.file_access import confine
 from grading.sandbox.ipc import refuse_system_v_ipc
 from grading.sandbox.network import close_network
 from grading.sandbox.network import load_library as load_network_filter
 
 PR_SET_PDEATHSIG = 1
-PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 OUTPUT_FILE = "output.txt"
 SOURCE_FOLDER = "exercises"

@@ -41,7 +41,10 @@ def greedy_generate(
            ``logits[:, -1, :]`` — the prediction for the token after everything so far;
         2. the next token is their ``argmax`` over the vocabulary (the last axis); where
            several logits tie for the largest, the lowest of their ids, as ``torch.argmax``
-           returns (``torch.topk`` promises no order among ties);
+           returns (``torch.topk`` promises no order among ties). The argmax of their
+           ``softmax`` or ``log_softmax`` counts too: both keep the logits' order, except
+           between logits within float rounding of each other, which the tests' models
+           never produce;
         3. append it; stop if its id equals ``eos_token_id`` (it stays in the output), or once
            ``max_new_tokens`` tokens have been added.
 

@@ -45,7 +45,9 @@ def subword_averaged_embedding(
            the matrix's device).
         3. Average them over the token axis. In float16 or bfloat16 you may average in that
            dtype or in float32 and cast back: the two differ only by half precision's
-           rounding, and both count.
+           rounding, and both count. Adding the rows up in that dtype before dividing counts
+           too: the sum overflows to ``inf`` only past float16's largest value, 65504, far
+           beyond any embedding's numbers and the tests' inputs.
 
     Example:
         With Mistral-7B-v0.1's tokenizer, ``"Kyoto"`` encodes to ``[15595, 2587]``, so the

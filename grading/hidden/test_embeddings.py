@@ -350,6 +350,14 @@ def _pca_hint(vectors: torch.Tensor, got: torch.Tensor) -> str:
         "centre each column (mean over dim=0), not each row": (x - x.mean(1, keepdim=True)) @ torch.linalg.svd(
             x - x.mean(1, keepdim=True), full_matrices=False).Vh[:2].T,
     }
+    # Replayed in the vectors' own working precision: in float64 it would be right.
+    work = vectors.detach().cpu()
+    work = work.float() if work.dtype in (torch.float16, torch.bfloat16) else work
+    mean = work.mean(0)
+    one_pass = work.T @ work / work.shape[0] - torch.outer(mean, mean)
+    candidates["far from the origin a covariance taken in one pass (X.T @ X / n minus the mean's outer product) "
+               "loses its digits to rounding: centre the data first, then decompose the centred data"] = (
+        (work - mean) @ torch.linalg.eigh(one_pass).eigenvectors[:, -2:].flip(1)).double()
     right = ref.pca_2d(x).double()
 
     def same(a: torch.Tensor, b: torch.Tensor) -> bool:
@@ -384,6 +392,9 @@ def test_pca_shape_and_dtype(learner):
     (12, 8, torch.float16, 0.0), (12, 8, torch.bfloat16, 0.0),
     # float16 far from the origin: its mean and the centring lose digits in float16 arithmetic
     (8, 3, torch.float16, 1000.0),
+    # float32 far from the origin: centred first, 1e-6 of the scale off; through a covariance
+    # taken in one pass (X.T @ X / n minus the mean's outer product), 1e-3
+    (12, 8, torch.float32, 1000.0),
 ], ids=str)
 def test_pca_matches_scikit_learn_up_to_sign(learner, n, d, dtype, offset):
     _check_pca(learner, _random_vectors(n, d, dtype, seed=n + d, offset=offset))

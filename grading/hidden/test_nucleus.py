@@ -204,6 +204,14 @@ def test_top_p_mask_at_p_zero_and_p_one(learner):
     got = learner.top_p_mask(moderate, 1.0)
     check_tensor(got, torch.ones_like(moderate, dtype=torch.bool), call=call_text(learner.top_p_mask, moderate, 1.0),
                  hint="with p = 1 every token of non-zero probability is kept")
+    # A long tail of halvings, shuffled: above its last two tokens (2^-12 each) lies 1 - 2^-12,
+    # exact and 2.4e-4 short of p = 1, outside the rounding spots: p itself must be the bound,
+    # not a p "safely" below 1 (0.999 drops the last three).
+    tail = torch.tensor([[2.0 ** -k for k in (3, 12, 1, 9, 5, 12, 2, 11, 7, 4, 10, 6, 8)]])
+    got = learner.top_p_mask(tail, 1.0)
+    check_tensor(got, torch.ones_like(tail, dtype=torch.bool), call=call_text(learner.top_p_mask, tail, 1.0),
+                 hint="with p = 1 every token of non-zero probability is kept, the smallest of a long tail too: "
+                      "compare the mass above each token with p itself")
     # Two tokens tied for the largest probability: the rule still keeps exactly one of them
     # (the mass above the second is the first's, 0.4), at p = 0 and at p = 0.3 alike.
     tied = torch.tensor([[0.4, 0.4, 0.2], [0.1, 0.45, 0.45]])

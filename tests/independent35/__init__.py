@@ -1,0 +1,1 @@
+"""Thirty-fifth examiner's catalogue: numerical extremes (the learner who only tried typical values: huge and tiny logits, -inf entries, exact ties, k = 1, p = 1, half-precision overflow, log-space against probability space)."""

@@ -84,9 +84,8 @@ class Planned:
 
 
 # These really read and write the machine's files when nothing stops them (tests/hostile/README.md):
-# the first two are stopped by bubblewrap or Landlock, the others by bubblewrap alone.
+# bubblewrap or Landlock stops them.
 CONFINED_ONLY = {"read_solutions", "write_outside"}
-SANDBOX_ONLY = {"stray_process", "file_flood"}
 
 
 def hostile_threats() -> list[str]:
@@ -99,8 +98,7 @@ def hostile_threats() -> list[str]:
     sandboxed = sandbox_plan().kind == "bwrap"
     confined = sandboxed or confinement_works()[0]
     return sorted(p.name for p in HOSTILE.iterdir()
-                  if p.is_dir() and not p.name.startswith(("_", ".")) and (sandboxed or p.name not in SANDBOX_ONLY)
-                  and (confined or p.name not in CONFINED_ONLY))
+                  if p.is_dir() and not p.name.startswith(("_", ".")) and (confined or p.name not in CONFINED_ONLY))
 
 
 def write_hostile(threat: str, target: Path) -> Path:

@@ -247,6 +247,98 @@ def test_without_a_sandbox_a_submission_that_floods_the_disk_is_stopped_at_the_d
         + str({k: (expected.get(k), scores.get(k)) for k in set(scores) | set(expected) if scores.get(k) != expected.get(k)}))
 
 
+
+# Empty files cost no bytes, so neither the disk limit nor the output limit sees them; on a disk
+# each takes one of its file system's fixed number of inodes (a red team's 200,000 of them ran
+# the call out of time and kept a point). The worker counts what the submission's folders hold.
+FILE_FLOOD = '''
+
+def softmax_with_temperature(logits, temperature):
+    import os, time
+
+    where = os.environ["TMPDIR"]
+    if HOW != "flat":
+        for depth in range(3):
+            where = os.path.join(where, f"d{depth}")
+            os.makedirs(where, exist_ok=True)
+    for number in range(2_000):
+        os.close(os.open(os.path.join(where, f"empty-{number}"), os.O_CREAT | os.O_WRONLY, 0o600))
+    if HOW == "unlistable":  # files kept on, in a folder its lister may no longer read
+        os.chmod(where, 0o300)
+    time.sleep(2)  # the worker looks four times a second
+    return torch.softmax(logits / temperature, dim=-1)
+'''
+FILE_OPTIONS = GradeOptions(backend="tiny", sandbox="none", exercises=EXERCISES,
+                            limits=Limits(call_seconds=30, submission_seconds=120, memory_mb=1024, disk_mb=64,
+                                          files=500))
+
+
+@pytest.mark.parametrize("how", ["flat", "nested", "unlistable"])
+def test_without_a_sandbox_a_submission_that_makes_empty_files_is_stopped_at_the_file_limit(
+        tmp_path, monkeypatch, honest_alone_without_sandbox, how):
+    monkeypatch.setenv("TMPDIR", "/tmp")  # the machine's temporary folder (see above)
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    flood, honest = tmp_path / "class" / "a_flood", tmp_path / "class" / "b_honest"
+    _copy_solutions(honest)
+    _copy_solutions(flood)
+    module = flood / "distributions.py"
+    module.write_text(module.read_text() + FILE_FLOOD.replace("HOW", repr(how)))
+    together = grade_class([flood, honest], tmp_path / "together", FILE_OPTIONS, workers=1).results
+    failed = [t["output"] for t in together["a_flood"]["tests"] if t["score"] < t["max_score"]]
+    assert together["a_flood"]["score"] == 0 and failed, (
+        f"a submission that makes 2,000 empty files ({how}) under a file limit of 500 scored "
+        f"{together['a_flood']['score']}/{together['a_flood']['max_score']}; expected 0, stopped at the limit")
+    assert "made more than 500 files (the file limit" in failed[0], (
+        f"its feedback does not name the file limit: {failed[0][:400]}")
+    alone = honest_alone_without_sandbox
+    assert together["b_honest"]["score"] == alone["score"] == alone["max_score"] > 0, (
+        f"the honest copy graded after the flood scored {together['b_honest']['score']}, alone {alone['score']} "
+        f"of {alone['max_score']}")
+
+
+def test_files_below_counts_every_entry_until_past_its_limit(tmp_path):
+    from grading.sandbox.learner_side import files_below
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    for number in range(5):
+        (tmp_path / "a" / "b" / f"f{number}").touch()
+    (tmp_path / "link").symlink_to("/usr")  # an entry, not followed
+    assert files_below(tmp_path, 100) == 8, f"files_below(<2 folders, 5 files, 1 link>, 100) = {files_below(tmp_path, 100)}"
+    assert files_below(tmp_path, 3) == 4, f"files_below(<8 entries>, 3) = {files_below(tmp_path, 3)}, expected 4"
+    assert files_below(tmp_path / "missing", 3) == 0, "a folder already removed holds no file"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="becoming an unprivileged user needs root")
+def test_files_below_says_when_it_cannot_list_a_folder():
+    # Root lists every folder; a worker that is not root cannot list one its submission made
+    # unreadable, and must then say so rather than count nothing there.
+    import json
+
+    from grading.sandbox.learner_side import files_below
+
+    folder = Path(tempfile.mkdtemp(prefix="decodelab-unlistable-", dir="/var/tmp"))
+    folder.chmod(0o777)
+    try:
+        (folder / "hidden").mkdir()
+        for number in range(3):
+            (folder / "hidden" / f"f{number}").touch()
+        (folder / "hidden").chmod(0o300)
+        shutil.chown(folder / "hidden", 65534, 65534)
+        child = os.fork()
+        if child == 0:
+            try:
+                os.setgroups([])
+                os.setgid(65533)
+                os.setuid(65533)  # another user: no capability, no owner's rights
+                (folder / "seen.json").write_text(json.dumps(files_below(folder, 100)))
+            finally:
+                os._exit(0)
+        os.waitpid(child, 0)
+        seen = json.loads((folder / "seen.json").read_text()) if (folder / "seen.json").exists() else "nothing"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert seen is None, f"files_below(<a folder with an unlistable one>, 100) = {seen!r}, expected None"
+
 PEEK_NEXT_DOOR = '''
 
 def softmax_with_temperature(logits, temperature):

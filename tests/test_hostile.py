@@ -65,7 +65,6 @@ EXPECTED: dict[str, tuple[set[str], str]] = {
     "symlink_to_solutions": (BOTH, "symbolic link"),
     "output_link": (set(), ""),
 }
-SANDBOX_ONLY = {"stray_process", "file_flood"}
 # Contained without bubblewrap only where the kernel confines a process's files (Landlock:
 # grading.sandbox.file_access); elsewhere they really read and write the machine's files.
 CONFINED_ONLY = {"read_solutions", "write_outside"}
@@ -92,8 +91,7 @@ PLAN = sandbox_plan()
 FILES_CONFINED = PLAN.kind == "bwrap" or confinement_works()[0]
 
 
-THREATS = [t for t in EXPECTED if (PLAN.kind == "bwrap" or t not in SANDBOX_ONLY)
-           and (FILES_CONFINED or t not in CONFINED_ONLY)
+THREATS = [t for t in EXPECTED if (FILES_CONFINED or t not in CONFINED_ONLY)
            and (t not in GROUP_ONLY or WorkerGroup.possible())]
 
 

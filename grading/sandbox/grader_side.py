@@ -682,7 +682,7 @@ class SandboxFault(RuntimeError):
 def _describe_end(end: dict, limits: Limits) -> str:
     if end.get("stopped_for") == "files":
         return (f"it made more than {limits.files:,} files (the file limit: each holds some of the "
-                "machine's memory, an empty one too) and was stopped")
+                "machine's memory or of its disk's inodes, an empty one too) and was stopped")
     if end.get("stopped_for") == "disk":
         return f"it wrote more than {limits.disk_mb:,} MiB to files (the disk limit) and was stopped"
     if "signal" in end:

@@ -231,6 +231,29 @@ def stored(mount_points: list[str]) -> tuple[int, int]:
     return used_bytes, used_files
 
 
+def files_below(folder: Path, limit: int) -> int | None:
+    """Entries (files, folders, links) beneath ``folder``, counted until there are more than
+    ``limit``; None when a folder below could not be listed, or vanished while it was read (a
+    submission may hide files in a folder it makes unreadable, or keep renaming it)."""
+    count, pending = 0, [str(folder)]
+    while pending:
+        path = pending.pop()
+        try:
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    count += 1
+                    if count > limit:
+                        return count
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+        except FileNotFoundError:
+            if path != str(folder):
+                return None
+        except OSError:
+            return None
+    return count
+
+
 def _in_own_user_namespace() -> bool:
     """Whether this process runs in a user namespace of its own (bubblewrap run by an ordinary
     user maps a single id), where its user keyrings are not the user's everywhere else."""
@@ -276,7 +299,7 @@ class Server:
         self.backends: dict[str, Any] = {}
         self.children: dict[int, Path] = {}
         self.memory_budget: int | None = None  # bytes the current submission's processes may add, together
-        self.file_budget: int | None = None  # files they may add to the sandbox's tmpfs, together
+        self.file_budget: int | None = None  # files they may add to the sandbox's tmpfs or their folders, together
         self.disk_budget: int | None = None  # bytes they may write to files, together (grading.sandbox.disk)
         self.stopped_for: str | None = None  # why the watcher killed the current submission: "memory", "files", "disk"
         self._watching = False
@@ -378,8 +401,9 @@ class Server:
         with the memory files they hold (:func:`memory_files`), the uid's System V segments
         and, in a sandbox, what the sandbox's tmpfs gained
         (files there are memory that no process shows). Once that exceeds the budget, or the
-        tmpfs gained more files than the file budget (an empty file costs no bytes but ~1 kB of
-        the kernel's memory: three million of them took 2.6 GB), or the kernel killed one of them
+        tmpfs or their folders gained more files than the file budget (an empty file costs no
+        bytes but ~1 kB of the kernel's memory: three million of them took 2.6 GB; on a disk, an
+        inode of the disk's fixed number, :func:`files_below`), or the kernel killed one of them
         at the submissions' control group's limit (kernel memory that none of these counts
         shows, such as socket buffers), they are all killed: the call fails as out of memory (or of
         files, :attr:`stopped_for`), and nothing else on the machine has to. The same thread stops
@@ -388,8 +412,9 @@ class Server:
         if self._watching:
             return
         self._watching = True
-        # the submission process -> memory, tmpfs bytes, tmpfs files, kills, this server's written bytes when first seen
-        start: dict[int, tuple[int, int, int, int, int]] = {}
+        # the submission process -> memory, tmpfs bytes, tmpfs files, kills, this server's written
+        # bytes, files in the scratch folder's file system, when first seen
+        start: dict[int, tuple[int, int, int, int, int, int]] = {}
         mounts = self.memory_mounts
 
         def kills() -> int:
@@ -407,17 +432,27 @@ class Server:
                     strays = [pid for pid in everyone if alive(pid)]
                     held = [_charged_memory(pid) for pid in strays]
                     in_files = memory_files(strays)
+                    folders = list(self.children.values())
                 except Exception:  # a process list in flux: read it again next time
                     continue
                 if children[0] not in start:
-                    start[children[0]] = (_charged_memory(children[0]), *stored(mounts), kills(), written_bytes())
-                base, base_bytes, base_files, base_kills, base_written = start[children[0]]
+                    start[children[0]] = (_charged_memory(children[0]), *stored(mounts), kills(), written_bytes(),
+                                          stored([str(self.scratch)])[1])
+                base, base_bytes, base_files, base_kills, base_written, base_disk_files = start[children[0]]
                 used = sum(max(0, memory - base) for memory in held) + in_files
                 if self.uid is not None:  # segments made and detached hold memory no process shows
                     used += sum(size for _, size in sysv_objects("shm", self.uid, made_only=True))
                 now_bytes, now_files = stored(mounts)
                 used += max(0, now_bytes - base_bytes)
-                too_many_files = self.file_budget is not None and now_files - base_files > self.file_budget
+                # Files on a disk (no sandbox's tmpfs holds the scratch folder) are no memory but
+                # use up the disk's inodes: the submission's folders are counted. A folder it hid
+                # leaves the count to its file system, which others write to as well.
+                too_many_files = False
+                if self.file_budget is not None:
+                    walked = [files_below(folder, self.file_budget) for folder in folders]
+                    on_disk = (stored([str(self.scratch)])[1] - base_disk_files if None in walked
+                               else sum(count or 0 for count in walked))
+                    too_many_files = max(now_files - base_files, on_disk) > self.file_budget
                 # Finished processes' bytes went to whoever reaped them: a live process of the
                 # submission, or this server (orphans come back to it).
                 written = sum(written_bytes(pid) for pid in everyone) + written_bytes() - base_written

@@ -18,7 +18,7 @@ class Limits:
     output_bytes: int = 2**20          # its printed output, and any file it writes
     cpu_seconds: int = 600             # CPU time of one submission process
     scratch_mb: int = 64               # its scratch folder (a tmpfs in the sandbox)
-    files: int = 10_000                # files and folders it may have at once in the sandbox's tmpfs
+    files: int = 10_000                # files and folders it may have at once in the sandbox's tmpfs or its folders
     disk_mb: int = 1024                # what all its processes may write to files (the disk, without a sandbox)
     reply_mb: int = 64                 # one answer it sends back, on the wire and once rebuilt
     judge_memory_mb: int = 1536        # the judge's own memory for its tests (beyond what it had loaded)

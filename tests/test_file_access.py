@@ -264,11 +264,13 @@ def softmax_with_temperature(logits, temperature):
 '''
 
 
-def _grade(base: Path, names: list[str], workers: int, tmpdir: str = "/tmp") -> dict[str, dict]:
-    """``decodelab grade`` without bubblewrap, as a user runs it; results.json by submission.
-    ``tmpdir``: its ``$TMPDIR`` (by default one the learner's user id may enter)."""
-    environment = dict(os.environ, TMPDIR=tmpdir)
-    command = [sys.executable, "-m", "decodelab.cli", "grade", *names, "--out", "out", "--sandbox", "none",
+def _grade(base: Path, names: list[str], workers: int, tmpdir: str = "/tmp", sandbox: str = "none",
+           environment: dict[str, str] | None = None) -> dict[str, dict]:
+    """``decodelab grade`` (by default without bubblewrap), as a user runs it; results.json by
+    submission. ``tmpdir``: its ``$TMPDIR`` (by default one the learner's user id may enter);
+    ``environment``: variables the grader has besides this process's."""
+    environment = dict(os.environ, TMPDIR=tmpdir, **(environment or {}))
+    command = [sys.executable, "-m", "decodelab.cli", "grade", *names, "--out", "out", "--sandbox", sandbox,
                "--workers", str(workers), "--backend", "tiny", "--exercises", "temperature"]
     done = subprocess.run(command, cwd=base, capture_output=True, text=True, timeout=900, env=environment)
     assert done.returncode == 0, f"decodelab grade exited {done.returncode}:\n{done.stderr[-2000:]}"

@@ -11,14 +11,18 @@
   a test watches of the model, recorded where the model runs.
 - :mod:`~grading.sandbox.limits`: what one submission may use (time, memory, processes, output,
   disk); :mod:`~grading.sandbox.cgroups`, :mod:`~grading.sandbox.network`,
-  :mod:`~grading.sandbox.disk`, :mod:`~grading.sandbox.file_access` and :mod:`~grading.sandbox.ipc`:
-  what the kernel bounds, refuses or counts for a submission beyond bubblewrap (a control group,
-  no network socket, what it writes to files, which files it may open, no System V IPC).
+  :mod:`~grading.sandbox.disk`, :mod:`~grading.sandbox.file_access`, :mod:`~grading.sandbox.ipc`
+  and :mod:`~grading.sandbox.neighbours`: what the kernel bounds, refuses or counts for a
+  submission beyond bubblewrap (a control group, no socket to another program, what it writes to
+  files, which files it may open, no System V IPC, no limits or priority set for another process).
+- :mod:`~grading.sandbox.environment`: the few environment variables a submission's process
+  keeps (without bubblewrap it would inherit all of the grader's).
 - :mod:`~grading.sandbox.kept_toy`: a toy model the judge keeps and runs for the learner's code,
   which gets a handle and the toy's answers, never its numbers.
 
 Who may import it: the harness (inside functions) and the grader. The learner's side imports
-only the wire, ``shared``, ``observe``, ``cgroups``, ``network``, ``disk``, ``file_access``, ``ipc``, ``kept_toy``,
+only the wire, ``shared``, ``observe``, ``cgroups``, ``network``, ``disk``, ``file_access``, ``ipc``,
+``neighbours``, ``environment``, ``kept_toy``,
 ``reference`` and four small modules of the harness (the output cap, the child-process helpers,
 the "not started" rule, the folder remover): those are the files bound into the sandbox
 (``grader_side.SANDBOX_FILES``).

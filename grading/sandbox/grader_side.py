@@ -75,7 +75,8 @@ SANDBOX_FILES = (
     "grading/harness/__init__.py", "grading/harness/output.py", "grading/harness/processes.py",
     "grading/harness/not_started.py", "grading/harness/scratch.py", "grading/sandbox/cgroups.py",
     "grading/sandbox/network.py", "grading/sandbox/kept_toy.py", "grading/sandbox/disk.py",
-    "grading/sandbox/file_access.py", "grading/sandbox/ipc.py",
+    "grading/sandbox/file_access.py", "grading/sandbox/ipc.py", "grading/sandbox/neighbours.py",
+    "grading/sandbox/environment.py",
 )
 PROJECT_PACKAGES = ("grading", "reference", "solutions", "exercises", "decodelab", "tests")
 SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIGKILL: "SIGKILL",

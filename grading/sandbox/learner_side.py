@@ -49,7 +49,9 @@ from grading.harness.scratch import remove as remove_folder
 from grading.sandbox.cgroups import kill_count
 from grading.sandbox.disk import PR_SET_DUMPABLE, refuse_uncounted_writes, written_bytes
 from grading.sandbox.file_access import confine
+from grading.sandbox.environment import keep_only_what_learners_need
 from grading.sandbox.ipc import refuse_system_v_ipc
+from grading.sandbox.neighbours import leave_other_processes_alone
 from grading.sandbox.network import close_network
 from grading.sandbox.network import load_library as load_network_filter
 
@@ -793,6 +795,7 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
     folder.mkdir(mode=0o711)
     os.chmod(folder, 0o711)
     os.chdir(folder)
+    keep_only_what_learners_need()  # not the grader's tokens and agents (without bubblewrap, all of its variables)
     os.environ["TMPDIR"] = os.environ["HOME"] = str(folder)  # temporary files stay in the folder
     tempfile.tempdir = str(folder)
     output = os.open(folder / OUTPUT_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -850,6 +853,7 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
         # as the worker's own user, dumpable again so the worker can read its counts (once confined)
         refuse_uncounted_writes(watchable=confined and server.uid is None)
         refuse_system_v_ipc()
+        leave_other_processes_alone()
     except (OSError, RuntimeError, ImportError):
         pass
 

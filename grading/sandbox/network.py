@@ -4,11 +4,19 @@ Bubblewrap gives the learner's worker a network namespace of its own, with no in
 loopback nobody listens on. Where bubblewrap cannot run (most Docker images, and so Gradescope),
 a submission's process shares the container's network: an eleventh red team connected out
 from it. So each submission's process, before any of its code runs, installs a seccomp filter
-(libseccomp, through ``pyseccomp``) under which creating any socket but a local one (internet,
-packet, netlink, vsock…) fails with ``PermissionError`` (EACCES). The filter holds for
+(libseccomp, through ``pyseccomp``) under which creating any socket (internet, packet,
+netlink, vsock…, and local ones: below) fails with ``PermissionError`` (EACCES). The filter holds for
 everything the process starts and cannot be removed. ``io_uring`` is refused as well: its
-requests can open sockets without the system call the filter watches. Local sockets
-(``AF_UNIX``, the channel to the grader among them) stay.
+requests can open sockets without the system call the filter watches.
+
+A local socket made by ``socket()`` is refused too: it reaches any program listening on the
+machine by a path or an abstract name, and Landlock does not stop it. A sixteenth red team,
+grading without bubblewrap as an ordinary user, connected to the instructor's tmux server (its
+socket's path is guessable) and ran commands as the instructor, outside every wall: the stub
+scored 10/10 with the solutions, and a process it left set a classmate's score to 0 after the
+run; through the ssh-agent's socket it had the instructor's key sign what it chose. A pair of
+connected local sockets (``socketpair``: ``multiprocessing.Pipe``) reaches nothing outside
+and stays, and so does the channel to the grader, made before the filter.
 
 The learner's side (:mod:`grading.sandbox.learner_side`) installs the filter; the grader's side
 asks :func:`filter_works` once, to say in the sandbox's description whether the network was
@@ -22,9 +30,9 @@ from functools import lru_cache
 
 from grading.harness.processes import works_in_child
 
-# The one family a submission's code may open sockets of: local ones (its channel to the grader
-# is one; multiprocessing uses them). Every other is refused, not only the internet's: a deny
-# list would miss a family that reaches out of a container, such as vsock to the host.
+# The one family a submission's code may make socket pairs of: local ones (multiprocessing's
+# pipes). Every other is refused, not only the internet's: a deny list would miss a family that
+# reaches out of a container, such as vsock to the host.
 OPEN_FAMILY = socket.AF_UNIX
 IO_URING_CALLS = ("io_uring_setup", "io_uring_enter", "io_uring_register")
 
@@ -55,7 +63,8 @@ def filter_works() -> tuple[bool, str]:
 
 
 def close_network() -> None:
-    """From now on this process and all it starts cannot open a network socket.
+    """From now on this process and all it starts can make no socket but a connected local pair
+    (``socketpair``), and so reach no other program: ``socket()`` fails with ``PermissionError``.
 
     Raises ``OSError`` where the filter cannot be loaded (the caller decides whether grading may go
     on); sets ``no_new_privs`` first, as the kernel asks of an unprivileged filter.
@@ -63,8 +72,8 @@ def close_network() -> None:
     seccomp = load_library()
     refuse = seccomp.ERRNO(errno.EACCES)
     rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
-    for call in ("socket", "socketpair"):
-        rules.add_rule(refuse, call, seccomp.Arg(0, seccomp.NE, int(OPEN_FAMILY)))
+    rules.add_rule(refuse, "socket")
+    rules.add_rule(refuse, "socketpair", seccomp.Arg(0, seccomp.NE, int(OPEN_FAMILY)))
     for call in IO_URING_CALLS:
         rules.add_rule(seccomp.ERRNO(errno.EPERM), call)
     rules.load()

@@ -1,0 +1,46 @@
+"""A submission's process may set limits, priority and scheduling for itself only.
+
+Linux lets a process change another's resource limits (``prlimit``), priority (``setpriority``),
+I/O class (``ioprio_set``) and scheduling (``sched_setaffinity``, ``sched_setscheduler``...)
+whenever the two share a user. They do wherever the grader is not root: the learner's code then
+runs as the grader's own user, with bubblewrap (its user namespace maps one id) or without it. A
+sixteenth red team, grading as an ordinary user, set the worker's process limit to 1: every
+classmate graded after it on that worker was "not started" (0/10), with no grader error and exit
+status 0. A CPU limit of 1 s on the worker ended it ("the learner's worker stopped answering"),
+and without bubblewrap the same limit on every process of the user (found by ``prlimit``'s
+"no such process" against "not allowed") ended the grader and the instructor's own programs.
+
+So each submission's process refuses these calls for any process but itself (``pid`` 0, or
+``PRIO_PROCESS`` 0 for priorities): they fail with ``PermissionError`` (EPERM), and what a
+learner's code does to itself (``resource.setrlimit``, ``os.nice``) works as before.
+
+The learner's side (:mod:`grading.sandbox.learner_side`) installs the filter with the others;
+where no seccomp filter loads, a grader that is not root has no wall here, and
+``docs/grading.md`` says so.
+"""
+from __future__ import annotations
+
+import errno
+
+PRIO_PROCESS = 0
+IOPRIO_WHO_PROCESS = 1
+# Calls whose first argument names the process they act on (0: the caller).
+BY_PROCESS = ("prlimit64", "sched_setaffinity", "sched_setscheduler", "sched_setparam", "sched_setattr")
+
+
+def leave_other_processes_alone() -> None:
+    """From now on, in this process and all it starts, changing another process's limits,
+    priority, I/O priority or scheduling fails with ``PermissionError`` (EPERM). Raises
+    ``OSError``, ``RuntimeError`` or ``ImportError`` where the seccomp filter cannot be loaded."""
+    from grading.sandbox.network import load_library
+
+    seccomp = load_library()
+    refuse = seccomp.ERRNO(errno.EPERM)
+    rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+    for call in BY_PROCESS:
+        rules.add_rule(refuse, call, seccomp.Arg(0, seccomp.NE, 0))
+    # (which, who): a rule per argument, as the arguments of one rule must all match
+    for call, which in (("setpriority", PRIO_PROCESS), ("ioprio_set", IOPRIO_WHO_PROCESS)):
+        rules.add_rule(refuse, call, seccomp.Arg(0, seccomp.NE, which))
+        rules.add_rule(refuse, call, seccomp.Arg(1, seccomp.NE, 0))
+    rules.load()

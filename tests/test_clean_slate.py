@@ -218,11 +218,11 @@ def honest_alone_without_sandbox(tmp_path_factory: pytest.TempPathFactory) -> di
         return grade_class([base / "class" / "b_honest"], base / "out", DISK_OPTIONS, workers=1).results["b_honest"]
 
 
-@pytest.mark.parametrize("how", sorted(FILLS))
-def test_without_a_sandbox_a_submission_that_floods_the_disk_is_stopped_at_the_disk_limit(
-        tmp_path, monkeypatch, honest_alone_without_sandbox, how):
-    if how in ("preallocates", "autoreaps") and not network_filter_works()[0]:
-        pytest.skip("no seccomp filter loads here, and so neither fallocate nor SIGCHLD's action is refused")
+def _flood_then_honest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str, options: GradeOptions,
+                       what: str, limit_said: str) -> dict[str, dict]:
+    """Grade, without a sandbox on one worker, a copy of solutions/ with ``code`` appended
+    (``a_flood``) and then an honest copy; check the first scored 0 with ``limit_said`` in its
+    feedback. Returns the results by submission."""
     # The machine's temporary folder (see above): the learner's user id may enter it.
     monkeypatch.setenv("TMPDIR", "/tmp")
     monkeypatch.setattr(tempfile, "tempdir", None)
@@ -230,15 +230,25 @@ def test_without_a_sandbox_a_submission_that_floods_the_disk_is_stopped_at_the_d
     _copy_solutions(honest)
     _copy_solutions(flood)
     module = flood / "distributions.py"
-    module.write_text(module.read_text() + DISK_FLOOD.replace("FILL", FILLS[how]).replace("HOW", repr(how)))
-    alone = honest_alone_without_sandbox
-    together = grade_class([flood, honest], tmp_path / "together", DISK_OPTIONS, workers=1).results
+    module.write_text(module.read_text() + code)
+    together = grade_class([flood, honest], tmp_path / "together", options, workers=1).results
     failed = [t["output"] for t in together["a_flood"]["tests"] if t["score"] < t["max_score"]]
     assert together["a_flood"]["score"] == 0 and failed, (
-        f"a submission that {how} 512 MiB of files under a disk limit of 64 MiB scored "
-        f"{together['a_flood']['score']}/{together['a_flood']['max_score']}; expected 0, stopped at the limit")
-    assert "wrote more than 64 MiB to files (the disk limit)" in failed[0], (
-        f"its feedback does not name the disk limit: {failed[0][:400]}")
+        f"a submission that {what} scored {together['a_flood']['score']}/{together['a_flood']['max_score']}; "
+        "expected 0, stopped at the limit")
+    assert limit_said in failed[0], f"its feedback does not name the limit ({limit_said!r}): {failed[0][:400]}"
+    return together
+
+
+@pytest.mark.parametrize("how", sorted(FILLS))
+def test_without_a_sandbox_a_submission_that_floods_the_disk_is_stopped_at_the_disk_limit(
+        tmp_path, monkeypatch, honest_alone_without_sandbox, how):
+    if how in ("preallocates", "autoreaps") and not network_filter_works()[0]:
+        pytest.skip("no seccomp filter loads here, and so neither fallocate nor SIGCHLD's action is refused")
+    code = DISK_FLOOD.replace("FILL", FILLS[how]).replace("HOW", repr(how))
+    together = _flood_then_honest(tmp_path, monkeypatch, code, DISK_OPTIONS, f"{how} 512 MiB of files under a disk "
+                                  "limit of 64 MiB", "wrote more than 64 MiB to files (the disk limit)")
+    alone = honest_alone_without_sandbox
     scores = {t["name"]: t["score"] for t in together["b_honest"]["tests"]}
     expected = {t["name"]: t["score"] for t in alone["tests"]}
     assert scores == expected and alone["score"] == alone["max_score"] > 0, (
@@ -276,20 +286,9 @@ FILE_OPTIONS = GradeOptions(backend="tiny", sandbox="none", exercises=EXERCISES,
 @pytest.mark.parametrize("how", ["flat", "nested", "unlistable"])
 def test_without_a_sandbox_a_submission_that_makes_empty_files_is_stopped_at_the_file_limit(
         tmp_path, monkeypatch, honest_alone_without_sandbox, how):
-    monkeypatch.setenv("TMPDIR", "/tmp")  # the machine's temporary folder (see above)
-    monkeypatch.setattr(tempfile, "tempdir", None)
-    flood, honest = tmp_path / "class" / "a_flood", tmp_path / "class" / "b_honest"
-    _copy_solutions(honest)
-    _copy_solutions(flood)
-    module = flood / "distributions.py"
-    module.write_text(module.read_text() + FILE_FLOOD.replace("HOW", repr(how)))
-    together = grade_class([flood, honest], tmp_path / "together", FILE_OPTIONS, workers=1).results
-    failed = [t["output"] for t in together["a_flood"]["tests"] if t["score"] < t["max_score"]]
-    assert together["a_flood"]["score"] == 0 and failed, (
-        f"a submission that makes 2,000 empty files ({how}) under a file limit of 500 scored "
-        f"{together['a_flood']['score']}/{together['a_flood']['max_score']}; expected 0, stopped at the limit")
-    assert "made more than 500 files (the file limit" in failed[0], (
-        f"its feedback does not name the file limit: {failed[0][:400]}")
+    together = _flood_then_honest(tmp_path, monkeypatch, FILE_FLOOD.replace("HOW", repr(how)), FILE_OPTIONS,
+                                  f"makes 2,000 empty files ({how}) under a file limit of 500",
+                                  "made more than 500 files (the file limit")
     alone = honest_alone_without_sandbox
     assert together["b_honest"]["score"] == alone["score"] == alone["max_score"] > 0, (
         f"the honest copy graded after the flood scored {together['b_honest']['score']}, alone {alone['score']} "

@@ -853,7 +853,7 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
         # as the worker's own user, dumpable again so the worker can read its counts (once confined)
         refuse_uncounted_writes(watchable=confined and server.uid is None)
         refuse_system_v_ipc()
-        leave_other_processes_alone()
+        leave_other_processes_alone(worker=os.getppid())
     except (OSError, RuntimeError, ImportError):
         pass
 

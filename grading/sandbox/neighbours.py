@@ -14,6 +14,14 @@ So each submission's process refuses these calls for any process but itself (``p
 ``PRIO_PROCESS`` 0 for priorities): they fail with ``PermissionError`` (EPERM), and what a
 learner's code does to itself (``resource.setrlimit``, ``os.nice``) works as before.
 
+Signals are Landlock's to scope (ABI 6, Linux 6.12: none leaves the submission's own processes),
+but most kernels an instructor has are older (Ubuntu 24.04's 6.8 is ABI 4), and there, without
+bubblewrap, ``kill(-1, SIGKILL)`` would end every process of the instructor's user, the desktop
+session with them. So a signal to a process group or to every process (a negative ``pid``), and
+any signal or process handle aimed at the worker, are refused too. A signal to one other process
+by its number is not: a seccomp filter cannot tell a process of the submission from another,
+and only Landlock's scoping (or bubblewrap's process namespace) stops that.
+
 The learner's side (:mod:`grading.sandbox.learner_side`) installs the filter with the others;
 where no seccomp filter loads, a grader that is not root has no wall here, and
 ``docs/grading.md`` says so.
@@ -26,12 +34,18 @@ PRIO_PROCESS = 0
 IOPRIO_WHO_PROCESS = 1
 # Calls whose first argument names the process they act on (0: the caller).
 BY_PROCESS = ("prlimit64", "sched_setaffinity", "sched_setscheduler", "sched_setparam", "sched_setattr")
+# Calls whose first argument names the process (or thread group) a signal or a handle is for.
+SIGNALS = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_open")
+# A pid_t is 32 bits, whatever the register's upper half holds: its sign bit, and all of it.
+SIGN_BIT, PID_BITS = 0x8000_0000, 0xFFFF_FFFF
 
 
-def leave_other_processes_alone() -> None:
+def leave_other_processes_alone(worker: int) -> None:
     """From now on, in this process and all it starts, changing another process's limits,
-    priority, I/O priority or scheduling fails with ``PermissionError`` (EPERM). Raises
-    ``OSError``, ``RuntimeError`` or ``ImportError`` where the seccomp filter cannot be loaded."""
+    priority, I/O priority or scheduling, signalling a process group or every process, and
+    signalling (or opening a handle on) the process ``worker`` fail with ``PermissionError``
+    (EPERM). Raises ``OSError``, ``RuntimeError`` or ``ImportError`` where the seccomp filter
+    cannot be loaded."""
     from grading.sandbox.network import load_library
 
     seccomp = load_library()
@@ -43,4 +57,7 @@ def leave_other_processes_alone() -> None:
     for call, which in (("setpriority", PRIO_PROCESS), ("ioprio_set", IOPRIO_WHO_PROCESS)):
         rules.add_rule(refuse, call, seccomp.Arg(0, seccomp.NE, which))
         rules.add_rule(refuse, call, seccomp.Arg(1, seccomp.NE, 0))
+    rules.add_rule(refuse, "kill", seccomp.Arg(0, seccomp.MASKED_EQ, SIGN_BIT, SIGN_BIT))
+    for call in SIGNALS:
+        rules.add_rule(refuse, call, seccomp.Arg(0, seccomp.MASKED_EQ, PID_BITS, worker))
     rules.load()

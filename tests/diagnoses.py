@@ -78,6 +78,7 @@ DIAGNOSES: tuple[tuple[str, str], ...] = (
     (r"^your logprobs are rounded", "rounded_logprobs"),
     (r"^exp\(-200\) rounds to 0 in float32, so log\(softmax\(x\)\)", "log_of_softmax"),
     (r"^a logprob of -inf", "log_of_softmax"),
+    (r"^every logprob here is -inf, the likeliest tokens' too", "unshifted_logsumexp"),
 )
 
 
@@ -187,6 +188,10 @@ MISTAKES: dict[str, set[str]] = {
     **_entries("independent30", "completion_logprobs", wrong_only_leading_marker_is_a_space={"raw_piece"}),
     # numpy's argsort with its default (unstable) kind: tied ids come back shuffled
     **_entries("independent31", "top_k_table", wrong_numpy_argsort_default_kind={"tie_order"}),
+    # k = 1 as one_hot(argmax): one token kept of those tied for the largest
+    **_entries("independent35", "top_k_mask", wrong_k_one_argmax_fast_path={"exactly_k"}),
+    # log(sum(exp(z))) without the max subtracted: exp(300) is inf, so every logprob is -inf
+    **_entries("independent35", "completion_logprobs", wrong_unshifted_logsumexp={"unshifted_logsumexp"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

@@ -62,14 +62,17 @@ def _mask_hint(probs: torch.Tensor, k: int, got) -> str:
         "your mask is in sorted order (the first k positions): give it in vocabulary order": sorted_mask,
         "you keep only the scores strictly above the k-th largest: the k-th itself and its ties are kept too":
             probs > torch.topk(probs, kept, dim=-1).values[..., -1:],
-        "you keep exactly k tokens (torch.topk's indices): every token tied with the k-th largest is kept too":
-            torch.zeros_like(expected).scatter(-1, torch.topk(probs, kept, dim=-1).indices, True),
     }
     # Name a mistake only when replaying it gives the learner's mask, differs from the right one,
     # and no other replay does too (on a two-token input several mistakes give the same mask). A
     # replay that keeps every token names nothing: with ties, many mistakes keep everything.
     matching = [hint for hint, replay in replays.items()
                 if torch.equal(got, replay) and not torch.equal(replay, expected) and not bool(replay.all())]
+    # Exactly k of each row, all of them right: whichever of the tied tokens it kept (topk's pick,
+    # argmax's, the first in sorted order), the mistake is the same.
+    if bool((got.sum(-1) == kept).all()) and not bool((got & ~expected).any()) and not torch.equal(got, expected):
+        matching.append("you keep exactly k tokens (torch.topk's indices): every token tied with the k-th largest "
+                        "is kept too")
     if len(matching) == 1:
         return matching[0]
     if len(matching) > 1:

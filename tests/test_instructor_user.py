@@ -60,14 +60,21 @@ def _in_child(action) -> dict:
     return json.loads(text)
 
 
-def _raw_kill(pid: int, sig: int) -> None:
-    """``kill`` with ``pid`` passed as a 64-bit value, as a learner's ``ctypes`` call may."""
+def _raw_syscall(number: int, *arguments: int) -> None:
+    """An x86-64 system call with its arguments passed as 64-bit values, as a learner's
+    ``ctypes`` call may pass them."""
     import ctypes
 
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.syscall(62, ctypes.c_uint64(pid), ctypes.c_int(sig)) != 0:  # 62: kill on x86-64
+    if libc.syscall(number, *(ctypes.c_uint64(argument) for argument in arguments)) != 0:
         error = ctypes.get_errno()
         raise OSError(error, os.strerror(error))
+
+
+def _sleep_with_a_thread() -> None:
+    """A stand-in for the worker: a process with a second thread (its memory watcher)."""
+    threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+    time.sleep(30)
 
 
 def _outcome(call) -> str:
@@ -79,29 +86,37 @@ def _outcome(call) -> str:
 
 
 @needs_seccomp
-@pytest.mark.skipif(platform.machine() != "x86_64", reason="the raw kill call is x86-64's (number 62)")
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="the raw calls are x86-64's (kill 62, tgkill 234)")
 def test_a_submission_process_sets_no_limit_or_priority_of_another_process_and_signals_no_group():
     from grading.sandbox.neighbours import leave_other_processes_alone
 
-    target = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,))
+    target = multiprocessing.get_context("fork").Process(target=_sleep_with_a_thread)
     target.start()
+    deadline = time.monotonic() + 10
+    while len(threads := sorted(int(t) for t in os.listdir(f"/proc/{target.pid}/task"))) < 2:
+        assert time.monotonic() < deadline, f"the stand-in worker started no thread: {threads}"
+        time.sleep(0.05)
     before = resource.prlimit(target.pid, resource.RLIMIT_CPU)
     try:
         def attempts() -> dict:
             # The target stands for the worker; a child of its own shows what it may still signal.
             own = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,))
-            leave_other_processes_alone(worker=target.pid)
+            leave_other_processes_alone(threads)
             own.start()
-            other = target.pid
+            other, thread = target.pid, threads[-1]
             ended = _outcome(lambda: os.kill(own.pid, signal.SIGKILL))
             own.join()
             return {
                 "signal the worker": _outcome(lambda: os.kill(other, 0)),
+                "signal a thread of the worker": _outcome(lambda: os.kill(thread, 0)),
+                "tgkill a thread of the worker": _outcome(lambda: _raw_syscall(234, other, thread, 0)),  # tgkill
                 "a handle on the worker": _outcome(lambda: os.close(os.pidfd_open(other))),
+                "signal through a handle from /proc": _outcome(
+                    lambda: signal.pidfd_send_signal(os.open(f"/proc/{other}", os.O_DIRECTORY), 0)),
                 "signal every process": _outcome(lambda: os.kill(-1, 0)),
                 "signal another's group": _outcome(lambda: os.killpg(os.getpgid(other), 0)),
                 "signal a process group given in a register's lower half":
-                    _outcome(lambda: _raw_kill(0xFFFF_FFFF, 0)),
+                    _outcome(lambda: _raw_syscall(62, 0xFFFF_FFFF, 0)),  # kill
                 "signal its own child": ended,
                 "signal its own group": _outcome(lambda: os.kill(0, 0)),
                 "prlimit another's CPU limit": _outcome(lambda: resource.prlimit(other, resource.RLIMIT_CPU, (1, 1))),
@@ -257,3 +272,45 @@ def test_every_variable_bubblewrap_sets_is_one_a_submission_keeps():
     command = bwrap_command("bwrap", ["tiny"], Limits(), root=True)
     names = {command[i + 1] for i, part in enumerate(command) if part == "--setenv"}
     assert names and names <= KEPT, f"bubblewrap sets {sorted(names - KEPT)}, which a submission's process drops"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="becoming an unprivileged user needs root")
+@pytest.mark.parametrize("made_undumpable", [False, True])
+def test_a_process_of_the_same_user_reads_no_environment_of_an_undumpable_grader(made_undumpable):
+    # The grade command, the judge server and the worker call undumpable(): a seventeenth red team
+    # read HF_TOKEN from /proc/<grade command>/environ, from a submission of the same user
+    # (no bubblewrap, no Landlock). made_undumpable=False shows the premise.
+    from grading.harness.processes import undumpable
+
+    reading, writing = os.pipe()
+    grader = os.fork()
+    if grader == 0:
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            import ctypes
+
+            # dumpable, as any process a user starts is (a change of user made it undumpable)
+            ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)
+            if made_undumpable:
+                undumpable()
+            submission = os.fork()
+            if submission == 0:
+                try:
+                    with open(f"/proc/{os.getppid()}/environ", "rb") as start:
+                        start.read()
+                    seen = "read"
+                except OSError as error:
+                    seen = type(error).__name__
+                os.write(writing, seen.encode())
+                os._exit(0)
+            os.waitpid(submission, 0)
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as pipe:
+        seen = pipe.read().decode()
+    os.waitpid(grader, 0)
+    expected = "PermissionError" if made_undumpable else "read"
+    assert seen == expected, f"a process of the same user reading /proc/<grader>/environ: {seen}, expected {expected}"

@@ -83,6 +83,11 @@ def run(arguments: argparse.Namespace) -> int:
     from grading.harness.submission import expand
 
     expand(arguments.submissions)  # bad paths: one sentence before anything starts
+    from grading.harness.processes import undumpable
+
+    # A submission may run as this user (a grader that is not root, without bubblewrap): it must
+    # not read this process's environment (a token, an agent's socket) from /proc.
+    undumpable()
     stop_on_sigterm()
     with _Progress() as progress:
         try:

@@ -48,7 +48,7 @@ from typing import Any, Callable, Sequence
 from grading.grader import reports
 from grading.sandbox.limits import Limits, cap_address_space
 from grading.harness.output import encodable, file_end, keep_end, keep_start
-from grading.harness.processes import fork_child, start_command, stop, wait_or_kill
+from grading.harness.processes import fork_child, start_command, stop, undumpable, wait_or_kill
 from grading.harness.scratch import prefix as scratch_prefix
 from grading.harness.scratch import sweep as sweep_stale_folders
 from grading.harness.submission import class_names, expand, printable, read_submission, submission_name
@@ -509,12 +509,7 @@ def serve(options: GradeOptions) -> int:
         replies.write(json.dumps(message) + "\n")
         replies.flush()
 
-    try:  # no other process of this user may read this one's memory (the expected values)
-        import ctypes
-
-        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
-    except Exception:
-        pass
+    undumpable()  # no other process of this user may read this one's memory (the expected values)
     judge = Judge(options)
     try:
         reply(judge.warm_up())

@@ -377,6 +377,7 @@ class Server:
         folder = self.scratch / f"s-{secrets.token_hex(12)}"
         if not self.children:
             self._before = self._snapshot()
+        self._watch_memory()  # its thread exists before the fork: the child learns its id (worker_threads)
         pid = os.fork()
         if pid == 0:
             try:
@@ -388,7 +389,6 @@ class Server:
         self.memory_budget = int(request.get("limits", {}).get("memory_mb", 2048)) * 2**20
         self.file_budget = int(request.get("limits", {}).get("files", 10_000))
         self.disk_budget = int(request.get("limits", {}).get("disk_mb", 1024)) * 2**20
-        self._watch_memory()
         return {"ok": True, "pid": pid}
 
     def _watch_memory(self) -> None:
@@ -772,6 +772,8 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
     import resource
 
     os.setsid()
+    # The worker's threads, its memory watcher among them: a signal to any of them reaches it.
+    worker_threads = [int(task.name) for task in _entries(Path(f"/proc/{os.getppid()}/task"))] or [os.getppid()]
     limits: dict = request.get("limits", {})
     for joining in server.group_fds:  # where the kernel bounds its memory and CPU, with all it starts
         os.write(joining, b"0")
@@ -853,7 +855,7 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
         # as the worker's own user, dumpable again so the worker can read its counts (once confined)
         refuse_uncounted_writes(watchable=confined and server.uid is None)
         refuse_system_v_ipc()
-        leave_other_processes_alone(worker=os.getppid())
+        leave_other_processes_alone(worker_threads)
     except (OSError, RuntimeError, ImportError):
         pass
 

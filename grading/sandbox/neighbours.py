@@ -18,9 +18,11 @@ Signals are Landlock's to scope (ABI 6, Linux 6.12: none leaves the submission's
 but most kernels an instructor has are older (Ubuntu 24.04's 6.8 is ABI 4), and there, without
 bubblewrap, ``kill(-1, SIGKILL)`` would end every process of the instructor's user, the desktop
 session with them. So a signal to a process group or to every process (a negative ``pid``), and
-any signal or process handle aimed at the worker, are refused too. A signal to one other process
-by its number is not: a seccomp filter cannot tell a process of the submission from another,
-and only Landlock's scoping (or bubblewrap's process namespace) stops that.
+any signal or process handle aimed at the worker or one of its threads (a seventeenth red team
+killed the worker through its memory watcher's thread id), are refused too, and so is
+``pidfd_send_signal``, whose handle may come from opening ``/proc/<pid>``. A signal to one other
+process by its number is not: a seccomp filter cannot tell a process of the submission from
+another, and only Landlock's scoping (or bubblewrap's process namespace) stops that.
 
 The learner's side (:mod:`grading.sandbox.learner_side`) installs the filter with the others;
 where no seccomp filter loads, a grader that is not root has no wall here, and
@@ -40,12 +42,12 @@ SIGNALS = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "p
 SIGN_BIT, PID_BITS = 0x8000_0000, 0xFFFF_FFFF
 
 
-def leave_other_processes_alone(worker: int) -> None:
+def leave_other_processes_alone(worker_threads: list[int]) -> None:
     """From now on, in this process and all it starts, changing another process's limits,
-    priority, I/O priority or scheduling, signalling a process group or every process, and
-    signalling (or opening a handle on) the process ``worker`` fail with ``PermissionError``
-    (EPERM). Raises ``OSError``, ``RuntimeError`` or ``ImportError`` where the seccomp filter
-    cannot be loaded."""
+    priority, I/O priority or scheduling, signalling a process group or every process,
+    signalling (or opening a handle on) any of ``worker_threads`` (the worker's thread ids, its
+    own id among them), and ``pidfd_send_signal`` fail with ``PermissionError`` (EPERM). Raises
+    ``OSError``, ``RuntimeError`` or ``ImportError`` where the seccomp filter cannot be loaded."""
     from grading.sandbox.network import load_library
 
     seccomp = load_library()
@@ -58,6 +60,10 @@ def leave_other_processes_alone(worker: int) -> None:
         rules.add_rule(refuse, call, seccomp.Arg(0, seccomp.NE, which))
         rules.add_rule(refuse, call, seccomp.Arg(1, seccomp.NE, 0))
     rules.add_rule(refuse, "kill", seccomp.Arg(0, seccomp.MASKED_EQ, SIGN_BIT, SIGN_BIT))
-    for call in SIGNALS:
-        rules.add_rule(refuse, call, seccomp.Arg(0, seccomp.MASKED_EQ, PID_BITS, worker))
+    rules.add_rule(refuse, "pidfd_send_signal")
+    for thread in worker_threads:
+        for call in SIGNALS:
+            rules.add_rule(refuse, call, seccomp.Arg(0, seccomp.MASKED_EQ, PID_BITS, thread))
+        # tgkill(tgid, tid, sig): a thread of the worker named as the second argument too
+        rules.add_rule(refuse, "tgkill", seccomp.Arg(1, seccomp.MASKED_EQ, PID_BITS, thread))
     rules.load()

@@ -10,7 +10,7 @@ Python's own copies of the names and values (:func:`keep_only_what_learners_need
 
 What the grader's libraries copied elsewhere in its memory before the fork (a token a library
 read and kept) is not found here: without bubblewrap, grade where the environment holds no
-secret (``docs/grading.md``, "Without bubblewrap").
+secret (``docs/grading.md``, "A grader that is not root").
 """
 from __future__ import annotations
 

@@ -55,8 +55,11 @@ def distinct_n(texts: list[str], n: int) -> float:
     """Return the share of distinct n-grams among all n-grams of ``texts``.
 
     Split each text into words with ``str.split()`` (case and punctuation are kept as they
-    are). An n-gram is ``n`` consecutive words of one text; n-grams never span two texts.
-    Pool the n-grams of all texts and return ``unique n-grams / total n-grams``.
+    are). It splits on every kind of whitespace, Japanese text's full-width space (U+3000)
+    too, and words are compared character for character: no Unicode normalisation, so the
+    full-width ``"東京！"`` and ``"東京!"`` are two different words. An n-gram is ``n``
+    consecutive words of one text; n-grams never span two texts. Pool the n-grams of all
+    texts and return ``unique n-grams / total n-grams``.
 
     Why it matters: it is a standard measure of diversity. Three greedy runs of the same
     prompt repeat every n-gram three times (distinct-2 is at most 1/3); sampled stories

@@ -27,6 +27,8 @@ DIAGNOSES: tuple[tuple[str, str], ...] = (
     (r"^the BOS row <s> is in your average", "bos_in_average"),
     (r"^you summed the rows", "sum"),
     (r"^you kept only the first subword", "first_subword"),
+    (r"^you left out the byte pieces", "drops_byte_pieces"),
+    (r"^you normalised the text \((NFC|NFKC)\) before encoding", "normalises_text"),
     (r"^you kept only the last subword", "last_subword"),
     (r"^you dropped a special token that the text itself spells", "drops_spelled_special"),
     (r"^you averaged over the embedding dimension", "mean_over_wrong_axis"),
@@ -192,6 +194,11 @@ MISTAKES: dict[str, set[str]] = {
     **_entries("independent35", "top_k_mask", wrong_k_one_argmax_fast_path={"exactly_k"}),
     # log(sum(exp(z))) without the max subtracted: exp(300) is inf, so every logprob is -inf
     **_entries("independent35", "completion_logprobs", wrong_unshifted_logsumexp={"unshifted_logsumexp"}),
+    # byte pieces left out of a word's mean; the word NFC-normalised before it is encoded
+    **_entries("independent36", "subword_averaged_embedding", wrong_drops_byte_fallback_rows={"drops_byte_pieces"},
+               wrong_nfc_normalises_word={"normalises_text"}),
+    # the raw piece wherever decode([id]) gives '' or U+FFFD
+    **_entries("independent36", "top_k_table", wrong_unreadable_text_shows_piece={"raw_piece"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

@@ -7,6 +7,9 @@ one test per exercise runs on the backend's own embedding matrix.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
 import torch
 from hypothesis import assume, given, settings
@@ -27,8 +30,9 @@ SEED_WORDS = [
     "man", "boy", "woman", "lady", "dog", "cat", "cow", "fish", "table", "idea", "character", "sea",
 ]
 # Words of several tokens with Mistral-7B-v0.1's tokenizer: 'Kyoto' -> '▁Ky' 'oto';
-# 'unbelievable' -> 4 pieces; '曇り' -> '▁' + 3 byte pieces + 'り'; 'ice cream' -> 2 words.
-MULTI_TOKEN_WORDS = ["Kyoto", "tokenization", "unbelievable", "曇り", "東京", "ice cream"]
+# 'unbelievable' -> 4 pieces; '曇り' -> '▁' + 3 byte pieces + 'り'; 'ice cream' -> 2 words;
+# 'cafe' + a combining accent (NFD) -> 3 pieces, where the one character 'é' (NFC) gives '▁café'.
+MULTI_TOKEN_WORDS = ["Kyoto", "tokenization", "unbelievable", "曇り", "東京", "ice cream", "cafe\u0301"]
 
 # Tolerances. A mean of a few rows: float64 and float32 are exact up to summation order;
 # float16 / bfloat16 keep 11 / 8 significant bits, so compare relative to the values.
@@ -62,6 +66,11 @@ def matrix() -> torch.Tensor:
     return _matrix()
 
 
+BYTE_PIECE = re.compile(r"<0x[0-9A-F]{2}>")
+BYTE_PIECES_LEFT_OUT = ("you left out the byte pieces (<0x..>), which spell a character the vocabulary has no piece "
+                        "for: they are the word's tokens too, and their rows are averaged with the others")
+
+
 def _embedding_hint(word: str, tokenizer, matrix: torch.Tensor, got: object) -> str:
     """Name the classic mistake whose result equals the learner's."""
     default = "encode without special tokens, take those rows, average them over dim 0"
@@ -71,7 +80,12 @@ def _embedding_hint(word: str, tokenizer, matrix: torch.Tensor, got: object) -> 
     rows = matrix[ids].double()
     special = set(tokenizer.all_special_ids)
     ordinary = [i for i in ids if i not in special]
+    pieces = tokenizer.convert_ids_to_tokens(ids)
+    whole = [i for i, piece in zip(ids, pieces) if not BYTE_PIECE.fullmatch(str(piece))]
     candidates = {
+        # Alone a lone '▁' before byte pieces is also the first subword: named only where no
+        # other mistake gives the same vector.
+        BYTE_PIECES_LEFT_OUT: matrix[whole].double().mean(0) if whole and len(whole) < len(ids) else None,
         # First: a replay of "only the first subword" or "the BOS" can match it too on some words.
         "you dropped a special token that the text itself spells (</s>): it is the text's own token, keep it":
             matrix[ordinary].double().mean(0) if ordinary and len(ordinary) < len(ids) else None,
@@ -81,14 +95,20 @@ def _embedding_hint(word: str, tokenizer, matrix: torch.Tensor, got: object) -> 
         "you kept only the first subword; average ALL of the word's tokens": rows[0],
         "you kept only the last subword; average ALL of the word's tokens": rows[-1],
     }
+    for form in ("NFC", "NFKC"):
+        normalised = tokenizer.encode(unicodedata.normalize(form, word), add_special_tokens=False)
+        if normalised and normalised != ids:
+            candidates[f"you normalised the text ({form}) before encoding it: encode it as given"] = \
+                matrix[normalised].double().mean(0)
     if got.dim() == 1 and got.shape[0] == matrix.shape[1]:
         right = rows.mean(0).cpu()
-        for hint, candidate in candidates.items():
-            # A mistake that gives the right answer on this word (the first subword of a one-token
-            # word) proves nothing: only a replay that differs from the right answer names it.
-            if candidate is not None and not torch.allclose(candidate.cpu(), right, atol=1e-3, rtol=1e-3) and torch.allclose(
-                    got.detach().cpu().double(), candidate.cpu(), atol=1e-3, rtol=1e-3):
-                return hint
+        # A mistake that gives the right answer on this word (the first subword of a one-token
+        # word) proves nothing: only a replay that differs from the right answer names it.
+        named = [hint for hint, candidate in candidates.items()
+                 if candidate is not None and not torch.allclose(candidate.cpu(), right, atol=1e-3, rtol=1e-3)
+                 and torch.allclose(got.detach().cpu().double(), candidate.cpu(), atol=1e-3, rtol=1e-3)]
+        if named and not (named[0] == BYTE_PIECES_LEFT_OUT and len(named) > 1):
+            return named[0]
     if got.dim() == 1 and got.shape[0] == len(ids) and len(ids) != matrix.shape[1]:
         return "you averaged over the embedding dimension; average over the tokens (dim=0)"
     if got.dim() == 2:

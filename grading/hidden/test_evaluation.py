@@ -210,6 +210,17 @@ def test_distinct_n_splits_words_on_any_whitespace(learner):
                  "split words with text.split() (no argument): split(' ') leaves empty words for double spaces")
     _check_ratio(learner, ["Once upon a time, once upon a time,"], 2,
                  "words are compared as they are: 'Once' and 'once' differ, 'time,' keeps its comma")
+    # Japanese text: str.split() also splits on the full-width space U+3000 (and the no-break
+    # space); an ASCII-only split keeps each line one word.
+    _check_ratio(learner, ["東京\u3000大阪\u3000京都", "東京\u3000大阪"], 1,
+                 "split with text.split() (no argument): it splits on every kind of whitespace, the full-width "
+                 "space of Japanese text (U+3000) too")
+    _check_ratio(learner, ["Tokyo\u00a0Osaka Tokyo"], 1,
+                 "split with text.split() (no argument): it splits on every kind of whitespace, the no-break "
+                 "space (U+00A0) too")
+    _check_ratio(learner, ["東京！ 東京!", "Ｔｏｋｙｏ Tokyo"], 1,
+                 "words are compared character for character: the full-width '！' and 'Ｔｏｋｙｏ' differ from "
+                 "'!' and 'Tokyo' (no Unicode normalisation)")
 
 
 @pytest.mark.distinct_n

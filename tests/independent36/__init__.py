@@ -1,0 +1,1 @@
+"""Thirty-sixth examiner's catalogue: the learner who only tried English (Japanese, full-width spaces and punctuation, byte-fallback pieces, emoji, NFC/NFD forms, whitespace other than one ASCII space)."""

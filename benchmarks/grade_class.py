@@ -93,7 +93,7 @@ def hostile_threats() -> list[str]:
     if not HOSTILE.is_dir():
         return []
     from grading.sandbox.file_access import confinement_works
-    from grading.sandbox.grader_side import sandbox_plan
+    from grading.sandbox.plan import sandbox_plan
 
     sandboxed = sandbox_plan().kind == "bwrap"
     confined = sandboxed or confinement_works()[0]

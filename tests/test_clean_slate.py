@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from grading.grader.driver import GradeOptions, grade_class
-from grading.sandbox.grader_side import sandbox_plan
+from grading.sandbox.plan import sandbox_plan
 from grading.sandbox.file_access import SWITCH_ENV, confinement_works
 from grading.sandbox.limits import Limits
 from grading.sandbox.network import filter_works as network_filter_works

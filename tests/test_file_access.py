@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from grading.sandbox import file_access, grader_side
+from grading.sandbox import plan as plan_module
 from grading.sandbox.file_access import abi_version, confinement_works
 from grading.sandbox.grader_side import SANDBOX_FILES, learner_reads
 from grading.sandbox.network import filter_works as network_filter_works
@@ -326,13 +327,13 @@ def test_without_bubblewrap_two_submissions_graded_at_once_pass_no_note(tmp_path
 
 def test_a_probe_that_cannot_confine_says_why(monkeypatch):
     # Where the kernel has no Landlock the description must say files were not confined.
-    monkeypatch.setattr(grader_side, "confinement_works", lambda: (False, "files are not confined here (test)"))
-    monkeypatch.setattr(grader_side, "network_filter_works", lambda: (True, ""))
-    monkeypatch.setattr(grader_side, "_bwrap_works", lambda: (False, "bubblewrap is not installed"))
-    plan = grader_side.sandbox_plan("none")
+    monkeypatch.setattr(plan_module, "confinement_works", lambda: (False, "files are not confined here (test)"))
+    monkeypatch.setattr(plan_module, "network_filter_works", lambda: (True, ""))
+    monkeypatch.setattr(plan_module, "bwrap_works", lambda: (False, "bubblewrap is not installed"))
+    plan = plan_module.sandbox_plan("none")
     assert "it could read files the grader can read" in plan.description and "(test)" in plan.description, plan.description
-    monkeypatch.setattr(grader_side, "confinement_works", lambda: (True, ""))
-    plan = grader_side.sandbox_plan("none")
+    monkeypatch.setattr(plan_module, "confinement_works", lambda: (True, ""))
+    plan = plan_module.sandbox_plan("none")
     assert "files confined by Landlock" in plan.description, plan.description
 
 
@@ -340,7 +341,7 @@ def test_landlock_can_be_turned_off_and_the_description_then_says_so(monkeypatch
     monkeypatch.setenv(file_access.SWITCH_ENV, "0")
     works, why = confinement_works()
     assert not works and "DECODELAB_LANDLOCK=0" in why, f"confinement_works() with the switch off: {(works, why)}"
-    assert "DECODELAB_LANDLOCK=0" in grader_side.sandbox_plan("none").description
+    assert "DECODELAB_LANDLOCK=0" in plan_module.sandbox_plan("none").description
 
 
 def test_the_grader_removes_the_probes_folder():

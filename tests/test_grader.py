@@ -406,7 +406,7 @@ def test_the_judges_generator_advances_as_if_the_learner_had_used_it(session):
 
 @needs_tiny
 def test_the_expected_values_kept_on_disk_are_out_of_the_learners_sight(session):
-    from grading.sandbox.grader_side import sandbox_plan
+    from grading.sandbox.plan import sandbox_plan
     from reference.cache import cache_root
 
     if sandbox_plan().kind != "bwrap":

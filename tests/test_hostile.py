@@ -26,7 +26,7 @@ import pytest
 from grading.grader.driver import GradeOptions, grade_class
 from grading.sandbox.cgroups import WorkerGroup
 from grading.sandbox.file_access import confinement_works
-from grading.sandbox.grader_side import sandbox_plan
+from grading.sandbox.plan import sandbox_plan
 from grading.sandbox.limits import Limits
 from grading.grader.reports import RESULTS, read_results
 from grading.harness.output import OUTPUT_CAP

@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import platform
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -138,6 +139,75 @@ def test_a_submission_process_sets_no_limit_or_priority_of_another_process_and_s
                 "signal its own group": "done"}
     assert seen == expected, f"under leave_other_processes_alone(): {seen}, expected {expected}"
     assert after == before, f"another process's CPU limit went from {before} to {after}"
+
+
+def _with_a_thread(then):
+    """``then()`` in this process once a second thread sleeps beside it (a watcher, a pool)."""
+    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+    return then()
+
+
+@needs_seccomp
+@pytest.mark.skipif(os.geteuid() != 0, reason="becoming an unprivileged user needs root")
+def test_a_submission_process_signals_none_of_the_graders_processes_above_it():
+    # Without bubblewrap, a user id of its own or Landlock's signal scoping, the submission runs
+    # as the instructor's user: the grade command, its judge server and its worker (each with a
+    # second thread here), all of that user, are above it, and a classmate's process beside it.
+    from grading.sandbox.neighbours import grader_threads, leave_other_processes_alone
+
+    classmate = {}
+
+    def grade_command() -> dict:
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+        classmate["pid"] = os.fork()
+        if classmate["pid"] == 0:
+            time.sleep(60)
+            os._exit(0)
+        try:
+            return _with_a_thread(lambda: _in_child(judge))
+        finally:
+            os.kill(classmate["pid"], signal.SIGKILL)
+            os.waitpid(classmate["pid"], 0)
+
+    def judge() -> dict:
+        return _with_a_thread(lambda: _in_child(worker))
+
+    def worker() -> dict:
+        return _with_a_thread(lambda: _in_child(submission))
+
+    def submission() -> dict:
+        above, pid = [], os.getppid()
+        for _ in range(3):  # worker, judge server, grade command
+            above.append(sorted(int(t) for t in os.listdir(f"/proc/{pid}/task")))
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        own_child = os.fork()
+        if own_child == 0:
+            time.sleep(60)
+            os._exit(0)
+        report = {"above": above, "only the worker's": grader_threads(own_user=False),
+                  "premise": _outcome(lambda: os.kill(above[2][0], 0))}
+        leave_other_processes_alone(grader_threads(own_user=True))
+        for name, threads in zip(("worker", "judge server", "grade command"), above):
+            report[f"signal the {name}"] = _outcome(lambda: os.kill(threads[0], 0))
+            report[f"signal a thread of the {name}"] = _outcome(lambda: os.kill(threads[-1], 0))
+        report["signal its own child"] = _outcome(lambda: os.kill(own_child, signal.SIGKILL))
+        os.waitpid(own_child, 0)
+        # what the filter cannot refuse, and why the driver then grades one submission at a time
+        report["signal a classmate beside it"] = _outcome(lambda: os.kill(classmate["pid"], 0))
+        return report
+
+    seen = _in_child(grade_command)
+    assert "error" not in seen, seen
+    above = seen.pop("above")
+    assert all(len(threads) == 2 for threads in above), f"the stand-ins' threads: {above}"
+    assert seen.pop("only the worker's") == above[0], "grader_threads(own_user=False) should name the worker's only"
+    assert seen.pop("premise") == "done", "without the filter, a process of the same user may signal the grade command"
+    expected = {f"signal {what}": "PermissionError" for name in ("worker", "judge server", "grade command")
+                for what in (f"the {name}", f"a thread of the {name}")}
+    expected |= {"signal its own child": "done", "signal a classmate beside it": "done"}
+    assert seen == expected, f"under leave_other_processes_alone(grader_threads(own_user=True)): {seen}, expected {expected}"
 
 
 @needs_seccomp
@@ -314,3 +384,59 @@ def test_a_process_of_the_same_user_reads_no_environment_of_an_undumpable_grader
     os.waitpid(grader, 0)
     expected = "PermissionError" if made_undumpable else "read"
     assert seen == expected, f"a process of the same user reading /proc/<grader>/environ: {seen}, expected {expected}"
+
+
+def test_classmates_are_kept_apart_only_by_bubblewrap_a_user_id_of_their_own_or_landlocks_signal_scoping(monkeypatch):
+    from grading.sandbox import plan as plan_module
+    from grading.sandbox.plan import SandboxPlan, classmates_kept_apart
+
+    def kept_apart(kind: str, uid: int | None, confined: bool, abi: int) -> bool:
+        monkeypatch.setattr(plan_module, "confinement_works", lambda: (confined, "" if confined else "(test)"))
+        monkeypatch.setattr(plan_module, "abi_version", lambda: abi)
+        return classmates_kept_apart(SandboxPlan(kind, "", uid))
+
+    cases = {("bwrap", None, False, 0): True, ("none", 201_000, False, 0): True, ("none", None, True, 6): True,
+             ("none", None, True, 5): False, ("none", None, False, 6): False, ("none", None, False, 0): False}
+    seen = {case: kept_apart(*case) for case in cases}
+    assert seen == cases, f"classmates_kept_apart((kind, uid, Landlock confines, ABI)): {seen}, expected {cases}"
+
+    # The description a non-root grader without bubblewrap gets on Linux 6.8 (ABI 4, Ubuntu 24.04)
+    monkeypatch.setattr(plan_module.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(plan_module, "confinement_works", lambda: (True, ""))
+    for abi, warned in ((4, True), (6, False)):
+        monkeypatch.setattr(plan_module, "abi_version", lambda: abi)
+        description = plan_module.sandbox_plan("none").description
+        assert ("a classmate's graded at the same time" in description) == warned, (
+            f"with Landlock ABI {abi}, the description {'should' if warned else 'should not'} say a submission "
+            f"could signal a classmate's processes: {description}")
+
+
+def test_where_classmates_are_not_kept_apart_the_grader_grades_one_at_a_time_unless_told(tmp_path, monkeypatch, capsys):
+    from decodelab.cli import main
+    from grading.grader import driver
+    from grading.sandbox import plan as plan_module
+
+    monkeypatch.setattr(plan_module, "classmates_kept_apart", lambda plan: False)
+    started = []
+
+    class CountedSlot(driver.Slot):
+        def start(self):
+            started.append(self)
+            return super().start()
+
+    monkeypatch.setattr(driver, "Slot", CountedSlot)
+    for name in ("a_stub", "b_stub"):
+        shutil.copytree(ROOT / "exercises", tmp_path / "class" / name, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    common = ["grade", str(tmp_path / "class"), "--backend", "tiny", "--exercises", "temperature", "--sandbox", "none"]
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    for workers, expected in ((None, "Graded one submission at a time"), (2, "2 submissions were graded at once")):
+        started.clear()
+        out = tmp_path / f"out-{workers}"
+        status = main(common + ["--out", str(out)] + (["--workers", str(workers)] if workers else []))
+        printed = capsys.readouterr().err
+        assert status == 0, printed[-2000:]
+        assert len(started) == (workers or 1), (
+            f"decodelab grade {'--workers ' + str(workers) if workers else '(no --workers)'} on a 2-core machine "
+            f"where classmates are not kept apart started {len(started)} judge server(s), expected {workers or 1}")
+        assert expected in printed, f"the grade command did not say '{expected}'; it said:\n{printed[-1500:]}"
+        assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["a_stub", "b_stub"]

@@ -13,7 +13,8 @@ import pytest
 
 from grading.grader.driver import GradeOptions, Judge
 from grading.harness.processes import start_command
-from grading.sandbox.grader_side import LearnerServer, SandboxError
+from grading.sandbox.grader_side import LearnerServer
+from grading.sandbox.plan import SandboxError
 from grading.sandbox.learner_side import LEARNER_FAILED, SETUP_FAILED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,7 +155,8 @@ def test_a_worker_that_learner_code_stopped_is_resumed():
     # another user and cannot signal the worker, so this test stops it itself.
     import time
 
-    from grading.sandbox.grader_side import LearnerServer, sandbox_plan
+    from grading.sandbox.grader_side import LearnerServer
+    from grading.sandbox.plan import sandbox_plan
 
     server = LearnerServer(["tiny"])
     if sandbox_plan().kind == "bwrap":
@@ -210,7 +212,7 @@ def test_a_worker_sharing_its_user_with_submissions_cleans_its_private_places(tm
     # sandbox owns.
     import shutil
 
-    from grading.sandbox.grader_side import sandbox_plan
+    from grading.sandbox.plan import sandbox_plan
 
     if sandbox_plan().kind != "bwrap":
         import pytest

@@ -30,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="a submission folder or .zip, or a class folder holding them")
     parser.add_argument("--out", required=True, metavar="DIR", help="where results, feedback and grades.csv go")
     parser.add_argument("--workers", type=int, default=None,
-                        help=f"submissions graded at once (default: the number of cores, {os.cpu_count()})")
+                        help=f"submissions graded at once (default: the number of cores, {os.cpu_count()}; "
+                        "one where a submission could signal a classmate's processes: docs/grading.md)")
     parser.add_argument("--resume", action="store_true",
                         help="skip submissions DIR already holds results for, graded on the same backend")
     parser.add_argument("--backend", default=None,
@@ -119,6 +120,16 @@ def run(arguments: argparse.Namespace) -> int:
                   "(by every worker, once the one that primes had written them).")
     if not outcome.sandbox.startswith("bubblewrap"):
         print(f"Warning: {outcome.sandbox}.", file=sys.stderr)
+    if outcome.one_at_a_time:
+        print("Graded one submission at a time: a submission's code could have stopped the processes of a "
+              "classmate graded beside it (docs/grading.md, \"A grader that is not root\"). Where bubblewrap "
+              "works (the warning above says why it did not) or on Linux 6.12 or later, several are graded at "
+              "once; --workers N grades N at once all the same.", file=sys.stderr)
+    elif outcome.classmates_exposed:
+        print(f"Warning: {outcome.workers} submissions were graded at once, and a submission's code could have "
+              "stopped the processes of a classmate graded beside it (most likely reported as running out of "
+              "memory). Check low scores, or grade with --workers 1 or with bubblewrap "
+              "(docs/grading.md, \"A grader that is not root\").", file=sys.stderr)
     if arguments.summary:
         _print_summary(outcome)
     if outcome.failed:

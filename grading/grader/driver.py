@@ -516,7 +516,7 @@ def serve(options: GradeOptions) -> int:
     except BaseException as error:
         from reference.backends import BackendError
 
-        from grading.sandbox.grader_side import SandboxError
+        from grading.sandbox.plan import SandboxError
 
         user = isinstance(error, (BackendError, SandboxError, TargetError, GraderError))
         reply({"ready": False, "error": str(error) if user else f"{type(error).__name__}: {error}",
@@ -634,6 +634,11 @@ class ClassOutcome:
     seconds: float = 0.0
     startup_seconds: float = 0.0
     priming: dict = field(default_factory=dict)  # the priming worker's: requested, expected_values, from_disk, error
+    workers: int = 0
+    # Where a submission could signal a classmate's processes (grading.sandbox.plan.classmates_kept_apart):
+    # True when the driver therefore chose one worker, and whether several graded at once all the same.
+    one_at_a_time: bool = False
+    classmates_exposed: bool = False
 
 
 Progress = Callable[[str, str], None]
@@ -646,6 +651,15 @@ def _already_graded(out_dir: Path, name: str, backend: str) -> bool:
     return bool(data and data["extra_data"].get("backend") == backend and not data["extra_data"].get("grader_error"))
 
 
+def _classmates_kept_apart(sandbox: str | None) -> bool:
+    from grading.sandbox.plan import SandboxError, classmates_kept_apart, sandbox_plan
+
+    try:
+        return classmates_kept_apart(sandbox_plan(sandbox))
+    except SandboxError:
+        return True  # no worker can start: the first one to try says why
+
+
 def grade_class(
     paths: Sequence[str | Path],
     out_dir: Path | str,
@@ -654,7 +668,10 @@ def grade_class(
     resume: bool = False,
     progress: Progress | None = None,
 ) -> ClassOutcome:
-    """Grade every submission in ``paths`` (submissions or class folders) into ``out_dir``.
+    """Grade every submission in ``paths`` (submissions or class folders) into ``out_dir``,
+    ``workers`` at once: by default as many as the machine has cores, but one where a
+    submission could signal the processes of a classmate graded beside it
+    (:func:`grading.sandbox.plan.classmates_kept_apart`; ``outcome.one_at_a_time`` says so).
 
     Raises :class:`TargetError` for bad paths and :class:`GraderError` when grading cannot
     start; otherwise every submission gets ``out_dir/<name>/results.json`` and feedback, and
@@ -671,7 +688,14 @@ def grade_class(
     outcome = ClassOutcome()
     notify = progress or (lambda event, name: None)
     notify("total", str(len(submissions)))
+    chosen = workers
     workers = max(1, min(workers or os.cpu_count() or 1, len(submissions)))
+    if workers > 1 and not _classmates_kept_apart(options.sandbox):
+        if chosen is None:
+            workers, outcome.one_at_a_time = 1, True
+        else:
+            outcome.classmates_exposed = True
+    outcome.workers = workers
     if options.prime is None:  # priming costs one run of the suites: worth it from two submissions a worker
         options = replace(options, prime=len(submissions) > workers)
     sweep_stale_folders()  # left by a grade run that was killed

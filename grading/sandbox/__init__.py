@@ -4,6 +4,8 @@
   has it): a pre-loaded fork server, one process per submission, the learner's calls made there.
 - :mod:`~grading.sandbox.grader_side`: the grader's end: starts that server, and a target
   whose functions are calls across the boundary, with time limits and feedback for crashes.
+- :mod:`~grading.sandbox.plan`: which sandbox this machine gives a grade run, described in one
+  sentence, and whether submissions may be graded side by side (light: no torch).
 - :mod:`~grading.sandbox.wire`: what may cross, encoded as plain data, with size budgets
   checked before decoding; :mod:`~grading.sandbox.arguments`: a call's private copies of its
   arguments; :mod:`~grading.sandbox.shared`: a call's tensor arguments in memory both sides
@@ -14,7 +16,8 @@
   :mod:`~grading.sandbox.disk`, :mod:`~grading.sandbox.file_access`, :mod:`~grading.sandbox.ipc`
   and :mod:`~grading.sandbox.neighbours`: what the kernel bounds, refuses or counts for a
   submission beyond bubblewrap (a control group, no socket to another program, what it writes to
-  files, which files it may open, no System V IPC, no limits or priority set for another process).
+  files, which files it may open, no System V IPC, no limits or priority set for another
+  process, no signal to the grader's).
 - :mod:`~grading.sandbox.environment`: the few environment variables a submission's process
   keeps (without bubblewrap it would inherit all of the grader's).
 - :mod:`~grading.sandbox.kept_toy`: a toy model the judge keeps and runs for the learner's code,

@@ -31,7 +31,6 @@ import inspect
 import itertools
 import json
 import os
-import random
 import select
 import shutil
 import signal
@@ -43,7 +42,6 @@ import threading
 import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -53,14 +51,13 @@ from grading.harness.catalogue import Exercise
 from grading.harness.status import Status
 from grading.sandbox.limits import Limits
 from grading.sandbox.file_access import confinement_works
-from grading.sandbox.network import filter_works as network_filter_works
+from grading.sandbox.plan import SandboxError, SandboxPlan, bwrap_works, sandbox_plan
 from grading.harness.output import file_end
 from grading.harness.processes import Forked, alive, fork_child, resume_stopped, start_command, stop
 from grading.harness.scratch import prefix as scratch_prefix
 from grading.harness.scratch import remove as remove_folder
 from grading.harness.target import MissingFunction, Target
 
-SANDBOX_ENV = "DECODELAB_SANDBOX"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SANDBOX_SCRATCH = "/tmp/decodelab-sandbox"
 # How long a new submission process may take to set itself up (forked from a loaded worker, it
@@ -83,85 +80,8 @@ SIGNAL_NAMES = {signal.SIGXFSZ: "SIGXFSZ", signal.SIGXCPU: "SIGXCPU", signal.SIG
                 signal.SIGSEGV: "SIGSEGV", signal.SIGABRT: "SIGABRT", signal.SIGBUS: "SIGBUS"}
 
 
-class SandboxError(RuntimeError):
-    """The learner's worker could not be started; the message says why."""
-
-
 # ---------------------------------------------------------------------------------------------
 # The sandbox
-
-
-@dataclass
-class SandboxPlan:
-    """How the learner's worker is started here."""
-
-    kind: str                 # "bwrap" or "none"
-    description: str          # one sentence for results.json and the docs
-    uid: int | None = None    # user id of submission processes (when we may switch)
-
-
-@lru_cache(maxsize=None)
-def _bwrap_works() -> tuple[bool, str]:
-    bwrap = shutil.which("bwrap")
-    if bwrap is None:
-        return False, "bubblewrap is not installed (Debian/Ubuntu: apt-get install -y bubblewrap)"
-    command = [bwrap, "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-pid",
-               "--unshare-net", "--die-with-parent"]
-    if os.geteuid() != 0:
-        command.append("--unshare-user")
-    try:
-        done = subprocess.run(command + ["true"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return False, f"bubblewrap does not run here ({error})"
-    if done.returncode != 0:
-        why = (done.stderr or done.stdout).strip().splitlines()
-        return False, (f"bubblewrap cannot create namespaces here ({why[-1] if why else done.returncode}); "
-                       "on Ubuntu 24.04 allow it with: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0")
-    return True, bwrap
-
-
-def sandbox_plan(mode: str | None = None) -> SandboxPlan:
-    """``auto`` (default, ``$DECODELAB_SANDBOX``): bubblewrap when it works, else processes only."""
-    mode = (mode or os.environ.get(SANDBOX_ENV) or "auto").strip().lower()
-    if mode not in ("auto", "bwrap", "none"):
-        raise SandboxError(f"unknown sandbox '{mode}': use auto, bwrap or none")
-    uid = random.randrange(200_000, 260_000) if os.geteuid() == 0 else None
-    who = f"as the unprivileged user id {uid}" if uid is not None else "as the grader's own user"
-    if WorkerGroup.possible():
-        who += ("; its memory, kernel memory included, and its share of the CPU are bounded by a control "
-                "group of its worker")
-    else:
-        who += ("; no control group (the grader is not root, or has no memory and cpu controllers): kernel "
-                "memory such as socket buffers, and the CPU it takes from other workers, are not bounded")
-    if mode != "none":
-        works, detail = _bwrap_works()
-        if works:
-            return SandboxPlan("bwrap", (
-                f"bubblewrap sandbox: no network, a private process tree, read-only access to the Python "
-                f"installation and the model only (not solutions/, grading/ or other submissions), "
-                f"writes only to its own scratch folder; learner code runs {who}"), uid)
-        if mode == "bwrap":
-            raise SandboxError(f"--sandbox bwrap was asked for, but {detail}")
-        return SandboxPlan("none", (
-            f"NO SANDBOX: {detail}. The learner's code still ran in separate processes with OS limits "
-            f"(time, memory, processes, output), {who}, {_network_without_sandbox()}, "
-            f"{_files_without_sandbox()}"), uid)
-    return SandboxPlan("none", (
-        f"NO SANDBOX (--sandbox none): the learner's code ran in separate processes with OS limits, "
-        f"{who}, {_network_without_sandbox()}, {_files_without_sandbox()}"), uid)
-
-
-def _files_without_sandbox() -> str:
-    works, why = confinement_works()
-    if works:
-        return ("and files confined by Landlock: it could read only the system's libraries, the Python "
-                "installation and the model, and write only to its own scratch folder")
-    return f"but it could read files the grader can read and write where they may ({why})"
-
-
-def _network_without_sandbox() -> str:
-    works, why = network_filter_works()
-    return "with no network (a seccomp filter)" if works else f"and it could reach the network: {why}"
 
 
 def _package_roots() -> dict[str, Path]:
@@ -439,7 +359,7 @@ class LearnerServer:
         ours, theirs = socket.socketpair()
         if self.plan.kind == "bwrap":
             scratch = f"{SANDBOX_SCRATCH}/work"
-            prefix = bwrap_command(_bwrap_works()[1], self.backends, self.limits, root=os.geteuid() == 0)
+            prefix = bwrap_command(bwrap_works()[1], self.backends, self.limits, root=os.geteuid() == 0)
             environment = None
         else:
             self._scratch = self._make_scratch()

@@ -51,7 +51,7 @@ from grading.sandbox.disk import PR_SET_DUMPABLE, refuse_uncounted_writes, writt
 from grading.sandbox.file_access import confine
 from grading.sandbox.environment import keep_only_what_learners_need
 from grading.sandbox.ipc import refuse_system_v_ipc
-from grading.sandbox.neighbours import leave_other_processes_alone
+from grading.sandbox.neighbours import grader_threads, leave_other_processes_alone
 from grading.sandbox.network import close_network
 from grading.sandbox.network import load_library as load_network_filter
 
@@ -377,7 +377,7 @@ class Server:
         folder = self.scratch / f"s-{secrets.token_hex(12)}"
         if not self.children:
             self._before = self._snapshot()
-        self._watch_memory()  # its thread exists before the fork: the child learns its id (worker_threads)
+        self._watch_memory()  # its thread exists before the fork: the child learns its id (grader_threads)
         pid = os.fork()
         if pid == 0:
             try:
@@ -772,8 +772,9 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
     import resource
 
     os.setsid()
-    # The worker's threads, its memory watcher among them: a signal to any of them reaches it.
-    worker_threads = [int(task.name) for task in _entries(Path(f"/proc/{os.getppid()}/task"))] or [os.getppid()]
+    # The worker's threads, its memory watcher among them (a signal to any of them reaches it),
+    # and, where the submission runs as the grader's own user, those of every process above it.
+    protected = grader_threads(own_user=server.uid is None)
     limits: dict = request.get("limits", {})
     for joining in server.group_fds:  # where the kernel bounds its memory and CPU, with all it starts
         os.write(joining, b"0")
@@ -855,7 +856,7 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
         # as the worker's own user, dumpable again so the worker can read its counts (once confined)
         refuse_uncounted_writes(watchable=confined and server.uid is None)
         refuse_system_v_ipc()
-        leave_other_processes_alone(worker_threads)
+        leave_other_processes_alone(protected)
     except (OSError, RuntimeError, ImportError):
         pass
 

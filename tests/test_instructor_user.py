@@ -227,6 +227,44 @@ def test_a_submission_process_makes_socket_pairs_but_no_socket_that_reaches_a_pa
     assert seen == expected, f"under close_network(): {seen}, expected {expected}"
 
 
+def _key_call(call: str) -> None:
+    """One call on the kernel's keys (x86-64 numbers), into or about this process's own keyring."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    process_keyring = ctypes.c_long(-2)  # KEY_SPEC_PROCESS_KEYRING
+    if call == "add_key":
+        done = libc.syscall(ctypes.c_long(248), b"user", b"decodelab-note", b"the solution", ctypes.c_size_t(12),
+                            process_keyring)
+    elif call == "request_key":
+        done = libc.syscall(ctypes.c_long(249), b"user", b"decodelab-note", None, ctypes.c_long(0))
+    else:  # keyctl(KEYCTL_GET_KEYRING_ID, the process keyring, create it)
+        done = libc.syscall(ctypes.c_long(250), ctypes.c_long(0), process_keyring, ctypes.c_long(1))
+    if done < 0:
+        error = ctypes.get_errno()
+        raise OSError(error, os.strerror(error))
+
+
+@needs_seccomp
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="the raw calls are x86-64's (add_key 248 to keyctl 250)")
+def test_a_submission_process_keeps_no_key_in_the_kernel():
+    # Without bubblewrap a non-root grader's keyrings are the instructor's, and no clean-up may
+    # clear them: an eighteenth red team left the solution there for a later run's stub (10/10).
+    from grading.sandbox.ipc import refuse_system_v_ipc_and_keys
+
+    def attempts() -> dict:
+        premise = _outcome(lambda: _key_call("add_key"))
+        refuse_system_v_ipc_and_keys()
+        return {"premise": premise, **{call: _outcome(lambda: _key_call(call))
+                                       for call in ("add_key", "request_key", "keyctl")}}
+
+    seen = _in_child(attempts)
+    expected = {"premise": "done", "add_key": "PermissionError", "request_key": "PermissionError",
+                "keyctl": "PermissionError"}
+    assert seen == expected, f"key calls under refuse_system_v_ipc_and_keys(): {seen}, expected {expected}"
+
+
 # The classmate's answers, in a real class; here the right softmax, given only to a submission
 # that reached the socket.
 KNOCK = '''

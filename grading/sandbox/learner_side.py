@@ -50,7 +50,7 @@ from grading.sandbox.cgroups import kill_count
 from grading.sandbox.disk import PR_SET_DUMPABLE, refuse_uncounted_writes, written_bytes
 from grading.sandbox.file_access import confine
 from grading.sandbox.environment import keep_only_what_learners_need
-from grading.sandbox.ipc import refuse_system_v_ipc
+from grading.sandbox.ipc import refuse_system_v_ipc_and_keys
 from grading.sandbox.neighbours import grader_threads, leave_other_processes_alone
 from grading.sandbox.network import close_network
 from grading.sandbox.network import load_library as load_network_filter
@@ -855,7 +855,7 @@ def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> 
     try:  # where these filters cannot load, the network's could not either, and the description says so
         # as the worker's own user, dumpable again so the worker can read its counts (once confined)
         refuse_uncounted_writes(watchable=confined and server.uid is None)
-        refuse_system_v_ipc()
+        refuse_system_v_ipc_and_keys()  # after the session keyring's join above
         leave_other_processes_alone(protected)
     except (OSError, RuntimeError, ImportError):
         pass

@@ -208,6 +208,62 @@ def test_a_class_folder_expands_and_bad_arguments_say_why(tmp_path):
         f"two folders named alice from different places were named {sorted(class_names(twice).values())}")
 
 
+
+def test_a_name_an_earlier_run_gave_another_entry_is_taken():
+    # What an earlier run wrote into the output folder: name (lower case) -> the entry it was given to.
+    late = Path("/class/alice smith")
+    cases = {"alice_smith": "alice_smith~2", None: "alice_smith", "alice smith": "alice_smith"}
+    for source, expected in cases.items():
+        got = class_names([late], {"alice_smith": source})[late]
+        assert got == expected, (
+            f"class_names([alice smith], earlier={{'alice_smith': {source!r}}}) named it {got!r}, expected {expected!r}")
+    got = class_names([late], {"alice_smith": "alice_smith", "alice_smith~2": "alice_smith.zip"})[late]
+    assert got == "alice_smith~3", f"with alice_smith and alice_smith~2 both given to others, it was named {got!r}"
+
+
+@needs_tiny
+def test_a_later_run_into_the_same_folder_replaces_no_classmate_and_drops_no_exercise(tmp_path):
+    from grading.grader.driver import GradeOptions, grade_class
+
+    (tmp_path / "week1" / "alice_smith").mkdir(parents=True)
+    (tmp_path / "week1" / "alice_smith" / "distributions.py").write_text(_solution())
+    (tmp_path / "late" / "alice smith").mkdir(parents=True)
+    shutil.copy(stubs_folder() / "distributions.py", tmp_path / "late" / "alice smith" / "distributions.py")
+    out, temperature = tmp_path / "out", GradeOptions(backend="tiny", exercises=("temperature",))
+    grade_class([tmp_path / "week1"], out, temperature, workers=1)
+    kept = (out / "alice_smith" / "results.json").read_bytes()
+    for resume in (True, False):
+        late = grade_class([tmp_path / "late" / "alice smith"], out, temperature, workers=1, resume=resume)
+        assert late.graded == ["alice_smith~2"] and not late.skipped, (
+            f"a late 'alice smith' (resume={resume}) was graded as {late.graded} and skipped as {late.skipped}, "
+            "expected graded as alice_smith~2: alice_smith is a classmate graded earlier")
+        assert (out / "alice_smith" / "results.json").read_bytes() == kept, "the classmate's results were replaced"
+    source = json.loads((out / "alice_smith~2" / "results.json").read_text())["extra_data"]["source"]
+    assert source == "alice smith", f"results.json's source is {source!r}, expected the entry's own name"
+    # Next week's exercise, resumed into the same folder: neither skipped as graded nor graded
+    # over last week's results.
+    with pytest.raises(TargetError, match="temperature") as refused:
+        grade_class([tmp_path / "week1"], out, GradeOptions(backend="tiny", exercises=("pieces",)), workers=1,
+                    resume=True)
+    assert "another --out" in str(refused.value), str(refused.value)
+    assert (out / "alice_smith" / "results.json").read_bytes() == kept
+
+
+def test_resume_keeps_only_results_that_hold_every_exercise_of_the_run():
+    from grading.grader.driver import _already_graded
+
+    def results(backend="tiny", exercises=("temperature",), error=None) -> dict:
+        return {"extra_data": {"backend": backend, "grader_error": error, "exercises": dict.fromkeys(exercises, {})}}
+
+    cases = [(results(), {"temperature"}, True), (results(exercises=("temperature", "pieces")), {"pieces"}, True),
+             (results(), {"temperature", "pieces"}, False), (results(), {"pieces"}, False),
+             (results(backend="mistral"), {"temperature"}, False), (results(error="crashed"), {"temperature"}, False),
+             (None, {"temperature"}, False)]
+    for data, exercises, expected in cases:
+        got = _already_graded(data, "tiny", exercises)
+        assert got == expected, f"_already_graded({data}, 'tiny', {sorted(exercises)}) is {got}, expected {expected}"
+
+
 def test_untouched_stubs_are_recognised_without_running_them():
     stub = (stubs_folder() / "distributions.py").read_bytes()
     assert untouched_stub(stub, "softmax_with_temperature")

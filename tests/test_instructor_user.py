@@ -207,7 +207,8 @@ def test_a_submission_process_signals_none_of_the_graders_processes_above_it():
     expected = {f"signal {what}": "PermissionError" for name in ("worker", "judge server", "grade command")
                 for what in (f"the {name}", f"a thread of the {name}")}
     expected |= {"signal its own child": "done", "signal a classmate beside it": "done"}
-    assert seen == expected, f"under leave_other_processes_alone(grader_threads(own_user=True)): {seen}, expected {expected}"
+    assert seen == expected, (
+        f"under leave_other_processes_alone(grader_threads(own_user=True)): {seen}, expected {expected}")
 
 
 @needs_seccomp
@@ -464,7 +465,8 @@ def test_where_classmates_are_not_kept_apart_the_grader_grades_one_at_a_time_unl
 
     monkeypatch.setattr(driver, "Slot", CountedSlot)
     for name in ("a_stub", "b_stub"):
-        shutil.copytree(ROOT / "exercises", tmp_path / "class" / name, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+        shutil.copytree(ROOT / "exercises", tmp_path / "class" / name,
+                        ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
     common = ["grade", str(tmp_path / "class"), "--backend", "tiny", "--exercises", "temperature", "--sandbox", "none"]
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     for workers, expected in ((None, "Graded one submission at a time"), (2, "2 submissions were graded at once")):

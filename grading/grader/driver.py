@@ -51,7 +51,8 @@ from grading.harness.output import encodable, file_end, keep_end, keep_start
 from grading.harness.processes import fork_child, start_command, stop, undumpable, wait_or_kill
 from grading.harness.scratch import prefix as scratch_prefix
 from grading.harness.scratch import sweep as sweep_stale_folders
-from grading.harness.submission import class_names, expand, printable, read_submission, submission_name
+from grading.harness.catalogue import EXERCISES
+from grading.harness.submission import class_names, entry_name, expand, printable, read_submission, submission_name
 from grading.harness.target import TargetError
 
 GRADING = Path(__file__).resolve().parents[1]
@@ -646,9 +647,30 @@ Progress = Callable[[str, str], None]
 ``start`` / ``done`` / ``skip`` (detail: a submission's name)."""
 
 
-def _already_graded(out_dir: Path, name: str, backend: str) -> bool:
-    data = reports.read_results(out_dir / name / reports.RESULTS)
-    return bool(data and data["extra_data"].get("backend") == backend and not data["extra_data"].get("grader_error"))
+def _already_graded(data: dict | None, backend: str, exercises: set[str]) -> bool:
+    """Whether ``--resume`` may keep these results: graded on ``backend``, not broken by the
+    grader, and holding every exercise this run grades."""
+    extra = (data or {}).get("extra_data", {})
+    return bool(data and extra.get("backend") == backend and not extra.get("grader_error")
+                and exercises <= set(extra.get("exercises", {})))
+
+
+def _check_nothing_replaced(earlier: dict[str, dict], names: list[str], exercises: set[str]) -> None:
+    """``--resume`` grades again a submission whose results lack an exercise of this run; its
+    new results would hold this run's exercises only. Where the old ones hold others too (last
+    week's), say so before anything is graded, rather than replace them."""
+    lost = {}
+    for name in names:
+        graded = set(earlier.get(name, {}).get("extra_data", {}).get("exercises", {}))
+        if graded and not exercises <= graded and graded - exercises:
+            lost[name] = sorted(graded - exercises)
+    if lost:
+        keys = sorted({key for kept in lost.values() for key in kept})
+        shown = ", ".join(list(lost)[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
+        raise TargetError(
+            f"--resume would grade {shown} again for this run's exercises and drop their results for "
+            f"{' '.join(keys)}, which this run does not grade: add them to --exercises (grading all of them "
+            f"again), or grade this assignment into another --out folder")
 
 
 def _classmates_kept_apart(sandbox: str | None) -> bool:
@@ -680,9 +702,13 @@ def grade_class(
     options = options or GradeOptions()
     out_dir = Path(out_dir)
     submissions = expand(list(paths))
-    names = class_names(submissions)
     if out_dir.exists() and not out_dir.is_dir():
         raise TargetError(f"--out {out_dir} exists and is not a folder")
+    earlier = reports.graded_results(out_dir) if out_dir.is_dir() else {}
+    names = class_names(submissions, {name.lower(): data["extra_data"].get("source") for name, data in earlier.items()})
+    exercises = set(options.exercises) or {exercise.key for exercise in EXERCISES}
+    if resume:
+        _check_nothing_replaced(earlier, [names[path] for path in submissions], exercises)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     outcome = ClassOutcome()
@@ -711,7 +737,7 @@ def grade_class(
         todo = []
         for path in submissions:
             name = names[path]
-            if resume and _already_graded(out_dir, name, outcome.backend):
+            if resume and _already_graded(earlier.get(name), outcome.backend, exercises):
                 outcome.skipped.append(name)
                 notify("skip", name)
             else:
@@ -753,9 +779,10 @@ def grade_class(
                     return
                 if name != submission_name(path):
                     reply.setdefault("notes", []).append(
-                        f"graded as '{name}': another submission of the class also becomes "
-                        f"'{submission_name(path)}' once its name is made safe ({printable(path.name)} here)")
-                results = _results_for(name, reply, slot.ready or first)
+                        f"graded as '{name}': another submission of the class, or one graded earlier into "
+                        f"this folder, also becomes '{submission_name(path)}' once its name is made safe "
+                        f"({printable(path.name)} here)")
+                results = _results_for(name, reply, slot.ready or first, entry_name(path))
                 reports.write_submission(out_dir, results)
                 with lock:
                     outcome.results[name] = results
@@ -797,9 +824,9 @@ def _stack() -> dict:
     return stack_report().as_dict()
 
 
-def _results_for(name: str, reply: dict, ready: dict) -> dict:
-    context = {"backend": ready.get("backend"), "model_id": ready.get("model_id"), "sandbox": ready.get("sandbox"),
-               "suites": ready.get("suites", ["hidden"]), "stack": _stack(),
+def _results_for(name: str, reply: dict, ready: dict, source: str | None = None) -> dict:
+    context = {"source": source, "backend": ready.get("backend"), "model_id": ready.get("model_id"),
+               "sandbox": ready.get("sandbox"), "suites": ready.get("suites", ["hidden"]), "stack": _stack(),
                "priming": reply.get("priming") or ready.get("priming")}
     if not reply.get("ok"):
         context["grader_error"] = reply.get("error", "unknown failure")

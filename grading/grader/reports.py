@@ -138,6 +138,7 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
         "extra_data": {
             "format": FORMAT,
             "submission": name,
+            "source": context.get("source"),  # the entry's own name in the class (a later run's names)
             "backend": context.get("backend"),
             "model_id": context.get("model_id"),
             "sandbox": context.get("sandbox"),

@@ -16,6 +16,7 @@ import os
 import re
 import stat
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -225,18 +226,31 @@ def expand(paths: list[str | Path]) -> list[Path]:
     return sorted(unique.values(), key=lambda path: names[path])
 
 
-def class_names(paths: list[Path]) -> dict[Path, str]:
+def entry_name(path: Path) -> str:
+    """The submission's own name as the class has it (``alice smith.zip``, ``alice_smith``): what
+    ``results.json`` records as its ``source``, so a later run into the same folder knows it."""
+    return Path(os.path.abspath(path)).name
+
+
+def class_names(paths: list[Path], earlier: Mapping[str, str | None] | None = None) -> dict[Path, str]:
     """Each submission's name in the output folder and the gradebook: :func:`submission_name`,
     and where two become the same (``alice smith.zip`` and ``alice_smith/``), ``~2``, ``~3``…
     for the others. An entry whose name needed no change keeps it (a student cannot take a
     classmate's row by naming an upload after them), then the order of the paths decides. Nor
-    can a student stop a class from being graded that way."""
+    can a student stop a class from being graded that way.
+
+    ``earlier``: the names an earlier run already gave in the output folder (lower case), with
+    the :func:`entry_name` each was given to (None where an older grader did not record it). A
+    name given to another entry is taken too: a late ``alice smith`` must neither replace the
+    ``alice_smith`` graded last week nor, with ``--resume``, be skipped as graded."""
+    earlier = earlier or {}
     names: dict[Path, str] = {}
     taken: set[str] = set()
     for path in sorted(paths, key=lambda path: (submission_name(path) != _raw_name(path), str(path))):
-        base = submission_name(path)
+        base, own = submission_name(path), entry_name(path)
         name, number = base, 1
-        while name.lower() in taken:  # folders differing only in case clash on some file systems
+        # folders differing only in case clash on some file systems
+        while name.lower() in taken or earlier.get(name.lower(), own) not in (None, own):
             number += 1
             name = f"{base[:115]}~{number}"
         taken.add(name.lower())

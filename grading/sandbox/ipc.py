@@ -34,8 +34,8 @@ KEY_CALLS = ("add_key", "request_key", "keyctl")
 
 def refuse_system_v_ipc_and_keys() -> None:
     """From now on, in this process and all it starts, every System V IPC call and every call on
-    the kernel's keys fails with ``PermissionError`` (EPERM). Raises ``OSError``, ``RuntimeError`` or ``ImportError`` where the
-    seccomp filter cannot be loaded."""
+    the kernel's keys fails with ``PermissionError`` (EPERM). Raises ``OSError``,
+    ``RuntimeError`` or ``ImportError`` where the seccomp filter cannot be loaded."""
     from grading.sandbox.network import load_library
 
     pyseccomp = load_library()

@@ -33,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help=f"submissions graded at once (default: the number of cores, {os.cpu_count()}; "
                         "one where a submission could signal a classmate's processes: docs/grading.md)")
     parser.add_argument("--resume", action="store_true",
-                        help="skip submissions DIR already holds results for, graded on the same backend")
+                        help="skip submissions DIR already holds results for, graded on the same backend "
+                        "and exercises")
     parser.add_argument("--backend", default=None,
                         help="model for the tests that need one (default: $DECODELAB_BACKEND, else auto)")
     parser.add_argument("--mistral-capture", default=None, metavar="FILE",

@@ -153,15 +153,19 @@ class _Progress:
                                  console=self.console, transient=False)
         self.task = self.progress.add_task("starting the graders", total=None, current="")
         self.running: list[str] = []
+        self.shown = False  # from the first event: a run refused before it starts shows no bar
 
     def __enter__(self) -> "_Progress":
-        self.progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
+        if self.shown:
+            self.progress.stop()
 
     def update(self, event: str, detail: str) -> None:
+        if not self.shown:
+            self.progress.start()
+            self.shown = True
         if event == "total":
             self.progress.update(self.task, total=int(detail), description="loading the model and the suites")
         elif event == "ready":

@@ -58,6 +58,7 @@ DIAGNOSES: tuple[tuple[str, str], ...] = (
     (r"^your mask is in sorted order", "mask_in_sorted_order"),
     (r"^your table is in ascending order", "ascending"),
     (r"^that is the raw piece", "raw_piece"),
+    (r"^token \d+ is listed twice", "duplicate_ids"),
     (r"^the right probabilities, tokens in the wrong order", "tie_order"),
     # top_p_mask, sample_top_p
     (r"^the token that crosses p must be kept", "drops_crossing_token"),
@@ -199,6 +200,8 @@ MISTAKES: dict[str, set[str]] = {
                wrong_nfc_normalises_word={"normalises_text"}),
     # the raw piece wherever decode([id]) gives '' or U+FFFD
     **_entries("independent36", "top_k_table", wrong_unreadable_text_shows_piece={"raw_piece"}),
+    # each id found by list.index of its probability: tied probabilities all get the first id
+    **_entries("independent37", "top_k_table", wrong_list_index_finds_first_of_ties={"duplicate_ids"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

@@ -490,6 +490,17 @@ def test_sample_top_p_stays_in_the_nucleus_and_repeats_with_the_seed(learner, va
     row = _row(values).float()
     p = _safe(row, p)
     probs = row.expand(8, -1).contiguous()
+    # This example's first call: the learner's process has just seeded its global generators
+    # with 0 (grading.harness.target), so without a generator the ids are those that torch's
+    # global generator, seeded 0, draws; Python's random, seeded alike, draws others.
+    drawn = learner.sample_top_p(probs, p)
+    expected = ref.sample_top_p(probs, p, torch.Generator().manual_seed(0))
+    check_true(isinstance(drawn, torch.Tensor) and drawn.shape == expected.shape and torch.equal(drawn, expected),
+               call=call_text(learner.sample_top_p, probs, p),
+               problem=f"drew {describe(drawn)} without a generator; torch's global generator, seeded 0 just before "
+                       f"this call, draws {expected.tolist()}",
+               hint="with generator=None, pass generator=None on to torch.multinomial: torch's global generator "
+                    "decides the draw, not Python's random or a generator of your own")
     call = call_text(learner.sample_top_p, probs, p, _generator(seed))
     first = learner.sample_top_p(probs, p, _generator(seed))
     again = learner.sample_top_p(probs, p, _generator(seed))

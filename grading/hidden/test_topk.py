@@ -207,7 +207,11 @@ def _check_table(got, expected: list[tuple[int, str, float]], *, call: str, toke
             probability_of = {r[0]: r[2] for r in expected}
             hint = "sort by probability, highest first"
             probabilities = [r[2] for r in got if isinstance(r, tuple) and len(r) == 3]
-            if len(probabilities) > 1 and probabilities[0] < probabilities[-1] and all(
+            twice = sorted({i for i in ids if type(i) is int and ids.count(i) > 1})
+            if twice:
+                hint = (f"token {twice[0]} is listed twice: each row is a different token. Take each id together "
+                        "with its probability (from the same sort), not by looking a probability up afterwards")
+            elif len(probabilities) > 1 and probabilities[0] < probabilities[-1] and all(
                     a <= b for a, b in zip(probabilities, probabilities[1:])) and sorted(ids) == sorted(
                     r[0] for r in expected):
                 hint = "your table is in ascending order: the most probable token comes first"

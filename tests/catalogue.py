@@ -7,7 +7,7 @@ Catalogues of module files named like ``exercises/`` and functions named ``<func
   allows in so many words (every one must score the maximum);
 - ``tests/independent/`` to ``tests/independent37/`` (``INDEPENDENT``): wrong
   (``<function>__wrong_<what>``) and correct (``<function>__right_<what>``) versions written by
-  thirty-five examiners who had read only the docstrings (each later one also the earlier
+  thirty-seven examiners who had read only the docstrings (each later one also the earlier
   catalogues, so as not to repeat them; the thirtieth and thirty-first also the public tests
   learners run).
 

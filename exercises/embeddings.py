@@ -39,10 +39,12 @@ def subword_averaged_embedding(
 
     Steps:
         1. Encode the word WITHOUT special tokens (``add_special_tokens=False``). A special
-           token the text itself spells (``"</s>"``) still comes out as its id (2): keep it,
-           it is the text's own token, not one you added. Encode the text as given, with no
-           Unicode normalisation: ``"cafe\\u0301"`` (``e`` and a combining accent) and
-           ``"café"`` (one character) are different texts with different tokens.
+           token the text itself spells (``"</s>"``, or ``"<s>"``) still comes out as its id
+           (2, or 1): keep it, it is the text's own token, not one you added. So do not
+           encode with the BOS and drop every id 1 afterwards: that drops the text's own too.
+           Encode the text as given, with no Unicode normalisation: ``"cafe\\u0301"`` (``e``
+           and a combining accent) and ``"café"`` (one character) are different texts with
+           different tokens.
         2. Take those rows of ``embedding_matrix`` (index it with the ids — as a tensor on
            the matrix's device).
         3. Average them over the token axis. In float16 or bfloat16 you may average in that

@@ -22,7 +22,9 @@ def exact_match(prediction: str, answer: str) -> bool:
     2. every character that is not a letter or a digit (``not ch.isalnum()``) — punctuation,
        symbols, whitespace — becomes a space. ``isalnum`` decides, not what a reader would
        call a letter: ``'½'`` stays, the combining dot that ``'İ'.lower()`` leaves goes;
-    3. split into words on whitespace.
+    3. split into words on whitespace. Nothing else splits a word: text written without
+       spaces stays one word, in Japanese and Chinese too (``"東京都"`` is one word, so
+       ``exact_match("東京都", "東京")`` is ``False``).
 
     The prediction matches when the answer's words appear in the prediction's words as one
     contiguous run, in the same order.

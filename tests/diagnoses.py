@@ -69,6 +69,7 @@ DIAGNOSES: tuple[tuple[str, str], ...] = (
     (r"not in the caller's tensor", "changes_input"),
     # greedy_generate, sample_generate
     (r"^you stop BEFORE the eos token", "stops_before_eos"),
+    (r"^take the argmax in the logits' own dtype: a float16 or bfloat16 copy", "argmax_in_half"),
     (r"^your tokens match a loop that applies top-p before the temperature", "top_p_before_temperature"),
     (r"^your tokens match a loop that MULTIPLIES", "multiplies"),
     (r"^your tokens match a loop that decides top-p on the distribution before top-k", "top_p_before_top_k"),
@@ -202,6 +203,9 @@ MISTAKES: dict[str, set[str]] = {
     **_entries("independent36", "top_k_table", wrong_unreadable_text_shows_piece={"raw_piece"}),
     # each id found by list.index of its probability: tied probabilities all get the first id
     **_entries("independent37", "top_k_table", wrong_list_index_finds_first_of_ties={"duplicate_ids"}),
+    # every id 1 dropped after encoding with the BOS: the text's own "<s>" goes too; the argmax of a float16 copy
+    **_entries("independent39", "subword_averaged_embedding", wrong_filters_mistral_bos_id={"drops_spelled_special"}),
+    **_entries("independent39", "greedy_generate", wrong_argmax_of_half_logits={"argmax_in_half"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

@@ -223,6 +223,18 @@ def test_greedy_takes_the_lowest_id_among_tied_logits(learner):
                      call=call_text(learner.greedy_generate, f"<a toy bigram model of {size} tokens>", ids, 3),
                      hint="where several logits tie for the largest, the next token is the lowest of their ids: "
                           "torch.argmax gives it; torch.topk and an unstable sort do not promise which comes first")
+    # Nearly tied is not tied: 10.003 beats 10.0 in float32, the logits' dtype, but a float16 or
+    # bfloat16 copy rounds both to 10.0 and its argmax takes the lower id (a thirty-ninth
+    # examiner's learner, saving GPU memory).
+    table = torch.zeros(8, 8)
+    table[3, 5], table[3, 6] = 10.0, 10.003
+    got = learner.greedy_generate(BigramModel(table), ids, 1)
+    half = isinstance(got, torch.Tensor) and got.shape == (1, 3) and int(got[0, -1]) == 5
+    check_tensor(got, torch.tensor([[1, 3, 6]]),
+                 call=call_text(learner.greedy_generate, "<a toy bigram model whose logits 10.0 and 10.003 differ>", ids, 1),
+                 hint="take the argmax in the logits' own dtype: a float16 or bfloat16 copy rounds 10.0 and 10.003 "
+                      "to the same number and makes them a tie" if half else
+                      "the next token is the argmax of the last position's logits")
 
 
 @pytest.mark.greedy

@@ -87,7 +87,7 @@ def _embedding_hint(word: str, tokenizer, matrix: torch.Tensor, got: object) -> 
         # other mistake gives the same vector.
         BYTE_PIECES_LEFT_OUT: matrix[whole].double().mean(0) if whole and len(whole) < len(ids) else None,
         # First: a replay of "only the first subword" or "the BOS" can match it too on some words.
-        "you dropped a special token that the text itself spells (</s>): it is the text's own token, keep it":
+        "you dropped a special token that the text itself spells (</s> or <s>): it is the text's own token, keep it":
             matrix[ordinary].double().mean(0) if ordinary and len(ordinary) < len(ids) else None,
         "the BOS row <s> is in your average: encode with add_special_tokens=False":
             matrix[tokenizer.encode(word)].double().mean(0),
@@ -170,8 +170,10 @@ def test_bos_row_stays_out_of_the_average(learner, tokenizer):
     for word in ("king", "Kyoto"):
         _check_word(learner, word, tokenizer, loud)
     # A special token that the text itself spells is the text's own token, averaged like any
-    # other: add_special_tokens=False adds none, and none may be filtered out afterwards.
-    for word in ("Kyoto</s>", "</s>"):
+    # other: add_special_tokens=False adds none, and none may be filtered out afterwards. The
+    # BOS's spelling too: a thirty-ninth examiner's learner encoded with the BOS and then
+    # dropped every id 1, which "</s>" alone could not show.
+    for word in ("Kyoto</s>", "</s>", "a<s>b", "<s>"):
         _check_word(learner, word, tokenizer, _matrix(8, torch.float32, seed=3))
 
 

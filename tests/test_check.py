@@ -1,6 +1,7 @@
 """``decodelab check`` and ``decodelab hint``: what a learner sees on stubs, on finished work and on a mistake."""
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -133,6 +134,31 @@ def test_unknown_exercise_is_one_sentence(capsys):
     assert code == 2, f"an unknown exercise should exit 2, got {code}"
     assert "there is no exercise 'no_such_exercise'" in out and EXERCISES[0].key in out, out
     assert "Traceback" not in out
+
+
+def _solution_expressions(exercise) -> list[str]:
+    """The expressions of ``exercise``'s solution, one per line: the right of an ``=``, what
+    ``return`` returns, spaces taken out; only those of 12 characters or more."""
+    module = ast.parse((ROOT / "solutions" / f"{exercise.module}.py").read_text())
+    function = next(node for node in module.body if isinstance(node, ast.FunctionDef) and node.name == exercise.function)
+    found = []
+    for node in ast.walk(function):
+        value = node.value if isinstance(node, (ast.Assign, ast.Return, ast.AugAssign)) else None
+        if value is not None:
+            text = "".join(ast.unparse(value).split())
+            found.append(text)
+    return [text for text in found if len(text) >= 12]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.key)
+def test_no_hint_holds_a_line_of_the_solution(exercise):
+    # A hint points the way; it is never the answer to paste. Red team 19 pasted top_k's last
+    # hint, "torch.topk(probs, k, dim=-1).values[..., -1:] is each row's k-th largest score; keep
+    # every score >= it", and scored 5/5 with it: the feedback page shows every hint.
+    for hint in exercise.hints:
+        flat = "".join(hint.split())
+        pasted = [text for text in _solution_expressions(exercise) if text in flat]
+        assert not pasted, f"the hint {hint!r} of {exercise.key} holds the solution's code {pasted[0]!r}"
 
 
 def test_hint_goes_from_gentle_to_specific(capsys):

@@ -249,14 +249,34 @@ def softmax_with_temperature(logits, temperature):
 """
 
 
+# Prints and raises with what it was given: the hidden inputs, which the withheld details keep.
+PROBING_LOGITS = """
+
+def next_token_logits(model, input_ids):
+    print("SEEN-PRINTED", input_ids.tolist())
+    raise RuntimeError(f"SEEN-RAISED {input_ids.tolist()}")
+"""
+
+
 @pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
-def test_details_kept_until_the_due_date_show_the_call_and_hint_but_no_expected_value(tmp_path):
-    # Red team 11 pasted the expected values of fixed hidden inputs back, upload after upload.
+def test_details_kept_until_the_due_date_show_no_call_hint_expected_value_or_printed_input(tmp_path):
+    # Red team 11 pasted the expected values of fixed hidden inputs back, upload after upload;
+    # red team 19 printed the hidden inputs its code was given, and raised them in a message.
     bundle = tmp_path / "autograder.zip"
     assert main(["gradescope", "build", "--out", str(bundle), "--exercises", *EXERCISES,
                  "--details", "after_due_date"]) == 0
     solution = (ROOT / "solutions" / "distributions.py").read_text()
-    results = _run(_gradescope_root(tmp_path, bundle, {"distributions.py": solution + WRONG_SOFTMAX}))
+    results = _run(_gradescope_root(tmp_path, bundle, {"distributions.py": solution + WRONG_SOFTMAX + PROBING_LOGITS}))
+    visible_text = "\n".join([results["output"]] + [t["output"] for t in results["tests"] if t.get("visibility") == "visible"])
+    for probe in ("SEEN-PRINTED", "SEEN-RAISED"):
+        assert probe not in visible_text, f"before the due date the learner sees {probe}: " + next(
+            line for line in visible_text.splitlines() if probe in line)[:200]
+        assert any(probe in t["output"] for t in results["tests"] if t.get("visibility") == "after_due_date"), (
+            f"{probe} is not kept for after the due date either")
+    raised = [t for t in results["tests"] if t["name"].startswith("next_token_logits") and t.get("visibility") == "visible"
+              and t["status"] == "failed"]
+    assert raised and all(t["output"].startswith("your code raised an exception") for t in raised), (
+        "next_token_logits's failures should say only that its code raised: " + " | ".join(t["output"][:120] for t in raised))
     shown = [t for t in results["tests"] if t.get("visibility") == "visible"]
     later = {t["name"]: t for t in results["tests"] if t.get("visibility") == "after_due_date"}
     wrong = [t for t in shown if t["status"] == "failed" and "is not the expected one" in t["output"]]

@@ -185,29 +185,59 @@ def lay_out_root(bundle: Path, root: Path, submission: dict[str, str]) -> Path:
 DETAILS = ("visible", "after_due_date", "after_published")
 
 
+# What a failed test without a result to compare shows before the due date, by its outcome
+# (grading.harness.status.Status): its kind, not its message, which is the learner's own text
+# (an exception's, a call cut short) and so can carry the hidden inputs out.
+WITHHELD = {
+    "raised": "your code raised an exception",
+    "timeout": "your code ran past its time limit",
+    "crashed": "your code's process ended without answering",
+    "memory": "your code ran out of memory",
+    "output": "your code printed more than it may",
+}
+LATER = "which input and what happened are shown after the due date"
+PRINTED_LATER = "What your code printed"
+
+
 def withhold_details(results: dict, visibility: str) -> dict:
     """``results`` with what each failed test expected kept until ``visibility`` (see :data:`DETAILS`).
 
     The hidden inputs are fixed, so feedback that shows the expected values after every upload
     is an answer key: a red team that pasted them back scored 1, then 3, then 5 of 10 points over
     three uploads. Each failed test then shows only that it failed (the record's ``brief``:
-    not even the call or the hint, which gave a later red team the answers too), points
-    unchanged, and a test of 0 points beside it, "… (details)", shows the whole feedback from
-    ``visibility`` on. ``"visible"`` changes nothing.
+    not even the call or the hint, which gave a later red team the answers too; where the test
+    has no result to compare, only the kind of failure, :data:`WITHHELD`), points unchanged, and
+    a test of 0 points beside it, "… (details)", shows the whole feedback from ``visibility`` on.
+    What the learner's code printed is kept until then too, in a test of 0 points of its own: a
+    nineteenth red team printed every call its code received (269 hidden inputs of one test in
+    one upload) and raised them in an exception's message, and read the answers of a True/False
+    exercise off them. ``"visible"`` changes nothing.
     """
+    from grading.grader.reports import PRINTED_MARKER
+
     if visibility == "visible":
         return results
     tests = []
     for test in results.get("tests", []):
-        brief = (test.get("extra_data") or {}).get("brief")
-        if test.get("status") == "passed" or brief is None or brief == test.get("output"):
+        extra = test.get("extra_data") or {}
+        brief = extra.get("brief")
+        if brief is None or brief == test.get("output"):
+            outcome = extra.get("outcome")
+            brief = f"{WITHHELD[outcome]}: {LATER}" if outcome in WITHHELD else None
+        if test.get("status") == "passed" or brief is None:
             tests.append(test)
             continue
         tests.append(dict(test, output=brief))
         tests.append({"name": f"{test['name']} (details)", "number": test.get("number", ""), "score": 0.0,
                       "max_score": 0.0, "status": "failed", "output": test.get("output", ""),
                       "visibility": visibility})
-    return dict(results, tests=tests)
+    output = str(results.get("output", ""))
+    summary, marker, printed = output.partition(PRINTED_MARKER)
+    if marker:
+        output = summary + f"{PRINTED_MARKER} shown after the due date, in \"{PRINTED_LATER}\"."
+        tests.append({"name": PRINTED_LATER, "number": "", "score": 0.0, "max_score": 0.0, "status": "passed",
+                      "output": marker + printed, "visibility": visibility})
+    return dict(results, output=output, tests=tests)
 
 
 def _error_results(message: str, seconds: float) -> dict:

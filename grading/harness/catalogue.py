@@ -67,7 +67,8 @@ EXERCISES: tuple[Exercise, ...] = (
     )),
     Exercise("top_k", "topk", "top_k_mask", "top-k", 5, (
         "Top-k keeps the k most probable tokens of each row and drops the rest.",
-        "torch.topk(probs, k, dim=-1).values[..., -1:] is each row's k-th largest score; keep every score >= it.",
+        "torch.topk gives each row's k largest scores, largest first: the last of them is the k-th largest. "
+        "Keep every score at least that large.",
         "The mask stays in vocabulary order and keeps ties with the k-th score; k >= vocab keeps all, k < 1 raises ValueError.",
     )),
     Exercise("top_k_table", "topk", "top_k_table", "top-k", 5, (

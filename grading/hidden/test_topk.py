@@ -150,6 +150,11 @@ def test_top_k_mask_handles_k_at_the_edges(learner):
     for k in (0, -3):
         expect_error(learner.top_k_mask, ValueError, probs, k,
                      hint="k < 1 would keep no token: check k first and raise ValueError")
+    # And the other edge, k = 1: each row's most probable token alone (a mask of all True passed
+    # every case above for red team 19).
+    got = learner.top_k_mask(probs, 1)
+    check_tensor(got, probs == probs.max(dim=-1, keepdim=True).values, call=call_text(learner.top_k_mask, probs, 1),
+                 hint=lambda: _mask_hint(probs, 1, got))
 
 
 @pytest.mark.top_k

@@ -152,7 +152,7 @@ def _solution_expressions(exercise) -> list[str]:
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.key)
 def test_no_hint_holds_a_line_of_the_solution(exercise):
-    # A hint points the way; it is never the answer to paste. Red team 19 pasted top_k's last
+    # A hint points the way; it is never the answer to paste. Red team 19 pasted top_k's second
     # hint, "torch.topk(probs, k, dim=-1).values[..., -1:] is each row's k-th largest score; keep
     # every score >= it", and scored 5/5 with it: the feedback page shows every hint.
     for hint in exercise.hints:

@@ -255,6 +255,9 @@ def test_greedy_builds_no_gradient_graph(learner, backend):
     call = call_text(learner.greedy_generate, backend.model, ids, 4)
     check_passes_without_gradients(
         calls, call=call, hint="wrap the loop in `with torch.no_grad():` — decoding never needs a backward pass")
+    # Of the right tokens: one pass, its result thrown away and the prompt returned, earned this
+    # point (a free-points audit).
+    check_greedy(learner, backend, ids, 4)
 
 
 @pytest.mark.greedy

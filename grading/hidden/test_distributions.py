@@ -166,6 +166,10 @@ def test_next_token_logits_build_no_gradient_graph(learner, backend):
     )
     check_passes_without_gradients(calls, call=call, detail=" (a graph was built, even if the result was detached afterwards)",
                                    hint="run the model inside `with torch.no_grad():`; .detach() afterwards is too late")
+    # Of the right logits: a pass whose result is thrown away (zeros returned) earned this point
+    # (a free-points audit).
+    check_tensor(got, ref.next_token_logits(backend.model, ids), call=call, atol=LOGIT_ATOL, rtol=LOGIT_RTOL,
+                 hint="no graph, but not the next token's logits yet: the other next_token_logits tests say what differs")
 
 
 @pytest.mark.temperature

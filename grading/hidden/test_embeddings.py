@@ -137,6 +137,13 @@ def test_embedding_is_one_vector_of_d_numbers(learner, tokenizer, matrix):
                  call=call_text(learner.subword_averaged_embedding, "Kyoto", tokenizer, narrow),
                  hint="the result keeps its d axis even when d is 1: average over the token axis only, and "
                       "squeeze no other axis")
+    # Of the word's own rows: zeros, row 0 or the mean of every row had the shape too (a
+    # free-points audit), and give every word the same vector.
+    kyoto, king = (learner.subword_averaged_embedding(word, tokenizer, matrix) for word in ("Kyoto", "king"))
+    same = isinstance(kyoto, torch.Tensor) and isinstance(king, torch.Tensor) and kyoto.shape == king.shape \
+        and torch.equal(kyoto, king)
+    check_true(not same, call=call_text(learner.subword_averaged_embedding, "king", tokenizer, matrix),
+               problem="'king' gets the same vector as 'Kyoto'", hint="each word's vector is the mean of its own tokens' rows")
 
 
 @pytest.mark.subword_embedding
@@ -286,6 +293,9 @@ def test_cosine_shape_and_dtype(learner):
         check_tensor(got, ref.cosine_similarity_matrix(vectors), atol=float("inf"),
                      call=call_text(learner.cosine_similarity_matrix, vectors),
                      hint="n vectors give an (n, n) matrix in the vectors' dtype")
+    # And the docstring's example: eye, ones or zeros of that shape passed the loop above (a
+    # free-points audit).
+    _check_cosine(learner, torch.tensor([[1.0, 0.0], [1.0, 1.0], [-2.0, 0.0]]))
 
 
 @pytest.mark.cosine
@@ -401,6 +411,10 @@ def test_pca_shape_and_dtype(learner):
         got = learner.pca_2d(vectors)
         check_tensor(got, ref.pca_2d(vectors), atol=float("inf"), call=call_text(learner.pca_2d, vectors),
                      hint="n vectors give an (n, 2) tensor in the vectors' dtype")
+    # And the values of one of them: zeros or the first two columns passed the loop above (a
+    # free-points audit). Not the docstring's points on a line: in two dimensions the replays
+    # of some mistakes coincide, and the hint would name the wrong one.
+    _check_pca(learner, _random_vectors(10, 6, seed=6))
 
 
 @pytest.mark.pca

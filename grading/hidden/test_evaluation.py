@@ -125,6 +125,9 @@ CONTAINMENT = [
     # The answer's first word comes earlier on its own: the run to find starts at its second use.
     ("The capital of the United States is Washington", "the United States", True),
     ("New York, not New Delhi", "New Delhi", True),
+    # Punctuation between the words: the raw `answer.lower() in prediction.lower()` of the
+    # docstring's pitfall passed every case above (a free-points audit).
+    ("Tokyo, the capital.", "Tokyo the capital", True),
 ]
 EMPTY = [
     ("anything at all", "", False),
@@ -159,7 +162,9 @@ def test_exact_match_finds_the_answer_in_order_inside_the_reply(learner):
 @pytest.mark.exact_match
 @pytest.mark.points(1)
 def test_exact_match_never_matches_an_empty_answer(learner):
-    for prediction, answer, expected in EMPTY:
+    # Beside an answer that has words, which does match: `return False` passed alone (a
+    # free-points audit).
+    for prediction, answer, expected in EMPTY + [("Tokyo", "Tokyo", True)]:
         _check_match(learner, prediction, answer, expected)
 
 
@@ -244,6 +249,12 @@ def test_distinct_n_without_ngrams_is_zero(learner, texts, n):
         raise Mismatch(call, "raised ZeroDivisionError", "with no n-grams at all, return 0.0 instead of dividing") from None
     check_true(got == 0.0 and isinstance(got, float), call=call, problem=f"returned {describe(got)}, expected 0.0",
                hint="a text shorter than n words has no n-grams; with none at all return 0.0")
+    # Add one text of n different words, and every n-gram is different: 1.0 (`return 0.0` passed
+    # every case without it, a free-points audit).
+    fuller = texts + [" ".join(["red", "green", "blue", "white"][:n])]
+    got = learner.distinct_n(fuller, n)
+    check_true(got == 1.0, call=call_text(learner.distinct_n, fuller, n), problem=f"returned {describe(got)}, expected 1.0",
+               hint="distinct-n is the number of different n-grams divided by the number of n-grams")
     # "n < 1 raises ValueError, also where there are no n-grams": n is checked first.
     expect_error(learner.distinct_n, ValueError, texts, 0,
                  hint="check n before anything else: n < 1 raises ValueError even when there are no n-grams")

@@ -149,6 +149,10 @@ def test_top_p_mask_keeps_shape_device_and_gives_bool(learner):
                    hint="return the comparison itself (a bool tensor), not 0/1 numbers")
         check_true(got.device == probs.device, call=call, problem=f"the result is on {got.device}, probs on {probs.device}",
                    hint="build the mask from probs (zeros_like / scatter) so it stays on probs' device")
+    # And the docstring's example: all True, all False or the argmax alone had the shape too (a
+    # free-points audit).
+    for p in (0.7, 0.8):
+        _check_mask(learner, torch.tensor([0.1, 0.5, 0.15, 0.25]), p)
 
 
 @pytest.mark.top_p

@@ -147,6 +147,11 @@ def test_pieces_are_plain_python_values(learner, tokenizer):
                    hint="use int(id) (or tokenizer.encode, which gives ints) rather than tensor elements")
         check_true(isinstance(piece, str), call=call,
                    problem=f"a piece is a {type_name(piece)}, expected a str", hint=None)
+    # And they are the text's tokens (the BOS aside, which has tests of its own): an empty list,
+    # or a pair per character, passed every check above (a free-points audit).
+    ids = [pair[0] for pair in got if pair[0] != tokenizer.bos_token_id]
+    check_true(ids == [22557, 1526], call=call, problem=f"the ids are {describe(ids)} besides the BOS, expected [22557, 1526]",
+               hint="encode the text with the tokenizer and pair each id with its piece")
 
 
 @pytest.mark.pieces

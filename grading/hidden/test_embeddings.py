@@ -138,7 +138,7 @@ def test_embedding_is_one_vector_of_d_numbers(learner, tokenizer, matrix):
                  hint="the result keeps its d axis even when d is 1: average over the token axis only, and "
                       "squeeze no other axis")
     # Of the word's own rows: zeros, row 0 or the mean of every row had the shape too (a
-    # free-points audit), and give every word the same vector.
+    # free-points audit), and they give every word the same vector.
     kyoto, king = (learner.subword_averaged_embedding(word, tokenizer, matrix) for word in ("Kyoto", "king"))
     same = isinstance(kyoto, torch.Tensor) and isinstance(king, torch.Tensor) and kyoto.shape == king.shape \
         and torch.equal(kyoto, king)

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from decodelab.errors import UserError
 from grading.harness.scratch import prefix as scratch_prefix
+from grading.harness.status import Status
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOT_ENV = "DECODELAB_GRADESCOPE_ROOT"
@@ -189,11 +190,11 @@ DETAILS = ("visible", "after_due_date", "after_published")
 # (grading.harness.status.Status): its kind, not its message, which is the learner's own text
 # (an exception's, a call cut short) and so can carry the hidden inputs out.
 WITHHELD = {
-    "raised": "your code raised an exception",
-    "timeout": "your code ran past its time limit",
-    "crashed": "your code's process ended without answering",
-    "memory": "your code ran out of memory",
-    "output": "your code printed more than it may",
+    Status.RAISED: "your code raised an exception",
+    Status.TIMEOUT: "your code ran past its time limit",
+    Status.CRASHED: "your code's process ended without answering",
+    Status.MEMORY: "your code ran out of memory",
+    Status.OUTPUT: "your code printed more than it may",
 }
 LATER = "which input and what happened are shown after the due date"
 PRINTED_LATER = "What your code printed"

@@ -43,8 +43,9 @@ def greedy_generate(
            several logits tie for the largest, the lowest of their ids, as ``torch.argmax``
            returns (``torch.topk`` promises no order among ties). The argmax of their
            ``softmax`` or ``log_softmax`` counts too: both keep the logits' order, except
-           between logits within float rounding of each other (in the logits' own dtype),
-           which the tests' models never produce. A half-precision copy does not keep it:
+           between logits within float rounding of each other (the rounding of the dtype the
+           softmax is computed in: bfloat16 probabilities keep about three digits), which the
+           tests' models never produce. A half-precision copy does not keep it:
            float16 cannot tell 10.0 from 10.003, so an argmax of float32 logits cast to
            float16 turns two different logits into a tie;
         3. append it; stop if its id equals ``eos_token_id`` (it stays in the output), or once

@@ -94,7 +94,8 @@ def completion_logprobs(
         - Reading the logits at position ``t`` instead of ``t - 1``: that is the distribution of
           the *next* token, so every logprob is shifted by one.
         - ``torch.log(torch.softmax(x))``: a probability below ~1e-45 rounds to 0 in float32 and
-          its log is ``-inf``; ``torch.log_softmax`` stays finite. Always use ``log_softmax``.
+          its log is ``-inf``; ``torch.log_softmax`` stays finite. Always use ``log_softmax``, for
+          the ``top_logprobs`` too: an alternative far down the list keeps a finite logprob.
         - ``tokenizer.decode([id])`` for the text: it drops the space of ``'▁'`` and turns a lone
           byte into ``'�'`` (bytes ``[239, 191, 189]``), which is not the byte the model wrote.
     """

@@ -206,6 +206,7 @@ MISTAKES: dict[str, set[str]] = {
     # every id 1 dropped after encoding with the BOS: the text's own "<s>" goes too; the argmax of a float16 copy
     **_entries("independent39", "subword_averaged_embedding", wrong_filters_mistral_bos_id={"drops_spelled_special"}),
     **_entries("independent39", "greedy_generate", wrong_argmax_of_half_logits={"argmax_in_half"}),
+    **_entries("independent40", "completion_logprobs", wrong_alternatives_from_own_top_k_table={"log_of_softmax"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

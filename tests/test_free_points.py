@@ -5,6 +5,11 @@
   valid call first (``expect_accepted`` in ``grading/harness/compare.py``).
 - The feedback of a sampled sequence quoted the reference's whole draw, which a submission
   copied into the next round; it now shows the sequence up to its first difference.
+- Answers that do nothing (2026-12-07): an all-True top-p mask, an argmax or a row of zeros for
+  ``sample_top_p``, a draw that ignores ``p``, random ids that ignore the model, ``[]`` for every
+  logprobs call, a BOS and nothing else for every text: each collected the point of one test that
+  checked a property they hold by doing nothing (a mask that grows with p, a nucleus's subset,
+  the empty case). Each such test now holds a case that only real work passes.
 
 Graded with :func:`grading.grader.driver.grade_class`, the sandboxed path ``decodelab grade`` runs.
 """
@@ -71,3 +76,44 @@ def test_refusing_everything_and_quoted_draws_earn_nothing(tmp_path):
         assert quoted and all(not value.startswith("[") for value in quoted), (
             f"{test['name']} told a sampler of zeros {test['output'][:400]!r}; expected the reference's draw up to the "
             "first difference only (one token), not its whole sequence")
+
+
+# Bodies that do nothing a docstring asks for, each of which earned a point before 2026-12-07.
+TRIVIAL = {
+    "all_true_top_p": ("nucleus.py", "top_p_mask", "return torch.ones_like(probs, dtype=torch.bool)"),
+    "argmax_sampler": ("nucleus.py", "sample_top_p", "return probs.argmax(-1)"),
+    "zeros_sampler": ("nucleus.py", "sample_top_p", "return torch.zeros(probs.shape[:-1], dtype=torch.long)"),
+    "p_ignored": ("nucleus.py", "sample_top_p",
+                  "return torch.multinomial(probs.float(), 1, generator=generator).squeeze(-1)"),
+    "random_ids": ("sampling.py", "sample_generate",
+                   "new = torch.randint(32000, (input_ids.shape[0], max_new_tokens), generator=generator)\n"
+                   "    return torch.cat([input_ids, new], dim=-1)"),
+    "no_records": ("logprobs.py", "completion_logprobs", "return []"),
+    "bos_only": ("tokens.py", "tokenize_with_pieces", "return [(1, '<s>')] if add_bos else []"),
+}
+
+
+def _with_body(module: str, function: str, body: str) -> str:
+    """The stub module with ``function``'s ``raise NotImplementedError`` replaced by ``body``."""
+    stub = (ROOT / "exercises" / module).read_text()
+    line = f'    raise NotImplementedError("{function}: see the docstring")\n'
+    assert stub.count(line) == 1, f"the stub of {function} in {module} changed its layout"
+    return stub.replace(line, f"    {body}\n")
+
+
+def test_answers_that_do_nothing_earn_nothing(tmp_path):
+    folders = []
+    for name, (module, function, body) in TRIVIAL.items():
+        folder = tmp_path / "class" / name
+        folder.mkdir(parents=True)
+        (folder / module).write_text(_with_body(module, function, body))
+        folders.append(folder)
+    options = GradeOptions(backend="tiny", exercises=("top_p", "sample_top_p", "sampling_loop", "logprobs", "pieces"),
+                           limits=Limits(call_seconds=20, submission_seconds=300))
+    graded = grade_class(folders, tmp_path / "out", options, workers=1)
+    assert not graded.failed, f"grade_class broke on {graded.failed}"
+    for name, (_, function, _) in TRIVIAL.items():
+        tests = [t for t in graded.results[name]["tests"] if t["name"].startswith(f"{function}:")]
+        assert tests, f"{name}: no test of {function} was graded"
+        earned = [(t["name"], t["score"]) for t in tests if t["score"] > 0]
+        assert not earned, f"{name} ({TRIVIAL[name][2]!r}) earned {earned}; expected nothing"

@@ -168,14 +168,14 @@ def test_logprobs_of_the_generated_tokens(learner, backend):
 
 
 def _check_logprob_values(learner, backend, model, shown: Any, sequence: torch.Tensor, prompt_length: int,
-                          label: str) -> None:
+                          label: str, top_n: int = 1) -> None:
     """Each record's ``logprob`` against the reference's, within :func:`_tolerance`."""
     tolerance = _tolerance(model)
-    call = call_text(learner.completion_logprobs, shown, backend.tokenizer, sequence, prompt_length, top_n=1)
+    call = call_text(learner.completion_logprobs, shown, backend.tokenizer, sequence, prompt_length, top_n=top_n)
     call = f"{call}  # {label}"
-    got = learner.completion_logprobs(model, backend.tokenizer, sequence, prompt_length, top_n=1)
-    expected = ref.completion_logprobs(model, backend.tokenizer, sequence, prompt_length, top_n=1)
-    _check_records_shape(got, len(expected), sequence, prompt_length, 1, call)
+    got = learner.completion_logprobs(model, backend.tokenizer, sequence, prompt_length, top_n=top_n)
+    expected = ref.completion_logprobs(model, backend.tokenizer, sequence, prompt_length, top_n=top_n)
+    _check_records_shape(got, len(expected), sequence, prompt_length, top_n, call)
     got_values = [record["logprob"] for record in got]
     want_values = [record["logprob"] for record in expected]
     errors = [abs(a - b) if math.isfinite(a) else math.inf for a, b in zip(got_values, want_values)]
@@ -378,6 +378,25 @@ def test_a_very_unlikely_token_keeps_a_finite_logprob(learner, backend):
                 "exp(-200) rounds to 0 in float32, so log(softmax(x)) gives -inf: use torch.log_softmax")
     check_true(math.isfinite(value) and abs(value - want) <= max(_tolerance(model), 1e-4 * abs(want)), call=call,
                problem=f"the logprob of a very unlikely token is {describe(value)}, expected {want:.6g}", hint=hint)
+    # The alternatives are logprobs too: three likely tokens, two ordinary ones 200 below them and
+    # the rest 400 below, so the 4th and 5th most probable have probability exp(-201), 0 in
+    # float32. Only finiteness is checked here: which alternatives and their values are the
+    # top_logprobs test's.
+    table = torch.full((512, 512), -400.0)
+    table[:, 72:75] = torch.tensor([0.0, -0.5, -1.0])  # no ties: how ties are listed is another test's
+    table[:, 300:302] = torch.tensor([-200.0, -200.5])
+    spread = BigramModel(table)
+    sequence = torch.tensor([[1, 72, 73]])
+    call = call_text(learner.completion_logprobs, "<a toy model: 3 likely tokens, 2 more 200 below, the rest 400 below>",
+                     backend.tokenizer, sequence, 2, top_n=5)
+    got = learner.completion_logprobs(spread, backend.tokenizer, sequence, 2, top_n=5)
+    _check_records_shape(got, 1, sequence, 2, 5, call)
+    values = [alternative["logprob"] for alternative in got[0]["top_logprobs"]]
+    check_true(all(math.isfinite(value) for value in values), call=call,
+               problem=f"the top_logprobs hold {[describe(value) for value in values]}; every alternative here has "
+                       "a finite logprob (the 4th and 5th about -200.7 and -201.2)",
+               hint="a logprob of -inf for an alternative is the log of a probability that rounded to 0: take the "
+                    "alternatives' logprobs from the same log_softmax row as the token's")
     # A half-precision model (the 4-bit Mistral-7B computes in float16): its logits are exact
     # here (a table lookup), so logprobs computed in float32, as the docstring asks, agree to
     # ~1e-6; a log_softmax taken in bfloat16 keeps about 3 significant digits (errors ~1e-2).
@@ -409,13 +428,15 @@ def test_edge_cases(learner, backend, case):
         expect_accepted(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, 2, top_n=1,
                         hint="prompt_length 2 and top_n 1 are valid here: return the records; refuse only bad values")
     if case == "nothing generated":
+        # [] is also what a function that does nothing returns: the case counts beside one real record.
+        _check_logprob_values(learner, backend, backend.model, backend.model, sequence, length - 1,
+                              "one generated token, before the case of none")
         call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, length)
         got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, length)
         check_equal(got, [], call=call, hint="with prompt_length == T nothing was generated: return []")
     elif case == "top_n=0":
-        call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, 2, top_n=0)
-        got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, 2, top_n=0)
-        _check_records_shape(got, length - 2, sequence, 2, 0, call)
+        # Records with no alternatives, whose logprobs are still the model's.
+        _check_logprob_values(learner, backend, backend.model, backend.model, sequence, 2, "no alternatives", top_n=0)
     elif case == "prompt_length=0":
         expect_error(learner.completion_logprobs, ValueError, backend.model, backend.tokenizer, sequence, 0,
                      hint="the first token has no position before it, so prompt_length must be at least 1")

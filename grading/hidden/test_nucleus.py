@@ -309,23 +309,36 @@ def test_top_p_nucleus_holds_p_and_is_the_smallest_such_set(learner, values, p):
 @settings(max_examples=50, deadline=None)
 @given(values=weights, p=st.floats(0.0, 1.0), q=st.floats(0.0, 1.0))
 def test_top_p_keeps_the_argmax_and_grows_with_p(learner, values, p, q):
+    # From p = 0 (the argmax alone) to p = 1 (every token: the smallest probability here, 1/30000,
+    # is far above rounding) through two p between them: a mask that never changes with p, all
+    # True or the argmax alone, grows trivially and is caught at one end.
     probs = _row(values).float()
     low, high = min(p, q), max(p, q)
-    small = learner.top_p_mask(probs, low)
-    large = learner.top_p_mask(probs, high)
-    for threshold, got in ((low, small), (high, large)):
+    masks = []
+    for threshold in (0.0, low, high, 1.0):
+        got = learner.top_p_mask(probs, threshold)
+        call = call_text(learner.top_p_mask, probs, threshold)
         if not (isinstance(got, torch.Tensor) and got.shape == probs.shape and got.dtype == torch.bool):
-            raise Mismatch(call_text(learner.top_p_mask, probs, threshold),
-                           f"the result is {describe(got)}, expected a bool tensor of shape {tuple(probs.shape)}",
+            raise Mismatch(call, f"the result is {describe(got)}, expected a bool tensor of shape {tuple(probs.shape)}",
                            "return a bool mask with the shape of probs")
-        check_true(bool(got[probs.argmax()]), call=call_text(learner.top_p_mask, probs, threshold),
+        check_true(bool(got[probs.argmax()]), call=call,
                    problem=f"the most probable token (id {int(probs.argmax())}, probability {float(probs.max()):.4f}) is dropped",
                    hint="the most probable token is always kept (nothing is ranked above it)")
-    extra = small & ~large
-    check_true(not bool(extra.any()), call=call_text(learner.top_p_mask, probs, high),
-               problem=f"token {int(extra.nonzero()[0]) if extra.any() else -1} is kept at p = {low:.4f} but dropped at the "
-                       f"larger p = {high:.4f}: a larger p must keep at least the same tokens",
-               hint="the decision 'mass ranked above < p' can only turn from False to True as p grows")
+        masks.append((threshold, got))
+    (_, at_zero), (_, at_one) = masks[0], masks[-1]
+    check_true(int(at_zero.sum()) == 1, call=call_text(learner.top_p_mask, probs, 0.0),
+               problem=f"p = 0 kept {int(at_zero.sum())} of {probs.numel()} tokens, expected exactly one (the most probable)",
+               hint="no mass is ranked above the top token, and 0 < 0 is False for every token after it")
+    check_true(bool(at_one.all()), call=call_text(learner.top_p_mask, probs, 1.0),
+               problem=f"p = 1 kept {int(at_one.sum())} of {probs.numel()} tokens, expected all of them (every "
+                       f"probability here is at least {float(probs.min()):.2e}, far above rounding)",
+               hint="the mass ranked above the last token is 1 minus its own probability, which is below 1")
+    for (lower, smaller), (higher, larger) in zip(masks, masks[1:]):
+        extra = smaller & ~larger
+        check_true(not bool(extra.any()), call=call_text(learner.top_p_mask, probs, higher),
+                   problem=f"token {int(extra.nonzero()[0]) if extra.any() else -1} is kept at p = {lower:.4f} but dropped "
+                           f"at the larger p = {higher:.4f}: a larger p must keep at least the same tokens",
+                   hint="the decision 'mass ranked above < p' can only turn from False to True as p grows")
 
 
 # ---------------------------------------------------------------- sample_top_p
@@ -416,7 +429,10 @@ def test_sample_top_p_draws_the_references_tokens_with_the_same_seed(learner, p)
 @pytest.mark.sample_top_p
 @pytest.mark.points(1)
 def test_sample_top_p_on_the_models_next_token_distribution(learner, backend):
-    probs = _model_probs(backend).to(backend.device)
+    # Each prompt's row 40 times: one draw per row would land inside the nucleus by chance often
+    # enough (the tiny model puts 0.996 on "Tokyo") that drawing from all the probabilities,
+    # p ignored, passed.
+    probs = _model_probs(backend).repeat_interleave(40, dim=0).to(backend.device)
     for p, seed in ((0.3, 21), (0.9, 22)):
         _check_sample(learner, probs, _safe(probs, p), seed)
 
@@ -443,14 +459,21 @@ def test_sample_top_p_draws_one_of_the_tokens_tied_at_the_cut(learner):
         if not (isinstance(got, torch.Tensor) and got.shape == (2000,) and not got.is_floating_point()):
             raise Mismatch(call, f"the result is {describe(got)}, expected 2000 integer token ids, shape (2000,)",
                            "return one token id per row, shape (batch,)")
-        drawn = sorted(set(got.tolist()))
-        check_true(any(set(drawn) <= nucleus for nucleus in nuclei), call=call,
-                   problem=f"the 2000 rows (all {row}) drew ids {drawn}; the nucleus at p = {p} is "
-                           f"{' or '.join(str(sorted(nucleus)) for nucleus in nuclei)} (tied tokens at the cut: "
-                           "one of them is in, not both)",
-                   hint="the ids drawn show a nucleus that holds more of the tied tokens than the rule needs: "
-                        "build it with top_p_mask, which keeps exactly the ranks the rule needs even when tokens "
-                        "tie")
+        drawn = set(got.tolist())
+        if any(drawn == nucleus for nucleus in nuclei):
+            continue
+        shown = f"{' or '.join(str(sorted(nucleus)) for nucleus in nuclei)}"
+        # Every token of the nucleus shows up in 2000 draws (the least likely, 2/7 of it, is missed
+        # with probability (5/7)**2000): ids from a part of the nucleus alone are no sampler.
+        if any(drawn < nucleus for nucleus in nuclei):
+            raise Mismatch(call, f"the 2000 rows (all {row}) drew only ids {sorted(drawn)}; the nucleus at p = {p} is "
+                                 f"{shown}, and in 2000 draws each of its tokens shows up",
+                           "draw from the whole nucleus with torch.multinomial and the generator: each kept token "
+                           "has a chance in proportion to its probability")
+        raise Mismatch(call, f"the 2000 rows (all {row}) drew ids {sorted(drawn)}; the nucleus at p = {p} is {shown} "
+                             "(tied tokens at the cut: one of them is in, not both)",
+                       "the ids drawn show a nucleus that holds more of the tied tokens than the rule needs: "
+                       "build it with top_p_mask, which keeps exactly the ranks the rule needs even when tokens tie")
 
 
 @pytest.mark.sample_top_p

@@ -417,9 +417,11 @@ def _check_only_the_most_probable(learner, model, temperature: float, settings: 
 @pytest.mark.sampling_loop
 @pytest.mark.points(1)
 def test_sample_generate_is_decided_by_the_generator(learner):
-    # Nearly uniform rows over 16 tokens: two different 10-token draws coincide with
-    # probability about 16**-10.
-    model = ref.BigramModel(torch.linspace(0.0, 0.5, 16).expand(16, 16).contiguous())
+    # Nearly uniform rows over 12 tokens: two different 10-token draws coincide with probability
+    # about 12**-10. Tokens 12 to 15 have probability 0: random ids that ignore the model are
+    # decided by the generator too, and land on them.
+    row = torch.cat([torch.linspace(0.0, 0.5, 12), torch.full((4,), -math.inf)])
+    model = ref.BigramModel(row.expand(16, 16).contiguous())
     ids = torch.tensor([[1]])
     call = call_text(learner.sample_generate, model, ids, 10, generator=_generator(7))
     runs = []
@@ -430,6 +432,12 @@ def test_sample_generate_is_decided_by_the_generator(learner):
     if not all(isinstance(run, torch.Tensor) and tuple(run.shape) == (1, 11) for run in (*runs, other)):
         raise Mismatch(call, f"the result is {describe(runs[0])}, expected ids of shape (1, 11)",
                        "return the prompt followed by max_new_tokens new tokens")
+    impossible = sorted({int(token) for run in (*runs, other) for token in run[0, 1:] if not 0 <= int(token) < 12})
+    check_true(not impossible, call=call,
+               problem=f"drew {len(impossible)} token(s) that this model gives probability 0 (its logits are -inf "
+                       f"for ids 12 to 15, and every id from 16 on is outside its vocabulary), first {impossible[:5]}",
+               hint="draw every token from the softmax of the model's logits for the last position: a token of "
+                    "probability 0 is never drawn")
     check_true(torch.equal(runs[0], runs[1]), call=call,
                problem=f"the same seeded generator gave {runs[0][0, 1:].tolist()} after torch.manual_seed(1) "
                        f"but {runs[1][0, 1:].tolist()} after torch.manual_seed(2)",

@@ -1,0 +1,1 @@
+"""Fortieth examiner's catalogue: the learner who builds on their own earlier answers (own helpers reused across exercises, with one contract mismatch each)."""

@@ -327,7 +327,11 @@ def _one_token_draws(learner, model, ids: torch.Tensor, call: str, **settings) -
     # A positive temperature however small still samples (only 0 is greedy): the two tokens
     # tied at the top come half and half. An argmax below some epsilon (vLLM's 1e-5) never does.
     (1e-6, None, 1.0, "top"),
-], ids=["T0.7-k6-p0.8", "T1.5-p0.6", "k3-inside-a-tie", "k50-beyond-the-vocabulary", "T1e-6-tie-at-the-top"])
+    # top_k = 1 keeps both tokens tied for the top too, and draws between them (an argmax
+    # shortcut for top_k = 1, a forty-first examiner's learner, always took the lower id).
+    (1.0, 1, 1.0, "top"),
+], ids=["T0.7-k6-p0.8", "T1.5-p0.6", "k3-inside-a-tie", "k50-beyond-the-vocabulary", "T1e-6-tie-at-the-top",
+        "k1-tie-at-the-top"])
 def test_sample_generate_draws_from_the_filtered_distribution(learner, temperature, top_k, top_p, ties):
     # Statistical check: 500 one-token generations against the exact distribution of the first
     # step. False-failure rate at most 1e-7 for this check, 1e-6 for the whole run. 500 keeps
@@ -347,6 +351,8 @@ def test_sample_generate_draws_from_the_filtered_distribution(learner, temperatu
     draws = _one_token_draws(learner, model, ids, call, generator=generator, **settings)
     hint = ("a positive temperature however small still samples (only temperature 0 is greedy): divide by it "
             "and draw" if temperature < 1e-3 else
+            "top_k keeps every token tied with the k-th largest logit: with top_k = 1 and two logits tied for the "
+            "top, both stay and the draw picks between them" if top_k == 1 else
             "divide by the temperature, keep the top_k largest logits, softmax, keep the nucleus "
             "(decided on that distribution), then draw")
     check_sampler_fit(draws, expected, call=call, hint=hint)

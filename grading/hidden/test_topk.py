@@ -127,6 +127,9 @@ def test_top_k_mask_keeps_every_tie_with_the_kth(learner):
         # -inf fill would drop them).
         (torch.tensor([2.0, float("-inf"), float("-inf"), float("-inf")]), 2),
         (torch.tensor([[2.0, float("-inf"), float("-inf"), float("-inf")], [0.1, 0.2, 0.3, 0.4]]), 4),
+        # A row whose k-th largest is -inf keeps all of its own tokens, not its neighbours' (a
+        # shortcut that returned all True for the batch, a forty-first examiner's learner).
+        (torch.tensor([[0.5, float("-inf"), float("-inf")], [0.1, 0.5, 0.4]]), 2),
         # Not a tie: float64 scores 1e-12 apart, which a float32 copy would round together.
         (torch.tensor([0.3, 0.3 + 1e-12, 0.1], dtype=torch.float64), 1),
     ]

@@ -66,6 +66,8 @@ def completion_logprobs(
     Shapes:
         tokenizer: the model's; Mistral-7B-v0.1's in the tests (the tiny model shares it).
         sequence: ``(1, T)`` token ids (int64) on ``model.device``: prompt then completion.
+            ``T`` within the model's context (``model.config.max_position_embeddings``: 512
+            for the tiny model); a longer sequence is not graded.
         prompt_length: ``P``, the number of prompt tokens, ``1 <= P <= T``.
         top_n: ``>= 0`` alternatives per position (a ``top_n`` larger than the vocabulary is
             not graded).

@@ -71,7 +71,8 @@ def sample_generate(
         input_ids: ``(1, T)`` int64 on the model's device.
         generator: a ``torch.Generator`` on the model's device, or None for the global one.
         returns: ``(1, T + n)`` int64 — the prompt followed by the ``n`` sampled tokens,
-        ``n <= max_new_tokens``.
+        ``n <= max_new_tokens``. A ``T + max_new_tokens`` past the model's context
+        (``model.config.max_position_embeddings``: 512 for the tiny model) is not graded.
 
     Example:
         ``ids = tokenizer("Once upon a time,", return_tensors="pt").input_ids``;

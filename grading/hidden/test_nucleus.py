@@ -431,8 +431,8 @@ def test_sample_top_p_draws_the_references_tokens_with_the_same_seed(learner, p)
 def test_sample_top_p_on_the_models_next_token_distribution(learner, backend):
     # Each prompt's row 10 times: one draw per row landed inside the nucleus by chance (the tiny
     # model puts 0.996 on "Tokyo"), so drawing from all the probabilities, p ignored, passed; at
-    # p = 0.3 the other two rows' nuclei hold 0.46 and 0.61, and 20 draws miss the rest ~1e-5 of
-    # the time.
+    # p = 0.3 the other two rows' nuclei hold 0.46 and 0.61, and such a draw stays inside them
+    # all 20 times with probability 0.46**10 * 0.61**10, about 3e-6.
     probs = _model_probs(backend).repeat_interleave(10, dim=0).to(backend.device)
     for p, seed in ((0.3, 21), (0.9, 22)):
         _check_sample(learner, probs, _safe(probs, p), seed)

@@ -162,6 +162,10 @@ NOT_CAUGHT_HERE = {
     "independent29.top_k_mask__wrong_cached_all_true_mask_shared":
         "its one all-True mask is spoiled only by a caller in the learner's own process that changes it in place; "
         "results cross the sandbox as copies, so no hidden test's change ever reaches it",
+    "independent43.top_k_table__wrong_decoded_text_memo_keyed_by_id":
+        "its texts are memoised by token id alone, which shows only with a second tokenizer; every model of the "
+        "course (the tiny one, Mistral-7B) has Mistral's tokenizer, the only one a test can pass as 'the model's "
+        "tokenizer'",
     "independent29.sample_top_p__wrong_draws_from_half_copy":
         "float16 weights changed the draw in 3 of 300 seeds on the examiner's batch, at a p within rounding of the "
         "nucleus's edge (which the hidden tests avoid), and in none of 40 seeded batches of 16 rows at p = 1 here",

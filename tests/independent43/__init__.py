@@ -1,0 +1,1 @@
+"""Forty-third examiner's catalogue: the learner whose functions leave something behind (global RNG forks, private generator copies, module-level caches, tokenizer switches, model mode and grad mode, restored or not)."""

@@ -112,13 +112,14 @@ class Target:
         raw = self._raw_function(exercise)
 
         from grading.sandbox.arguments import PrivateCall  # torch: not at import time (the CLI must start fast)
+        from grading.sandbox.learner_side import call_with_fresh_grad_mode
 
         @functools.wraps(raw)
         def call(*args: Any, **kwargs: Any) -> Any:
             self._seed_if_a_new_example()
             private = PrivateCall(raw, args, kwargs, self._passes_as_is)
             try:
-                return raw(*private.args, **private.kwargs)
+                return call_with_fresh_grad_mode(raw, *private.args, **private.kwargs)
             except NotImplementedError as error:
                 self._raise_not_started_if_so(error, exercise)
                 raise
@@ -149,8 +150,10 @@ class Target:
             raise
 
     def _raw_each(self, exercise: Exercise) -> Callable[[list[tuple]], list[Any]]:
+        from grading.sandbox.learner_side import call_with_fresh_grad_mode
+
         raw = self._raw_function(exercise)
-        return lambda calls: [raw(*args) for args in calls]
+        return lambda calls: [call_with_fresh_grad_mode(raw, *args) for args in calls]
 
     def call_repeatedly(self, name: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
         """``[name(*args, **kwargs) for _ in range(times)]`` with the SAME argument objects.
@@ -213,8 +216,10 @@ class Target:
         return is_parameter(tensor)
 
     def _raw_repeatedly(self, exercise: Exercise) -> Callable[..., list[Any]]:
+        from grading.sandbox.learner_side import call_with_fresh_grad_mode
+
         raw = self._raw_function(exercise)
-        return lambda times, *args, **kwargs: [raw(*args, **kwargs) for _ in range(times)]
+        return lambda times, *args, **kwargs: [call_with_fresh_grad_mode(raw, *args, **kwargs) for _ in range(times)]
 
     def observing_forward_passes(self, model: Any) -> ContextManager[list[dict]]:
         """Within the block, every forward pass the learner's calls make on ``model`` is recorded

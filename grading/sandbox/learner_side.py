@@ -761,6 +761,19 @@ def seed_global_generators(seed: int) -> None:
     numpy.random.seed(seed)
 
 
+def call_with_fresh_grad_mode(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)`` with gradients on, as in a fresh Python session, and torch's
+    grad mode put back after it: a learner's call that switches gradients off for the whole
+    process (``torch.set_grad_enabled(False)``) does so for itself only. Without this, one
+    function's leftover switch let another, called later, pass its "builds no gradient graph"
+    test without ``torch.no_grad()`` (a forty-third examiner's angle, 2026-12-07). Each call of
+    :meth:`grading.harness.target.Target.function`, in the sandbox and in-process alike."""
+    import torch
+
+    with torch.enable_grad():
+        return function(*args, **kwargs)
+
+
 def child_main(channel_fd: int, request: dict, server: Server, folder: Path) -> None:
     """Become the submission's process: drop privileges, confine, then serve calls in ``folder``.
 
@@ -1033,7 +1046,7 @@ class Learner:
         values = []
         for args in request.get("calls", []):
             try:
-                values.append(function(*args))
+                values.append(call_with_fresh_grad_mode(function, *args))
             except BaseException as error:
                 return {"op": "raise", "error": _error_info(error, self.folder, function), "index": len(values)}
         return {"op": "return_each", "values": values}
@@ -1077,11 +1090,11 @@ class Learner:
         try:
             with watching as observed:
                 if times is None:
-                    result = function(*args, **kwargs)
+                    result = call_with_fresh_grad_mode(function, *args, **kwargs)
                 else:
                     result = []
                     for _ in range(int(times)):
-                        result.append(function(*args, **kwargs))
+                        result.append(call_with_fresh_grad_mode(function, *args, **kwargs))
         except BaseException as error:
             return {"op": "raise", "error": _error_info(error, self.folder, function)}
         finally:

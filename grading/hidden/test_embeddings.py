@@ -252,17 +252,17 @@ def _cosine_hint(vectors: torch.Tensor, got: object) -> str:
     # (a floor on the norm; scikit-learn in float32 does so below about 1e-6) gives the same
     # matrix as plain dot products: the hint then names both.
     lengths = norms.squeeze(1)
-    tiny = (lengths > 0) & (lengths < 1e-6)
+    directed = lengths > 0  # a row of zeros has no direction
+    tiny = directed & (lengths < 1e-6)
     if (bool(tiny.any()) and bool((tiny | (lengths == 0) | ((lengths - 1).abs() < 1e-6)).all())
             and torch.allclose(g, x @ x.T, atol=1e-4, rtol=1e-4) and not torch.allclose(g, right, atol=1e-4, rtol=1e-4)):
         return ("rows this short still have a direction: divide every non-zero row by its own length, however "
                 "small (plain dot products, or a floor on the norm, leave such rows as they are)")
     # First, since on very short rows a replay's tiny numbers pass for these zeros too.
-    if g.shape == right.shape and bool(((g == 0).all(dim=1) & (norms.squeeze(1) > 0)).any()):
+    if g.shape == right.shape and bool(((g == 0).all(dim=1) & directed).any()):
         return "a row that is not all zeros got similarity 0 with every row: only a row whose norm is 0 has no direction"
     # Only a replay that differs from the right answer between rows that are not zero can name a
     # mistake: a row of zeros given 1 with itself looks like 1 - cos there, and like much else.
-    directed = norms.squeeze(1) > 0
     pairs = directed[:, None] & directed[None, :]
     for hint, candidate in candidates.items():
         if (candidate is not None and not torch.allclose(candidate[pairs], right[pairs], atol=1e-4, rtol=1e-4)
@@ -274,8 +274,7 @@ def _cosine_hint(vectors: torch.Tensor, got: object) -> str:
         return "a row of zeros has no direction: its similarity is 0 with every row, itself included"
     if not torch.allclose(g, g.T, atol=1e-5):
         return "the matrix is not symmetric: cos(a, b) must equal cos(b, a)"
-    short = (norms.squeeze(1) > 0) & (norms.squeeze(1) < 1e-6)
-    if g.shape == right.shape and bool(short.any()) and not torch.allclose(g.diagonal()[short], right.diagonal()[short], atol=1e-3):
+    if g.shape == right.shape and bool(tiny.any()) and not torch.allclose(g.diagonal()[tiny], right.diagonal()[tiny], atol=1e-3):
         return ("a very short row still has a direction (its cosine with itself is 1): a floor on the norm, "
                 "such as an eps added or clamped, shrinks its cosines; only a row of zeros is special")
     return default

@@ -90,6 +90,10 @@ def softmax_with_temperature(logits: torch.Tensor, temperature: float) -> torch.
         maximum before ``exp`` — it cancels out in the division. And divide by ``T``;
         multiplying does the opposite of what you want. In ``float16``, dividing already
         overflows: ``1e4 / 0.1`` is beyond its largest number, ``65504``. Convert to float32
-        before you divide, and back to the logits' dtype at the end.
+        before you divide, and back to the logits' dtype at the end. Put ``T`` on the logits,
+        not on log-probabilities computed first: ``log_softmax(z) / T`` is the same in exact
+        arithmetic, but log-probabilities lie near ``-log(vocab)`` (about -10 for 32000 tokens)
+        and dividing by ``T`` multiplies their float32 rounding: at ``T = 0.001`` it moves
+        every probability by about 1e-3, far beyond the rounding allowed above.
     """
     raise NotImplementedError("softmax_with_temperature: see the docstring")

@@ -49,6 +49,7 @@ DIAGNOSES: tuple[tuple[str, str], ...] = (
     (r"^your rows do not sum to 1: normalise over the last axis", "wrong_axis"),
     (r"exp\(\) of a large logit overflows", "no_max_subtraction"),
     (r"one maximum for the whole tensor", "global_max"),
+    (r"^your result equals log_softmax\(logits\) / T", "tempered_log_probabilities"),
     # top_k_mask, top_k_table
     (r"^your mask is inverted", "inverted"),
     (r"^you kept k tokens in the whole batch", "whole_batch"),
@@ -124,7 +125,8 @@ MISTAKES: dict[str, set[str]] = {
     **_entries(I3, "subword_averaged_embedding", wrong_drops_lone_space_marker={"last_subword"}),
     **_entries("independent10", "subword_averaged_embedding", wrong_filters_special_ids={"drops_spelled_special"}),
     **_entries(W, "softmax_with_temperature", multiplies={"multiplies"}, no_max_subtraction={"no_max_subtraction"},
-               wrong_axis={"wrong_axis"}, ignores_temperature={"temperature_ignored"}),
+               wrong_axis={"wrong_axis"}, ignores_temperature={"temperature_ignored"},
+               tempers_log_probabilities={"tempered_log_probabilities"}),
     **_entries(I, "softmax_with_temperature", wrong_multiplies={"multiplies"}, wrong_no_max_shift={"no_max_subtraction"},
                wrong_softmax_dim0={"wrong_axis"}, wrong_global_max={"global_max"}),
     **_entries(W, "top_k_mask", sorted_order={"mask_in_sorted_order"}, whole_batch={"whole_batch"},
@@ -207,6 +209,7 @@ MISTAKES: dict[str, set[str]] = {
     **_entries("independent39", "subword_averaged_embedding", wrong_filters_mistral_bos_id={"drops_spelled_special"}),
     **_entries("independent39", "greedy_generate", wrong_argmax_of_half_logits={"argmax_in_half"}),
     **_entries("independent40", "completion_logprobs", wrong_alternatives_from_own_top_k_table={"log_of_softmax"}),
+    **_entries("independent45", "softmax_with_temperature", wrong_tempers_log_softmax={"tempered_log_probabilities"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

@@ -13,6 +13,7 @@ below holds the words that name it, a catalogued wrong version that makes exactl
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,8 @@ PITFALLS: list[tuple[str, str, str, str]] = [
      "``float16`` ones at ``T = 0.1`` included", "test_half_precision_logits_at_a_low_temperature"),
     ("temperature", "softmax_with_temperature__divides_in_half_precision",
      "In ``float16``, dividing already overflows", "test_half_precision_logits_at_a_low_temperature"),
+    ("temperature", "softmax_with_temperature__tempers_log_probabilities",
+     "Put ``T`` on the logits, not on log-probabilities computed first", "test_the_temperature_goes_on_the_logits"),
     # topk.py: top_k_mask
     ("top_k", "top_k_mask__sorted_order",
      "Build the mask in vocabulary order", "test_top_k_mask_worked_example"),
@@ -329,7 +332,7 @@ def contract_table() -> str:
         "# The contract: each rule a docstring states, and the tests that hold it",
         "",
         "Generated from `tests/test_pitfalls.py` (`PITFALLS`, `NOT_HELD`) by",
-        "`python -m tests.test_pitfalls > docs/contract.md`; `make test` fails when this file is out of date",
+        "`python -m tests.test_pitfalls --write`; `make test` fails when this file is out of date",
         "or when a rule of a docstring's Pitfall(s) / Edge case(s) sections has no row. Each row's public",
         "test fails on the wrong version named beside it (`tests/wrong_implementations/`), and the hidden",
         "suite takes points from it through `decodelab grade` (`tests/test_grade_cli.py`).",
@@ -370,7 +373,7 @@ def test_the_contract_table_in_the_docs_is_current():
     written = CONTRACT_DOC.read_text(encoding="utf-8") if CONTRACT_DOC.is_file() else ""
     assert written == contract_table(), (
         "docs/contract.md differs from the table tests/test_pitfalls.py generates: run "
-        "`python -m tests.test_pitfalls > docs/contract.md` and commit it")
+        "`python -m tests.test_pitfalls --write` and commit it")
 
 
 def _id(row: tuple[str, str, str, str]) -> str:
@@ -513,5 +516,22 @@ def test_the_sampling_loops_call_text_shows_the_generator():
     assert not missing, f"these call texts of failing sampling tests omit generator=, expected it in each: {missing[:3]}"
 
 
+def main(arguments: list[str]) -> int:
+    """``python -m tests.test_pitfalls [--write]``: print docs/contract.md, or write it. A rule with
+    neither a ``PITFALLS`` row nor a ``NOT_HELD`` reason stops it before anything is written: a
+    table that says "not testable: None" is a row forgotten, not a rule that cannot be tested."""
+    table = contract_table()
+    forgotten = [line for line in table.splitlines() if line.endswith("| — not testable: None | — |")]
+    if forgotten:
+        print(f"docs/contract.md not written: {len(forgotten)} rule(s) have no PITFALLS row and no NOT_HELD "
+              "reason in tests/test_pitfalls.py:\n" + "\n".join(forgotten), file=sys.stderr)
+        return 1
+    if "--write" in arguments:
+        CONTRACT_DOC.write_text(table, encoding="utf-8")
+    else:
+        print(table, end="")
+    return 0
+
+
 if __name__ == "__main__":
-    print(contract_table(), end="")
+    sys.exit(main(sys.argv[1:]))

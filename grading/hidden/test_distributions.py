@@ -80,6 +80,19 @@ def _temperature_hint(logits: torch.Tensor, temperature: float, got: torch.Tenso
             replays.append((torch.softmax(logits.double() / temperature, 0),
                             "your rows do not sum to 1: normalise over the last axis (dim=-1), the vocabulary"))
         right = torch.softmax(logits.double() / temperature, -1)
+        if temperature < 1 and logits.dtype == torch.float32:
+            # T applied to float32 log-probabilities, normalised by logsumexp or by softmax: off by
+            # rounding only, so told apart from the right answer at the test's own tolerance.
+            atol, rtol = softmax_tolerance(torch.float32, largest_magnitude(logits) / temperature, logits.shape[-1])
+            tempered = torch.log_softmax(logits, -1) / temperature
+            for renormalised in (torch.exp(tempered - torch.logsumexp(tempered, -1, keepdim=True)),
+                                 torch.softmax(tempered, -1)):
+                replay = renormalised.double()
+                if (not torch.allclose(replay, right, atol=atol, rtol=rtol)
+                        and torch.allclose(got64, replay, atol=atol, rtol=rtol)):
+                    return ("your result equals log_softmax(logits) / T, normalised again, in float32: "
+                            "log-probabilities lie near -log(vocab), and dividing them by T multiplies their "
+                            "rounding — divide the logits themselves by T")
         for replay, diagnosis in replays:
             # A replay that coincides with the right answer (T = 1, a single row) proves nothing.
             if not torch.allclose(replay, right, atol=1e-6, rtol=1e-4) and torch.allclose(got64, replay, atol=1e-6, rtol=1e-4):
@@ -231,6 +244,13 @@ def test_softmax_is_stable_for_huge_logits(learner):
     got = learner.softmax_with_temperature(close, 0.001)
     expected = ref.softmax_with_temperature(close, 0.001)
     check_softmax(got, close, 0.001, expected, call_text(learner.softmax_with_temperature, close, 0.001))
+    # The same at the vocabulary's size: the temperature goes on the logits, not on log-probabilities
+    # computed first. Those lie near -log(32000) = -10.4, and their float32 rounding, divided by
+    # T = 0.001, moves every probability by 1e-3 (a forty-fifth examiner's learner).
+    flat = torch.randn(2, 32000, generator=torch.Generator().manual_seed(45)) * 0.002
+    got = learner.softmax_with_temperature(flat, 0.001)
+    expected = ref.softmax_with_temperature(flat, 0.001)
+    check_softmax(got, flat, 0.001, expected, call_text(learner.softmax_with_temperature, flat, 0.001))
     # float16 logits of ±1e4 at T = 0.1: 1e5 is beyond float16's largest number (65504), so
     # the division must not happen in float16.
     half = torch.tensor([[1e4, 0.0, -1e4], [-1e4, -1e4, -1e4], [3.0, 1.0, 0.0]], dtype=torch.float16)

@@ -130,6 +130,10 @@ def test_top_k_mask_keeps_every_tie_with_the_kth(learner):
         # A row whose k-th largest is -inf keeps all of its own tokens, not its neighbours' (a
         # shortcut that returned all True for the batch, a forty-first examiner's learner).
         (torch.tensor([[0.5, float("-inf"), float("-inf")], [0.1, 0.5, 0.4]]), 2),
+        # The same at the vocabulary's size, as logits an earlier filter left: three finite
+        # scores and 31,997 tied -inf, all kept (a quickselect that recurses once per tied score
+        # runs out of stack there, a forty-fourth examiner's learner).
+        (torch.cat([torch.tensor([1.0, 3.0, 2.0]), torch.full((31997,), float("-inf"))]), 10),
         # Not a tie: float64 scores 1e-12 apart, which a float32 copy would round together.
         (torch.tensor([0.3, 0.3 + 1e-12, 0.1], dtype=torch.float64), 1),
     ]

@@ -108,6 +108,17 @@ def test_huge_logits_stay_finite(learner):
 
 
 @pytest.mark.temperature
+def test_the_temperature_goes_on_the_logits(learner):
+    # 32000 near-equal logits at T = 0.001: logits / T stay small, log-probabilities / T do not
+    # (about -10 / 0.001), and their float32 rounding grows with them.
+    logits = torch.linspace(-0.002, 0.002, 32000)
+    got = learner.softmax_with_temperature(logits, 0.001)
+    check_tensor(got, (logits.double() / 0.001).softmax(-1).float(), rtol=1e-4, atol=1e-12,
+                 call=call_text(learner.softmax_with_temperature, logits, 0.001),
+                 hint="divide the logits by T, then subtract the maximum: not log_softmax(logits) / T")
+
+
+@pytest.mark.temperature
 def test_half_precision_logits_at_a_low_temperature(learner):
     # 1e4 / 0.1 = 1e5 is beyond float16's largest number (65504): divide in float32.
     logits = torch.tensor([1e4, 0.0, -1e4], dtype=torch.float16)
@@ -137,9 +148,10 @@ def test_zero_temperature_is_rejected(learner):
 
 
 @pytest.mark.temperature
-@pytest.mark.parametrize("temperature", [-1.0, math.nan, math.inf])
+@pytest.mark.parametrize("temperature", [-1.0, math.nan, math.inf, "1.0", None],
+                         ids=["-1.0", "nan", "inf", "the string '1.0'", "None"])
 def test_a_temperature_that_is_not_finite_and_positive_is_rejected(learner, temperature):
     expect_error(learner.softmax_with_temperature, ValueError, torch.zeros(3), temperature,
                  must_mention=TEMPERATURE_WORDS,
-                 hint="accept only a finite number > 0 (nan is not one; every comparison with nan is False): "
-                      "raise ValueError saying why")
+                 hint="accept only a finite number > 0 (nan is not one: every comparison with nan is False; a "
+                      "string or None is no number, and comparing one raises TypeError): raise ValueError saying why")

@@ -262,3 +262,25 @@ def test_a_file_that_does_not_import_is_reported_once_where_the_error_is():
         f"render() should name the file and both exercises it stops, it gave:\n{text}")
     assert "evaluation.py:20" in text and "not found" not in text, (
         f"render() should show where the error is, not 'exact_match() not found'; it gave:\n{text}")
+
+
+def test_code_written_and_wrong_is_shown_before_the_next_exercise_not_started():
+    # A learner who wrote exercises 7 and 9 but not 3 must see why 7 fails, not only "next: 3"
+    # (a usability walk-through, session 41: the failures were listed with no message at all).
+    from decodelab.commands.check import BROKEN, NOT_STARTED, ExerciseStatus, TestLine, render
+
+    stub = TestLine("test_embedding_worked_example", "not_started", "not started: NotImplementedError")
+    statuses = {"subword_embedding": ExerciseStatus("subword_embedding", NOT_STARTED, [stub], stub.message),
+                **_two_failures()}
+    text = render(statuses, "solutions")
+    assert "the mask is [True, False], expected [True, True]" in text and "next: subword_embedding" not in text, (
+        f"render() with a not-started exercise before a failing one should show the failure; it gave:\n{text}")
+    why = ("not started: exact_match() not found — exercises/evaluation.py fails to import: SyntaxError: "
+           "'(' was never closed (evaluation.py, line 59)")
+    broken = {"exact_match": ExerciseStatus("exact_match", BROKEN, [TestLine("test_exact_match_a", "not_started", why)], why)}
+    text = render({"subword_embedding": statuses["subword_embedding"], **broken}, "solutions", detailed=True)
+    assert "line 59" in text and "next: subword_embedding" not in text, (
+        f"render() with a not-started exercise before a file that does not import should show where the error is; "
+        f"it gave:\n{text}")
+    assert "not run" in text and "not started      test_exact_match_a" not in text, (
+        f"render(detailed=True) should list the tests of a file that does not import as 'not run'; it gave:\n{text}")

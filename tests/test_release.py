@@ -272,3 +272,14 @@ def test_a_refusal_says_how_many_problems_there_are():
     assert "f4()" in text and "f5()" not in text, f"refusal() should list the first five problems only: {text!r}"
     assert "git checkout exercises/" in text, f"refusal() of touched stubs should say how to restore them: {text!r}"
     assert "more" not in refusal(problems[:2]), f"refusal(<2 problems>) should not say 'more': {refusal(problems[:2])!r}"
+
+
+def test_the_bundles_set_up_pins_the_cpu_torch_the_project_pins(bundle):
+    # An unpinned `pip install torch` pulls a CUDA build of several GB (a usability walk-through,
+    # session 41, found the bundle's README saying just that): its manual steps pin what make does.
+    pin = re.search(r"^TORCH_CPU \?= (\S+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
+    for name in ("Makefile", "README.md"):
+        text = (bundle / name).read_text(encoding="utf-8")
+        assert pin in text, f"the bundle's {name} does not pin {pin} (the project's Makefile TORCH_CPU)"
+    readme = (bundle / "README.md").read_text(encoding="utf-8")
+    assert "pip install torch`" not in readme, "the bundle's README.md says `pip install torch` without a pin"

@@ -396,8 +396,10 @@ def _one_line(test: TestLine) -> str:
 def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = False, all_in_full: bool = False) -> str:
     """The report: one line per exercise, then what to do next, then the progress line.
 
-    For the first exercise that fails, the first failing test's message in full, then every
-    other failing test in one line (``all_in_full``: each in full)."""
+    For the first exercise that fails (or whose file cannot be imported) the first failing test's
+    message in full, then every other failing test in one line (``all_in_full``: each in full):
+    code written and wrong comes before the next exercise not started. Without one, what to
+    write next."""
     folder = target_folder(target)
     lines = []
     width = max(len(key) for key in statuses)
@@ -409,8 +411,10 @@ def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = Fa
         lines.append(f"  {number:2}. {exercise.key:{width}}  {state:11}  {exercise.function + '()':{function_width}}  {exercise.path}")
         if detailed:
             for test in status.tests:
-                lines.append(f"        {'ok  ' if test.status == 'passed' else test.status.replace('_', ' '):12} {test.name}")
-    first = next((s for s in statuses.values() if s.state not in (DONE, NO_TESTS)), None)
+                shown = "not run" if status.state == BROKEN and test.status == "not_started" else test.status
+                lines.append(f"        {'ok  ' if shown == 'passed' else shown.replace('_', ' '):12} {test.name}")
+    first = next((s for s in statuses.values() if s.state in (FAILING, BROKEN)), None) or next(
+        (s for s in statuses.values() if s.state not in (DONE, NO_TESTS)), None)
     if first is not None:
         exercise = first.exercise
         lines.append("")

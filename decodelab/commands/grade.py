@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--exercises", nargs="+", default=(), metavar="KEY",
                         help="grade only these exercises (keys from `decodelab list`), e.g. one week's assignment")
     parser.add_argument("--summary", action="store_true",
-                        help="print, per exercise, how many finished it and the most common failing test")
+                        help="print, per exercise, how many finished it and the test most submissions fail")
     limits = parser.add_argument_group("limits per submission (defaults in docs/grading.md)")
     limits.add_argument("--call-time-limit", type=float, default=None, metavar="S", help="seconds per call")
     limits.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds for all its calls")
@@ -82,9 +82,13 @@ def run(arguments: argparse.Namespace) -> int:
             raise UserError(str(error).strip("'\"")) from None
     options = GradeOptions(backend=arguments.backend, capture=arguments.mistral_capture,
                            sandbox=arguments.sandbox, limits=limits, exercises=tuple(arguments.exercises))
-    from grading.harness.submission import expand
+    from grading.harness.submission import expand, printable
 
-    expand(arguments.submissions)  # bad paths: one sentence before anything starts
+    strays: list[Path] = []
+    expand(arguments.submissions, strays)  # bad paths: one sentence before anything starts
+    for stray in strays:
+        print(f"Skipped {printable(str(stray))}: neither a folder nor a .zip file, so not a submission.",
+              file=sys.stderr)
     from grading.harness.processes import undumpable
 
     # A submission may run as this user (a grader that is not root, without bubblewrap): it must
@@ -106,6 +110,9 @@ def run(arguments: argparse.Namespace) -> int:
     print(f"Graded {graded} submission(s) into {out} in {outcome.seconds:.1f} s on backend {outcome.backend}"
           + (f"; skipped {len(outcome.skipped)} already graded" if outcome.skipped else "") + ".")
     print(f"Gradebook: {out / 'grades.csv'}")
+    for name, path in outcome.renamed.items():
+        taken = name.rsplit("~", 1)[0]
+        print(f"Renamed: {name} is {printable(path)} (another submission has the name {taken}).")
     priming = outcome.priming
     if priming.get("from_disk"):
         print(f"Priming: {priming['expected_values']} expected values read from an earlier run's file "
@@ -190,7 +197,7 @@ def _print_summary(outcome) -> None:
     table.add_column("exercise")
     table.add_column("finished", justify="right")
     table.add_column("not started", justify="right")
-    table.add_column("most common failing test (count)")
+    table.add_column("test failed by most submissions (how many)", overflow="fold")
     for row in rows:
         table.add_row(f"{row['exercise']} ({row['function']})", f"{row['finished']}/{row['submissions']}",
                       str(row["not_started"]), row["most_failed"] or "—")

@@ -239,8 +239,11 @@ make setup                # creates .venv and installs everything (CPU build of 
 source .venv/bin/activate
 ```
 
-Without `make`: `python3 -m venv .venv`, activate it, `pip install torch`, then `pip install -e .`.
-On a GPU machine keep the CUDA torch you have and run only `pip install -e .`.
+Without `make`: `python3 -m venv .venv`, activate it, then run what `make setup` runs:
+`pip install "torch==2.13.0"` (the CPU build `make setup` installs; a `torch` without the pin
+pulls a CUDA build of several GB), `pip install --require-hashes --no-deps -r requirements.lock`
+and `pip install --no-deps --no-build-isolation -e .`.
+On a GPU machine keep the CUDA torch you have and run only the last two.
 
 ## Work through the exercises
 

@@ -629,6 +629,8 @@ class ClassOutcome:
     graded: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)      # results.json says the grader broke
+    # name given -> the path it was given to, where that name was taken (``alice~2``)
+    renamed: dict[str, str] = field(default_factory=dict)
     results: dict[str, dict] = field(default_factory=dict)
     backend: str = ""
     sandbox: str = ""
@@ -712,6 +714,7 @@ def grade_class(
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     outcome = ClassOutcome()
+    outcome.renamed = {name: str(path) for path, name in names.items() if name != submission_name(path)}
     notify = progress or (lambda event, name: None)
     notify("total", str(len(submissions)))
     chosen = workers

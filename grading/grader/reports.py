@@ -328,7 +328,8 @@ def write_gradebook(out_dir: Path) -> Path:
 
 
 def class_summary(results: Iterable[dict]) -> list[dict]:
-    """Per exercise: how many finished it, and the most common failing test."""
+    """Per exercise: how many finished it, and the test most submissions fail (a test's cases,
+    ``test_x[a]`` and ``test_x[b]``, count as one test, and a submission once for it)."""
     results = list(results)
     order = _exercise_order()
     rows: dict[str, dict] = {}
@@ -340,11 +341,14 @@ def class_summary(results: Iterable[dict]) -> list[dict]:
             row["submissions"] += 1
             row["finished"] += item.get("state") == "passed"
             row["not_started"] += item.get("state") == "not started"
+        failed = set()
         for test in data.get("tests", []):
             outcome = test.get("extra_data", {}).get("outcome")
             if test.get("status") == "failed" and outcome != NOT_STARTED:
                 key = test.get("extra_data", {}).get("exercise", "")
-                failures.setdefault(key, Counter())[str(test["name"]).split(": ", 1)[-1].split("[", 1)[0]] += 1
+                failed.add((key, str(test["name"]).split(": ", 1)[-1].split("[", 1)[0]))
+        for key, name in failed:
+            failures.setdefault(key, Counter())[name] += 1
     for key, row in rows.items():
         common = failures.get(key, Counter()).most_common(1)
         row["most_failed"] = f"{common[0][0]} ({common[0][1]})" if common else ""

@@ -188,37 +188,47 @@ def _holds_modules(folder: Path) -> bool:
     return any(folder.glob("*.py")) or any((folder / "exercises").glob("*.py"))
 
 
-def expand(paths: list[str | Path]) -> list[Path]:
+def expand(paths: list[str | Path], strays: list[Path] | None = None) -> list[Path]:
     """The submissions named on a command line: each path, or each entry of a class folder.
 
-    Raises :class:`TargetError` for a path that does not exist, a file that is not a zip, or an
-    empty class. Two entries whose names become the same once made safe (``alice smith.zip``
-    and ``alice_smith/``) are both graded, under the names :func:`class_names` gives them.
+    Raises :class:`TargetError` for a path that does not exist, a lone file that is not a zip,
+    or an empty class. A file that is neither a folder nor a zip is skipped, and appended to
+    ``strays``, alike in a class folder (``class/notes.txt``) and among several paths (the
+    shell's ``class/*``): ``decodelab grade class`` and ``decodelab grade class/*`` grade the
+    same. Two entries whose names become the same once made safe (``alice smith.zip`` and
+    ``alice_smith/``) are both graded, under the names :func:`class_names` gives them.
     """
     if not paths:
         raise TargetError("name at least one submission (a folder or a .zip), or a class folder")
+    strays = [] if strays is None else strays
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise TargetError(f"no such submission: {path}")
         if path.is_file():
-            if not zipfile.is_zipfile(path):
+            if zipfile.is_zipfile(path):
+                found.append(path)
+            elif len(paths) > 1:
+                strays.append(path)
+            else:
                 raise TargetError(f"{path} is neither a folder nor a .zip file")
-            found.append(path)
             continue
         if _holds_modules(path):
             found.append(path)
             continue
-        entries = sorted(p for p in path.iterdir() if not p.name.startswith((".", "__"))
-                         and (p.is_dir() or (p.is_file() and zipfile.is_zipfile(p))))
+        visible = sorted(p for p in path.iterdir() if not p.name.startswith((".", "__")))
+        entries = [p for p in visible if p.is_dir() or (p.is_file() and zipfile.is_zipfile(p))]
         if entries:
+            strays.extend(p for p in visible if p not in entries)
             found.extend(entries)  # a class folder
         elif len(paths) > 1:
             found.append(path)  # an empty submission among others: it scores 0
         else:
             raise TargetError(f"{path} is an empty class: it holds no submissions (folders or .zip files) "
                               "and no exercise modules")
+    if not found:
+        raise TargetError(f"no submissions among {', '.join(map(str, paths))}: each is neither a folder nor a .zip file")
     unique: dict[Path, Path] = {}
     for path in found:  # the same submission named twice (a class folder and one of its entries)
         unique.setdefault(Path(os.path.abspath(path)), path)

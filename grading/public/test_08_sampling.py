@@ -130,12 +130,14 @@ def test_top_p_comes_after_top_k(learner):
 
 
 @pytest.mark.sampling_loop
-@pytest.mark.parametrize("temperature", [-1.0, math.nan, math.inf])
+@pytest.mark.parametrize("temperature", [-1.0, math.nan, math.inf, "1.0", None],
+                         ids=["-1.0", "nan", "inf", "the string '1.0'", "None"])
 def test_sampling_rejects_a_temperature_that_is_not_finite_and_positive(learner, temperature):
     model = BigramModel(torch.zeros(4, 4))
     expect_error(learner.sample_generate, ValueError, model, torch.tensor([[1]]), 3, temperature=temperature,
                  must_mention=TEMPERATURE_WORDS,
-                 hint="accept only a finite number > 0 (nan and inf are neither): raise ValueError saying why")
+                 hint="accept only a finite number > 0 (nan and inf are neither; a string or None is no number, "
+                      "and comparing one raises TypeError): raise ValueError saying why")
 
 
 @pytest.mark.sampling_loop
@@ -146,11 +148,13 @@ def test_sampling_rejects_top_k_below_one(learner):
 
 
 @pytest.mark.sampling_loop
-@pytest.mark.parametrize("top_p", [-0.1, 1.5])
+@pytest.mark.parametrize("top_p", [-0.1, 1.5, math.nan, "0.9", None],
+                         ids=["-0.1", "1.5", "nan", "the string '0.9'", "None"])
 def test_sampling_rejects_top_p_outside_zero_one(learner, top_p):
     model = BigramModel(torch.zeros(4, 4))
     expect_error(learner.sample_generate, ValueError, model, torch.tensor([[1]]), 3, top_p=top_p,
-                 hint="top_p must lie in [0, 1]: check it before the loop and raise ValueError")
+                 hint="top_p must be a number in [0, 1] (nan fails every comparison; a string or None is no "
+                      "number): check it before the loop and raise ValueError")
 
 
 @pytest.mark.sampling_loop

@@ -1,0 +1,87 @@
+"""What an instructor's class folder holds besides submissions, and what they are told about it.
+
+Found by a usability walk-through (session 41): a `notes.txt` beside the submissions stopped
+`decodelab grade class/*` (exit 2) while `decodelab grade class` skipped it without a word; two
+submissions named `alice` from two folders were graded as `alice` and `alice~2` with nothing on
+the screen to say which was which; and `--summary` counted a test's failing cases, so two
+learners failing two cases each read as four.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grading.grader.reports import class_summary
+from grading.harness.submission import expand
+from grading.harness.target import TargetError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _submission(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "solutions" / "evaluation.py", folder / "evaluation.py")
+    return folder
+
+
+def test_a_stray_file_is_skipped_alike_in_a_class_folder_and_among_paths(tmp_path):
+    for name in ("alice", "bob"):
+        _submission(tmp_path / "class" / name)
+    (tmp_path / "class" / "notes.txt").write_text("grade these by Friday")
+    strays: list[Path] = []
+    whole = expand([tmp_path / "class"], strays)
+    assert [path.name for path in whole] == ["alice", "bob"] and [path.name for path in strays] == ["notes.txt"], (
+        f"expand([class], strays) gave {[p.name for p in whole]} and strays {[p.name for p in strays]}, expected "
+        "['alice', 'bob'] and ['notes.txt']")
+    strays = []
+    globbed = expand(sorted((tmp_path / "class").iterdir()), strays)
+    assert [path.name for path in globbed] == ["alice", "bob"] and [path.name for path in strays] == ["notes.txt"], (
+        f"expand(class/*, strays) gave {[p.name for p in globbed]} and strays {[p.name for p in strays]}, expected "
+        "the same as expand([class])")
+    with pytest.raises(TargetError, match="neither a folder nor a .zip"):
+        expand([tmp_path / "class" / "notes.txt"])  # named alone, it is refused
+    (tmp_path / "class" / "todo.md").write_text("")
+    with pytest.raises(TargetError, match="no submissions among"):
+        expand([tmp_path / "class" / "notes.txt", tmp_path / "class" / "todo.md"])
+
+
+def _results(name: str, failing: list[str]) -> dict:
+    tests = [{"name": f"softmax_with_temperature: {test}", "status": "failed", "score": 0, "max_score": 1,
+              "extra_data": {"exercise": "temperature", "outcome": "failed"}} for test in failing]
+    return {"tests": tests, "extra_data": {"submission": name, "exercises": {
+        "temperature": {"function": "softmax_with_temperature", "state": "failed" if failing else "passed"}}}}
+
+
+def test_the_summary_counts_submissions_not_failing_cases():
+    rejects = ["test_softmax_rejects_a_bad_temperature[None]", "test_softmax_rejects_a_bad_temperature[the string]"]
+    results = [_results("alice", rejects), _results("bob", rejects),
+               _results("carol", ["test_softmax_is_stable_for_huge_logits"]),
+               _results("dan", ["test_softmax_is_stable_for_huge_logits"]),
+               _results("erin", ["test_softmax_is_stable_for_huge_logits"])]
+    row = next(row for row in class_summary(results) if row["exercise"] == "temperature")
+    assert row["most_failed"] == "test_softmax_is_stable_for_huge_logits (3)", (
+        f"class_summary(...) gave most_failed {row['most_failed']!r}, expected the test three submissions fail, "
+        "'test_softmax_is_stable_for_huge_logits (3)', not the two-case test two submissions fail")
+
+
+def test_grade_names_what_it_skipped_and_what_it_renamed(tmp_path):
+    _submission(tmp_path / "week1" / "alice")
+    _submission(tmp_path / "week2" / "alice")
+    (tmp_path / "week1" / "notes.txt").write_text("grade these by Friday")
+    command = [sys.executable, "-m", "decodelab.cli", "grade", *map(str, sorted((tmp_path / "week1").iterdir())),
+               str(tmp_path / "week2" / "alice"), "--out", str(tmp_path / "out"), "--workers", "1", "--backend", "tiny",
+               "--exercises", "exact_match"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert done.returncode == 0, f"{' '.join(command[2:])} exited {done.returncode}, expected 0:\n{done.stderr[-3000:]}"
+    assert f"Skipped {tmp_path / 'week1' / 'notes.txt'}: neither a folder nor a .zip file" in done.stderr, (
+        f"decodelab grade with a notes.txt among the paths should say it skipped it; stderr:\n{done.stderr[-2000:]}")
+    renamed = f"Renamed: alice~2 is {tmp_path / 'week2' / 'alice'} (another submission has the name alice)."
+    assert renamed in done.stdout, (
+        f"decodelab grade with two submissions named alice should print {renamed!r}; stdout:\n{done.stdout}")
+    scores = {path.parent.name: json.loads(path.read_text())["score"] for path in (tmp_path / "out").glob("*/results.json")}
+    assert scores == {"alice": 5.0, "alice~2": 5.0}, f"decodelab grade gave {scores}, expected both alices graded 5/5"

@@ -48,7 +48,12 @@ def stubs_folder() -> Path:
                 f"({shown.stderr.decode(errors='replace').strip()}): restore the stubs (git stash) to run these tests")
         (folder / path.name).write_bytes(shown.stdout)
     if not exercises_are_stubs(folder):
-        raise RuntimeError(f"the committed exercises/ (git HEAD) are not all untouched stubs; see {folder}")
+        unfit = [f"{exercise.module}.py: {exercise.function}()" for exercise in EXERCISES
+                 if not (folder / f"{exercise.module}.py").is_file()
+                 or not is_untouched_stub((folder / f"{exercise.module}.py").read_text(encoding="utf-8"), exercise.function)]
+        raise RuntimeError(
+            f"the committed exercises/ (git HEAD) are not all untouched stubs: {', '.join(unfit)} is missing or "
+            f"not a stub there. A new exercise's stub must be committed (or exercises/ hold only stubs); see {folder}")
     return folder
 
 

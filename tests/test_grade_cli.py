@@ -48,9 +48,26 @@ def _grade(class_folder, out, workers: int = 2) -> dict[str, dict]:
     return {path.parent.name: json.loads(path.read_text()) for path in out.glob("*/results.json")}
 
 
+def _entries_needed(items: list[pytest.Item]) -> list:
+    """The entries the selected tests of this module need graded: every one, unless each selected
+    test that reads ``graded`` is about one entry, as with ``-k top_p_mask``: then only theirs
+    (a new exercise's entries are checked in minutes, not the whole catalogue's hour)."""
+    labels = set()
+    for item in items:
+        if item.module.__name__ != __name__ or "graded" not in item.fixturenames:
+            continue
+        entry = item.callspec.params.get("entry") if hasattr(item, "callspec") else None
+        if entry is None:
+            return ENTRIES
+        labels.add(entry.label)
+    return [entry for entry in ENTRIES if entry.label in labels]
+
+
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> dict[str, dict]:
-    """``{submission name: results.json}`` for every submission, graded through ``decodelab grade``."""
+def graded(tmp_path_factory, request) -> dict[str, dict]:
+    """``{submission name: results.json}`` for every submission the selected tests need, graded
+    through ``decodelab grade``."""
+    needed = _entries_needed(request.session.items)
     base = tmp_path_factory.mktemp("class")
     whole = base / "whole"
     whole.mkdir()
@@ -59,10 +76,11 @@ def graded(tmp_path_factory) -> dict[str, dict]:
     # One worker for two submissions: it primes, as a worker does that grades several.
     results = _grade(whole, base / "whole-grades", workers=1)
     entries_folder = base / "entries"
-    for entry in ENTRIES:
+    for entry in needed:
         write_submission(entry, entries_folder, alone=True)
-    results.update(_grade(entries_folder, base / "entries-grades", workers=2))
-    expected = len(ENTRIES) + 2
+    if needed:
+        results.update(_grade(entries_folder, base / "entries-grades", workers=2))
+    expected = len(needed) + 2
     assert len(results) == expected, f"decodelab grade wrote {len(results)} results.json, expected {expected}"
     return results
 

@@ -38,7 +38,7 @@ import torch
 
 
 def softmax_with_temperature(logits, temperature):
-    if not (math.isfinite(temperature) and temperature > 0):
+    if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature > 0):
         raise ValueError("temperature must be > 0")
     shifted = logits - logits.max(dim=-1, keepdim=True).values
     return torch.softmax(shifted {operation} temperature, dim=-1)
@@ -127,6 +127,17 @@ def test_a_second_check_of_unchanged_files_reuses_the_verdict(tmp_path):
 
     again = public_status(str(folder), ["temperature"], runner=no_run)
     assert again["temperature"].from_cache and again["temperature"].state == first["temperature"].state
+
+
+def test_a_remembered_verdict_says_so_on_the_first_line(tmp_path, capsys):
+    # "(0.0 s)" alone read as a check that ran nothing (a usability walk-through, session 41).
+    folder = wrong_softmax_folder(tmp_path)
+    run_cli(capsys, "check", "temperature", "--target", str(folder))
+    _, text = run_cli(capsys, "check", "temperature", "--target", str(folder))
+    first = text.splitlines()[0]
+    assert "1 verdict remembered from an earlier check of the same code" in first, (
+        f"the second 'decodelab check temperature' of unchanged code printed {first!r}, expected it to say the "
+        "verdict was remembered")
 
 
 def test_unknown_exercise_is_one_sentence(capsys):

@@ -458,10 +458,13 @@ def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = Fa
     return "\n".join(lines)
 
 
-def title(target: str, took: float) -> str:
-    """The report's first line: whose code, against what, and how long the check took."""
+def title(target: str, took: float, remembered: int = 0) -> str:
+    """The report's first line: whose code, against what, how long the check took, and how many
+    verdicts were remembered from an earlier check of the same files (not run again)."""
     label = f"{target}/" if target in ("exercises", "solutions") else target
-    return f"decodelab check: {label} against the public tests ({took:.1f} s)"
+    reused = (f"; {remembered} verdict{'s' if remembered != 1 else ''} remembered from an earlier check of the "
+              "same code, --no-cache runs them again") if remembered else ""
+    return f"decodelab check: {label} against the public tests ({took:.1f} s{reused})"
 
 
 def announce_run(keys: list[str]) -> None:
@@ -476,7 +479,7 @@ def check_once(arguments: argparse.Namespace, runner: SuiteRunner | None = None)
     statuses = public_status(arguments.target, keys, arguments.backend, runner=runner,
                              use_cache=not arguments.no_cache, announce=announce_run)
     took = time.perf_counter() - started
-    print(title(arguments.target, took))
+    print(title(arguments.target, took, sum(status.from_cache for status in statuses.values())))
     print(render(statuses, arguments.target, detailed=bool(keys), all_in_full=getattr(arguments, "all", False)))
     room = getattr(arguments, "room_link", None)
     if room is not None:

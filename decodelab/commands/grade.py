@@ -201,4 +201,7 @@ def _print_summary(outcome) -> None:
     for row in rows:
         table.add_row(f"{row['exercise']} ({row['function']})", f"{row['finished']}/{row['submissions']}",
                       str(row["not_started"]), row["most_failed"] or "—")
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:  # a file or a pipe: no width to fit, so cut nothing at rich's default 80
+        console = Console(width=160)
+    console.print(table)

@@ -5,9 +5,9 @@ Catalogues of module files named like ``exercises/`` and functions named ``<func
 - ``tests/wrong_implementations/``: the project's own wrong versions (every one must lose points);
 - ``tests/allowed_variants/``: the project's own correct versions, each a choice a docstring
   allows in so many words (every one must score the maximum);
-- ``tests/independent/`` to ``tests/independent45/`` (``INDEPENDENT``): wrong
+- ``tests/independent/`` to ``tests/independent46/`` (``INDEPENDENT``): wrong
   (``<function>__wrong_<what>``) and correct (``<function>__right_<what>``) versions written by
-  forty-five examiners who had read only the docstrings (each later one also the earlier
+  forty-six examiners who had read only the docstrings (each later one also the earlier
   catalogues, so as not to repeat them; the thirtieth and thirty-first also the public tests
   learners run).
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WRONG = ROOT / "tests" / "wrong_implementations"
 ALLOWED = ROOT / "tests" / "allowed_variants"
 # The examiners' catalogues, in the order they were written: add a new one here.
-INDEPENDENT = tuple(ROOT / "tests" / f"independent{n if n > 1 else ''}" for n in range(1, 46))
+INDEPENDENT = tuple(ROOT / "tests" / f"independent{n if n > 1 else ''}" for n in range(1, 47))
 # Every catalogue the project grades (tests/test_grade_cli.py).
 CATALOGUES = (WRONG, ALLOWED) + INDEPENDENT
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 import time
@@ -295,3 +296,26 @@ def test_code_written_and_wrong_is_shown_before_the_next_exercise_not_started():
         f"it gave:\n{text}")
     assert "not run" in text and "not started      test_exact_match_a" not in text, (
         f"render(detailed=True) should list the tests of a file that does not import as 'not run'; it gave:\n{text}")
+
+
+def test_the_learner_guides_sample_failure_is_what_check_prints(tmp_path, capsys):
+    # The guide's "How to read a failure" had drifted from what check prints (1 of 4 public tests
+    # where there were 13: a workshop walk-through, session 41). Its softmax multiplies by T.
+    guide = (ROOT / "docs" / "learner-guide.md").read_text(encoding="utf-8")
+    shown = guide.split("### How to read a failure", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    source = (ROOT / "solutions" / "distributions.py").read_text(encoding="utf-8")
+    dividing = "logits.to(torch.promote_types(logits.dtype, torch.float32)) / temperature"
+    assert source.count(dividing) == 1, "solutions/distributions.py no longer divides where this test expects"
+    folder = tmp_path / "learner"
+    folder.mkdir()
+    (folder / "distributions.py").write_text(source.replace(dividing, dividing.replace(" / ", " * ")), encoding="utf-8")
+    main(["check", "temperature", "--target", str(folder)])
+    printed = capsys.readouterr().out.split("decodelab check: ", 1)[1]  # the report: stdout
+
+    def steady(text: str) -> list[str]:  # the seconds and the folder's name vary
+        text = re.sub(r"\(\d+\.\d s\)", "(S s)", text.replace(str(folder), "exercises/"))
+        return [line.rstrip() for line in text.strip().splitlines()]
+
+    assert steady(printed) == steady(shown.split("decodelab check: ", 1)[1]), (
+        "docs/learner-guide.md's sample failure differs from what `decodelab check temperature` prints for a softmax "
+        f"that multiplies by T; it prints:\ndecodelab check: {printed}")

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from decodelab.commands.check import DONE, FAILING, NOT_STARTED, ExerciseStatus
+from decodelab.commands.check import BROKEN, DONE, FAILING, NOT_STARTED, ExerciseStatus
 from decodelab.commands.check import TestLine as Line  # not "Test...": pytest would try to collect it
 from decodelab.commands.list_exercises import public_test_names
 from decodelab.notebook import replace_function
@@ -127,6 +127,20 @@ def test_a_bad_room_link_stops_check_before_anything_runs():
     assert time.monotonic() - started < 60
 
 
+@pytest.mark.parametrize("arguments,says", [
+    (["room", "serve", "--join-code", "tokyo ramen", "--port", "1"], "--join-code must be 4 to 64 letters"),
+    (["check", "--room", "http://host:8765/join/abcd2345", "--name", "Chen\u202eL"], "--name: the name must be"),
+], ids=["a join code with a space", "a name that does not show as itself"])
+def test_an_instructors_or_learners_own_setting_is_named_when_refused(arguments, says):
+    # A usability walk-through (session 41): a join code with a space was refused with the
+    # learners' "ask your instructor for the link", and a refused --name blamed $DECODELAB_NAME.
+    done = subprocess.run([sys.executable, "-m", "decodelab.cli", *arguments], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={k: v for k, v in os.environ.items() if k != "DECODELAB_NAME"})
+    assert done.returncode == 2 and says in done.stderr and "instructor for it" not in done.stderr, (
+        f"decodelab {' '.join(arguments)}: exit {done.returncode}, stderr {done.stderr[-300:]!r}; expected exit 2 "
+        f"and a sentence starting {says!r}")
+
+
 def test_an_unreachable_room_costs_one_line_within_the_time_limit():
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
@@ -186,6 +200,15 @@ def test_the_summary_counts_each_learners_latest_word(client):
     assert room["not_started"] == ["cy"]
     people = {person["name"]: person for person in room["people"]}
     assert people["bob"]["working_on"] == "piece_bytes" and people["ann"]["done"] == 2
+    # A file that does not import runs no test: the room says so where it is stuck (a workshop
+    # walk-through, session 41, found two such learners shown as "working" and stuck on nothing).
+    for name in ("dee", "eve"):
+        assert client.post("/join/abcd2345/report", json=report(name, pieces=BROKEN)).status_code == 200
+    pieces = next(entry for entry in client.get(f"/view/{client.view}/state").json()["exercises"]
+                  if entry["key"] == "pieces")
+    assert pieces["stuck_on"] == {"test": "(its file does not import)", "learners": 2}, (
+        f"two learners whose tokens.py does not import left pieces stuck on {pieces['stuck_on']}, expected "
+        "'(its file does not import)' for 2")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -562,9 +562,13 @@ def watch(arguments: argparse.Namespace, rounds: int | None = None) -> int:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from decodelab.room.report import NAME_ENV, learner_name, room_link_from
+    from decodelab.room.report import NAME_ENV, ReportError, check_name, learner_name, room_link_from
 
     if arguments.name is not None:
+        try:
+            check_name(arguments.name)
+        except ReportError as error:  # said of --name, not of the variable it is passed on in
+            raise UserError(f"--name: {str(error).replace(chr(39) + 'learner' + chr(39), 'the name', 1)}") from None
         os.environ[NAME_ENV] = arguments.name
     arguments.room_link = room_link_from(arguments.room)  # a bad link or name: refused before anything runs
     if arguments.room_link is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import socket
 from pathlib import Path
 
@@ -93,13 +94,15 @@ def serve_room(arguments: argparse.Namespace) -> int:
     except ImportError as error:
         raise UserError(f"the room server needs {error.name}: pip install 'decodelab[room]' "
                         "(learners need nothing more for --room)") from None
-    from decodelab.room.report import parse_room_url
+    from decodelab.room.report import JOIN_CODE, parse_room_url
     from decodelab.room.store import RoomStore
 
     if not 0 < arguments.port < 65536:
         raise UserError(f"--port must be between 1 and 65535, not {arguments.port}")
-    if arguments.join_code is not None:
-        parse_room_url(f"http://host/join/{arguments.join_code}")  # same rule as the learners' side
+    if arguments.join_code is not None and not re.fullmatch(JOIN_CODE, arguments.join_code):
+        raise UserError(f"--join-code must be 4 to 64 letters (a-z, A-Z), digits, '-' or '_', as it goes into the "
+                        f"link learners type (no spaces, dots or accents), not {arguments.join_code!r}: "
+                        "e.g. tokyo-ramen")
     port_free(arguments.host, arguments.port)
     base = (arguments.public_url or f"http://{reachable_address(arguments.host)}:{arguments.port}").rstrip("/")
     try:

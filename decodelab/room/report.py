@@ -61,7 +61,9 @@ _INVISIBLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}" + BLANK_LETTERS 
 # that also has Latin letters, as browsers refuse such mixes in a web address.
 _LATIN = regex.compile(r"\p{Script=Latin}")
 _LOOKALIKE_SCRIPTS = regex.compile(r"[\p{Script=Cyrillic}\p{Script=Greek}]")
-_JOIN_PATH = re.compile(r"^/join/([A-Za-z0-9_-]{4,64})/?$")
+JOIN_CODE = r"[A-Za-z0-9_-]{4,64}"
+"""What a join code may be: it goes into the link learners type (no spaces, dots or accents)."""
+_JOIN_PATH = re.compile(rf"^/join/({JOIN_CODE})/?$")
 _KEY = re.compile(r"[A-Za-z0-9_-]{16,100}")
 KEY_FILE = "room-key"
 

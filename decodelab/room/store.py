@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS progress (
 # Join codes are read aloud in a room: no 0/O or 1/l/I to mix up.
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 WORKING = (FAILING, BROKEN)
+DOES_NOT_IMPORT = "(its file does not import)"
+"""Where the room is stuck for a learner whose file does not import: no test ran, so no test name."""
 
 
 class RoomFull(Exception):
@@ -134,7 +136,7 @@ class RoomStore:
         for learner, key, state, failing in rows:
             state_of[learner, key] = state
             if state in WORKING and key in failing_of:
-                failing_of[key].update(json.loads(failing))
+                failing_of[key].update(json.loads(failing) if state == FAILING else [DOES_NOT_IMPORT])
         total = len(learners)
         exercises = []
         for exercise in EXERCISES:

@@ -95,6 +95,22 @@ def test_run_autograder_scores_a_broken_submission_and_still_writes_results(bund
     assert any("SyntaxError" in t["output"] for t in results["tests"]), "the feedback does not name the syntax error"
 
 
+@pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")
+@pytest.mark.parametrize("files", [{}, {"README.md": "my answers are in the notebook\n"}], ids=["empty", "README only"])
+def test_an_upload_without_exercise_modules_scores_zero_not_a_grader_failure(bundle, tmp_path, files):
+    # An instructor's walk-through (session 41): an empty upload, or a README alone, was reported
+    # as "the autograder failed ... please tell your instructor", with no max_score.
+    root = _gradescope_root(tmp_path, bundle, files)
+    results = _run(root)
+    assert not results.get("extra_data", {}).get("grader_error") and results.get("max_score") == 15 \
+        and results["score"] == 0, (
+            f"run_autograder on an upload of {sorted(files)} gave score {results.get('score')} / "
+            f"{results.get('max_score')}, grader_error {results.get('extra_data', {}).get('grader_error')!r}; expected "
+            "0 / 15 and no grader error")
+    assert "no exercise modules found: hand in your copies of" in results["output"] and "distributions.py" in \
+        results["output"], f"the feedback does not say which files to hand in: {results['output'][:600]}"
+
+
 def test_results_json_is_written_even_when_the_grader_cannot_start(bundle, tmp_path):
     root = _gradescope_root(tmp_path, bundle, {})
     config = root / "source" / CONFIG
@@ -303,6 +319,21 @@ def test_unknown_details_visibility_is_refused_in_one_line(tmp_path, capsys):
     said = capsys.readouterr().err.strip()
     assert stopped.value.code == 2 and not (tmp_path / "a.zip").exists(), f"--details never: exit {stopped.value.code}"
     assert "after_due_date" in said and len(said.splitlines()) == 1, f"--details never said: {said}"
+
+
+def test_out_as_a_folder_gets_autograder_zip_and_a_name_without_zip_is_refused(tmp_path, capsys):
+    # An instructor's walk-through (session 41): --out DIR/ crashed with IsADirectoryError and
+    # left a 17 MB temporary file; --out bundle wrote a zip named 'bundle'.
+    (tmp_path / "gs").mkdir()
+    assert main(["gradescope", "build", "--out", str(tmp_path / "gs"), "--exercises", "temperature"]) == 0
+    assert zipfile.is_zipfile(tmp_path / "gs" / "autograder.zip"), (
+        f"gradescope build --out <a folder> wrote {sorted(p.name for p in (tmp_path / 'gs').iterdir())}, expected "
+        "autograder.zip in it")
+    code = main(["gradescope", "build", "--out", str(tmp_path / "bundle")])
+    said = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and not (tmp_path / "bundle").exists() and "name a .zip file" in said[-1], (
+        f"gradescope build --out bundle: exit {code}, said {said[-1:]}; expected exit 2 and one sentence")
+    assert not list(tmp_path.glob(".*.tmp")), f"a temporary file was left: {list(tmp_path.glob('.*.tmp'))}"
 
 
 @pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")

@@ -182,6 +182,20 @@ def test_the_module_runs_the_cells_as_the_kernel_did_without_trials_and_magics()
     assert any("does not parse" in note for note in rebuilt.notes), f"no note about the broken cell: {rebuilt.notes}"
 
 
+def test_the_released_stubs_raise_reads_as_not_started_as_in_decodelab_grade():
+    # An instructor's walk-through (session 41): nbgrader's released cell, "# YOUR CODE HERE" and
+    # "raise NotImplementedError()", read "your code raised NotImplementedError" there and "not
+    # started" through decodelab grade: the cells' lines were not where the rule looks them up.
+    from grading.harness.not_started import raised_by_its_own_raise
+
+    space = _load(module_from_cells(["def top_p_mask(probs, p):\n    # YOUR CODE HERE\n    raise NotImplementedError()"]))
+    with pytest.raises(NotImplementedError) as raised:
+        space["top_p_mask"](torch.tensor([0.5, 0.5]), 0.5)
+    assert raised_by_its_own_raise(raised.value, space["top_p_mask"]), (
+        "raised_by_its_own_raise(<the released stub's NotImplementedError>, top_p_mask) was False for a notebook "
+        "cell, expected True (not started)")
+
+
 def test_a_later_definition_replaces_an_earlier_one_as_in_the_kernel():
     space = _load(module_from_cells(["def f():\n    return 1", "def f():\n    return 2"]))
     assert space["f"]() == 2, "the rebuilt module must end with the last definition the kernel ran"

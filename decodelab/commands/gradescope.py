@@ -148,16 +148,19 @@ def build_bundle(out: Path, backend: str = "tiny", exercises: tuple[str, ...] = 
     script = (RUN_AUTOGRADER.replace("__DEADLINE__", str(int(timeout_minutes * 60) - 30))
               .replace("__MINUTES__", f"{timeout_minutes:g}"))
     temporary = out.with_name(f".{out.name}.tmp")
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-        _executable(archive, "setup.sh", SETUP_SH.replace("__TORCH__", torch_pin()))
-        _executable(archive, "run_autograder", script)
-        archive.writestr(CONFIG, json.dumps(config, indent=1) + "\n")
-        for name in INCLUDE:
-            if name == "README.md" and not (ROOT / name).exists():
-                archive.writestr(name, "decodelab autograder\n")  # pyproject names a readme
-                continue
-            _add_tree(archive, ROOT / name, name)
-    os.replace(temporary, out)
+    try:
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+            _executable(archive, "setup.sh", SETUP_SH.replace("__TORCH__", torch_pin()))
+            _executable(archive, "run_autograder", script)
+            archive.writestr(CONFIG, json.dumps(config, indent=1) + "\n")
+            for name in INCLUDE:
+                if name == "README.md" and not (ROOT / name).exists():
+                    archive.writestr(name, "decodelab autograder\n")  # pyproject names a readme
+                    continue
+                _add_tree(archive, ROOT / name, name)
+        os.replace(temporary, out)
+    finally:
+        temporary.unlink(missing_ok=True)  # nothing half-written left behind
     return out
 
 
@@ -348,7 +351,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     build = actions.add_parser("build", help="write the autograder zip")
-    build.add_argument("--out", default="autograder.zip", help="the zip to write (default autograder.zip)")
+    build.add_argument("--out", default="autograder.zip",
+                       help="the zip to write, or a folder to write autograder.zip into (default autograder.zip)")
     build.add_argument("--backend", default="tiny", help="the model the bundle grades with (default tiny)")
     build.add_argument("--exercises", nargs="+", default=(), metavar="KEY",
                        help="grade only these exercises (one assignment); default all")
@@ -377,7 +381,13 @@ def _build(arguments: argparse.Namespace) -> int:
             by_key(key)
         except KeyError as error:
             raise UserError(str(error).strip("'\"")) from None
-    out = build_bundle(Path(arguments.out), arguments.backend, tuple(arguments.exercises),
+    out = Path(arguments.out)
+    if out.is_dir() or arguments.out.endswith(("/", os.sep)):
+        out = out / "autograder.zip"
+    elif out.suffix.lower() != ".zip":
+        raise UserError(f"--out {arguments.out}: name a .zip file (Gradescope takes the autograder as a zip) or a "
+                        "folder to write autograder.zip into")
+    out = build_bundle(out, arguments.backend, tuple(arguments.exercises),
                        timeout_minutes=arguments.timeout_minutes, details=arguments.details)
     size = out.stat().st_size / 2**20
     print(f"Wrote {out} ({size:.1f} MiB). Upload it as the autograder of a Gradescope programming assignment; "

@@ -691,8 +691,10 @@ def grade_class(
     workers: int | None = None,
     resume: bool = False,
     progress: Progress | None = None,
+    as_submissions: bool = False,
 ) -> ClassOutcome:
-    """Grade every submission in ``paths`` (submissions or class folders) into ``out_dir``,
+    """Grade every submission in ``paths`` (submissions or class folders; with
+    ``as_submissions``, each path one submission as it is, never a class) into ``out_dir``,
     ``workers`` at once: by default as many as the machine has cores, but one where a
     submission could signal the processes of a classmate graded beside it
     (:func:`grading.sandbox.plan.classmates_kept_apart`; ``outcome.one_at_a_time`` says so).
@@ -703,7 +705,7 @@ def grade_class(
     """
     options = options or GradeOptions()
     out_dir = Path(out_dir)
-    submissions = expand(list(paths))
+    submissions = [Path(path) for path in paths] if as_submissions else expand(list(paths))
     if out_dir.exists() and not out_dir.is_dir():
         raise TargetError(f"--out {out_dir} exists and is not a folder")
     earlier = reports.graded_results(out_dir) if out_dir.is_dir() else {}
@@ -853,8 +855,20 @@ def _unrun(plan: list[dict]) -> list[dict]:
 
 
 def grade_submission(path: Path | str, out_dir: Path | str, options: GradeOptions | None = None) -> dict:
-    """Grade one submission into ``out_dir/<name>/`` and return its results (Gradescope format)."""
-    outcome = grade_class([path], out_dir, options, workers=1)
+    """Grade one submission into ``out_dir/<name>/`` and return its results (Gradescope format).
+
+    ``path`` is one learner's upload, never a class: a folder with no exercise module at all (an
+    empty upload, a README alone) is graded as it is, every exercise not started, not refused as
+    an empty class (which, on Gradescope, read as the autograder's failure)."""
+    path = Path(path)
+    try:
+        expand([path])
+        alone = False
+    except TargetError:
+        if not path.is_dir():
+            raise
+        alone = True
+    outcome = grade_class([path], out_dir, options, workers=1, as_submissions=alone)
     return next(iter(outcome.results.values()))
 
 

@@ -97,15 +97,18 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
         exercise = exercises.get(key)
         label = exercise.function if exercise else (key or "other")
         position = order.get(key, 0)
+        kept = [test for test in grouped[key] if test["status"] != Status.SKIPPED]
+        shares = dict(zip(map(id, kept), _shares_that_add_up([float(test["max_score"]) for test in kept])))
         for number, test in enumerate(grouped[key], start=1):
             if test["status"] == Status.SKIPPED:
                 continue
             passed = test["status"] == Status.PASSED
+            whole, share = float(test["max_score"]), shares[id(test)]
             entries.append({
                 "name": f"{label}: {test['name']}",
                 "number": f"{position}.{number}",
-                "score": round(float(test["score"]), 4),
-                "max_score": round(float(test["max_score"]), 4),
+                "score": share if passed else round(share * float(test["score"]) / whole, 4) if whole else 0.0,
+                "max_score": share,
                 "status": "passed" if passed else "failed",
                 "output": "" if passed else str(test.get("message", "")),
                 "visibility": "visible",
@@ -325,6 +328,19 @@ def write_gradebook(out_dir: Path) -> Path:
     path = Path(out_dir) / GRADEBOOK
     atomic_write_text(path, gradebook_text(graded_results(out_dir)))
     return path
+
+
+def _shares_that_add_up(values: list[float], digits: int = 4) -> list[float]:
+    """``values`` rounded to ``digits`` so that they add up to their rounded total: each is the
+    rounded running total minus the one before it (12 tests of 10/12 points each show 0.8333 or
+    0.8334 and add up to 10, where rounding each alone showed 9.9996)."""
+    shares, before, running = [], 0.0, 0.0
+    for value in values:
+        running += value
+        after = round(running, digits)
+        shares.append(round(after - before, digits))
+        before = after
+    return shares
 
 
 def class_summary(results: Iterable[dict]) -> list[dict]:

@@ -178,7 +178,9 @@ def read_submission(path: Path | str) -> Submission:
     else:
         raise TargetError(f"{path} is neither a folder nor a .zip file")
     if not submission.sources:
-        submission.notes.append("no exercise modules found (expected exercises/<module>.py or <module>.py)")
+        names = ", ".join(f"{module}.py" for module in modules())
+        submission.notes.append(f"no exercise modules found: hand in your copies of {names} (at the top of the "
+                                "upload or under exercises/), each under its own name")
     return submission
 
 

@@ -22,8 +22,10 @@ cell with no such result gets full points. So the score is returned as the cell'
 expression, and nothing may reach stderr: warnings are silenced and stderr (Python's and
 file descriptor 2) is diverted while grading.
 
-The first test cell of a notebook grades all of its module's exercises in one run; the
-following cells of the same kernel reuse that result while the code is unchanged.
+A test cell grades all of its module's exercises in one run, with the code cells run so far;
+a later test cell of the same kernel reuses that result while the module is unchanged. In an
+exported notebook the next exercise's code cell runs between two test cells, so each test cell
+after a code cell grades again: a grader's start-up (10-15 s) per test cell, not per notebook.
 
 Trust: nbgrader runs the learner's code and the test cells in one kernel, so the number a test
 cell returns is only as trustworthy as that kernel. The hidden tests and expected values stay
@@ -104,6 +106,7 @@ The cells run in order in this module's namespace, as in the kernel: an error st
 rest of its own cell. Bare expressions and IPython magics were left out.
 """
 import __future__ as _decodelab_future
+import linecache as _decodelab_linecache
 
 _decodelab_cells = {cells!r}
 
@@ -113,8 +116,12 @@ def _decodelab_run_cells() -> None:
     for _number, (_source, _futures) in enumerate(_decodelab_cells, start=1):
         for _name in _futures:
             flags |= getattr(_decodelab_future, _name).compiler_flag
+        # The cell's lines, where a traceback (and the "not started" rule: a raise line of the
+        # function's own) looks them up.
+        _filename = f"<notebook cell {{_number}}>"
+        _decodelab_linecache.cache[_filename] = (len(_source), None, _source.splitlines(True), _filename)
         try:
-            exec(compile(_source, f"<notebook cell {{_number}}>", "exec", flags=flags, dont_inherit=True), globals())
+            exec(compile(_source, _filename, "exec", flags=flags, dont_inherit=True), globals())
         except (Exception, SystemExit):
             pass
 
@@ -268,7 +275,7 @@ def feedback(exercise: Exercise, graded: ModuleGrade, notes: Sequence[str] = (),
     """
     tests = [test for test in graded.tests if test.exercise == exercise.key]
     score = exercise_score(exercise, graded)
-    maximum = sum(test.max_score for test in tests)
+    maximum = float(exercise.points)  # not a sum of the tests' rounded shares (10.0002)
     passed = sum(test.outcome == "passed" for test in tests)
     failing = [test for test in tests if test.outcome != "passed"]
     lines = [f"{exercise.function}(): {score:.4g} of {maximum:g} points — {passed} of {len(tests)} checks passed"

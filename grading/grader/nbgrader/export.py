@@ -36,8 +36,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_ASSIGNMENT = "decodelab"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 NBGRADER_SCHEMA = 3
-# The first test cell of a notebook grades all of that module's exercises at once; the time
-# is the suite's, which on two busy cores can exceed nbgrader's default of 30 s per cell.
+# A test cell grades its module's exercises with the code run so far (a grader's start-up and
+# the suite): on two busy cores that can exceed nbgrader's default of 30 s per cell.
 CELL_TIMEOUT_S = 900
 
 GRADING_NOTE = """\
@@ -62,7 +62,8 @@ c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this f
 c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.root = __import__("os").path.dirname(__import__("os").path.abspath(__file__))
 
-# The first test cell of a notebook grades all of its exercises in one run of the hidden suite.
+# Each test cell whose notebook code changed since the last one grades it again (the next
+# exercise's cell sits between two test cells): 20-30 s a cell on two busy cores.
 c.Execute.timeout = {timeout}
 c.ExecutePreprocessor.timeout = {timeout}
 '''

@@ -344,11 +344,14 @@ def test_landlock_can_be_turned_off_and_the_description_then_says_so(monkeypatch
     assert "DECODELAB_LANDLOCK=0" in plan_module.sandbox_plan("none").description
 
 
-def test_the_grader_removes_the_probes_folder():
-    before = set(Path(tempfile.gettempdir()).glob("decodelab-probe-*"))
+def test_the_grader_removes_the_probes_folder(tmp_path, monkeypatch):
+    # In a temporary folder of its own: a grader running beside this test (the other pytest
+    # worker) probes in the shared /tmp, and its folder once read as this probe's leftover.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    before = set(tmp_path.glob("decodelab-probe-*"))
     file_access._probe.cache_clear()
     confinement_works()
-    left = set(Path(tempfile.gettempdir()).glob("decodelab-probe-*")) - before
+    left = set(tmp_path.glob("decodelab-probe-*")) - before
     for folder in left:
         shutil.rmtree(folder, ignore_errors=True)
     assert not left, f"the confinement probe left {sorted(map(str, left))}"

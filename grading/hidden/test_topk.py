@@ -65,9 +65,12 @@ def _mask_hint(probs: torch.Tensor, k: int, got) -> str:
     }
     # Name a mistake only when replaying it gives the learner's mask, differs from the right one,
     # and no other replay does too (on a two-token input several mistakes give the same mask). A
-    # replay that keeps every token names nothing: with ties, many mistakes keep everything.
+    # replay that keeps every token names nothing: with ties, many mistakes keep everything; nor
+    # one that keeps no token of a row (nothing is strictly above the largest score at k = 1):
+    # many mistakes keep nothing, such as a log of negative scores that ranks nan first.
     matching = [hint for hint, replay in replays.items()
-                if torch.equal(got, replay) and not torch.equal(replay, expected) and not bool(replay.all())]
+                if torch.equal(got, replay) and not torch.equal(replay, expected) and not bool(replay.all())
+                and bool(replay.any(dim=-1).all())]
     # Exactly k of each row, all of them right: whichever of the tied tokens it kept (topk's pick,
     # argmax's, the first in sorted order), the mistake is the same.
     if bool((got.sum(-1) == kept).all()) and not bool((got & ~expected).any()) and not torch.equal(got, expected):

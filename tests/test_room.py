@@ -166,6 +166,16 @@ def client(tmp_path):
     store.close()
 
 
+def test_the_join_link_opened_in_a_browser_says_what_it_is_for(client):
+    # It answered a bare "404 Not Found", so a right link looked dead (a workshop walk-through).
+    page = client.get("/join/abcd2345")
+    assert page.status_code == 200 and "decodelab check --room http://127.0.0.1:1/join/abcd2345" in page.text, (
+        f"GET /join/<the code> gave {page.status_code}: {page.text[:300]!r}; expected how a check uses the link")
+    wrong = client.get("/join/zzzz9999")
+    assert wrong.status_code == 403 and "abcd2345" not in wrong.text, (
+        f"GET /join/<a wrong code> gave {wrong.status_code}: {wrong.text[:300]!r}; expected 403 and not the link")
+
+
 def test_the_server_refuses_a_wrong_code_a_huge_body_and_bad_json(client):
     wrong = client.post("/join/zzzz9999/report", json=report("a", pieces=DONE))
     assert wrong.status_code == 403 and "join code" in wrong.json()["error"]

@@ -9,6 +9,7 @@ Routes (``CODE`` is the join code learners get, ``VIEW`` the view code only the 
   not accept. Written to SQLite before the answer.
   Failing tests the public suites do not have are dropped (the page never shows a learner's text
   but their name).
+- ``GET /join/CODE``: the join link opened in a browser: a line on how a check uses it.
 - ``GET /view/VIEW``: the instructor's page, which reads ``/view/VIEW/state`` every
   :data:`POLL_SECONDS` seconds and redraws; learner names are set as text, never as HTML.
 - ``GET /view/VIEW/state``: :meth:`decodelab.room.store.RoomStore.summary` as JSON.
@@ -83,6 +84,15 @@ def create_app(store: RoomStore, join_code: str, view_code: str, join_url: str,
         return PlainTextResponse("This is a decodelab room. Learners join with the link the instructor gives:\n"
                                  "  decodelab check --room http://HOST:PORT/join/CODE\n")
 
+    async def join(request: Request) -> PlainTextResponse:
+        # The join link opened in a browser: say what it is for, rather than a bare 404.
+        if not right(request.path_params["code"], join_code):
+            return PlainTextResponse("Wrong join code: ask your instructor for the room's link.\n", status_code=403)
+        return PlainTextResponse("This is a decodelab room's join link, for checks rather than for a browser. "
+                                 "Report your progress with\n"
+                                 f"  decodelab check --room {join_url}\n"
+                                 f"or, in a notebook, %env DECODELAB_ROOM={join_url}\n")
+
     async def report(request: Request) -> JSONResponse:
         if not right(request.path_params["code"], join_code):
             return _error(403, "wrong join code: ask your instructor for the room's link")
@@ -124,6 +134,7 @@ def create_app(store: RoomStore, join_code: str, view_code: str, join_url: str,
 
     return Starlette(routes=[
         Route("/", home),
+        Route("/join/{code}", join),
         Route("/join/{code}/report", report, methods=["POST"]),
         Route("/view/{code}", view),
         Route("/view/{code}/state", state),

@@ -94,6 +94,6 @@ def softmax_with_temperature(logits: torch.Tensor, temperature: float) -> torch.
         not on log-probabilities computed first: ``log_softmax(z) / T`` is the same in exact
         arithmetic, but log-probabilities lie near ``-log(vocab)`` (about -10 for 32000 tokens)
         and dividing by ``T`` multiplies their float32 rounding: at ``T = 0.001`` it moves
-        every probability by about 1e-3, far beyond the rounding allowed above.
+        every probability by about 0.1 % of itself, far beyond the rounding allowed above.
     """
     raise NotImplementedError("softmax_with_temperature: see the docstring")

@@ -246,7 +246,7 @@ def test_softmax_is_stable_for_huge_logits(learner):
     check_softmax(got, close, 0.001, expected, call_text(learner.softmax_with_temperature, close, 0.001))
     # The same at the vocabulary's size: the temperature goes on the logits, not on log-probabilities
     # computed first. Those lie near -log(32000) = -10.4, and their float32 rounding, divided by
-    # T = 0.001, moves every probability by 1e-3 (a forty-fifth examiner's learner).
+    # T = 0.001, moves every probability by about 0.1 % of itself (a forty-fifth examiner's learner).
     flat = torch.randn(2, 32000, generator=torch.Generator().manual_seed(45)) * 0.002
     got = learner.softmax_with_temperature(flat, 0.001)
     expected = ref.softmax_with_temperature(flat, 0.001)

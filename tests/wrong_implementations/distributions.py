@@ -83,7 +83,7 @@ def softmax_with_temperature__divides_in_half_precision(logits, temperature):
 def softmax_with_temperature__tempers_log_probabilities(logits, temperature):
     """Pitfall missed: the temperature goes on float32 log-probabilities, not on the logits. The
     same in exact arithmetic, but log-probabilities lie near -log(vocab), and dividing them by a
-    small T multiplies their rounding: 1e-3 off at T = 0.001 over 32000 tokens."""
+    small T multiplies their rounding: 0.1 % off at T = 0.001 over 32000 tokens."""
     if not (math.isfinite(temperature) and temperature > 0):
         raise ValueError(f"temperature must be a finite number > 0, got {temperature}")
     return torch.softmax(torch.log_softmax(logits.float(), dim=-1) / temperature, dim=-1).to(logits.dtype)

@@ -9,6 +9,7 @@ learners failing two cases each read as four.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from grading.grader.reports import class_summary
-from grading.harness.submission import expand
+from grading.harness.submission import expand, read_submission
 from grading.harness.target import TargetError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +51,31 @@ def test_a_stray_file_is_skipped_alike_in_a_class_folder_and_among_paths(tmp_pat
         expand([tmp_path / "class" / "notes.txt", tmp_path / "class" / "todo.md"])
 
 
+def test_a_damaged_zip_keeps_its_row_and_mac_leftovers_are_left_aside_both_ways(tmp_path):
+    # A code review (session 41): a cut-short carol.zip was called "neither a folder nor a .zip"
+    # and dropped; with class/*, __MACOSX/alice took alice's name; a link to nothing stopped
+    # class/* with "no such submission" and a pipe crashed it.
+    class_folder = tmp_path / "class"
+    _submission(class_folder / "alice")
+    shutil.make_archive(str(class_folder / "bob"), "zip", class_folder / "alice")
+    (class_folder / "carol.zip").write_bytes((class_folder / "bob.zip").read_bytes()[:40])
+    _submission(class_folder / "__MACOSX" / "alice")
+    (class_folder / "gone").symlink_to(tmp_path / "nowhere")
+    os.mkfifo(class_folder / "pipe")
+    for paths in ([class_folder], sorted(class_folder.iterdir())):
+        strays: list[Path] = []
+        found = expand(paths, strays)
+        assert [path.name for path in found] == ["alice", "bob.zip", "carol.zip"], (
+            f"expand({[p.name for p in paths]}) found {[p.name for p in found]}, expected alice, bob.zip and the "
+            "damaged carol.zip (graded 0 with a note), without __MACOSX")
+        assert sorted(path.name for path in strays) == ["gone", "pipe"], (
+            f"expand({[p.name for p in paths]}) skipped {sorted(p.name for p in strays)}, expected the link to "
+            "nothing and the pipe")
+    carol = read_submission(class_folder / "carol.zip")
+    assert not carol.sources and any("not a readable .zip file" in note for note in carol.notes), (
+        f"read_submission(<a cut-short zip>) gave notes {carol.notes}, expected one saying it is not readable")
+
+
 def _results(name: str, failing: list[str]) -> dict:
     tests = [{"name": f"softmax_with_temperature: {test}", "status": "failed", "score": 0, "max_score": 1,
               "extra_data": {"exercise": "temperature", "outcome": "failed"}} for test in failing]
@@ -80,7 +106,8 @@ def test_grade_names_what_it_skipped_and_what_it_renamed(tmp_path):
     assert done.returncode == 0, f"{' '.join(command[2:])} exited {done.returncode}, expected 0:\n{done.stderr[-3000:]}"
     assert f"Skipped {tmp_path / 'week1' / 'notes.txt'}: neither a folder nor a .zip file" in done.stderr, (
         f"decodelab grade with a notes.txt among the paths should say it skipped it; stderr:\n{done.stderr[-2000:]}")
-    renamed = f"Renamed: alice~2 is {tmp_path / 'week2' / 'alice'} (another submission has the name alice)."
+    renamed = (f"Renamed: alice~2 is {tmp_path / 'week2' / 'alice'} (another submission, or one graded earlier "
+               f"into {tmp_path / 'out'}, has the name alice).")
     assert renamed in done.stdout, (
         f"decodelab grade with two submissions named alice should print {renamed!r}; stdout:\n{done.stdout}")
     scores = {path.parent.name: json.loads(path.read_text())["score"] for path in (tmp_path / "out").glob("*/results.json")}

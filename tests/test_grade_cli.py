@@ -48,26 +48,28 @@ def _grade(class_folder, out, workers: int = 2) -> dict[str, dict]:
     return {path.parent.name: json.loads(path.read_text()) for path in out.glob("*/results.json")}
 
 
-def _entries_needed(items: list[pytest.Item]) -> list:
-    """The entries the selected tests of this module need graded: every one, unless each selected
-    test that reads ``graded`` is about one entry, as with ``-k top_p_mask``: then only theirs
-    (a new exercise's entries are checked in minutes, not the whole catalogue's hour)."""
+def _entries_needed(items: list[pytest.Item], fixture: str, among: list) -> list:
+    """The entries of ``among`` that the selected tests of this module need ``fixture`` to run:
+    every one, unless each selected test that reads it is about one entry, as with
+    ``-k top_p_mask``: then only theirs (a new exercise's entries are checked in minutes, not
+    the whole catalogue's hour)."""
     labels = set()
     for item in items:
-        if item.module.__name__ != __name__ or "graded" not in item.fixturenames:
+        module = getattr(item, "module", None)
+        if module is None or module.__name__ != __name__ or fixture not in getattr(item, "fixturenames", ()):
             continue
         entry = item.callspec.params.get("entry") if hasattr(item, "callspec") else None
         if entry is None:
-            return ENTRIES
+            return among
         labels.add(entry.label)
-    return [entry for entry in ENTRIES if entry.label in labels]
+    return [entry for entry in among if entry.label in labels]
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, request) -> dict[str, dict]:
     """``{submission name: results.json}`` for every submission the selected tests need, graded
     through ``decodelab grade``."""
-    needed = _entries_needed(request.session.items)
+    needed = _entries_needed(request.session.items, "graded", ENTRIES)
     base = tmp_path_factory.mktemp("class")
     whole = base / "whole"
     whole.mkdir()
@@ -243,13 +245,14 @@ def test_a_started_function_never_reads_not_started(graded):
 
 
 @pytest.fixture(scope="module")
-def in_process() -> dict[str, SuiteRun]:
-    """``{label: run}``: each correct version's exercise run by the hidden suite in-process, all in
-    one child process, each version in a pytest session of its own."""
-    targets = [f"solutions+tests.{entry.folder.name}.{entry.module}:{entry.name}" for entry in CORRECT_ENTRIES]
-    runs = run_suites_in_turn(targets, suites=("hidden",), exercises_of=[[entry.exercise.key] for entry in CORRECT_ENTRIES],
-                              timeout=3600)
-    return {entry.label: run for entry, run in zip(CORRECT_ENTRIES, runs)}
+def in_process(request) -> dict[str, SuiteRun]:
+    """``{label: run}``: each correct version the selected tests need, its exercise run by the hidden
+    suite in-process, all in one child process, each version in a pytest session of its own."""
+    needed = _entries_needed(request.session.items, "in_process", CORRECT_ENTRIES)
+    targets = [f"solutions+tests.{entry.folder.name}.{entry.module}:{entry.name}" for entry in needed]
+    runs = run_suites_in_turn(targets, suites=("hidden",), exercises_of=[[entry.exercise.key] for entry in needed],
+                              timeout=3600) if needed else []
+    return {entry.label: run for entry, run in zip(needed, runs)}
 
 
 @pytest.mark.parametrize("entry", CORRECT_ENTRIES, ids=lambda e: e.label)

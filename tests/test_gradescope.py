@@ -321,7 +321,7 @@ def test_unknown_details_visibility_is_refused_in_one_line(tmp_path, capsys):
     assert "after_due_date" in said and len(said.splitlines()) == 1, f"--details never said: {said}"
 
 
-def test_out_as_a_folder_gets_autograder_zip_and_a_name_without_zip_is_refused(tmp_path, capsys):
+def test_out_as_a_folder_gets_autograder_zip_and_a_name_without_zip_is_refused(tmp_path, capsys, monkeypatch):
     # An instructor's walk-through (session 41): --out DIR/ crashed with IsADirectoryError and
     # left a 17 MB temporary file; --out bundle wrote a zip named 'bundle'.
     (tmp_path / "gs").mkdir()
@@ -333,7 +333,17 @@ def test_out_as_a_folder_gets_autograder_zip_and_a_name_without_zip_is_refused(t
     said = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and not (tmp_path / "bundle").exists() and "name a .zip file" in said[-1], (
         f"gradescope build --out bundle: exit {code}, said {said[-1:]}; expected exit 2 and one sentence")
-    assert not list(tmp_path.glob(".*.tmp")), f"a temporary file was left: {list(tmp_path.glob('.*.tmp'))}"
+    # A build that fails part-way (a full disk, say) leaves no half-written zip behind.
+    import decodelab.commands.gradescope as gradescope
+
+    def full_disk(*arguments):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(gradescope, "_add_tree", full_disk)
+    with pytest.raises(OSError):
+        gradescope.build_bundle(tmp_path / "gs" / "again.zip")
+    left = sorted(path.name for path in (tmp_path / "gs").iterdir())
+    assert left == ["autograder.zip"], f"a build that failed part-way left {left}, expected only the earlier zip"
 
 
 @pytest.mark.skipif(not _tiny_available(), reason="the tiny model is not built yet")

@@ -188,7 +188,9 @@ def test_the_released_stubs_raise_reads_as_not_started_as_in_decodelab_grade():
     # started" through decodelab grade: the cells' lines were not where the rule looks them up.
     from grading.harness.not_started import raised_by_its_own_raise
 
-    space = _load(module_from_cells(["def top_p_mask(probs, p):\n    # YOUR CODE HERE\n    raise NotImplementedError()"]))
+    # A form feed and a line separator in the docstring split no line for Python: nor may they here.
+    cell = 'def top_p_mask(probs, p):\n    """Top-p.\x0c More\u2028text."""\n    # YOUR CODE HERE\n    raise NotImplementedError()'
+    space = _load(module_from_cells([cell]))
     with pytest.raises(NotImplementedError) as raised:
         space["top_p_mask"](torch.tensor([0.5, 0.5]), 0.5)
     assert raised_by_its_own_raise(raised.value, space["top_p_mask"]), (

@@ -282,4 +282,5 @@ def test_the_bundles_set_up_pins_the_cpu_torch_the_project_pins(bundle):
         text = (bundle / name).read_text(encoding="utf-8")
         assert pin in text, f"the bundle's {name} does not pin {pin} (the project's Makefile TORCH_CPU)"
     readme = (bundle / "README.md").read_text(encoding="utf-8")
-    assert "pip install torch`" not in readme, "the bundle's README.md says `pip install torch` without a pin"
+    assert f'pip install "{pin}" --index-url https://download.pytorch.org/whl/cpu' in readme, (
+        f"the bundle's README.md has no manual step installing {pin} from PyTorch's CPU index")

@@ -2,7 +2,8 @@
 
 Runs the public suites (``grading/public``) against the learner's ``exercises/`` (or
 ``--target``) through :func:`grading.harness.runner.run_suites`, and shows, in course order, which
-exercises are done, the first one that is not with its message and a hint, and a progress line.
+exercises are done, the first one that fails (or, when none does, the next to write) with its
+message and a hint, and a progress line.
 
 Two shortcuts keep it quick, neither of which changes a verdict:
 
@@ -463,7 +464,7 @@ def title(target: str, took: float, remembered: int = 0) -> str:
     verdicts were remembered from an earlier check of the same files (not run again)."""
     label = f"{target}/" if target in ("exercises", "solutions") else target
     reused = (f"; {remembered} verdict{'s' if remembered != 1 else ''} remembered from an earlier check of the "
-              "same code, --no-cache runs them again") if remembered else ""
+              f"same code, --no-cache runs {'them' if remembered != 1 else 'it'} again") if remembered else ""
     return f"decodelab check: {label} against the public tests ({took:.1f} s{reused})"
 
 
@@ -564,13 +565,14 @@ def watch(arguments: argparse.Namespace, rounds: int | None = None) -> int:
 def run(arguments: argparse.Namespace) -> int:
     from decodelab.room.report import NAME_ENV, ReportError, check_name, learner_name, room_link_from
 
-    if arguments.name is not None:
-        try:
-            check_name(arguments.name)
-        except ReportError as error:  # said of --name, not of the variable it is passed on in
-            raise UserError(f"--name: {str(error).replace(chr(39) + 'learner' + chr(39), 'the name', 1)}") from None
-        os.environ[NAME_ENV] = arguments.name
     arguments.room_link = room_link_from(arguments.room)  # a bad link or name: refused before anything runs
+    if arguments.name is not None:
+        if arguments.room_link is not None and arguments.name.strip():
+            try:
+                check_name(arguments.name, "--name")  # said of the option, not of the variable it goes on in
+            except ReportError as error:
+                raise UserError(str(error)) from None
+        os.environ[NAME_ENV] = arguments.name
     if arguments.room_link is not None:
         learner_name()
     if arguments.watch:
@@ -583,7 +585,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check",
         help="run the public tests on your exercises and show what to do next",
         description="Run the public tests against your exercises/ and show, in course order, which "
-        "exercises pass, the first one that does not (with its message and a hint), and your progress.",
+        "exercises pass, the first one that fails (with its message and a hint) or else the next to write, and "
+        "your progress.",
     )
     parser.add_argument("exercises", nargs="*", metavar="EXERCISE",
                         help="only these exercises (keys from `decodelab list`, or function names)")

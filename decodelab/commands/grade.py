@@ -82,7 +82,7 @@ def run(arguments: argparse.Namespace) -> int:
             raise UserError(str(error).strip("'\"")) from None
     options = GradeOptions(backend=arguments.backend, capture=arguments.mistral_capture,
                            sandbox=arguments.sandbox, limits=limits, exercises=tuple(arguments.exercises))
-    from grading.harness.submission import expand, printable
+    from grading.harness.submission import expand, printable, submission_name
 
     strays: list[Path] = []
     expand(arguments.submissions, strays)  # bad paths: one sentence before anything starts
@@ -111,8 +111,9 @@ def run(arguments: argparse.Namespace) -> int:
           + (f"; skipped {len(outcome.skipped)} already graded" if outcome.skipped else "") + ".")
     print(f"Gradebook: {out / 'grades.csv'}")
     for name, path in outcome.renamed.items():
-        taken = name.rsplit("~", 1)[0]
-        print(f"Renamed: {name} is {printable(path)} (another submission has the name {taken}).")
+        if name not in outcome.skipped:
+            print(f"Renamed: {name} is {printable(path)} (another submission, or one graded earlier into "
+                  f"{out}, has the name {submission_name(Path(path))}).")
     priming = outcome.priming
     if priming.get("from_disk"):
         print(f"Priming: {priming['expected_values']} expected values read from an earlier run's file "

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from decodelab import __version__
 from decodelab.commands.check import ROOT, is_untouched_stub
+from decodelab.commands.gradescope import torch_pin
 from decodelab.errors import UserError
 from grading.harness.catalogue import EXERCISES, modules
 
@@ -205,7 +206,7 @@ _MAKEFILE = """# `make setup` builds .venv (CPU torch, so pip never pulls CUDA w
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-TORCH_CPU ?= torch==2.13.0
+TORCH_CPU ?= __TORCH__
 PIP := python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: setup check
@@ -240,8 +241,9 @@ source .venv/bin/activate
 ```
 
 Without `make`: `python3 -m venv .venv`, activate it, then run what `make setup` runs:
-`pip install "torch==2.13.0"` (the CPU build `make setup` installs; a `torch` without the pin
-pulls a CUDA build of several GB), `pip install --require-hashes --no-deps -r requirements.lock`
+`pip install "__TORCH__" --index-url https://download.pytorch.org/whl/cpu` (the CPU build; on Linux
+a plain `pip install torch` pulls a CUDA build of several GB),
+`pip install --require-hashes --no-deps -r requirements.lock`
 and `pip install --no-deps --no-build-isolation -e .`.
 On a GPU machine keep the CUDA torch you have and run only the last two.
 
@@ -383,8 +385,8 @@ def build_bundle(out: Path, force: bool = False, root: Path = ROOT) -> list[Path
         written.append(relative)
     generated = {
         Path("pyproject.toml"): _pyproject(root),
-        Path("README.md"): _README,
-        Path("Makefile"): _MAKEFILE,
+        Path("README.md"): _README.replace("__TORCH__", torch_pin()),
+        Path("Makefile"): _MAKEFILE.replace("__TORCH__", torch_pin()),
         Path(".gitignore"): _GITIGNORE,
     }
     for relative, text in generated.items():

@@ -135,17 +135,18 @@ def shown_text(value: object, limit: int) -> str | None:
     return text
 
 
-def check_name(name: object) -> str:
+def check_name(name: object, field: str = "'learner'") -> str:
     """``name`` as the room shows it (:func:`shown_text`, at most 40 characters, not mixing Latin with
-    Cyrillic or Greek letters); else :class:`ReportError`."""
+    Cyrillic or Greek letters); else :class:`ReportError`, whose message names it as ``field``
+    (the report's ``'learner'``, or the option a learner typed)."""
     if not isinstance(name, str) or not name.strip():
-        raise ReportError("'learner' must be a non-empty name")
+        raise ReportError(f"{field} must be a non-empty name")
     shown = shown_text(name, MAX_NAME)
     if shown is None:
-        raise ReportError(f"'learner' must be at most {MAX_NAME} printable characters, all of which show, "
+        raise ReportError(f"{field} must be at most {MAX_NAME} printable characters, all of which show, "
                           f"not {printable(name, 60)!r}")
     if _LATIN.search(shown) and _LOOKALIKE_SCRIPTS.search(shown):
-        raise ReportError(f"'learner' mixes Latin letters with Cyrillic or Greek ones, which can look alike: "
+        raise ReportError(f"{field} mixes Latin letters with Cyrillic or Greek ones, which can look alike: "
                           f"write {printable(shown, 60)!r} in one alphabet")
     return shown
 

@@ -175,6 +175,10 @@ def read_submission(path: Path | str) -> Submission:
         _read_folder(path, submission)
     elif zipfile.is_zipfile(path):
         _read_zip(path, submission)
+    elif path.is_file() and path.suffix.lower() == ".zip":
+        submission.notes.append(f"{printable(path.name)} is not a readable .zip file (cut short, or not a zip at "
+                                "all): nothing in it could be graded; hand it in again")
+        return submission
     else:
         raise TargetError(f"{path} is neither a folder nor a .zip file")
     if not submission.sources:
@@ -190,41 +194,57 @@ def _holds_modules(folder: Path) -> bool:
     return any(folder.glob("*.py")) or any((folder / "exercises").glob("*.py"))
 
 
+def _is_upload(path: Path) -> bool:
+    """A learner's upload inside a class folder or among several paths: a folder, or a file named
+    ``.zip`` (a damaged one too: it is graded 0 with a note, not dropped from the gradebook)."""
+    return path.is_dir() or (path.is_file() and (zipfile.is_zipfile(path) or path.suffix.lower() == ".zip"))
+
+
+def _left_aside(path: Path) -> bool:
+    """What a class folder never grades: hidden entries and ``__MACOSX``-like folders."""
+    return path.name.startswith((".", "__"))
+
+
 def expand(paths: list[str | Path], strays: list[Path] | None = None) -> list[Path]:
     """The submissions named on a command line: each path, or each entry of a class folder.
 
     Raises :class:`TargetError` for a path that does not exist, a lone file that is not a zip,
-    or an empty class. A file that is neither a folder nor a zip is skipped, and appended to
-    ``strays``, alike in a class folder (``class/notes.txt``) and among several paths (the
-    shell's ``class/*``): ``decodelab grade class`` and ``decodelab grade class/*`` grade the
-    same. Two entries whose names become the same once made safe (``alice smith.zip`` and
+    or an empty class. A file that is neither a folder nor a ``.zip`` is skipped and appended to
+    ``strays``, and a hidden or ``__``-named entry is left aside, alike in a class folder
+    (``class/notes.txt``, ``class/__MACOSX``) and among several paths (the shell's ``class/*``).
+    Two entries whose names become the same once made safe (``alice smith.zip`` and
     ``alice_smith/``) are both graded, under the names :func:`class_names` gives them.
     """
     if not paths:
         raise TargetError("name at least one submission (a folder or a .zip), or a class folder")
     strays = [] if strays is None else strays
+    several = len(paths) > 1
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
+        if several and _left_aside(path):
+            continue
+        if not path.exists() and not (several and path.is_symlink()):
             raise TargetError(f"no such submission: {path}")
-        if path.is_file():
-            if zipfile.is_zipfile(path):
+        if not path.is_dir():
+            if (path.is_file() and zipfile.is_zipfile(path)) or (several and _is_upload(path)):  # never open a pipe
                 found.append(path)
-            elif len(paths) > 1:
-                strays.append(path)
+            elif several:
+                strays.append(path)  # a file that is no upload, a link to nothing, a pipe
+            elif path.suffix.lower() == ".zip":
+                raise TargetError(f"{path} is not a readable .zip file (cut short, or not a zip at all)")
             else:
                 raise TargetError(f"{path} is neither a folder nor a .zip file")
             continue
         if _holds_modules(path):
             found.append(path)
             continue
-        visible = sorted(p for p in path.iterdir() if not p.name.startswith((".", "__")))
-        entries = [p for p in visible if p.is_dir() or (p.is_file() and zipfile.is_zipfile(p))]
+        visible = sorted(p for p in path.iterdir() if not _left_aside(p))
+        entries = [p for p in visible if _is_upload(p)]
         if entries:
             strays.extend(p for p in visible if p not in entries)
             found.extend(entries)  # a class folder
-        elif len(paths) > 1:
+        elif several:
             found.append(path)  # an empty submission among others: it scores 0
         else:
             raise TargetError(f"{path} is an empty class: it holds no submissions (folders or .zip files) "

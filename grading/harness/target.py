@@ -417,12 +417,22 @@ def load_target(spec: str | None = None, sessions: Mapping[Path, Any] | None = N
     return OverrideTarget(base, {function: replacement}, label=f"{base.label}+{attribute}")
 
 
+def _names_read(code: types.CodeType) -> set[str]:
+    """The global names ``code`` reads, its comprehensions', lambdas' and inner functions' too."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _names_read(constant)
+    return names
+
+
 def _beside_its_siblings(replacement: Callable[..., Any], module: ModuleType) -> Callable[..., Any]:
     """``replacement`` as grading puts it, written into ``module`` (one function of a copy of the
     solution replaced): where it calls a name its own module lacks but ``module`` has (a
-    ``sample_top_p`` that calls ``top_p_mask``), it finds that name there. Else unchanged."""
+    ``sample_top_p`` that calls ``top_p_mask``), it finds that name there, in a copy of its own
+    module's names (so a ``global`` it rebinds stays its own). Else unchanged."""
     own = replacement.__globals__
-    missing = {name for name in replacement.__code__.co_names if name not in own and name in vars(module)}
+    missing = {name for name in _names_read(replacement.__code__) if name not in own and name in vars(module)}
     if not missing:
         return replacement
     rebound = types.FunctionType(replacement.__code__, {**own, **{name: vars(module)[name] for name in missing}},

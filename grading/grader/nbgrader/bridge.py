@@ -106,6 +106,7 @@ The cells run in order in this module's namespace, as in the kernel: an error st
 rest of its own cell. Bare expressions and IPython magics were left out.
 """
 import __future__ as _decodelab_future
+import io as _decodelab_io
 import linecache as _decodelab_linecache
 
 _decodelab_cells = {cells!r}
@@ -119,7 +120,8 @@ def _decodelab_run_cells() -> None:
         # The cell's lines, where a traceback (and the "not started" rule: a raise line of the
         # function's own) looks them up.
         _filename = f"<notebook cell {{_number}}>"
-        _decodelab_linecache.cache[_filename] = (len(_source), None, _source.splitlines(True), _filename)
+        _lines = _decodelab_io.StringIO(_source).readlines()  # split where Python splits lines, not at \\x0c
+        _decodelab_linecache.cache[_filename] = (len(_source), None, _lines, _filename)
         try:
             exec(compile(_source, _filename, "exec", flags=flags, dont_inherit=True), globals())
         except (Exception, SystemExit):
@@ -275,7 +277,7 @@ def feedback(exercise: Exercise, graded: ModuleGrade, notes: Sequence[str] = (),
     """
     tests = [test for test in graded.tests if test.exercise == exercise.key]
     score = exercise_score(exercise, graded)
-    maximum = float(exercise.points)  # not a sum of the tests' rounded shares (10.0002)
+    maximum = float(exercise.points)  # the cell's points, which nbgrader scores against
     passed = sum(test.outcome == "passed" for test in tests)
     failing = [test for test in tests if test.outcome != "passed"]
     lines = [f"{exercise.function}(): {score:.4g} of {maximum:g} points — {passed} of {len(tests)} checks passed"

@@ -97,17 +97,18 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
         exercise = exercises.get(key)
         label = exercise.function if exercise else (key or "other")
         position = order.get(key, 0)
-        kept = [test for test in grouped[key] if test["status"] != Status.SKIPPED]
-        shares = dict(zip(map(id, kept), _shares_that_add_up([float(test["max_score"]) for test in kept])))
+        scored = [test for test in grouped[key] if test["status"] != Status.SKIPPED]
+        shares = iter(_shares_that_add_up([float(test["max_score"]) for test in scored]))
         for number, test in enumerate(grouped[key], start=1):
             if test["status"] == Status.SKIPPED:
                 continue
             passed = test["status"] == Status.PASSED
-            whole, share = float(test["max_score"]), shares[id(test)]
+            share, whole = next(shares), float(test["max_score"])
+            earned = share if passed or not whole else round(share * float(test["score"]) / whole, 4)
             entries.append({
                 "name": f"{label}: {test['name']}",
                 "number": f"{position}.{number}",
-                "score": share if passed else round(share * float(test["score"]) / whole, 4) if whole else 0.0,
+                "score": earned,
                 "max_score": share,
                 "status": "passed" if passed else "failed",
                 "output": "" if passed else str(test.get("message", "")),
@@ -115,7 +116,6 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
                 "extra_data": {"exercise": key, "outcome": test["status"], "seconds": round(float(test.get("duration", 0.0)), 3),
                                **({} if passed else {"brief": str(test.get("brief") or test.get("message", ""))})},
             })
-        scored = [t for t in grouped[key] if t["status"] != Status.SKIPPED]
         summary[key] = {
             "function": label,
             "path": exercise.path if exercise else "",

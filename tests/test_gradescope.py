@@ -407,7 +407,9 @@ def test_grading_past_the_time_out_still_writes_results_and_leaves_nothing_runni
     root = _gradescope_root(tmp_path, bundle, {"distributions.py": solution + SLEEPY})
     results = _run(root)
     assert "time-out of 1 min" in results["output"] and results["score"] == 0, results
-    time.sleep(2)
+    deadline = time.monotonic() + 10  # killed processes may take a moment to end on a busy machine
+    while _processes_in(root) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert not _processes_in(root), f"processes of the stopped grading are still running: {_processes_in(root)[:3]}"
 
 

@@ -4,11 +4,13 @@
 judges at once, keeps every results.json it finished (grades.csv lists them), writes none for
 the submission it was in the middle of, says how to go on (``--resume``), exits 130 and removes
 its temporary folders. A run that was killed outright cannot tidy up: the next run removes what
-it left (:mod:`grading.harness.scratch`).
+it left (:mod:`grading.harness.scratch`), and none of the processes it started outlives it.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -64,8 +66,6 @@ def test_a_folder_for_this_process_is_named_after_it_and_removed_at_exit(tmp_pat
 
 
 def test_sigterm_stops_at_once_keeps_what_was_graded_and_tidies_up(tmp_path):
-    import shutil
-
     private_tmp = tmp_path / "tmp"
     private_tmp.mkdir()
     stale = private_tmp / f"decodelab-worker-{_finished_pid()}-left"  # a killed run's leftover
@@ -106,3 +106,65 @@ def test_sigterm_stops_at_once_keeps_what_was_graded_and_tidies_up(tmp_path):
     assert "a_done" in gradebook and "b_slow" not in gradebook, f"grades.csv after SIGTERM:\n{gradebook}"
     left = sorted(p.name for p in private_tmp.iterdir() if p.name.startswith("decodelab-"))
     assert not left, f"after SIGTERM the grade run left {left} in its temporary folder"
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """Process id -> command line of every process below ``pid`` (``/proc``)."""
+    children: dict[int, list[int]] = {}
+    commands: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            commands[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = {}, [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found[child] = commands.get(child, "")
+            todo.append(child)
+    return found
+
+
+def test_a_grade_run_killed_outright_leaves_no_process_running(tmp_path):
+    # SIGKILL (`timeout -k`, the out-of-memory killer) gives the grader no chance to stop its
+    # judges: each process it started must die with its parent, the judge of the submission
+    # being graded too, or that judge lives on, orphaned, and starts a sandbox of its own.
+    from grading.harness.processes import alive
+
+    slow = tmp_path / "b_slow"
+    shutil.copytree(ROOT / "solutions", slow, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(slow / "distributions.py", "a", encoding="utf-8") as module:
+        module.write(SLOW_SOFTMAX)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "decodelab.cli", "grade", str(slow), "--out", str(tmp_path / "grades"),
+         "--backend", "tiny", "--exercises", "temperature"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 600
+        while True:  # until a judge runs the submission: a judge server's fork, below the server
+            tree = _descendants(process.pid)
+            judges = [pid for pid, command in tree.items() if "grading.grader.driver serve" in command]
+            if len(judges) >= 2:
+                break
+            assert process.poll() is None, "decodelab grade ended before it started grading b_slow"
+            assert time.monotonic() < deadline, f"no judge started grading within 600 s; running: {tree}"
+            time.sleep(0.2)
+        time.sleep(1)
+        tree = _descendants(process.pid)
+        process.kill()
+        process.wait(timeout=60)
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in tree) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = {pid: command[:120] for pid, command in tree.items() if alive(pid)}
+    finally:
+        if process.poll() is None:
+            process.kill()
+    for pid in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    assert not left, f"10 s after decodelab grade was killed, processes it started still run: {left}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -112,6 +113,35 @@ def test_forked_wait_raises_when_the_child_outlives_the_timeout(tmp_path):
     finally:
         stop(child)
     assert child.poll() is not None, f"stop() left the child running (poll() is {child.poll()})"
+
+
+def test_a_forked_child_dies_with_the_process_that_forked_it(tmp_path):
+    # A fork does not inherit "die with your parent": a judge forked by a judge server that was
+    # killed outright lived on, orphaned, without it.
+    pid_file = tmp_path / "grandchild.txt"
+
+    def middle() -> int:
+        grandchild = fork_child(lambda: time.sleep(120) or 0, tmp_path / "grandchild.log")
+        pid_file.write_text(str(grandchild.pid))
+        time.sleep(120)
+        return 0
+
+    child = fork_child(middle, tmp_path / "middle.log")
+    deadline = time.monotonic() + 30
+    while not (pid_file.exists() and pid_file.read_text()):
+        assert time.monotonic() < deadline, "the forked child did not fork its own child within 30 s"
+        time.sleep(0.05)
+    grandchild = int(pid_file.read_text())
+    assert alive(grandchild), "the grandchild should be running before its parent is killed"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while alive(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survived = alive(grandchild)
+    if survived:
+        os.kill(grandchild, signal.SIGKILL)
+    assert not survived, f"fork_child's child {grandchild} still runs 10 s after its parent was killed (SIGKILL)"
 
 
 GRANDCHILD = """

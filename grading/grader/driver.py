@@ -749,10 +749,11 @@ def grade_class(
                 todo.append(path)
         primer = slots[0]
         while len(slots) > max(1, len(todo)):  # fewer submissions left than workers: the primer goes first
-            unused = slots.pop(0 if slots[0] is not first else -1)
+            unused = slots[0 if slots[0] is not first else -1]
             if not unused.ready:  # still priming: it would read "stop" only once done
                 unused.kill()
             unused.close()
+            slots.remove(unused)
         notify("ready", outcome.backend)
         outcome.startup_seconds = time.monotonic() - started
         queue = list(todo)
@@ -805,6 +806,10 @@ def grade_class(
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # also before the pool: a judge still priming reads "stop" only once done
+        for slot in slots:
+            slot.kill()
+        raise
     finally:
         for slot in slots:
             slot.close()

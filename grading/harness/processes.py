@@ -5,7 +5,8 @@ learner's worker under bubblewrap) and a fork of the running process (one judge 
 the learner's worker when there is no sandbox, sharing the loaded model; ``check --watch``'s
 test run). Each one must write its stdout and stderr to a log whose end can go into an error
 message (:func:`~grading.harness.output.file_end`), be waited for with a deadline, and be
-stopped with everything it started. :func:`start_command` and :func:`fork_child` start them;
+stopped with everything it started; and each dies with its parent, so a grader killed
+outright (``timeout -k``, the out-of-memory killer) leaves nothing running. :func:`start_command` and :func:`fork_child` start them;
 both hand back an object with ``pid``, ``poll()``, ``wait(timeout)`` and ``kill()``
 (``subprocess.Popen``, or :class:`Forked`), which :func:`stop` ends.
 """
@@ -34,16 +35,32 @@ class Child(Protocol):
     def kill(self) -> None: ...
 
 
-def die_with_parent() -> None:
-    """``preexec_fn`` of a grader's child process: a session of its own (so it and all it starts
-    can be killed together) that the kernel kills when its parent dies (Linux; elsewhere a no-op)."""
-    os.setsid()
+def die_with_parent(parent: int | None = None) -> None:
+    """Have the kernel kill this process (``SIGKILL``) when the thread that started it ends, and
+    end it at once if ``parent`` (that process's id) is already gone (Linux; elsewhere a no-op).
+
+    A fork does not inherit this: each child of a grader sets it for itself, or a judge whose
+    server was killed (``timeout -k``, the out-of-memory killer) would live on, orphaned, and
+    start a sandbox of its own.
+    """
     try:
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     except Exception:
-        pass
+        return
+    if parent is not None and os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+def _new_session_that_dies_with(parent: int) -> Callable[[], None]:
+    """``preexec_fn`` of a grader's command: a session of its own (so it and all it starts can be
+    killed together) that dies with ``parent``."""
+    def preexec() -> None:
+        os.setsid()
+        die_with_parent(parent)
+
+    return preexec
 
 
 def undumpable() -> None:
@@ -74,7 +91,8 @@ def works_in_child(code: str, *arguments: str, timeout: float = 60) -> tuple[boo
 
 
 def start_command(command: list[str], log_path: str | os.PathLike[str], **popen) -> subprocess.Popen:
-    """Start ``command`` in a session of its own that dies with this process.
+    """Start ``command`` in a session of its own that dies with this process (with the
+    thread that calls this: start it from one that outlives it).
 
     Its stderr, and its stdout unless ``stdout`` is given, are appended to ``log_path``; its stdin
     is ``/dev/null`` unless ``stdin`` is given. Other keywords go to ``subprocess.Popen``.
@@ -82,7 +100,7 @@ def start_command(command: list[str], log_path: str | os.PathLike[str], **popen)
     popen.setdefault("stdin", subprocess.DEVNULL)
     with open(log_path, "ab") as log:
         popen.setdefault("stdout", log)
-        return subprocess.Popen(command, stderr=log, preexec_fn=die_with_parent, **popen)
+        return subprocess.Popen(command, stderr=log, preexec_fn=_new_session_that_dies_with(os.getpid()), **popen)
 
 
 def fork_child(run: Callable[[], int], log_path: str | os.PathLike[str], *, new_session: bool = False,
@@ -90,17 +108,20 @@ def fork_child(run: Callable[[], int], log_path: str | os.PathLike[str], *, new_
     """Fork; the child runs ``run()`` and exits with what it returns, never returning here.
 
     In the child, stdin is ``/dev/null`` and stdout and stderr are appended to ``log_path``; an
-    exception ends it with code 1 and its trace in the log. ``new_session`` puts it in a session
-    of its own (so :func:`stop` ends what it starts too); ``keep_fds`` closes every other
-    descriptor above 2 first (a child that must not hold the parent's sockets and files).
+    exception ends it with code 1 and its trace in the log. It dies with the thread that forked
+    it (:func:`die_with_parent`). ``new_session`` puts it in a session of its own (so
+    :func:`stop` ends what it starts too); ``keep_fds`` closes every other descriptor above 2
+    first (a child that must not hold the parent's sockets and files).
     """
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
     pid = os.fork()
     if pid:
         return Forked(pid)
     code = 1
     try:
+        die_with_parent(parent)
         if new_session:
             os.setsid()
         log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

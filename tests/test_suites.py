@@ -45,6 +45,13 @@ def test_the_public_suites_pass_on_solutions_through_the_sandbox():
     assert not failed, "public tests that fail on solutions/ through the sandbox:\n" + "\n".join(failed)
 
 
+def test_every_test_name_reads_as_written(solutions_run):
+    # pytest writes a parameter's non-ASCII characters as escapes; Gradescope, the feedback page
+    # and the gradebook would show learners "[\u66c7\u308a]".
+    escaped = [t.name for t in solutions_run.tests if "\\" in t.name]
+    assert not escaped, f"test names with escapes (give the parameters readable ids): {escaped}"
+
+
 def test_untouched_stubs_score_zero(stubs_run):
     assert stubs_run.tests, f"no tests ran on exercises/:\n{stubs_run.log[-2000:]}"
     assert stubs_run.score == 0, (

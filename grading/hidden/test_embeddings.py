@@ -34,6 +34,9 @@ SEED_WORDS = [
 # 'unbelievable' -> 4 pieces; '曇り' -> '▁' + 3 byte pieces + 'り'; 'ice cream' -> 2 words;
 # 'cafe' + a combining accent (NFD) -> 3 pieces, where the one character 'é' (NFC) gives '▁café'.
 MULTI_TOKEN_WORDS = ["Kyoto", "tokenization", "unbelievable", "曇り", "東京", "ice cream", "cafe\u0301"]
+# The test names learners read (pytest writes other characters as escapes, "\u66c7\u308a").
+MULTI_TOKEN_WORD_IDS = ["Kyoto", "tokenization", "unbelievable", "kumori (Japanese)", "Tokyo (Japanese)",
+                        "ice cream", "cafe with a combining accent"]
 
 # Tolerances. A mean of a few rows: float64 and float32 are exact up to summation order;
 # float16 / bfloat16 keep 11 / 8 significant bits, so compare relative to the values.
@@ -164,7 +167,7 @@ def test_one_token_word_is_its_own_row(learner, tokenizer, matrix):
 
 @pytest.mark.subword_embedding
 @pytest.mark.points(2)
-@pytest.mark.parametrize("word", MULTI_TOKEN_WORDS)
+@pytest.mark.parametrize("word", MULTI_TOKEN_WORDS, ids=MULTI_TOKEN_WORD_IDS)
 def test_multi_token_word_is_the_mean_of_its_rows(learner, tokenizer, matrix, word):
     _check_word(learner, word, tokenizer, matrix)
 

@@ -210,6 +210,18 @@ def test_a_class_folder_expands_and_bad_arguments_say_why(tmp_path):
 
 
 
+def test_a_name_typed_in_full_width_is_the_same_name():
+    # "Ｃｈｅｎ" (a Japanese keyboard's full-width letters) beside "Chen" read as two rows of one
+    # name in the gradebook. Whichever comes first, the plain spelling keeps its row.
+    for order in ([Path("/class/Chen"), Path("/class/Ｃｈｅｎ")], [Path("/class/Ｃｈｅｎ"), Path("/class/Chen")]):
+        names = class_names(order)
+        assert names == {Path("/class/Chen"): "Chen", Path("/class/Ｃｈｅｎ"): "Chen~2"}, (
+            f"class_names({[str(path) for path in order]}) gave {names}, expected Chen and Chen~2")
+    for typed, expected in (("ｱｲｺ", "アイコ"), ("ﾊﾟｸ", "パク"), ("Jose\u0301", "Jos\u00e9")):
+        assert submission_name(Path(typed)) == expected, (
+            f"submission_name({typed!r}) is {submission_name(Path(typed))!r}, expected {expected!r}")
+
+
 def test_a_name_an_earlier_run_gave_another_entry_is_taken():
     # What an earlier run wrote into the output folder: name (lower case) -> the entry it was given to.
     late = Path("/class/alice smith")

@@ -458,6 +458,18 @@ def test_one_name_in_two_spellings_is_one_learner(client):
     assert [person["name"] for person in room["people"]] == ["Jos\u00e9"], f"people: {room['people']}"
 
 
+def test_a_name_typed_in_full_width_is_the_same_name(client):
+    # "Ｃｈｅｎ" and "Chen" were two rows that read alike; now one name, which another key cannot take.
+    first = client.post("/join/abcd2345/report", json=report("Chen", "chens-own-key-0000001", **{KEYS[0]: DONE}))
+    wide = client.post("/join/abcd2345/report", json=report("Ｃｈｅｎ", "not-chens-key-0000002", **{KEYS[0]: NOT_STARTED}))
+    assert first.status_code == 200 and wide.status_code == 409, (
+        f"'Ｃｈｅｎ' from another key got {wide.status_code} after 'Chen' got {first.status_code}; expected 409")
+    again = client.post("/join/abcd2345/report", json=report("Ｃｈｅｎ", "chens-own-key-0000001", **{KEYS[0]: DONE}))
+    assert again.status_code == 200, f"'Ｃｈｅｎ' from Chen's own key got {again.status_code}, expected 200"
+    room = client.get(f"/view/{client.view}/state").json()
+    assert [person["name"] for person in room["people"]] == ["Chen"], f"people: {room['people']}"
+
+
 class HostileRoom:
     """A room that answers every connection with ``reply`` (bytes), or trickles it a byte at a time."""
 

@@ -41,7 +41,7 @@ from decodelab.commands.check import BROKEN, DONE, FAILING, NO_TESTS, NOT_STARTE
 from decodelab.errors import UserError
 from grading.harness.catalogue import EXERCISES
 from grading.harness.status import Status
-from grading.harness.submission import BLANK_LETTERS, printable
+from grading.harness.submission import BLANK_LETTERS, one_width, printable
 
 ROOM_ENV = "DECODELAB_ROOM"
 NAME_ENV = "DECODELAB_NAME"
@@ -136,9 +136,12 @@ def shown_text(value: object, limit: int) -> str | None:
 
 
 def check_name(name: object, field: str = "'learner'") -> str:
-    """``name`` as the room shows it (:func:`shown_text`, at most 40 characters, not mixing Latin with
-    Cyrillic or Greek letters); else :class:`ReportError`, whose message names it as ``field``
-    (the report's ``'learner'``, or the option a learner typed)."""
+    """``name`` as the room shows it (:func:`shown_text` of it in :func:`one_width`, so that
+    ``Ｃｈｅｎ`` is ``Chen``; at most 40 characters, not mixing Latin with Cyrillic or Greek
+    letters); else :class:`ReportError`, whose message names it as ``field`` (the report's
+    ``'learner'``, or the option a learner typed)."""
+    if isinstance(name, str):
+        name = one_width(name)
     if not isinstance(name, str) or not name.strip():
         raise ReportError(f"{field} must be a non-empty name")
     shown = shown_text(name, MAX_NAME)

@@ -15,6 +15,7 @@ import ast
 import os
 import re
 import stat
+import unicodedata
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,15 @@ class Submission:
 BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
 
 
+def one_width(text: str) -> str:
+    """``text`` in NFC with its full- and half-width forms made plain (``Ｃｈｅｎ`` is ``Chen``,
+    ``ｱｲｺ`` is ``アイコ``, the ideographic space a space): what a Japanese keyboard types in either
+    width, so that a name in two widths is one name, not two rows that read alike."""
+    plain = "".join(unicodedata.normalize("NFKC", ch) if unicodedata.decomposition(ch).startswith(("<wide>", "<narrow>"))
+                    else ch for ch in text)
+    return unicodedata.normalize("NFC", plain)  # ﾊﾟ: two half-width forms, one letter パ
+
+
 def printable(text: str, limit: int = 200) -> str:
     """``text`` (a name the learner chose: a folder, a zip member) safe to show on one line:
     control, format and separator characters (a newline, a right-to-left override) escaped."""
@@ -54,7 +64,7 @@ def _raw_name(path: Path) -> str:
 
 def submission_name(path: Path) -> str:
     """The folder name, or the zip's name without ``.zip``; safe as a folder name."""
-    raw = _raw_name(path)
+    raw = one_width(_raw_name(path))
     # \w keeps letters of every script; letters that draw nothing (a name of them reads as blank
     # in a gradebook) go too.
     name = re.sub(rf"[^\w.\-@+]|[{BLANK_LETTERS}]", "_", raw).lstrip(".") or "submission"

@@ -36,8 +36,8 @@ from decodelab.commands.check import TestLine as Line  # not "Test...": pytest w
 from decodelab.commands.list_exercises import public_test_names
 from decodelab.notebook import replace_function
 from decodelab.room.report import (
-    KEY_FILE, MAX_BODY, ReportError, RoomLink, build_report, learner_key, parse_room_url, report_to_room, send_report,
-    validate_report,
+    KEY_FILE, MAX_BODY, NAME_ENV, ReportError, RoomLink, build_report, learner_key, name_was_chosen, parse_room_url,
+    report_to_room, send_report, validate_report,
 )
 from decodelab.room.server import REQUEST_SECONDS, create_app
 from decodelab.room.store import NameTaken, RoomStore
@@ -107,7 +107,7 @@ def test_a_report_names_states_and_failing_tests_and_never_messages():
         "greedy": {"state": DONE, "failing": []},
     }, f"build_report sent {body['exercises']}"
     assert "tensor" not in json.dumps(body), "a test's message (which can quote the learner's values) was sent"
-    assert set(body) == {"version", "learner", "key", "exercises"}, f"build_report sent the fields {sorted(body)}"
+    assert set(body) == {"version", "learner", "key", "named", "exercises"}, f"build_report sent the fields {sorted(body)}"
 
 
 @pytest.mark.parametrize("link", ["http://host:8765/view/abcd2345", "ftp://host/join/abcd2345", "host/join/abcd2345",
@@ -587,6 +587,49 @@ def test_a_name_is_kept_for_the_machine_that_first_reported_it(client):
         "expected 409 saying the name is taken and how to choose another")
     ann = next(person for person in client.get(f"/view/{client.view}/state").json()["people"] if person["name"] == "ann")
     assert ann["done"] == 2, f"ann's row after a classmate's report under her name: {ann}; expected her 2 done exercises"
+
+
+def test_a_chosen_name_takes_over_the_automatic_one(tmp_path):
+    # A notebook reports as "jovyan@…" until its learner picks a name: the first name stayed in
+    # the room as a ghost row, and counted against --max-learners. Two chosen names from one key
+    # (classmates sharing an account) stay two learners.
+    store = RoomStore(tmp_path / "room.sqlite")
+    join, view = store.codes("abcd2345")
+    shared = "one-shared-account-key-01"
+    automatic = dict(report("jovyan@hub-7f3a", "aikos-notebook-key-0001", **{KEYS[0]: DONE}), named=False)
+    with TestClient(create_app(store, join, view, "http://127.0.0.1:1/join/abcd2345", max_learners=4)) as room:
+        for body in (report("bob", **{KEYS[0]: NOT_STARTED}), automatic,
+                     report("Aiko", "aikos-notebook-key-0001", **{KEYS[1]: DONE}),
+                     report("cy", shared, **{KEYS[0]: DONE}), report("dee", shared, **{KEYS[0]: DONE})):
+            answer = room.post("/join/abcd2345/report", json=body)
+            assert answer.status_code == 200, f"{body['learner']}'s report got {answer.status_code} {answer.text[:200]}"
+        people = {person["name"]: person for person in room.get(f"/view/{view}/state").json()["people"]}
+    store.close()
+    assert sorted(people) == ["Aiko", "bob", "cy", "dee"], (
+        f"after one machine reported as jovyan@hub-7f3a (automatic) and then as Aiko (chosen), and two "
+        f"classmates under one key, the room shows {sorted(people)}; expected Aiko, bob, cy and dee")
+    assert people["Aiko"]["done"] == 2, f"Aiko's row: {people['Aiko']}; expected both exercises done, one from her old name"
+
+
+def test_a_report_says_whether_its_name_was_chosen(tmp_path, monkeypatch):
+    import decodelab.room.report as room_report
+
+    sent = []
+    monkeypatch.setattr(room_report, "send_report", lambda link, body: sent.append(body) or "room: sent")
+    monkeypatch.setenv("DECODELAB_CACHE", str(tmp_path / "cache"))
+    statuses = {KEYS[0]: ExerciseStatus(KEYS[0], DONE, [Line(FIRST[KEYS[0]], "passed", "")])}
+    for chosen in (None, "Aiko"):
+        if chosen is None:
+            monkeypatch.delenv(NAME_ENV, raising=False)
+        else:
+            monkeypatch.setenv(NAME_ENV, chosen)
+        report_to_room(RoomLink("http://127.0.0.1:1", "abcd2345"), statuses)
+        assert name_was_chosen() is (chosen is not None) and sent[-1]["named"] is (chosen is not None), (
+            f"with ${NAME_ENV}={chosen!r}, the report's 'named' is {sent[-1]['named']!r} (learner {sent[-1]['learner']!r})")
+    with pytest.raises(ReportError, match="'named'"):
+        validate_report(dict(report("Aiko", **{KEYS[0]: DONE}), named="yes"))
+    assert validate_report(dict(report("jovyan@x", **{KEYS[0]: DONE}), named=False)).named is False
+    assert validate_report(report("Aiko", **{KEYS[0]: DONE})).named is True, "a report without 'named' must count as chosen"
 
 
 def test_a_room_file_from_before_keys_keeps_its_learners(tmp_path):

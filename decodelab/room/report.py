@@ -2,14 +2,16 @@
 
 A report is JSON, at most :data:`MAX_BODY` bytes::
 
-    {"version": 2, "learner": "aiko", "key": "Qm3x...",
+    {"version": 2, "learner": "aiko", "key": "Qm3x...", "named": true,
      "exercises": {"temperature": {"state": "done", "failing": []},
                    "top_p": {"state": "failing", "failing": ["test_top_p_keeps_the_smallest_set"]}}}
 
 ``state`` is one of ``decodelab check``'s states; ``failing`` holds the names of the public tests
 that fail (no messages: they can quote the learner's values). ``key`` is this machine's room key
 (:func:`learner_key`): the room keeps a name for the key that first reported under it, so a
-classmate cannot overwrite someone else's row. :func:`validate_report` is the
+classmate cannot overwrite someone else's row. ``named`` (optional, true when absent) is false
+for the automatic ``user@host``: the learner's first chosen name then takes that row over.
+:func:`validate_report` is the
 server's only way to read a body, and :func:`build_report` builds one through it, so a learner's
 check cannot send what the room would refuse.
 
@@ -83,6 +85,7 @@ class Report:
     learner: str
     key: str
     exercises: dict[str, ExerciseReport] = field(default_factory=dict)
+    named: bool = True  # chosen by the learner (--name, $DECODELAB_NAME), not the automatic user@host
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,12 @@ def learner_name() -> str:
         raise UserError(f"${NAME_ENV}: {error}") from None
 
 
+def name_was_chosen() -> bool:
+    """Whether the learner chose their name (``--name``, ``$DECODELAB_NAME``), rather than
+    :func:`learner_name`'s automatic ``user@host``."""
+    return bool(os.environ.get(NAME_ENV, "").strip())
+
+
 def learner_key() -> str:
     """This machine's room key: made once, at random, and kept (readable by this user alone) in
     ``room-key`` under the cache folder (``$DECODELAB_CACHE``, else ``~/.cache/decodelab``).
@@ -223,6 +232,9 @@ def validate_report(payload: object, known_tests: Mapping[str, frozenset[str]] |
     exercises = payload.get("exercises")
     if not isinstance(exercises, dict) or not exercises:
         raise ReportError("'exercises' must be an object with at least one exercise")
+    named = payload.get("named", True)
+    if not isinstance(named, bool):
+        raise ReportError("'named' must be true or false (whether the learner chose the name)")
     checked = {}
     for key, entry in exercises.items():
         if key not in _KEYS:
@@ -238,18 +250,18 @@ def validate_report(payload: object, known_tests: Mapping[str, frozenset[str]] |
         if known_tests is not None:  # the suite's own function names; a case's "[...]" could be any text
             failing = [name for name in (test.split("[", 1)[0] for test in failing) if name in known_tests.get(key, ())]
         checked[key] = ExerciseReport(entry["state"], tuple(dict.fromkeys(failing)))
-    return Report(learner, room_key, checked)
+    return Report(learner, room_key, checked, named)
 
 
-def build_report(learner: str, statuses: Mapping[str, ExerciseStatus], room_key: str) -> dict:
-    """The JSON body for these verdicts: the name, the room key, states and failing test names;
-    never code or messages."""
+def build_report(learner: str, statuses: Mapping[str, ExerciseStatus], room_key: str, named: bool = True) -> dict:
+    """The JSON body for these verdicts: the name (``named``: chosen by the learner, not the
+    automatic ``user@host``), the room key, states and failing test names; never code or messages."""
     exercises = {}
     for key, status in statuses.items():
         failing = [test.name[:MAX_TEST_NAME] for test in status.tests
                    if test.status not in (Status.PASSED, Status.SKIPPED, Status.NOT_STARTED)][:MAX_FAILING]
         exercises[key] = {"state": status.state, "failing": failing}
-    body = {"version": VERSION, "learner": learner, "key": room_key, "exercises": exercises}
+    body = {"version": VERSION, "learner": learner, "key": room_key, "named": named, "exercises": exercises}
     validate_report(body)  # what the room would refuse is a bug here, not the learner's problem
     return body
 
@@ -329,4 +341,4 @@ def report_to_room(link: RoomLink | None, statuses: Mapping[str, ExerciseStatus]
     except OSError as error:
         return (f"room: not sent, this machine's room key cannot be kept ({printable(str(error))}); "
                 "your check itself is unaffected")
-    return send_report(link, build_report(learner_name(), statuses, room_key))
+    return send_report(link, build_report(learner_name(), statuses, room_key, named=name_was_chosen()))

@@ -24,7 +24,7 @@ from grading.harness.catalogue import EXERCISES
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS learners (name TEXT PRIMARY KEY, first_seen REAL NOT NULL, last_seen REAL NOT NULL,
-    key_hash TEXT);
+    key_hash TEXT, named INTEGER NOT NULL DEFAULT 1);
 CREATE TABLE IF NOT EXISTS progress (
     learner TEXT NOT NULL, exercise TEXT NOT NULL, state TEXT NOT NULL, failing TEXT NOT NULL,
     updated REAL NOT NULL, PRIMARY KEY (learner, exercise));
@@ -64,6 +64,8 @@ class RoomStore:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(learners)")}
         if "key_hash" not in columns:  # a room file from before keys: its names go to the next key that reports
             self._db.execute("ALTER TABLE learners ADD COLUMN key_hash TEXT")
+        if "named" not in columns:  # from before automatic names were told apart: all count as chosen
+            self._db.execute("ALTER TABLE learners ADD COLUMN named INTEGER NOT NULL DEFAULT 1")
 
     def close(self) -> None:
         with self._lock:
@@ -85,7 +87,9 @@ class RoomStore:
     def record(self, report: Report, now: float | None = None, max_learners: int | None = None) -> int:
         """Keep ``report`` as the learner's latest word on each exercise it names; the number of
         learners. A name is kept for the key that first reported under it: another key raises
-        :class:`NameTaken`. A new name in a room of ``max_learners`` already raises :class:`RoomFull`."""
+        :class:`NameTaken`. A name the learner chose (``report.named``) takes over the automatic
+        names its key reported under before, with their progress: one row, renamed. A new
+        learner in a room of ``max_learners`` already raises :class:`RoomFull`."""
         now = time.time() if now is None else now
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
@@ -94,14 +98,27 @@ class RoomStore:
                 known = self._db.execute("SELECT key_hash FROM learners WHERE name = ?", (report.learner,)).fetchone()
                 if known is not None and known[0] is not None and not secrets.compare_digest(known[0], key_hash):
                     raise NameTaken(report.learner)
-                if known is None and max_learners is not None:
+                # A chosen name takes over the automatic ones this key reported under before (a
+                # notebook's "jovyan@…" until the learner chose "--name Aiko"): not a second row.
+                # Chosen names stay apart, for learners who share one account and its key.
+                earlier = [] if not report.named else [row[0] for row in self._db.execute(
+                    "SELECT name FROM learners WHERE key_hash = ? AND name != ? AND named = 0",
+                    (key_hash, report.learner))]
+                if known is None and not earlier and max_learners is not None:
                     count = self._db.execute("SELECT COUNT(*) FROM learners").fetchone()[0]
                     if count >= max_learners:
                         raise RoomFull(count)
+                for name in earlier:
+                    if known is None:  # the new name takes the old one's progress, then this report's
+                        self._db.execute("UPDATE OR REPLACE progress SET learner = ? WHERE learner = ?",
+                                         (report.learner, name))
+                    self._db.execute("DELETE FROM progress WHERE learner = ?", (name,))
+                    self._db.execute("DELETE FROM learners WHERE name = ?", (name,))
                 self._db.execute(
-                    "INSERT INTO learners VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE "
-                    "SET last_seen = excluded.last_seen, key_hash = excluded.key_hash",
-                    (report.learner, now, now, key_hash))
+                    "INSERT INTO learners (name, first_seen, last_seen, key_hash, named) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET last_seen = excluded.last_seen, key_hash = excluded.key_hash, "
+                    "named = excluded.named",
+                    (report.learner, now, now, key_hash, int(report.named)))
                 self._db.executemany(
                     "INSERT OR REPLACE INTO progress VALUES (?, ?, ?, ?, ?)",
                     [(report.learner, key, entry.state, json.dumps(list(entry.failing)), now)

@@ -677,7 +677,9 @@ def graded(tmp_path_factory):
         first = grade_class(submissions, base / "out", options, workers=2)
         after_first = {path.name: path.stat().st_ino for path in (cache / "expected").glob("*.pt")}
         stamp = {p: p.stat().st_mtime_ns for p in (base / "out").glob("*/results.json")}
-        resumed = grade_class(submissions, base / "out", options, workers=2, resume=True)
+        events: list[str] = []
+        resumed = grade_class(submissions, base / "out", options, workers=2, resume=True,
+                              progress=lambda event, name: events.append(event))
         again = grade_class(submissions, base / "again", options, workers=1)
     finally:
         if before is None:
@@ -685,7 +687,7 @@ def graded(tmp_path_factory):
         else:
             os.environ["DECODELAB_CACHE"] = before
     return {"first": first, "resumed": resumed, "again": again, "out": base / "out", "stamp": stamp, "cache": cache,
-            "after_first": after_first}
+            "after_first": after_first, "resumed_events": events}
 
 
 @needs_tiny
@@ -709,6 +711,14 @@ def test_resume_skips_what_was_graded_and_keeps_it(graded):
     assert sorted(graded["resumed"].skipped) == ["honest", "noisy", "stub"] and not graded["resumed"].graded
     for path, stamp in graded["stamp"].items():
         assert path.stat().st_mtime_ns == stamp, f"{path} was rewritten by --resume"
+    # With nothing left to grade, no judge starts (each took seconds to load the model).
+    assert "ready" not in graded["resumed_events"], (
+        f"--resume with every submission graded started the judges: its progress events were {graded['resumed_events']}")
+    scores = {name: results["score"] for name, results in graded["resumed"].results.items()}
+    assert scores == {"honest": 10, "stub": 0, "noisy": 10}, f"--resume kept the scores {scores}"
+    assert graded["resumed"].backend == "tiny" and graded["resumed"].sandbox == graded["first"].sandbox, (
+        f"--resume reported backend {graded['resumed'].backend!r} and sandbox {graded['resumed'].sandbox!r}, "
+        f"expected the first run's tiny and {graded['first'].sandbox!r}")
 
 
 @needs_tiny

@@ -719,6 +719,21 @@ def grade_class(
     outcome.renamed = {name: str(path) for path, name in names.items() if name != submission_name(path)}
     notify = progress or (lambda event, name: None)
     notify("total", str(len(submissions)))
+    if resume and submissions:
+        from reference.backends import resolve_backend
+
+        backend = resolve_backend(options.backend)[0]  # as each judge resolves it
+        if all(_already_graded(earlier.get(names[path]), backend, exercises) for path in submissions):
+            # Nothing left to grade: no judge started (one costs seconds to load the model).
+            outcome.backend = backend
+            outcome.sandbox = str(earlier[names[submissions[0]]]["extra_data"].get("sandbox") or "")
+            for path in submissions:
+                outcome.skipped.append(names[path])
+                notify("skip", names[path])
+            reports.write_gradebook(out_dir)
+            outcome.seconds = time.monotonic() - started
+            _read_skipped(outcome, out_dir)
+            return outcome
     chosen = workers
     workers = max(1, min(workers or os.cpu_count() or 1, len(submissions)))
     if workers > 1 and not _classmates_kept_apart(options.sandbox):
@@ -819,11 +834,16 @@ def grade_class(
     outcome.seconds = time.monotonic() - started
     # The priming worker's word (it was closed unused when fewer submissions than workers were left).
     outcome.priming = dict((primer.ready or first).get("priming") or {})
+    _read_skipped(outcome, out_dir)
+    return outcome
+
+
+def _read_skipped(outcome: ClassOutcome, out_dir: Path) -> None:
+    """The results that ``--resume`` kept, into ``outcome.results`` (the summary counts them)."""
     for name in outcome.skipped:
         data = reports.read_results(out_dir / name / reports.RESULTS)
         if data is not None:
             outcome.results[name] = data
-    return outcome
 
 
 @lru_cache(maxsize=1)

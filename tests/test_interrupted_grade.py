@@ -129,6 +129,13 @@ def _descendants(pid: int) -> dict[int, str]:
     return found
 
 
+def _session_of(pid: int) -> int | None:
+    try:
+        return os.getsid(pid)
+    except OSError:
+        return None
+
+
 def test_a_grade_run_killed_outright_leaves_no_process_running(tmp_path):
     # SIGKILL (`timeout -k`, the out-of-memory killer) gives the grader no chance to stop its
     # judges: each process it started must die with its parent, the judge of the submission
@@ -139,16 +146,19 @@ def test_a_grade_run_killed_outright_leaves_no_process_running(tmp_path):
     shutil.copytree(ROOT / "solutions", slow, ignore=shutil.ignore_patterns("__pycache__"))
     with open(slow / "distributions.py", "a", encoding="utf-8") as module:
         module.write(SLOW_SOFTMAX)
+    private_tmp = tmp_path / "tmp"  # what the killed run leaves, it leaves here
+    private_tmp.mkdir()
     process = subprocess.Popen(
         [sys.executable, "-m", "decodelab.cli", "grade", str(slow), "--out", str(tmp_path / "grades"),
          "--backend", "tiny", "--exercises", "temperature"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, TMPDIR=str(private_tmp)))
     try:
         deadline = time.monotonic() + 600
-        while True:  # until a judge runs the submission: a judge server's fork, below the server
-            tree = _descendants(process.pid)
-            judges = [pid for pid, command in tree.items() if "grading.grader.driver serve" in command]
-            if len(judges) >= 2:
+        while True:  # until a judge runs the submission: the judge server's fork in the server's
+            tree = _descendants(process.pid)  # session (the learner's worker, without bubblewrap a
+            judges = [pid for pid, command in tree.items()  # fork too, leads a session of its own)
+                      if "grading.grader.driver serve" in command and _session_of(pid) not in (None, pid)]
+            if judges:
                 break
             assert process.poll() is None, "decodelab grade ended before it started grading b_slow"
             assert time.monotonic() < deadline, f"no judge started grading within 600 s; running: {tree}"

@@ -611,6 +611,25 @@ def test_a_chosen_name_takes_over_the_automatic_one(tmp_path):
     assert people["Aiko"]["done"] == 2, f"Aiko's row: {people['Aiko']}; expected both exercises done, one from her old name"
 
 
+def test_a_takeover_keeps_the_newest_word_on_each_exercise(tmp_path):
+    store = RoomStore(tmp_path / "room.sqlite")
+    key = "aikos-notebook-key-0001"
+
+    def record(name: str, named: bool, at: float, **states) -> None:
+        store.record(validate_report(dict(report(name, key, **states), named=named)), now=at)
+
+    record("Aiko", True, 1.0, **{KEYS[0]: DONE})
+    record("jovyan@hub-old", False, 2.0, **{KEYS[1]: DONE, KEYS[2]: DONE})       # a fresh kernel, no --name
+    record("jovyan@hub-new", False, 3.0, **{KEYS[2]: (FAILING, [FIRST[KEYS[2]]])})  # its pod renamed, later
+    record("Aiko", True, 4.0, **{KEYS[3]: DONE})
+    people = {person["name"]: person for person in store.summary()["people"]}
+    states = dict(store._db.execute("SELECT exercise, state FROM progress WHERE learner = 'Aiko'").fetchall())
+    store.close()
+    assert sorted(people) == ["Aiko"], f"the room shows {sorted(people)} after the takeover, expected Aiko alone"
+    expected = {KEYS[0]: DONE, KEYS[1]: DONE, KEYS[2]: FAILING, KEYS[3]: DONE}
+    assert states == expected, f"Aiko's progress after the takeover is {states}, expected {expected} (the newest word each)"
+
+
 def test_a_report_says_whether_its_name_was_chosen(tmp_path, monkeypatch):
     import decodelab.room.report as room_report
 

@@ -127,7 +127,7 @@ def run(arguments: argparse.Namespace) -> int:
         else:
             print(f"Priming: {priming['expected_values']} expected values computed once on solutions/ and reused "
                   "(by every worker, once the one that primes had written them).")
-    if not outcome.sandbox.startswith("bubblewrap"):
+    if outcome.sandbox and not outcome.sandbox.startswith("bubblewrap"):  # '': kept results that do not say
         print(f"Warning: {outcome.sandbox}.", file=sys.stderr)
     if outcome.one_at_a_time:
         print("Graded one submission at a time: a submission's code could have stopped the processes of a "

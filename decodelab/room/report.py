@@ -10,7 +10,8 @@ A report is JSON, at most :data:`MAX_BODY` bytes::
 that fail (no messages: they can quote the learner's values). ``key`` is this machine's room key
 (:func:`learner_key`): the room keeps a name for the key that first reported under it, so a
 classmate cannot overwrite someone else's row. ``named`` (optional, true when absent) is false
-for the automatic ``user@host``: the learner's first chosen name then takes that row over.
+for the automatic ``user@host``: the next report from that key under a chosen name takes that
+row over.
 :func:`validate_report` is the
 server's only way to read a body, and :func:`build_report` builds one through it, so a learner's
 check cannot send what the room would refuse.
@@ -143,12 +144,10 @@ def check_name(name: object, field: str = "'learner'") -> str:
     ``Ｃｈｅｎ`` is ``Chen``; at most 40 characters, not mixing Latin with Cyrillic or Greek
     letters); else :class:`ReportError`, whose message names it as ``field`` (the report's
     ``'learner'``, or the option a learner typed)."""
-    if isinstance(name, str):
-        name = one_width(name)
     if not isinstance(name, str) or not name.strip():
         raise ReportError(f"{field} must be a non-empty name")
-    shown = shown_text(name, MAX_NAME)
-    if shown is None:
+    shown = shown_text(one_width(name), MAX_NAME)
+    if shown is None:  # quoted as typed, not as one_width made it
         raise ReportError(f"{field} must be at most {MAX_NAME} printable characters, all of which show, "
                           f"not {printable(name, 60)!r}")
     if _LATIN.search(shown) and _LOOKALIKE_SCRIPTS.search(shown):

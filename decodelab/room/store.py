@@ -98,9 +98,9 @@ class RoomStore:
                 known = self._db.execute("SELECT key_hash FROM learners WHERE name = ?", (report.learner,)).fetchone()
                 if known is not None and known[0] is not None and not secrets.compare_digest(known[0], key_hash):
                     raise NameTaken(report.learner)
-                # A chosen name takes over the automatic ones this key reported under before (a
-                # notebook's "jovyan@…" until the learner chose "--name Aiko"): not a second row.
-                # Chosen names stay apart, for learners who share one account and its key.
+                # A chosen name takes over the automatic ones its key reported under (a notebook's
+                # "jovyan@…" before the learner chose "--name Aiko", or after, from a fresh kernel):
+                # not a second row. Chosen names stay apart, for learners who share one account.
                 earlier = [] if not report.named else [row[0] for row in self._db.execute(
                     "SELECT name FROM learners WHERE key_hash = ? AND name != ? AND named = 0",
                     (key_hash, report.learner))]
@@ -108,10 +108,13 @@ class RoomStore:
                     count = self._db.execute("SELECT COUNT(*) FROM learners").fetchone()[0]
                     if count >= max_learners:
                         raise RoomFull(count)
-                for name in earlier:
-                    if known is None:  # the new name takes the old one's progress, then this report's
-                        self._db.execute("UPDATE OR REPLACE progress SET learner = ? WHERE learner = ?",
-                                         (report.learner, name))
+                for name in earlier:  # their progress joins the chosen name's, the newest word per exercise
+                    self._db.execute(
+                        "INSERT INTO progress (learner, exercise, state, failing, updated) "
+                        "SELECT ?, exercise, state, failing, updated FROM progress WHERE learner = ? "
+                        "ON CONFLICT(learner, exercise) DO UPDATE SET state = excluded.state, "
+                        "failing = excluded.failing, updated = excluded.updated WHERE excluded.updated > progress.updated",
+                        (report.learner, name))
                     self._db.execute("DELETE FROM progress WHERE learner = ?", (name,))
                     self._db.execute("DELETE FROM learners WHERE name = ?", (name,))
                 self._db.execute(

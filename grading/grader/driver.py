@@ -548,6 +548,7 @@ class Slot:
         self.log_path = log_dir / f"judge-{index}.log"
         self.process: subprocess.Popen | None = None
         self.ready: dict = {}
+        self.restarted_here = False  # started again by a grading thread, after its judge died
 
     def start(self) -> "Slot":
         self.process = start_command(
@@ -657,6 +658,26 @@ def _already_graded(data: dict | None, backend: str, exercises: set[str]) -> boo
                 and exercises <= set(extra.get("exercises", {})))
 
 
+def _backend_of_every(resume: bool, kept: list[dict | None], options: GradeOptions, exercises: set[str]) -> str | None:
+    """With ``--resume``, the backend that graded every one of ``kept`` (the results an earlier
+    run left for each submission) when it is the one this run's judges would use, so that none
+    is left to grade; else None. The backend is resolved only then: for ``auto`` that imports
+    torch, seconds of a run that has work to do."""
+    from reference.backend_names import AUTO, requested_backend
+
+    if not resume or not kept:
+        return None
+    backends = {str((data or {}).get("extra_data", {}).get("backend")) for data in kept}
+    if len(backends) != 1 or not all(_already_graded(data, next(iter(backends)), exercises) for data in kept):
+        return None
+    backend = requested_backend(options.backend)
+    if backend == AUTO:
+        from reference.backends import resolve_backend
+
+        backend = resolve_backend(backend)[0]  # as each judge resolves it
+    return backend if backend in backends else None
+
+
 def _check_nothing_replaced(earlier: dict[str, dict], names: list[str], exercises: set[str]) -> None:
     """``--resume`` grades again a submission whose results lack an exercise of this run; its
     new results would hold this run's exercises only. Where the old ones hold others too (last
@@ -709,7 +730,7 @@ def grade_class(
     if out_dir.exists() and not out_dir.is_dir():
         raise TargetError(f"--out {out_dir} exists and is not a folder")
     earlier = reports.graded_results(out_dir) if out_dir.is_dir() else {}
-    names = class_names(submissions, {name.lower(): data["extra_data"].get("source") for name, data in earlier.items()})
+    names = class_names(submissions, {name: data["extra_data"].get("source") for name, data in earlier.items()})
     exercises = set(options.exercises) or {exercise.key for exercise in EXERCISES}
     if resume:
         _check_nothing_replaced(earlier, [names[path] for path in submissions], exercises)
@@ -719,21 +740,21 @@ def grade_class(
     outcome.renamed = {name: str(path) for path, name in names.items() if name != submission_name(path)}
     notify = progress or (lambda event, name: None)
     notify("total", str(len(submissions)))
-    if resume and submissions:
-        from reference.backends import resolve_backend
-
-        backend = resolve_backend(options.backend)[0]  # as each judge resolves it
-        if all(_already_graded(earlier.get(names[path]), backend, exercises) for path in submissions):
-            # Nothing left to grade: no judge started (one costs seconds to load the model).
-            outcome.backend = backend
-            outcome.sandbox = str(earlier[names[submissions[0]]]["extra_data"].get("sandbox") or "")
-            for path in submissions:
-                outcome.skipped.append(names[path])
-                notify("skip", names[path])
-            reports.write_gradebook(out_dir)
-            outcome.seconds = time.monotonic() - started
-            _read_skipped(outcome, out_dir)
-            return outcome
+    backend = _backend_of_every(resume, [earlier.get(names[path]) for path in submissions], options, exercises)
+    if backend is not None:  # nothing left to grade: no judge started (one takes seconds to load the model)
+        outcome.backend = backend
+        # The sandbox that graded them: one without bubblewrap, where any was, so that it is said.
+        sandboxes = sorted({str(earlier[names[path]]["extra_data"].get("sandbox") or "") for path in submissions} - {""})
+        outcome.sandbox = next((kind for kind in sandboxes if not kind.startswith("bubblewrap")),
+                               sandboxes[0] if sandboxes else "")
+        notify("ready", f"{backend} (every submission graded already)")
+        for path in submissions:
+            outcome.skipped.append(names[path])
+            notify("skip", names[path])
+        reports.write_gradebook(out_dir)
+        outcome.seconds = time.monotonic() - started
+        _read_skipped(outcome, out_dir)
+        return outcome
     chosen = workers
     workers = max(1, min(workers or os.cpu_count() or 1, len(submissions)))
     if workers > 1 and not _classmates_kept_apart(options.sandbox):
@@ -750,8 +771,10 @@ def grade_class(
     # (where a file can be kept: else each primes for itself). Priming is one worker's 6 s, and
     # an unprimed submission costs well under a second more: the others need not wait for it.
     peers = replace(options, prime_from_peer=True) if options.prime else options
-    slots = [Slot(options if index == 0 else peers, log_dir, index).start() for index in range(workers)]
+    slots: list[Slot] = []
     try:
+        for index in range(workers):
+            slots.append(Slot(options if index == 0 else peers, log_dir, index).start())
         first = slots[-1].wait_ready()  # a worker that does not prime, when there are several
         outcome.backend, outcome.sandbox = first["backend"], first["sandbox"]
         todo = []
@@ -764,7 +787,7 @@ def grade_class(
                 todo.append(path)
         primer = slots[0]
         while len(slots) > max(1, len(todo)):  # fewer submissions left than workers: the primer goes first
-            unused = slots[0 if slots[0] is not first else -1]
+            unused = slots[0 if slots[0].ready is not first else -1]
             if not unused.ready:  # still priming: it would read "stop" only once done
                 unused.kill()
             unused.close()
@@ -780,6 +803,15 @@ def grade_class(
             # the next run reads), also when the others have graded everything meanwhile.
             if not slot.ready:
                 slot.wait_ready()
+            try:
+                grade_in_turn(slot)
+            finally:
+                # A judge started again here dies with this thread (start_command): stop it now,
+                # tidily, rather than have the pool's end kill it.
+                if slot.restarted_here and not stopping.is_set():
+                    slot.close()
+
+        def grade_in_turn(slot: Slot) -> None:
             while True:
                 with lock:
                     if not queue or stopping.is_set():
@@ -788,6 +820,7 @@ def grade_class(
                 name = names[path]
                 notify("start", name)
                 if not slot.alive():
+                    slot.restarted_here = True
                     try:
                         slot.start().wait_ready()
                     except GraderError as error:

@@ -35,6 +35,20 @@ class Child(Protocol):
     def kill(self) -> None: ...
 
 
+def _load_prctl() -> Callable[..., int] | None:
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None).prctl
+    except (OSError, AttributeError):  # not Linux
+        return None
+
+
+# Looked up once, here: a child forked from a process with threads must not dlopen (a lock that
+# another thread held at the fork stays held in the child for good).
+_PRCTL = _load_prctl()
+
+
 def die_with_parent(parent: int | None = None) -> None:
     """Have the kernel kill this process (``SIGKILL``) when the thread that started it ends, and
     end it at once if ``parent`` (that process's id) is already gone (Linux; elsewhere a no-op).
@@ -43,12 +57,9 @@ def die_with_parent(parent: int | None = None) -> None:
     server was killed (``timeout -k``, the out-of-memory killer) would live on, orphaned, and
     start a sandbox of its own.
     """
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except Exception:
+    if _PRCTL is None:
         return
+    _PRCTL(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     if parent is not None and os.getppid() != parent:  # it died before the line above
         os._exit(1)
 
@@ -67,12 +78,8 @@ def undumpable() -> None:
     """Make this process's memory and environment (``/proc/<pid>/environ``, ``mem``) unreadable
     to other processes of its user, a learner's code among them where the grader is not root
     and no sandbox separates them (Linux; elsewhere a no-op)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
-    except Exception:
-        pass
+    if _PRCTL is not None:
+        _PRCTL(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
 
 
 def works_in_child(code: str, *arguments: str, timeout: float = 60) -> tuple[bool, str]:

@@ -17,6 +17,7 @@ import re
 import stat
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -281,23 +282,40 @@ def class_names(paths: list[Path], earlier: Mapping[str, str | None] | None = No
     classmate's row by naming an upload after them), then the order of the paths decides. Nor
     can a student stop a class from being graded that way.
 
-    ``earlier``: the names an earlier run already gave in the output folder (lower case), with
-    the :func:`entry_name` each was given to (None where an older grader did not record it). A
-    name given to another entry is taken too: a late ``alice smith`` must neither replace the
-    ``alice_smith`` graded last week nor, with ``--resume``, be skipped as graded."""
+    ``earlier``: the names an earlier run already gave in the output folder, with the
+    :func:`entry_name` each was given to (None where an older grader did not record it). A name
+    given to another entry is taken too: a late ``alice smith`` must neither replace the
+    ``alice_smith`` graded last week nor, with ``--resume``, be skipped as graded. An entry given
+    one name before keeps it, also where the naming rule has changed since (``Ｃｈｅｎ`` was
+    graded as ``Ｃｈｅｎ`` before :func:`one_width`): a second row for it would look like two
+    students."""
     earlier = earlier or {}
+    held = {name.lower(): source for name, source in earlier.items()}
+    given_to = Counter(source for source in earlier.values() if source is not None)
+    given = {source: name for name, source in earlier.items()
+             if source is not None and given_to[source] == 1 and _safe_folder_name(name)}
     names: dict[Path, str] = {}
     taken: set[str] = set()
-    for path in sorted(paths, key=lambda path: (submission_name(path) != _raw_name(path), str(path))):
+    for path in sorted(paths, key=lambda path: (entry_name(path) not in given, submission_name(path) != _raw_name(path),
+                                                str(path))):
         base, own = submission_name(path), entry_name(path)
+        if own in given and given[own].lower() not in taken:
+            names[path] = given[own]
+            taken.add(given[own].lower())
+            continue
         name, number = base, 1
         # folders differing only in case clash on some file systems
-        while name.lower() in taken or earlier.get(name.lower(), own) not in (None, own):
+        while name.lower() in taken or held.get(name.lower(), own) not in (None, own):
             number += 1
             name = f"{base[:115]}~{number}"
         taken.add(name.lower())
         names[path] = name
     return names
+
+
+def _safe_folder_name(name: str) -> bool:
+    """Whether ``name`` (read back from an output folder) is one :func:`class_names` could give."""
+    return bool(re.fullmatch(r"[\w.\-@+~]{1,124}", name)) and name[0] not in ".+-@" and name.lower() != "grades.csv"
 
 
 def parse_module(text: str) -> ast.Module | None:

@@ -33,10 +33,12 @@ SEED_WORDS = [
 # Words of several tokens with Mistral-7B-v0.1's tokenizer: 'Kyoto' -> '▁Ky' 'oto';
 # 'unbelievable' -> 4 pieces; '曇り' -> '▁' + 3 byte pieces + 'り'; 'ice cream' -> 2 words;
 # 'cafe' + a combining accent (NFD) -> 3 pieces, where the one character 'é' (NFC) gives '▁café'.
-MULTI_TOKEN_WORDS = ["Kyoto", "tokenization", "unbelievable", "曇り", "東京", "ice cream", "cafe\u0301"]
-# The test names learners read (pytest writes other characters as escapes, "\u66c7\u308a").
-MULTI_TOKEN_WORD_IDS = ["Kyoto", "tokenization", "unbelievable", "kumori (Japanese)", "Tokyo (Japanese)",
-                        "ice cream", "cafe with a combining accent"]
+# Each with the name learners read in the test's id (pytest writes other characters as escapes:
+# "\u66c7\u308a").
+MULTI_TOKEN_WORDS = [pytest.param(word, id=name) for word, name in (
+    ("Kyoto", "Kyoto"), ("tokenization", "tokenization"), ("unbelievable", "unbelievable"),
+    ("曇り", "kumori (Japanese)"), ("東京", "Tokyo (Japanese)"), ("ice cream", "ice cream"),
+    ("cafe\u0301", "cafe with a combining accent"))]
 
 # Tolerances. A mean of a few rows: float64 and float32 are exact up to summation order;
 # float16 / bfloat16 keep 11 / 8 significant bits, so compare relative to the values.
@@ -167,7 +169,7 @@ def test_one_token_word_is_its_own_row(learner, tokenizer, matrix):
 
 @pytest.mark.subword_embedding
 @pytest.mark.points(2)
-@pytest.mark.parametrize("word", MULTI_TOKEN_WORDS, ids=MULTI_TOKEN_WORD_IDS)
+@pytest.mark.parametrize("word", MULTI_TOKEN_WORDS)
 def test_multi_token_word_is_the_mean_of_its_rows(learner, tokenizer, matrix, word):
     _check_word(learner, word, tokenizer, matrix)
 

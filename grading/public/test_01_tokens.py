@@ -76,17 +76,17 @@ TAG_HINT = "only <s>, </s>, <unk> and '<0xNN>' are special spellings; any other 
 
 
 @pytest.mark.piece_bytes
-@pytest.mark.parametrize("piece,expected,hint", [
-    ("<0xE6>", b"\xe6", BYTE_HINT),        # one byte: 0xE6 = 230
-    ("<0x0A>", b"\n", BYTE_HINT),          # the newline byte
-    ("▁The", b" The", TEXT_HINT),          # '▁' stands for a space
-    ("日", "日".encode("utf-8"), TEXT_HINT),
-    ("▁▁", b"  ", TEXT_HINT),
-    ("<s>", b"", SPECIAL_HINT),            # special pieces stand for no text
-    ("</s>", b"", SPECIAL_HINT),
-    ("<unk>", b"", SPECIAL_HINT),
-    ("<?>", b"<?>", TAG_HINT),             # looks like a tag, but is an ordinary text piece
-    ("<>", b"<>", TAG_HINT),
+@pytest.mark.parametrize("piece,expected,hint", [  # ids in plain words: pytest escapes other characters
+    pytest.param("<0xE6>", b"\xe6", BYTE_HINT, id="byte <0xE6>"),            # one byte: 0xE6 = 230
+    pytest.param("<0x0A>", b"\n", BYTE_HINT, id="newline byte <0x0A>"),
+    pytest.param("▁The", b" The", TEXT_HINT, id="space marker then The"),  # '▁' stands for a space
+    pytest.param("日", "日".encode("utf-8"), TEXT_HINT, id="a Japanese character"),
+    pytest.param("▁▁", b"  ", TEXT_HINT, id="two space markers"),
+    pytest.param("<s>", b"", SPECIAL_HINT, id="<s>"),                       # special pieces stand for no text
+    pytest.param("</s>", b"", SPECIAL_HINT, id="</s>"),
+    pytest.param("<unk>", b"", SPECIAL_HINT, id="<unk>"),
+    pytest.param("<?>", b"<?>", TAG_HINT, id="<?> looks like a tag"),      # but is an ordinary text piece
+    pytest.param("<>", b"<>", TAG_HINT, id="<> looks like a tag"),
 ])
 def test_piece_bytes_examples(learner, piece, expected, hint):
     got = learner.piece_bytes(piece)

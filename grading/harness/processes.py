@@ -5,10 +5,11 @@ learner's worker under bubblewrap) and a fork of the running process (one judge 
 the learner's worker when there is no sandbox, sharing the loaded model; ``check --watch``'s
 test run). Each one must write its stdout and stderr to a log whose end can go into an error
 message (:func:`~grading.harness.output.file_end`), be waited for with a deadline, and be
-stopped with everything it started; and each dies with its parent, so a grader killed
-outright (``timeout -k``, the out-of-memory killer) leaves nothing running. :func:`start_command` and :func:`fork_child` start them;
-both hand back an object with ``pid``, ``poll()``, ``wait(timeout)`` and ``kill()``
-(``subprocess.Popen``, or :class:`Forked`), which :func:`stop` ends.
+stopped with everything it started; and each dies with its parent, so a grader killed outright
+(``timeout -k``, the out-of-memory killer) leaves nothing running. :func:`start_command` and
+:func:`fork_child` start them; both hand back an object with ``pid``, ``poll()``,
+``wait(timeout)`` and ``kill()`` (``subprocess.Popen``, or :class:`Forked`), which :func:`stop`
+ends.
 """
 from __future__ import annotations
 

@@ -221,7 +221,9 @@ def test_a_name_typed_in_full_width_is_the_same_name():
         assert submission_name(Path(typed)) == expected, (
             f"submission_name({typed!r}) is {submission_name(Path(typed))!r}, expected {expected!r}")
     # Graded under the name the rule gave before (one_width came later): it keeps that row.
+    # A folder the instructor renamed, or one outside the rule, is not reused.
     for earlier, expected in (({"Ｃｈｅｎ": "Ｃｈｅｎ"}, "Ｃｈｅｎ"), ({"Mu_ller": "Mu\u0308ller"}, "Mu_ller"),
+                              ({"Ｃｈｅｎ~2": "Ｃｈｅｎ"}, "Ｃｈｅｎ~2"), ({"previous": "Ｃｈｅｎ"}, "Chen"),
                               ({"../elsewhere": "Ｃｈｅｎ"}, "Chen")):
         late = Path("/class") / next(iter(earlier.values()))
         got = class_names([late], earlier)[late]

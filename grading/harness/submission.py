@@ -65,7 +65,10 @@ def _raw_name(path: Path) -> str:
 
 def submission_name(path: Path) -> str:
     """The folder name, or the zip's name without ``.zip``; safe as a folder name."""
-    raw = one_width(_raw_name(path))
+    return _safe_name(one_width(_raw_name(path)))
+
+
+def _safe_name(raw: str) -> str:
     # \w keeps letters of every script; letters that draw nothing (a name of them reads as blank
     # in a gradebook) go too.
     name = re.sub(rf"[^\w.\-@+]|[{BLANK_LETTERS}]", "_", raw).lstrip(".") or "submission"
@@ -285,23 +288,30 @@ def class_names(paths: list[Path], earlier: Mapping[str, str | None] | None = No
     ``earlier``: the names an earlier run already gave in the output folder, with the
     :func:`entry_name` each was given to (None where an older grader did not record it). A name
     given to another entry is taken too: a late ``alice smith`` must neither replace the
-    ``alice_smith`` graded last week nor, with ``--resume``, be skipped as graded. An entry given
-    one name before keeps it, also where the naming rule has changed since (``Ｃｈｅｎ`` was
-    graded as ``Ｃｈｅｎ`` before :func:`one_width`): a second row for it would look like two
-    students."""
+    ``alice_smith`` graded last week nor, with ``--resume``, be skipped as graded. An entry
+    graded before :func:`one_width` under the name the rule gave it then keeps that name
+    (``Ｃｈｅｎ``, not ``Chen``): a second row for it would look like two students."""
     earlier = earlier or {}
     held = {name.lower(): source for name, source in earlier.items()}
     given_to = Counter(source for source in earlier.values() if source is not None)
-    given = {source: name for name, source in earlier.items()
-             if source is not None and given_to[source] == 1 and _safe_folder_name(name)}
+    given = {source: name for name, source in earlier.items() if source is not None and given_to[source] == 1}
+
+    def kept_name(path: Path) -> str | None:
+        # Only the name the rule before one_width gave it (or its ~N): any other folder that
+        # records this entry (a copy an instructor renamed) is someone else's to keep.
+        kept = given.get(entry_name(path))
+        if kept is not None and re.sub(r"~\d+$", "", kept) == _safe_name(_raw_name(path)) != submission_name(path):
+            return kept
+        return None
+
     names: dict[Path, str] = {}
     taken: set[str] = set()
-    for path in sorted(paths, key=lambda path: (entry_name(path) not in given, submission_name(path) != _raw_name(path),
+    for path in sorted(paths, key=lambda path: (kept_name(path) is None, submission_name(path) != _raw_name(path),
                                                 str(path))):
-        base, own = submission_name(path), entry_name(path)
-        if own in given and given[own].lower() not in taken:
-            names[path] = given[own]
-            taken.add(given[own].lower())
+        base, own, kept = submission_name(path), entry_name(path), kept_name(path)
+        if kept is not None and kept.lower() not in taken:
+            names[path] = kept
+            taken.add(kept.lower())
             continue
         name, number = base, 1
         # folders differing only in case clash on some file systems
@@ -311,11 +321,6 @@ def class_names(paths: list[Path], earlier: Mapping[str, str | None] | None = No
         taken.add(name.lower())
         names[path] = name
     return names
-
-
-def _safe_folder_name(name: str) -> bool:
-    """Whether ``name`` (read back from an output folder) is one :func:`class_names` could give."""
-    return bool(re.fullmatch(r"[\w.\-@+~]{1,124}", name)) and name[0] not in ".+-@" and name.lower() != "grades.csv"
 
 
 def parse_module(text: str) -> ast.Module | None:

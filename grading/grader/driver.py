@@ -787,7 +787,7 @@ def grade_class(
                 todo.append(path)
         primer = slots[0]
         while len(slots) > max(1, len(todo)):  # fewer submissions left than workers: the primer goes first
-            unused = slots[0 if slots[0].ready is not first else -1]
+            unused = slots[0]  # never the one that answered first (slots[-1]) while two are left
             if not unused.ready:  # still priming: it would read "stop" only once done
                 unused.kill()
             unused.close()

@@ -12,7 +12,12 @@ with the closest valid names (:func:`check_arguments`):
   ``gradescope build``): a key from the catalogue or its function name, see :func:`find_exercise`;
 - a backend (``--backend`` of every command that has one, else ``$DECODELAB_BACKEND`` where the
   command reads it): see :func:`backend_problem`;
-- a choice such as a command or a demo name: argparse's own check, with suggestions added.
+- a choice such as a command or a demo name: argparse's own check, with suggestions added;
+- ``--out``: the place must be one this user can create, before any work is done (a capture
+  runs for minutes before it writes): see :func:`check_destination`.
+
+A path the system refuses later all the same (``/sys``, a disk that fills) is reported as one
+sentence naming the path, not as a traceback: see :func:`path_problem`.
 """
 from __future__ import annotations
 
@@ -21,7 +26,9 @@ import difflib
 import importlib
 import os
 import sys
+import tempfile
 import warnings
+from pathlib import Path
 from typing import Iterable, Sequence
 
 from decodelab import __version__
@@ -118,6 +125,47 @@ def check_arguments(arguments: argparse.Namespace) -> None:
                 raise UserError(problem)
         else:
             arguments.backend = check_backend(arguments.backend)
+    if getattr(arguments, "out", None) is not None:
+        check_destination(Path(arguments.out), getattr(arguments, "out_kind", None))
+
+
+def check_destination(out: Path, kind: str | None) -> None:
+    """Refuse an ``--out`` that cannot be created (:class:`UserError`) before the command works.
+
+    ``kind`` is ``"folder"`` or ``"file"`` where the command writes only that (``None``: either).
+    An existing ``out`` must be of that kind; otherwise the nearest folder above it that exists
+    must be a folder this user can create files in, since everything below it will be created.
+    """
+    if out.exists():
+        if kind == "folder" and not out.is_dir():
+            raise UserError(f"--out {out} exists and is not a folder; name a new folder, or an empty one")
+        if kind == "file" and out.is_dir():
+            raise UserError(f"--out {out} is a folder; name a file to write (one inside that folder, say)")
+        return
+    above = out.parent
+    while not above.exists():
+        above = above.parent
+    if not above.is_dir():
+        raise UserError(f"--out {out}: {above} is a file, so nothing can be created under it; choose another --out")
+    try:  # a file made and removed at once: the one test that no permission or mount can fool
+        with tempfile.TemporaryFile(dir=above):
+            pass
+    except OSError as error:
+        raise UserError(f"--out {out}: nothing can be created in {above} ({error.strerror}); choose another --out") from None
+
+
+def path_problem(error: OSError, out: object = None) -> str | None:
+    """One sentence for an ``OSError`` about a path (the path, the system's reason, what to do);
+    None for one about no path, which is not the user's to fix and keeps its traceback.
+
+    A ``FileNotFoundError`` raised with a message of its own (no path attached) keeps it."""
+    if error.filename is None:
+        return str(error) if isinstance(error, FileNotFoundError) else None
+    reason = error.strerror or type(error).__name__
+    text = f"{reason}: {error.filename}" + (f" -> {error.filename2}" if error.filename2 else "")
+    if out is not None and Path(str(error.filename)).resolve().is_relative_to(Path(out).resolve().parent):
+        return f"{text}; choose another --out"
+    return f"{text}; check that path and its permissions"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,7 +219,7 @@ def quiet_libraries(verbose: bool) -> None:
 def _user_errors() -> tuple[type[BaseException], ...]:
     from grading.harness.target import TargetError
 
-    errors: tuple[type[BaseException], ...] = (UserError, TargetError, FileNotFoundError)
+    errors: tuple[type[BaseException], ...] = (UserError, TargetError)
     # A BackendError can only have been raised once reference.backends is loaded; importing it
     # just to name the class would load torch (seconds) to print a one-line error.
     backends = sys.modules.get("reference.backends")
@@ -197,6 +245,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `decodelab list | head`: the reader left, nothing to say
         sys.stderr.close()
         return 0
+    except OSError as error:
+        problem = path_problem(error, getattr(arguments, "out", None))
+        if problem is None:
+            raise
+        print(f"decodelab {arguments.command}: {problem}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

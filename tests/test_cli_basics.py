@@ -13,6 +13,7 @@ import re
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -70,6 +71,95 @@ def test_bad_arguments_exit_2_with_one_error_line(args):
 def test_no_command_prints_help_and_exits_2():
     result = _cli()
     assert result.returncode == 2 and "COMMAND" in result.stdout
+
+
+# --- where a command writes: --out ----------------------------------------------------------------
+
+# Every command that writes to --out, with the rest of its arguments; ``kind`` is what --out names.
+WRITERS = {
+    "grade": (["grade", str(ROOT / "solutions")], "folder"),
+    "release": (["release"], "folder"),
+    "notebooks": (["notebooks"], "folder"),
+    "capture": (["capture", "--backend", "tiny"], "file"),
+    "demo tokens": (["demo", "tokens", "--reference", "--backend", "tiny"], "file"),
+    "gradescope build": (["gradescope", "build"], None),
+}
+
+
+def _one_sentence(result: subprocess.CompletedProcess, call: str) -> str:
+    assert result.returncode == 2, f"{call}: exit {result.returncode}, expected 2\n{result.stderr}"
+    assert "Traceback" not in result.stderr, f"{call} printed a traceback:\n{result.stderr}"
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("decodelab"), (
+        f"{call} printed {len(lines)} lines on stderr, expected one sentence:\n{result.stderr}"
+    )
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", list(WRITERS))
+def test_an_out_under_a_file_is_refused_before_any_work(command, tmp_path):
+    args, _ = WRITERS[command]
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    out = tmp_path / "notes.txt" / "deeper" / "result"
+    started = time.perf_counter()
+    line = _one_sentence(_cli(*args, "--out", str(out)), f"decodelab {command} --out {out}")
+    seconds = time.perf_counter() - started
+    assert "notes.txt is a file" in line and "choose another --out" in line, (
+        f"decodelab {command} --out {out} said {line!r}; expected it to name notes.txt as the file in the way"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"], "something was written beside it"
+    assert seconds < 60, f"decodelab {command} took {seconds:.0f} s to refuse --out: it worked first"
+
+
+@pytest.mark.parametrize("command", [name for name, (_, kind) in WRITERS.items() if kind is not None])
+def test_an_out_of_the_wrong_kind_is_refused(command, tmp_path):
+    args, kind = WRITERS[command]
+    out = tmp_path / "there"
+    if kind == "folder":
+        out.write_text("a file where a folder is wanted")
+        expected = "exists and is not a folder"
+    else:
+        out.mkdir()
+        expected = "is a folder; name a file"
+    line = _one_sentence(_cli(*args, "--out", str(out)), f"decodelab {command} --out {out}")
+    assert expected in line, f"decodelab {command} --out {out} said {line!r}; expected {expected!r}"
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs /proc, where no file can be created")
+@pytest.mark.parametrize("command", ["capture", "gradescope build"])
+def test_an_out_where_the_system_refuses_files_is_refused_before_any_work(command):
+    args, _ = WRITERS[command]
+    out = "/proc/decodelab-out/result.zip"
+    line = _one_sentence(_cli(*args, "--out", out), f"decodelab {command} --out {out}")
+    assert "nothing can be created in /proc" in line, f"decodelab {command} --out {out} said {line!r}"
+
+
+def test_a_path_the_system_refuses_later_is_one_sentence_naming_it(monkeypatch, capsys, tmp_path):
+    from decodelab import cli
+    from decodelab.commands import release
+
+    def refused(arguments):
+        raise PermissionError(13, "Permission denied", str(arguments.out / ".bundle.tmp"))
+
+    monkeypatch.setattr(release, "run", refused)
+    status = cli.main(["release", "--out", str(tmp_path / "bundle")])
+    printed = capsys.readouterr().err.strip().splitlines()
+    assert status == 2, f"decodelab release, refused by the system: exit {status}, expected 2"
+    assert printed == [f"decodelab release: Permission denied: {tmp_path / 'bundle' / '.bundle.tmp'}; choose another --out"], (
+        f"decodelab release, refused by the system, printed {printed}"
+    )
+
+
+def test_an_os_error_about_no_path_is_not_called_the_users(monkeypatch, tmp_path):
+    from decodelab import cli
+    from decodelab.commands import release
+
+    def broken(arguments):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(release, "run", broken)
+    with pytest.raises(OSError, match="Input/output error"):
+        cli.main(["release", "--out", str(tmp_path / "bundle")])
 
 
 # --- doctor: the real machine -------------------------------------------------------------------

@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="tiny, mistral-7b-4bit, auto, a Hugging Face id or a model folder (default: $DECODELAB_BACKEND or auto)",
     )
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, out_kind="file")
 
 
 def run(arguments: argparse.Namespace) -> int:
@@ -48,10 +48,6 @@ def _record(backend_name: str | None, out: Path) -> int:
     from reference.capture import PROMPTS, WORDS, save_capture
     from reference.recording import record_capture
 
-    if out.is_dir():
-        from decodelab.errors import UserError
-
-        raise UserError(f"--out {out} is a folder; give a file name such as {out / 'capture.safetensors'}")
     console = Console(stderr=True)
     started = time.perf_counter()
     with console.status("loading the model…"):

@@ -50,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="MiB of memory above the pre-loaded model's")
     parser.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default=None,
                         help="auto (default): bubblewrap where it works; bwrap: require it; none: processes only")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, out_kind="folder")
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -227,4 +227,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--force", action="store_true", help="write over notebooks already there")
     parser.add_argument("--target", default="exercises",
                         help="whose functions fill the exercise cells (default: exercises, your own files)")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, out_kind="folder")

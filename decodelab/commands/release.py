@@ -429,4 +429,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--out", type=Path, required=True, help="folder to write the bundle into (new or empty)")
     parser.add_argument("--force", action="store_true", help="replace the folder if it is not empty")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, out_kind="folder")

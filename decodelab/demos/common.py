@@ -27,6 +27,7 @@ def add_common_arguments(parser: argparse.ArgumentParser, default_file: str) -> 
                         help="tiny, mistral-7b-4bit, auto (default: $DECODELAB_BACKEND or auto), a model id or folder")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT_FOLDER / default_file,
                         help=f"file to write (default: {DEFAULT_OUT_FOLDER / default_file})")
+    parser.set_defaults(out_kind="file")
     parser.add_argument("--show", action="store_true", help="open the file in the browser when written")
     parser.add_argument("--target", default="exercises",
                         help="whose functions to run; they must pass their public tests (default: exercises)")

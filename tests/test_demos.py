@@ -1,6 +1,7 @@
 """Every ``decodelab demo`` writes the file it names, on the tiny backend, with few tokens and seeds."""
 from __future__ import annotations
 
+import json
 import shutil
 import struct
 from pathlib import Path
@@ -82,6 +83,18 @@ def test_tokens_writes_the_table_with_bytes(capsys, tmp_path, shared_backend):
     assert "▁capital" in page and "&lt;0xE6&gt;" in page, "the page should show pieces and byte-fallback pieces"
     assert "with BOS" in page and "without BOS" in page
     assert "E6  (one byte of a character)" in printed, printed
+
+
+@needs_tiny
+def test_tokens_names_the_vocabulary_and_the_embedding_matrix(capsys, tmp_path, shared_backend):
+    config = json.loads((ROOT / "reference" / "tiny_model" / "config.json").read_text())
+    out, printed = run_demo(capsys, tmp_path, "tokens", "曇")
+    vocabulary, width = config["vocab_size"], config["hidden_size"]
+    expected = f"embedding matrix: {vocabulary:,} × {width:,}"
+    assert f"vocabulary: {vocabulary:,} pieces" in printed and expected in printed, (
+        f"decodelab demo tokens printed:\n{printed}\nexpected the vocabulary ({vocabulary:,} pieces) and {expected!r}"
+    )
+    assert expected in out.read_text(encoding="utf-8"), f"{out} does not name the embedding matrix's shape"
 
 
 @needs_tiny

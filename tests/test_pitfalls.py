@@ -459,6 +459,25 @@ def test_the_public_suite_catches_the_pitfall(key, name, words, test):
         f"{call}: {test} passed ({outcomes}); expected it to fail for {name}, which commits the pitfall {words!r}")
 
 
+@pytest.mark.parametrize("name,blames_the_batch", [
+    ("top_p_mask__cumsum_over_first_axis", True),
+    ("top_p_mask__cumsum_over_whole_batch", True),
+    ("top_p_mask__drops_crossing_token", False),
+])
+def test_the_batch_hint_blames_the_batch_only_where_it_is_to_blame(name, blames_the_batch):
+    # A learner whose rule drops the crossing token was told to "add up along the last axis only"
+    # by the batch test, which sent them looking for a mistake they had not made.
+    spec = f"solutions+tests.wrong_implementations.nucleus:{name}"
+    test = "test_top_p_decides_each_row_on_its_own"
+    failed = [t for t in public_runs("top_p")[spec].tests if t.name == test and t.status not in ("passed", "skipped")]
+    assert failed, f"run_suites({spec!r}, suites=('public',)): {test} did not fail, expected it to"
+    message = failed[0].message
+    assert ("last axis" in message) == blames_the_batch, (
+        f"{name} in {test}: the message was {message!r}; expected a hint that "
+        + ("names the axis to add up along" if blames_the_batch else "does not blame the batch, whose rows it keeps apart")
+    )
+
+
 @pytest.fixture(scope="module")
 def whole_public_runs() -> tuple[SuiteRun, SuiteRun]:
     """Every public test on ``solutions`` and on the untouched stubs (``exercises``), in one child."""

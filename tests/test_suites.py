@@ -2,10 +2,12 @@
 every catalogued wrong implementation loses points, and the points add up."""
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,8 @@ from grading.harness.catalogue import EXERCISES
 from grading.harness.runner import SuiteRun, run_suites
 from grading.harness.target import exercise_for
 from tests.stubs import stubs_target
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +54,38 @@ def test_every_test_name_reads_as_written(solutions_run):
     # and the gradebook would show learners "[\u66c7\u308a]".
     escaped = [t.name for t in solutions_run.tests if "\\" in t.name]
     assert not escaped, f"test names with escapes (give the parameters readable ids): {escaped}"
+
+
+def _number_strings_without_ids(source: str) -> list[str]:
+    """The parametrize calls in ``source`` whose values include a string that reads as a number
+    (``"0.9"``) and that give no ``ids``: pytest names that case ``[0.9]``, as if it were the number."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "parametrize"):
+            continue
+        if any(keyword.arg == "ids" for keyword in node.keywords) or len(node.args) < 2:
+            continue
+        for value in ast.walk(node.args[1]):
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                try:
+                    float(value.value)
+                except ValueError:
+                    continue
+                found.append(f"line {node.lineno}: {value.value!r}")
+    return found
+
+
+def test_a_string_that_reads_as_a_number_is_named_as_a_string():
+    # `[0.9]` beside `[-0.1]` and `[nan]` reads as a third number; the case is the string "0.9".
+    assert _number_strings_without_ids('@pytest.mark.parametrize("p", [-0.1, "0.9"])\ndef test_p(p): pass'), (
+        "the check itself no longer finds a string parameter without ids"
+    )
+    unnamed = {
+        str(path.relative_to(ROOT)): found
+        for path in sorted((ROOT / "grading").glob("*/test_*.py"))
+        if (found := _number_strings_without_ids(path.read_text(encoding="utf-8")))
+    }
+    assert not unnamed, f"give these parametrize calls ids that say the value is a string: {unnamed}"
 
 
 def test_untouched_stubs_score_zero(stubs_run):

@@ -221,7 +221,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "notebooks",
         help="write one notebook per topic: lessons, your functions as cells, checks and demos",
         description="Write one Jupyter notebook per exercise module (Colab, Kaggle, Jupyter): each exercise's "
-        "docstring, its function as a %%%%exercise cell that writes into exercises/, a check cell, and the demos.",
+        "docstring, its function as a %%exercise cell that writes into exercises/, a check cell, and the demos.",
     )
     parser.add_argument("--out", type=Path, required=True, help="folder to write the notebooks into")
     parser.add_argument("--force", action="store_true", help="write over notebooks already there")

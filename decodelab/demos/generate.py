@@ -30,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("prompt", nargs="?", default=DEFAULT_PROMPT, help=f"the prompt (default: {DEFAULT_PROMPT!r})")
     parser.add_argument("--setting", dest="settings", type=_setting, action="append", metavar="TOP_P,TEMPERATURE",
-                        help="a sampling setting; repeat for several (default: 0.2,0.2 0.2,1.4 0.9,1.4)")
+                        help="a sampling setting; repeat for several (default: "
+                             + " ".join(f"{top_p:g},{temperature:g}" for top_p, temperature in DEFAULT_SETTINGS) + ")")
     parser.add_argument("--runs", type=int, default=3, help="runs per setting, each with its own seed (default 3)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first run (default 0)")
     parser.add_argument("--max-new-tokens", type=int, default=20, help="tokens per run (default 20)")

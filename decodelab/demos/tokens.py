@@ -3,8 +3,9 @@
 For each text, the id <-> piece table with and without BOS (``tokenize_with_pieces``), and the
 bytes each piece stands for (``piece_bytes``): the ``▁`` space marker, the lone ``▁`` before
 Japanese text, and byte-fallback pieces ``<0xNN>`` that are only part of a character until the
-next ones arrive. English and Japanese side by side by default. Printed, and written as one
-HTML page.
+next ones arrive. English and Japanese side by side by default. First, the sizes every id
+indexes into: the vocabulary and the embedding matrix (one row per id). Printed, and written as
+one HTML page.
 """
 from __future__ import annotations
 
@@ -38,6 +39,19 @@ def token_rows(text: str, tokenizer, tokenize_with_pieces, piece_bytes, add_bos:
             kind = "text"
         rows.append({"id": int(token_id), "piece": piece, "bytes": bytes(raw), "kind": kind})
     return rows
+
+
+def sizes_line(tokenizer, model) -> str:
+    """How many pieces the vocabulary holds and the embedding matrix's shape: an id is a row number.
+
+    ``len(tokenizer)`` counts added tokens too; the matrix may have more rows than the tokenizer
+    has pieces (padded for speed), which the line then says."""
+    pieces = len(tokenizer)
+    rows, width = model.get_input_embeddings().weight.shape
+    line = f"vocabulary: {pieces:,} pieces (ids 0 to {pieces - 1:,}); embedding matrix: {rows:,} × {width:,}, one row of {width:,} numbers per id"
+    if rows != pieces:
+        line += f" ({rows - pieces:+,} rows no piece uses)"
+    return line
 
 
 def _pad(text: str, width: int) -> str:
@@ -108,6 +122,8 @@ def run(arguments: argparse.Namespace) -> int:
 
     chosen = choose_functions(arguments, *FUNCTIONS)
     backend = open_backend(arguments)
+    sizes = sizes_line(backend.tokenizer, backend.model)
+    print(sizes)
     sections = []
     for text in arguments.texts or DEFAULT_TEXTS:
         tables = []
@@ -123,6 +139,7 @@ def run(arguments: argparse.Namespace) -> int:
         f"<p class=\"note\">Tokenizer of backend <code>{escape(backend.name)}</code>; functions used: {escape(whose)}. "
         "The piece <code>▁</code> marks a space; purple rows are special tokens (BOS <code>&lt;s&gt;</code>); "
         "yellow rows are byte-fallback pieces, each one raw byte of a UTF-8 character.</p>"
+        f"<p>{escape(sizes)}.</p>"
         f"<div class=\"texts\">{''.join(sections)}</div>"
     )
     path = write_html(output_file(arguments), "decodelab: tokens", body, _CSS)

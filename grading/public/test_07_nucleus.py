@@ -65,8 +65,21 @@ def test_top_p_decides_each_row_on_its_own(learner):
     # p = 0.6: row 0 keeps only id 0 (0.7 >= 0.6); row 1 keeps ids 1 and 2 (0.5 + 0.4).
     got = learner.top_p_mask(probs, 0.6)
     check_tensor(got, torch.tensor([[True, False, False], [False, True, True]]),
-                 call=call_text(learner.top_p_mask, probs, 0.6),
-                 hint="sort and add up along the last axis only: each row is its own distribution")
+                 call=call_text(learner.top_p_mask, probs, 0.6), hint=lambda: _batch_hint(learner, probs, 0.6, got))
+
+
+def _batch_hint(learner, probs: torch.Tensor, p: float, got) -> str:
+    """Blame the batch only where it is to blame: when each row given alone comes back as it did
+    in the batch, the rows were kept apart and the mistake lies in the rule within a row."""
+    try:
+        alone = [learner.top_p_mask(row.clone(), p) for row in probs]
+        rows_apart = all(isinstance(row, torch.Tensor) and torch.equal(row, batch_row) for row, batch_row in zip(alone, got))
+    except Exception:  # noqa: BLE001 (a row alone the learner's code cannot take: say the batch rule)
+        rows_apart = False
+    if rows_apart:
+        return ("each row given alone comes back the same, so your rows are kept apart: the rule within a row is "
+                "off (the worked example's failure shows it on one row)")
+    return "sort and add up along the last axis only: each row is its own distribution"
 
 
 @pytest.mark.top_p
@@ -76,7 +89,7 @@ def test_top_p_rejects_p_above_one(learner):
 
 
 @pytest.mark.top_p
-@pytest.mark.parametrize("p", [-0.1, math.nan, "0.9"])
+@pytest.mark.parametrize("p", [-0.1, math.nan, "0.9"], ids=["-0.1", "nan", "the string '0.9'"])
 def test_top_p_rejects_p_below_zero_or_not_a_number(learner, p):
     expect_error(learner.top_p_mask, ValueError, torch.tensor([0.5, 0.5]), p, must_mention=UNIT_RANGE_REASONS,
                  hint="p must be a number in [0, 1]: nan fails every comparison, and a string is no number "

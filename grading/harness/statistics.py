@@ -38,7 +38,7 @@ from typing import Callable
 import torch
 from scipy.stats import binom
 
-from grading.harness.compare import Mismatch
+from grading.harness.compare import Hint, Mismatch
 
 RUN_FALSE_FAILURE_BUDGET = 1e-6
 MAX_CHECKS_PER_RUN = 10
@@ -127,7 +127,7 @@ def check_sampler_fit(
     expected: torch.Tensor,
     *,
     call: str,
-    hint: str | None = None,
+    hint: Hint = None,
     alpha: float = CHECK_ALPHA,
 ) -> FitReport:
     """Raise :class:`~grading.harness.compare.Mismatch` unless ``samples`` fit ``expected``; see the module docstring.
@@ -146,6 +146,40 @@ def check_sampler_fit(
     if not report.passed:
         raise Mismatch(call, report.describe(), hint)
     return report
+
+
+def crossing_tokens(probs: torch.Tensor, p: float) -> list[int]:
+    """The ids of a 1-D ``probs`` whose running total passes ``p`` as they join the nucleus: kept
+    by the top-p rule (the mass ranked above them is below ``p``), and left out by its classic
+    slip, ``cumsum <= p``. Tied tokens count together, as any order of them is a valid ranking;
+    a most probable token alone is kept by both."""
+    values = probs.detach().to("cpu", torch.float64).flatten()
+    groups, group_of, sizes = torch.unique(values, sorted=True, return_inverse=True, return_counts=True)
+    mass = groups * sizes  # ascending values: the mass above a group is that of the groups after it
+    above = mass.flip(0).cumsum(0).flip(0) - mass
+    crossing = (above < p) & (above + mass > p)
+    if int(sizes[-1]) == 1:
+        crossing[-1] = False
+    return torch.nonzero(crossing[group_of]).flatten().tolist()
+
+
+def left_out_crossing_hint(draws: torch.Tensor, expected: torch.Tensor, before: torch.Tensor, p: float,
+                           name: str = "p") -> str | None:
+    """A hint for 1-D ``draws`` of token ids that never show a token ``expected`` (the nucleus
+    distribution) gives them at least 5 times in that many draws, when every such token is one
+    that crosses ``name`` = ``p`` in ``before`` (the distribution the nucleus is cut from): what
+    the comparison established, and the rule. None otherwise, so that the caller's hint stands."""
+    expected = expected.detach().to("cpu", torch.float64).flatten()
+    try:
+        counts = torch.bincount(draws.detach().to("cpu").flatten().long(), minlength=len(expected))[:len(expected)]
+    except RuntimeError:  # a negative id: the caller's own checks say so
+        return None
+    missing = [token for token in range(len(expected)) if counts[token] == 0 and expected[token] * draws.numel() >= 5]
+    if not missing or not set(missing) <= set(crossing_tokens(before, p)):
+        return None
+    which = f"token {missing[0]} never came" if len(missing) == 1 else f"tokens {missing} never came"
+    return (f"{which}, and it is the token whose running total passes {name} as it joins the nucleus: the "
+            f"nucleus keeps it (a token stays when the mass ranked ABOVE it is below {name})")
 
 
 def draw_repeatedly(draw: Callable[[], torch.Tensor], times: int) -> torch.Tensor:

@@ -23,7 +23,7 @@ from grading.harness.compare import (
     UNIT_RANGE_REASONS, Mismatch, call_text, check_tensor, check_true, describe, type_name, expect_accepted, expect_error,
 )
 from grading.grader.expected import remembered
-from grading.harness.statistics import check_sampler_fit
+from grading.harness.statistics import check_sampler_fit, left_out_crossing_hint
 from reference import distributions as _ref_distributions
 from reference import nucleus as _ref
 
@@ -132,7 +132,7 @@ def _check_mask(learner, probs: torch.Tensor, p: float) -> None:
 
 @pytest.mark.top_p
 @pytest.mark.points(1)
-def test_top_p_mask_keeps_shape_device_and_gives_bool(learner):
+def test_top_p_mask_gives_a_bool_mask_of_probs_shape_and_the_worked_example(learner):
     # Shape and dtype only: values of float16 and bfloat16 rows are tested nowhere (their
     # cumulative sums are too coarse to stay 1e-4 from a threshold), but such rows are taken.
     for probs in (_random_probs(11), _random_probs(2, 3, 17), _random_probs(4, 50).double(), _random_probs(3, 9).half(),
@@ -347,6 +347,16 @@ def _generator(seed: int, device: torch.device | str = "cpu") -> torch.Generator
     return torch.Generator(device=device).manual_seed(seed)
 
 
+def _draws_without_crossing(probs: torch.Tensor, p: float, got, generator: torch.Generator) -> bool:
+    """Whether ``got`` are the draws, from ``generator``, of a nucleus that leaves out the token
+    crossing p (``cumsum <= p``), and differ from the right nucleus's: that slip, not the draw, is wrong."""
+    narrow = _without_crossing_token(probs, p)
+    if not isinstance(got, torch.Tensor) or got.shape != probs.shape[:1] or torch.equal(narrow, ref.top_p_mask(probs, p)):
+        return False
+    replay = torch.multinomial(probs.masked_fill(~narrow, 0.0), 1, generator=generator).squeeze(1)
+    return torch.equal(got.cpu(), replay.cpu())
+
+
 def _sample_hint(probs: torch.Tensor, p: float, seed: int, got) -> str:
     """Name a mistake when replaying its draw with the same seed, and no other replay, gives the learner's ids."""
     if not isinstance(got, torch.Tensor) or got.shape != probs.shape[:1]:
@@ -467,10 +477,12 @@ def test_sample_top_p_draws_one_of_the_tokens_tied_at_the_cut(learner):
         # Every token of the nucleus shows up in 2000 draws (the least likely, 2/7 of it, is missed
         # with probability (5/7)**2000): ids from a part of the nucleus alone are no sampler.
         if any(drawn < nucleus for nucleus in nuclei):
+            rule = torch.tensor(row)
             raise Mismatch(call, f"the 2000 rows (all {row}) drew only ids {sorted(drawn)}; the nucleus at p = {p} is "
                                  f"{shown}, and in 2000 draws each of its tokens shows up",
-                           "draw from the whole nucleus with torch.multinomial and the generator: each kept token "
-                           "has a chance in proportion to its probability")
+                           left_out_crossing_hint(got, ref.nucleus_distribution(rule, p), rule, p)
+                           or "draw from the whole nucleus with torch.multinomial and the generator: each kept token "
+                              "has a chance in proportion to its probability")
         raise Mismatch(call, f"the 2000 rows (all {row}) drew ids {sorted(drawn)}; the nucleus at p = {p} is {shown} "
                              "(tied tokens at the cut: one of them is in, not both)",
                        "the ids drawn show a nucleus that holds more of the tied tokens than the rule needs: "
@@ -494,9 +506,11 @@ def test_sample_top_p_follows_the_nucleus_distribution(learner, vocab, p):
     if not (isinstance(got, torch.Tensor) and got.shape == (4000,) and not got.is_floating_point()):
         raise Mismatch(call, f"the result is {describe(got)}, expected 4000 integer token ids, shape (4000,)",
                        "return one token id per row, shape (batch,)")
-    check_sampler_fit(got, ref.nucleus_distribution(row, p), call=call,
-                      hint="draw each row from its nucleus, with the nucleus probabilities in proportion "
-                           "(and map sorted positions back to token ids if you sort)")
+    expected = ref.nucleus_distribution(row, p)
+    check_sampler_fit(got, expected, call=call,
+                      hint=lambda: left_out_crossing_hint(got, expected, row, p)
+                      or "draw each row from its nucleus, with the nucleus probabilities in proportion "
+                         "(and map sorted positions back to token ids if you sort)")
     # Without a generator the draws come from torch's global one, whose state moves on with each
     # call: two calls of 4000 draws each are the same with probability far below 1e-100.
     first, second = (learner.sample_top_p(probs, p) for _ in range(2))
@@ -527,8 +541,11 @@ def test_sample_top_p_stays_in_the_nucleus_and_repeats_with_the_seed(learner, va
                call=call_text(learner.sample_top_p, probs, p),
                problem=f"drew {describe(drawn)} without a generator; torch's global generator, seeded 0 just before "
                        f"this call, draws {expected.tolist()}",
-               hint="with generator=None, pass generator=None on to torch.multinomial: torch's global generator "
-                    "decides the draw, not Python's random or a generator of your own")
+               hint=lambda: "with generator=None, pass generator=None on to torch.multinomial: torch's global generator "
+                            "decides the draw, not Python's random or a generator of your own" + (
+                   "; or your nucleus is not top_p_mask's: these are the draws of one that leaves out the token whose "
+                   "running total passes p as it joins (the nucleus keeps it)"
+                   if _draws_without_crossing(probs, p, drawn, torch.Generator().manual_seed(0)) else ""))
     call = call_text(learner.sample_top_p, probs, p, _generator(seed))
     first = learner.sample_top_p(probs, p, _generator(seed))
     again = learner.sample_top_p(probs, p, _generator(seed))

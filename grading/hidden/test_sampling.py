@@ -28,7 +28,7 @@ from grading.harness.compare import (
     Mismatch, call_text, check_equal, check_passes_without_gradients, check_true, describe, type_name, expect_error,
 )
 from grading.grader.expected import remembered
-from grading.harness.statistics import check_sampler_fit
+from grading.harness.statistics import check_sampler_fit, left_out_crossing_hint
 from reference import nucleus as _ref_nucleus
 from reference import sampling as _ref
 
@@ -343,18 +343,27 @@ def test_sample_generate_draws_from_the_filtered_distribution(learner, temperatu
     ids = torch.tensor([[1, 3]])
     logits = model(input_ids=ids).logits[:, -1, :]
     # Move top_p away from the float-rounding boundaries of the distribution it cuts.
-    top_p = ref_nucleus.away_from_boundaries(ref.next_token_probs(logits, temperature, top_k, 1.0), top_p)
+    before = ref.next_token_probs(logits, temperature, top_k, 1.0)
+    top_p = ref_nucleus.away_from_boundaries(before, top_p)
     expected = ref.next_token_probs(logits, temperature, top_k, top_p)[0]
     settings = dict(temperature=temperature, top_k=top_k, top_p=top_p)
     generator = _generator(77)
     call = call_text(learner.sample_generate, model, ids, 1, **settings, generator=generator)
     draws = _one_token_draws(learner, model, ids, call, generator=generator, **settings)
-    hint = ("a positive temperature however small still samples (only temperature 0 is greedy): divide by it "
+    rule = ("a positive temperature however small still samples (only temperature 0 is greedy): divide by it "
             "and draw" if temperature < 1e-3 else
             "top_k keeps every token tied with the k-th largest logit: with top_k = 1 and two logits tied for the "
             "top, both stay and the draw picks between them" if top_k == 1 else
             "divide by the temperature, keep the top_k largest logits, softmax, keep the nucleus "
             "(decided on that distribution), then draw")
+
+    def hint() -> str:
+        # A nucleus that leaves out the token crossing top_p also draws one of two tokens tied at the top.
+        crossing = left_out_crossing_hint(draws, expected, before[0], top_p, name="top_p")
+        if crossing is None:
+            return rule
+        return f"{rule}; or {crossing}" if ties == "top" else crossing
+
     check_sampler_fit(draws, expected, call=call, hint=hint)
 
 

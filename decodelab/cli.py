@@ -15,6 +15,8 @@ with the closest valid names (:func:`check_arguments`):
 - a choice such as a command or a demo name: argparse's own check, with suggestions added;
 - ``--out``: the place must be one this user can create, before any work is done (a capture
   runs for minutes before it writes): see :func:`check_destination`.
+- ``--target``: a folder or ``.zip`` named relative to the current folder is made absolute, since
+  the tests run from the project's root.
 
 A path the system refuses later all the same (``/sys``, a disk that fills) is reported as one
 sentence naming the path, not as a traceback: see :func:`path_problem`.
@@ -127,6 +129,11 @@ def check_arguments(arguments: argparse.Namespace) -> None:
             arguments.backend = check_backend(arguments.backend)
     if getattr(arguments, "out", None) is not None:
         check_destination(Path(arguments.out), getattr(arguments, "out_kind", None))
+    target = getattr(arguments, "target", None)
+    if isinstance(target, str) and target not in ("exercises", "solutions") and not Path(target).is_absolute() \
+            and Path(target).exists():
+        # The tests run from the project's root: a folder named from here must mean this one.
+        arguments.target = str(Path(target).resolve())
 
 
 def check_destination(out: Path, kind: str | None) -> None:

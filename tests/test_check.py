@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -268,7 +269,7 @@ def test_a_file_that_does_not_import_is_reported_once_where_the_error_is():
     statuses = {key: ExerciseStatus(key, BROKEN, [TestLine(f"test_{key}_{i}", "not_started", why.replace("exact_match", key))
                                                   for i in range(3)], why.replace("exact_match", key))
                 for key in ("exact_match", "distinct_n")}
-    text = render(statuses, "solutions", detailed=True)
+    text = render(statuses, "exercises", detailed=True)
     assert text.count("SyntaxError: expected ':'") == 1, f"render() should report the syntax error once, it gave:\n{text}"
     assert "exercises/evaluation.py cannot be imported, so exact_match and distinct_n cannot run" in text, (
         f"render() should name the file and both exercises it stops, it gave:\n{text}")
@@ -298,6 +299,21 @@ def test_code_written_and_wrong_is_shown_before_the_next_exercise_not_started():
         f"render(detailed=True) should list the tests of a file that does not import as 'not run'; it gave:\n{text}")
 
 
+def test_a_target_named_from_here_is_read_here_and_its_own_file_is_named(tmp_path, capsys, monkeypatch):
+    # A TA's walk-through: `check --target submissions/carol` from the class folder read the path
+    # from the project's root ("unknown target" for every test, remembered by the cache), and a
+    # copy's top-level nucleus.py was labelled exercises/nucleus.py.
+    (tmp_path / "carol").mkdir()
+    shutil.copy(ROOT / "solutions" / "nucleus.py", tmp_path / "carol" / "nucleus.py")
+    monkeypatch.chdir(tmp_path)
+    status = main(["check", "top_p", "--target", "carol", "--no-cache"])
+    printed = capsys.readouterr().out
+    assert status == 0 and "unknown target" not in printed, f"decodelab check top_p --target carol (exit {status}):\n{printed}"
+    line = next(line for line in printed.splitlines() if "top_p_mask()" in line)
+    assert line.split()[-1] == "carol/nucleus.py" and " done " in line, (
+        f"decodelab check top_p --target carol showed {line.strip()!r}; expected it done, in carol/nucleus.py")
+
+
 def test_the_learner_guides_sample_failure_is_what_check_prints(tmp_path, capsys):
     # The guide's "How to read a failure" had drifted from what check prints (1 of 4 public tests
     # where there were 13: a workshop walk-through, session 41). Its softmax multiplies by T.
@@ -313,7 +329,7 @@ def test_the_learner_guides_sample_failure_is_what_check_prints(tmp_path, capsys
     printed = capsys.readouterr().out.split("decodelab check: ", 1)[1]  # the report: stdout
 
     def steady(text: str) -> list[str]:  # the seconds and the folder's name vary
-        text = re.sub(r"\(\d+\.\d s\)", "(S s)", text.replace(str(folder), "exercises/"))
+        text = re.sub(r"\(\d+\.\d s\)", "(S s)", text.replace(f"{folder}/", "exercises/").replace(str(folder), "exercises/"))
         return [line.rstrip() for line in text.strip().splitlines()]
 
     assert steady(printed) == steady(shown.split("decodelab check: ", 1)[1]), (

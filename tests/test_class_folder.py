@@ -97,18 +97,18 @@ def test_the_summary_counts_submissions_not_failing_cases():
 
 def test_grade_names_what_it_skipped_and_what_it_renamed(tmp_path):
     _submission(tmp_path / "week1" / "alice")
-    _submission(tmp_path / "week2" / "alice")
+    _submission(tmp_path / "week2" / "Alice")  # names are compared without case: the row it meets is alice's
     (tmp_path / "week1" / "notes.txt").write_text("grade these by Friday")
     command = [sys.executable, "-m", "decodelab.cli", "grade", *map(str, sorted((tmp_path / "week1").iterdir())),
-               str(tmp_path / "week2" / "alice"), "--out", str(tmp_path / "out"), "--workers", "1", "--backend", "tiny",
+               str(tmp_path / "week2" / "Alice"), "--out", str(tmp_path / "out"), "--workers", "1", "--backend", "tiny",
                "--exercises", "exact_match"]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=900)
     assert done.returncode == 0, f"{' '.join(command[2:])} exited {done.returncode}, expected 0:\n{done.stderr[-3000:]}"
     assert f"Skipped {tmp_path / 'week1' / 'notes.txt'}: neither a folder nor a .zip file" in done.stderr, (
         f"decodelab grade with a notes.txt among the paths should say it skipped it; stderr:\n{done.stderr[-2000:]}")
-    renamed = (f"Renamed: alice~2 is {tmp_path / 'week2' / 'alice'} (another submission, or one graded earlier "
+    renamed = (f"Renamed: Alice~2 is {tmp_path / 'week2' / 'Alice'} (another submission, or one graded earlier "
                f"into {tmp_path / 'out'}, has the name alice).")
     assert renamed in done.stdout, (
         f"decodelab grade with two submissions named alice should print {renamed!r}; stdout:\n{done.stdout}")
     scores = {path.parent.name: json.loads(path.read_text())["score"] for path in (tmp_path / "out").glob("*/results.json")}
-    assert scores == {"alice": 5.0, "alice~2": 5.0}, f"decodelab grade gave {scores}, expected both alices graded 5/5"
+    assert scores == {"alice": 5.0, "Alice~2": 5.0}, f"decodelab grade gave {scores}, expected both alices graded 5/5"

@@ -268,6 +268,42 @@ def test_a_later_run_into_the_same_folder_replaces_no_classmate_and_drops_no_exe
                     resume=True)
     assert "another --out" in str(refused.value), str(refused.value)
     assert (out / "alice_smith" / "results.json").read_bytes() == kept
+    # A regrade request about one exercise, graded without --resume: the natural command replaced
+    # a whole assignment's results with that exercise's alone (a TA's walk-through: 96/111 -> 10/10).
+    with pytest.raises(TargetError, match="leave out --exercises") as refused:
+        grade_class([tmp_path / "week1" / "alice_smith"], out, GradeOptions(backend="tiny", exercises=("pieces",)),
+                    workers=1)
+    assert "temperature" in str(refused.value), str(refused.value)
+    assert (out / "alice_smith" / "results.json").read_bytes() == kept
+
+
+@needs_tiny
+def test_resume_grades_again_what_changed_since_it_was_graded(tmp_path, monkeypatch):
+    # A TA's walk-through: a learner fixed their code after a regrade request was granted, and
+    # `--resume` kept the stale grade ("Graded 0, skipped 6"); so it did after a `git pull` of
+    # the suites. It keeps results only while the code and the suites are what graded them.
+    from grading.grader import driver
+    from grading.grader.driver import GradeOptions, grade_class
+
+    entry = tmp_path / "class" / "carol"
+    entry.mkdir(parents=True)
+    (entry / "distributions.py").write_text(_solution())
+    out, options = tmp_path / "out", GradeOptions(backend="tiny", exercises=("temperature",))
+    grade_class([entry], out, options, workers=1)
+    again = grade_class([entry], out, options, workers=1, resume=True)
+    assert again.skipped == ["carol"] and not again.changed, (
+        f"--resume on unchanged code: skipped {again.skipped}, changed {again.changed}; expected carol kept")
+    (entry / "distributions.py").write_text(_solution() + "\n# fixed after the regrade request\n")
+    fixed = grade_class([entry], out, options, workers=1, resume=True)
+    assert fixed.graded == ["carol"] and "its code" in fixed.changed.get("carol", ""), (
+        f"--resume after carol's code changed: graded {fixed.graded}, skipped {fixed.skipped}, changed "
+        f"{fixed.changed}; expected carol graded again because her code changed")
+    monkeypatch.setattr(driver, "_grading_digest", lambda: "suites after a git pull")
+    pulled = grade_class([entry], out, options, workers=1, resume=True)
+    assert pulled.graded == ["carol"] and pulled.changed.get("carol", "").startswith("the suites"), (
+        f"--resume after the suites changed: graded {pulled.graded}, changed {pulled.changed}; expected carol graded again")
+    recorded = json.loads((out / "carol" / "results.json").read_text())["extra_data"]["graded_from"]
+    assert recorded["grading"] == "suites after a git pull" and recorded["submission"], recorded
 
 
 def test_resume_keeps_only_results_that_hold_every_exercise_of_the_run():
@@ -283,6 +319,14 @@ def test_resume_keeps_only_results_that_hold_every_exercise_of_the_run():
     for data, exercises, expected in cases:
         got = _already_graded(data, "tiny", exercises)
         assert got == expected, f"_already_graded({data}, 'tiny', {sorted(exercises)}) is {got}, expected {expected}"
+    same = {"submission": "a1", "grading": "b2"}
+    graded = dict(results(), extra_data={**results()["extra_data"], "graded_from": same})
+    for source, expected in ((same, True), ({**same, "submission": "a3"}, False), ({**same, "grading": "b4"}, False),
+                             ({**same, "submission": None}, False)):
+        got = _already_graded(graded, "tiny", {"temperature"}, source)
+        assert got == expected, f"_already_graded(graded from {same}, source={source}) is {got}, expected {expected}"
+    got = _already_graded(results(), "tiny", {"temperature"}, same)
+    assert not got, "results that do not say what graded them were kept by --resume"
 
 
 def test_untouched_stubs_are_recognised_without_running_them():
@@ -402,6 +446,36 @@ def test_feedback_is_escaped_and_names_each_exercise_state():
     for state in ("failed", "not started", "passed"):
         assert f">{state} ·" in page, f"no exercise shown as {state}"
     assert EXERCISES[[e.key for e in EXERCISES].index("temperature")].hints[0] in page, "the hints are missing"
+
+
+def test_a_module_that_does_not_import_is_neither_not_started_nor_counted_so():
+    broken = [{"name": "test_0", "exercise": "top_p", "score": 0.0, "max_score": 1.0, "status": "not_started",
+               "message": "not started: top_p_mask() not found — exercises/nucleus.py fails to import: SyntaxError: "
+                          "invalid syntax (line 22)", "duration": 0.1}]
+    stub = _tests(["not_started"], "top_p")
+    states = []
+    for tests in (broken, stub):
+        results = reports.results_document("a", tests, {"backend": "tiny", "suites": ["hidden"]})
+        states.append(results["extra_data"]["exercises"]["top_p"]["state"])
+        page = reports.feedback_page(results)
+        assert f">{states[-1]} ·" in page, f"the page does not show the exercise as {states[-1]!r}"
+        assert tests is stub or "fails to import: SyntaxError" in page, "the page does not say why the file cannot run"
+        summary = next(row for row in reports.class_summary([results]) if row["exercise"] == "top_p")
+        counted = (summary["not_started"], summary["not_importing"])
+        assert counted == ((0, 1) if tests is broken else (1, 0)), f"class_summary counted {counted} for {states[-1]!r}"
+    assert states == ["does not import", "not started"], (
+        f"the states of a module failing to import and of a stub were {states}")
+
+
+def test_marks_and_feedback_are_readable_by_the_grader_alone(tmp_path):
+    previous = os.umask(0o022)  # a lab server's usual umask would make them world-readable
+    try:
+        reports.write_submission(tmp_path, reports.results_document("a", _tests(["passed"]), {"backend": "tiny"}))
+        written = [reports.write_gradebook(tmp_path), *sorted((tmp_path / "a").iterdir())]
+    finally:
+        os.umask(previous)
+    modes = {path.name: oct(path.stat().st_mode & 0o777) for path in written}
+    assert set(modes.values()) == {"0o600"}, f"modes {modes}, expected 0o600 each (docs/grading.md says so)"
 
 
 def test_gradebook_has_a_column_per_exercise_in_course_order(tmp_path):

@@ -213,6 +213,16 @@ def test_hostile_submission_loses_only_what_it_breaks(run, threat):
             f"{threat}: no feedback mentions {says!r}; first messages: {feedback[:2]}")
 
 
+@pytest.mark.parametrize("threat", ["syntax_error", "import_crash"])
+def test_a_file_that_does_not_import_is_not_called_not_started(run, threat):
+    # A TA's walk-through: a syntax error read "not started" in the summary and the results, and
+    # a TA emailing "you never started top_k" would have been wrong.
+    states = {key: item["state"] for key, item in run["mixed"].results[threat]["extra_data"]["exercises"].items()}
+    assert all(states[key] == "does not import" for key in BOTH), (
+        f"{threat}: the states of {sorted(BOTH)} were {states}; expected 'does not import' (written, but its file "
+        "fails to import)")
+
+
 def test_a_link_in_place_of_the_output_file_is_not_followed(run):
     # output_link's output.txt points at the reading process's environment: the worker (which
     # may read what the learner's uid may not) must show none of it.

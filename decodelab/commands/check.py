@@ -43,6 +43,7 @@ from typing import Callable, Iterator, Sequence
 from decodelab.cli import find_exercise
 from decodelab.errors import UserError
 from grading.harness.catalogue import EXERCISES, Exercise
+from grading.harness.not_started import cannot_run
 from grading.harness.output import keep_end
 from grading.harness.status import Status
 from grading.harness.submission import is_untouched_stub  # the one "not started" rule, shared with the grader
@@ -135,6 +136,17 @@ def module_file(folder: Path, module: str) -> Path | None:
     from grading.harness.target import find_module_file
 
     return find_module_file(folder, module)
+
+
+def shown_file(folder: Path, exercise: Exercise) -> str:
+    """The file of ``exercise`` a learner edits, as the report names it: the one the grader reads
+    in ``folder`` (``exercises/m.py`` in the project; a copy's own file for ``--target``), relative
+    to the project or the current folder where it lies below them."""
+    path = (module_file(folder, exercise.module) or folder / f"{exercise.module}.py").absolute()
+    for base in (ROOT, Path.cwd()):
+        if path.is_relative_to(base.absolute()):
+            return str(path.relative_to(base.absolute()))
+    return str(path)
 
 
 def docstring_summary(source: str, function: str) -> str:
@@ -243,8 +255,7 @@ def _verdict(key: str, tests: list[TestLine]) -> ExerciseStatus:
         message = first({"not_started"}).message
         # A module that fails to import, or learner code that could not be started at all, is
         # not a stub waiting to be written: show it as broken, with the reason.
-        broken = ("fails to import" in message or "could not start" in message)
-        state = BROKEN if broken else NOT_STARTED
+        state = BROKEN if cannot_run(message) else NOT_STARTED
         return ExerciseStatus(key, state, tests, message)
     if statuses == {"skipped"}:
         return ExerciseStatus(key, SKIPPED, tests, first({"skipped"}).message)
@@ -340,7 +351,7 @@ def public_status(
         if not overridden and is_untouched_stub(source.decode("utf-8", "replace"), exercise.function):
             statuses[exercise.key] = ExerciseStatus(
                 exercise.key, NOT_STARTED,
-                message=f"not started: {exercise.function}() in {exercise.path} still raises NotImplementedError",
+                message=f"not started: {exercise.function}() in {shown_file(folder, exercise)} still raises NotImplementedError",
             )
             continue
         digest = _digest(exercise, source, target, backend, budget)
@@ -409,7 +420,8 @@ def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = Fa
         exercise = status.exercise
         number = EXERCISES.index(exercise) + 1
         state = _MARKS[status.state] if status.state != NOT_STARTED else "not started"
-        lines.append(f"  {number:2}. {exercise.key:{width}}  {state:11}  {exercise.function + '()':{function_width}}  {exercise.path}")
+        lines.append(f"  {number:2}. {exercise.key:{width}}  {state:11}  {exercise.function + '()':{function_width}}  "
+                     f"{shown_file(folder, exercise)}")
         if detailed:
             for test in status.tests:
                 shown = "not run" if status.state == BROKEN and test.status == "not_started" else test.status
@@ -421,7 +433,7 @@ def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = Fa
         lines.append("")
         summary = exercise_summary(folder, exercise)
         if first.state == NOT_STARTED:
-            lines.append(f"next: {exercise.key} — write {exercise.function}() in {exercise.path}")
+            lines.append(f"next: {exercise.key} — write {exercise.function}() in {shown_file(folder, exercise)}")
             if summary:
                 lines.append(f"  {summary}")
             if first.message and "NotImplementedError" not in first.message:
@@ -433,12 +445,12 @@ def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = Fa
             # One message for the file, where the error is: not one per test, not under one exercise.
             stuck = [s.exercise.key for s in statuses.values() if s.state == BROKEN and s.exercise.module == exercise.module]
             why = first.message.split(" — ", 1)[-1]
-            lines.append(f"{exercise.path} cannot be imported, so {' and '.join(stuck)} cannot run:")
+            lines.append(f"{shown_file(folder, exercise)} cannot be imported, so {' and '.join(stuck)} cannot run:")
             lines.append(_indent(why.removeprefix(f"{exercise.path} fails to import: ")))
         else:
             failed = [t for t in first.tests if t.status not in ("passed", "skipped")]
             where = f"{len(failed)} of {len(first.tests)} public tests fail" if failed else "it fails"
-            lines.append(f"{exercise.key} ({exercise.function}() in {exercise.path}): {where}; the first:")
+            lines.append(f"{exercise.key} ({exercise.function}() in {shown_file(folder, exercise)}): {where}; the first:")
             if failed:
                 lines.append(f"  {failed[0].name}")
             lines.append(_indent(first.message))

@@ -109,11 +109,13 @@ def run(arguments: argparse.Namespace) -> int:
     graded = len(outcome.graded) + len(outcome.failed)
     print(f"Graded {graded} submission(s) into {out} in {outcome.seconds:.1f} s on backend {outcome.backend}"
           + (f"; skipped {len(outcome.skipped)} already graded" if outcome.skipped else "") + ".")
+    for name, why in outcome.changed.items():
+        print(f"Graded again: {name} ({why}).")
     print(f"Gradebook: {out / 'grades.csv'}")
     for name, path in outcome.renamed.items():
         if name not in outcome.skipped:
             print(f"Renamed: {name} is {printable(path)} (another submission, or one graded earlier into "
-                  f"{out}, has the name {submission_name(Path(path))}).")
+                  f"{out}, has the name {_row_named(submission_name(Path(path)), name, out)}).")
     priming = outcome.priming
     if priming.get("from_disk"):
         print(f"Priming: {priming['expected_values']} expected values read from an earlier run's file "
@@ -187,6 +189,13 @@ class _Progress:
         self.progress.update(self.task, current=", ".join(self.running[-3:]))
 
 
+def _row_named(taken: str, renamed: str, out: Path) -> str:
+    """The gradebook row that holds the name ``taken`` (names are compared without case, so
+    ``Alice_Chen`` is taken by ``alice_chen``), as the row spells it."""
+    rows = sorted(path.name for path in out.iterdir() if path.is_dir()) if out.is_dir() else []
+    return next((row for row in rows if row != renamed and row.lower() == taken.lower()), taken)
+
+
 def _print_summary(outcome) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -198,10 +207,11 @@ def _print_summary(outcome) -> None:
     table.add_column("exercise")
     table.add_column("finished", justify="right")
     table.add_column("not started", justify="right")
+    table.add_column("does not import", justify="right")
     table.add_column("test failed by most submissions (how many)", overflow="fold")
     for row in rows:
         table.add_row(f"{row['exercise']} ({row['function']})", f"{row['finished']}/{row['submissions']}",
-                      str(row["not_started"]), row["most_failed"] or "—")
+                      str(row["not_started"]), str(row["not_importing"]), row["most_failed"] or "—")
     console = Console()
     if not console.is_terminal:  # a file or a pipe: no width to fit, so cut nothing at rich's default 80
         console = Console(width=160)

@@ -29,6 +29,7 @@ one submission (the Gradescope bundle, and later exporters and benchmarks).
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import os
 import select
@@ -629,6 +630,8 @@ class ClassOutcome:
 
     graded: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # graded again by --resume, which would have kept them but for a change: name -> what changed
+    changed: dict[str, str] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)      # results.json says the grader broke
     # name given -> the path it was given to, where that name was taken (``alice~2``)
     renamed: dict[str, str] = field(default_factory=dict)
@@ -650,15 +653,62 @@ Progress = Callable[[str, str], None]
 ``start`` / ``done`` / ``skip`` (detail: a submission's name)."""
 
 
-def _already_graded(data: dict | None, backend: str, exercises: set[str]) -> bool:
+# What grades a submission besides its own code: the suites, and the reference that computes
+# their expected values (its code and the tiny model's weights).
+GRADING_FILES = ("grading/hidden", "grading/public", "reference")
+
+
+@lru_cache(maxsize=1)
+def _grading_digest() -> str:
+    """A SHA-256 of every file in :data:`GRADING_FILES` (paths and contents; caches left out)."""
+    digest = hashlib.sha256()
+    for folder in GRADING_FILES:
+        for path in sorted((PROJECT_ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(PROJECT_ROOT)}\0".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def graded_from(path: Path) -> dict[str, str | None]:
+    """What results graded now would come from: SHA-256s of the submission's exercise modules as
+    the grader reads them (``submission``; None when it cannot be read) and of the suites and
+    reference (``grading``). ``--resume`` keeps results only while both are what they were."""
+    try:
+        sources = read_submission(path).sources
+    except (TargetError, OSError):
+        submission = None
+    else:
+        digest = hashlib.sha256()
+        for module in sorted(sources):
+            digest.update(f"{module}\0".encode() + hashlib.sha256(sources[module]).digest())
+        submission = digest.hexdigest()
+    return {"submission": submission, "grading": _grading_digest()}
+
+
+def _already_graded(data: dict | None, backend: str, exercises: set[str], source: dict | None = None) -> bool:
     """Whether ``--resume`` may keep these results: graded on ``backend``, not broken by the
-    grader, and holding every exercise this run grades."""
+    grader, holding every exercise this run grades and, where ``source`` (:func:`graded_from`)
+    is given, graded from the same code by the same suites (a learner's fix after a regrade
+    request, or suites updated by ``git pull``, is graded again)."""
     extra = (data or {}).get("extra_data", {})
+    same_source = source is None or (source.get("submission") is not None and extra.get("graded_from") == source)
     return bool(data and extra.get("backend") == backend and not extra.get("grader_error")
-                and exercises <= set(extra.get("exercises", {})))
+                and exercises <= set(extra.get("exercises", {})) and same_source)
 
 
-def _backend_of_every(resume: bool, kept: list[dict | None], options: GradeOptions, exercises: set[str]) -> str | None:
+def _what_changed(data: dict, source: dict) -> str:
+    """Why results ``--resume`` would otherwise keep are graded again, in words."""
+    before = data.get("extra_data", {}).get("graded_from") or {}
+    if not before:
+        return "graded by a version of decodelab that did not record what it graded"
+    changes = [what for key, what in (("submission", "its code"), ("grading", "the suites or the reference"))
+               if before.get(key) != source.get(key)]
+    return " and ".join(changes) + " changed since" if changes else "it could not be read"
+
+
+def _backend_of_every(resume: bool, kept: list[dict | None], options: GradeOptions, exercises: set[str],
+                      sources: list[dict]) -> str | None:
     """With ``--resume``, the backend that graded every one of ``kept`` (the results an earlier
     run left for each submission) when it is the one this run's judges would use, so that none
     is left to grade; else None. The backend is resolved only then: for ``auto`` that imports
@@ -668,7 +718,8 @@ def _backend_of_every(resume: bool, kept: list[dict | None], options: GradeOptio
     if not resume or not kept:
         return None
     backends = {str((data or {}).get("extra_data", {}).get("backend")) for data in kept}
-    if len(backends) != 1 or not all(_already_graded(data, next(iter(backends)), exercises) for data in kept):
+    if len(backends) != 1 or not all(_already_graded(data, next(iter(backends)), exercises, source)
+                                     for data, source in zip(kept, sources)):
         return None
     backend = requested_backend(options.backend)
     if backend == AUTO:
@@ -678,22 +729,28 @@ def _backend_of_every(resume: bool, kept: list[dict | None], options: GradeOptio
     return backend if backend in backends else None
 
 
-def _check_nothing_replaced(earlier: dict[str, dict], names: list[str], exercises: set[str]) -> None:
-    """``--resume`` grades again a submission whose results lack an exercise of this run; its
-    new results would hold this run's exercises only. Where the old ones hold others too (last
-    week's), say so before anything is graded, rather than replace them."""
+def _check_nothing_replaced(earlier: dict[str, dict], names: list[str], exercises: set[str], resume: bool) -> None:
+    """A submission graded again gets results for this run's exercises only. Where its earlier
+    results in ``--out`` hold others too (last week's, or the whole assignment when a regrade
+    request names one exercise), say so before anything is graded, rather than replace them."""
     lost = {}
     for name in names:
         graded = set(earlier.get(name, {}).get("extra_data", {}).get("exercises", {}))
-        if graded and not exercises <= graded and graded - exercises:
+        graded_again = not resume or not exercises <= graded  # --resume keeps results holding them all
+        if graded_again and graded - exercises:
             lost[name] = sorted(graded - exercises)
     if lost:
         keys = sorted({key for kept in lost.values() for key in kept})
         shown = ", ".join(list(lost)[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
+        if resume:
+            raise TargetError(
+                f"--resume would grade {shown} again for this run's exercises and drop their results for "
+                f"{' '.join(keys)}, which this run does not grade: add them to --exercises (grading all of them "
+                f"again), or grade this assignment into another --out folder")
         raise TargetError(
-            f"--resume would grade {shown} again for this run's exercises and drop their results for "
-            f"{' '.join(keys)}, which this run does not grade: add them to --exercises (grading all of them "
-            f"again), or grade this assignment into another --out folder")
+            f"grading {shown} for {' '.join(sorted(exercises))} alone would drop their results in --out for "
+            f"{' '.join(keys)}: leave out --exercises to grade every exercise again (the others come out the same "
+            f"for the same code), or grade into another --out folder")
 
 
 def _classmates_kept_apart(sandbox: str | None) -> bool:
@@ -732,15 +789,16 @@ def grade_class(
     earlier = reports.graded_results(out_dir) if out_dir.is_dir() else {}
     names = class_names(submissions, {name: data["extra_data"].get("source") for name, data in earlier.items()})
     exercises = set(options.exercises) or {exercise.key for exercise in EXERCISES}
-    if resume:
-        _check_nothing_replaced(earlier, [names[path] for path in submissions], exercises)
+    _check_nothing_replaced(earlier, [names[path] for path in submissions], exercises, resume)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     outcome = ClassOutcome()
     outcome.renamed = {name: str(path) for path, name in names.items() if name != submission_name(path)}
     notify = progress or (lambda event, name: None)
     notify("total", str(len(submissions)))
-    backend = _backend_of_every(resume, [earlier.get(names[path]) for path in submissions], options, exercises)
+    sources = {path: graded_from(path) for path in submissions} if resume else {}
+    backend = _backend_of_every(resume, [earlier.get(names[path]) for path in submissions], options, exercises,
+                                [sources.get(path, {}) for path in submissions])
     if backend is not None:  # nothing left to grade: no judge started (one takes seconds to load the model)
         outcome.backend = backend
         # The sandbox that graded them: one without bubblewrap, where any was, so that it is said.
@@ -780,10 +838,12 @@ def grade_class(
         todo = []
         for path in submissions:
             name = names[path]
-            if resume and _already_graded(earlier.get(name), outcome.backend, exercises):
+            if resume and _already_graded(earlier.get(name), outcome.backend, exercises, sources[path]):
                 outcome.skipped.append(name)
                 notify("skip", name)
             else:
+                if resume and _already_graded(earlier.get(name), outcome.backend, exercises):
+                    outcome.changed[name] = _what_changed(earlier[name], sources[path])
                 todo.append(path)
         primer = slots[0]
         while len(slots) > max(1, len(todo)):  # fewer submissions left than workers: the primer goes first
@@ -819,6 +879,7 @@ def grade_class(
                     path = queue.pop(0)
                 name = names[path]
                 notify("start", name)
+                provenance = graded_from(path)  # before grading: a file changed meanwhile is graded again next time
                 if not slot.alive():
                     slot.restarted_here = True
                     try:
@@ -836,7 +897,7 @@ def grade_class(
                         f"graded as '{name}': another submission of the class, or one graded earlier into "
                         f"this folder, also becomes '{submission_name(path)}' once its name is made safe "
                         f"({printable(path.name)} here)")
-                results = _results_for(name, reply, slot.ready or first, entry_name(path))
+                results = _results_for(name, reply, slot.ready or first, entry_name(path), provenance)
                 reports.write_submission(out_dir, results)
                 with lock:
                     outcome.results[name] = results
@@ -887,8 +948,8 @@ def _stack() -> dict:
     return stack_report().as_dict()
 
 
-def _results_for(name: str, reply: dict, ready: dict, source: str | None = None) -> dict:
-    context = {"source": source, "backend": ready.get("backend"), "model_id": ready.get("model_id"),
+def _results_for(name: str, reply: dict, ready: dict, source: str | None = None, graded: dict | None = None) -> dict:
+    context = {"source": source, "graded_from": graded, "backend": ready.get("backend"), "model_id": ready.get("model_id"),
                "sandbox": ready.get("sandbox"), "suites": ready.get("suites", ["hidden"]), "stack": _stack(),
                "priming": reply.get("priming") or ready.get("priming")}
     if not reply.get("ok"):

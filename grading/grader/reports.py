@@ -31,6 +31,7 @@ from typing import Any, Iterable
 import jinja2
 
 from grading.harness.catalogue import EXERCISES, Exercise
+from grading.harness.not_started import cannot_run
 from grading.harness.status import Status
 
 RESULTS = "results.json"
@@ -38,11 +39,15 @@ FEEDBACK = "feedback.html"
 GRADEBOOK = "grades.csv"
 FORMAT = "decodelab-results-1"
 NOT_STARTED = Status.NOT_STARTED
+DOES_NOT_IMPORT = "does not import"
 PRINTED_MARKER = "Your code printed (last lines):"
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never half."""
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never half.
+
+    The file keeps ``mkstemp``'s mode 0600 whatever the umask: marks and feedback are learners'
+    records, for the grader's user alone unless the instructor shares them (docs/grading.md)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -68,11 +73,12 @@ def _by_key() -> dict[str, Exercise]:
 
 
 def exercise_state(tests: list[dict]) -> str:
-    """``passed`` (every test passed), ``not started`` (none passed, all say so), else ``failed``."""
+    """``passed`` (every test passed), ``not started`` (none passed, all say so), ``does not
+    import`` (the same, but because its file fails to import: written, not a stub), else ``failed``."""
     if tests and all(t["status"] == Status.PASSED for t in tests):
         return "passed"
     if tests and all(t["status"] == NOT_STARTED for t in tests):
-        return "not started"
+        return DOES_NOT_IMPORT if any(cannot_run(str(t.get("message", ""))) for t in tests) else "not started"
     return "failed"
 
 
@@ -142,6 +148,7 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
             "format": FORMAT,
             "submission": name,
             "source": context.get("source"),  # the entry's own name in the class (a later run's names)
+            "graded_from": context.get("graded_from"),  # hashes of its code and of the suites (--resume)
             "backend": context.get("backend"),
             "model_id": context.get("model_id"),
             "sandbox": context.get("sandbox"),
@@ -353,10 +360,11 @@ def class_summary(results: Iterable[dict]) -> list[dict]:
     for data in results:
         for key, item in data["extra_data"].get("exercises", {}).items():
             row = rows.setdefault(key, {"exercise": key, "function": item.get("function", key), "finished": 0,
-                                        "not_started": 0, "submissions": 0})
+                                        "not_started": 0, "not_importing": 0, "submissions": 0})
             row["submissions"] += 1
             row["finished"] += item.get("state") == "passed"
             row["not_started"] += item.get("state") == "not started"
+            row["not_importing"] += item.get("state") == DOES_NOT_IMPORT
         failed = set()
         for test in data.get("tests", []):
             outcome = test.get("extra_data", {}).get("outcome")

@@ -36,3 +36,11 @@ def raised_by_its_own_raise(error: BaseException, function: Callable[..., Any]) 
     if innermost.tb_frame.f_code is not code:
         return False
     return linecache.getline(code.co_filename, innermost.tb_lineno).lstrip().startswith("raise")
+
+
+def cannot_run(message: str) -> bool:
+    """Whether a *not started* message is really code that could not run: a module that fails to
+    import (a syntax error, an import-time crash) or learner code that could not be started.
+    Written and broken, not a stub waiting to be written: ``decodelab check`` reads it as BROKEN,
+    the grader as "does not import"."""
+    return "fails to import" in message or "could not start" in message

@@ -8,6 +8,8 @@ learners failing two cases each read as four.
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -112,3 +114,6 @@ def test_grade_names_what_it_skipped_and_what_it_renamed(tmp_path):
         f"decodelab grade with two submissions named alice should print {renamed!r}; stdout:\n{done.stdout}")
     scores = {path.parent.name: json.loads(path.read_text())["score"] for path in (tmp_path / "out").glob("*/results.json")}
     assert scores == {"alice": 5.0, "Alice~2": 5.0}, f"decodelab grade gave {scores}, expected both alices graded 5/5"
+    rows = {row["submission"]: row for row in csv.DictReader(io.StringIO((tmp_path / "out" / "grades.csv").read_text()))}
+    handed_in = {name: row.get("handed_in") for name, row in rows.items()}
+    assert handed_in == {"alice": "alice", "Alice~2": "Alice"}, f"grades.csv's handed_in column: {handed_in}"

@@ -6,6 +6,7 @@ that edits the model's weights or watches its forward passes — and the command
 """
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -485,6 +486,17 @@ def test_gradebook_has_a_column_per_exercise_in_course_order(tmp_path):
     rows = reports.write_gradebook(tmp_path).read_text().splitlines()
     assert rows[0].startswith("submission,temperature,top_p,total"), rows[0]
     assert [row.split(",")[0] for row in rows[1:]] == ["a", "b"]
+
+
+
+def test_the_gradebook_names_each_upload_as_text(tmp_path):
+    # The handed_in column is the learner's own name for the upload: a spreadsheet must show it, not run it.
+    for name, source in (("a", "alice smith.zip"), ("b", '=HYPERLINK("http://x","y")'), ("c", "bob\nsmith")):
+        results = reports.results_document(name, _tests(["passed"]), {"backend": "tiny", "source": source})
+        reports.write_submission(tmp_path, results)
+    rows = {row["submission"]: row["handed_in"] for row in csv.DictReader(io.StringIO(reports.write_gradebook(tmp_path).read_text()))}
+    assert rows == {"a": "alice smith.zip", "b": "'=HYPERLINK(\"http://x\",\"y\")", "c": "bob\\nsmith"}, (
+        f"grades.csv's handed_in column: {rows}")
 
 
 # --------------------------------------------------------------------------------------------

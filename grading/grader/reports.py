@@ -32,6 +32,7 @@ import jinja2
 
 from grading.harness.catalogue import EXERCISES, Exercise
 from grading.harness.not_started import cannot_run
+from grading.harness.submission import printable
 from grading.harness.status import Status
 
 RESULTS = "results.json"
@@ -312,20 +313,28 @@ def graded_results(out_dir: Path) -> dict[str, dict]:
     return found
 
 
+def _as_text_cell(text: str) -> str:
+    """``text`` as a spreadsheet shows it, never runs it: a learner's upload named ``=HYPERLINK(…)``
+    would be a formula in the instructor's spreadsheet, so a leading ``= + - @`` gets a ``'``."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def gradebook_text(results: dict[str, dict]) -> str:
     order = _exercise_order()
     keys = sorted({key for data in results.values() for key in data["extra_data"].get("exercises", {})},
                   key=lambda key: order.get(key, 999))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", *keys, "total", "max_score", "backend", "status"])
+    # handed_in: the entry as it was uploaded (``alice smith.zip`` for the row alice_smith~2)
+    writer.writerow(["submission", *keys, "total", "max_score", "backend", "status", "handed_in"])
     for name in sorted(results):
         data = results[name]
         exercises = data["extra_data"].get("exercises", {})
         row = [name]
         row += [f"{exercises[key]['score']:g}" if key in exercises else "" for key in keys]
         row += [f"{data.get('score', 0):g}", f"{data.get('max_score', 0):g}", data["extra_data"].get("backend", ""),
-                "grader error" if data["extra_data"].get("grader_error") else "graded"]
+                "grader error" if data["extra_data"].get("grader_error") else "graded",
+                _as_text_cell(printable(data["extra_data"].get("source") or ""))]
         writer.writerow(row)
     return buffer.getvalue()
 

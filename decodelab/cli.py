@@ -37,6 +37,7 @@ from decodelab import __version__
 from decodelab.commands import COMMANDS
 from decodelab.errors import UserError
 from grading.harness.catalogue import EXERCISES, Exercise
+from grading.harness.target import PACKAGES
 from reference.backend_names import BACKEND_ENV, backend_problem
 
 
@@ -130,8 +131,7 @@ def check_arguments(arguments: argparse.Namespace) -> None:
     if getattr(arguments, "out", None) is not None:
         check_destination(Path(arguments.out), getattr(arguments, "out_kind", None))
     target = getattr(arguments, "target", None)
-    if isinstance(target, str) and target not in ("exercises", "solutions") and not Path(target).is_absolute() \
-            and Path(target).exists():
+    if isinstance(target, str) and target not in PACKAGES and not Path(target).is_absolute() and Path(target).exists():
         # The tests run from the project's root: a folder named from here must mean this one.
         arguments.target = str(Path(target).resolve())
 
@@ -161,6 +161,12 @@ def check_destination(out: Path, kind: str | None) -> None:
         raise UserError(f"--out {out}: nothing can be created in {above} ({error.strerror}); choose another --out") from None
 
 
+def _about(path: Path, out: Path) -> bool:
+    """Whether ``path`` is ``out``, lies under it, or is a file written beside it on its way
+    there (``.autograder.zip.tmp``, ``.x.abc123.tmp``)."""
+    return path == out or path.is_relative_to(out) or (path.parent == out.parent and path.name.startswith(f".{out.name}"))
+
+
 def path_problem(error: OSError, out: object = None) -> str | None:
     """One sentence for an ``OSError`` about a path (the path, the system's reason, what to do);
     None for one about no path, which is not the user's to fix and keeps its traceback.
@@ -170,7 +176,7 @@ def path_problem(error: OSError, out: object = None) -> str | None:
         return str(error) if isinstance(error, FileNotFoundError) else None
     reason = error.strerror or type(error).__name__
     text = f"{reason}: {error.filename}" + (f" -> {error.filename2}" if error.filename2 else "")
-    if out is not None and Path(str(error.filename)).resolve().is_relative_to(Path(out).resolve().parent):
+    if out is not None and _about(Path(str(error.filename)).resolve(), Path(out).resolve()):
         return f"{text}; choose another --out"
     return f"{text}; check that path and its permissions"
 

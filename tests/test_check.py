@@ -312,6 +312,11 @@ def test_a_target_named_from_here_is_read_here_and_its_own_file_is_named(tmp_pat
     line = next(line for line in printed.splitlines() if "top_p_mask()" in line)
     assert line.split()[-1] == "carol/nucleus.py" and " done " in line, (
         f"decodelab check top_p --target carol showed {line.strip()!r}; expected it done, in carol/nucleus.py")
+    # A zip is unpacked into scratch, where an edit would be lost: its member is named instead.
+    shutil.make_archive(str(tmp_path / "carol"), "zip", tmp_path / "carol")
+    main(["check", "top_p", "--target", "carol.zip", "--no-cache"])
+    line = next(line for line in capsys.readouterr().out.splitlines() if "top_p_mask()" in line)
+    assert line.endswith("carol.zip: nucleus.py"), f"decodelab check top_p --target carol.zip showed {line.strip()!r}"
 
 
 def test_the_learner_guides_sample_failure_is_what_check_prints(tmp_path, capsys):

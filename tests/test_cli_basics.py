@@ -148,6 +148,11 @@ def test_a_path_the_system_refuses_later_is_one_sentence_naming_it(monkeypatch, 
     assert printed == [f"decodelab release: Permission denied: {tmp_path / 'bundle' / '.bundle.tmp'}; choose another --out"], (
         f"decodelab release, refused by the system, printed {printed}"
     )
+    from decodelab.cli import path_problem
+
+    elsewhere = path_problem(PermissionError(13, "Permission denied", str(ROOT / "exercises" / "nucleus.py")), "grades")
+    assert elsewhere.endswith("check that path and its permissions"), (
+        f"a file beside --out grades, but not its own, was blamed on --out: {elsewhere!r}")
 
 
 def test_an_os_error_about_no_path_is_not_called_the_users(monkeypatch, tmp_path):

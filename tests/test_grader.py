@@ -271,7 +271,7 @@ def test_a_later_run_into_the_same_folder_replaces_no_classmate_and_drops_no_exe
     assert (out / "alice_smith" / "results.json").read_bytes() == kept
     # A regrade request about one exercise, graded without --resume: the natural command replaced
     # a whole assignment's results with that exercise's alone (a TA's walk-through: 96/111 -> 10/10).
-    with pytest.raises(TargetError, match="leave out --exercises") as refused:
+    with pytest.raises(TargetError, match="add them to --exercises") as refused:
         grade_class([tmp_path / "week1" / "alice_smith"], out, GradeOptions(backend="tiny", exercises=("pieces",)),
                     workers=1)
     assert "temperature" in str(refused.value), str(refused.value)
@@ -282,29 +282,51 @@ def test_a_later_run_into_the_same_folder_replaces_no_classmate_and_drops_no_exe
 def test_resume_grades_again_what_changed_since_it_was_graded(tmp_path, monkeypatch):
     # A TA's walk-through: a learner fixed their code after a regrade request was granted, and
     # `--resume` kept the stale grade ("Graded 0, skipped 6"); so it did after a `git pull` of
-    # the suites. It keeps results only while the code and the suites are what graded them.
+    # the suites. It keeps results only while the code and the grader are what graded them, and
+    # never grades one exercise again in a way that drops another's results.
     from grading.grader import driver
     from grading.grader.driver import GradeOptions, grade_class
 
     entry = tmp_path / "class" / "carol"
     entry.mkdir(parents=True)
     (entry / "distributions.py").write_text(_solution())
-    out, options = tmp_path / "out", GradeOptions(backend="tiny", exercises=("temperature",))
-    grade_class([entry], out, options, workers=1)
-    again = grade_class([entry], out, options, workers=1, resume=True)
+    out = tmp_path / "out"
+    both, one = (GradeOptions(backend="tiny", exercises=keys) for keys in (("next_token", "temperature"), ("temperature",)))
+    grade_class([entry], out, both, workers=1)
+    again = grade_class([entry], out, one, workers=1, resume=True)
     assert again.skipped == ["carol"] and not again.changed, (
         f"--resume on unchanged code: skipped {again.skipped}, changed {again.changed}; expected carol kept")
     (entry / "distributions.py").write_text(_solution() + "\n# fixed after the regrade request\n")
-    fixed = grade_class([entry], out, options, workers=1, resume=True)
+    with pytest.raises(TargetError, match="next_token") as refused:  # graded again for temperature alone: dropped
+        grade_class([entry], out, one, workers=1, resume=True)
+    assert "its code or the grader changed" in str(refused.value), str(refused.value)
+    fixed = grade_class([entry], out, both, workers=1, resume=True)
     assert fixed.graded == ["carol"] and "its code" in fixed.changed.get("carol", ""), (
         f"--resume after carol's code changed: graded {fixed.graded}, skipped {fixed.skipped}, changed "
         f"{fixed.changed}; expected carol graded again because her code changed")
-    monkeypatch.setattr(driver, "_grading_digest", lambda: "suites after a git pull")
-    pulled = grade_class([entry], out, options, workers=1, resume=True)
-    assert pulled.graded == ["carol"] and pulled.changed.get("carol", "").startswith("the suites"), (
-        f"--resume after the suites changed: graded {pulled.graded}, changed {pulled.changed}; expected carol graded again")
+    monkeypatch.setattr(driver, "_grading_digest", lambda: "the grader after a git pull")
+    pulled = grade_class([entry], out, both, workers=1, resume=True)
+    assert pulled.graded == ["carol"] and pulled.changed.get("carol", "").startswith("the grader"), (
+        f"--resume after the grader changed: graded {pulled.graded}, changed {pulled.changed}; expected carol graded again")
     recorded = json.loads((out / "carol" / "results.json").read_text())["extra_data"]["graded_from"]
-    assert recorded["grading"] == "suites after a git pull" and recorded["submission"], recorded
+    assert recorded["grading"] == "the grader after a git pull" and recorded["submission"], recorded
+
+
+def test_what_a_result_was_graded_from_is_read_without_parsing_an_upload(tmp_path):
+    from grading.grader.driver import graded_from
+
+    upload = tmp_path / "carol.zip"
+    upload.write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty zip: hashed as bytes, never opened here
+    link = tmp_path / "link"
+    link.symlink_to(ROOT / "solutions")
+    folder = tmp_path / "dave"
+    folder.mkdir()
+    (folder / "distributions.py").write_text(_solution())
+    got = {path.name: graded_from(path)["submission"] for path in (upload, link, folder, tmp_path / "gone")}
+    assert got["carol.zip"] and got["dave"] and got["link"] is None and got["gone"] is None, (
+        f"graded_from gave {got}; expected digests for the zip and the folder, None for a link and a missing entry")
+    (folder / "notes.md").write_text("not an exercise module")
+    assert graded_from(folder)["submission"] == got["dave"], "a file the grader does not read changed the digest"
 
 
 def test_resume_keeps_only_results_that_hold_every_exercise_of_the_run():

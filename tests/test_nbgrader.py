@@ -262,6 +262,11 @@ def test_feedback_names_failures_with_their_messages_and_says_not_started():
     assert "5 of 10 points" in text and "expected [F, T, F, T]" in text and "hint: keep it" in text, text
     stub = feedback(exercise, _graded([(0.0, 10.0, "not_started", "not started: ...")]))
     assert "not started" in stub and "0 of 10 points" in stub, stub
+    why = ("not started: top_p_mask() not found — exercises/nucleus.py fails to import: SyntaxError: invalid syntax "
+           "(line 4)\n  exercises/nucleus.py:4 in <module>")
+    broken = feedback(exercise, _graded([(0.0, 10.0, "not_started", why)]))
+    assert "does not import: exercises/nucleus.py fails to import: SyntaxError" in broken and "not started" not in broken, (
+        f"a cell whose module fails to import read:\n{broken}")
 
 
 # ---------------------------------------------------------------------------------------------

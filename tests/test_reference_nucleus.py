@@ -166,3 +166,39 @@ def test_sample_top_p_follows_the_nucleus_distribution():
 def test_sample_top_p_wants_a_batch():
     with pytest.raises(ValueError, match="batch"):
         ref.sample_top_p(torch.tensor([0.5, 0.5]), 0.9)
+
+
+def test_crossing_tokens_are_those_a_cumsum_at_most_p_slip_leaves_out():
+    from grading.harness.statistics import crossing_tokens
+
+    cases = [
+        ([0.1, 0.5, 0.15, 0.25], 0.7, [3]),   # ranked 0.5, 0.25: mass above 0.25 is 0.5 < 0.7, through it 0.75
+        ([0.5, 0.2, 0.1, 0.2], 0.6, [1, 3]),  # tied at the cut: either may be the one ranked first
+        ([0.5, 0.5, 0.0, 0.0], 0.9998, [0, 1]),  # tied at the top: the slip keeps one of them
+        ([0.9, 0.1], 0.5, []),                # the most probable token alone is kept either way
+        ([0.3, 0.6, 0.1], 0.0, []),           # p = 0: the argmax alone, by both rules
+    ]
+    for probs, p, expected in cases:
+        got = crossing_tokens(torch.tensor(probs), p)
+        assert got == expected, f"crossing_tokens({probs}, {p}) = {got}, expected {expected}"
+
+
+def test_the_crossing_hint_speaks_only_when_that_one_token_is_missing():
+    from grading.harness.statistics import left_out_crossing_hint
+
+    before = torch.tensor([0.1, 0.5, 0.15, 0.25])
+    expected = torch.tensor([0.0, 0.5 / 0.75, 0.0, 0.25 / 0.75])  # the nucleus at p = 0.7: ids 1 and 3
+    cases = {
+        "only id 1 drawn: id 3 crosses p": (torch.tensor([1] * 500), "token 3 never came"),
+        "both drawn": (torch.tensor([1, 3] * 250), None),
+        "only id 3 drawn: the missing id 1 crosses nothing": (torch.tensor([3] * 500), None),
+        "ids far outside the vocabulary": (torch.tensor([1] * 499 + [10**12]), "token 3 never came"),
+    }
+    for what, (draws, wanted) in cases.items():
+        got = left_out_crossing_hint(draws, expected, before, 0.7)
+        assert (got is None) if wanted is None else (got is not None and got.startswith(wanted)), (
+            f"left_out_crossing_hint({what}) = {got!r}, expected {wanted!r}")
+    # Four tokens tied inside a top-k cut, all of them crossing p: an argmax leaves out all four,
+    # which no cumsum slip does; the hint is then not about the nucleus.
+    tied = torch.tensor([0.4, 0.15, 0.15, 0.15, 0.15])
+    assert left_out_crossing_hint(torch.tensor([0] * 500), tied, tied, 0.9998) is None

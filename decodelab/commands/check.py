@@ -106,12 +106,19 @@ def lookup(name: str) -> Exercise:
 # Reading the learner's files without running them
 # ---------------------------------------------------------------------------------------------
 
+def _base_of(target: str) -> str:
+    """Where a target's files are: 'solutions+pkg.mod:func__mistake' reads the base's files, and
+    'isolated:' or 'trusted:' say how it runs, not where it is."""
+    from grading.harness.target import ISOLATED_PREFIX, TRUSTED_PREFIX
+
+    return target.partition("+")[0].removeprefix(TRUSTED_PREFIX).removeprefix(ISOLATED_PREFIX)
+
+
 def target_folder(target: str) -> Path:
     """The folder holding the target's exercise modules (a ``.zip`` is unpacked once)."""
-    from grading.harness.target import ISOLATED_PREFIX, PACKAGES, TRUSTED_PREFIX, TargetError, unpack_submission
+    from grading.harness.target import PACKAGES, TargetError, unpack_submission
 
-    base = target.partition("+")[0]  # 'solutions+pkg.mod:func__mistake': read the base's files
-    base = base.removeprefix(TRUSTED_PREFIX).removeprefix(ISOLATED_PREFIX)  # how it runs, not where it is
+    base = _base_of(target)
     if base in PACKAGES:
         return ROOT / base
     path = Path(base)
@@ -138,11 +145,15 @@ def module_file(folder: Path, module: str) -> Path | None:
     return find_module_file(folder, module)
 
 
-def shown_file(folder: Path, exercise: Exercise) -> str:
+def shown_file(folder: Path, exercise: Exercise, target: str = "exercises") -> str:
     """The file of ``exercise`` a learner edits, as the report names it: the one the grader reads
     in ``folder`` (``exercises/m.py`` in the project; a copy's own file for ``--target``), relative
-    to the project or the current folder where it lies below them."""
+    to the project or the current folder where it lies below them. For a ``.zip`` target, its
+    member (``carol.zip: nucleus.py``): the unpacked copy is scratch, where edits would be lost."""
     path = (module_file(folder, exercise.module) or folder / f"{exercise.module}.py").absolute()
+    upload = Path(_base_of(target))
+    if upload.is_file():
+        return f"{upload}: {path.relative_to(folder.absolute())}"
     for base in (ROOT, Path.cwd()):
         if path.is_relative_to(base.absolute()):
             return str(path.relative_to(base.absolute()))
@@ -253,9 +264,9 @@ def _verdict(key: str, tests: list[TestLine]) -> ExerciseStatus:
         return ExerciseStatus(key, FAILING, tests, first(failed).message)
     if "not_started" in statuses:
         message = first({"not_started"}).message
-        # A module that fails to import, or learner code that could not be started at all, is
-        # not a stub waiting to be written: show it as broken, with the reason.
-        state = BROKEN if cannot_run(message) else NOT_STARTED
+        # A module that fails to import is not a stub waiting to be written, and neither is code
+        # the grader could not start a process for: show it as broken, with the reason.
+        state = BROKEN if cannot_run(message) or "could not start" in message else NOT_STARTED
         return ExerciseStatus(key, state, tests, message)
     if statuses == {"skipped"}:
         return ExerciseStatus(key, SKIPPED, tests, first({"skipped"}).message)
@@ -351,7 +362,7 @@ def public_status(
         if not overridden and is_untouched_stub(source.decode("utf-8", "replace"), exercise.function):
             statuses[exercise.key] = ExerciseStatus(
                 exercise.key, NOT_STARTED,
-                message=f"not started: {exercise.function}() in {shown_file(folder, exercise)} still raises NotImplementedError",
+                message=f"not started: {exercise.function}() in {shown_file(folder, exercise, target)} still raises NotImplementedError",
             )
             continue
         digest = _digest(exercise, source, target, backend, budget)
@@ -421,7 +432,7 @@ def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = Fa
         number = EXERCISES.index(exercise) + 1
         state = _MARKS[status.state] if status.state != NOT_STARTED else "not started"
         lines.append(f"  {number:2}. {exercise.key:{width}}  {state:11}  {exercise.function + '()':{function_width}}  "
-                     f"{shown_file(folder, exercise)}")
+                     f"{shown_file(folder, exercise, target)}")
         if detailed:
             for test in status.tests:
                 shown = "not run" if status.state == BROKEN and test.status == "not_started" else test.status
@@ -433,7 +444,7 @@ def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = Fa
         lines.append("")
         summary = exercise_summary(folder, exercise)
         if first.state == NOT_STARTED:
-            lines.append(f"next: {exercise.key} — write {exercise.function}() in {shown_file(folder, exercise)}")
+            lines.append(f"next: {exercise.key} — write {exercise.function}() in {shown_file(folder, exercise, target)}")
             if summary:
                 lines.append(f"  {summary}")
             if first.message and "NotImplementedError" not in first.message:
@@ -445,12 +456,12 @@ def render(statuses: dict[str, ExerciseStatus], target: str, detailed: bool = Fa
             # One message for the file, where the error is: not one per test, not under one exercise.
             stuck = [s.exercise.key for s in statuses.values() if s.state == BROKEN and s.exercise.module == exercise.module]
             why = first.message.split(" — ", 1)[-1]
-            lines.append(f"{shown_file(folder, exercise)} cannot be imported, so {' and '.join(stuck)} cannot run:")
+            lines.append(f"{shown_file(folder, exercise, target)} cannot be imported, so {' and '.join(stuck)} cannot run:")
             lines.append(_indent(why.removeprefix(f"{exercise.path} fails to import: ")))
         else:
             failed = [t for t in first.tests if t.status not in ("passed", "skipped")]
             where = f"{len(failed)} of {len(first.tests)} public tests fail" if failed else "it fails"
-            lines.append(f"{exercise.key} ({exercise.function}() in {shown_file(folder, exercise)}): {where}; the first:")
+            lines.append(f"{exercise.key} ({exercise.function}() in {shown_file(folder, exercise, target)}): {where}; the first:")
             if failed:
                 lines.append(f"  {failed[0].name}")
             lines.append(_indent(first.message))

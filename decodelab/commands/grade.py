@@ -109,8 +109,12 @@ def run(arguments: argparse.Namespace) -> int:
     graded = len(outcome.graded) + len(outcome.failed)
     print(f"Graded {graded} submission(s) into {out} in {outcome.seconds:.1f} s on backend {outcome.backend}"
           + (f"; skipped {len(outcome.skipped)} already graded" if outcome.skipped else "") + ".")
+    by_reason: dict[str, list[str]] = {}
     for name, why in outcome.changed.items():
-        print(f"Graded again: {name} ({why}).")
+        by_reason.setdefault(why, []).append(name)
+    for why, names in by_reason.items():  # after an upgrade, a whole class for one reason: one line
+        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        print(f"Graded again: {shown} ({why}).")
     print(f"Gradebook: {out / 'grades.csv'}")
     for name, path in outcome.renamed.items():
         if name not in outcome.skipped:

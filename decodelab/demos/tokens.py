@@ -41,13 +41,13 @@ def token_rows(text: str, tokenizer, tokenize_with_pieces, piece_bytes, add_bos:
     return rows
 
 
-def sizes_line(tokenizer, model) -> str:
+def sizes_line(tokenizer, embedding_matrix) -> str:
     """How many pieces the vocabulary holds and the embedding matrix's shape: an id is a row number.
 
     ``len(tokenizer)`` counts added tokens too; the matrix may have more rows than the tokenizer
     has pieces (padded for speed), which the line then says."""
     pieces = len(tokenizer)
-    rows, width = model.get_input_embeddings().weight.shape
+    rows, width = embedding_matrix.shape
     line = f"vocabulary: {pieces:,} pieces (ids 0 to {pieces - 1:,}); embedding matrix: {rows:,} × {width:,}, one row of {width:,} numbers per id"
     if rows != pieces:
         line += f" ({rows - pieces:+,} rows no piece uses)"
@@ -122,7 +122,7 @@ def run(arguments: argparse.Namespace) -> int:
 
     chosen = choose_functions(arguments, *FUNCTIONS)
     backend = open_backend(arguments)
-    sizes = sizes_line(backend.tokenizer, backend.model)
+    sizes = sizes_line(backend.tokenizer, backend.embedding_matrix)
     print(sizes)
     sections = []
     for text in arguments.texts or DEFAULT_TEXTS:

@@ -55,6 +55,7 @@ from grading.harness.scratch import sweep as sweep_stale_folders
 from grading.harness.catalogue import EXERCISES
 from grading.harness.submission import class_names, entry_name, expand, printable, read_submission, submission_name
 from grading.harness.target import TargetError
+from reference.backend_names import AUTO, requested_backend
 
 GRADING = Path(__file__).resolve().parents[1]
 PROJECT_ROOT = GRADING.parent
@@ -653,37 +654,45 @@ Progress = Callable[[str, str], None]
 ``start`` / ``done`` / ``skip`` (detail: a submission's name)."""
 
 
-# What grades a submission besides its own code: the suites, and the reference that computes
-# their expected values (its code and the tiny model's weights).
-GRADING_FILES = ("grading/hidden", "grading/public", "reference")
+# What grades a submission besides its own code: the grader and its suites, and the reference
+# that computes their expected values (its code and the tiny model's weights). Only the kinds of
+# file that can change a grade: an editor's swap file beside them changes none.
+GRADING_FILES = {"grading": (".py", ".json"), "reference": (".py", ".json", ".safetensors")}
 
 
 @lru_cache(maxsize=1)
 def _grading_digest() -> str:
-    """A SHA-256 of every file in :data:`GRADING_FILES` (paths and contents; caches left out)."""
+    """A SHA-256 of the files of :data:`GRADING_FILES` (paths and contents)."""
     digest = hashlib.sha256()
-    for folder in GRADING_FILES:
+    for folder, suffixes in GRADING_FILES.items():
         for path in sorted((PROJECT_ROOT / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
+            if path.suffix in suffixes and path.is_file() and "__pycache__" not in path.parts:
                 digest.update(f"{path.relative_to(PROJECT_ROOT)}\0".encode())
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
 def graded_from(path: Path) -> dict[str, str | None]:
-    """What results graded now would come from: SHA-256s of the submission's exercise modules as
-    the grader reads them (``submission``; None when it cannot be read) and of the suites and
-    reference (``grading``). ``--resume`` keeps results only while both are what they were."""
+    """What results graded now would come from: a SHA-256 of the submission (``submission``) and
+    of the grading files (``grading``). ``--resume`` keeps results only while both are what they
+    were. A folder's digest is of the exercise modules the grader reads in it; a zip's, of its
+    bytes, which are not parsed here, outside the judge's limits. None for an entry that is a
+    symbolic link (never graded) or cannot be read: it is always graded again."""
+    digest = hashlib.sha256()
     try:
-        sources = read_submission(path).sources
-    except (TargetError, OSError):
-        submission = None
-    else:
-        digest = hashlib.sha256()
-        for module in sorted(sources):
-            digest.update(f"{module}\0".encode() + hashlib.sha256(sources[module]).digest())
-        submission = digest.hexdigest()
-    return {"submission": submission, "grading": _grading_digest()}
+        if path.is_symlink():
+            return {"submission": None, "grading": _grading_digest()}
+        if path.is_dir():
+            sources = read_submission(path).sources
+            for module in sorted(sources):
+                digest.update(f"{module}\0".encode() + hashlib.sha256(sources[module]).digest())
+        else:
+            with open(path, "rb") as upload:
+                for block in iter(lambda: upload.read(1 << 20), b""):
+                    digest.update(block)
+    except Exception:  # noqa: BLE001 (whatever the entry is, the class goes on: it is graded again)
+        return {"submission": None, "grading": _grading_digest()}
+    return {"submission": digest.hexdigest(), "grading": _grading_digest()}
 
 
 def _already_graded(data: dict | None, backend: str, exercises: set[str], source: dict | None = None) -> bool:
@@ -702,9 +711,11 @@ def _what_changed(data: dict, source: dict) -> str:
     before = data.get("extra_data", {}).get("graded_from") or {}
     if not before:
         return "graded by a version of decodelab that did not record what it graded"
-    changes = [what for key, what in (("submission", "its code"), ("grading", "the suites or the reference"))
+    if source.get("submission") is None:
+        return "it cannot be read as it was"
+    changes = [what for key, what in (("submission", "its code"), ("grading", "the grader, its suites or the reference"))
                if before.get(key) != source.get(key)]
-    return " and ".join(changes) + " changed since" if changes else "it could not be read"
+    return " and ".join(changes) + " changed since"
 
 
 def _backend_of_every(resume: bool, kept: list[dict | None], options: GradeOptions, exercises: set[str],
@@ -713,8 +724,6 @@ def _backend_of_every(resume: bool, kept: list[dict | None], options: GradeOptio
     run left for each submission) when it is the one this run's judges would use, so that none
     is left to grade; else None. The backend is resolved only then: for ``auto`` that imports
     torch, seconds of a run that has work to do."""
-    from reference.backend_names import AUTO, requested_backend
-
     if not resume or not kept:
         return None
     backends = {str((data or {}).get("extra_data", {}).get("backend")) for data in kept}
@@ -729,28 +738,30 @@ def _backend_of_every(resume: bool, kept: list[dict | None], options: GradeOptio
     return backend if backend in backends else None
 
 
-def _check_nothing_replaced(earlier: dict[str, dict], names: list[str], exercises: set[str], resume: bool) -> None:
+def _check_nothing_replaced(earlier: dict[str, dict], names: dict[str, Path], exercises: set[str],
+                            sources: dict[Path, dict] | None, backend: str) -> None:
     """A submission graded again gets results for this run's exercises only. Where its earlier
     results in ``--out`` hold others too (last week's, or the whole assignment when a regrade
-    request names one exercise), say so before anything is graded, rather than replace them."""
+    request names one exercise), say so before anything is graded, rather than replace them.
+    ``sources`` (:func:`graded_from`, by path) with ``--resume``, which keeps results that hold
+    every exercise of the run, from the same code and grader on ``backend`` (:func:`_already_graded`;
+    for ``auto``, which only a judge resolves, each result's own backend); None without it."""
     lost = {}
-    for name in names:
-        graded = set(earlier.get(name, {}).get("extra_data", {}).get("exercises", {}))
-        graded_again = not resume or not exercises <= graded  # --resume keeps results holding them all
-        if graded_again and graded - exercises:
+    for name, path in names.items():
+        extra = earlier.get(name, {}).get("extra_data", {})
+        graded = set(extra.get("exercises", {}))
+        on = extra.get("backend") if backend == AUTO else backend
+        kept = sources is not None and _already_graded(earlier.get(name), on, exercises, sources[path])
+        if not kept and graded - exercises:
             lost[name] = sorted(graded - exercises)
     if lost:
         keys = sorted({key for kept in lost.values() for key in kept})
         shown = ", ".join(list(lost)[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
-        if resume:
-            raise TargetError(
-                f"--resume would grade {shown} again for this run's exercises and drop their results for "
-                f"{' '.join(keys)}, which this run does not grade: add them to --exercises (grading all of them "
-                f"again), or grade this assignment into another --out folder")
+        why = "" if sources is None else " (its code or the grader changed, or it lacks one of this run's exercises)"
         raise TargetError(
-            f"grading {shown} for {' '.join(sorted(exercises))} alone would drop their results in --out for "
-            f"{' '.join(keys)}: leave out --exercises to grade every exercise again (the others come out the same "
-            f"for the same code), or grade into another --out folder")
+            f"grading {shown} again{why} for {' '.join(sorted(exercises))} only would drop their results in --out "
+            f"for {' '.join(keys)}: add them to --exercises (grading them again too), or grade into another --out "
+            "folder")
 
 
 def _classmates_kept_apart(sandbox: str | None) -> bool:
@@ -789,14 +800,15 @@ def grade_class(
     earlier = reports.graded_results(out_dir) if out_dir.is_dir() else {}
     names = class_names(submissions, {name: data["extra_data"].get("source") for name, data in earlier.items()})
     exercises = set(options.exercises) or {exercise.key for exercise in EXERCISES}
-    _check_nothing_replaced(earlier, [names[path] for path in submissions], exercises, resume)
+    sources = {path: graded_from(path) for path in submissions} if resume else {}
+    _check_nothing_replaced(earlier, {names[path]: path for path in submissions}, exercises, sources if resume else None,
+                            requested_backend(options.backend))
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     outcome = ClassOutcome()
     outcome.renamed = {name: str(path) for path, name in names.items() if name != submission_name(path)}
     notify = progress or (lambda event, name: None)
     notify("total", str(len(submissions)))
-    sources = {path: graded_from(path) for path in submissions} if resume else {}
     backend = _backend_of_every(resume, [earlier.get(names[path]) for path in submissions], options, exercises,
                                 [sources.get(path, {}) for path in submissions])
     if backend is not None:  # nothing left to grade: no judge started (one takes seconds to load the model)

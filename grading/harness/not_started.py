@@ -39,8 +39,8 @@ def raised_by_its_own_raise(error: BaseException, function: Callable[..., Any]) 
 
 
 def cannot_run(message: str) -> bool:
-    """Whether a *not started* message is really code that could not run: a module that fails to
-    import (a syntax error, an import-time crash) or learner code that could not be started.
-    Written and broken, not a stub waiting to be written: ``decodelab check`` reads it as BROKEN,
-    the grader as "does not import"."""
-    return "fails to import" in message or "could not start" in message
+    """Whether a *not started* message is really a module that could not be imported: a syntax
+    error or an import-time crash (``fails to import``), or an import that ran past its time limit
+    or ended its process (``importing exercises/m.py …``). Written and broken, not a stub waiting
+    to be written: ``decodelab check`` reads it as BROKEN, the grader as "does not import"."""
+    return "fails to import" in message or "importing exercises/" in message

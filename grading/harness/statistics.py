@@ -164,22 +164,27 @@ def crossing_tokens(probs: torch.Tensor, p: float) -> list[int]:
 
 
 def left_out_crossing_hint(draws: torch.Tensor, expected: torch.Tensor, before: torch.Tensor, p: float,
-                           name: str = "p") -> str | None:
-    """A hint for 1-D ``draws`` of token ids that never show a token ``expected`` (the nucleus
-    distribution) gives them at least 5 times in that many draws, when every such token is one
-    that crosses ``name`` = ``p`` in ``before`` (the distribution the nucleus is cut from): what
-    the comparison established, and the rule. None otherwise, so that the caller's hint stands."""
+                           name: str = "p", cut_from: str = "") -> str | None:
+    """A hint for 1-D ``draws`` of token ids where exactly one token that ``expected`` (the nucleus
+    distribution) gives them at least 5 times in that many draws never came, and it crosses
+    ``name`` = ``p`` in ``before`` (the distribution the nucleus is cut from): what the comparison
+    established, and the rule. The ``cumsum <= p`` slip leaves out that one token; with more
+    missing (an argmax, a strict top-k cut) something else is wrong, and None lets the caller's
+    hint stand. ``cut_from`` names ``before`` where a nucleus cut from another distribution
+    (before the temperature, say) can leave out that token too: the hint then says so."""
     expected = expected.detach().to("cpu", torch.float64).flatten()
-    try:
-        counts = torch.bincount(draws.detach().to("cpu").flatten().long(), minlength=len(expected))[:len(expected)]
-    except RuntimeError:  # a negative id: the caller's own checks say so
-        return None
+    ids = draws.detach().to("cpu").flatten().long()
+    ids = ids[(ids >= 0) & (ids < len(expected))]  # as fit_report counts them: out-of-range ids are reported there
+    counts = torch.bincount(ids, minlength=len(expected))
     missing = [token for token in range(len(expected)) if counts[token] == 0 and expected[token] * draws.numel() >= 5]
-    if not missing or not set(missing) <= set(crossing_tokens(before, p)):
+    if len(missing) != 1 or missing[0] not in crossing_tokens(before, p):
         return None
-    which = f"token {missing[0]} never came" if len(missing) == 1 else f"tokens {missing} never came"
-    return (f"{which}, and it is the token whose running total passes {name} as it joins the nucleus: the "
-            f"nucleus keeps it (a token stays when the mass ranked ABOVE it is below {name})")
+    if cut_from:
+        return (f"token {missing[0]} never came, and it is the token whose running total passes {name} in "
+                f"{cut_from}, which the nucleus keeps: either your rule leaves it out (a token stays when the mass "
+                f"ranked ABOVE it is below {name}) or your nucleus is cut from another distribution")
+    return (f"token {missing[0]} never came, and it is the token whose running total passes {name} as it joins "
+            f"the nucleus: the nucleus keeps it (a token stays when the mass ranked ABOVE it is below {name})")
 
 
 def draw_repeatedly(draw: Callable[[], torch.Tensor], times: int) -> torch.Tensor:

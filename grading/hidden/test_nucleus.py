@@ -357,15 +357,14 @@ def _draws_without_crossing(probs: torch.Tensor, p: float, got, generator: torch
     return torch.equal(got.cpu(), replay.cpu())
 
 
-def _sample_hint(probs: torch.Tensor, p: float, seed: int, got) -> str:
-    """Name a mistake when replaying its draw with the same seed, and no other replay, gives the learner's ids."""
-    if not isinstance(got, torch.Tensor) or got.shape != probs.shape[:1]:
-        return "return one token id per row: shape (batch,) — squeeze the num_samples axis"
+def _replayed_draw(probs: torch.Tensor, p: float, got: torch.Tensor, make_generator) -> str | None:
+    """Name a mistake when replaying its draw from ``make_generator()``, and no other replay, gives
+    the learner's ids (and differs from the right draw); else None."""
     keep = ref.top_p_mask(probs, p)
-    expected = ref.sample_top_p(probs, p, _generator(seed, probs.device))
+    expected = ref.sample_top_p(probs, p, make_generator())
     sorted_probs, order = probs.sort(dim=-1, descending=True)
     sorted_kept = sorted_probs.masked_fill(~keep.gather(-1, order), 0.0)
-    ranks = torch.multinomial(sorted_kept, 1, generator=_generator(seed, probs.device)).squeeze(1)
+    ranks = torch.multinomial(sorted_kept, 1, generator=make_generator()).squeeze(1)
     replays = {
         "these are positions in the sorted order, not token ids: but better than mapping them back, draw from "
         "the probabilities in vocabulary order": ranks,
@@ -374,13 +373,37 @@ def _sample_hint(probs: torch.Tensor, p: float, seed: int, got) -> str:
     }
     matching = [hint for hint, replay in replays.items()
                 if torch.equal(got.cpu(), replay.cpu()) and not torch.equal(replay.cpu(), expected.cpu())]
-    if len(matching) == 1:
-        return matching[0]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _sample_hint(probs: torch.Tensor, p: float, seed: int, got) -> str:
+    """Name a mistake when replaying its draw with the same seed, and no other replay, gives the learner's ids."""
+    if not isinstance(got, torch.Tensor) or got.shape != probs.shape[:1]:
+        return "return one token id per row: shape (batch,) — squeeze the num_samples axis"
+    replayed = _replayed_draw(probs, p, got, lambda: _generator(seed, probs.device))
+    if replayed is not None:
+        return replayed
+    keep = ref.top_p_mask(probs, p)
     if got.dtype == torch.int64 and bool((got >= 0).all() and (got < probs.shape[-1]).all()):
         if not bool(keep.gather(-1, got[:, None]).all()):
             return "a drawn token lies outside the nucleus: zero the probabilities of the dropped tokens first"
     return ("zero the probabilities outside top_p_mask (keep vocabulary order and dtype), then call "
             "torch.multinomial(kept, num_samples=1, generator=generator) once for the whole batch")
+
+
+def _global_draw_hint(probs: torch.Tensor, p: float, drawn) -> str:
+    """Why a draw without a generator is not the one torch's global generator, seeded 0, gives:
+    a mistake the draw replays, where one does; else both places to look."""
+    if not isinstance(drawn, torch.Tensor) or drawn.shape != probs.shape[:1]:
+        return "return one token id per row: shape (batch,) — squeeze the num_samples axis"
+    seeded = lambda: torch.Generator().manual_seed(0)  # noqa: E731 (the global generator as the test seeded it)
+    if _draws_without_crossing(probs, p, drawn, seeded()):
+        return ("your nucleus is not top_p_mask's: these are the draws of one that leaves out the token whose "
+                "running total passes p as it joins (the nucleus keeps it)")
+    return _replayed_draw(probs, p, drawn, seeded) or (
+        "these are not the draws torch's global generator gives: with generator=None, pass generator=None on to "
+        "torch.multinomial (not Python's random or a generator of your own), and draw once for the batch from the "
+        "nucleus's probabilities in vocabulary order")
 
 
 def _check_sample(learner, probs: torch.Tensor, p: float, seed: int) -> None:
@@ -541,11 +564,7 @@ def test_sample_top_p_stays_in_the_nucleus_and_repeats_with_the_seed(learner, va
                call=call_text(learner.sample_top_p, probs, p),
                problem=f"drew {describe(drawn)} without a generator; torch's global generator, seeded 0 just before "
                        f"this call, draws {expected.tolist()}",
-               hint=lambda: "with generator=None, pass generator=None on to torch.multinomial: torch's global generator "
-                            "decides the draw, not Python's random or a generator of your own" + (
-                   "; or your nucleus is not top_p_mask's: these are the draws of one that leaves out the token whose "
-                   "running total passes p as it joins (the nucleus keeps it)"
-                   if _draws_without_crossing(probs, p, drawn, torch.Generator().manual_seed(0)) else ""))
+               hint=lambda: _global_draw_hint(probs, p, drawn))
     call = call_text(learner.sample_top_p, probs, p, _generator(seed))
     first = learner.sample_top_p(probs, p, _generator(seed))
     again = learner.sample_top_p(probs, p, _generator(seed))

@@ -358,11 +358,20 @@ def test_sample_generate_draws_from_the_filtered_distribution(learner, temperatu
             "(decided on that distribution), then draw")
 
     def hint() -> str:
-        # A nucleus that leaves out the token crossing top_p also draws one of two tokens tied at the top.
-        crossing = left_out_crossing_hint(draws, expected, before[0], top_p, name="top_p")
-        if crossing is None:
+        if ties != "top":
+            return left_out_crossing_hint(draws, expected, before[0], top_p, name="top_p",
+                                          cut_from="the distribution after the temperature and top-k") or rule
+        drawn = set(draws.tolist())
+        if len(drawn) != 1:
             return rule
-        return f"{rule}; or {crossing}" if ties == "top" else crossing
+        # One of the two tokens tied at the top, every time: three mistakes draw that.
+        shortcut = ("an argmax below some small temperature (any positive temperature samples; only 0 is greedy)"
+                    if temperature < 1e-3 else "a top-k cut that keeps one of them (top_k keeps every token tied with "
+                    "the k-th largest logit)")
+        return (f"all {len(draws)} draws were token {drawn.pop()}, where the two tokens tied at the top should come "
+                f"about half and half; mistakes that draw so include {shortcut}; a nucleus that leaves out the token whose "
+                "running total passes top_p (the nucleus keeps it); a generator that does not move on from call to "
+                "call (a copy, a fresh seed)")
 
     check_sampler_fit(draws, expected, call=call, hint=hint)
 

@@ -154,7 +154,8 @@ def test_sample_top_p_draws_in_vocabulary_order(learner):
     call = call_text(learner.sample_top_p, probs, 0.7, torch.Generator())
     _check_ids(got, 50, call)
     check_tensor(got, expected, call=call,
-                 hint=lambda: _CROSSING.format(token=0) if {int(i) for i in got} == {2} else
+                 hint=lambda: "draw at random with torch.multinomial, rather than taking the argmax; if you do draw at "
+                              f"random, {_CROSSING.format(token=0)}" if {int(i) for i in got} == {2} else
                  "zero the tokens outside the nucleus without sorting (torch.where(keep, probs, 0)), then ONE "
                  "torch.multinomial(kept, 1, generator=generator): sorted rows draw other ids from the same seed")
 

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from grading.harness.catalogue import EXERCISES, Exercise, by_key
+from grading.harness.not_started import cannot_run
 from grading.harness.scratch import prefix as scratch_prefix
 from grading.harness.status import Status
 
@@ -284,7 +285,11 @@ def feedback(exercise: Exercise, graded: ModuleGrade, notes: Sequence[str] = (),
              f" (backend {graded.backend}" + (f"; graded in {graded.seconds:.1f} s)" if timed else ")")]
     if "hidden" not in graded.suites:
         lines.append("  only the public tests ran here: this is not a grade")
-    if failing and all(test.outcome == Status.NOT_STARTED for test in failing):
+    broken = next((test for test in failing if cannot_run(test.message)), None)
+    if broken is not None and all(test.outcome == Status.NOT_STARTED for test in failing):
+        why = broken.message.split(" — ", 1)[-1].strip().splitlines()[0]
+        lines.append(f"  does not import: {why}")
+    elif failing and all(test.outcome == Status.NOT_STARTED for test in failing):
         lines.append(f"  not started: {exercise.function}() still raises NotImplementedError")
     else:
         for test in failing[:FAILURES_SHOWN]:

@@ -28,7 +28,7 @@ from grading.harness.compare import (
     Mismatch, call_text, check_equal, check_passes_without_gradients, check_true, describe, type_name, expect_error,
 )
 from grading.grader.expected import remembered
-from grading.harness.statistics import check_sampler_fit, left_out_crossing_hint
+from grading.harness.statistics import CHECK_ALPHA, check_sampler_fit, fit_report, left_out_crossing_hint
 from reference import nucleus as _ref_nucleus
 from reference import sampling as _ref
 
@@ -110,8 +110,9 @@ def _loop_hint(model, ids: torch.Tensor, n: int, seed: int, settings: dict, got:
     first_wrong = same.index(False) if False in same else len(same)
     # The greedy path is said as what it is, not as a cause: a peaked distribution can draw it too.
     replays = [("these are the greedy tokens (the most probable at every step), which this generator does not "
-                "draw: draw each token with torch.multinomial and the generator you are given",
-                _variant(model, ids, n, seed, lambda z: None))]
+                "draw: either no draw is made, or it is not one torch.multinomial from the generator you are given "
+                "over the whole distribution in vocabulary order (a sorted or shortened row drawn this way takes the "
+                "top token)", _variant(model, ids, n, seed, lambda z: None))]
     replays += [(hint, _variant(model, ids, n, seed, step)) for hint, step in _wrong_orders(settings)]
     # A mistake is named only when its replay, and no other, gives the learner's tokens (and the
     # replay differs from the right ones): on a short run two mistakes can draw the same tokens.
@@ -128,8 +129,10 @@ def _loop_hint(model, ids: torch.Tensor, n: int, seed: int, settings: dict, got:
         return ("called with no temperature, top_k or top_p, the loop must sample with their defaults from the "
                 "signature (temperature 1.0, no top-k, top_p 1.0): plain sampling from the softmax of the logits")
     if first_wrong > 0:
-        return (f"the first {first_wrong} new token(s) match, then yours differ: every step must take the LAST "
-                "position's logits of the whole sequence so far (or of the new token with the KV cache)")
+        # A peaked first step matches by chance: this says where they part, and every place to look.
+        return (f"the first {first_wrong} new token(s) match, then yours differ: each step must take the LAST "
+                "position's logits of the whole sequence so far (or of the new token with the KV cache), divide by "
+                "the temperature, filter, and make one draw from the generator you are given")
     return ("cast the last logits to float32; divide by the temperature; set logits below the k-th largest to -inf; "
             "softmax; drop the tokens outside the nucleus; draw with torch.multinomial(probs, 1, generator=generator)")
 
@@ -215,8 +218,10 @@ def test_sample_generate_casts_half_precision_logits_to_float32(learner):
             _check_sequence(learner, model, ids, 8, seed, settings)
         except Mismatch as mismatch:
             raise Mismatch(mismatch.call, mismatch.problem + " — this model returns bfloat16 logits",
-                           "cast the last position's logits to float32 before the temperature: "
-                           "logits.to(torch.float32)") from None
+                           "if your loop divides the bfloat16 logits as they come, cast the last position's logits to "
+                           f"float32 before the temperature (logits.to(torch.float32)); if it does cast: "
+                           f"{mismatch.hint or 'the tokens differ for another reason (the other tests say which)'}"
+                           ) from None
 
 
 # ---------------------------------------------------------------- on a toy model
@@ -391,9 +396,13 @@ def test_sample_generate_reads_no_setting_from_the_generation_config(learner):
     call = call_text(learner.sample_generate, "<a toy model whose generation_config says temperature=0.6, top_p=0.9>",
                      ids, 1, generator=generator)
     draws = _one_token_draws(learner, model, ids, call, generator=generator)
-    check_sampler_fit(draws, expected, call=call,
-                      hint="the settings are the arguments alone, here their defaults (temperature 1.0, no top-k, "
-                           "top_p 1.0): nothing comes from model.generation_config, where generate() would look")
+    configured = ref.next_token_probs(table[3][None], 0.6, None, 0.9)[0]
+    check_sampler_fit(draws, expected, call=call, hint=lambda: (
+        "your draws fit the generation_config's settings (temperature 0.6, top_p 0.9): the settings are the arguments "
+        "alone, here their defaults (temperature 1.0, no top-k, top_p 1.0); nothing comes from "
+        "model.generation_config, where generate() would look" if fit_report(draws, configured, CHECK_ALPHA).passed else
+        "with the defaults (temperature 1.0, no top-k, top_p 1.0) each token is drawn from the plain softmax of the "
+        "last position's logits, one torch.multinomial draw from the generator you are given"))
 
 
 @pytest.mark.sampling_loop
@@ -480,6 +489,19 @@ def test_sample_generate_is_decided_by_the_generator(learner):
                hint="with generator=None, pass generator=None on to torch.multinomial (do not make a new torch.Generator)")
 
 
+def _type_hint(learner, model, ids, name: str, value: int, got, hint: str) -> str:
+    """``hint`` (about the setting's int type) where the learner's loop gives other tokens for the
+    same value as a float; where it gives the same, the type is not the cause, and that is said."""
+    try:
+        as_float = learner.sample_generate(model, ids, 3, **{name: float(value)}, generator=_generator(4))
+    except Exception:  # noqa: BLE001 (a learner's failure with the float: the int's hint stands)
+        return hint
+    if isinstance(got, torch.Tensor) and isinstance(as_float, torch.Tensor) and torch.equal(got, as_float):
+        return (f"your loop gives these tokens for {name} = {float(value):g} too, so the int is not the cause: its "
+                "tokens differ from the reference's whatever the type (the tests that draw show where)")
+    return hint
+
+
 @pytest.mark.sampling_loop
 @pytest.mark.points(1)
 def test_sample_generate_rejects_bad_settings(learner):
@@ -516,4 +538,5 @@ def test_sample_generate_rejects_bad_settings(learner):
                            f"check that {name} is {rule}, not that it is a float") from None
         expected = ref.sample_generate(model, ids, 3, **{name: value}, generator=_generator(4))
         check_equal(got.tolist() if isinstance(got, torch.Tensor) else got, expected.tolist(), call=call,
-                    hint=hint)
+                    hint=lambda name=name, value=value, hint=hint, got=got: _type_hint(learner, model, ids, name, value,
+                                                                                        got, hint))

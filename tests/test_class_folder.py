@@ -76,6 +76,17 @@ def test_a_damaged_zip_keeps_its_row_and_mac_leftovers_are_left_aside_both_ways(
     carol = read_submission(class_folder / "carol.zip")
     assert not carol.sources and any("not a readable .zip file" in note for note in carol.notes), (
         f"read_submission(<a cut-short zip>) gave notes {carol.notes}, expected one saying it is not readable")
+    # A member name flagged UTF-8 that is not (a reviewer's crafted upload): zipfile raises
+    # UnicodeDecodeError, which made the grader report its own failure and exit 1 for the class.
+    crafted = bytearray((class_folder / "bob.zip").read_bytes())
+    entry = crafted.find(b"PK\x01\x02")
+    crafted[entry + 9] |= 0x08  # the flags' high byte (little-endian): bit 11, "names are UTF-8"
+    crafted[entry + 46] = 0xFF
+    (tmp_path / "mallory.zip").write_bytes(bytes(crafted))
+    mallory = read_submission(tmp_path / "mallory.zip")
+    assert not mallory.sources and len(mallory.notes) == 1 and "not a readable .zip file" in mallory.notes[0], (
+        f"read_submission(<a zip whose member name is not UTF-8>) gave notes {mallory.notes}, expected one saying "
+        "it is not readable")
 
 
 def _results(name: str, failing: list[str]) -> dict:

@@ -134,11 +134,16 @@ def _both_copies_note(graded: str, other: str) -> str:
             "remove the one you do not mean")
 
 
-def _read_zip(path: Path, submission: Submission) -> None:
+def _read_zip(path: Path, submission: Submission) -> bool:
+    """Read the exercise modules of the zip at ``path`` into ``submission``; False, with a note,
+    when it cannot be opened at all."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise TargetError(f"{path} is not a readable .zip file ({error})") from None
+    except Exception as error:  # noqa: BLE001 (BadZipFile; a member name flagged UTF-8 that is not: UnicodeDecodeError)
+        # The upload's fault, graded 0 with a note like a zip cut short, never the grader's failure.
+        submission.notes.append(f"{printable(path.name)} is not a readable .zip file ({type(error).__name__}: "
+                                f"{printable(str(error))}): nothing in it could be graded; hand it in again")
+        return False
     with archive:
         members: dict[str, zipfile.ZipInfo] = {}
         for info in archive.infolist():
@@ -177,6 +182,7 @@ def _read_zip(path: Path, submission: Submission) -> None:
                     if differs:
                         submission.notes.append(_both_copies_note(printable(candidate), printable(other.filename)))
                 break
+    return True
 
 
 def read_submission(path: Path | str) -> Submission:
@@ -188,7 +194,8 @@ def read_submission(path: Path | str) -> Submission:
     if path.is_dir():
         _read_folder(path, submission)
     elif zipfile.is_zipfile(path):
-        _read_zip(path, submission)
+        if not _read_zip(path, submission):
+            return submission
     elif path.is_file() and path.suffix.lower() == ".zip":
         submission.notes.append(f"{printable(path.name)} is not a readable .zip file (cut short, or not a zip at "
                                 "all): nothing in it could be graded; hand it in again")

@@ -13,6 +13,7 @@ below holds the words that name it, a catalogued wrong version that makes exactl
 from __future__ import annotations
 
 import ast
+import shutil
 import sys
 from pathlib import Path
 
@@ -476,6 +477,26 @@ def test_the_batch_hint_blames_the_batch_only_where_it_is_to_blame(name, blames_
         f"{name} in {test}: the message was {message!r}; expected a hint that "
         + ("names the axis to add up along" if blames_the_batch else "does not blame the batch, whose rows it keeps apart")
     )
+
+
+def test_the_loops_defaults_are_blamed_only_when_spelling_them_out_changes_the_tokens(tmp_path):
+    # A hint audit: loops whose draw was wrong whatever the settings were told, in the case that
+    # passes none, to "sample with their defaults from the signature".
+    for module in ("sampling", "nucleus", "distributions", "topk"):
+        shutil.copy(ROOT / "solutions" / f"{module}.py", tmp_path / f"{module}.py")
+    source = (tmp_path / "sampling.py").read_text()
+    assert source.count("    temperature: float = 1.0,\n") == 1, "solutions/sampling.py's signature moved"
+    (tmp_path / "sampling.py").write_text(source.replace("    temperature: float = 1.0,\n", "    temperature: float = 0.7,\n"))
+    specs = [f"trusted:{tmp_path}", "solutions+tests.independent2.sampling:sample_generate__wrong_inverse_cdf_draw"]
+    runs = run_suites_in_turn(specs, suites=("hidden",), exercises_of=[["sampling_loop"]] * 2, timeout=1800)
+    hints = {}
+    for spec, run in zip(specs, runs):
+        case = [t for t in run.tests if t.name.endswith("draws_the_references_tokens[tiny-defaults]")]
+        assert case and case[0].status not in ("passed", "skipped"), f"{spec}: the [tiny-defaults] case did not fail"
+        hints[spec] = "sample with their defaults" in case[0].message
+    assert hints == {specs[0]: True, specs[1]: False}, (
+        f"whether the [tiny-defaults] hint blamed the defaults: {hints}; expected it for the loop whose default "
+        "temperature is 0.7, not for the inverse-CDF draw, which is wrong whatever the settings")
 
 
 @pytest.fixture(scope="module")

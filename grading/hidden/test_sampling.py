@@ -101,7 +101,8 @@ def _wrong_orders(settings: dict) -> list[tuple[str, object]]:
     return variants
 
 
-def _loop_hint(model, ids: torch.Tensor, n: int, seed: int, settings: dict, got: torch.Tensor, expected: torch.Tensor) -> str:
+def _loop_hint(model, ids: torch.Tensor, n: int, seed: int, settings: dict, got: torch.Tensor, expected: torch.Tensor,
+               spelled_defaults=None) -> str:
     T = ids.shape[1]
     if not torch.equal(got[:, :T].cpu(), ids.cpu()):
         return "the output must start with the prompt: append each new token to input_ids and return the whole sequence"
@@ -125,7 +126,7 @@ def _loop_hint(model, ids: torch.Tensor, n: int, seed: int, settings: dict, got:
                 f"{expected.shape[1] - T}: make max_new_tokens new tokens, stopping earlier only right after appending "
                 "the eos_token_id you are given (with eos_token_id=None never, whatever model.config or "
                 "model.generation_config names)")
-    if not settings:
+    if not settings and not _same_tokens(spelled_defaults, got):
         return ("called with no temperature, top_k or top_p, the loop must sample with their defaults from the "
                 "signature (temperature 1.0, no top-k, top_p 1.0): plain sampling from the softmax of the logits")
     if first_wrong > 0:
@@ -135,6 +136,18 @@ def _loop_hint(model, ids: torch.Tensor, n: int, seed: int, settings: dict, got:
                 "the temperature, filter, and make one draw from the generator you are given")
     return ("cast the last logits to float32; divide by the temperature; set logits below the k-th largest to -inf; "
             "softmax; drop the tokens outside the nucleus; draw with torch.multinomial(probs, 1, generator=generator)")
+
+
+def _same_tokens(call, got: torch.Tensor) -> bool:
+    """Whether ``call()`` (the learner's loop with the defaults spelt out) gives ``got``, the tokens
+    of the call that left them out: then the defaults are not what differs. False when it fails."""
+    if call is None:
+        return False
+    try:
+        spelled = call()
+    except Exception:  # noqa: BLE001 (the learner's failure: the defaults' hint stands)
+        return False
+    return isinstance(spelled, torch.Tensor) and torch.equal(spelled[:, :got.shape[1]].cpu(), got.cpu())
 
 
 def _check_sequence(learner, model, ids, n, seed, settings, *, compare_steps: int | None = None, what="the result"):
@@ -162,7 +175,9 @@ def _check_sequence(learner, model, ids, n, seed, settings, *, compare_steps: in
         else:
             problem = (f"{what} has {len(mine)} new tokens, the reference {len(theirs)} (same seed, "
                        f"{_settings_text(settings)}; the first {first} agree)")
-        raise Mismatch(call, problem, _loop_hint(model, ids, n, seed, settings, got, expected))
+        spelled = (lambda: learner.sample_generate(model, ids, n, **DEFAULTS, generator=_generator(seed, ids.device))
+                   ) if not settings else None
+        raise Mismatch(call, problem, _loop_hint(model, ids, n, seed, settings, got, expected, spelled))
 
 
 # ---------------------------------------------------------------- on the backend's model

@@ -149,7 +149,7 @@ def results_document(name: str, tests: list[dict], context: dict[str, Any]) -> d
             "format": FORMAT,
             "submission": name,
             "source": context.get("source"),  # the entry's own name in the class (a later run's names)
-            "graded_from": context.get("graded_from"),  # hashes of its code and of the suites (--resume)
+            "graded_from": context.get("graded_from"),  # hashes of its code and of the grader (--resume)
             "backend": context.get("backend"),
             "model_id": context.get("model_id"),
             "sandbox": context.get("sandbox"),

@@ -718,13 +718,14 @@ def _what_changed(data: dict, source: dict) -> str:
     return " and ".join(changes) + " changed since"
 
 
-def _backend_of_every(resume: bool, kept: list[dict | None], options: GradeOptions, exercises: set[str],
-                      sources: list[dict]) -> str | None:
-    """With ``--resume``, the backend that graded every one of ``kept`` (the results an earlier
-    run left for each submission) when it is the one this run's judges would use, so that none
-    is left to grade; else None. The backend is resolved only then: for ``auto`` that imports
-    torch, seconds of a run that has work to do."""
-    if not resume or not kept:
+def _backend_of_every(kept: list[dict | None], sources: list[dict] | None, options: GradeOptions,
+                      exercises: set[str]) -> str | None:
+    """With ``--resume`` (``sources``: what each submission would be graded from now), the backend
+    that graded every one of ``kept`` (the results an earlier run left for each submission) when
+    it is the one this run's judges would use, so that none is left to grade; else None. The
+    backend is resolved only then: for ``auto`` that imports torch, seconds of a run that has
+    work to do."""
+    if sources is None or not kept:
         return None
     backends = {str((data or {}).get("extra_data", {}).get("backend")) for data in kept}
     if len(backends) != 1 or not all(_already_graded(data, next(iter(backends)), exercises, source)
@@ -800,8 +801,9 @@ def grade_class(
     earlier = reports.graded_results(out_dir) if out_dir.is_dir() else {}
     names = class_names(submissions, {name: data["extra_data"].get("source") for name, data in earlier.items()})
     exercises = set(options.exercises) or {exercise.key for exercise in EXERCISES}
-    sources = {path: graded_from(path) for path in submissions} if resume else {}
-    _check_nothing_replaced(earlier, {names[path]: path for path in submissions}, exercises, sources if resume else None,
+    # With --resume, what each submission would be graded from now; None without it.
+    sources = {path: graded_from(path) for path in submissions} if resume else None
+    _check_nothing_replaced(earlier, {names[path]: path for path in submissions}, exercises, sources,
                             requested_backend(options.backend))
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -809,8 +811,8 @@ def grade_class(
     outcome.renamed = {name: str(path) for path, name in names.items() if name != submission_name(path)}
     notify = progress or (lambda event, name: None)
     notify("total", str(len(submissions)))
-    backend = _backend_of_every(resume, [earlier.get(names[path]) for path in submissions], options, exercises,
-                                [sources.get(path, {}) for path in submissions])
+    backend = _backend_of_every([earlier.get(names[path]) for path in submissions],
+                                None if sources is None else [sources[path] for path in submissions], options, exercises)
     if backend is not None:  # nothing left to grade: no judge started (one takes seconds to load the model)
         outcome.backend = backend
         # The sandbox that graded them: one without bubblewrap, where any was, so that it is said.
@@ -850,11 +852,11 @@ def grade_class(
         todo = []
         for path in submissions:
             name = names[path]
-            if resume and _already_graded(earlier.get(name), outcome.backend, exercises, sources[path]):
+            if sources is not None and _already_graded(earlier.get(name), outcome.backend, exercises, sources[path]):
                 outcome.skipped.append(name)
                 notify("skip", name)
             else:
-                if resume and _already_graded(earlier.get(name), outcome.backend, exercises):
+                if sources is not None and _already_graded(earlier.get(name), outcome.backend, exercises):
                     outcome.changed[name] = _what_changed(earlier[name], sources[path])
                 todo.append(path)
         primer = slots[0]

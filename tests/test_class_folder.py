@@ -128,3 +128,40 @@ def test_grade_names_what_it_skipped_and_what_it_renamed(tmp_path):
     rows = {row["submission"]: row for row in csv.DictReader(io.StringIO((tmp_path / "out" / "grades.csv").read_text()))}
     handed_in = {name: row.get("handed_in") for name, row in rows.items()}
     assert handed_in == {"alice": "alice", "Alice~2": "Alice"}, f"grades.csv's handed_in column: {handed_in}"
+
+
+def test_the_summary_names_who_has_not_started_and_whose_file_does_not_import(tmp_path):
+    # A TA's walk-through (session 43): the summary counted "2 not started" and left the TA to
+    # open every row of grades.csv to find out whom to write to.
+    class_folder = tmp_path / "class"
+    _submission(class_folder / "alice")
+    shutil.copy(ROOT / "solutions" / "distributions.py", class_folder / "alice" / "distributions.py")
+    bob = class_folder / "bob"  # the stubs as handed out
+    bob.mkdir()
+    for module in ("evaluation.py", "distributions.py"):
+        shutil.copy(ROOT / "exercises" / module, bob / module)
+    _submission(class_folder / "carol")
+    (class_folder / "carol" / "distributions.py").write_text(
+        (ROOT / "solutions" / "distributions.py").read_text() + "\ndef broken(:\n")
+    command = [sys.executable, "-m", "decodelab.cli", "grade", str(class_folder), "--out", str(tmp_path / "out"),
+               "--workers", "1", "--backend", "tiny", "--exercises", "temperature", "exact_match", "--summary"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert done.returncode == 0, f"{' '.join(command[2:])} exited {done.returncode}, expected 0:\n{done.stderr[-3000:]}"
+    lines = done.stdout.splitlines()
+    for expected in ("Not started: bob (every exercise).", "Does not import: carol (temperature)."):
+        assert expected in lines, f"decodelab grade --summary should print the line {expected!r}; stdout:\n{done.stdout}"
+    assert not any("alice" in line for line in lines if line.startswith(("Not started", "Does not import"))), (
+        f"decodelab grade --summary named alice, who passed both exercises; stdout:\n{done.stdout}")
+
+
+def test_the_summary_names_twenty_learners_a_line_then_how_many_more():
+    from decodelab.commands.grade import _names_and_exercises
+
+    results = {f"learner{n:02}": {"extra_data": {"exercises": {"temperature": {"state": "not started"},
+                                                               "top_p": {"state": "passed"}}}} for n in range(23)}
+    learners = {name: ["temperature"] for name in results}
+    line = _names_and_exercises(learners, results)
+    assert line.startswith("learner00 (temperature), learner01 (temperature)") and "learner19 (temperature)" in line, (
+        f"_names_and_exercises(23 learners) gave {line!r}, expected the first twenty named with their exercise")
+    assert "learner20" not in line and line.endswith(" and 3 more (grades.csv has their rows)."), (
+        f"_names_and_exercises(23 learners) gave {line!r}, expected the twenty-first on to be left out and counted: 3 more")

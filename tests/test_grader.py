@@ -13,6 +13,7 @@ import os
 import pickle
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -296,10 +297,20 @@ def test_resume_grades_again_what_changed_since_it_was_graded(tmp_path, monkeypa
     again = grade_class([entry], out, one, workers=1, resume=True)
     assert again.skipped == ["carol"] and not again.changed, (
         f"--resume on unchanged code: skipped {again.skipped}, changed {again.changed}; expected carol kept")
+    # Graded on a GPU (auto: Mistral-7B), resumed on a laptop (auto: the tiny model): the results
+    # are from another backend, so graded again, for temperature alone, dropping next_token's.
+    results = out / "carol" / "results.json"
+    graded_on_a_gpu = json.loads(results.read_text())
+    graded_on_a_gpu["extra_data"]["backend"] = "mistral-7b-4bit"
+    results.write_text(json.dumps(graded_on_a_gpu))
+    with pytest.raises(TargetError, match="next_token") as refused:
+        grade_class([entry], out, replace(one, backend="auto"), workers=1, resume=True)
+    assert "the backend changed" in str(refused.value), str(refused.value)
+    grade_class([entry], out, both, workers=1)
     (entry / "distributions.py").write_text(_solution() + "\n# fixed after the regrade request\n")
     with pytest.raises(TargetError, match="next_token") as refused:  # graded again for temperature alone: dropped
         grade_class([entry], out, one, workers=1, resume=True)
-    assert "its code or the grader changed" in str(refused.value), str(refused.value)
+    assert "its code, the grader or the backend changed" in str(refused.value), str(refused.value)
     fixed = grade_class([entry], out, both, workers=1, resume=True)
     assert fixed.graded == ["carol"] and "its code" in fixed.changed.get("carol", ""), (
         f"--resume after carol's code changed: graded {fixed.graded}, skipped {fixed.skipped}, changed "

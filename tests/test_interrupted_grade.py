@@ -178,3 +178,32 @@ def test_a_grade_run_killed_outright_leaves_no_process_running(tmp_path):
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
     assert not left, f"10 s after decodelab grade was killed, processes it started still run: {left}"
+
+
+def test_stopped_before_any_submission_is_graded_leaves_out_as_it_was(tmp_path):
+    # A TA's walk-through (session 43): Ctrl-C while the model loaded left a grades.csv holding a
+    # header alone and said "What was graded is in grades/ (grades.csv lists it)" — nothing was.
+    slow = tmp_path / "b_slow"
+    shutil.copytree(ROOT / "solutions", slow, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(slow / "distributions.py", "a", encoding="utf-8") as module:
+        module.write(SLOW_SOFTMAX)
+    out = tmp_path / "grades"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "decodelab.cli", "grade", str(slow), "--out", str(out), "--workers", "1",
+         "--backend", "tiny", "--exercises", "temperature"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ, TMPDIR=str(tmp_path)))
+    try:
+        deadline = time.monotonic() + 600
+        while not any("grading.grader.driver serve" in command for command in _descendants(process.pid).values()):
+            assert process.poll() is None, f"decodelab grade ended before a judge started: {process.communicate()}"
+            assert time.monotonic() < deadline, "no judge started within 600 s"
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)  # a judge is starting: b_slow takes a minute once it does
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, f"decodelab grade exited {process.returncode} on SIGTERM, expected 130:\n{stderr}"
+    assert "Stopped before any submission was graded" in stderr and "grades.csv lists it" not in stderr, (
+        f"stopped before grading anything, decodelab grade should say nothing was graded; stderr:\n{stderr}")
+    assert not out.exists(), f"stopped before grading anything, decodelab grade left {sorted(out.rglob('*'))}"

@@ -102,8 +102,12 @@ def run(arguments: argparse.Namespace) -> int:
         except GraderError as error:
             raise UserError(str(error)) from None
         except KeyboardInterrupt:
-            print(f"Stopped. What was graded is in {arguments.out} (grades.csv lists it); "
-                  "run the same command with --resume to grade the rest.", file=sys.stderr)
+            if progress.graded:
+                print(f"Stopped. What was graded is in {arguments.out} (grades.csv lists it); "
+                      "run the same command with --resume to grade the rest.", file=sys.stderr)
+            else:
+                print(f"Stopped before any submission was graded: {arguments.out} is as it was. "
+                      "Run the same command again to grade the class.", file=sys.stderr)
             raise
     out = Path(arguments.out)
     graded = len(outcome.graded) + len(outcome.failed)
@@ -167,6 +171,7 @@ class _Progress:
                                  console=self.console, transient=False)
         self.task = self.progress.add_task("starting the graders", total=None, current="")
         self.running: list[str] = []
+        self.graded = 0  # submissions this run finished
         self.shown = False  # from the first event: a run refused before it starts shows no bar
 
     def __enter__(self) -> "_Progress":
@@ -187,6 +192,7 @@ class _Progress:
         elif event == "start":
             self.running.append(detail)
         elif event in ("done", "skip"):
+            self.graded += event == "done"
             if detail in self.running:
                 self.running.remove(detail)
             self.progress.advance(self.task)
@@ -204,7 +210,7 @@ def _print_summary(outcome) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from grading.grader.reports import class_summary
+    from grading.grader.reports import class_summary, learners_to_chase
 
     rows = class_summary(outcome.results.values())
     table = Table(title=f"{len(outcome.results)} submission(s)")
@@ -220,3 +226,16 @@ def _print_summary(outcome) -> None:
     if not console.is_terminal:  # a file or a pipe: no width to fit, so cut nothing at rich's default 80
         console = Console(width=160)
     console.print(table)
+    for state, learners in learners_to_chase(outcome.results).items():
+        print(f"{state.capitalize()}: " + _names_and_exercises(learners, outcome.results))
+
+
+def _names_and_exercises(learners: dict[str, list[str]], results: dict[str, dict], shown: int = 20) -> str:
+    """``dave (every exercise), bob (logprobs, exact_match)``: the first ``shown`` learners."""
+    parts = []
+    for name, keys in list(learners.items())[:shown]:
+        every = len(keys) == len(results[name]["extra_data"].get("exercises", {})) and len(keys) > 1
+        parts.append(f"{name} ({'every exercise' if every else ', '.join(keys)})")
+    more = len(learners) - shown
+    return ", ".join(parts) + (f" and {more} more (grades.csv has their rows)" if more > 0 else "") + "."
+

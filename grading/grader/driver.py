@@ -28,6 +28,7 @@ one submission (the Gradescope bundle, and later exporters and benchmarks).
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -731,12 +732,19 @@ def _backend_of_every(kept: list[dict | None], sources: list[dict] | None, optio
     if len(backends) != 1 or not all(_already_graded(data, next(iter(backends)), exercises, source)
                                      for data, source in zip(kept, sources)):
         return None
-    backend = requested_backend(options.backend)
+    backend = _judges_backend(options.backend)
+    return backend if backend in backends else None
+
+
+def _judges_backend(requested: str | None) -> str:
+    """The backend each judge will grade on: ``auto`` resolved as a judge resolves it, which
+    imports torch (seconds), so only where an answer depends on it."""
+    backend = requested_backend(requested)
     if backend == AUTO:
         from reference.backends import resolve_backend
 
-        backend = resolve_backend(backend)[0]  # as each judge resolves it
-    return backend if backend in backends else None
+        backend = resolve_backend(backend)[0]
+    return backend
 
 
 def _check_nothing_replaced(earlier: dict[str, dict], names: dict[str, Path], exercises: set[str],
@@ -746,19 +754,25 @@ def _check_nothing_replaced(earlier: dict[str, dict], names: dict[str, Path], ex
     request names one exercise), say so before anything is graded, rather than replace them.
     ``sources`` (:func:`graded_from`, by path) with ``--resume``, which keeps results that hold
     every exercise of the run, from the same code and grader on ``backend`` (:func:`_already_graded`;
-    for ``auto``, which only a judge resolves, each result's own backend); None without it."""
+    ``auto`` is resolved as the judges will, only where results would otherwise be kept: an
+    instructor who graded on a GPU and resumes on a laptop gets the tiny model, and the
+    results, from another backend, are graded again); None without it."""
     lost = {}
     for name, path in names.items():
         extra = earlier.get(name, {}).get("extra_data", {})
-        graded = set(extra.get("exercises", {}))
-        on = extra.get("backend") if backend == AUTO else backend
-        kept = sources is not None and _already_graded(earlier.get(name), on, exercises, sources[path])
-        if not kept and graded - exercises:
-            lost[name] = sorted(graded - exercises)
+        dropped = set(extra.get("exercises", {})) - exercises
+        if not dropped:
+            continue
+        if sources is not None and backend == AUTO and _already_graded(earlier.get(name), extra.get("backend"),
+                                                                       exercises, sources[path]):
+            backend = _judges_backend(AUTO)
+        if not (sources is not None and _already_graded(earlier.get(name), backend, exercises, sources[path])):
+            lost[name] = sorted(dropped)
     if lost:
         keys = sorted({key for kept in lost.values() for key in kept})
         shown = ", ".join(list(lost)[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
-        why = "" if sources is None else " (its code or the grader changed, or it lacks one of this run's exercises)"
+        why = "" if sources is None else (" (its code, the grader or the backend changed, or it lacks one of this run's "
+                                         "exercises)")
         raise TargetError(
             f"grading {shown} again{why} for {' '.join(sorted(exercises))} only would drop their results in --out "
             f"for {' '.join(keys)}: add them to --exercises (grading them again too), or grade into another --out "
@@ -805,6 +819,7 @@ def grade_class(
     sources = {path: graded_from(path) for path in submissions} if resume else None
     _check_nothing_replaced(earlier, {names[path]: path for path in submissions}, exercises, sources,
                             requested_backend(options.backend))
+    made_out_dir = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     outcome = ClassOutcome()
@@ -938,7 +953,13 @@ def grade_class(
             slot.close()
         shutil.rmtree(log_dir, ignore_errors=True)  # what a judge logged is in its results.json already
         sweep_stale_folders()  # what the judges made, when they had to be killed
-        reports.write_gradebook(out_dir)  # also when interrupted: what was graded is kept
+        # Also when interrupted: what was graded is kept. Stopped before anything was graded, a
+        # run leaves --out as it found it (no grades.csv of a header alone, no empty folder).
+        if (out_dir / reports.GRADEBOOK).exists() or any(out_dir.glob(f"*/{reports.RESULTS}")):
+            reports.write_gradebook(out_dir)
+        elif made_out_dir:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
     outcome.seconds = time.monotonic() - started
     # The priming worker's word (it was closed unused when fewer submissions than workers were left).
     outcome.priming = dict((primer.ready or first).get("priming") or {})

@@ -359,6 +359,22 @@ def _shares_that_add_up(values: list[float], digits: int = 4) -> list[float]:
     return shares
 
 
+def learners_to_chase(results: dict[str, dict]) -> dict[str, dict[str, list[str]]]:
+    """Who has an exercise left ``not started`` or ``does not import`` (a file that fails to import:
+    written, but graded 0 until mended), the two a TA writes to a learner about: per state,
+    submission name -> the exercises in that state, in the catalogue's order. A state nobody is
+    in is left out."""
+    order = _exercise_order()
+    found: dict[str, dict[str, list[str]]] = {}
+    for name in sorted(results, key=str.lower):
+        exercises = results[name]["extra_data"].get("exercises", {})
+        for key in sorted(exercises, key=lambda key: order.get(key, 999)):
+            state = exercises[key].get("state")
+            if state in ("not started", DOES_NOT_IMPORT):
+                found.setdefault(state, {}).setdefault(name, []).append(key)
+    return found
+
+
 def class_summary(results: Iterable[dict]) -> list[dict]:
     """Per exercise: how many finished it, and the test most submissions fail (a test's cases,
     ``test_x[a]`` and ``test_x[b]``, count as one test, and a submission once for it)."""

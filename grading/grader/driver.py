@@ -1016,13 +1016,12 @@ def grade_submission(path: Path | str, out_dir: Path | str, options: GradeOption
     an empty class (which, on Gradescope, read as the autograder's failure)."""
     path = Path(path)
     try:
-        expand([path])
-        alone = False
+        submissions = expand([path])
     except TargetError:
         if not path.is_dir():
             raise
-        alone = True
-    outcome = grade_class([path], out_dir, options, workers=1, as_submissions=alone)
+        submissions = [path]
+    outcome = grade_class(submissions, out_dir, options, workers=1, as_submissions=True)
     return next(iter(outcome.results.values()))
 
 

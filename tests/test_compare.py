@@ -146,3 +146,33 @@ def test_type_names_say_which_package_a_look_alike_type_comes_from():
              (torch.tensor(1), "torch.Tensor")]
     for value, expected in cases:
         assert type_name(value) == expected, f"type_name({value!r}) returned {type_name(value)!r}, expected {expected!r}"
+
+
+def test_a_refusal_of_the_wrong_type_fails_the_check_with_its_hint_and_the_graders_own_errors_pass_through():
+    # A hint audit (session 44): `0 <= p` raising TypeError for p=None reached the learner as "your
+    # code raised TypeError" with no word that ValueError was expected, and without the test's hint.
+    from grading.harness.compare import expect_error
+    from grading.harness.catalogue import EXERCISES
+    from grading.harness.target import NotStarted
+
+    def compares_first(probs, p):
+        return probs if 0 <= p <= 1 else None
+
+    with pytest.raises(Mismatch) as failed:
+        expect_error(compares_first, ValueError, torch.ones(3), None, hint="check p before anything else")
+    text = str(failed.value)
+    assert "should raise ValueError, but your code raised TypeError" in text and "check p before anything else" in text, (
+        f"expect_error(<raises TypeError>, ValueError, ...) reported {text!r}, expected the wrong type named and the hint")
+
+    def raising(error: BaseException):
+        def function(*args):
+            raise error
+        return function
+
+    timed_out = RuntimeError("ran past its time limit")
+    timed_out.decodelab_status = "timeout"  # type: ignore[attr-defined]
+    stub = NotImplementedError()
+    stub.decodelab_not_started = True  # type: ignore[attr-defined]
+    for error in (NotStarted(EXERCISES[0]), timed_out, stub):
+        with pytest.raises(type(error)):
+            expect_error(raising(error), ValueError, torch.ones(3), None)

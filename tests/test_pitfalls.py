@@ -578,3 +578,30 @@ def main(arguments: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def test_the_top_p_hints_name_the_mistake_made_not_a_neighbouring_one():
+    # A hint audit (session 44) of 44 wrong top_p_mask versions: a batch whose first row was forced
+    # whole was told to change its stopping rule, a float mask and a mask in sorted order were told
+    # about p = 0, the `cumsum <= p` rule about ties, and a 3-D batch ranked as one row that its
+    # top token must be kept "even when p = 0" (p was 0.9).
+    cases = {  # spec -> (test, words the hint must hold, words it must not)
+        "independent12.nucleus:top_p_mask__wrong_forces_first_row_not_first_rank":
+            ("test_top_p_mask_matches_the_warper_on_random_rows[0.5]", "some rows keep every token", "stop once"),
+        "wrong_implementations.nucleus:top_p_mask__float_mask":
+            ("test_top_p_mask_at_p_zero_p_one_and_ties", "return a bool mask", "with p = 0"),
+        "wrong_implementations.nucleus:top_p_mask__sorted_order":
+            ("test_top_p_mask_at_p_zero_p_one_and_ties", "your mask is in sorted order", "with p = 0"),
+        "wrong_implementations.nucleus:top_p_mask__drops_crossing_token":
+            ("test_top_p_mask_at_p_zero_p_one_and_ties", "the token that crosses p must be kept", "ranked one after"),
+        "wrong_implementations.nucleus:top_p_mask__cumsum_over_whole_batch":
+            ("test_top_p_mask_decides_each_row_on_its_own", "ranked the whole batch", "even when p = 0"),
+    }
+    specs = [f"solutions+tests.{spec}" for spec in cases]
+    runs = run_suites_in_turn(specs, suites=("hidden",), exercises_of=[["top_p"]] * len(specs), timeout=1800)
+    for (spec, (test, wanted, unwanted)), run in zip(cases.items(), runs):
+        failed = [t for t in run.tests if t.name.split("::")[-1] == test and t.status not in ("passed", "skipped")]
+        assert failed, f"run_suites({spec!r}, suites=('hidden',)): {test} did not fail, expected it to"
+        hint = next((line for line in failed[0].message.splitlines() if "hint:" in line), "")
+        assert wanted in hint and unwanted not in hint, (
+            f"{spec} in {test}: the hint was {hint!r}; expected it to say {wanted!r} and not {unwanted!r}")

@@ -359,7 +359,9 @@ def expect_error(
     must_mention: Sequence[str] = (),
     **kwargs: Any,
 ) -> None:
-    """Call ``function`` and raise :class:`Mismatch` unless it raises ``error``.
+    """Call ``function`` and raise :class:`Mismatch` unless it raises ``error``. Another exception of
+    the learner's code fails the check too, with ``hint`` (a ``TypeError`` from ``0 <= p`` for
+    ``p=None`` is a refusal that forgot to check first).
 
     ``must_mention``: words of which at least one must appear in the error's message, so a
     learner's message says *why* (for example ``("temperature",)``).
@@ -377,4 +379,18 @@ def expect_error(
                 hint,
             ) from None
         return
+    except Exception as raised:
+        if not _the_learners_own(raised):
+            raise
+        shown = getattr(raised, "decodelab_feedback", None) or f"your code raised {type(raised).__name__}: {raised}"
+        raise Mismatch(call, f"should raise {error.__name__}, but {shown}", hint) from None
     raise Mismatch(call, f"should raise {error.__name__}, but returned {describe(result)}", hint)
+
+
+def _the_learners_own(raised: Exception) -> bool:
+    """Whether ``raised`` is an exception of the learner's code (another type than the test asks
+    for: shown with the test's hint), not "not started", a time-out or crash, or the grader's
+    own machinery (any class defined in ``grading``), which keep their own reports."""
+    if type(raised).__module__.startswith("grading.") or getattr(raised, "decodelab_not_started", False):
+        return False
+    return str(getattr(raised, "decodelab_status", "raised")) == "raised"

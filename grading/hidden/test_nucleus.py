@@ -78,12 +78,27 @@ def _mass_above_rule(probs: torch.Tensor, p: float, batch_axis: bool = False) ->
     return torch.zeros_like(keep).scatter(-1, order, keep)
 
 
-def _mask_hint(probs: torch.Tensor, p: float, got) -> str:
-    """Name a classic mistake when replaying it, and it alone, gives the learner's mask; else state the rule."""
+_DOWN_THE_BATCH = ("decide each row on its own: you added up the sorted probabilities down the batch (dim=0); "
+                   "add up along the last axis (dim=-1)")
+_WHOLE_BATCH = "decide each row on its own: you ranked the whole batch as one distribution; sort and add up within each row"
+
+
+def _batch_replays(probs: torch.Tensor, p: float) -> dict[str, torch.Tensor]:
+    """The two ways of mixing rows, replayed, for any batch of more than one row (a 3-D one too)."""
+    if probs.dim() < 2 or probs.shape[:-1].numel() < 2:
+        return {}
+    return {_DOWN_THE_BATCH: _mass_above_rule(probs, p, batch_axis=True),
+            _WHOLE_BATCH: _mass_above_rule(probs.reshape(1, -1), p).reshape(probs.shape)}
+
+
+def _named_mask_mistake(probs: torch.Tensor, p: float, got) -> str | None:
+    """The learner's mistake when the mask shows which it is: a wrong type or shape, the one classic
+    mistake whose replay gives the mask, a whole row forced, a row left empty; else None."""
     if not isinstance(got, torch.Tensor) or got.shape != probs.shape:
         return "return a bool tensor with the same shape as probs: one True/False per token, in vocabulary order"
     if got.dtype != torch.bool:
         return "return a bool mask (a comparison such as `mass_above < p` gives one)"
+    got = got.detach().cpu()
     expected = ref.top_p_mask(probs, p)
     replays = {
         "your mask is inverted: True must mean KEEP": ~expected,
@@ -93,12 +108,8 @@ def _mask_hint(probs: torch.Tensor, p: float, got) -> str:
         "position (scatter with the sort order)": _sorted_order_mask(expected, probs),
         "probs are already probabilities: do not apply softmax to them again":
             ref.top_p_mask(torch.softmax(probs, dim=-1), p),
+        **_batch_replays(probs, p),
     }
-    if probs.dim() == 2 and probs.shape[0] > 1:
-        replays["decide each row on its own: you added up the sorted probabilities down the batch (dim=0); "
-                "add up along the last axis (dim=-1)"] = _mass_above_rule(probs, p, batch_axis=True)
-        replays["decide each row on its own: you ranked the whole batch as one distribution; sort and add up "
-                "within each row"] = _mass_above_rule(probs.reshape(1, -1), p).reshape(probs.shape)
     # On a two-token input several mistakes give the same mask: a mistake is named only when its
     # replay, and no other, gives the learner's mask (and differs from the right one). A replay
     # that keeps every token names nothing: many mistakes keep everything.
@@ -106,12 +117,33 @@ def _mask_hint(probs: torch.Tensor, p: float, got) -> str:
                 if torch.equal(got, replay) and not torch.equal(replay, expected) and not bool(replay.all())]
     if len(matching) == 1:
         return matching[0]
+    if matching:
+        return ("on this small input several different mistakes give your mask; rank the tokens highest first; "
+                "keep a token while the mass ranked above it is below p")
+    rows, right_rows = got.reshape(-1, got.shape[-1]), expected.reshape(-1, expected.shape[-1])
+    wrong = (rows != right_rows).any(-1)
+    if len(rows) > 1 and not bool(wrong.all()) and bool(rows[wrong].all()):
+        return ("some rows keep every token while the others are right: the top token of EACH row is kept "
+                "whatever p is, not every token of one row")
     if bool((got.sum(-1) == 0).any()):
-        return "a row keeps no token at all: the most probable token is always kept, even when p = 0"
-    if not matching and bool((got & ~expected).any()) and not bool((~got & expected).any()):
-        return "you keep too many tokens: stop once the tokens ranked above already hold p"
-    prefix = "on this small input several different mistakes give your mask; " if matching else ""
-    return prefix + "rank the tokens highest first; keep a token while the mass ranked above it is below p"
+        if p == 0:
+            return "a row keeps no token at all: the most probable token is always kept, even when p = 0"
+        return (f"a row keeps no token at all, yet its most probable token has nothing ranked above it (0 < p = {p:g}): "
+                "every row keeps at least that one")
+    return None
+
+
+def _mask_hint(probs: torch.Tensor, p: float, got) -> str:
+    """Name a classic mistake when replaying it, and it alone, gives the learner's mask; else state the rule."""
+    named = _named_mask_mistake(probs, p, got)
+    if named is not None:
+        return named
+    expected = ref.top_p_mask(probs, p)
+    got = got.detach().cpu()
+    if bool((got & ~expected).any()) and not bool((~got & expected).any()):
+        return ("you keep too many tokens: the mass ranked above a token is the total of the more probable tokens of "
+                "its own row (sorted highest first, along the last axis); keep the token only while that total is below p")
+    return "rank the tokens highest first; keep a token while the mass ranked above it is below p"
 
 
 def _mask_of(learner, probs: torch.Tensor, p: float) -> tuple[torch.Tensor, str]:
@@ -184,14 +216,26 @@ def test_top_p_mask_on_mistral_7b_captured_logits(learner, capture):
         _check_mask(learner, probs, _safe(probs, p))
 
 
+def _tie_hint(tied: torch.Tensor, p: float, kept: list[int]) -> str:
+    """For a batch whose rows each have two tokens tied at the top: the batch mistake whose replay
+    keeps as many tokens per row as the learner (counts do not depend on which of a tie is ranked
+    first), else the rule for ties."""
+    for hint, replay in _batch_replays(tied, p).items():
+        if replay.sum(-1).tolist() == kept:
+            return hint
+    return (f"each row keeps exactly one of its two tied top tokens at p = {p:g}, each row decided on its own: "
+            "the tied tokens are ranked one after the other, and the second has the first's probability above it")
+
+
 @pytest.mark.top_p
 @pytest.mark.points(1)
-def test_top_p_mask_at_p_zero_and_p_one(learner):
+def test_top_p_mask_at_p_zero_p_one_and_ties(learner):
     probs = _random_probs(4, 30, seed=4)
     expected_top = torch.zeros_like(probs, dtype=torch.bool).scatter(-1, probs.argmax(-1, keepdim=True), True)
     got = learner.top_p_mask(probs, 0.0)
     check_tensor(got, expected_top, call=call_text(learner.top_p_mask, probs, 0.0),
-                 hint="with p = 0 only the most probable token is kept: nothing is ranked above it, and it is always kept")
+                 hint=lambda: _named_mask_mistake(probs, 0.0, got) or (
+                     "with p = 0 only the most probable token is kept: nothing is ranked above it, and it is always kept"))
     # Probabilities that are exact binary fractions: every cumulative sum is exact, so p = 1
     # keeps every token of non-zero probability, in any correct implementation. A token of
     # probability 0 is not graded: the mass above it lands exactly on p = 1, one of the spots
@@ -224,15 +268,16 @@ def test_top_p_mask_at_p_zero_and_p_one(learner):
         kept = got.sum(-1).tolist()
         check_true(kept == [1, 1] and bool((got <= (tied == tied.amax(-1, keepdim=True))).all()), call=call,
                    problem=f"each row keeps {kept} tokens, expected exactly one of the two tied most probable",
-                   hint="rank the tokens (one of the tied ones comes first) and keep a token only while the mass "
-                        "ranked ABOVE it is below p: the second of the tie has the first's 0.4 above it")
+                   hint=_tie_hint(tied, p, kept))
     # A tie at the cut below the top (the docstring's example): the mass above the first 0.2 is
     # 0.5 < 0.6, above the second 0.7; exactly one of ids 1 and 3 is kept, either one.
     got, call = _mask_of(learner, torch.tensor([[0.5, 0.2, 0.1, 0.2]]), 0.6)
     kept_ids = got[0].nonzero().flatten().tolist()
     check_true(kept_ids in ([0, 1], [0, 3]), call=call,
                problem=f"keeps ids {kept_ids}, expected id 0 and exactly one of the tied ids 1 and 3",
-               hint="the tied tokens are ranked one after the other: the second of them has 0.5 + 0.2 above it")
+               hint="the token that crosses p must be kept: the first of the tied 0.2s has only 0.5 above it, below "
+                    "0.6" if kept_ids == [0] else
+                    "the tied tokens are ranked one after the other: the second of them has 0.5 + 0.2 above it")
     # The integers 0 and 1 are numbers in [0, 1] too.
     for rows, p, expected in ((probs, 0, expected_top), (moderate, 1, torch.ones_like(moderate, dtype=torch.bool))):
         got = learner.top_p_mask(rows, p)
@@ -295,13 +340,15 @@ def test_top_p_nucleus_holds_p_and_is_the_smallest_such_set(learner, values, p):
     # less than the smallest probability here (1 / 30000).
     check_true(mass >= p - 1e-6, call=call,
                problem=f"the kept tokens hold {mass:.6f} of the probability, less than p = {p:.6f}",
-               hint="the kept tokens must hold at least p: keep tokens, most probable first, until the running "
-                    "total reaches p (the token that reaches it included)")
+               hint=lambda: _named_mask_mistake(probs, p, got) or (
+                   "the kept tokens must hold at least p: keep tokens, most probable first, until the running "
+                   "total reaches p (the token that reaches it included)"))
     smallest = float(kept.min()) if kept.numel() else 0.0
     check_true(kept.numel() <= 1 or mass - smallest < p + 1e-6, call=call,
                problem=f"the kept tokens hold {mass:.6f}; without the least probable of them ({smallest:.6f}) "
                        f"they would still hold {mass - smallest:.6f} >= p = {p:.6f}: the nucleus is not the smallest",
-               hint="stop at the token that crosses p: a token whose mass ranked above is already >= p is dropped")
+               hint=lambda: _named_mask_mistake(probs, p, got) or (
+                   "stop at the token that crosses p: a token whose mass ranked above is already >= p is dropped"))
 
 
 @pytest.mark.top_p
@@ -323,7 +370,8 @@ def test_top_p_keeps_the_argmax_and_grows_with_p(learner, values, p, q):
                            "return a bool mask with the shape of probs")
         check_true(bool(got[probs.argmax()]), call=call,
                    problem=f"the most probable token (id {int(probs.argmax())}, probability {float(probs.max()):.4f}) is dropped",
-                   hint="the most probable token is always kept (nothing is ranked above it)")
+                   hint=lambda: _named_mask_mistake(probs, threshold, got) or (
+                       "the most probable token is always kept (nothing is ranked above it)"))
         masks.append((threshold, got))
     (_, at_zero), (_, at_one) = masks[0], masks[-1]
     check_true(int(at_zero.sum()) == 1, call=call_text(learner.top_p_mask, probs, 0.0),

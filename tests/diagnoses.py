@@ -84,6 +84,11 @@ DIAGNOSES: tuple[tuple[str, str], ...] = (
     (r"^exp\(-200\) rounds to 0 in float32, so log\(softmax\(x\)\)", "log_of_softmax"),
     (r"^a logprob of -inf", "log_of_softmax"),
     (r"^every logprob here is -inf, the likeliest tokens' too", "unshifted_logsumexp"),
+    (r"^your logprobs are those of a log_softmax taken in bfloat16", "half_precision_log_softmax"),
+    (r"^your logprobs are in bits", "log2_logprobs"),
+    (r"^each of your logprobs is the running total", "cumulative_logprobs"),
+    (r"^every record carries the same value, the mean", "mean_logprob"),
+    (r"^your logprob is log\(1\.18e-38\)", "floored_logprob"),
 )
 
 
@@ -120,6 +125,8 @@ MISTAKES: dict[str, set[str]] = {
     # Reading each row's last position that is not </s>: on a prompt that ends with </s> that is
     # the position before it, which the position replay names.
     **_entries(I3, "next_token_logits", wrong_trailing_eos_as_padding={"wrong_position"}),
+    # log_softmax of the bfloat16 logits, .float() only after it
+    **_entries(I3, "completion_logprobs", wrong_log_softmax_in_model_dtype={"half_precision_log_softmax"}),
     # Dropping a lone '▁' piece: for a word such as "0" (pieces '▁', '0') what is left is its last
     # subword, and the result is exactly that row.
     **_entries(I3, "subword_averaged_embedding", wrong_drops_lone_space_marker={"last_subword"}),
@@ -208,8 +215,15 @@ MISTAKES: dict[str, set[str]] = {
     # every id 1 dropped after encoding with the BOS: the text's own "<s>" goes too; the argmax of a float16 copy
     **_entries("independent39", "subword_averaged_embedding", wrong_filters_mistral_bos_id={"drops_spelled_special"}),
     **_entries("independent39", "greedy_generate", wrong_argmax_of_half_logits={"argmax_in_half"}),
+    # a probability clamped at float32's smallest normal number before the log: -87.34 at the least
+    **_entries("independent27", "completion_logprobs", wrong_logprob_floored_at_log_tiny={"floored_logprob"}),
+    # logprobs in bits (log_softmax / ln 2); each logprob the running total of the completion so far
+    **_entries("independent38", "completion_logprobs", wrong_log2_bits_like_slp3={"log2_logprobs"},
+               wrong_chain_rule_cumulative={"cumulative_logprobs"}),
     **_entries("independent40", "completion_logprobs", wrong_alternatives_from_own_top_k_table={"log_of_softmax"}),
     **_entries("independent45", "softmax_with_temperature", wrong_tempers_log_softmax={"tempered_log_probabilities"}),
+    # -cross_entropy with its default reduction="mean": every record gets the completion's mean logprob
+    **_entries("independent45", "completion_logprobs", wrong_cross_entropy_default_mean={"mean_logprob"}),
 }
 """Catalogue entry -> the mistakes (names of :data:`DIAGNOSES`) its code makes, written from the
 code and the entry's name, never from the hints it was shown."""

@@ -42,7 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--exercises", nargs="+", default=(), metavar="KEY",
                         help="grade only these exercises (keys from `decodelab list`), e.g. one week's assignment")
     parser.add_argument("--summary", action="store_true",
-                        help="print, per exercise, how many finished it and the test most submissions fail")
+                        help="print, per exercise, how many finished it and the test most submissions fail, "
+                        "and name who has not started an exercise or hands in a file that does not import")
     limits = parser.add_argument_group("limits per submission (defaults in docs/grading.md)")
     limits.add_argument("--call-time-limit", type=float, default=None, metavar="S", help="seconds per call")
     limits.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds for all its calls")

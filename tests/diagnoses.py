@@ -43,6 +43,9 @@ DIAGNOSES: tuple[tuple[str, str], ...] = (
     (r"^centre each column \(mean over dim=0\), not each row", "centres_rows"),
     # next_token_logits, softmax_with_temperature
     (r"^your result is the prediction after", "wrong_position"),
+    (r"^your result equals the log-probabilities, log_softmax", "log_probabilities"),
+    (r"^your result equals the probabilities, softmax", "probabilities"),
+    (r"^your result equals the logits with attention_mask = \(input_ids != \d+\)", "masks_real_token"),
     (r"^your result equals softmax\(logits \* T\)", "multiplies"),
     (r"^your result equals softmax\(logits\) at T = 1", "temperature_ignored"),
     (r"^your result equals softmax\(logits\) \*\* \(1 / T\)", "temperature_as_power"),
@@ -71,6 +74,8 @@ DIAGNOSES: tuple[tuple[str, str], ...] = (
     # greedy_generate, sample_generate
     (r"^you stop BEFORE the eos token", "stops_before_eos"),
     (r"^take the argmax in the logits' own dtype: a float16 or bfloat16 copy", "argmax_in_half"),
+    (r"^your tokens are those of a loop that takes the softmax over dim=1", "softmax_over_positions"),
+    (r"^your tokens are those of a loop that reads logits\[:, 0\]", "wrong_position"),
     (r"^your tokens match a loop that applies top-p before the temperature", "top_p_before_temperature"),
     (r"^your tokens match a loop that MULTIPLIES", "multiplies"),
     (r"^your tokens match a loop that decides top-p on the distribution before top-k", "top_p_before_top_k"),
@@ -127,6 +132,12 @@ MISTAKES: dict[str, set[str]] = {
     **_entries(I3, "next_token_logits", wrong_trailing_eos_as_padding={"wrong_position"}),
     # log_softmax of the bfloat16 logits, .float() only after it
     **_entries(I3, "completion_logprobs", wrong_log_softmax_in_model_dtype={"half_precision_log_softmax"}),
+    **_entries(W, "next_token_logits", returns_probabilities={"probabilities"}),
+    **_entries(I2, "next_token_logits", wrong_returns_log_softmax={"log_probabilities"}),
+    # An attention_mask that leaves out a real token of the prompt: id 0 (<unk>) taken for padding,
+    # or the eos id taken for GPT-2's pad token.
+    **_entries("independent4", "next_token_logits", wrong_masks_id_zero_as_padding={"masks_real_token"}),
+    **_entries("independent42", "next_token_logits", wrong_pad_is_eos_attention_mask={"masks_real_token"}),
     # Dropping a lone '▁' piece: for a word such as "0" (pieces '▁', '0') what is left is its last
     # subword, and the result is exactly that row.
     **_entries(I3, "subword_averaged_embedding", wrong_drops_lone_space_marker={"last_subword"}),
@@ -149,8 +160,9 @@ MISTAKES: dict[str, set[str]] = {
                topk_k_too_large={"tie_order"}, topk_then_resorts_ties={"tie_order"}),
     **_entries(I, "top_k_table", wrong_raw_piece_text={"raw_piece"}, wrong_topk_tie_order={"tie_order"},
                wrong_argsort_then_flip={"tie_order"}),
-    **_entries(W, "greedy_generate", drops_eos={"stops_before_eos"}),
-    **_entries(I, "greedy_generate", wrong_stops_before_eos={"stops_before_eos"}),
+    **_entries(W, "greedy_generate", drops_eos={"stops_before_eos"}, softmax_over_positions={"softmax_over_positions"},
+               first_position={"wrong_position"}),
+    **_entries(I, "greedy_generate", wrong_stops_before_eos={"stops_before_eos"}, wrong_first_position={"wrong_position"}),
     **_entries(W, "top_p_mask", drops_crossing_token={"drops_crossing_token"}, sorted_order={"mask_in_sorted_order"},
                cumsum_over_first_axis={"rows_mixed"}, cumsum_over_whole_batch={"rows_mixed"},
                softmax_of_probs={"softmax_again"}),

@@ -77,8 +77,87 @@ def _token_hint(step: int) -> str:
     if step == 0:
         return ("the first new token is wrong: it is the argmax over the vocabulary (last axis) of the logits "
                 "at the LAST position of the prompt, logits[:, -1, :]")
-    return ("the first tokens are right but a later one is not: feed the growing sequence back in (or the new "
-            "token with cache=out.cache) and take the argmax of the last position again")
+    return (f"the new tokens before token {step} are right, token {step} is not: at every step the next token is the argmax "
+            "over the vocabulary of the raw logits at the last position, for the whole sequence so far (the prompt "
+            "and every new token, fed in full or as the newest token on top of cache=out.cache)")
+
+
+def _replayed_loop(model, input_ids: torch.Tensor, max_new_tokens: int, eos_token_id: int | None,
+                   next_token) -> torch.Tensor:
+    """A greedy loop with one slip: ``next_token(logits)`` picks each token (shape (1, 1))."""
+    ids = input_ids
+    with torch.no_grad():
+        for _ in range(max_new_tokens):
+            token = next_token(model(input_ids=ids).logits).to(ids.dtype)
+            ids = torch.cat([ids, token], dim=-1)
+            if eos_token_id is not None and int(token) == eos_token_id:
+                break
+    return ids
+
+
+_LOOP_SLIPS = (
+    (lambda logits: logits.softmax(dim=1)[:, -1].argmax(-1, keepdim=True),
+     "your tokens are those of a loop that takes the softmax over dim=1, the positions, before the argmax: "
+     "each position's probabilities are spread over the vocabulary (the last axis); the argmax of the raw "
+     "last-position logits needs no softmax at all"),
+    (lambda logits: logits[:, 0].argmax(-1, keepdim=True),
+     "your tokens are those of a loop that reads logits[:, 0], the prediction after the first token: the next "
+     "token is predicted at the LAST position"),
+)
+# No replay of the cache slips: feeding the newest token without its cache and feeding the whole
+# sequence on top of the cache give the same tokens on some prompts, so neither could be named.
+
+
+def _loop_hint(learner, model, input_ids: torch.Tensor, max_new_tokens: int, eos_token_id: int | None,
+               got: torch.Tensor, expected: torch.Tensor, step: int, tie: int | None) -> str:
+    """Name a slip when replaying it alone reproduces the learner's tokens; else see whether the
+    learner's own loop repeats itself; else restate the rule for the step that differs."""
+    for index, (next_token, diagnosis) in enumerate(_LOOP_SLIPS):
+        if index == 1 and input_ids.shape[1] == 1:
+            continue  # on a one-token prompt position 0 is the last one: reading it is no slip yet
+        replay = _replayed_loop(model, input_ids, max_new_tokens, eos_token_id, next_token)
+        if torch.equal(replay.cpu(), got.cpu()) and not torch.equal(replay.cpu(), expected.cpu()):
+            return diagnosis
+    # Run again on the same input: greedy decoding gives the same tokens every time, so a second
+    # call that differs kept something from an earlier call or drew at random. Up to a near-tie
+    # only, where correct loops may part ways. The global generator is put back afterwards, so that
+    # a loop that samples draws in later tests what it drew before this hint existed (in-process;
+    # a sandboxed learner's process keeps its own generator).
+    with torch.random.fork_rng():
+        again = learner.greedy_generate(model, input_ids, max_new_tokens, eos_token_id)
+    end = got.shape[1] if tie is None else input_ids.shape[1] + tie
+    if isinstance(again, torch.Tensor) and not torch.equal(again[..., :end].cpu(), got[..., :end].cpu()):
+        shown = again[0].tolist() if again.dim() == 2 else again.tolist()
+        return (f"two identical calls gave different tokens ({got[0, input_ids.shape[1]:].tolist()}, then "
+                f"{shown[input_ids.shape[1]:]}): greedy decoding gives the same tokens for the same input every "
+                "time, so nothing may carry over from one call to the next (a cache or an output kept outside the "
+                "call) and nothing may be drawn at random")
+    return _token_hint(step)
+
+
+def _shape_hint(got: torch.Tensor) -> str:
+    if got.dim() == 1:
+        return ("your result is 1-D: keep the batch axis (no [0], and no bare squeeze(), which also drops it for "
+                "a one-token prompt); return shape (1, T + n)")
+    if got.dim() == 2:
+        return "keep the batch axis: concatenate along dim=-1, not dim=0"
+    return "return one row, the prompt followed by the new tokens: shape (1, T + n)"
+
+
+def _dtype_hint(got: torch.Tensor, T: int) -> str:
+    if got.is_floating_point() and got.shape[1] == T:
+        return ("with no new token your result is a float tensor: torch.tensor of an empty Python list is float32 "
+                "unless given a dtype; token ids stay int64, the dtype of input_ids")
+    return "argmax gives int64 ids: concatenate them to input_ids without converting"
+
+
+def _prefix_hint(got: torch.Tensor, prompt: torch.Tensor) -> str:
+    T = prompt.shape[1]
+    for extra in range(1, got.shape[1] - T + 1):
+        if torch.equal(got[:, extra : extra + T], prompt):
+            return (f"your result has {extra} token(s), {got[0, :extra].tolist()}, before the prompt: return "
+                    "input_ids unchanged in front, with nothing added before it (not even <s>)")
+    return "return the prompt followed by the new tokens, not the new tokens alone"
 
 
 def check_greedy(
@@ -96,10 +175,10 @@ def check_greedy(
                        "return torch.cat([input_ids, new_tokens], dim=-1), a (1, T + n) tensor")
     if got.dim() != 2 or got.shape[0] != 1:
         raise Mismatch(call, f"the result has shape {tuple(got.shape)}, expected (1, T + n) with T = {T}",
-                       "keep the batch axis: concatenate along dim=-1, not dim=0")
+                       _shape_hint(got))
     if got.dtype != torch.long:
         raise Mismatch(call, f"the result has dtype {got.dtype}, expected torch.int64 token ids",
-                       "argmax gives int64 ids: concatenate them to input_ids without converting")
+                       _dtype_hint(got, T))
     if got.device != prompt.device:
         raise Mismatch(call, f"the result is on {got.device}, expected {prompt.device} (where input_ids is)",
                        "keep the ids on the model's device; do not call .cpu()")
@@ -107,8 +186,9 @@ def check_greedy(
         raise Mismatch(call, f"the call changed {', '.join(changed)} in place", "build a new tensor with torch.cat; leave input_ids as it is")
     if got.shape[1] < T or not torch.equal(got[:, :T], prompt):
         raise Mismatch(call, f"the result {describe(got)} does not start with the {T} prompt tokens",
-                       "return the prompt followed by the new tokens, not the new tokens alone")
+                       _prefix_hint(got, prompt))
     tie = first_near_tie(step_logits, near_tie_tolerance(backend, step_logits))
+    whole, reference = got, expected  # before a near-tie cuts them short
     n_got, n_expected = got.shape[1] - T, expected.shape[1] - T
     if tie is not None:
         # Backends may legitimately diverge from this step on: compare only what comes before.
@@ -122,7 +202,9 @@ def check_greedy(
     if differ.numel():
         step = int(differ[0])
         raise Mismatch(call, f"new token {step} is {int(got[0, T + step])}, expected {int(expected[0, T + step])} "
-                             f"({int(differ.numel())} of {common} new tokens differ)", _token_hint(step))
+                             f"({int(differ.numel())} of {common} new tokens differ)",
+                       lambda: _loop_hint(learner, backend.model, prompt, max_new_tokens, eos_token_id, whole, reference,
+                                          step, tie))
     if n_got != n_expected:
         raise Mismatch(call, f"added {n_got} new tokens, expected {n_expected} (shape {tuple(got.shape)}, "
                              f"expected {tuple(expected.shape)})",
@@ -219,10 +301,10 @@ def test_greedy_takes_the_lowest_id_among_tied_logits(learner):
         table = torch.zeros(size, size)
         table[3, list(tied)] = 1.0
         got = learner.greedy_generate(BigramModel(table), ids, 3)
-        check_tensor(got, torch.tensor([[1, 3, tied[0], 0, 0]]),
+        expected = torch.tensor([[1, 3, tied[0], 0, 0]])
+        check_tensor(got, expected,
                      call=call_text(learner.greedy_generate, f"<a toy bigram model of {size} tokens>", ids, 3),
-                     hint="where several logits tie for the largest, the next token is the lowest of their ids: "
-                          "torch.argmax gives it; torch.topk and an unstable sort do not promise which comes first")
+                     hint=lambda: _tie_hint(table, ids, got, expected))
     # Nearly tied is not tied: 10.003 beats 10.0 in float32, the logits' dtype, but a float16 or
     # bfloat16 copy rounds both to 10.0 and its argmax takes the lower id (a thirty-ninth
     # examiner's learner, saving GPU memory).
@@ -235,6 +317,28 @@ def test_greedy_takes_the_lowest_id_among_tied_logits(learner):
                  hint="take the argmax in the logits' own dtype: a float16 or bfloat16 copy rounds 10.0 and 10.003 "
                       "to the same number and makes them a tie" if half else
                       "the next token is the argmax of the last position's logits")
+
+
+def _tie_hint(table: torch.Tensor, prompt: torch.Tensor, got, expected: torch.Tensor) -> str:
+    """The tie is named only when the learner's token at the first step that differs is one of the
+    ids tied there; a wrong shape, prefix or length is said first."""
+    if not isinstance(got, torch.Tensor) or got.dim() != 2 or got.shape[0] != 1:
+        return f"return shape (1, T + n), the prompt followed by the new tokens, expected {tuple(expected.shape)}"
+    T = prompt.shape[1]
+    if got.shape[1] < T or not torch.equal(got[:, :T].cpu(), prompt):
+        return _prefix_hint(got.cpu(), prompt)
+    if got.shape != expected.shape:
+        return f"added {got.shape[1] - T} new tokens, expected {expected.shape[1] - T}: add exactly max_new_tokens"
+    tokens = got[0].tolist()
+    step = next((i for i in range(T, len(tokens)) if tokens[i] != int(expected[0, i])), None)
+    if step is None:
+        return f"the tokens are right; return them as int64 token ids, as input_ids is (got {got.dtype})"
+    row = table[tokens[step - 1]]
+    tied = (row == row.max()).nonzero().flatten().tolist()
+    if len(tied) > 1 and tokens[step] in tied:
+        return ("where several logits tie for the largest, the next token is the lowest of their ids: "
+                "torch.argmax gives it; torch.topk and an unstable sort do not promise which comes first")
+    return "the next token is the argmax of the last position's logits"
 
 
 @pytest.mark.greedy

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grading.harness.compare import (
-    Mismatch, call_text, check_passes_without_gradients, check_tensor, check_true, describe, expect_accepted, expect_error,
+    call_text, check_passes_without_gradients, check_tensor, check_true, describe, expect_accepted, expect_error,
     largest_magnitude, softmax_tolerance,
 )
 from grading.grader.expected import remembered
@@ -109,12 +109,63 @@ def _position_hint(model, ids: torch.Tensor, got) -> str:
         with torch.no_grad():
             logits = model(input_ids=ids).logits
         for position in range(ids.shape[1] - 1):
-            if got.shape == logits[:, position].shape and torch.allclose(
-                    got.detach().float().cpu(), logits[:, position].float().cpu(), atol=LOGIT_ATOL, rtol=LOGIT_RTOL):
+            if got.shape == logits[:, position].shape and _close(got, logits[:, position]):
                 after = "the first token (<s>)" if position == 0 else f"token {position}"
                 return (f"your result is the prediction after {after}, logits[:, {position}]: the next token after "
                         "the whole prompt is predicted at the LAST position, logits[:, -1, :]")
     return "the next-token logits are the model's logits at the last position, logits[:, -1, :], one row per sequence"
+
+
+def _close(got: torch.Tensor, replay: torch.Tensor, atol: float = LOGIT_ATOL, rtol: float = LOGIT_RTOL) -> bool:
+    return torch.allclose(got.detach().float().cpu(), replay.detach().float().cpu(), atol=atol, rtol=rtol)
+
+
+def _next_token_hint(model, ids: torch.Tensor, got, expected: torch.Tensor) -> str:
+    """Shape, then dtype, then the values: a value mistake is named only when its replay reproduces the result."""
+    if not isinstance(got, torch.Tensor):
+        return "return a torch.Tensor of shape (batch, vocab): the model's logits at the last position"
+    if got.shape != expected.shape:
+        if got.dim() == 1:
+            return ("your result is 1-D: keep one row per sequence, shape (batch, vocab), even for a batch of one "
+                    "(no [0], no bare squeeze())")
+        if got.dim() == 3:
+            return "take one position: the result is (batch, vocab), without the time axis, for the last position"
+        return "keep the batch axis: one row of vocab logits per sequence of the batch, shape (batch, vocab)"
+    if got.dtype != expected.dtype:
+        return (f"return the model's logits in its own dtype ({expected.dtype}): no .float(), .to(...) or autocast "
+                "— the caller decides the dtype")
+    if not _close(got, expected):
+        # bfloat16 logits keep about 3 significant digits: a log_softmax or softmax of them, replayed
+        # in float32, is within 1e-2 of what the learner computed.
+        loose = {"atol": 1e-2, "rtol": 1e-2} if expected.dtype in HALF_PRECISION else {}
+        replays = ((torch.log_softmax(expected.float(), -1), "your result equals the log-probabilities, "
+                    "log_softmax of the last position's logits: return the raw logits, before any softmax"),
+                   (torch.softmax(expected.float(), -1), "your result equals the probabilities, softmax of the last "
+                    "position's logits: return the raw logits, before any softmax"))
+        for replay, diagnosis in replays:
+            if _close(got, replay, **loose):
+                return diagnosis
+        masked = _masked_token_hint(model, ids, got, expected)
+        if masked:
+            return masked
+    return _position_hint(model, ids, got)
+
+
+def _masked_token_hint(model, ids: torch.Tensor, got: torch.Tensor, expected: torch.Tensor) -> str | None:
+    """Name an id the learner masked out as padding, when a pass with that mask reproduces their result."""
+    for token in sorted(set(ids.flatten().tolist())):
+        mask = (ids != token).long()
+        if bool(mask.all()) or not bool(mask.any(-1).all()):
+            continue
+        try:
+            with torch.no_grad():
+                replay = model(input_ids=ids, attention_mask=mask).logits[:, -1, :]
+        except Exception:  # a toy without attention_mask: nothing to replay
+            return None
+        if not _close(replay, expected) and _close(got, replay):
+            return (f"your result equals the logits with attention_mask = (input_ids != {token}): id {token} is a "
+                    "real token of these prompts, not padding — give the model no attention_mask here")
+    return None
 
 
 @pytest.mark.next_token
@@ -129,10 +180,9 @@ def test_next_token_logits_match_the_last_position(learner, backend):
         got = learner.next_token_logits(backend.model, ids)
         expected = ref.next_token_logits(backend.model, ids)
         call = call_text(learner.next_token_logits, backend.model, ids)
-        try:
-            check_tensor(got, expected, call=call, atol=LOGIT_ATOL, rtol=LOGIT_RTOL)
-        except Mismatch as wrong:  # only now pay the forward pass that names the position read
-            raise Mismatch(call, wrong.problem, _position_hint(backend.model, ids, got)) from None
+        # The hint is evaluated on failure only: its replays cost forward passes.
+        check_tensor(got, expected, call=call, atol=LOGIT_ATOL, rtol=LOGIT_RTOL,
+                     hint=lambda: _next_token_hint(backend.model, ids, got, expected))
 
 
 @pytest.mark.next_token
@@ -147,7 +197,7 @@ def test_next_token_logits_keep_the_models_dtype(learner):
     with torch.no_grad():
         expected = model(input_ids=ids).logits[:, -1, :]
     check_tensor(got, expected, call=call_text(learner.next_token_logits, model, ids),
-                 hint="return the model's logits as they are: no .float() or .to(...) — the caller decides the dtype")
+                 hint=lambda: _next_token_hint(model, ids, got, expected))
 
 
 @pytest.mark.next_token
@@ -159,7 +209,7 @@ def test_next_token_logits_handle_a_batch(learner, backend):
     got = learner.next_token_logits(backend.model, ids)
     expected = ref.next_token_logits(backend.model, ids)
     check_tensor(got, expected, call=call_text(learner.next_token_logits, backend.model, ids),
-                 atol=LOGIT_ATOL, rtol=LOGIT_RTOL, hint="keep the batch axis: return logits[:, -1, :]")
+                 atol=LOGIT_ATOL, rtol=LOGIT_RTOL, hint=lambda: _next_token_hint(backend.model, ids, got, expected))
 
 
 @pytest.mark.next_token

@@ -123,8 +123,11 @@ def _loop_hint(learner, model, input_ids: torch.Tensor, max_new_tokens: int, eos
     # only, where correct loops may part ways. The global generator is put back afterwards, so that
     # a loop that samples draws in later tests what it drew before this hint existed (in-process;
     # a sandboxed learner's process keeps its own generator).
-    with torch.random.fork_rng():
-        again = learner.greedy_generate(model, input_ids, max_new_tokens, eos_token_id)
+    try:
+        with torch.random.fork_rng():
+            again = learner.greedy_generate(model, input_ids, max_new_tokens, eos_token_id)
+    except Exception:  # noqa: BLE001 (a second call that fails says nothing more: the first's mismatch stands)
+        again = None
     end = got.shape[1] if tie is None else input_ids.shape[1] + tie
     if isinstance(again, torch.Tensor) and not torch.equal(again[..., :end].cpu(), got[..., :end].cpu()):
         shown = again[0].tolist() if again.dim() == 2 else again.tolist()

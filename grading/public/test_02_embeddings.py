@@ -39,7 +39,43 @@ def test_two_token_word_is_the_mean_of_two_rows(learner, tokenizer, id_matrix):
     # "Kyoto" -> '▁Ky' 15595, 'oto' 2587: the mean id is 9091.
     check_tensor(got, torch.tensor([9091.0, -9091.0, 1.0], dtype=torch.float64),
                  call=call_text(learner.subword_averaged_embedding, "Kyoto", tokenizer, id_matrix),
-                 atol=1e-9, hint="average the rows over the token axis (dim=0): a mean, not a sum")
+                 atol=1e-9, hint=lambda: _two_token_hint(got))
+
+
+def _mean_id(ids: list[int]) -> torch.Tensor:
+    """What averaging the rows ``ids`` of ``id_matrix`` gives: row i is [i, -i, 1]."""
+    mean = sum(ids) / len(ids)
+    return torch.tensor([mean, -mean, 1.0], dtype=torch.float64)
+
+
+def _is(got, expected: torch.Tensor) -> bool:
+    return (isinstance(got, torch.Tensor) and got.shape == expected.shape
+            and bool(torch.allclose(got.detach().cpu().double(), expected, atol=1e-6)))
+
+
+def _two_token_hint(got) -> str:
+    """Name the mistake only where replaying it gives the learner's result for "Kyoto" (15595, 2587)."""
+    if _is(got, _mean_id([1, 15595, 2587])):
+        return ("that is the mean of three rows: the BOS row <s> (id 1) is in it — encode with "
+                "add_special_tokens=False")
+    if _is(got, torch.tensor([15595.0 + 2587, -(15595.0 + 2587), 2.0], dtype=torch.float64)):
+        return "that is the sum of the two rows: divide by the number of tokens (a mean, not a sum)"
+    return "the result is the mean of the word's own token rows (over the token axis, dim=0), and nothing else"
+
+
+@pytest.mark.subword_embedding
+def test_a_text_that_spells_bos_keeps_its_own_token(learner, tokenizer, id_matrix):
+    text = "Hello <s> world"
+    got = learner.subword_averaged_embedding(text, tokenizer, id_matrix)
+    # Without special tokens: '▁Hello' 22557, '▁' 28705, '<s>' 1 (the text's own), '▁world' 1526.
+    expected = _mean_id([22557, 28705, 1, 1526])
+    check_tensor(got, expected, call=call_text(learner.subword_averaged_embedding, text, tokenizer, id_matrix),
+                 atol=1e-9, hint=lambda: (
+                     "that is the mean without row 1: the text spells <s> itself, and that id 1 is its own token "
+                     "— encode with add_special_tokens=False and keep every id it gives, instead of dropping id 1"
+                     if _is(got, _mean_id([22557, 28705, 1526])) else
+                     "encode with add_special_tokens=False and average every row it gives: the <s> this text "
+                     "spells (id 1) is one of them"))
 
 
 @pytest.mark.subword_embedding
@@ -67,6 +103,26 @@ def test_cosine_of_a_zero_vector_is_zero(learner):
                  hint="a zero row has norm 0: do not divide by it, leave the row at 0")
 
 
+@pytest.mark.cosine
+def test_a_very_short_row_still_has_a_direction(learner):
+    # Row 0 has length 1e-13, not 0: it points along x, so its cosine with itself is 1 and with
+    # [3, 4] it is 3/5. Row 2 is zero: 0 everywhere.
+    vectors = torch.tensor([[1e-13, 0.0], [3.0, 4.0], [0.0, 0.0]])
+    expected = torch.tensor([[1.0, 0.6, 0.0], [0.6, 1.0, 0.0], [0.0, 0.0, 0.0]])
+    got = learner.cosine_similarity_matrix(vectors)
+    check_tensor(got, expected, call=call_text(learner.cosine_similarity_matrix, vectors), atol=1e-5,
+                 hint=lambda: _short_row_hint(got))
+
+
+def _short_row_hint(got) -> str:
+    rule = ("a row of length 1e-13 is not a zero row: divide it by its own norm; only a row whose norm is exactly 0 "
+            "stays at 0")
+    if isinstance(got, torch.Tensor) and got.shape == (3, 3) and abs(float(got[0, 0]) - 1.0) > 1e-5:
+        return (f"row 0's cosine with itself came back {float(got[0, 0]):.3g}, expected 1: {rule} (anything added "
+                "to the norm, or a floor under it such as 1e-8 or 1e-12, shrinks such a row)")
+    return rule
+
+
 @pytest.mark.pca
 def test_pca_of_points_on_a_line(learner):
     vectors = torch.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
@@ -89,7 +145,24 @@ def test_pca_of_half_precision_vectors(learner):
     if isinstance(got, torch.Tensor) and got.shape == expected.shape and got[0, 0] > 0:
         expected[:, 0] *= -1  # a component's sign is arbitrary
     check_tensor(got, expected, call=call_text(learner.pca_2d, vectors), atol=1e-2,
-                 hint="compute in float32 (vectors.float()) and return the result in the vectors' dtype")
+                 hint=_HALF_HINT)
+
+
+_HALF_HINT = ("compute all of it in float32 — the mean and the centring too, not only the SVD — and return the "
+              "result in the vectors' dtype")
+
+
+@pytest.mark.pca
+def test_pca_of_half_precision_vectors_far_from_the_origin(learner):
+    # The mean is [300.667, 300.667]; float16 holds 300.75 at best, so centring in float16 moves
+    # every point. In float32 the points sit at -2/3, 1/3, 1/3 along [1, 1]: times sqrt(2).
+    vectors = torch.tensor([[300.0, 300.0], [301.0, 301.0], [301.0, 301.0]], dtype=torch.float16)
+    got = learner.pca_2d(vectors)
+    s = math.sqrt(2)
+    expected = torch.tensor([[-2 * s / 3, 0.0], [s / 3, 0.0], [s / 3, 0.0]], dtype=torch.float16)
+    if isinstance(got, torch.Tensor) and got.shape == expected.shape and got[0, 0] > 0:
+        expected[:, 0] *= -1  # a component's sign is arbitrary
+    check_tensor(got, expected, call=call_text(learner.pca_2d, vectors), atol=1e-2, hint=_HALF_HINT)
 
 
 @pytest.mark.pca

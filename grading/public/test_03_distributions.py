@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 
-from grading.harness.compare import call_text, check_equal, check_tensor, check_true, expect_error
+from grading.harness.compare import call_text, check_equal, check_tensor, check_true, expect_error, softmax_tolerance
 
 # Words of which a ValueError about the temperature must contain one: it says why.
 TEMPERATURE_WORDS = ("temperature", "positive", "> 0", "greater")
@@ -125,7 +125,24 @@ def test_half_precision_logits_at_a_low_temperature(learner):
     got = learner.softmax_with_temperature(logits, 0.1)
     check_tensor(got, torch.tensor([1.0, 0.0, 0.0], dtype=torch.float16),
                  call=call_text(learner.softmax_with_temperature, logits, 0.1), atol=1e-3,
-                 hint="convert float16 logits to float32 before dividing by T, and the probabilities back to float16")
+                 hint=_HALF_PRECISION_HINT)
+
+
+_HALF_PRECISION_HINT = ("half-precision logits (float16 or bfloat16): compute in float32 — convert before dividing "
+                        "by T — and return the probabilities in the logits' own dtype")
+
+
+@pytest.mark.temperature
+def test_bfloat16_logits_at_a_low_temperature(learner):
+    # bfloat16 keeps about three digits: divided in it, 100.5 / 0.3 = 335 becomes 336 and 333.3
+    # becomes 334, so the gap between the two largest grows from 1.67 to 2 and the probabilities
+    # move by several percent. Divided in float32, they do not.
+    logits = torch.tensor([100.5, 100.0, 99.0, 90.0], dtype=torch.bfloat16)
+    got = learner.softmax_with_temperature(logits, 0.3)
+    expected = (logits.float() / 0.3).softmax(-1).to(torch.bfloat16)
+    atol, rtol = softmax_tolerance(torch.bfloat16, 100.5 / 0.3, 4)
+    check_tensor(got, expected, call=call_text(learner.softmax_with_temperature, logits, 0.3), atol=atol, rtol=rtol,
+                 hint=_HALF_PRECISION_HINT)
 
 
 @pytest.mark.temperature

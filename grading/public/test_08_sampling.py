@@ -130,6 +130,19 @@ def test_top_p_comes_after_top_k(learner):
 
 
 @pytest.mark.sampling_loop
+def test_top_p_zero_keeps_the_most_probable_token(learner):
+    # Every step: probabilities [0.2, 0.5, 0.3]. No token has mass ranked above it below 0, but the
+    # most probable one always stays: top_p=0 keeps token 1 alone, so every draw is token 1.
+    model = _same_row_model([0.2, 0.5, 0.3])
+    ids = torch.tensor([[0]])
+    call = call_text(learner.sample_generate, model, ids, 10, top_p=0.0, generator=torch.Generator().manual_seed(0))
+    got = learner.sample_generate(model, ids, 10, top_p=0.0, generator=torch.Generator().manual_seed(0))
+    check_tensor(got, torch.tensor([[0] + [1] * 10]), call=call,
+                 hint="the most probable token is always in the nucleus, so top_p = 0 keeps exactly one token "
+                      "(the argmax) and every draw is that token")
+
+
+@pytest.mark.sampling_loop
 @pytest.mark.parametrize("temperature", [-1.0, math.nan, math.inf, "1.0", None],
                          ids=["-1.0", "nan", "inf", "the string '1.0'", "None"])
 def test_sampling_rejects_a_temperature_that_is_not_finite_and_positive(learner, temperature):

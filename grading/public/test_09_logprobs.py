@@ -30,6 +30,23 @@ def test_one_record_per_generated_token(learner, backend):
 
 
 @pytest.mark.logprobs
+def test_a_special_token_in_the_completion_stands_for_no_text(learner, backend):
+    prompt_length = backend.encode("The capital of Japan is").shape[1]
+    text = backend.encode("The capital of Japan is Tokyo.")
+    eos = backend.tokenizer.eos_token_id  # '</s>', one of tokenizer.all_special_ids
+    sequence = torch.cat([text, torch.tensor([[eos]], device=text.device)], dim=1)
+    call = call_text(learner.completion_logprobs, backend.model, backend.tokenizer, sequence, prompt_length, top_n=2)
+    got = learner.completion_logprobs(backend.model, backend.tokenizer, sequence, prompt_length, top_n=2)
+    check_true(isinstance(got, list) and len(got) == 3 and isinstance(got[-1], dict), call=call,
+               problem=f"returned {describe(got)}, expected a list of 3 records ('▁Tokyo', '.', '</s>')")
+    last = got[-1]
+    check_equal((last.get("token"), last.get("bytes")), ("", []), call=call,
+                what='the last record\'s ("token", "bytes") (its token is </s>, id 2)',
+                hint="a special token (one of tokenizer.all_special_ids: <s>, </s>, <unk>) stands for no text: "
+                     "its bytes are [] and its token is '', not the piece's name")
+
+
+@pytest.mark.logprobs
 def test_logprob_comes_from_the_position_before(learner, backend):
     prompt_length = backend.encode("The capital of Japan is").shape[1]
     sequence = backend.encode("The capital of Japan is Tokyo.")

@@ -51,7 +51,17 @@ def test_punctuation_inside_the_answer_becomes_a_space(learner):
     reply = "It is Washington D. C. of course"
     check_equal(learner.exact_match(reply, "Washington, D.C."), True,
                 call=call_text(learner.exact_match, reply, "Washington, D.C."),
-                hint="turn every character that is not a letter or digit into a space; do not delete it")
+                hint="turn every character for which ch.isalnum() is False into a space; do not delete it")
+
+
+@pytest.mark.exact_match
+def test_isalnum_decides_what_stays(learner):
+    # '½'.isalnum() is True (it is numeric), though it is no ASCII letter or digit and
+    # '½'.isalpha() and '½'.isdigit() are both False: it stays, as part of its word.
+    for reply, answer, expected in (("Add ½ cup of milk", "½", True), ("Add 1½ cups of milk", "1 cups", False)):
+        check_equal(learner.exact_match(reply, answer), expected, call=call_text(learner.exact_match, reply, answer),
+                    hint="isalnum() decides: '½'.isalnum() is True (while '½'.isalpha() and '½'.isdigit() are False), "
+                         "so '½' stays and '1½' is one word")
 
 
 @pytest.mark.exact_match

@@ -70,18 +70,27 @@ def test_top_p_decides_each_row_on_its_own(learner):
     probs = torch.tensor([[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]])
     # p = 0.6: row 0 keeps only id 0 (0.7 >= 0.6); row 1 keeps ids 1 and 2 (0.5 + 0.4).
     got = learner.top_p_mask(probs, 0.6)
-    check_tensor(got, torch.tensor([[True, False, False], [False, True, True]]),
-                 call=call_text(learner.top_p_mask, probs, 0.6), hint=lambda: _batch_hint(learner, probs, 0.6, got))
+    expected = [[True, False, False], [False, True, True]]
+    check_tensor(got, torch.tensor(expected),
+                 call=call_text(learner.top_p_mask, probs, 0.6),
+                 hint=lambda: _batch_hint(learner, probs, 0.6, got, expected))
 
 
-def _batch_hint(learner, probs: torch.Tensor, p: float, got) -> str:
+def _batch_hint(learner, probs: torch.Tensor, p: float, got, expected: list) -> str:
     """Blame the batch only where it is to blame: when each row given alone comes back as it did
-    in the batch, the rows were kept apart and the mistake lies in the rule within a row."""
+    in the batch, the rows were kept apart and the mistake lies in the rule within a row; when each
+    row alone comes back right, the rule is right and the batch is to blame."""
+    alone: list = []
     try:
         alone = [learner.top_p_mask(row.clone(), p) for row in probs]
         rows_apart = all(isinstance(row, torch.Tensor) and torch.equal(row, batch_row) for row, batch_row in zip(alone, got))
     except Exception:  # noqa: BLE001 (a row alone the learner's code cannot take: say the batch rule)
         rows_apart = False
+    if len(alone) == len(expected) and all(isinstance(row, torch.Tensor) and row.tolist() == want
+                                           for row, want in zip(alone, expected)):
+        return ("each row given alone comes back right, so the rule is fine: the batch is what goes wrong — sort, "
+                "add up and put each decision back at its token's position along the last axis only (dim=-1), "
+                "each row on its own")
     if rows_apart:
         return ("each row given alone comes back the same, so your rows are kept apart: the rule within a row is "
                 "off (the worked example's failure shows it on one row)")

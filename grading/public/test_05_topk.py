@@ -17,7 +17,22 @@ def test_top_k_mask_worked_example(learner):
     got = learner.top_k_mask(probs, 2)
     # The two largest are 0.5 (token 1) and 0.25 (token 3); the mask is in vocabulary order.
     check_tensor(got, torch.tensor([False, True, False, True]), call=call_text(learner.top_k_mask, probs, 2),
-                 hint="True marks a token to keep; entry i is about token i")
+                 hint=lambda: _worked_example_hint(got))
+
+
+def _worked_example_hint(got) -> str:
+    """Name a mistake only where the learner's mask is what that mistake gives on [0.1, 0.5, 0.15, 0.25], k = 2."""
+    mistakes = {
+        (False, True, False, False): "the k-th largest token itself (token 3, 0.25) is missing: a token stays when its score is >= the k-th largest, not only >",
+        (True, False, True, False): "True marks a token to KEEP (your mask is the inverse: the dropped tokens)",
+        (True, True, False, False): "entry i is about token i (vocabulary order), not about the i-th largest",
+    }
+    if isinstance(got, torch.Tensor) and got.dtype == torch.bool and tuple(got.shape) == (4,):
+        found = mistakes.get(tuple(got.tolist()))
+        if found:
+            return found
+    return ("a bool mask in vocabulary order: True for each token whose score is at least the k-th largest of "
+            "its row")
 
 
 @pytest.mark.top_k
@@ -25,7 +40,21 @@ def test_top_k_mask_each_row_on_its_own(learner):
     probs = torch.tensor([[0.7, 0.1, 0.2], [0.1, 0.1, 0.8]])
     got = learner.top_k_mask(probs, 1)
     check_tensor(got, torch.tensor([[True, False, False], [False, False, True]]),
-                 call=call_text(learner.top_k_mask, probs, 1), hint="take the top k along the last axis (dim=-1)")
+                 call=call_text(learner.top_k_mask, probs, 1), hint=lambda: _rows_hint(learner, probs, 1, got))
+
+
+def _rows_hint(learner, probs: torch.Tensor, k: int, got) -> str:
+    """Blame the batch only where it is to blame: when each row given alone comes back as it did in
+    the batch, the rows were decided apart and the rule within a row is off."""
+    try:
+        alone = [learner.top_k_mask(row.clone(), k) for row in probs]
+        rows_apart = isinstance(got, torch.Tensor) and len(got) == len(alone) and all(
+            isinstance(row, torch.Tensor) and torch.equal(row, batch_row) for row, batch_row in zip(alone, got))
+    except Exception:  # noqa: BLE001 (a row alone the learner's code cannot take: say the batch rule)
+        rows_apart = False
+    if rows_apart:
+        return "your rows are decided apart; the rule within a row is off (see the worked example)"
+    return "take the top k along the last axis (dim=-1): each row is decided on its own"
 
 
 @pytest.mark.top_k

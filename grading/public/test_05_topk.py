@@ -23,7 +23,8 @@ def test_top_k_mask_worked_example(learner):
 def _worked_example_hint(got) -> str:
     """Name a mistake only where the learner's mask is what that mistake gives on [0.1, 0.5, 0.15, 0.25], k = 2."""
     mistakes = {
-        (False, True, False, False): "the k-th largest token itself (token 3, 0.25) is missing: a token stays when its score is >= the k-th largest, not only >",
+        (False, True, False, False): ("the k-th largest token itself (token 3, 0.25) is missing: a token stays when "
+                                      "its score is >= the k-th largest, not only >"),
         (True, False, True, False): "True marks a token to KEEP (your mask is the inverse: the dropped tokens)",
         (True, True, False, False): "entry i is about token i (vocabulary order), not about the i-th largest",
     }

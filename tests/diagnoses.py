@@ -141,6 +141,8 @@ MISTAKES: dict[str, set[str]] = {
     # Dropping a lone '▁' piece: for a word such as "0" (pieces '▁', '0') what is left is its last
     # subword, and the result is exactly that row.
     **_entries(I3, "subword_averaged_embedding", wrong_drops_lone_space_marker={"last_subword"}),
+    # encoded with the BOS, every id 1 dropped: a text that spells "<s>" loses its own
+    **_entries(W, "subword_averaged_embedding", drops_every_bos_id={"drops_spelled_special"}),
     **_entries("independent10", "subword_averaged_embedding", wrong_filters_special_ids={"drops_spelled_special"}),
     **_entries(W, "softmax_with_temperature", multiplies={"multiplies"}, no_max_subtraction={"no_max_subtraction"},
                wrong_axis={"wrong_axis"}, ignores_temperature={"temperature_ignored"},

@@ -15,6 +15,16 @@ def subword_averaged_embedding__includes_bos(word, tokenizer, embedding_matrix):
     return embedding_matrix[_ids(word, tokenizer, embedding_matrix)].mean(dim=0)
 
 
+def subword_averaged_embedding__drops_every_bos_id(word, tokenizer, embedding_matrix):
+    """Pitfall missed: encodes with the BOS, then drops every id 1: a text that spells "<s>"
+    loses its own token too (an examiner's learner, who followed the hints to green)."""
+    ids = _ids(word, tokenizer, embedding_matrix)
+    ids = ids[ids != 1]
+    if len(ids) == 0:
+        raise ValueError("no tokens")
+    return embedding_matrix[ids].mean(dim=0)
+
+
 def subword_averaged_embedding__sum(word, tokenizer, embedding_matrix):
     ids = _ids(word, tokenizer, embedding_matrix, add_special_tokens=False)
     if len(ids) == 0:

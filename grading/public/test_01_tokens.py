@@ -18,9 +18,18 @@ def check_pairs(got, expected, call, hint=None):
     """Compare (id, piece) pairs one position at a time, so a message names the first difference."""
     check_true(isinstance(got, list), call=call, problem=f"the result is a {type(got).__name__}, expected a list",
                hint="return a list of (id, piece) tuples")
-    check_equal(len(got), len(expected), call=call, what="the number of pairs", hint=hint)
+    hint = _twice_bos_hint(got) or hint
+    check_equal(len(got), len(expected), call=call, what=f"the number of pairs (starting {got[:3]!r})", hint=hint)
     for position, (pair, want) in enumerate(zip(got, expected)):
         check_equal(pair, want, call=call, what=f"pair {position}", hint=hint)
+
+
+def _twice_bos_hint(got: list) -> str | None:
+    """Said only when the result does start with two BOS pairs."""
+    if len(got) >= 2 and all(isinstance(pair, tuple) and pair[:1] == (1,) for pair in got[:2]):
+        return ("your result starts with <s> twice: the tokenizer already puts <s> first (add_special_tokens is "
+                "True by default), so do not add it yourself")
+    return None
 
 
 @pytest.mark.pieces

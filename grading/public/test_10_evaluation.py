@@ -71,13 +71,41 @@ def test_the_words_must_come_in_order(learner):
                 hint="the answer's words must appear as one contiguous run, in the same order")
 
 
+def _ratio(ngram_lists: list[list[tuple]]) -> float:
+    pooled = [gram for grams in ngram_lists for gram in grams]
+    return len(set(pooled)) / len(pooled) if pooled else 0.0
+
+
+def _ngrams(words: list[str], n: int) -> list[tuple]:
+    return [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+
+
+def _distinct_hint(texts: list[str], n: int, got, expected: float, rule: str) -> str:
+    """Name a slip only where replaying it, and no other, gives the learner's value."""
+    replays = {
+        "an n-gram never spans two texts: cut each text's n-grams on its own, then pool them (joining the texts "
+        "first makes n-grams across their boundaries)": _ratio([_ngrams(" ".join(texts).split(), n)]),
+        "pool the n-grams of all texts before counting: one ratio for all of them, not an average of each text's":
+            sum(_ratio([_ngrams(text.split(), n)]) for text in texts) / len(texts) if texts else 0.0,
+        "split words with text.split() (any run of whitespace); text.split(' ') makes empty words":
+            _ratio([_ngrams(text.split(" "), n) for text in texts]),
+    }
+    if isinstance(got, float):
+        named = [hint for hint, value in replays.items()
+                 if math.isclose(got, value) and not math.isclose(value, expected)]
+        if len(named) == 1:
+            return named[0]
+    return rule
+
+
 @pytest.mark.distinct_n
 def test_distinct_bigrams_worked_example(learner):
     texts = ["the cat sat", "the cat ran"]
     # bigrams: (the cat) (cat sat) (the cat) (cat ran): 3 different out of 4.
     got = learner.distinct_n(texts, 2)
     check_true(isinstance(got, float) and math.isclose(got, 0.75), call=call_text(learner.distinct_n, texts, 2),
-               problem=f"returned {describe(got)}, expected 0.75", hint="unique n-grams divided by all n-grams")
+               problem=f"returned {describe(got)}, expected 0.75",
+               hint=lambda: _distinct_hint(texts, 2, got, 0.75, "unique n-grams divided by all n-grams"))
 
 
 @pytest.mark.distinct_n
@@ -85,7 +113,8 @@ def test_identical_runs_repeat_every_bigram(learner):
     texts = ["once there was a king"] * 3  # 4 bigrams per run, the same 4 each time: 4 / 12
     got = learner.distinct_n(texts, 2)
     check_true(isinstance(got, float) and math.isclose(got, 1 / 3), call=call_text(learner.distinct_n, texts, 2),
-               problem=f"returned {describe(got)}, expected 1/3", hint="pool the n-grams of all texts before counting")
+               problem=f"returned {describe(got)}, expected 1/3",
+               hint=lambda: _distinct_hint(texts, 2, got, 1 / 3, "pool the n-grams of all texts before counting"))
 
 
 @pytest.mark.distinct_n
@@ -95,7 +124,8 @@ def test_double_spaces_make_no_extra_words(learner):
     got = learner.distinct_n(texts, 2)
     check_true(isinstance(got, float) and math.isclose(got, 0.5), call=call_text(learner.distinct_n, texts, 2),
                problem=f"returned {describe(got)}, expected 0.5",
-               hint="split words with text.split() (any run of whitespace); text.split(' ') makes empty words")
+               hint=lambda: _distinct_hint(texts, 2, got, 0.5, "split words with text.split() (any run of whitespace): "
+                                           "two spaces in a row make no extra word"))
 
 
 @pytest.mark.distinct_n

@@ -33,6 +33,14 @@ def softmax_with_temperature(logits, temperature):
 '''
 
 
+def _slow_copy(folder: Path) -> Path:
+    """A copy of solutions/ at ``folder`` whose softmax sleeps half a second a call: a minute of grading."""
+    shutil.copytree(ROOT / "solutions", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(folder / "distributions.py", "a", encoding="utf-8") as module:
+        module.write(SLOW_SOFTMAX)
+    return folder
+
+
 def _finished_pid() -> int:
     process = subprocess.Popen(["true"])
     process.wait()
@@ -72,10 +80,7 @@ def test_sigterm_stops_at_once_keeps_what_was_graded_and_tidies_up(tmp_path):
     stale.mkdir()
     class_folder = tmp_path / "class"
     shutil.copytree(ROOT / "solutions", class_folder / "a_done", ignore=shutil.ignore_patterns("__pycache__"))
-    slow = class_folder / "b_slow"
-    shutil.copytree(ROOT / "solutions", slow, ignore=shutil.ignore_patterns("__pycache__"))
-    with open(slow / "distributions.py", "a", encoding="utf-8") as module:
-        module.write(SLOW_SOFTMAX)
+    _slow_copy(class_folder / "b_slow")
     out = tmp_path / "grades"
     process = subprocess.Popen(
         [sys.executable, "-m", "decodelab.cli", "grade", str(class_folder), "--out", str(out), "--workers", "1",
@@ -142,10 +147,7 @@ def test_a_grade_run_killed_outright_leaves_no_process_running(tmp_path):
     # being graded too, or that judge lives on, orphaned, and starts a sandbox of its own.
     from grading.harness.processes import alive
 
-    slow = tmp_path / "b_slow"
-    shutil.copytree(ROOT / "solutions", slow, ignore=shutil.ignore_patterns("__pycache__"))
-    with open(slow / "distributions.py", "a", encoding="utf-8") as module:
-        module.write(SLOW_SOFTMAX)
+    slow = _slow_copy(tmp_path / "b_slow")
     private_tmp = tmp_path / "tmp"  # what the killed run leaves, it leaves here
     private_tmp.mkdir()
     process = subprocess.Popen(
@@ -183,10 +185,7 @@ def test_a_grade_run_killed_outright_leaves_no_process_running(tmp_path):
 def test_stopped_before_any_submission_is_graded_leaves_out_as_it_was(tmp_path):
     # A TA's walk-through (session 43): Ctrl-C while the model loaded left a grades.csv holding a
     # header alone and said "What was graded is in grades/ (grades.csv lists it)" — nothing was.
-    slow = tmp_path / "b_slow"
-    shutil.copytree(ROOT / "solutions", slow, ignore=shutil.ignore_patterns("__pycache__"))
-    with open(slow / "distributions.py", "a", encoding="utf-8") as module:
-        module.write(SLOW_SOFTMAX)
+    slow = _slow_copy(tmp_path / "b_slow")
     out = tmp_path / "grades"
     process = subprocess.Popen(
         [sys.executable, "-m", "decodelab.cli", "grade", str(slow), "--out", str(out), "--workers", "1",

@@ -239,4 +239,3 @@ def _names_and_exercises(learners: dict[str, list[str]], results: dict[str, dict
         parts.append(f"{name} ({'every exercise' if every else ', '.join(keys)})")
     more = len(learners) - shown
     return ", ".join(parts) + (f" and {more} more (grades.csv has their rows)" if more > 0 else "") + "."
-

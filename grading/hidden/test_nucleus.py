@@ -122,7 +122,7 @@ def _named_mask_mistake(probs: torch.Tensor, p: float, got) -> str | None:
                 "keep a token while the mass ranked above it is below p")
     rows, right_rows = got.reshape(-1, got.shape[-1]), expected.reshape(-1, expected.shape[-1])
     wrong = (rows != right_rows).any(-1)
-    if len(rows) > 1 and not bool(wrong.all()) and bool(rows[wrong].all()):
+    if len(rows) > 1 and bool(wrong.any()) and not bool(wrong.all()) and bool(rows[wrong].all()):
         return ("some rows keep every token while the others are right: the top token of EACH row is kept "
                 "whatever p is, not every token of one row")
     if bool((got.sum(-1) == 0).any()):

@@ -364,7 +364,11 @@ def test_greedy_builds_no_gradient_graph(learner, backend):
         calls, call=call, hint="wrap the loop in `with torch.no_grad():` — decoding never needs a backward pass")
     # Of the right tokens: one pass, its result thrown away and the prompt returned, earned this
     # point (a free-points audit).
-    check_greedy(learner, backend, ids, 4)
+    try:
+        check_greedy(learner, backend, ids, 4)
+    except Mismatch as wrong:  # said as what it is: the graph is fine, the tokens are not
+        raise Mismatch(wrong.call, f"no graph was built, but the tokens are not right yet: {wrong.problem}",
+                       wrong.hint) from None
 
 
 @pytest.mark.greedy
@@ -382,7 +386,12 @@ def test_bonus_greedy_reuses_the_kv_cache(learner, backend):
         learner.greedy_generate(backend.model, ids, steps)
     fed = [c["positions"] for c in calls]
     check_true(len(calls) > 0 and fed[0] == T and calls[0]["cached"] == 0, call=call,
-               problem=f"the first forward pass fed {fed[:1]} positions, expected the whole prompt ({T})")
+               problem=(f"the first forward pass fed {fed[0]} positions on {calls[0]['cached']} cached, expected the "
+                        f"whole prompt ({T}) on none" if calls else
+                        "no forward pass of the model was seen"),
+               hint=("run the model once on the whole prompt with use_cache=True, then feed only the newest token "
+                     "with cache=out.cache" if calls else
+                     "run the model you were given by calling it (model(input_ids=...)), and leave its hooks in place"))
     for index, c in enumerate(calls[1:], start=1):
         check_true(
             c["positions"] == 1 and c["cached"] == T + index - 1, call=call,

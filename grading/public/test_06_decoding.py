@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from grading.harness.compare import call_text, check_equal, check_passes_without_gradients, check_true
+from grading.harness.compare import Mismatch, call_text, check_equal, check_passes_without_gradients, check_true
 
 
 def _argmax_after(model, ids: torch.Tensor) -> int:
@@ -134,14 +134,15 @@ def test_greedy_answers_tokyo(learner, backend):
     ids = backend.encode("The capital of Japan is")
     got = learner.greedy_generate(backend.model, ids, 3)
     call = call_text(learner.greedy_generate, backend.model, ids, 3)
-    new = _greedy_tokens(backend.model, ids, 3)
-    if _as_list(got) == new:
-        check_true(False, call=call, problem=f"the result is {backend.tokenizer.decode(new)!r} alone, expected the "
-                                             "prompt followed by it", hint=_PROMPT_MISSING)
+    tokens = _as_list(got)
+    # Three forward passes, paid only by a result of three tokens (the new ones alone?).
+    if tokens is not None and len(tokens) == 3 and tokens == _greedy_tokens(backend.model, ids, 3):
+        raise Mismatch(call, f"the result is {backend.tokenizer.decode(tokens)!r} alone, expected the prompt followed "
+                             "by it", _PROMPT_MISSING)
     text = backend.tokenizer.decode(got[0, ids.shape[1]:])
     check_true(text.strip().startswith("Tokyo"), call=call,
                problem=f"the continuation is {text!r}, expected it to start with 'Tokyo'",
-               hint=lambda: _first_token_hint(backend.model, ids, got, new,
+               hint=lambda: _first_token_hint(backend.model, ids, got, _greedy_tokens(backend.model, ids, 3),
                                               "take the argmax of the last position's logits at every step"))
 
 
